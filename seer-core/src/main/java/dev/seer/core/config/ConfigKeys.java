@@ -1,0 +1,33 @@
+package dev.seer.core.config;
+
+import java.util.List;
+
+/** Every key {@code seer.yaml} accepts. Adding a key here and to {@link SeerConfig} is all it takes. */
+public final class ConfigKeys {
+    public static final ConfigKey SERVER_HOST = new ConfigKey("server.host", ConfigType.STRING, "127.0.0.1",
+            "Address the server listens on.");
+    public static final ConfigKey SERVER_PORT = new ConfigKey("server.port", ConfigType.PORT, 7070,
+            "Port the server listens on; 0 picks a free port.");
+    public static final ConfigKey METADATA_URL = new ConfigKey("metadata.url", ConfigType.STRING, "",
+            "JDBC URL of the metadata store. Empty: a SQLite file (metadata.db) in the home. "
+                    + "A jdbc:postgresql:// URL uses PostgreSQL.");
+    public static final ConfigKey METADATA_USERNAME = new ConfigKey("metadata.username", ConfigType.STRING, "",
+            "User name for a PostgreSQL metadata store.");
+    public static final ConfigKey METADATA_PASSWORD = new ConfigKey("metadata.password", ConfigType.STRING, "",
+            "Password for a PostgreSQL metadata store; prefer the SEER_METADATA_PASSWORD variable.");
+    public static final ConfigKey METADATA_POOL_SIZE = new ConfigKey("metadata.pool-size", ConfigType.POSITIVE_INT, 4,
+            "Most connections the metadata store opens.");
+    public static final ConfigKey AUDIT_BATCH_MAX_ENTRIES = new ConfigKey("audit.batch-max-entries",
+            ConfigType.POSITIVE_INT, 1000,
+            "Most audit entries committed in one transaction (group commit).");
+    public static final ConfigKey AUDIT_QUEUE_CAPACITY = new ConfigKey("audit.queue-capacity",
+            ConfigType.POSITIVE_INT, 100_000,
+            "Most audit entries waiting to be committed; appenders wait when it is full.");
+
+    public static final List<ConfigKey> ALL = List.of(
+            SERVER_HOST, SERVER_PORT,
+            METADATA_URL, METADATA_USERNAME, METADATA_PASSWORD, METADATA_POOL_SIZE,
+            AUDIT_BATCH_MAX_ENTRIES, AUDIT_QUEUE_CAPACITY);
+
+    private ConfigKeys() {}
+}

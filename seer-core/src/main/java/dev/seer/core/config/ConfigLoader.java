@@ -1,0 +1,165 @@
+package dev.seer.core.config;
+
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.SeerException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * Turns {@code seer.yaml} plus the environment into a value per key. The YAML is read as a node
+ * tree (not bound to objects) so that every error can name the file, line and key.
+ */
+final class ConfigLoader {
+    private static final Set<String> SECTIONS = sections();
+
+    private ConfigLoader() {}
+
+    static Map<ConfigKey, Object> defaults() {
+        Map<ConfigKey, Object> values = new LinkedHashMap<>();
+        ConfigKeys.ALL.forEach(key -> values.put(key, key.defaultValue()));
+        return values;
+    }
+
+    static Map<ConfigKey, Object> load(Path file, Map<String, String> environment) {
+        Map<ConfigKey, Object> values = defaults();
+        readYaml(file).forEach((key, located) -> values.put(key, parse(key, located.text, file + ":" + located.line)));
+        applyEnvironment(values, environment);
+        return values;
+    }
+
+    private record Located(String text, int line) {}
+
+    private static Map<ConfigKey, Located> readYaml(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        } catch (IOException e) {
+            throw new SeerException(CoreErrorCode.HOME_IO, "Cannot read config file [" + file + "]: " + e.getMessage(),
+                    Map.of("file", file.toString()), e);
+        }
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            int line = mark == null ? 0 : mark.getLine() + 1;
+            throw new SeerException(CoreErrorCode.CONFIG_MALFORMED,
+                    "Config file [" + file + "] is not valid YAML at line " + line + ": " + e.getProblem(),
+                    Map.of("file", file.toString(), "line", line));
+        }
+        Map<ConfigKey, Located> found = new HashMap<>();
+        if (root == null) {
+            return found;
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            throw malformed(file, root, "", "the top level must be a mapping of sections");
+        }
+        collect(file, mapping, "", found, new HashSet<>());
+        return found;
+    }
+
+    private static void collect(Path file, MappingNode mapping, String prefix, Map<ConfigKey, Located> found,
+            Set<String> seen) {
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+                throw malformed(file, tuple.getKeyNode(), prefix, "keys must be plain names");
+            }
+            String name = prefix.isEmpty() ? keyNode.getValue() : prefix + "." + keyNode.getValue();
+            if (!seen.add(name)) {
+                throw malformed(file, keyNode, name, "the key appears twice");
+            }
+            Node value = tuple.getValueNode();
+            if (prefix.isEmpty() && SECTIONS.contains(name)) {
+                if (value instanceof MappingNode section) {
+                    collect(file, section, name, found, seen);
+                } else if (!isNull(value)) {
+                    throw malformed(file, value, name, "a section must be a mapping of keys");
+                }
+                continue;
+            }
+            ConfigKey key = ConfigKeys.ALL.stream().filter(k -> k.name().equals(name)).findFirst()
+                    .orElseThrow(() -> unknownKey(file, keyNode, name));
+            if (!(value instanceof ScalarNode scalar)) {
+                throw malformed(file, value, name, "the value must be " + key.type().expectation());
+            }
+            found.put(key, new Located(scalar.getValue(), line(value)));
+        }
+    }
+
+    private static void applyEnvironment(Map<ConfigKey, Object> values, Map<String, String> environment) {
+        for (ConfigKey key : ConfigKeys.ALL) {
+            String text = environment.get(key.environmentVariable());
+            if (text != null) {
+                values.put(key, parse(key, text, "environment variable " + key.environmentVariable()));
+            }
+        }
+        for (String variable : environment.keySet()) {
+            boolean looksLikeKey = SECTIONS.stream()
+                    .anyMatch(s -> variable.startsWith("SEER_" + s.toUpperCase(java.util.Locale.ROOT) + "_"));
+            boolean known = ConfigKeys.ALL.stream().anyMatch(k -> k.environmentVariable().equals(variable));
+            if (looksLikeKey && !known) {
+                throw new SeerException(CoreErrorCode.CONFIG_UNKNOWN_KEY,
+                        "Environment variable [" + variable + "] names no config key; known: " + knownVariables(),
+                        Map.of("variable", variable));
+            }
+        }
+    }
+
+    private static Object parse(ConfigKey key, String text, String where) {
+        return key.type().parse(text).orElseThrow(() -> new SeerException(CoreErrorCode.CONFIG_INVALID_VALUE,
+                "Config key [" + key.name() + "] at " + where + " has value [" + text + "], expected "
+                        + key.type().expectation(),
+                Map.of("key", key.name(), "value", text, "where", where)));
+    }
+
+    private static SeerException malformed(Path file, Node node, String key, String problem) {
+        int line = line(node);
+        return new SeerException(CoreErrorCode.CONFIG_MALFORMED,
+                "Config file [" + file + "] line " + line + (key.isEmpty() ? "" : " key [" + key + "]") + ": " + problem,
+                Map.of("file", file.toString(), "line", line, "key", key));
+    }
+
+    private static SeerException unknownKey(Path file, Node node, String name) {
+        int line = line(node);
+        return new SeerException(CoreErrorCode.CONFIG_UNKNOWN_KEY,
+                "Config file [" + file + "] line " + line + ": unknown key [" + name + "]; known keys: "
+                        + ConfigKeys.ALL.stream().map(ConfigKey::name).toList(),
+                Map.of("file", file.toString(), "line", line, "key", name));
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode scalar && "tag:yaml.org,2002:null".equals(scalar.getTag().getValue());
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+    }
+
+    private static String knownVariables() {
+        return ConfigKeys.ALL.stream().map(ConfigKey::environmentVariable).toList().toString();
+    }
+
+    private static Set<String> sections() {
+        Set<String> sections = new HashSet<>();
+        ConfigKeys.ALL.forEach(k -> sections.add(k.name().substring(0, k.name().indexOf('.'))));
+        return Set.copyOf(sections);
+    }
+}

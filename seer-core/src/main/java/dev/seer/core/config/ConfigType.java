@@ -1,0 +1,57 @@
+package dev.seer.core.config;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The value types a config key can have, each with its parser and its accepted range. */
+public enum ConfigType {
+    STRING("a string") {
+        @Override
+        Optional<Object> parse(String text) {
+            return Optional.of(text);
+        }
+    },
+    PORT("a port number from 0 to 65535 (0 picks a free port)") {
+        @Override
+        Optional<Object> parse(String text) {
+            return parseInt(text).filter(v -> v >= 0 && v <= 65535).map(v -> v);
+        }
+    },
+    POSITIVE_INT("a whole number of at least 1") {
+        @Override
+        Optional<Object> parse(String text) {
+            return parseInt(text).filter(v -> v >= 1).map(v -> v);
+        }
+    },
+    BOOLEAN("true or false") {
+        @Override
+        Optional<Object> parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "true" -> Optional.of(Boolean.TRUE);
+                case "false" -> Optional.of(Boolean.FALSE);
+                default -> Optional.empty();
+            };
+        }
+    };
+
+    private final String expectation;
+
+    ConfigType(String expectation) {
+        this.expectation = expectation;
+    }
+
+    /** Parses the text of a value; empty when it is not of this type. */
+    abstract Optional<Object> parse(String text);
+
+    String expectation() {
+        return expectation;
+    }
+
+    private static Optional<Integer> parseInt(String text) {
+        try {
+            return Optional.of(Integer.parseInt(text.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.seer.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The typed configuration of one Seer home: {@code seer.yaml} with {@code SEER_*} environment
+ * overrides applied. Immutable; built once at start-up, invalid input fails there.
+ */
+public record SeerConfig(Server server, Metadata metadata, Audit audit) {
+    public SeerConfig {
+        requireNonNull(server, "server is null");
+        requireNonNull(metadata, "metadata is null");
+        requireNonNull(audit, "audit is null");
+    }
+
+    public record Server(String host, int port) {}
+
+    /** {@code url} is empty for the embedded SQLite store. */
+    public record Metadata(String url, String username, String password, int poolSize) {
+        @Override
+        public String toString() {
+            return "Metadata[url=" + url + ", username=" + username + ", password=***, poolSize=" + poolSize + "]";
+        }
+    }
+
+    public record Audit(int batchMaxEntries, int queueCapacity) {}
+
+    public static SeerConfig defaults() {
+        return fromValues(ConfigLoader.defaults());
+    }
+
+    /** Reads {@code file} (which may be absent) and applies overrides from {@code environment}. */
+    public static SeerConfig load(Path file, Map<String, String> environment) {
+        return fromValues(ConfigLoader.load(file, environment));
+    }
+
+    static SeerConfig fromValues(Map<ConfigKey, Object> values) {
+        return new SeerConfig(
+                new Server((String) values.get(ConfigKeys.SERVER_HOST), (Integer) values.get(ConfigKeys.SERVER_PORT)),
+                new Metadata(
+                        (String) values.get(ConfigKeys.METADATA_URL),
+                        (String) values.get(ConfigKeys.METADATA_USERNAME),
+                        (String) values.get(ConfigKeys.METADATA_PASSWORD),
+                        (Integer) values.get(ConfigKeys.METADATA_POOL_SIZE)),
+                new Audit(
+                        (Integer) values.get(ConfigKeys.AUDIT_BATCH_MAX_ENTRIES),
+                        (Integer) values.get(ConfigKeys.AUDIT_QUEUE_CAPACITY)));
+    }
+
+    /** The text of a fresh {@code seer.yaml}: every key, commented out at its default. */
+    public static String defaultYaml() {
+        StringBuilder out = new StringBuilder("# Seer configuration. Every key is listed at its default.\n"
+                + "# Any key can also be set by an environment variable: server.port -> SEER_SERVER_PORT.\n");
+        String section = "";
+        for (ConfigKey key : ConfigKeys.ALL) {
+            String[] parts = key.name().split("\\.", 2);
+            if (!parts[0].equals(section)) {
+                section = parts[0];
+                out.append('\n').append(section).append(":\n");
+            }
+            out.append("  # ").append(key.description()).append('\n');
+            out.append("  # ").append(parts[1]).append(": ").append(yamlScalar(key.defaultValue())).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String yamlScalar(Object value) {
+        return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.seer.metadata;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.seer.core.SeerException;
+import dev.seer.core.config.SeerConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The JDBC database behind the metadata store: SQLite in the home by default (WAL,
+ * synchronous=FULL, so a commit is on disk when it returns), PostgreSQL when {@code metadata.url}
+ * names one. Opening it applies the Flyway migrations of its dialect.
+ */
+public final class MetadataDatabase implements AutoCloseable {
+    private static final String SQLITE_PRAGMAS = "journal_mode=WAL&synchronous=FULL&busy_timeout=30000&foreign_keys=true";
+
+    private final Dialect dialect;
+    private final String url;
+    private final SeerConfig.Metadata config;
+    private final HikariDataSource pool;
+
+    private MetadataDatabase(Dialect dialect, String url, SeerConfig.Metadata config) {
+        this.dialect = dialect;
+        this.url = url;
+        this.config = config;
+        this.pool = new HikariDataSource(poolConfig(dialect, url, config));
+    }
+
+    /** Opens (and migrates) the store named by {@code config}, or the SQLite file in {@code home}. */
+    public static MetadataDatabase open(SeerConfig.Metadata config, Path home) {
+        requireNonNull(config, "config is null");
+        String url = config.url().isBlank() ? "jdbc:sqlite:" + home.resolve("metadata.db").toAbsolutePath() : config.url();
+        Dialect dialect = dialectOf(url);
+        MetadataDatabase database;
+        try {
+            database = new MetadataDatabase(dialect, url, config);
+        } catch (RuntimeException e) {
+            throw new SeerException(MetadataErrorCode.STORE_UNAVAILABLE,
+                    "Cannot connect to the metadata store [" + redact(url) + "]: " + rootMessage(e),
+                    Map.of("url", redact(url)), e);
+        }
+        database.migrate();
+        return database;
+    }
+
+    private static Dialect dialectOf(String url) {
+        if (url.startsWith("jdbc:sqlite:")) {
+            return Dialect.SQLITE;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return Dialect.POSTGRESQL;
+        }
+        throw new SeerException(MetadataErrorCode.UNSUPPORTED_URL,
+                "metadata.url [" + redact(url) + "] is neither a jdbc:sqlite: nor a jdbc:postgresql: URL",
+                Map.of("url", redact(url)));
+    }
+
+    private static HikariConfig poolConfig(Dialect dialect, String url, SeerConfig.Metadata config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("seer-metadata");
+        hikari.setJdbcUrl(dialect == Dialect.SQLITE ? withSqlitePragmas(url, "") : url);
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(1);
+        hikari.setConnectionTimeout(10_000);
+        hikari.setInitializationFailTimeout(10_000);
+        if (dialect == Dialect.POSTGRESQL) {
+            hikari.setUsername(emptyToNull(config.username()));
+            hikari.setPassword(emptyToNull(config.password()));
+            hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        return hikari;
+    }
+
+    private void migrate() {
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations(dialect.migrationLocation())
+                    .loggers("slf4j")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            pool.close();
+            throw new SeerException(MetadataErrorCode.MIGRATION_FAILED,
+                    "Migrating the metadata store [" + redact(url) + "] failed: " + rootMessage(e), Map.of(), e);
+        }
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** Whether this store is PostgreSQL (shared by several processes) rather than SQLite. */
+    public boolean isShared() {
+        return dialect == Dialect.POSTGRESQL;
+    }
+
+    public String describe() {
+        return dialect.name().toLowerCase(java.util.Locale.ROOT) + " " + redact(url);
+    }
+
+    /**
+     * A connection of its own for the audit writer, outside the pool, so group commits never wait
+     * behind readers for a connection.
+     */
+    Connection openWriterConnection() throws SQLException {
+        Connection connection;
+        if (dialect == Dialect.SQLITE) {
+            connection = DriverManager.getConnection(withSqlitePragmas(url, ""));
+        } else {
+            Properties properties = new Properties();
+            if (!config.username().isEmpty()) {
+                properties.setProperty("user", config.username());
+            }
+            if (!config.password().isEmpty()) {
+                properties.setProperty("password", config.password());
+            }
+            properties.setProperty("reWriteBatchedInserts", "true");
+            connection = DriverManager.getConnection(url, properties);
+        }
+        dialect.prepareWriter(connection);
+        return connection;
+    }
+
+    private static String withSqlitePragmas(String url, String extra) {
+        return url + (url.contains("?") ? "&" : "?") + SQLITE_PRAGMAS + extra;
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** Drops a password from a URL before it goes into a message. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.seer.metadata;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.seer.core.Ids;
+import dev.seer.core.Json;
+import dev.seer.core.Role;
+import dev.seer.core.SeerException;
+import dev.seer.core.audit.AuditRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * API tokens. A secret is 32 random bytes, shown once; the store keeps only its SHA-256, which
+ * is enough for a secret of that entropy (no password-style slow hash is needed) and lets a
+ * lookup be one indexed read. Creation and revocation are audited before they are acknowledged.
+ */
+public final class TokenStore {
+    private static final String PREFIX = "seer_";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MetadataDatabase database;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Ids ids;
+
+    public TokenStore(MetadataDatabase database, AuditLog audit, Clock clock) {
+        this.database = requireNonNull(database, "database is null");
+        this.audit = requireNonNull(audit, "audit is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.ids = new Ids(clock);
+    }
+
+    public IssuedToken create(Role role, String name, String actor) {
+        requireNonNull(role, "role is null");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new SeerException(dev.seer.core.CoreErrorCode.INVALID_ARGUMENT, "Token name [" + name
+                    + "] must be 1 to 64 letters, digits or _.@- and start with a letter or digit", Map.of("name", String.valueOf(name)));
+        }
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        ApiToken token = new ApiToken(ids.next("tok"), name, role, clock.instant(), actor, Optional.empty());
+        insert(token, hash(secret));
+        try {
+            audit.appendAndWait(new AuditRecord(actor, "token.created", "token", token.id(),
+                    Json.object().put("name", name).put("role", role.id())));
+        } catch (RuntimeException e) {
+            delete(token.id()); // an unaudited token must not exist
+            throw e;
+        }
+        return new IssuedToken(token, secret);
+    }
+
+    public List<ApiToken> list() {
+        List<ApiToken> tokens = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement statement = c.prepareStatement(
+                        "SELECT id, name, role, created_micros, created_by, revoked_micros FROM api_token ORDER BY id");
+                ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                tokens.add(read(rs));
+            }
+        } catch (SQLException e) {
+            throw failure("Listing tokens", e);
+        }
+        return tokens;
+    }
+
+    /** Revokes the active token with this id or name. */
+    public ApiToken revoke(String idOrName, String actor) {
+        ApiToken token = find(idOrName);
+        if (!token.active()) {
+            throw new SeerException(MetadataErrorCode.TOKEN_ALREADY_REVOKED,
+                    "Token [" + token.name() + "] (" + token.id() + ") was already revoked at " + token.revoked().get(),
+                    Map.of("token", token.id()));
+        }
+        long now = StoredRow.toMicros(clock.instant());
+        audit.appendAndWait(new AuditRecord(actor, "token.revoked", "token", token.id(),
+                Json.object().put("name", token.name()).put("role", token.role().id())));
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement statement = c.prepareStatement(
+                        "UPDATE api_token SET revoked_micros = ? WHERE id = ? AND revoked_micros IS NULL")) {
+            statement.setLong(1, now);
+            statement.setString(2, token.id());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("Revoking a token", e);
+        }
+        return new ApiToken(token.id(), token.name(), token.role(), token.created(), token.createdBy(),
+                Optional.of(StoredRow.toInstant(now)));
+    }
+
+    /** The token a secret belongs to; fails as unauthorised for an unknown or revoked secret. */
+    public ApiToken authenticate(String secret) {
+        if (secret == null || secret.isBlank()) {
+            throw new SeerException(MetadataErrorCode.TOKEN_MISSING, "No API token given: send the header "
+                    + "[Authorization: Bearer <token>]", Map.of());
+        }
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement statement = c.prepareStatement(
+                        "SELECT id, name, role, created_micros, created_by, revoked_micros FROM api_token WHERE token_hash = ?")) {
+            statement.setBytes(1, hash(secret.trim()));
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SeerException(MetadataErrorCode.TOKEN_INVALID, "The API token is not valid", Map.of());
+                }
+                ApiToken token = read(rs);
+                if (!token.active()) {
+                    throw new SeerException(MetadataErrorCode.TOKEN_REVOKED, "The API token [" + token.name()
+                            + "] was revoked at " + token.revoked().get(), Map.of("token", token.id()));
+                }
+                return token;
+            }
+        } catch (SQLException e) {
+            throw failure("Checking a token", e);
+        }
+    }
+
+    private ApiToken find(String idOrName) {
+        return list().stream()
+                .filter(t -> t.id().equals(idOrName) || (t.name().equals(idOrName) && t.active()))
+                .findFirst()
+                .or(() -> list().stream().filter(t -> t.name().equals(idOrName)).reduce((a, b) -> b))
+                .orElseThrow(() -> new SeerException(MetadataErrorCode.TOKEN_NOT_FOUND,
+                        "No token has id or name [" + idOrName + "]", Map.of("token", idOrName)));
+    }
+
+    private void insert(ApiToken token, byte[] hash) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement statement = c.prepareStatement("INSERT INTO api_token "
+                        + "(id, name, role, token_hash, created_micros, created_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+            statement.setString(1, token.id());
+            statement.setString(2, token.name());
+            statement.setString(3, token.role().id());
+            statement.setBytes(4, hash);
+            statement.setLong(5, StoredRow.toMicros(token.created()));
+            statement.setString(6, token.createdBy());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            if (list().stream().anyMatch(t -> t.active() && t.name().equals(token.name()))) {
+                throw new SeerException(MetadataErrorCode.TOKEN_NAME_TAKEN, "An active token is already named ["
+                        + token.name() + "]; revoke it or choose another name", Map.of("name", token.name()));
+            }
+            throw failure("Creating a token", e);
+        }
+    }
+
+    private void delete(String id) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement statement = c.prepareStatement("DELETE FROM api_token WHERE id = ?")) {
+            statement.setString(1, id);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("Removing an unaudited token", e);
+        }
+    }
+
+    private static ApiToken read(ResultSet rs) throws SQLException {
+        long revoked = rs.getLong(6);
+        Optional<java.time.Instant> revokedAt = rs.wasNull() ? Optional.empty() : Optional.of(StoredRow.toInstant(revoked));
+        return new ApiToken(rs.getString(1), rs.getString(2), Role.parse(rs.getString(3)),
+                StoredRow.toInstant(rs.getLong(4)), rs.getString(5), revokedAt);
+    }
+
+    private static byte[] hash(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static SeerException failure(String what, SQLException e) {
+        return new SeerException(MetadataErrorCode.STORE_FAILURE, what + " failed: " + e.getMessage(), Map.of(), e);
+    }
+}
