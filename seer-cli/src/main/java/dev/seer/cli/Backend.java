@@ -1,0 +1,40 @@
+package dev.seer.cli;
+
+import dev.seer.core.Role;
+import dev.seer.metadata.ApiToken;
+import dev.seer.metadata.AuditPage;
+import dev.seer.metadata.AuditQuery;
+import dev.seer.metadata.AuditVerification;
+import dev.seer.metadata.InclusionProof;
+import dev.seer.metadata.IssuedToken;
+import dev.seer.metadata.TreeHead;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the CLI asks of a home. Two implementations: {@link LocalBackend} opens the home itself
+ * when no process owns it; {@link RemoteBackend} asks the server that owns it over HTTP. Both
+ * end in the same service classes.
+ */
+interface Backend extends AutoCloseable {
+    AuditPage audit(AuditQuery query);
+
+    AuditVerification verify(Optional<TreeHead> against);
+
+    /** Records a checkpoint and returns its tree head. */
+    TreeHead checkpoint();
+
+    InclusionProof prove(long seq);
+
+    IssuedToken createToken(Role role, String name);
+
+    List<ApiToken> tokens();
+
+    ApiToken revokeToken(String idOrName);
+
+    /** Where the answers come from, for messages: the home folder or the server URL. */
+    String describe();
+
+    @Override
+    void close();
+}

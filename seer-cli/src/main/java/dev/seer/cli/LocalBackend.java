@@ -1,0 +1,90 @@
+package dev.seer.cli;
+
+import dev.seer.core.Json;
+import dev.seer.core.Role;
+import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.home.HomeLock;
+import dev.seer.metadata.ApiToken;
+import dev.seer.metadata.AuditPage;
+import dev.seer.metadata.AuditQuery;
+import dev.seer.metadata.AuditVerification;
+import dev.seer.metadata.InclusionProof;
+import dev.seer.metadata.IssuedToken;
+import dev.seer.metadata.TreeHead;
+import dev.seer.server.SeerServices;
+import java.util.List;
+import java.util.Optional;
+
+/** The CLI owning the home for the length of one command. */
+final class LocalBackend implements Backend {
+    private final SeerServices services;
+    private final HomeLock lock;
+    private final String actor;
+
+    LocalBackend(SeerServices services, HomeLock lock, String actor) {
+        this.services = services;
+        this.lock = lock;
+        this.actor = actor;
+    }
+
+    static String localActor() {
+        return "cli:" + System.getProperty("user.name", "unknown");
+    }
+
+    @Override
+    public AuditPage audit(AuditQuery query) {
+        return services.audit().query(query);
+    }
+
+    @Override
+    public AuditVerification verify(Optional<TreeHead> against) {
+        AuditVerification verification = services.audit().verify(against);
+        record("audit.verified", Json.object().put("against", against.isPresent()).put("ok", verification.ok()));
+        return verification;
+    }
+
+    @Override
+    public TreeHead checkpoint() {
+        TreeHead head = services.audit().checkpoint();
+        record("audit.checkpointed", Json.object().put("size", head.size()).put("root_hash", head.rootHash()));
+        return head;
+    }
+
+    @Override
+    public InclusionProof prove(long seq) {
+        return services.audit().proveInclusion(seq);
+    }
+
+    @Override
+    public IssuedToken createToken(Role role, String name) {
+        return services.tokens().create(role, name, actor);
+    }
+
+    @Override
+    public List<ApiToken> tokens() {
+        return services.tokens().list();
+    }
+
+    @Override
+    public ApiToken revokeToken(String idOrName) {
+        return services.tokens().revoke(idOrName, actor);
+    }
+
+    @Override
+    public String describe() {
+        return "home " + services.home().root();
+    }
+
+    private void record(String action, com.fasterxml.jackson.databind.node.ObjectNode payload) {
+        services.audit().appendAndWait(new AuditRecord(actor, action, "audit_log", "main", payload));
+    }
+
+    @Override
+    public void close() {
+        try {
+            services.close();
+        } finally {
+            lock.close();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.seer.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Json;
+import dev.seer.metadata.ApiToken;
+import dev.seer.metadata.AuditEntry;
+import dev.seer.metadata.AuditPage;
+import dev.seer.metadata.AuditVerification;
+import dev.seer.metadata.InclusionProof;
+import dev.seer.metadata.IssuedToken;
+import dev.seer.metadata.TreeHead;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The JSON shapes of the API, both ways: the server writes them and the CLI, talking to a
+ * running server, reads them back into the same domain values the local path returns.
+ */
+public final class ApiJson {
+    private ApiJson() {}
+
+    public static ObjectNode page(AuditPage page) {
+        ObjectNode node = Json.object();
+        ArrayNode entries = node.putArray("entries");
+        page.entries().forEach(entry -> entries.add(entry(entry)));
+        if (page.nextAfter().isPresent()) {
+            node.put("next_after", page.nextAfter().getAsLong());
+        } else {
+            node.putNull("next_after");
+        }
+        return node;
+    }
+
+    public static AuditPage page(JsonNode node) {
+        List<AuditEntry> entries = new java.util.ArrayList<>();
+        node.path("entries").forEach(entry -> entries.add(entry(entry)));
+        JsonNode next = node.path("next_after");
+        return new AuditPage(entries, next.isNumber() ? OptionalLong.of(next.asLong()) : OptionalLong.empty());
+    }
+
+    /** An entry with its payload as a JSON object rather than the stored canonical text. */
+    public static ObjectNode entry(AuditEntry entry) {
+        ObjectNode node = Json.mapper().valueToTree(entry);
+        node.set("payload", Json.parse(entry.payload()));
+        return node;
+    }
+
+    public static AuditEntry entry(JsonNode node) {
+        ObjectNode copy = node.deepCopy();
+        copy.put("payload", Json.canonical(node.path("payload")));
+        return read(copy, AuditEntry.class);
+    }
+
+    public static ObjectNode verification(AuditVerification verification) {
+        ObjectNode node = Json.object();
+        node.put("ok", verification.ok());
+        node.put("entries_checked", verification.entriesChecked());
+        node.set("tree_head", Json.parse(verification.head().toJson()));
+        verification.problem().ifPresentOrElse(problem -> {
+            ObjectNode p = node.putObject("problem");
+            p.put("kind", problem.kind().name());
+            p.put("seq", problem.seq());
+            p.put("message", problem.message());
+        }, () -> node.putNull("problem"));
+        return node;
+    }
+
+    public static AuditVerification verification(JsonNode node) {
+        JsonNode p = node.path("problem");
+        Optional<AuditVerification.Problem> problem = p.isObject()
+                ? Optional.of(new AuditVerification.Problem(AuditVerification.Kind.valueOf(p.path("kind").asText()),
+                        p.path("seq").asLong(), p.path("message").asText()))
+                : Optional.empty();
+        return new AuditVerification(node.path("entries_checked").asLong(), treeHead(node.path("tree_head")), problem);
+    }
+
+    public static JsonNode treeHead(TreeHead head) {
+        return Json.parse(head.toJson());
+    }
+
+    public static TreeHead treeHead(JsonNode node) {
+        return TreeHead.fromJson(Json.write(node));
+    }
+
+    public static JsonNode token(ApiToken token) {
+        ObjectNode node = Json.object();
+        node.put("id", token.id());
+        node.put("name", token.name());
+        node.put("role", token.role().id());
+        node.put("created", token.created().toString());
+        node.put("created_by", token.createdBy());
+        node.put("active", token.active());
+        token.revoked().ifPresentOrElse(r -> node.put("revoked", r.toString()), () -> node.putNull("revoked"));
+        return node;
+    }
+
+    public static ApiToken token(JsonNode node) {
+        JsonNode revoked = node.path("revoked");
+        return new ApiToken(node.path("id").asText(), node.path("name").asText(),
+                dev.seer.core.Role.parse(node.path("role").asText()), java.time.Instant.parse(node.path("created").asText()),
+                node.path("created_by").asText(),
+                revoked.isTextual() ? Optional.of(java.time.Instant.parse(revoked.asText())) : Optional.empty());
+    }
+
+    public static ArrayNode tokens(List<ApiToken> tokens) {
+        ArrayNode array = Json.mapper().createArrayNode();
+        tokens.forEach(t -> array.add(token(t)));
+        return array;
+    }
+
+    public static List<ApiToken> tokens(JsonNode node) {
+        List<ApiToken> tokens = new java.util.ArrayList<>();
+        node.forEach(t -> tokens.add(token(t)));
+        return tokens;
+    }
+
+    public static ObjectNode issued(IssuedToken issued) {
+        ObjectNode node = Json.object();
+        node.set("token", token(issued.token()));
+        node.put("secret", issued.secret());
+        return node;
+    }
+
+    public static IssuedToken issued(JsonNode node) {
+        return new IssuedToken(token(node.path("token")), node.path("secret").asText());
+    }
+
+    public static JsonNode proof(InclusionProof proof) {
+        return Json.mapper().valueToTree(proof);
+    }
+
+    public static InclusionProof proof(JsonNode node) {
+        return read(node, InclusionProof.class);
+    }
+
+    private static <T> T read(JsonNode node, Class<T> type) {
+        try {
+            return Json.mapper().treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Server answered with an unexpected shape for " + type.getSimpleName(), e);
+        }
+    }
+}

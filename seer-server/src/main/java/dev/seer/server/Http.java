@@ -1,0 +1,95 @@
+package dev.seer.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+
+/** Small helpers for reading requests and writing JSON responses. */
+final class Http {
+    static final String JSON = "application/json";
+
+    private Http() {}
+
+    static void json(Context ctx, int status, Object value) {
+        ctx.status(status).contentType(JSON).result(value instanceof String s ? s : Json.write(value));
+    }
+
+    static void json(Context ctx, Object value) {
+        json(ctx, 200, value);
+    }
+
+    /** The request body as a JSON object; an empty body is an empty object. */
+    static JsonNode body(Context ctx) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            return Json.object();
+        }
+        JsonNode node = Json.parse(text);
+        if (!node.isObject()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "The request body must be a JSON object", Map.of());
+        }
+        return node;
+    }
+
+    static String requiredText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT,
+                    "Field [" + field + "] is required and must be a non-empty string", Map.of("field", field));
+        }
+        return value.asText();
+    }
+
+    static Optional<String> query(Context ctx, String name) {
+        return Optional.ofNullable(ctx.queryParam(name)).filter(v -> !v.isBlank());
+    }
+
+    static Optional<Instant> instant(Context ctx, String name) {
+        return query(ctx, name).map(text -> {
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Query parameter [" + name + "] value ["
+                        + text + "] is not an ISO-8601 instant such as 2026-01-31T12:00:00Z", Map.of("parameter", name));
+            }
+        });
+    }
+
+    static long number(Context ctx, String name, long fallback) {
+        return query(ctx, name).map(text -> {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Query parameter [" + name + "] value ["
+                        + text + "] is not a whole number", Map.of("parameter", name));
+            }
+        }).orElse(fallback);
+    }
+
+    static long pathNumber(Context ctx, String name) {
+        String text = ctx.pathParam(name);
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Path parameter [" + name + "] value [" + text
+                    + "] is not a whole number", Map.of("parameter", name));
+        }
+    }
+
+    static ObjectNode error(SeerException e) {
+        ObjectNode error = Json.object();
+        error.put("code", e.errorCode().code());
+        error.put("message", e.getMessage());
+        error.set("details", Json.mapper().valueToTree(e.details()));
+        ObjectNode root = Json.object();
+        root.set("error", error);
+        return root;
+    }
+}

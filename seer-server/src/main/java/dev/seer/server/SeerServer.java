@@ -1,0 +1,185 @@
+package dev.seer.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.seer.core.Json;
+import dev.seer.core.Role;
+import dev.seer.core.SeerException;
+import dev.seer.core.audit.AuditRecord;
+import dev.seer.metadata.ApiToken;
+import dev.seer.metadata.IssuedToken;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.router.ParsedEndpoint;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Seer HTTP server. Routes come from the API classes as {@link ApiRoute}s, each naming its
+ * roles; {@link Authenticator} enforces them before a matched handler runs. Errors of every
+ * kind are rendered as {@code {"error": {"code", "message", "details"}}} with the status of
+ * their category.
+ *
+ * <p>At start the server issues a local admin token into {@code run/cli.token} (owner-only
+ * permissions), so the CLI on this machine can reach it; the token is revoked at shutdown, and a
+ * leftover one from a killed server is revoked at the next start.
+ */
+public final class SeerServer implements AutoCloseable {
+    public static final String LOCAL_TOKEN_NAME = "local-cli";
+    public static final String LOCAL_TOKEN_FILE = "cli.token";
+    private static final Logger LOG = LoggerFactory.getLogger(SeerServer.class);
+    private static final String SYSTEM = "system";
+
+    private final SeerServices services;
+    private final PrometheusMeterRegistry registry;
+    private final List<ApiRoute> routes;
+    private final Javalin app;
+    private ApiToken localToken;
+
+    private SeerServer(SeerServices services) {
+        this.services = requireNonNull(services, "services is null");
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        bindJvmMetrics(registry);
+        this.routes = new ArrayList<>();
+        routes.addAll(new SystemApi(registry).routes());
+        routes.addAll(new AuditApi(services.audit()).routes());
+        routes.addAll(new TokenApi(services.tokens()).routes());
+        Authenticator authenticator = new Authenticator(services.tokens(), services.audit());
+        this.app = Javalin.create(config -> configure(config, authenticator));
+    }
+
+    /** Starts a server for these services on the configured host and port. */
+    public static SeerServer start(SeerServices services) {
+        SeerServer server = new SeerServer(services);
+        var config = services.config().server();
+        try {
+            server.app.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            throw new SeerException(ServerErrorCode.SERVER_UNREACHABLE, "Cannot listen on " + config.host() + ":"
+                    + config.port() + ": " + e.getMessage(), Map.of("host", config.host(), "port", config.port()), e);
+        }
+        server.issueLocalToken();
+        services.audit().appendAndWait(new AuditRecord(SYSTEM, "server.started", "server", server.url(),
+                Json.object().put("metadata", services.database().describe()).put("pid", ProcessHandle.current().pid())));
+        LOG.info("Seer server listening on {}", server.url());
+        return server;
+    }
+
+    private void configure(JavalinConfig config, Authenticator authenticator) {
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.http.maxRequestSize = 10L * 1024 * 1024;
+        config.routes.beforeMatched(authenticator::check);
+        for (ApiRoute route : routes) {
+            config.routes.addHttpHandler(route.method(), route.path(), route.handler(), route.roles().toArray(new ApiRole[0]));
+        }
+        config.routes.exception(SeerException.class, (e, ctx) -> Http.json(ctx, e.category().httpStatus(), Http.error(e)));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            Http.json(ctx, 500, Http.error(new SeerException(ServerErrorCode.INTERNAL,
+                    "Internal error: " + e.getClass().getSimpleName() + "; see the server log", Map.of())));
+        });
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            SeerException error = e instanceof NotFoundResponse
+                    ? new SeerException(ServerErrorCode.ROUTE_NOT_FOUND, "No route [" + ctx.method() + " " + ctx.path() + "]",
+                            Map.of("method", ctx.method().name(), "path", ctx.path()))
+                    : new SeerException(ServerErrorCode.BAD_REQUEST, e.getMessage(), Map.of("status", e.getStatus()));
+            Http.json(ctx, e.getStatus(), Http.error(error));
+        });
+        config.requestLogger.http((ctx, millis) -> Timer.builder("seer.http.requests")
+                .tag("method", ctx.method().name())
+                .tag("route", ctx.endpoints().matchedHttpEndpoint() == null ? "unmatched"
+                        : ctx.endpoints().matchedHttpEndpoint().path)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .register(registry)
+                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS));
+    }
+
+    private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    private void issueLocalToken() {
+        services.tokens().list().stream()
+                .filter(t -> t.active() && t.name().equals(LOCAL_TOKEN_NAME))
+                .forEach(t -> services.tokens().revoke(t.id(), SYSTEM));
+        IssuedToken issued = services.tokens().create(Role.ADMIN, LOCAL_TOKEN_NAME, SYSTEM);
+        localToken = issued.token();
+        Path file = localTokenFile();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, issued.secret(), StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("Could not write the local CLI token to {}: {}", file, e.getMessage());
+        }
+    }
+
+    private Path localTokenFile() {
+        return services.home().runDirectory().resolve(LOCAL_TOKEN_FILE);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        String host = services.config().server().host();
+        String shown = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port();
+    }
+
+    /** The routes this server registered with their declared roles. */
+    public List<ApiRoute> routes() {
+        return List.copyOf(routes);
+    }
+
+    /** Method and path of every HTTP endpoint Javalin actually has, to check against {@link #routes()}. */
+    public List<String> registeredEndpoints() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map((ParsedEndpoint e) -> e.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> e.method + " " + e.path)
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        try {
+            Files.deleteIfExists(localTokenFile());
+            if (localToken != null) {
+                services.tokens().revoke(localToken.id(), SYSTEM);
+            }
+            services.audit().appendAndWait(new AuditRecord(SYSTEM, "server.stopped", "server", url(), Json.object()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Clean shutdown steps failed: {}", e.getMessage());
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.seer.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.seer.core.config.SeerConfig;
+import dev.seer.core.home.SeerHome;
+import dev.seer.metadata.AuditLog;
+import dev.seer.metadata.MetadataDatabase;
+import dev.seer.metadata.TokenStore;
+import java.time.Clock;
+
+/**
+ * The services of one home, wired by hand in one place. Both the server and the CLI (when no
+ * server owns the home) open the home through this class, so both call the same service code.
+ * Later components are added here, each built from the ones it needs.
+ */
+public final class SeerServices implements AutoCloseable {
+    private final SeerHome home;
+    private final SeerConfig config;
+    private final Clock clock;
+    private final MetadataDatabase database;
+    private final AuditLog audit;
+    private final TokenStore tokens;
+
+    private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
+        this.home = requireNonNull(home, "home is null");
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.database = MetadataDatabase.open(config.metadata(), home.root());
+        this.audit = new AuditLog(database, clock, config.audit());
+        this.tokens = new TokenStore(database, audit, clock);
+    }
+
+    /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
+    public static SeerServices open(SeerHome home, SeerConfig config, Clock clock) {
+        return new SeerServices(home, config, clock);
+    }
+
+    public SeerHome home() {
+        return home;
+    }
+
+    public SeerConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public MetadataDatabase database() {
+        return database;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    /** Closes in reverse order of opening; the audit log commits what it has queued first. */
+    @Override
+    public void close() {
+        audit.close();
+        database.close();
+    }
+}
