@@ -1,0 +1,325 @@
+package dev.seer.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.config.SeerConfig;
+import dev.seer.metadata.AuditVerification.Kind;
+import dev.seer.testing.MutableClock;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every metadata backend must have. Each backend's test class supplies a fresh
+ * database and a raw connection to it (for tampering as an attacker with file or SQL access would).
+ */
+abstract class AuditLogContract {
+    static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
+
+    MutableClock clock = new MutableClock(START);
+    MetadataDatabase database;
+    AuditLog audit;
+
+    abstract SeerConfig.Metadata metadataConfig() throws Exception;
+
+    abstract Connection rawConnection() throws SQLException;
+
+    @BeforeEach
+    void openLog() throws Exception {
+        database = MetadataDatabase.open(metadataConfig(), tempHome());
+        audit = new AuditLog(database, clock, new SeerConfig.Audit(256, 10_000));
+    }
+
+    abstract java.nio.file.Path tempHome();
+
+    @AfterEach
+    void closeLog() throws Exception {
+        audit.close();
+        database.close();
+        afterClose();
+    }
+
+    /** Runs after the log and database are closed; a backend drops what it made here. */
+    void afterClose() throws Exception {}
+
+    @Test
+    void appendedEntriesAreChainedAndReadBack() {
+        AuditEntry first = audit.appendAndWait(record("alice", "dataset.created", "dataset", "d1"));
+        clock.advance(Duration.ofSeconds(1));
+        AuditEntry second = audit.appendAndWait(record("bob", "model.registered", "model", "m1"));
+        assertThat(first.seq()).isEqualTo(1);
+        assertThat(first.prevHash()).isEqualTo("0".repeat(64));
+        assertThat(second.seq()).isEqualTo(2);
+        assertThat(second.prevHash()).isEqualTo(first.hash());
+        assertThat(second.time()).isEqualTo(START.plusSeconds(1));
+        assertThat(audit.entry(2)).isEqualTo(second);
+        assertThat(Json.parse(second.payload()).path("n").asText()).isEqualTo("m1");
+    }
+
+    @Test
+    void queriesFilterByActorActionSubjectAndTimeAndPage() {
+        for (int i = 0; i < 10; i++) {
+            audit.appendAndWait(record(i % 2 == 0 ? "alice" : "bob", i < 5 ? "a.early" : "a.late", "thing", "t" + (i % 3)));
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertThat(audit.query(AuditQuery.all().withActor("alice")).entries()).extracting(AuditEntry::seq)
+                .containsExactly(1L, 3L, 5L, 7L, 9L);
+        assertThat(audit.query(AuditQuery.all().withAction("a.late")).entries()).hasSize(5);
+        assertThat(audit.query(AuditQuery.all().withSubject("thing", Optional.of("t1"))).entries())
+                .extracting(AuditEntry::seq).containsExactly(2L, 5L, 8L);
+        assertThat(audit.query(AuditQuery.all().withTimeRange(Optional.of(START.plusSeconds(120)),
+                Optional.of(START.plusSeconds(300)))).entries()).extracting(AuditEntry::seq).containsExactly(3L, 4L, 5L);
+        AuditPage page1 = audit.query(AuditQuery.all().page(0, 4));
+        assertThat(page1.entries()).extracting(AuditEntry::seq).containsExactly(1L, 2L, 3L, 4L);
+        AuditPage page3 = audit.query(AuditQuery.all().page(8, 4));
+        assertThat(page3.entries()).extracting(AuditEntry::seq).containsExactly(9L, 10L);
+        assertThat(page1.nextAfter()).hasValue(4);
+        assertThat(page3.nextAfter()).isEmpty();
+        assertThatThrownBy(() -> audit.entry(11)).isInstanceOf(SeerException.class).hasMessageContaining("[11]");
+    }
+
+    @Test
+    void concurrentAppendersNeverForkTheChainNorLoseAnEntry() throws Exception {
+        int threads = 8;
+        int each = 500;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<CompletableFuture<AuditEntry>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            pool.submit(() -> {
+                for (int i = 0; i < each; i++) {
+                    futures.add(audit.append(record("thread-" + thread, "x", "n", Integer.toString(i))));
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        Set<Long> seqs = new TreeSet<>();
+        for (CompletableFuture<AuditEntry> future : futures) {
+            seqs.add(future.get(60, TimeUnit.SECONDS).seq());
+        }
+        assertThat(seqs).hasSize(threads * each);
+        assertThat(seqs).first().isEqualTo(1L);
+        assertThat(((TreeSet<Long>) seqs).last()).isEqualTo((long) threads * each);
+        AuditVerification verification = audit.verify();
+        assertThat(verification.ok()).as("%s", verification.problem()).isTrue();
+        assertThat(verification.entriesChecked()).isEqualTo(threads * each);
+    }
+
+    @Test
+    void anIntactLogVerifiesAndItsTreeHeadMatchesTheCheckpoint() {
+        appendSome(20);
+        AuditVerification verification = audit.verify();
+        assertThat(verification.ok()).isTrue();
+        TreeHead head = audit.checkpoint();
+        assertThat(head.size()).isEqualTo(20);
+        assertThat(head.rootHash()).isEqualTo(verification.head().rootHash());
+        assertThat(audit.verify(Optional.of(head)).ok()).isTrue();
+    }
+
+    @Test
+    void aLaterLogProvablyExtendsAnEarlierHead() {
+        appendSome(13);
+        TreeHead head = TreeHead.fromJson(audit.checkpoint().toJson());
+        appendSome(29);
+        AuditVerification verification = audit.verify(Optional.of(head));
+        assertThat(verification.ok()).as("%s", verification.problem()).isTrue();
+        assertThat(verification.entriesChecked()).isEqualTo(42);
+    }
+
+    @Test
+    void inclusionProofsCheckOutForEveryEntry() {
+        appendSome(11);
+        for (long seq = 1; seq <= 11; seq++) {
+            InclusionProof proof = audit.proveInclusion(seq);
+            assertThat(proof.treeSize()).isEqualTo(11);
+            assertThat(proof.verify()).as("entry %d", seq).isTrue();
+        }
+        InclusionProof proof = audit.proveInclusion(4);
+        InclusionProof forged = new InclusionProof(proof.seq(), proof.treeSize(), proof.leafHash(), proof.path(),
+                "0".repeat(64));
+        assertThat(forged.verify()).isFalse();
+        assertThatThrownBy(() -> audit.proveInclusion(12)).isInstanceOf(SeerException.class);
+    }
+
+    @Test
+    void aChangedEntryIsNamed() throws SQLException {
+        appendSome(10);
+        sql("UPDATE audit_entry SET actor = 'mallory' WHERE seq = 5");
+        assertProblem(Kind.CHANGED, 5);
+    }
+
+    @Test
+    void aRemovedEntryIsNamed() throws SQLException {
+        appendSome(10);
+        sql("DELETE FROM audit_entry WHERE seq = 4");
+        assertProblem(Kind.REMOVED, 4);
+    }
+
+    @Test
+    void aRemovedLastEntryIsCaughtByTheHead() throws SQLException {
+        appendSome(10);
+        sql("DELETE FROM audit_entry WHERE seq = 10");
+        assertProblem(Kind.REMOVED, 10);
+    }
+
+    @Test
+    void aRemovedFirstEntryIsNamed() throws SQLException {
+        appendSome(10);
+        sql("DELETE FROM audit_entry WHERE seq = 1");
+        assertProblem(Kind.REMOVED, 1);
+    }
+
+    @Test
+    void anEntryInsertedWithAValidHashIsNamed() throws SQLException {
+        appendSome(10);
+        AuditEntry fourth = audit.entry(4);
+        // Make room at 5 (two steps, so no primary key is ever duplicated), then forge entry 5
+        // with a correct hash and link: only the entry after it can tell.
+        sql("UPDATE audit_entry SET seq = -seq - 1 WHERE seq >= 5");
+        sql("UPDATE audit_entry SET seq = -seq WHERE seq < 0");
+        byte[] prev = java.util.HexFormat.of().parseHex(fourth.hash());
+        byte[] hash = AuditHashing.entryHash(5, StoredRow.toMicros(START), "mallory", "model.promoted", "model", "m9",
+                "{}", prev);
+        try (Connection c = rawConnection();
+                PreparedStatement insert = c.prepareStatement("INSERT INTO audit_entry (" + StoredRow.COLUMNS
+                        + ") VALUES (5, ?, 'mallory', 'model.promoted', 'model', 'm9', '{}', ?, ?)")) {
+            insert.setLong(1, StoredRow.toMicros(START));
+            insert.setBytes(2, prev);
+            insert.setBytes(3, hash);
+            insert.executeUpdate();
+        }
+        assertProblem(Kind.INSERTED, 5);
+    }
+
+    @Test
+    void anEntryAppendedBehindTheLogsBackIsNamed() throws SQLException {
+        appendSome(10);
+        sql("INSERT INTO audit_entry (" + StoredRow.COLUMNS + ") SELECT 11, ts_micros, 'mallory', action, subject_type,"
+                + " subject_id, payload, hash, hash FROM audit_entry WHERE seq = 10");
+        assertProblem(Kind.INSERTED, 11);
+    }
+
+    @Test
+    void reorderedEntriesAreNamed() throws SQLException {
+        appendSome(10);
+        sql("UPDATE audit_entry SET seq = -1 WHERE seq = 6");
+        sql("UPDATE audit_entry SET seq = 6 WHERE seq = 7");
+        sql("UPDATE audit_entry SET seq = 7 WHERE seq = -1");
+        assertProblem(Kind.REORDERED, 6);
+    }
+
+    @Test
+    void aConsistentlyRewrittenHistoryIsCaughtByAnExportedHead() throws SQLException {
+        appendSome(10);
+        TreeHead exported = TreeHead.fromJson(audit.checkpoint().toJson());
+        // An attacker with full access rewrites entry 3 and recomputes every hash after it, the
+        // head row, and drops the stored checkpoint: the chain alone now looks intact.
+        sql("UPDATE audit_entry SET actor = 'mallory' WHERE seq = 3");
+        rehashFrom(3);
+        sql("DELETE FROM audit_checkpoint");
+        assertThat(audit.verify().ok()).isTrue();
+        AuditVerification against = audit.verify(Optional.of(exported));
+        assertThat(against.problem()).get().extracting(AuditVerification.Problem::kind).isEqualTo(Kind.HEAD_MISMATCH);
+    }
+
+    @Test
+    void aCheckpointRefusesATamperedLog() throws SQLException {
+        appendSome(5);
+        sql("UPDATE audit_entry SET payload = '{\"x\":1}' WHERE seq = 2");
+        assertThatThrownBy(() -> audit.checkpoint()).isInstanceOf(SeerException.class)
+                .hasMessageContaining("Entry 2 was changed");
+    }
+
+    @Test
+    void appendsAfterCloseAreRefusedNotLost() {
+        audit.close();
+        CompletableFuture<AuditEntry> late = audit.append(record("a", "b", "c", "d"));
+        assertThat(late).isCompletedExceptionally();
+        audit = new AuditLog(database, clock, new SeerConfig.Audit(16, 100));
+        assertThat(audit.verify().entriesChecked()).isZero();
+    }
+
+    private void rehashFrom(long firstSeq) throws SQLException {
+        try (Connection c = rawConnection()) {
+            byte[] prev = null;
+            long last = 0;
+            List<StoredRow> rows = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                    var rs = s.executeQuery("SELECT " + StoredRow.COLUMNS + " FROM audit_entry ORDER BY seq")) {
+                while (rs.next()) {
+                    rows.add(StoredRow.read(rs));
+                }
+            }
+            for (StoredRow row : rows) {
+                if (row.seq() >= firstSeq) {
+                    StoredRow relinked = new StoredRow(row.seq(), row.timeMicros(), row.actor(), row.action(),
+                            row.subjectType(), row.subjectId(), row.payload(), prev, null);
+                    byte[] hash = relinked.recomputeHash();
+                    try (PreparedStatement u = c.prepareStatement("UPDATE audit_entry SET prev_hash = ?, hash = ? WHERE seq = ?")) {
+                        u.setBytes(1, prev);
+                        u.setBytes(2, hash);
+                        u.setLong(3, row.seq());
+                        u.executeUpdate();
+                    }
+                    prev = hash;
+                } else {
+                    prev = row.hash();
+                }
+                last = row.seq();
+            }
+            try (PreparedStatement u = c.prepareStatement("UPDATE audit_head SET size = ?, last_hash = ? WHERE id = 1")) {
+                u.setLong(1, last);
+                u.setBytes(2, prev);
+                u.executeUpdate();
+            }
+        }
+    }
+
+    void assertProblem(Kind kind, long seq) {
+        AuditVerification verification = audit.verify();
+        assertThat(verification.ok()).isFalse();
+        assertThat(verification.problem()).get().satisfies(problem -> {
+            assertThat(problem.kind()).as(problem.message()).isEqualTo(kind);
+            assertThat(problem.seq()).as(problem.message()).isEqualTo(seq);
+            assertThat(problem.message()).contains("ntry " + seq);
+        });
+    }
+
+    void appendSome(int n) {
+        List<CompletableFuture<AuditEntry>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(audit.append(record("user-" + (i % 3), "thing.done", "thing", "t" + i)));
+        }
+        futures.forEach(CompletableFuture::join);
+    }
+
+    void sql(String statement) throws SQLException {
+        try (Connection c = rawConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate(statement);
+        }
+    }
+
+    static AuditRecord record(String actor, String action, String type, String id) {
+        return new AuditRecord(actor, action, type, id, Json.object().put("n", id).put("unicode", "é✓"));
+    }
+}

@@ -1,0 +1,41 @@
+package dev.seer.metadata;
+
+import dev.seer.core.config.SeerConfig;
+import dev.seer.testing.PostgresDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The same contract against a real PostgreSQL, in a schema of its own. */
+@Tag("integration")
+class PostgresAuditLogTest extends AuditLogContract {
+    @TempDir
+    Path home;
+
+    PostgresDatabase postgres;
+
+    @Override
+    SeerConfig.Metadata metadataConfig() {
+        postgres = PostgresDatabase.create();
+        return new SeerConfig.Metadata(postgres.url(), postgres.user(), "", 4);
+    }
+
+    @Override
+    Path tempHome() {
+        return home;
+    }
+
+    @Override
+    Connection rawConnection() throws SQLException {
+        return postgres.connect();
+    }
+
+    @Override
+    void afterClose() throws SQLException {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+}

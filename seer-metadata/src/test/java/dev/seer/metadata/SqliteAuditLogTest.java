@@ -1,0 +1,29 @@
+package dev.seer.metadata;
+
+import dev.seer.core.config.SeerConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract against the embedded SQLite store, tampering with the file directly. */
+class SqliteAuditLogTest extends AuditLogContract {
+    @TempDir
+    Path home;
+
+    @Override
+    SeerConfig.Metadata metadataConfig() {
+        return new SeerConfig.Metadata("", "", "", 4);
+    }
+
+    @Override
+    Path tempHome() {
+        return home;
+    }
+
+    @Override
+    Connection rawConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + home.resolve("metadata.db"));
+    }
+}
