@@ -93,6 +93,14 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
                 return;
             } catch (SQLException e) {
+                if (isConstraintViolation(e)) {
+                    // The sequence number after the head is taken: rows were added behind the log's back.
+                    SeerException tampered = new SeerException(MetadataErrorCode.AUDIT_LOG_TAMPERED,
+                            "The audit log has an entry beyond its recorded head, so it cannot be extended; "
+                                    + "run `seer audit verify`", Map.of(), e);
+                    batch.forEach(p -> p.done().completeExceptionally(tampered));
+                    return;
+                }
                 last = e;
                 LOG.warn("Audit batch of {} entries failed (attempt {} of {}): {}", batch.size(), attempt, MAX_ATTEMPTS,
                         e.getMessage());
@@ -145,6 +153,11 @@ final class GroupCommitWriter implements AutoCloseable {
             dialect.rollback(c);
             throw e;
         }
+    }
+
+    private static boolean isConstraintViolation(SQLException e) {
+        String state = e.getSQLState();
+        return (state != null && state.startsWith("23")) || e.getErrorCode() == 19 /* SQLITE_CONSTRAINT */;
     }
 
     private static void bind(PreparedStatement insert, StoredRow row, byte[] hash) throws SQLException {

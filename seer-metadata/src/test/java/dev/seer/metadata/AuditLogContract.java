@@ -217,6 +217,8 @@ abstract class AuditLogContract {
         sql("INSERT INTO audit_entry (" + StoredRow.COLUMNS + ") SELECT 11, ts_micros, 'mallory', action, subject_type,"
                 + " subject_id, payload, hash, hash FROM audit_entry WHERE seq = 10");
         assertProblem(Kind.INSERTED, 11);
+        assertThatThrownBy(() -> audit.appendAndWait(record("a", "b", "c", "d")))
+                .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(MetadataErrorCode.AUDIT_LOG_TAMPERED));
     }
 
     @Test

@@ -55,6 +55,7 @@ public final class SeerServer implements AutoCloseable {
     private final List<ApiRoute> routes;
     private final Javalin app;
     private ApiToken localToken;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SeerServer(SeerServices services) {
         this.services = requireNonNull(services, "services is null");
@@ -168,8 +169,12 @@ public final class SeerServer implements AutoCloseable {
                 .toList();
     }
 
+    /** Stops serving, revokes the local token and records the stop; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         app.stop();
         try {
             Files.deleteIfExists(localTokenFile());

@@ -1,0 +1,99 @@
+package dev.seer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.Json;
+import dev.seer.testing.JavaProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged {@code seer} jar and the home lock, across real processes. */
+@Tag("integration")
+class CliProcessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecondProcessIsToldWhichProcessHoldsTheHome() throws Exception {
+        Path home = dir.resolve("home");
+        assertThat(CliRun.run(home, "init").exitCode()).isZero();
+        Process holder = JavaProcess.start(HoldHome.class, List.of(home.toString()), Map.of());
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            assertThat(line).startsWith("locked ");
+            CliRun refused = CliRun.run(home, "token", "list");
+            assertThat(refused.exitCode()).isEqualTo(4);
+            assertThat(refused.err()).contains("in use by process " + holder.pid()).contains("HOME_LOCKED");
+        } finally {
+            holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        // The kernel released the lock with the process; the home is usable again.
+        assertThat(CliRun.run(home, "token", "list").exitCode()).isZero();
+    }
+
+    @Test
+    void quickstartServesTheAuditOfItsOwnStartAndTheCliTalksToIt() throws Exception {
+        Path jar = Path.of("target", "seer.jar").toAbsolutePath();
+        assertThat(jar).as("packaged before integration tests").exists();
+        Path home = dir.resolve("qs");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process quickstart = new ProcessBuilder(java, "-jar", jar.toString(), "--home", home.toString(), "quickstart",
+                "--port", "0").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(quickstart.getInputStream(), StandardCharsets.UTF_8))) {
+            List<String> lines = new ArrayList<>();
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("Stop with")) {
+                lines.add(line);
+            }
+            String text = String.join("\n", lines);
+            String url = find(text, "url:\\s+(\\S+)");
+            String token = find(text, "export TOKEN=(\\S+)");
+            HttpResponse<String> audit = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/api/v1/audit"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(audit.statusCode()).isEqualTo(200);
+            JsonNode entries = Json.parse(audit.body()).path("entries");
+            List<String> actions = new ArrayList<>();
+            entries.forEach(e -> actions.add(e.path("action").asText()));
+            assertThat(actions).containsSubsequence("home.initialised", "token.created", "token.created", "server.started");
+
+            // While the server owns the home, the CLI goes through it (with the local token).
+            CliRun verify = CliRun.run(home, "audit", "verify");
+            assertThat(verify.exitCode()).as(verify.err()).isZero();
+            assertThat(verify.out()).contains("Audit log OK");
+            CliRun created = CliRun.run(home, "token", "create", "--role", "operator", "--name", "ops");
+            assertThat(created.exitCode()).as(created.err()).isZero();
+        } finally {
+            quickstart.destroy(); // SIGTERM: the shutdown hook closes in order
+            assertThat(quickstart.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.exists(home.resolve("run").resolve("cli.token"))).isFalse();
+        CliRun after = CliRun.run(home, "--json", "audit", "list", "--action", "server.stopped");
+        assertThat(Json.parse(after.out()).path("entries")).hasSize(1);
+        CliRun tokens = CliRun.run(home, "token", "list");
+        assertThat(tokens.out()).contains("ops");
+        assertThat(CliRun.run(home, "audit", "verify").exitCode()).isZero();
+    }
+
+    private static String find(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.find()).as("%s in:%n%s", regex, text).isTrue();
+        return matcher.group(1);
+    }
+}

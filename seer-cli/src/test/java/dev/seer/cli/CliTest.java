@@ -1,0 +1,168 @@
+package dev.seer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    Path home;
+
+    @BeforeEach
+    void init() {
+        home = dir.resolve("home");
+        CliRun run = CliRun.run(home, "init");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Admin token (shown once").containsPattern("seer_[A-Za-z0-9_-]{43}");
+    }
+
+    @Test
+    void initTwiceIsAConflict() {
+        CliRun again = CliRun.run(home, "init");
+        assertThat(again.exitCode()).isEqualTo(4);
+        assertThat(again.err()).contains("already exists").contains("HOME_ALREADY_INITIALISED");
+    }
+
+    @Test
+    void commandsOnAMissingHomeSayToRunInit() {
+        CliRun run = CliRun.run(dir.resolve("none"), "token", "list");
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("run `seer init` first");
+    }
+
+    @Test
+    void tokensAreCreatedListedAndRevoked() {
+        CliRun created = CliRun.run(home, "--json", "token", "create", "--role", "auditor", "--name", "eve");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        JsonNode issued = Json.parse(created.out());
+        assertThat(issued.path("secret").asText()).startsWith("seer_");
+        CliRun list = CliRun.run(home, "token", "list");
+        assertThat(list.out()).contains("admin", "eve", "auditor").doesNotContain(issued.path("secret").asText());
+        assertThat(CliRun.run(home, "token", "revoke", "eve").exitCode()).isZero();
+        CliRun twice = CliRun.run(home, "token", "revoke", "eve");
+        assertThat(twice.exitCode()).isEqualTo(4);
+        assertThat(twice.err()).contains("already revoked");
+        CliRun badRole = CliRun.run(home, "token", "create", "--role", "king", "--name", "k");
+        assertThat(badRole.exitCode()).isEqualTo(2);
+        assertThat(badRole.err()).contains("[king]");
+        CliRun missing = CliRun.run(home, "token", "create", "--role", "admin");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--name");
+    }
+
+    @Test
+    void auditListShowsWhatWasDone() {
+        CliRun list = CliRun.run(home, "--json", "audit", "list", "--action", "token.created");
+        JsonNode entries = Json.parse(list.out()).path("entries");
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).path("payload").path("name").asText()).isEqualTo("admin");
+        CliRun badTime = CliRun.run(home, "audit", "list", "--from", "yesterday");
+        assertThat(badTime.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void verifyPassesThenCatchesAChangedEntry() throws SQLException {
+        addEntries(6);
+        assertThat(CliRun.run(home, "audit", "verify").exitCode()).isZero();
+        sql("UPDATE audit_entry SET actor = 'mallory' WHERE seq = 4");
+        assertVerifyFails("Entry 4 was changed");
+    }
+
+    @Test
+    void verifyCatchesADeletedEntry() throws SQLException {
+        addEntries(6);
+        sql("DELETE FROM audit_entry WHERE seq = 3");
+        assertVerifyFails("Entry 3 was removed");
+    }
+
+    @Test
+    void verifyCatchesAnInsertedEntry() throws SQLException {
+        addEntries(6);
+        sql("UPDATE audit_entry SET seq = -seq - 1 WHERE seq >= 4");
+        sql("UPDATE audit_entry SET seq = -seq WHERE seq < 0");
+        sql("INSERT INTO audit_entry (seq, ts_micros, actor, action, subject_type, subject_id, payload, prev_hash, hash)"
+                + " SELECT 4, ts_micros, 'mallory', 'model.promoted', 'model', 'm1', '{}', hash, hash FROM audit_entry WHERE seq = 3");
+        assertVerifyFails("Entry 4 was inserted");
+    }
+
+    @Test
+    void verifyCatchesReorderedEntries() throws SQLException {
+        addEntries(6);
+        sql("UPDATE audit_entry SET seq = -1 WHERE seq = 4");
+        sql("UPDATE audit_entry SET seq = 4 WHERE seq = 5");
+        sql("UPDATE audit_entry SET seq = 5 WHERE seq = -1");
+        assertVerifyFails("Entry 4 was reordered");
+    }
+
+    @Test
+    void verifyAgainstAnExportedHeadProvesTheLogOnlyGrew() throws Exception {
+        Path head = dir.resolve("head.json");
+        CliRun checkpoint = CliRun.run(home, "audit", "checkpoint", "--out", head.toString());
+        assertThat(checkpoint.exitCode()).as(checkpoint.err()).isZero();
+        addEntries(5);
+        CliRun ok = CliRun.run(home, "audit", "verify", "--against", head.toString());
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("extends the given head");
+        Files.writeString(head, Files.readString(head).replaceAll("\"root_hash\":\"[0-9a-f]", "\"root_hash\":\"f"));
+        Files.writeString(head, Files.readString(head).replaceAll("\"root_hash\":\"f[0-9a-f]", "\"root_hash\":\"fe"));
+        CliRun mismatch = CliRun.run(home, "audit", "verify", "--against", head.toString());
+        assertThat(mismatch.exitCode()).isEqualTo(4);
+        assertThat(mismatch.err()).contains("no longer match");
+        CliRun missingFile = CliRun.run(home, "audit", "verify", "--against", dir.resolve("nope.json").toString());
+        assertThat(missingFile.exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void malformedConfigIsReportedWithItsLineAndChangesNothing() throws Exception {
+        Files.writeString(home.resolve("seer.yaml"), "server:\n  port: 7070\n  colour: blue\n");
+        CliRun run = CliRun.run(home, "token", "list");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("line 3").contains("[server.colour]");
+    }
+
+    @Test
+    void helpIsAvailableForEveryCommand() {
+        for (String[] command : new String[][] {{"init"}, {"server"}, {"quickstart"}, {"token", "create"},
+                {"token", "list"}, {"token", "revoke"}, {"audit", "list"}, {"audit", "verify"}, {"audit", "checkpoint"},
+                {"audit", "prove"}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            CliRun run = CliRun.run(home, args);
+            assertThat(run.exitCode()).as(String.join(" ", command)).isZero();
+            assertThat(run.out()).contains("Usage: seer " + String.join(" ", command));
+        }
+    }
+
+    private void assertVerifyFails(String message) {
+        CliRun verify = CliRun.run(home, "audit", "verify");
+        assertThat(verify.exitCode()).isEqualTo(4);
+        assertThat(verify.err()).contains(message);
+        CliRun json = CliRun.run(home, "--json", "audit", "verify");
+        assertThat(Json.parse(json.out()).path("ok").asBoolean()).isFalse();
+    }
+
+    private void addEntries(int n) {
+        for (int i = 0; i < n; i++) {
+            assertThat(CliRun.run(home, "token", "create", "--role", "scientist", "--name", "s" + i).exitCode()).isZero();
+        }
+    }
+
+    private void sql(String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("metadata.db"));
+                Statement s = c.createStatement()) {
+            s.executeUpdate(statement);
+        }
+    }
+}

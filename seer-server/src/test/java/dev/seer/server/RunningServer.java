@@ -1,0 +1,57 @@
+package dev.seer.server;
+
+import dev.seer.core.Json;
+import dev.seer.core.Role;
+import dev.seer.core.config.SeerConfig;
+import dev.seer.core.home.SeerHome;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** A real server on a free port over a fresh home, with one token per role. */
+final class RunningServer implements AutoCloseable {
+    final SeerServices services;
+    final SeerServer server;
+    final Map<Role, String> tokens = new EnumMap<>(Role.class);
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    RunningServer(Path dir) {
+        SeerHome home = SeerHome.create(dir.resolve("home"));
+        SeerConfig defaults = SeerConfig.defaults();
+        SeerConfig config = new SeerConfig(new SeerConfig.Server("127.0.0.1", 0), defaults.metadata(), defaults.audit());
+        services = SeerServices.open(home, config, Clock.systemUTC());
+        server = SeerServer.start(services);
+        for (Role role : Role.values()) {
+            tokens.put(role, services.tokens().create(role, "test-" + role.id(), "test").secret());
+        }
+    }
+
+    HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(String method, String path, Role role, String body) throws IOException, InterruptedException {
+        return send(method, path, tokens.get(role), body);
+    }
+
+    static String errorCode(HttpResponse<String> response) {
+        return Json.parse(response.body()).path("error").path("code").asText();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        services.close();
+    }
+}
