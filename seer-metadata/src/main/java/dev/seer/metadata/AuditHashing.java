@@ -28,17 +28,28 @@ final class AuditHashing {
 
     static byte[] entryHash(long seq, long timeMicros, String actor, String action, String subjectType,
             String subjectId, String payload, byte[] prevHash) {
+        return entryHash(seq, timeMicros, utf8(actor), utf8(action), utf8(subjectType), utf8(subjectId), utf8(payload),
+                prevHash);
+    }
+
+    /** The same hash from the fields' UTF-8 bytes, as a verify pass reads them without decoding. */
+    static byte[] entryHash(long seq, long timeMicros, byte[] actor, byte[] action, byte[] subjectType,
+            byte[] subjectId, byte[] payload, byte[] prevHash) {
         MessageDigest digest = SHA256.get();
         digest.update(VERSION);
         updateLong(digest, seq);
         updateLong(digest, timeMicros);
-        updateString(digest, actor);
-        updateString(digest, action);
-        updateString(digest, subjectType);
-        updateString(digest, subjectId);
-        updateString(digest, payload);
+        updateBytes(digest, actor);
+        updateBytes(digest, action);
+        updateBytes(digest, subjectType);
+        updateBytes(digest, subjectId);
+        updateBytes(digest, payload);
         digest.update(prevHash);
         return digest.digest();
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] leafHash(byte[] entryHash) {
@@ -56,6 +67,19 @@ final class AuditHashing {
         return digest.digest();
     }
 
+    /** {@link #nodeHash} over two hashes in {@code level}, written into {@code out} at {@code outOffset}. */
+    static void nodeHash(byte[] level, int leftOffset, int rightOffset, byte[] out, int outOffset) {
+        MessageDigest digest = SHA256.get();
+        digest.update((byte) 0x01);
+        digest.update(level, leftOffset, HASH_BYTES);
+        digest.update(level, rightOffset, HASH_BYTES);
+        try {
+            digest.digest(out, outOffset, HASH_BYTES);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 output did not fit 32 bytes", e);
+        }
+    }
+
     static String hex(byte[] hash) {
         return HexFormat.of().formatHex(hash);
     }
@@ -66,8 +90,7 @@ final class AuditHashing {
         }
     }
 
-    private static void updateString(MessageDigest digest, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    private static void updateBytes(MessageDigest digest, byte[] bytes) {
         int length = bytes.length;
         digest.update((byte) (length >>> 24));
         digest.update((byte) (length >>> 16));

@@ -143,14 +143,12 @@ public final class AuditLog implements AuditSink, AutoCloseable {
             headHash = rs.getBytes(2);
         }
         ChainVerifier chain = new ChainVerifier(headSize);
-        boolean intact = true;
+        boolean intact;
         try (PreparedStatement statement = c.prepareStatement(
                 "SELECT " + StoredRow.COLUMNS + " FROM audit_entry ORDER BY seq")) {
             statement.setFetchSize(FETCH_SIZE);
             try (ResultSet rs = statement.executeQuery()) {
-                while (intact && rs.next()) {
-                    intact = chain.accept(StoredRow.read(rs));
-                }
+                intact = chain.consume(rs);
             }
         }
         MerkleTree tree = chain.tree();

@@ -2,7 +2,13 @@ package dev.seer.metadata;
 
 import dev.seer.metadata.AuditVerification.Kind;
 import dev.seer.metadata.AuditVerification.Problem;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +26,70 @@ import java.util.Optional;
  * (as a second pass over rows kept in memory) once a problem is known to exist.
  */
 final class ChainVerifier {
+    private static final int CHUNK = 2048;
+    private static final int CHUNKS_IN_FLIGHT = 16;
+
     private byte[] leaves;
     private int count;
     private byte[] previousHash = AuditHashing.GENESIS;
     private long previousSeq;
-    private boolean broken;
+    private volatile boolean broken;
 
     ChainVerifier(long expectedSize) {
         this.leaves = new byte[(int) Math.max(1024, Math.min(expectedSize + 1024, Integer.MAX_VALUE / 64)) * AuditHashing.HASH_BYTES];
     }
 
+    /**
+     * Reads every row of {@code rows} and checks it. Reading (JDBC, mostly native work) and
+     * hashing run on two threads: this one reads chunks of rows, a second checks them in order.
+     * Reading stops at the first broken row.
+     *
+     * @return whether the whole chain was intact
+     */
+    boolean consume(ResultSet rows) throws SQLException {
+        ExecutorService checker = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "seer-audit-verify");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Semaphore inFlight = new Semaphore(CHUNKS_IN_FLIGHT);
+        try {
+            List<RawRow> chunk = new ArrayList<>(CHUNK);
+            while (!broken && rows.next()) {
+                chunk.add(RawRow.read(rows));
+                if (chunk.size() == CHUNK) {
+                    submit(checker, inFlight, chunk);
+                    chunk = new ArrayList<>(CHUNK);
+                }
+            }
+            submit(checker, inFlight, chunk);
+            inFlight.acquire(CHUNKS_IN_FLIGHT); // every chunk checked
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while verifying", e);
+        } finally {
+            checker.shutdownNow();
+        }
+        return !broken;
+    }
+
+    private void submit(ExecutorService checker, Semaphore inFlight, List<RawRow> chunk) throws InterruptedException {
+        inFlight.acquire();
+        checker.execute(() -> {
+            try {
+                for (RawRow row : chunk) {
+                    if (!accept(row)) {
+                        return;
+                    }
+                }
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
     /** Checks one more row; returns false from the first row that breaks the chain on. */
-    boolean accept(StoredRow row) {
+    boolean accept(RawRow row) {
         if (broken) {
             return false;
         }

@@ -91,28 +91,26 @@ final class MerkleTree {
         }
     }
 
-    /** MTH of leaves [start, start + n), bottom-up. */
+    /** MTH of leaves [start, start + n), bottom-up, each level in one flat array. */
     byte[] subtreeHash(int start, int n) {
         if (n == 0) {
             return sha256Empty();
         }
-        byte[][] level = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            int from = (start + i) * AuditHashing.HASH_BYTES;
-            level[i] = Arrays.copyOfRange(leaves, from, from + AuditHashing.HASH_BYTES);
-        }
+        final int h = AuditHashing.HASH_BYTES;
+        byte[] level = Arrays.copyOfRange(leaves, start * h, (start + n) * h);
         int width = n;
         while (width > 1) {
             int next = 0;
             for (int i = 0; i + 1 < width; i += 2) {
-                level[next++] = AuditHashing.nodeHash(level[i], level[i + 1]);
+                // Writing node i/2 only overwrites slots already consumed, so one array serves all levels.
+                AuditHashing.nodeHash(level, i * h, (i + 1) * h, level, next++ * h);
             }
             if ((width & 1) == 1) {
-                level[next++] = level[width - 1];
+                System.arraycopy(level, (width - 1) * h, level, next++ * h, h);
             }
             width = next;
         }
-        return level[0];
+        return Arrays.copyOf(level, h);
     }
 
     /** RFC 9162 2.1.3.2: checks that {@code path} proves leaf {@code index} is in the tree {@code root} of size n. */
