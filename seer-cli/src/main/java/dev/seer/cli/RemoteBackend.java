@@ -133,7 +133,7 @@ final class RemoteBackend implements Backend {
     }
 
     /** An error code as the server named it. */
-    record RemoteErrorCode(String code, ErrorCategory category) implements ErrorCode {}
+    record RemoteErrorCode(String name, ErrorCategory category) implements ErrorCode {}
 
     @Override
     public void close() {

@@ -21,11 +21,6 @@ public enum CoreErrorCode implements ErrorCode {
     }
 
     @Override
-    public String code() {
-        return name();
-    }
-
-    @Override
     public ErrorCategory category() {
         return category;
     }

@@ -5,8 +5,13 @@ package dev.seer.core;
  * codes of one component are listed in one place.
  */
 public interface ErrorCode {
+    /** The constant's name; enums provide it. */
+    String name();
+
     /** The code as it appears in JSON errors and logs, e.g. {@code CONFIG_UNKNOWN_KEY}. */
-    String code();
+    default String code() {
+        return name();
+    }
 
     ErrorCategory category();
 }

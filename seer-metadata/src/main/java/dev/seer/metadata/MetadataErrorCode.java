@@ -27,11 +27,6 @@ public enum MetadataErrorCode implements ErrorCode {
     }
 
     @Override
-    public String code() {
-        return name();
-    }
-
-    @Override
     public ErrorCategory category() {
         return category;
     }

@@ -19,11 +19,6 @@ public enum ServerErrorCode implements ErrorCode {
     }
 
     @Override
-    public String code() {
-        return name();
-    }
-
-    @Override
     public ErrorCategory category() {
         return category;
     }
