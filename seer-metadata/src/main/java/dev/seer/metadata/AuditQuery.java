@@ -1,6 +1,9 @@
 package dev.seer.metadata;
 
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.SeerException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,12 +24,12 @@ public record AuditQuery(
 
     public AuditQuery {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new dev.seer.core.SeerException(dev.seer.core.CoreErrorCode.INVALID_ARGUMENT,
-                    "[limit] must be from 1 to " + MAX_LIMIT + ", got " + limit, java.util.Map.of("limit", limit));
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT,
+                    "[limit] must be from 1 to " + MAX_LIMIT + ", got " + limit, Map.of("limit", limit));
         }
         if (afterSeq < 0) {
-            throw new dev.seer.core.SeerException(dev.seer.core.CoreErrorCode.INVALID_ARGUMENT,
-                    "[after] must be at least 0, got " + afterSeq, java.util.Map.of("after", afterSeq));
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT,
+                    "[after] must be at least 0, got " + afterSeq, Map.of("after", afterSeq));
         }
     }
 

@@ -133,19 +133,17 @@ final class ChainVerifier {
         }
         long prevSeq = 0;
         byte[] prevHash = AuditHashing.GENESIS;
-        byte[] prevPrevHash = null;
         for (int i = 0; i < rows.size(); i++) {
             StoredRow row = rows.get(i);
             if (row.seq() != prevSeq + 1) {
                 return removed(prevSeq + 1, row.seq());
             }
             if (!Arrays.equals(row.prevHash(), prevHash)) {
-                return brokenLink(rows, i, prevPrevHash, positionByHash);
+                return brokenLink(rows, i, positionByHash);
             }
             if (!Arrays.equals(row.recomputeHash(), row.hash())) {
                 return badContent(rows, i, prevHash, headSize);
             }
-            prevPrevHash = prevHash;
             prevHash = row.hash();
             prevSeq = row.seq();
         }
@@ -160,18 +158,14 @@ final class ChainVerifier {
                 + (firstMissing - 1) + " to entry " + nextPresent);
     }
 
-    private static Problem brokenLink(List<StoredRow> rows, int i, byte[] prevPrevHash, Map<String, Integer> positions) {
+    private static Problem brokenLink(List<StoredRow> rows, int i, Map<String, Integer> positions) {
         StoredRow row = rows.get(i);
-        StoredRow before = rows.get(i - 1 < 0 ? 0 : i - 1);
-        if (i > 0 && prevPrevHash != null && Arrays.equals(row.prevHash(), before.prevHash())) {
-            return new Problem(Kind.INSERTED, before.seq(), "Entry " + before.seq()
+        if (i > 0 && Arrays.equals(row.prevHash(), rows.get(i - 1).prevHash())) {
+            long inserted = rows.get(i - 1).seq();
+            return new Problem(Kind.INSERTED, inserted, "Entry " + inserted
                     + " was inserted: entry " + row.seq() + " links to the entry before it");
         }
         Integer linked = positions.get(AuditHashing.hex(row.prevHash()));
-        if (linked != null && linked > i) {
-            return new Problem(Kind.REORDERED, row.seq(), "Entry " + row.seq() + " was reordered: it was written after "
-                    + "the entry now at " + rows.get(linked).seq());
-        }
         if (linked != null) {
             return new Problem(Kind.REORDERED, row.seq(), "Entry " + row.seq() + " was reordered: it was written after "
                     + "the entry now at " + rows.get(linked).seq() + ", not after entry " + (row.seq() - 1));
