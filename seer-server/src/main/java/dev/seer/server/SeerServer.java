@@ -55,6 +55,7 @@ public final class SeerServer implements AutoCloseable {
     private final List<ApiRoute> routes;
     private final Javalin app;
     private ApiToken localToken;
+    private String url = "";
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SeerServer(SeerServices services) {
@@ -79,6 +80,7 @@ public final class SeerServer implements AutoCloseable {
             throw new SeerException(ServerErrorCode.SERVER_UNREACHABLE, "Cannot listen on " + config.host() + ":"
                     + config.port() + ": " + e.getMessage(), Map.of("host", config.host(), "port", config.port()), e);
         }
+        server.url = server.addressOf(server.app.port());
         server.issueLocalToken();
         services.audit().appendAndWait(new AuditRecord(SYSTEM, "server.started", "server", server.url(),
                 Json.object().put("metadata", services.database().describe()).put("pid", ProcessHandle.current().pid())));
@@ -149,10 +151,15 @@ public final class SeerServer implements AutoCloseable {
         return app.port();
     }
 
+    /** Where the server listens, fixed at start (it stays valid in messages after stop). */
     public String url() {
+        return url;
+    }
+
+    private String addressOf(int port) {
         String host = services.config().server().host();
         String shown = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port();
+        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port;
     }
 
     /** The routes this server registered with their declared roles. */

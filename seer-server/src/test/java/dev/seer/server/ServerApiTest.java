@@ -132,6 +132,8 @@ class ServerApiTest {
         assertThat(file).doesNotExist();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> running.services.tokens().authenticate(secret))
                 .hasMessageContaining("revoked");
-        assertThat(running.services.audit().query(AuditQuery.all().withAction("server.stopped")).entries()).hasSize(1);
+        assertThat(running.services.audit().query(AuditQuery.all().withAction("server.stopped")).entries())
+                .singleElement().satisfies(e -> assertThat(e.subjectId()).isEqualTo(running.server.url())
+                        .matches("http://127\\.0\\.0\\.1:[1-9][0-9]*"));
     }
 }
