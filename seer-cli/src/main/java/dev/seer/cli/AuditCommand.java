@@ -135,24 +135,33 @@ final class AuditCommand {
     }
 
     @Command(name = "prove", mixinStandardHelpOptions = true,
-            description = "Print an RFC 9162 inclusion proof of one entry in the current tree, and check it.")
+            description = {"Print an RFC 9162 inclusion proof of one entry and check it.",
+                    "With --against, the proof is in the tree of that exported head and is checked against its root."})
     static final class Prove extends CliCommand {
         @Parameters(paramLabel = "SEQ", description = "The entry's sequence number.")
         long seq;
 
+        @Option(names = "--against", paramLabel = "HEAD_FILE",
+                description = "A tree head from `seer audit checkpoint --out`; prove the entry is in that tree.")
+        Path against;
+
         @Override
         public Integer call() {
+            Optional<TreeHead> head = Optional.ofNullable(against).map(Verify::readHead);
             try (Backend backend = cli().backend("audit prove")) {
-                InclusionProof proof = backend.prove(seq);
+                InclusionProof proof = backend.prove(seq, head.map(TreeHead::size));
+                boolean anchored = head.map(h -> h.rootHash().equals(proof.rootHash())).orElse(true);
+                boolean holds = proof.verify() && anchored;
                 if (cli().json()) {
                     printJson(ApiJson.proof(proof));
                 } else {
                     out().println("Entry " + proof.seq() + " of " + proof.treeSize() + ", root " + proof.rootHash());
                     out().println("leaf " + proof.leafHash());
                     proof.path().forEach(hash -> out().println("path " + hash));
-                    out().println(proof.verify() ? "proof checks out" : "PROOF DOES NOT CHECK OUT");
+                    out().println(holds ? "proof checks out" + (head.isPresent() ? " against the given head" : "")
+                            : anchored ? "PROOF DOES NOT CHECK OUT" : "PROOF DOES NOT MATCH THE GIVEN HEAD'S ROOT");
                 }
-                return proof.verify() ? 0 : 4;
+                return holds ? 0 : MetadataErrorCode.AUDIT_LOG_TAMPERED.category().exitCode();
             }
         }
     }

@@ -24,7 +24,8 @@ interface Backend extends AutoCloseable {
     /** Records a checkpoint and returns its tree head. */
     TreeHead checkpoint();
 
-    InclusionProof prove(long seq);
+    /** A proof in the current tree, or in the tree of the first {@code treeSize} entries. */
+    InclusionProof prove(long seq, Optional<Long> treeSize);
 
     IssuedToken createToken(Role role, String name);
 

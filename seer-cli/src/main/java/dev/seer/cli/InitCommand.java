@@ -4,7 +4,13 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.home.HomeLock;
+import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.server.SeerServices;
 import picocli.CommandLine.Command;
@@ -27,15 +33,35 @@ final class InitCommand extends CliCommand {
         return 0;
     }
 
-    /** Creates the home, migrates its store, records the event and issues the first admin token. */
+    /**
+     * Creates the home, migrates its store, records the event and issues the first admin token.
+     * The environment's config is checked before anything is written, and a home whose set-up
+     * fails (an unreachable PostgreSQL, say) is removed again, so a retry starts clean.
+     */
     static IssuedToken initialise(SeerCli cli) {
-        SeerHome home = SeerHome.create(cli.homePath());
+        Path root = cli.homePath();
+        SeerConfig.load(root.resolve(SeerHome.CONFIG_FILE), cli.environment()); // fails before any write
+        boolean existed = Files.exists(root);
+        SeerHome home = SeerHome.create(root);
         try (HomeLock lock = home.lock("init");
                 SeerServices services = SeerServices.open(home, home.loadConfig(cli.environment()), cli.clock())) {
             String actor = LocalBackend.localActor();
             services.audit().appendAndWait(new AuditRecord(actor, "home.initialised", "home", home.root().toString(),
                     Json.object().put("metadata", services.database().describe())));
             return services.tokens().create(Role.ADMIN, "admin", actor);
+        } catch (RuntimeException e) {
+            removeFailedHome(home, existed);
+            throw e;
+        }
+    }
+
+    private static void removeFailedHome(SeerHome home, boolean folderExisted) {
+        try (var files = Files.walk(home.root())) {
+            files.sorted(Comparator.reverseOrder())
+                    .filter(p -> folderExisted ? !p.equals(home.root()) : true)
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort: the error that caused this is the one to report
         }
     }
 }

@@ -53,8 +53,8 @@ final class LocalBackend implements Backend {
     }
 
     @Override
-    public InclusionProof prove(long seq) {
-        return services.audit().proveInclusion(seq);
+    public InclusionProof prove(long seq, Optional<Long> treeSize) {
+        return services.audit().proveInclusion(seq, treeSize);
     }
 
     @Override

@@ -69,8 +69,9 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
-    public InclusionProof prove(long seq) {
-        return ApiJson.proof(send("GET", "/api/v1/audit/" + seq + "/proof", null));
+    public InclusionProof prove(long seq, Optional<Long> treeSize) {
+        return ApiJson.proof(send("GET", "/api/v1/audit/" + seq + "/proof"
+                + treeSize.map(size -> "?tree_size=" + size).orElse(""), null));
     }
 
     @Override

@@ -125,11 +125,54 @@ class CliTest {
     }
 
     @Test
-    void malformedConfigIsReportedWithItsLineAndChangesNothing() throws Exception {
+    void anUnknownConfigKeyIsReportedWithItsLine() throws Exception {
         Files.writeString(home.resolve("seer.yaml"), "server:\n  port: 7070\n  colour: blue\n");
         CliRun run = CliRun.run(home, "token", "list");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("line 3").contains("[server.colour]");
+    }
+
+    @Test
+    void malformedYamlIsReportedWithLineAndKeyAndChangesNothing() throws Exception {
+        long entriesBefore = auditEntries();
+        Files.writeString(home.resolve("seer.yaml"), "server:\n  port: 7070\n  host: [oops\n");
+        CliRun run = CliRun.run(home, "token", "create", "--role", "admin", "--name", "late");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("not valid YAML at line 4 (key [server.host])");
+        Files.writeString(home.resolve("seer.yaml"), "");
+        assertThat(CliRun.run(home, "token", "list").out()).doesNotContain("late");
+        assertThat(auditEntries()).isEqualTo(entriesBefore);
+    }
+
+    @Test
+    void initWithABadEnvironmentWritesNothing() {
+        Path fresh = dir.resolve("fresh");
+        CliRun run = CliRun.run(java.util.Map.of("SEER_SERVER_PORT", "huge"), fresh, "init");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("SEER_SERVER_PORT");
+        assertThat(fresh).doesNotExist();
+        CliRun unreachable = CliRun.run(java.util.Map.of("SEER_METADATA_URL", "jdbc:postgresql://127.0.0.1:1/none"), fresh, "init");
+        assertThat(unreachable.exitCode()).isEqualTo(7);
+        assertThat(fresh).doesNotExist();
+        assertThat(CliRun.run(fresh, "init").exitCode()).isZero();
+    }
+
+    @Test
+    void aProofAgainstAnExportedHeadChecksOut() throws Exception {
+        Path head = dir.resolve("head.json");
+        assertThat(CliRun.run(home, "audit", "checkpoint", "--out", head.toString()).exitCode()).isZero();
+        addEntries(3);
+        CliRun proof = CliRun.run(home, "audit", "prove", "2", "--against", head.toString());
+        assertThat(proof.exitCode()).as(proof.err()).isZero();
+        assertThat(proof.out()).contains("proof checks out against the given head");
+    }
+
+    private long auditEntries() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("metadata.db"));
+                Statement s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM audit_entry")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

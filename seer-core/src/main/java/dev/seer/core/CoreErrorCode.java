@@ -10,9 +10,7 @@ public enum CoreErrorCode implements ErrorCode {
     HOME_LOCKED(ErrorCategory.CONFLICT),
     HOME_IO(ErrorCategory.INTERNAL),
     INVALID_ARGUMENT(ErrorCategory.USER_ERROR),
-    NOT_FOUND(ErrorCategory.NOT_FOUND),
-    UNAVAILABLE(ErrorCategory.UNAVAILABLE),
-    INTERNAL(ErrorCategory.INTERNAL);
+    NOT_FOUND(ErrorCategory.NOT_FOUND);
 
     private final ErrorCategory category;
 

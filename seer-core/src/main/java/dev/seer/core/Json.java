@@ -15,6 +15,7 @@ public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
             .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
@@ -46,10 +47,13 @@ public final class Json {
         try {
             return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
+            // Some failures (nesting or size limits) carry no location.
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
             throw new SeerException(CoreErrorCode.INVALID_ARGUMENT,
-                    "Malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(),
-                    Map.of("line", e.getLocation().getLineNr(), "column", e.getLocation().getColumnNr()));
+                    "Malformed JSON" + (line > 0 ? " at line " + line + ", column " + column : "") + ": "
+                            + e.getOriginalMessage(),
+                    Map.of("line", line, "column", column));
         }
     }
 

@@ -31,10 +31,6 @@ public final class SeerException extends RuntimeException {
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(details, "details is null")));
     }
 
-    public static SeerException of(ErrorCode errorCode, String format, Object... args) {
-        return new SeerException(errorCode, String.format(format, args));
-    }
-
     public ErrorCode errorCode() {
         return errorCode;
     }

@@ -49,6 +49,17 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         return done;
     }
 
+    /**
+     * Queues an entry only if the queue has room now; returns false otherwise. For records that
+     * must never make a caller wait, such as access records of unauthenticated requests.
+     */
+    public boolean tryAppend(AuditRecord record) {
+        requireNonNull(record, "record is null");
+        CompletableFuture<AuditEntry> done = new CompletableFuture<>();
+        long micros = StoredRow.toMicros(clock.instant());
+        return writer.offer(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload()), done));
+    }
+
     /** Appends and waits until the entry is durable. */
     public AuditEntry appendAndWait(AuditRecord record) {
         try {
@@ -215,13 +226,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
      * the log does not verify: a checkpoint must never vouch for a tampered log.
      */
     public TreeHead checkpoint() {
-        AuditVerification verification = verify();
-        verification.problem().ifPresent(problem -> {
-            throw new SeerException(MetadataErrorCode.AUDIT_LOG_TAMPERED,
-                    "Audit log does not verify, no checkpoint taken: " + problem.message(),
-                    Map.of("seq", problem.seq(), "kind", problem.kind().name()));
-        });
-        TreeHead head = verification.head();
+        TreeHead head = treeHead();
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement statement = c.prepareStatement(
                         "INSERT INTO audit_checkpoint (size, root_hash, created_micros) VALUES (?, ?, ?)"
@@ -236,13 +241,41 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         return head;
     }
 
+    /** The tree head of the current log; refused, naming the problem, when the log does not verify. */
+    public TreeHead treeHead() {
+        return verifiedOrThrow().head();
+    }
+
+    private AuditVerification verifiedOrThrow() {
+        AuditVerification verification = verify();
+        verification.problem().ifPresent(problem -> {
+            throw new SeerException(MetadataErrorCode.AUDIT_LOG_TAMPERED,
+                    "Audit log does not verify, so it vouches for nothing: " + problem.message(),
+                    Map.of("seq", problem.seq(), "kind", problem.kind().name()));
+        });
+        return verification;
+    }
+
     /** An RFC 9162 audit path for entry {@code seq} in the current tree. */
     public InclusionProof proveInclusion(long seq) {
-        AuditVerification verification = verify();
-        long size = verification.entriesChecked();
+        return proveInclusion(seq, Optional.empty());
+    }
+
+    /**
+     * An RFC 9162 audit path for entry {@code seq} in the tree of the first {@code treeSize}
+     * entries (the current tree when empty), so that it can be checked against a tree head
+     * exported earlier. Refused when the log does not verify.
+     */
+    public InclusionProof proveInclusion(long seq, Optional<Long> treeSize) {
+        long current = verifiedOrThrow().entriesChecked();
+        long size = treeSize.orElse(current);
+        if (size < 1 || size > current) {
+            throw new SeerException(MetadataErrorCode.AUDIT_ENTRY_NOT_FOUND,
+                    "No tree of " + size + " entries: the log has " + current, Map.of("tree_size", size));
+        }
         if (seq < 1 || seq > size) {
             throw new SeerException(MetadataErrorCode.AUDIT_ENTRY_NOT_FOUND,
-                    "Audit entry [" + seq + "] is not in the verified log of " + size + " entries", Map.of("seq", seq));
+                    "Audit entry [" + seq + "] is not in the tree of " + size + " entries", Map.of("seq", seq));
         }
         AuditEntry entry = entry(seq);
         MerkleTree tree = rebuildTree(size);

@@ -34,9 +34,15 @@ final class ChainVerifier {
     private byte[] previousHash = AuditHashing.GENESIS;
     private long previousSeq;
     private volatile boolean broken;
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> checkerFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** The most leaves one flat array holds; a log longer than this is refused with a clear error. */
+    static final int MAX_ENTRIES = Integer.MAX_VALUE / AuditHashing.HASH_BYTES;
+
+    /** {@code expectedSize} (the head row) only sizes the first allocation; it is not trusted beyond that. */
     ChainVerifier(long expectedSize) {
-        this.leaves = new byte[(int) Math.max(1024, Math.min(expectedSize + 1024, Integer.MAX_VALUE / 64)) * AuditHashing.HASH_BYTES];
+        this.leaves = new byte[(int) Math.max(1024, Math.min(expectedSize + 1024, 1 << 20)) * AuditHashing.HASH_BYTES];
     }
 
     /**
@@ -64,6 +70,10 @@ final class ChainVerifier {
             }
             submit(checker, inFlight, chunk);
             inFlight.acquire(CHUNKS_IN_FLIGHT); // every chunk checked
+            Throwable failure = checkerFailure.get();
+            if (failure != null) {
+                throw new IllegalStateException("Checking the audit chain failed: " + failure, failure);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("Interrupted while verifying", e);
@@ -82,6 +92,9 @@ final class ChainVerifier {
                         return;
                     }
                 }
+            } catch (RuntimeException | Error e) {
+                checkerFailure.compareAndSet(null, e);
+                broken = true; // stops the reader; the failure is rethrown there
             } finally {
                 inFlight.release();
             }
@@ -105,9 +118,14 @@ final class ChainVerifier {
     }
 
     private void addLeaf(byte[] leaf) {
+        if (count == MAX_ENTRIES) {
+            throw new IllegalStateException("The audit log has more than " + MAX_ENTRIES + " entries, more than one "
+                    + "verify pass can hold");
+        }
         int offset = count * AuditHashing.HASH_BYTES;
         if (offset + AuditHashing.HASH_BYTES > leaves.length) {
-            leaves = Arrays.copyOf(leaves, leaves.length * 2);
+            long grown = Math.min((long) leaves.length * 2, (long) MAX_ENTRIES * AuditHashing.HASH_BYTES);
+            leaves = Arrays.copyOf(leaves, (int) grown);
         }
         System.arraycopy(leaf, 0, leaves, offset, AuditHashing.HASH_BYTES);
         count++;

@@ -27,7 +27,13 @@ enum Dialect {
         return lockHeadSql;
     }
 
-    /** Prepares the writer connection: SQLite stays in auto-commit and gets explicit BEGIN IMMEDIATE. */
+    /**
+     * Prepares the writer connection. SQLite stays in JDBC auto-commit and gets explicit BEGIN
+     * IMMEDIATE and COMMIT: sqlite-jdbc's own transactions open the next one right after each
+     * commit, which in IMMEDIATE mode would hold the write lock while the writer is idle and
+     * starve every other writer of the file. (With auto-commit on, the driver's per-statement
+     * "begin; commit;" probe fails harmlessly inside our open transaction and changes nothing.)
+     */
     void prepareWriter(Connection connection) throws SQLException {
         connection.setAutoCommit(this == SQLITE);
     }
@@ -58,8 +64,6 @@ enum Dialect {
         if (this == SQLITE) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("ROLLBACK");
-            } catch (SQLException e) {
-                // "no transaction is active": BEGIN itself failed, nothing to undo
             }
         } else {
             connection.rollback();

@@ -70,7 +70,7 @@ public final class MetadataDatabase implements AutoCloseable {
     private static HikariConfig poolConfig(Dialect dialect, String url, SeerConfig.Metadata config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("seer-metadata");
-        hikari.setJdbcUrl(dialect == Dialect.SQLITE ? withSqlitePragmas(url, "") : url);
+        hikari.setJdbcUrl(dialect == Dialect.SQLITE ? withSqlitePragmas(url) : url);
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMinimumIdle(1);
         hikari.setConnectionTimeout(10_000);
@@ -134,11 +134,6 @@ public final class MetadataDatabase implements AutoCloseable {
         return dialect;
     }
 
-    /** Whether this store is PostgreSQL (shared by several processes) rather than SQLite. */
-    public boolean isShared() {
-        return dialect == Dialect.POSTGRESQL;
-    }
-
     public String describe() {
         return dialect.name().toLowerCase(java.util.Locale.ROOT) + " " + redact(url);
     }
@@ -150,7 +145,7 @@ public final class MetadataDatabase implements AutoCloseable {
     Connection openWriterConnection() throws SQLException {
         Connection connection;
         if (dialect == Dialect.SQLITE) {
-            connection = DriverManager.getConnection(withSqlitePragmas(url, ""));
+            connection = DriverManager.getConnection(withSqlitePragmas(url));
         } else {
             Properties properties = new Properties();
             if (!config.username().isEmpty()) {
@@ -166,8 +161,8 @@ public final class MetadataDatabase implements AutoCloseable {
         return connection;
     }
 
-    private static String withSqlitePragmas(String url, String extra) {
-        return url + (url.contains("?") ? "&" : "?") + SQLITE_PRAGMAS + extra;
+    private static String withSqlitePragmas(String url) {
+        return url + (url.contains("?") ? "&" : "?") + SQLITE_PRAGMAS;
     }
 
     private static String emptyToNull(String value) {

@@ -45,24 +45,28 @@ public final class TokenStore {
         this.ids = new Ids(clock);
     }
 
+    /**
+     * Creates a token. The row is written inactive, the creation is audited, and only then is the
+     * token activated: a crash in between leaves a token that never worked, never one that works
+     * without its audit entry.
+     */
     public IssuedToken create(Role role, String name, String actor) {
         requireNonNull(role, "role is null");
         if (name == null || !NAME.matcher(name).matches()) {
             throw new SeerException(dev.seer.core.CoreErrorCode.INVALID_ARGUMENT, "Token name [" + name
                     + "] must be 1 to 64 letters, digits or _.@- and start with a letter or digit", Map.of("name", String.valueOf(name)));
         }
+        if (list().stream().anyMatch(t -> t.active() && t.name().equals(name))) {
+            throw nameTaken(name);
+        }
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         ApiToken token = new ApiToken(ids.next("tok"), name, role, clock.instant(), actor, Optional.empty());
-        insert(token, hash(secret));
-        try {
-            audit.appendAndWait(new AuditRecord(actor, "token.created", "token", token.id(),
-                    Json.object().put("name", name).put("role", role.id())));
-        } catch (RuntimeException e) {
-            delete(token.id()); // an unaudited token must not exist
-            throw e;
-        }
+        insertInactive(token, hash(secret));
+        audit.appendAndWait(new AuditRecord(actor, "token.created", "token", token.id(),
+                Json.object().put("name", name).put("role", role.id())));
+        activate(token);
         return new IssuedToken(token, secret);
     }
 
@@ -81,26 +85,31 @@ public final class TokenStore {
         return tokens;
     }
 
-    /** Revokes the active token with this id or name. */
+    /**
+     * Revokes the active token with this id or name. The token stops working first and the
+     * revocation is audited after: a failure in between fails closed (revoked, error reported).
+     */
     public ApiToken revoke(String idOrName, String actor) {
         ApiToken token = find(idOrName);
-        if (!token.active()) {
-            throw new SeerException(MetadataErrorCode.TOKEN_ALREADY_REVOKED,
-                    "Token [" + token.name() + "] (" + token.id() + ") was already revoked at " + token.revoked().get(),
-                    Map.of("token", token.id()));
-        }
         long now = StoredRow.toMicros(clock.instant());
-        audit.appendAndWait(new AuditRecord(actor, "token.revoked", "token", token.id(),
-                Json.object().put("name", token.name()).put("role", token.role().id())));
+        int changed;
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement statement = c.prepareStatement(
                         "UPDATE api_token SET revoked_micros = ? WHERE id = ? AND revoked_micros IS NULL")) {
             statement.setLong(1, now);
             statement.setString(2, token.id());
-            statement.executeUpdate();
+            changed = statement.executeUpdate();
         } catch (SQLException e) {
             throw failure("Revoking a token", e);
         }
+        if (changed == 0) { // revoked before, or by a concurrent call: only one of them is audited
+            ApiToken current = find(token.id());
+            throw new SeerException(MetadataErrorCode.TOKEN_ALREADY_REVOKED, "Token [" + token.name() + "] ("
+                    + token.id() + ") was already revoked at " + current.revoked().map(Object::toString).orElse("?"),
+                    Map.of("token", token.id()));
+        }
+        audit.appendAndWait(new AuditRecord(actor, "token.revoked", "token", token.id(),
+                Json.object().put("name", token.name()).put("role", token.role().id())));
         return new ApiToken(token.id(), token.name(), token.role(), token.created(), token.createdBy(),
                 Optional.of(StoredRow.toInstant(now)));
     }
@@ -140,34 +149,40 @@ public final class TokenStore {
                         "No token has id or name [" + idOrName + "]", Map.of("token", idOrName)));
     }
 
-    private void insert(ApiToken token, byte[] hash) {
+    /** Writes the token as not yet usable: revoked at its own creation time until {@link #activate}. */
+    private void insertInactive(ApiToken token, byte[] hash) {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement statement = c.prepareStatement("INSERT INTO api_token "
-                        + "(id, name, role, token_hash, created_micros, created_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+                        + "(id, name, role, token_hash, created_micros, created_by, revoked_micros) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, token.id());
             statement.setString(2, token.name());
             statement.setString(3, token.role().id());
             statement.setBytes(4, hash);
             statement.setLong(5, StoredRow.toMicros(token.created()));
             statement.setString(6, token.createdBy());
+            statement.setLong(7, StoredRow.toMicros(token.created()));
             statement.executeUpdate();
         } catch (SQLException e) {
-            if (list().stream().anyMatch(t -> t.active() && t.name().equals(token.name()))) {
-                throw new SeerException(MetadataErrorCode.TOKEN_NAME_TAKEN, "An active token is already named ["
-                        + token.name() + "]; revoke it or choose another name", Map.of("name", token.name()));
-            }
             throw failure("Creating a token", e);
         }
     }
 
-    private void delete(String id) {
+    private void activate(ApiToken token) {
         try (Connection c = database.dataSource().getConnection();
-                PreparedStatement statement = c.prepareStatement("DELETE FROM api_token WHERE id = ?")) {
-            statement.setString(1, id);
+                PreparedStatement statement = c.prepareStatement("UPDATE api_token SET revoked_micros = NULL WHERE id = ?")) {
+            statement.setString(1, token.id());
             statement.executeUpdate();
         } catch (SQLException e) {
-            throw failure("Removing an unaudited token", e);
+            if (list().stream().anyMatch(t -> t.active() && t.name().equals(token.name()))) {
+                throw nameTaken(token.name()); // a concurrent create of the same name won
+            }
+            throw failure("Activating a token", e);
         }
+    }
+
+    private static SeerException nameTaken(String name) {
+        return new SeerException(MetadataErrorCode.TOKEN_NAME_TAKEN, "An active token is already named [" + name
+                + "]; revoke it or choose another name", Map.of("name", name));
     }
 
     private static ApiToken read(ResultSet rs) throws SQLException {

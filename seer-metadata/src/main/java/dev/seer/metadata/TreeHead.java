@@ -40,6 +40,9 @@ public record TreeHead(long size, String rootHash, Instant time) {
         } catch (SeerException e) {
             throw invalid("it is not JSON: " + e.getMessage());
         }
+        if (!node.isObject()) {
+            throw invalid("it is not a JSON object");
+        }
         if (!FORMAT.equals(node.path("format").asText())) {
             throw invalid("its format is [" + node.path("format").asText() + "], expected [" + FORMAT + "]");
         }

@@ -169,6 +169,29 @@ abstract class AuditLogContract {
     }
 
     @Test
+    void aChangeFarIntoALongLogIsNamedAndItsTreeHeadAndProofsAreRefused() throws SQLException {
+        appendSome(6000); // several verify chunks: the break is found by the second thread mid-stream
+        sql("UPDATE audit_entry SET subject_id = 'x' WHERE seq = 5000");
+        assertProblem(Kind.CHANGED, 5000);
+        assertThatThrownBy(() -> audit.treeHead()).hasMessageContaining("Entry 5000 was changed")
+                .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(MetadataErrorCode.AUDIT_LOG_TAMPERED));
+        assertThatThrownBy(() -> audit.proveInclusion(3)).hasMessageContaining("Entry 5000 was changed");
+    }
+
+    @Test
+    void aProofInAnEarlierTreeChecksOutAgainstThatTreesHead() {
+        appendSome(9);
+        TreeHead early = audit.checkpoint();
+        appendSome(8);
+        InclusionProof proof = audit.proveInclusion(5, Optional.of(early.size()));
+        assertThat(proof.treeSize()).isEqualTo(9);
+        assertThat(proof.rootHash()).isEqualTo(early.rootHash());
+        assertThat(proof.verify()).isTrue();
+        assertThatThrownBy(() -> audit.proveInclusion(12, Optional.of(early.size()))).hasMessageContaining("tree of 9");
+        assertThatThrownBy(() -> audit.proveInclusion(1, Optional.of(99L))).hasMessageContaining("the log has 17");
+    }
+
+    @Test
     void aRemovedEntryIsNamed() throws SQLException {
         appendSome(10);
         sql("DELETE FROM audit_entry WHERE seq = 4");

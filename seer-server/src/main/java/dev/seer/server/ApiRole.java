@@ -7,7 +7,7 @@ import io.javalin.security.RouteRole;
  * Who may call a route. Every route names at least one of these; {@link #PUBLIC} is for the
  * health check only. A route naming none is denied to everyone (the default is deny).
  */
-public enum ApiRole implements RouteRole {
+enum ApiRole implements RouteRole {
     PUBLIC(null),
     ADMIN(Role.ADMIN),
     SCIENTIST(Role.SCIENTIST),

@@ -7,7 +7,7 @@ import io.javalin.http.HandlerType;
 import java.util.Set;
 
 /** One HTTP route: method, path, the roles allowed to call it, and its handler. */
-public record ApiRoute(HandlerType method, String path, Set<ApiRole> roles, Handler handler) {
+record ApiRoute(HandlerType method, String path, Set<ApiRole> roles, Handler handler) {
     public ApiRoute {
         requireNonNull(method, "method is null");
         requireNonNull(path, "path is null");
@@ -18,15 +18,15 @@ public record ApiRoute(HandlerType method, String path, Set<ApiRole> roles, Hand
         }
     }
 
-    public static ApiRoute get(String path, Handler handler, ApiRole... roles) {
+    static ApiRoute get(String path, Handler handler, ApiRole... roles) {
         return new ApiRoute(HandlerType.GET, path, Set.of(roles), handler);
     }
 
-    public static ApiRoute post(String path, Handler handler, ApiRole... roles) {
+    static ApiRoute post(String path, Handler handler, ApiRole... roles) {
         return new ApiRoute(HandlerType.POST, path, Set.of(roles), handler);
     }
 
-    public static ApiRoute delete(String path, Handler handler, ApiRole... roles) {
+    static ApiRoute delete(String path, Handler handler, ApiRole... roles) {
         return new ApiRoute(HandlerType.DELETE, path, Set.of(roles), handler);
     }
 

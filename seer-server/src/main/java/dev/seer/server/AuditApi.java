@@ -64,7 +64,7 @@ final class AuditApi {
     }
 
     private void treeHead(Context ctx) {
-        Http.json(ctx, ApiJson.treeHead(audit.verify().head()));
+        Http.json(ctx, ApiJson.treeHead(audit.treeHead()));
     }
 
     private void checkpoint(Context ctx) {
@@ -75,7 +75,8 @@ final class AuditApi {
 
     private void proof(Context ctx) {
         long seq = Http.pathNumber(ctx, "seq");
-        Http.json(ctx, ApiJson.proof(audit.proveInclusion(seq)));
+        Optional<Long> treeSize = Http.query(ctx, "tree_size").map(text -> Http.number(ctx, "tree_size", 0));
+        Http.json(ctx, ApiJson.proof(audit.proveInclusion(seq, treeSize)));
     }
 
     private void record(Context ctx, String action, JsonNode payload) {

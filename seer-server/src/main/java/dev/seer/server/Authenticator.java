@@ -26,6 +26,7 @@ final class Authenticator {
 
     private final TokenStore tokens;
     private final AuditLog audit;
+    private final java.util.concurrent.atomic.AtomicLong droppedAccessRecords = new java.util.concurrent.atomic.AtomicLong();
 
     Authenticator(TokenStore tokens, AuditLog audit) {
         this.tokens = requireNonNull(tokens, "tokens is null");
@@ -90,14 +91,20 @@ final class Authenticator {
     }
 
     /**
-     * Access entries are not waited for: a request should not pay a disk sync for its own access
-     * record. A failure to write one is logged loudly.
+     * Access records are not waited for: a request should not pay a disk sync for its own access
+     * record, and a flood of refused requests must not block request threads on a full queue.
+     * A record the queue has no room for is counted and logged instead.
      */
     private void record(AuditRecord record) {
-        audit.append(record).exceptionally(e -> {
-            LOG.error("Could not audit {} by {}: {}", record.action(), record.actor(), e.getMessage());
-            return null;
-        });
+        if (!audit.tryAppend(record)) {
+            long dropped = droppedAccessRecords.incrementAndGet();
+            LOG.warn("Audit queue full: access record {} by {} not written ({} so far)", record.action(),
+                    record.actor(), dropped);
+        }
+    }
+
+    long droppedAccessRecords() {
+        return droppedAccessRecords.get();
     }
 
     private static String names(Set<RouteRole> roles) {

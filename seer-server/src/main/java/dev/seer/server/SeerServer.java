@@ -67,6 +67,10 @@ public final class SeerServer implements AutoCloseable {
         routes.addAll(new AuditApi(services.audit()).routes());
         routes.addAll(new TokenApi(services.tokens()).routes());
         Authenticator authenticator = new Authenticator(services.tokens(), services.audit());
+        io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", authenticator,
+                        Authenticator::droppedAccessRecords)
+                .description("Access records not written because the audit queue was full")
+                .register(registry);
         this.app = Javalin.create(config -> configure(config, authenticator));
     }
 
@@ -80,10 +84,15 @@ public final class SeerServer implements AutoCloseable {
             throw new SeerException(ServerErrorCode.SERVER_UNREACHABLE, "Cannot listen on " + config.host() + ":"
                     + config.port() + ": " + e.getMessage(), Map.of("host", config.host(), "port", config.port()), e);
         }
-        server.url = server.addressOf(server.app.port());
-        server.issueLocalToken();
-        services.audit().appendAndWait(new AuditRecord(SYSTEM, "server.started", "server", server.url(),
-                Json.object().put("metadata", services.database().describe()).put("pid", ProcessHandle.current().pid())));
+        try {
+            server.url = server.addressOf(server.app.port());
+            server.issueLocalToken();
+            services.audit().appendAndWait(new AuditRecord(SYSTEM, "server.started", "server", server.url(),
+                    Json.object().put("metadata", services.database().describe()).put("pid", ProcessHandle.current().pid())));
+        } catch (RuntimeException e) {
+            server.close(); // not left listening half-started
+            throw e;
+        }
         LOG.info("Seer server listening on {}", server.url());
         return server;
     }
@@ -136,7 +145,11 @@ public final class SeerServer implements AutoCloseable {
         try {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file); // not a POSIX file system: the home's own permissions protect it
+            }
             Files.writeString(file, issued.secret(), StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
             LOG.warn("Could not write the local CLI token to {}: {}", file, e.getMessage());
@@ -163,12 +176,12 @@ public final class SeerServer implements AutoCloseable {
     }
 
     /** The routes this server registered with their declared roles. */
-    public List<ApiRoute> routes() {
+    List<ApiRoute> routes() {
         return List.copyOf(routes);
     }
 
     /** Method and path of every HTTP endpoint Javalin actually has, to check against {@link #routes()}. */
-    public List<String> registeredEndpoints() {
+    List<String> registeredEndpoints() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
                 .map((ParsedEndpoint e) -> e.endpoint)
                 .filter(e -> e.method.isHttpMethod())
@@ -183,15 +196,25 @@ public final class SeerServer implements AutoCloseable {
             return;
         }
         app.stop();
-        try {
-            Files.deleteIfExists(localTokenFile());
-            if (localToken != null) {
-                services.tokens().revoke(localToken.id(), SYSTEM);
-            }
-            services.audit().appendAndWait(new AuditRecord(SYSTEM, "server.stopped", "server", url(), Json.object()));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Clean shutdown steps failed: {}", e.getMessage());
+        step("remove the local token file", () -> Files.deleteIfExists(localTokenFile()));
+        if (localToken != null) {
+            step("revoke the local token", () -> services.tokens().revoke(localToken.id(), SYSTEM));
         }
+        step("record the stop", () -> services.audit().appendAndWait(
+                new AuditRecord(SYSTEM, "server.stopped", "server", url(), Json.object())));
         registry.close();
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** One shutdown step; its failure is logged and does not skip the steps after it. */
+    private static void step(String what, Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            LOG.warn("Could not {} at shutdown: {}", what, e.getMessage());
+        }
     }
 }

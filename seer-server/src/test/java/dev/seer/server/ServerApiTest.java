@@ -92,6 +92,19 @@ class ServerApiTest {
     }
 
     @Test
+    void trailingJunkAndRunawayNestingAre400sThatCreateNothing() throws Exception {
+        int before = running.services.tokens().list().size();
+        HttpResponse<String> junk = running.send("POST", "/api/v1/tokens", Role.ADMIN,
+                "{\"role\": \"admin\", \"name\": \"x\"} junk");
+        assertThat(junk.statusCode()).isEqualTo(400);
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        HttpResponse<String> nested = running.send("POST", "/api/v1/audit/verify", Role.ADMIN, deep);
+        assertThat(nested.statusCode()).isEqualTo(400);
+        assertThat(RunningServer.errorCode(nested)).isEqualTo("INVALID_ARGUMENT");
+        assertThat(running.services.tokens().list()).hasSize(before);
+    }
+
+    @Test
     void anUnknownRouteGetsAJson404() throws Exception {
         HttpResponse<String> response = running.send("GET", "/api/v1/nothing-here", Role.ADMIN, null);
         assertThat(response.statusCode()).isEqualTo(404);

@@ -17,8 +17,4 @@ public record AuditRecord(String actor, String action, String subjectType, Strin
         requireNonNull(subjectId, "subjectId is null");
         payload = payload == null ? Json.object() : payload;
     }
-
-    public static AuditRecord of(String actor, String action, String subjectType, String subjectId) {
-        return new AuditRecord(actor, action, subjectType, subjectId, Json.object());
-    }
 }

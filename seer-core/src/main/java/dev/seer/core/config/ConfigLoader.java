@@ -61,9 +61,11 @@ final class ConfigLoader {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             int line = mark == null ? 0 : mark.getLine() + 1;
+            String key = keyAtLine(text, line);
             throw new SeerException(CoreErrorCode.CONFIG_MALFORMED,
-                    "Config file [" + file + "] is not valid YAML at line " + line + ": " + e.getProblem(),
-                    Map.of("file", file.toString(), "line", line));
+                    "Config file [" + file + "] is not valid YAML at line " + line
+                            + (key.isEmpty() ? "" : " (key [" + key + "])") + ": " + e.getProblem(),
+                    Map.of("file", file.toString(), "line", line, "key", key));
         }
         Map<ConfigKey, Located> found = new HashMap<>();
         if (root == null) {
@@ -74,6 +76,28 @@ final class ConfigLoader {
         }
         collect(file, mapping, "", found, new HashSet<>());
         return found;
+    }
+
+    /**
+     * The dotted key a line belongs to, found from indentation alone, since the YAML parser that
+     * failed cannot say. Best effort: empty when no key precedes the line.
+     */
+    static String keyAtLine(String text, int line) {
+        java.util.Deque<Object[]> path = new java.util.ArrayDeque<>(); // {indent, name}
+        String[] lines = text.split("\n", -1);
+        java.util.regex.Pattern keyLine = java.util.regex.Pattern.compile("^( *)([A-Za-z0-9_.-]+)\\s*:(\\s.*)?$");
+        for (int i = 0; i < Math.min(line, lines.length); i++) {
+            java.util.regex.Matcher m = keyLine.matcher(lines[i]);
+            if (!m.matches()) {
+                continue;
+            }
+            int indent = m.group(1).length();
+            while (!path.isEmpty() && (int) path.peekLast()[0] >= indent) {
+                path.removeLast();
+            }
+            path.addLast(new Object[] {indent, m.group(2)});
+        }
+        return String.join(".", path.stream().map(p -> (String) p[1]).toList());
     }
 
     private static void collect(Path file, MappingNode mapping, String prefix, Map<ConfigKey, Located> found,

@@ -1,6 +1,5 @@
 package dev.seer.core.config;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The value types a config key can have, each with its parser and its accepted range. */
@@ -21,16 +20,6 @@ public enum ConfigType {
         @Override
         Optional<Object> parse(String text) {
             return parseInt(text).filter(v -> v >= 1).map(v -> v);
-        }
-    },
-    BOOLEAN("true or false") {
-        @Override
-        Optional<Object> parse(String text) {
-            return switch (text.toLowerCase(Locale.ROOT)) {
-                case "true" -> Optional.of(Boolean.TRUE);
-                case "false" -> Optional.of(Boolean.FALSE);
-                default -> Optional.empty();
-            };
         }
     };
 

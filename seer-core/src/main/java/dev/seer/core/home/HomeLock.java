@@ -57,7 +57,13 @@ public final class HomeLock implements AutoCloseable {
             }
             HomeOwner owner = new HomeOwner(ProcessHandle.current().pid(), command, Instant.now(), "");
             HomeLock homeLock = new HomeLock(home, channel, lock, owner);
-            homeLock.writeOwner();
+            try {
+                homeLock.writeOwner();
+            } catch (RuntimeException e) {
+                lock.release();
+                closeQuietly(channel);
+                throw e;
+            }
             HELD.put(home.root(), homeLock);
             return homeLock;
         } catch (IOException e) {

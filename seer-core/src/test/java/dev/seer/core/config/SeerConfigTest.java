@@ -65,8 +65,11 @@ class SeerConfigTest {
         Path file = write("server:\n  port: 8080\n  host: [unclosed\n");
         assertThatThrownBy(() -> SeerConfig.load(file, Map.of()))
                 .isInstanceOf(SeerException.class)
-                .hasMessageContaining("not valid YAML at line")
+                .hasMessageContaining("not valid YAML at line 4 (key [server.host])")
                 .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(CoreErrorCode.CONFIG_MALFORMED));
+        Path tabs = write("audit:\n  batch-max-entries: 10\n\tqueue-capacity: 5\n");
+        assertThatThrownBy(() -> SeerConfig.load(tabs, Map.of()))
+                .hasMessageContaining("not valid YAML at line 3 (key [audit.batch-max-entries])");
     }
 
     @Test
