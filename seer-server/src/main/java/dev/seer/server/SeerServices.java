@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
+import dev.seer.core.catalog.Catalog;
 import dev.seer.metadata.AuditLog;
+import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.metadata.TokenStore;
 import java.time.Clock;
@@ -21,6 +23,7 @@ public final class SeerServices implements AutoCloseable {
     private final MetadataDatabase database;
     private final AuditLog audit;
     private final TokenStore tokens;
+    private final Catalog catalog;
 
     private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
         this.home = requireNonNull(home, "home is null");
@@ -29,6 +32,7 @@ public final class SeerServices implements AutoCloseable {
         this.database = MetadataDatabase.open(config.metadata(), home.root());
         this.audit = new AuditLog(database, clock, config.audit());
         this.tokens = new TokenStore(database, audit, clock);
+        this.catalog = new JdbcCatalog(database, audit, clock);
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
@@ -58,6 +62,10 @@ public final class SeerServices implements AutoCloseable {
 
     public TokenStore tokens() {
         return tokens;
+    }
+
+    public Catalog catalog() {
+        return catalog;
     }
 
     /** Closes in reverse order of opening; the audit log commits what it has queued first. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.catalog.Catalog;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.metadata.AuditVerification.Kind;
 import dev.seer.testing.MutableClock;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * The behaviour every metadata backend must have. Each backend's test class supplies a fresh
  * database and a raw connection to it (for tampering as an attacker with file or SQL access would).
  */
-abstract class AuditLogContract {
+abstract class MetadataStoreContract {
     static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
     MutableClock clock = new MutableClock(START);
@@ -273,6 +274,49 @@ abstract class AuditLogContract {
         sql("UPDATE audit_entry SET payload = '{\"x\":1}' WHERE seq = 2");
         assertThatThrownBy(() -> audit.checkpoint()).isInstanceOf(SeerException.class)
                 .hasMessageContaining("Entry 2 was changed");
+    }
+
+    @Test
+    void theCatalogKeepsVersionsAndAddsNoneForEqualContent() {
+        JdbcCatalog catalog = new JdbcCatalog(database, audit, clock);
+        var first = catalog.put("feature_view", "stats", Json.parse("{\"ttl\":\"2d\",\"features\":[\"a\"]}"), "alice");
+        assertThat(first.created()).isTrue();
+        assertThat(first.entry().version()).isEqualTo(1);
+        var same = catalog.put("feature_view", "stats", Json.parse("{\"features\":[\"a\"],\"ttl\":\"2d\"}"), "bob");
+        assertThat(same.created()).isFalse();
+        assertThat(same.entry().createdBy()).isEqualTo("alice");
+        var second = catalog.put("feature_view", "stats", Json.parse("{\"ttl\":\"3d\",\"features\":[\"a\"]}"), "bob");
+        assertThat(second.entry().version()).isEqualTo(2);
+        catalog.put("feature_view", "other", Json.object().put("x", 1), "bob");
+        catalog.put("entity", "customer", Json.object().put("x", 1), "bob");
+        assertThat(catalog.versions("feature_view", "stats")).extracting(e -> e.version()).containsExactly(1, 2);
+        assertThat(catalog.version("feature_view", "stats", 1)).get().extracting(e -> e.body().path("ttl").asText())
+                .isEqualTo("2d");
+        assertThat(catalog.latestOfKind("feature_view")).extracting(e -> e.name() + ":" + e.version())
+                .containsExactly("other:1", "stats:2");
+        assertThat(catalog.latest("feature_view", "missing")).isEmpty();
+        assertThat(audit.query(AuditQuery.all().withAction("feature_view.recorded")).entries())
+                .extracting(AuditEntry::subjectId, AuditEntry::actor)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("stats", "alice"),
+                        org.assertj.core.groups.Tuple.tuple("stats", "bob"),
+                        org.assertj.core.groups.Tuple.tuple("other", "bob"));
+    }
+
+    @Test
+    void concurrentCatalogWritersGetDistinctVersions() throws Exception {
+        JdbcCatalog catalog = new JdbcCatalog(database, audit, clock);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<Catalog.Put>> puts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            int n = i;
+            puts.add(pool.submit(() -> catalog.put("dataset", "churn", Json.object().put("n", n), "t")));
+        }
+        pool.shutdown();
+        Set<Integer> versions = new TreeSet<>();
+        for (var put : puts) {
+            versions.add(put.get(30, TimeUnit.SECONDS).entry().version());
+        }
+        assertThat(versions).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The same contract against a real PostgreSQL, in a schema of its own. */
 @Tag("integration")
-class PostgresAuditLogTest extends AuditLogContract {
+class PostgresMetadataStoreTest extends MetadataStoreContract {
     @TempDir
     Path home;
 

@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The contract against the embedded SQLite store, tampering with the file directly. */
-class SqliteAuditLogTest extends AuditLogContract {
+class SqliteMetadataStoreTest extends MetadataStoreContract {
     @TempDir
     Path home;
 

@@ -1,0 +1,139 @@
+package dev.seer.metadata;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.core.catalog.CatalogEntry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The catalog in the metadata database. Each new version is audited as {@code <kind>.recorded}. */
+public final class JdbcCatalog implements Catalog {
+    private static final String COLUMNS = "kind, name, version, body, body_hash, created_micros, created_by";
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final MetadataDatabase database;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public JdbcCatalog(MetadataDatabase database, AuditLog audit, Clock clock) {
+        this.database = requireNonNull(database, "database is null");
+        this.audit = requireNonNull(audit, "audit is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public Put put(String kind, String name, JsonNode body, String actor) {
+        String canonical = Json.canonical(body);
+        String hash = sha256(canonical);
+        for (int attempt = 1; ; attempt++) {
+            Optional<CatalogEntry> latest = latest(kind, name);
+            if (latest.isPresent() && latest.get().bodyHash().equals(hash)) {
+                return new Put(latest.get(), false);
+            }
+            CatalogEntry entry = new CatalogEntry(kind, name, latest.map(e -> e.version() + 1).orElse(1),
+                    Json.parse(canonical), hash, clock.instant(), actor);
+            try {
+                insert(entry, canonical);
+            } catch (SQLException e) {
+                if (attempt < MAX_ATTEMPTS && isDuplicate(e)) {
+                    continue; // another writer took this version number: read again
+                }
+                throw failure("Recording " + kind + " [" + name + "]", e);
+            }
+            audit.appendAndWait(new AuditRecord(actor, kind + ".recorded", kind, name,
+                    Json.object().put("version", entry.version()).put("body_hash", hash)));
+            return new Put(entry, true);
+        }
+    }
+
+    @Override
+    public Optional<CatalogEntry> latest(String kind, String name) {
+        List<CatalogEntry> found = select("WHERE kind = ? AND name = ? ORDER BY version DESC LIMIT 1", kind, name);
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public Optional<CatalogEntry> version(String kind, String name, int version) {
+        return select("WHERE kind = ? AND name = ? AND version = ?", kind, name, version).stream().findFirst();
+    }
+
+    @Override
+    public List<CatalogEntry> versions(String kind, String name) {
+        return select("WHERE kind = ? AND name = ? ORDER BY version", kind, name);
+    }
+
+    @Override
+    public List<CatalogEntry> latestOfKind(String kind) {
+        return select("e WHERE kind = ? AND version = (SELECT MAX(version) FROM catalog_entry m"
+                + " WHERE m.kind = e.kind AND m.name = e.name) ORDER BY name", kind);
+    }
+
+    private void insert(CatalogEntry entry, String canonical) throws SQLException {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement statement = c.prepareStatement(
+                        "INSERT INTO catalog_entry (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            statement.setString(1, entry.kind());
+            statement.setString(2, entry.name());
+            statement.setInt(3, entry.version());
+            statement.setString(4, canonical);
+            statement.setString(5, entry.bodyHash());
+            statement.setLong(6, StoredRow.toMicros(entry.created()));
+            statement.setString(7, entry.createdBy());
+            statement.executeUpdate();
+        }
+    }
+
+    private List<CatalogEntry> select(String where, Object... args) {
+        List<CatalogEntry> entries = new ArrayList<>();
+        String columns = where.startsWith("e ") ? "e.kind, e.name, e.version, e.body, e.body_hash, e.created_micros, e.created_by"
+                : COLUMNS;
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement statement = c.prepareStatement("SELECT " + columns + " FROM catalog_entry " + where)) {
+            for (int i = 0; i < args.length; i++) {
+                statement.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new CatalogEntry(rs.getString(1), rs.getString(2), rs.getInt(3), Json.parse(rs.getString(4)),
+                            rs.getString(5), StoredRow.toInstant(rs.getLong(6)), rs.getString(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("Reading the catalog", e);
+        }
+        return entries;
+    }
+
+    private static boolean isDuplicate(SQLException e) {
+        String state = e.getSQLState();
+        return (state != null && state.startsWith("23")) || e.getErrorCode() == 19;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static SeerException failure(String what, SQLException e) {
+        return new SeerException(MetadataErrorCode.STORE_FAILURE, what + " failed: " + e.getMessage(), Map.of(), e);
+    }
+}
