@@ -1,6 +1,9 @@
 package dev.seer.cli;
 
 import dev.seer.core.Role;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.features.FeatureRegistry;
+import java.nio.file.Path;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditPage;
 import dev.seer.metadata.AuditQuery;
@@ -32,6 +35,15 @@ interface Backend extends AutoCloseable {
     List<ApiToken> tokens();
 
     ApiToken revokeToken(String idOrName);
+
+    /** What applying the feature repository at {@code path} would change. */
+    List<FeatureRegistry.Change> planFeatures(Path path);
+
+    List<FeatureRegistry.Change> applyFeatures(Path path);
+
+    List<CatalogEntry> featureViews();
+
+    CatalogEntry featureView(String name, Optional<Integer> version);
 
     /** Where the answers come from, for messages: the home folder or the server URL. */
     String describe();

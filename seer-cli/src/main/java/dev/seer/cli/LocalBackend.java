@@ -2,6 +2,9 @@ package dev.seer.cli;
 
 import dev.seer.core.Json;
 import dev.seer.core.Role;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.features.FeatureRegistry;
+import java.nio.file.Path;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.home.HomeLock;
 import dev.seer.metadata.ApiToken;
@@ -70,6 +73,26 @@ final class LocalBackend implements Backend {
     @Override
     public ApiToken revokeToken(String idOrName) {
         return services.tokens().revoke(idOrName, actor);
+    }
+
+    @Override
+    public List<FeatureRegistry.Change> planFeatures(Path path) {
+        return services.features().plan(path);
+    }
+
+    @Override
+    public List<FeatureRegistry.Change> applyFeatures(Path path) {
+        return services.features().apply(path, actor);
+    }
+
+    @Override
+    public List<CatalogEntry> featureViews() {
+        return services.features().views();
+    }
+
+    @Override
+    public CatalogEntry featureView(String name, Optional<Integer> version) {
+        return services.features().view(name, version);
     }
 
     @Override

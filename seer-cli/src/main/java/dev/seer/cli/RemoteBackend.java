@@ -5,6 +5,9 @@ import dev.seer.core.ErrorCategory;
 import dev.seer.core.ErrorCode;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.features.FeatureRegistry;
+import java.nio.file.Path;
 import dev.seer.core.SeerException;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditPage;
@@ -87,6 +90,31 @@ final class RemoteBackend implements Backend {
     @Override
     public ApiToken revokeToken(String idOrName) {
         return ApiJson.token(send("DELETE", "/api/v1/tokens/" + URLEncoder.encode(idOrName, StandardCharsets.UTF_8), null));
+    }
+
+    @Override
+    public List<FeatureRegistry.Change> planFeatures(Path path) {
+        return ApiJson.changes(send("POST", "/api/v1/features/plan", Json.object().put("path", absolute(path))));
+    }
+
+    @Override
+    public List<FeatureRegistry.Change> applyFeatures(Path path) {
+        return ApiJson.changes(send("POST", "/api/v1/features/apply", Json.object().put("path", absolute(path))));
+    }
+
+    @Override
+    public List<CatalogEntry> featureViews() {
+        return ApiJson.catalogEntries(send("GET", "/api/v1/features/views", null));
+    }
+
+    @Override
+    public CatalogEntry featureView(String name, Optional<Integer> version) {
+        return ApiJson.catalogEntry(send("GET", "/api/v1/features/views/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                + version.map(v -> "?version=" + v).orElse(""), null));
+    }
+
+    private static String absolute(Path path) {
+        return path.toAbsolutePath().normalize().toString();
     }
 
     @Override

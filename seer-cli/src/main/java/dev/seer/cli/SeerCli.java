@@ -26,7 +26,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "seer", mixinStandardHelpOptions = true, versionProvider = SeerCli.Version.class,
         description = "Seer, a data science platform for the JVM.",
         subcommands = {InitCommand.class, ServerCommand.class, QuickstartCommand.class, TokenCommand.class,
-                AuditCommand.class, CommandLine.HelpCommand.class})
+                AuditCommand.class, FeatureCommands.Plan.class, FeatureCommands.Apply.class, FeatureCommands.Features.class,
+                CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "The Seer home (default: $SEER_HOME, else ./.seer).")

@@ -79,6 +79,10 @@ class CliProcessTest {
             assertThat(verify.out()).contains("Audit log OK");
             CliRun created = CliRun.run(home, "token", "create", "--role", "operator", "--name", "ops");
             assertThat(created.exitCode()).as(created.err()).isZero();
+            Path example = Path.of("..", "examples", "churn");
+            CliRun applied = CliRun.run(home, "apply", "-f", example.toString());
+            assertThat(applied.exitCode()).as(applied.err()).isZero();
+            assertThat(CliRun.run(home, "features", "list").out()).contains("customer_stats");
         } finally {
             quickstart.destroy(); // SIGTERM: the shutdown hook closes in order
             assertThat(quickstart.waitFor(30, TimeUnit.SECONDS)).isTrue();

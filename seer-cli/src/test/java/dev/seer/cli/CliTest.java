@@ -179,13 +179,35 @@ class CliTest {
     void helpIsAvailableForEveryCommand() {
         for (String[] command : new String[][] {{"init"}, {"server"}, {"quickstart"}, {"token", "create"},
                 {"token", "list"}, {"token", "revoke"}, {"audit", "list"}, {"audit", "verify"}, {"audit", "checkpoint"},
-                {"audit", "prove"}}) {
+                {"audit", "prove"}, {"plan"}, {"apply"}, {"features", "list"}, {"features", "show"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             CliRun run = CliRun.run(home, args);
             assertThat(run.exitCode()).as(String.join(" ", command)).isZero();
             assertThat(run.out()).contains("Usage: seer " + String.join(" ", command));
         }
+    }
+
+    @Test
+    void theExampleRepositoryIsPlannedAppliedAndShown() {
+        Path example = Path.of("..", "examples", "churn").toAbsolutePath().normalize();
+        CliRun plan = CliRun.run(home, "plan", "-f", example.toString());
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("feature_view", "customer_stats", "create  v1", "Apply would change 4 definitions");
+        CliRun apply = CliRun.run(home, "apply", "-f", example.toString());
+        assertThat(apply.exitCode()).as(apply.err()).isZero();
+        assertThat(CliRun.run(home, "apply", "-f", example.toString()).out()).contains("Nothing to change.");
+        assertThat(CliRun.run(home, "features", "list").out()).contains("customer_stats", "transactions");
+        JsonNode shown = Json.parse(CliRun.run(home, "--json", "features", "show", "customer_stats").out());
+        assertThat(shown.path("version").asInt()).isEqualTo(1);
+        assertThat(shown.path("body").path("features")).hasSize(3);
+        CliRun missing = CliRun.run(home, "features", "show", "nope");
+        assertThat(missing.exitCode()).isEqualTo(3);
+        CliRun recorded = CliRun.run(home, "--json", "audit", "list", "--action", "feature_view.recorded");
+        assertThat(Json.parse(recorded.out()).path("entries")).hasSize(1);
+        CliRun bad = CliRun.run(home, "apply", "-f", dir.resolve("nothing-here").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("No definition file or folder");
     }
 
     private void assertVerifyFails(String message) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.features.FeatureRegistry;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditEntry;
 import dev.seer.metadata.AuditPage;
@@ -127,6 +129,50 @@ public final class ApiJson {
 
     public static IssuedToken issued(JsonNode node) {
         return new IssuedToken(token(node.path("token")), node.path("secret").asText());
+    }
+
+    public static ArrayNode changes(List<FeatureRegistry.Change> changes) {
+        ArrayNode array = Json.mapper().createArrayNode();
+        changes.forEach(c -> array.addObject().put("kind", c.kind()).put("name", c.name())
+                .put("action", c.action().name()).put("version", c.version()));
+        return array;
+    }
+
+    public static List<FeatureRegistry.Change> changes(JsonNode node) {
+        List<FeatureRegistry.Change> changes = new java.util.ArrayList<>();
+        node.forEach(c -> changes.add(new FeatureRegistry.Change(c.path("kind").asText(), c.path("name").asText(),
+                FeatureRegistry.Action.valueOf(c.path("action").asText()), c.path("version").asInt())));
+        return changes;
+    }
+
+    public static ObjectNode catalogEntry(CatalogEntry entry) {
+        ObjectNode node = Json.object();
+        node.put("kind", entry.kind());
+        node.put("name", entry.name());
+        node.put("version", entry.version());
+        node.set("body", entry.body());
+        node.put("body_hash", entry.bodyHash());
+        node.put("created", entry.created().toString());
+        node.put("created_by", entry.createdBy());
+        return node;
+    }
+
+    public static CatalogEntry catalogEntry(JsonNode node) {
+        return new CatalogEntry(node.path("kind").asText(), node.path("name").asText(), node.path("version").asInt(),
+                node.path("body"), node.path("body_hash").asText(), java.time.Instant.parse(node.path("created").asText()),
+                node.path("created_by").asText());
+    }
+
+    public static ArrayNode catalogEntries(List<CatalogEntry> entries) {
+        ArrayNode array = Json.mapper().createArrayNode();
+        entries.forEach(e -> array.add(catalogEntry(e)));
+        return array;
+    }
+
+    public static List<CatalogEntry> catalogEntries(JsonNode node) {
+        List<CatalogEntry> entries = new java.util.ArrayList<>();
+        node.forEach(e -> entries.add(catalogEntry(e)));
+        return entries;
     }
 
     public static JsonNode proof(InclusionProof proof) {

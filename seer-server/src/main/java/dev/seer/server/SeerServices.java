@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.core.catalog.Catalog;
+import dev.seer.features.FeatureRegistry;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataDatabase;
@@ -24,6 +25,7 @@ public final class SeerServices implements AutoCloseable {
     private final AuditLog audit;
     private final TokenStore tokens;
     private final Catalog catalog;
+    private final FeatureRegistry features;
 
     private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
         this.home = requireNonNull(home, "home is null");
@@ -33,6 +35,7 @@ public final class SeerServices implements AutoCloseable {
         this.audit = new AuditLog(database, clock, config.audit());
         this.tokens = new TokenStore(database, audit, clock);
         this.catalog = new JdbcCatalog(database, audit, clock);
+        this.features = new FeatureRegistry(catalog);
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
@@ -66,6 +69,10 @@ public final class SeerServices implements AutoCloseable {
 
     public Catalog catalog() {
         return catalog;
+    }
+
+    public FeatureRegistry features() {
+        return features;
     }
 
     /** Closes in reverse order of opening; the audit log commits what it has queued first. */

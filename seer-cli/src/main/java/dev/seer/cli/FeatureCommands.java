@@ -1,0 +1,122 @@
+package dev.seer.cli;
+
+import dev.seer.core.Json;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.features.FeatureRegistry;
+import dev.seer.server.ApiJson;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The feature definition commands: plan, apply, features list|show. */
+final class FeatureCommands {
+    private FeatureCommands() {}
+
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = "Show what applying a feature repository would change, without changing anything.")
+    static final class Plan extends CliCommand {
+        @Option(names = {"-f", "--file"}, required = true, paramLabel = "DIR|FILE",
+                description = "A YAML file, or a folder of them, with entities, sources, feature_views, feature_services.")
+        Path location;
+
+        @Override
+        public Integer call() {
+            try (Backend backend = cli().backend("plan")) {
+                print(this, backend.planFeatures(location), "would");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = {"Validate a feature repository and record every new or changed definition as a new version.",
+                    "Applying the same repository again changes nothing."})
+    static final class Apply extends CliCommand {
+        @Option(names = {"-f", "--file"}, required = true, paramLabel = "DIR|FILE",
+                description = "A YAML file, or a folder of them, with entities, sources, feature_views, feature_services.")
+        Path location;
+
+        @Override
+        public Integer call() {
+            try (Backend backend = cli().backend("apply")) {
+                print(this, backend.applyFeatures(location), "did");
+            }
+            return 0;
+        }
+    }
+
+    private static void print(CliCommand command, List<FeatureRegistry.Change> changes, String mood) {
+        if (command.cli().json()) {
+            command.printJson(ApiJson.changes(changes));
+            return;
+        }
+        for (FeatureRegistry.Change change : changes) {
+            String what = switch (change.action()) {
+                case CREATE -> "create  v" + change.version();
+                case UPDATE -> "update  v" + (change.version() - 1) + " -> v" + change.version();
+                case UNCHANGED -> "same    v" + change.version();
+            };
+            command.out().printf("%-16s %-28s %s%n", change.kind(), change.name(), what);
+        }
+        long changed = changes.stream().filter(c -> c.action() != FeatureRegistry.Action.UNCHANGED).count();
+        command.out().println(changed == 0 ? "Nothing to change." : "Apply " + mood + " change " + changed
+                + " definition" + (changed == 1 ? "" : "s") + ".");
+    }
+
+    @Command(name = "features", mixinStandardHelpOptions = true, description = "Read feature view definitions.",
+            subcommands = {Features.ListViews.class, Features.Show.class})
+    static final class Features {
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List feature views at their latest version.")
+        static final class ListViews extends CliCommand {
+            @Override
+            public Integer call() {
+                try (Backend backend = cli().backend("features list")) {
+                    List<CatalogEntry> views = backend.featureViews();
+                    if (cli().json()) {
+                        printJson(ApiJson.catalogEntries(views));
+                        return 0;
+                    }
+                    out().printf("%-28s %-8s %-10s %-24s %s%n", "VIEW", "VERSION", "FEATURES", "SOURCE", "CREATED");
+                    for (CatalogEntry view : views) {
+                        out().printf("%-28s %-8d %-10d %-24s %s%n", view.name(), view.version(),
+                                view.body().path("features").size(), view.body().path("source").asText(), view.created());
+                    }
+                }
+                return 0;
+            }
+        }
+
+        /** No standard -V/--version here: --version names the view's version, as the issue asks. */
+        @Command(name = "show", description = "Show one feature view definition.")
+        static final class Show extends CliCommand {
+            @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+            boolean help;
+
+            @Parameters(paramLabel = "VIEW", description = "The feature view's name.")
+            String view;
+
+            @Option(names = "--version", paramLabel = "N", description = "A past version (default: the latest).")
+            Integer version;
+
+            @Override
+            public Integer call() {
+                try (Backend backend = cli().backend("features show")) {
+                    CatalogEntry entry = backend.featureView(view, Optional.ofNullable(version));
+                    if (cli().json()) {
+                        printJson(ApiJson.catalogEntry(entry));
+                    } else {
+                        out().println(entry.name() + " v" + entry.version() + " (created " + entry.created() + " by "
+                                + entry.createdBy() + ", hash " + entry.bodyHash().substring(0, 12) + ")");
+                        out().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(entry.body()));
+                    }
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                return 0;
+            }
+        }
+    }
+}

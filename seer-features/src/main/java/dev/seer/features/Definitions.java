@@ -1,0 +1,127 @@
+package dev.seer.features;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Json;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The definitions of a feature repository, as immutable values. Each has a JSON form: that is
+ * what is versioned in the catalog, and what a changed definition is compared by.
+ */
+public final class Definitions {
+    private Definitions() {}
+
+    public record Entity(String name, List<String> joinKeys) {
+        public Entity {
+            joinKeys = List.copyOf(joinKeys);
+        }
+
+        JsonNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("name", name);
+            ArrayNode keys = node.putArray("join_keys");
+            joinKeys.forEach(keys::add);
+            return node;
+        }
+    }
+
+    /** A file source; {@code path} is absolute once loaded. */
+    public record Source(String name, String type, String path, String format, String timestampField,
+            Optional<String> createdTimestampField) {
+        JsonNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("name", name);
+            node.put("type", type);
+            node.put("path", path);
+            node.put("format", format);
+            node.put("timestamp_field", timestampField);
+            createdTimestampField.ifPresent(f -> node.put("created_timestamp_field", f));
+            return node;
+        }
+    }
+
+    /** Value checks of a feature; empty parts check nothing. */
+    public record Checks(boolean notNull, Optional<Double> min, Optional<Double> max, Optional<List<String>> allowed) {
+        public static final Checks NONE = new Checks(false, Optional.empty(), Optional.empty(), Optional.empty());
+
+        JsonNode toJson() {
+            ObjectNode node = Json.object();
+            if (notNull) {
+                node.put("not_null", true);
+            }
+            min.ifPresent(v -> node.put("min", v));
+            max.ifPresent(v -> node.put("max", v));
+            allowed.ifPresent(values -> {
+                ArrayNode array = node.putArray("allowed");
+                values.forEach(array::add);
+            });
+            return node;
+        }
+    }
+
+    /** A feature: a source column of the same name, or a DuckDB SQL {@code expression} over the source's columns. */
+    public record Feature(String name, FeatureType type, Checks checks, Optional<String> expression) {
+        JsonNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("name", name);
+            node.put("type", type.id());
+            node.set("checks", checks.toJson());
+            expression.ifPresent(e -> node.put("expression", e));
+            return node;
+        }
+    }
+
+    /** {@code ttl} zero means no limit. */
+    public record FeatureView(String name, List<String> entities, String source, Duration ttl, List<Feature> features) {
+        public FeatureView {
+            entities = List.copyOf(entities);
+            features = List.copyOf(features);
+        }
+
+        public Optional<Feature> feature(String featureName) {
+            return features.stream().filter(f -> f.name().equals(featureName)).findFirst();
+        }
+
+        JsonNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("name", name);
+            ArrayNode entityArray = node.putArray("entities");
+            entities.forEach(entityArray::add);
+            node.put("source", source);
+            node.put("ttl_seconds", ttl.toSeconds());
+            ArrayNode featureArray = node.putArray("features");
+            features.forEach(f -> featureArray.add(f.toJson()));
+            return node;
+        }
+    }
+
+    /** A named list of feature references, each {@code view:feature}. */
+    public record FeatureService(String name, List<String> features) {
+        public FeatureService {
+            features = List.copyOf(features);
+        }
+
+        JsonNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("name", name);
+            ArrayNode array = node.putArray("features");
+            features.forEach(array::add);
+            return node;
+        }
+    }
+
+    /** Everything one {@code seer apply} reads. */
+    public record Repository(List<Entity> entities, List<Source> sources, List<FeatureView> views,
+            List<FeatureService> services) {
+        public Repository {
+            entities = List.copyOf(entities);
+            sources = List.copyOf(sources);
+            views = List.copyOf(views);
+            services = List.copyOf(services);
+        }
+    }
+}

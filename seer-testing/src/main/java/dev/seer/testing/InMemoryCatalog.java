@@ -1,0 +1,73 @@
+package dev.seer.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.Json;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.core.catalog.CatalogEntry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** A catalog in memory, for testing components without a metadata store. Records puts for assertions. */
+public final class InMemoryCatalog implements Catalog {
+    private final List<CatalogEntry> entries = new ArrayList<>();
+    private final Clock clock;
+
+    public InMemoryCatalog(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized Put put(String kind, String name, JsonNode body, String actor) {
+        String canonical = Json.canonical(body);
+        String hash = sha256(canonical);
+        Optional<CatalogEntry> latest = latest(kind, name);
+        if (latest.isPresent() && latest.get().bodyHash().equals(hash)) {
+            return new Put(latest.get(), false);
+        }
+        CatalogEntry entry = new CatalogEntry(kind, name, latest.map(e -> e.version() + 1).orElse(1), Json.parse(canonical),
+                hash, clock.instant(), actor);
+        entries.add(entry);
+        return new Put(entry, true);
+    }
+
+    @Override
+    public synchronized Optional<CatalogEntry> latest(String kind, String name) {
+        return versions(kind, name).stream().reduce((a, b) -> b);
+    }
+
+    @Override
+    public synchronized Optional<CatalogEntry> version(String kind, String name, int version) {
+        return versions(kind, name).stream().filter(e -> e.version() == version).findFirst();
+    }
+
+    @Override
+    public synchronized List<CatalogEntry> versions(String kind, String name) {
+        return entries.stream().filter(e -> e.kind().equals(kind) && e.name().equals(name))
+                .sorted(Comparator.comparingInt(CatalogEntry::version)).toList();
+    }
+
+    @Override
+    public synchronized List<CatalogEntry> latestOfKind(String kind) {
+        return entries.stream().filter(e -> e.kind().equals(kind)).map(CatalogEntry::name).distinct().sorted()
+                .map(name -> latest(kind, name).orElseThrow()).toList();
+    }
+
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
