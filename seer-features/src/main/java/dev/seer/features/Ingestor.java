@@ -1,0 +1,148 @@
+package dev.seer.features;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Ids;
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.core.catalog.CatalogEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Batch ingestion of a file source into the offline store.
+ *
+ * <p>Design: DuckDB reads the file once into a temporary table with every value as text and a
+ * row number. For each feature view over the source, one query casts each needed column to its
+ * declared type with {@code TRY_CAST} and evaluates the checks; a failed cast or check becomes a
+ * quarantine record naming the row, column and reason, and the row is held back from that view.
+ * Good rows are written as Parquet, partitioned by event date, into a staging folder, then moved
+ * into the store. The batch record in the catalog is the commit point: readers only see files a
+ * recorded batch lists, so a crash at any step leaves all of a batch or none of it visible.
+ * The SHA-256 of the file's bytes names the content; the same content is never ingested twice.
+ */
+public final class Ingestor {
+    static final String BATCH = "ingest_batch";
+
+    private final Catalog catalog;
+    private final OfflineStore store;
+    private final Clock clock;
+    private final Ids ids;
+
+    public Ingestor(Catalog catalog, OfflineStore store, Clock clock) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.ids = new Ids(clock);
+    }
+
+    public IngestReport ingest(String sourceName, Optional<Path> file, String actor) {
+        long started = System.nanoTime();
+        CatalogEntry sourceEntry = catalog.latest(FeatureRegistry.SOURCE, sourceName).orElseThrow(() ->
+                new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "Source [" + sourceName + "] is not defined; "
+                        + "run `seer apply` first", Map.of("source", sourceName)));
+        Definitions.Source source = Stored.source(sourceEntry.body());
+        Path path = file.orElse(Path.of(source.path())).toAbsolutePath().normalize();
+        String hash = contentHash(sourceName, path);
+        Optional<CatalogEntry> earlier = catalog.latest(BATCH, batchName(sourceName, hash));
+        if (earlier.isPresent()) {
+            JsonNode body = earlier.get().body();
+            return new IngestReport(body.path("batch_id").asText(), sourceName, hash, body.path("rows_read").asLong(), 0, 0,
+                    List.of(), Duration.ofNanos(System.nanoTime() - started), true);
+        }
+        List<CatalogEntry> views = catalog.latestOfKind(FeatureRegistry.VIEW).stream()
+                .filter(v -> v.body().path("source").asText().equals(sourceName)).toList();
+        String batchId = ids.next("batch");
+        Path staging = store.staging(batchId);
+        try (Connection duck = DuckEngine.open()) {
+            BatchWriter writer = new BatchWriter(duck, source, path, staging);
+            long rowsRead = writer.load();
+            ObjectNode record = Json.object();
+            record.put("batch_id", batchId).put("source", sourceName).put("source_version", sourceEntry.version())
+                    .put("content_hash", hash).put("path", path.toString()).put("rows_read", rowsRead)
+                    .put("ingested_at", clock.instant().toString());
+            ArrayNode viewRecords = record.putArray("views");
+            long written = 0;
+            long quarantined = 0;
+            for (CatalogEntry view : views) {
+                BatchWriter.ViewResult result = writer.writeView(Stored.view(view.body()), joinKeys(view));
+                ObjectNode v = viewRecords.addObject();
+                v.put("view", view.name()).put("view_version", view.version()).put("rows_written", result.written())
+                        .put("rows_quarantined", result.quarantinedRows());
+                v.set("profile", result.profile());
+                written += result.written();
+                quarantined += result.quarantinedRows();
+            }
+            writer.writeQuarantine();
+            List<String> files = store.publish(staging, batchId);
+            ArrayNode fileArray = record.putArray("files");
+            files.forEach(fileArray::add);
+            record.put("rows_written", written).put("rows_quarantined", quarantined);
+            catalog.put(BATCH, batchName(sourceName, hash), record, actor); // the commit point
+            return new IngestReport(batchId, sourceName, hash, rowsRead, written, quarantined,
+                    views.stream().map(CatalogEntry::name).toList(), Duration.ofNanos(System.nanoTime() - started), false);
+        } catch (SQLException e) {
+            throw DuckEngine.failure("Ingesting [" + path + "]", e);
+        } finally {
+            store.removeStaging(staging);
+        }
+    }
+
+    /** Recorded batches of a source, oldest first. */
+    public List<CatalogEntry> batches(String sourceName) {
+        return catalog.latestOfKind(BATCH).stream().filter(b -> b.body().path("source").asText().equals(sourceName))
+                .sorted(java.util.Comparator.comparing(b -> b.body().path("batch_id").asText())).toList();
+    }
+
+    private List<String> joinKeys(CatalogEntry view) {
+        List<String> keys = new ArrayList<>();
+        view.body().path("entities").forEach(entity -> catalog.latest(FeatureRegistry.ENTITY, entity.asText())
+                .ifPresent(e -> keys.addAll(Stored.joinKeys(e.body()))));
+        return keys;
+    }
+
+    static String batchName(String source, String hash) {
+        return source + "@" + hash;
+    }
+
+    private static String contentHash(String source, Path path) {
+        if (!Files.isReadable(path)) {
+            throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Source [" + source + "]: file [" + path
+                    + "] does not exist or cannot be read", Map.of("source", source, "path", path.toString()));
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(path), MessageDigest.getInstance("SHA-256"))) {
+            byte[] buffer = new byte[1 << 16];
+            while (in.read(buffer) >= 0) {
+                // the digest sees every byte
+            }
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Source [" + source + "]: cannot read [" + path
+                    + "]: " + e.getMessage(), Map.of("source", source, "path", path.toString()), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.seer.features;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.seer.core.SeerException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The offline store: Parquet files with Hive-style partitions under {@code HOME/offline},
+ * {@code views/<view>/date=YYYY-MM-DD/part-<batch>-<n>.parquet}, readable by any engine.
+ * Quarantined records live beside them in {@code quarantine/<source>/}. Which files count is
+ * decided by the batch records in the catalog, not by listing folders.
+ */
+public final class OfflineStore {
+    private final Path root;
+
+    public OfflineStore(Path root) {
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path staging(String batchId) {
+        Path staging = root.resolve(".staging").resolve(batchId);
+        try {
+            Files.createDirectories(staging);
+        } catch (IOException e) {
+            throw io("create a staging folder", e);
+        }
+        return staging;
+    }
+
+    /** Moves every staged file into the store (each move atomic); returns their paths relative to the root. */
+    List<String> publish(Path staging, String batchId) {
+        List<String> published = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(staging)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                Path relative = staging.relativize(file);
+                Path target = root.resolve(relative);
+                Files.createDirectories(target.getParent());
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                published.add(relative.toString());
+            }
+        } catch (IOException e) {
+            throw io("publish batch " + batchId, e);
+        }
+        return published;
+    }
+
+    void removeStaging(Path staging) {
+        if (!Files.exists(staging)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(staging)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // leftovers in .staging are never read; a later run removes them
+        }
+    }
+
+    private SeerException io(String what, IOException e) {
+        return new SeerException(FeatureErrorCode.ENGINE_FAILURE, "Offline store [" + root + "]: cannot " + what + ": "
+                + e.getMessage(), Map.of("root", root.toString()), e);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.seer.features;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.features.Definitions.Checks;
+import dev.seer.features.Definitions.Feature;
+import dev.seer.features.Definitions.FeatureView;
+import dev.seer.features.Definitions.Source;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Definitions read back from their catalog JSON (the inverse of {@code toJson}). */
+final class Stored {
+    private Stored() {}
+
+    static Source source(JsonNode node) {
+        return new Source(node.path("name").asText(), node.path("type").asText(), node.path("path").asText(),
+                node.path("format").asText(), node.path("timestamp_field").asText(),
+                Optional.ofNullable(node.get("created_timestamp_field")).map(JsonNode::asText));
+    }
+
+    static FeatureView view(JsonNode node) {
+        List<String> entities = new ArrayList<>();
+        node.path("entities").forEach(e -> entities.add(e.asText()));
+        List<Feature> features = new ArrayList<>();
+        node.path("features").forEach(f -> features.add(feature(f)));
+        return new FeatureView(node.path("name").asText(), entities, node.path("source").asText(),
+                Duration.ofSeconds(node.path("ttl_seconds").asLong()), features);
+    }
+
+    static List<String> joinKeys(JsonNode entity) {
+        List<String> keys = new ArrayList<>();
+        entity.path("join_keys").forEach(k -> keys.add(k.asText()));
+        return keys;
+    }
+
+    private static Feature feature(JsonNode node) {
+        JsonNode checks = node.path("checks");
+        Optional<List<String>> allowed = Optional.empty();
+        if (checks.has("allowed")) {
+            List<String> values = new ArrayList<>();
+            checks.path("allowed").forEach(v -> values.add(v.asText()));
+            allowed = Optional.of(values);
+        }
+        return new Feature(node.path("name").asText(), FeatureType.parse(node.path("type").asText()).orElseThrow(),
+                new Checks(checks.path("not_null").asBoolean(false),
+                        checks.has("min") ? Optional.of(checks.path("min").asDouble()) : Optional.empty(),
+                        checks.has("max") ? Optional.of(checks.path("max").asDouble()) : Optional.empty(), allowed),
+                Optional.ofNullable(node.get("expression")).map(JsonNode::asText));
+    }
+}
