@@ -3,6 +3,8 @@ package dev.seer.cli;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.IngestReport;
+import dev.seer.features.QuarantineRecord;
 import java.nio.file.Path;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditPage;
@@ -44,6 +46,13 @@ interface Backend extends AutoCloseable {
     List<CatalogEntry> featureViews();
 
     CatalogEntry featureView(String name, Optional<Integer> version);
+
+    IngestReport ingest(String source, Optional<Path> file);
+
+    /** Every ingested batch, oldest first. */
+    List<CatalogEntry> batches();
+
+    List<QuarantineRecord> quarantine(String batchId, int limit);
 
     /** Where the answers come from, for messages: the home folder or the server URL. */
     String describe();

@@ -4,6 +4,8 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.IngestReport;
+import dev.seer.features.QuarantineRecord;
 import java.nio.file.Path;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.home.HomeLock;
@@ -93,6 +95,21 @@ final class LocalBackend implements Backend {
     @Override
     public CatalogEntry featureView(String name, Optional<Integer> version) {
         return services.features().view(name, version);
+    }
+
+    @Override
+    public IngestReport ingest(String source, Optional<Path> file) {
+        return services.ingestor().ingest(source, file, actor);
+    }
+
+    @Override
+    public List<CatalogEntry> batches() {
+        return services.ingestor().batches();
+    }
+
+    @Override
+    public List<QuarantineRecord> quarantine(String batchId, int limit) {
+        return services.ingestor().quarantine(batchId, limit);
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.IngestReport;
+import dev.seer.features.QuarantineRecord;
 import java.nio.file.Path;
 import dev.seer.core.SeerException;
 import dev.seer.metadata.ApiToken;
@@ -111,6 +113,24 @@ final class RemoteBackend implements Backend {
     public CatalogEntry featureView(String name, Optional<Integer> version) {
         return ApiJson.catalogEntry(send("GET", "/api/v1/features/views/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
                 + version.map(v -> "?version=" + v).orElse(""), null));
+    }
+
+    @Override
+    public IngestReport ingest(String source, Optional<Path> file) {
+        var body = Json.object();
+        file.ifPresent(f -> body.put("file", absolute(f)));
+        return ApiJson.ingestReport(send("POST", "/api/v1/ingest/" + URLEncoder.encode(source, StandardCharsets.UTF_8), body));
+    }
+
+    @Override
+    public List<CatalogEntry> batches() {
+        return ApiJson.catalogEntries(send("GET", "/api/v1/quarantine", null));
+    }
+
+    @Override
+    public List<QuarantineRecord> quarantine(String batchId, int limit) {
+        return ApiJson.quarantine(send("GET", "/api/v1/quarantine/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8)
+                + "?limit=" + limit, null));
     }
 
     private static String absolute(Path path) {

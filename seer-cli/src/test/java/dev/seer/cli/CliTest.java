@@ -179,7 +179,8 @@ class CliTest {
     void helpIsAvailableForEveryCommand() {
         for (String[] command : new String[][] {{"init"}, {"server"}, {"quickstart"}, {"token", "create"},
                 {"token", "list"}, {"token", "revoke"}, {"audit", "list"}, {"audit", "verify"}, {"audit", "checkpoint"},
-                {"audit", "prove"}, {"plan"}, {"apply"}, {"features", "list"}, {"features", "show"}}) {
+                {"audit", "prove"}, {"plan"}, {"apply"}, {"features", "list"}, {"features", "show"},
+                {"ingest"}, {"quarantine", "list"}, {"quarantine", "show"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             CliRun run = CliRun.run(home, args);
@@ -205,6 +206,16 @@ class CliTest {
         assertThat(missing.exitCode()).isEqualTo(3);
         CliRun recorded = CliRun.run(home, "--json", "audit", "list", "--action", "feature_view.recorded");
         assertThat(Json.parse(recorded.out()).path("entries")).hasSize(1);
+        CliRun ingested = CliRun.run(home, "--json", "ingest", "transactions");
+        assertThat(ingested.exitCode()).as(ingested.err()).isZero();
+        JsonNode report = Json.parse(ingested.out());
+        assertThat(report.path("rows_read").asLong()).isEqualTo(200);
+        assertThat(report.path("rows_quarantined").asLong()).isEqualTo(2);
+        assertThat(report.path("rows_written").asLong()).isEqualTo(198);
+        assertThat(CliRun.run(home, "ingest", "transactions").out()).contains("nothing added");
+        CliRun quarantine = CliRun.run(home, "quarantine", "show", report.path("batch_id").asText());
+        assertThat(quarantine.out()).contains("row 51", "below min 0.0", "row 91", "[gold] is not one of [basic, pro]");
+        assertThat(CliRun.run(home, "quarantine", "list").out()).contains(report.path("batch_id").asText(), "198");
         CliRun bad = CliRun.run(home, "apply", "-f", dir.resolve("nothing-here").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("No definition file or folder");

@@ -72,6 +72,7 @@ public final class Ingestor {
             return new IngestReport(body.path("batch_id").asText(), sourceName, hash, body.path("rows_read").asLong(), 0, 0,
                     List.of(), Duration.ofNanos(System.nanoTime() - started), true);
         }
+        store.sweep(recordedBatchIds());
         List<CatalogEntry> views = catalog.latestOfKind(FeatureRegistry.VIEW).stream()
                 .filter(v -> v.body().path("source").asText().equals(sourceName)).toList();
         String batchId = ids.next("batch");
@@ -108,6 +109,47 @@ public final class Ingestor {
         } finally {
             store.removeStaging(staging);
         }
+    }
+
+    private java.util.Set<String> recordedBatchIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        catalog.latestOfKind(BATCH).forEach(b -> ids.add(b.body().path("batch_id").asText()));
+        return ids;
+    }
+
+    /** Every file of a view that recorded batches hold: what readers of the offline store read. */
+    public List<Path> viewFiles(String view) {
+        return store.viewFiles(catalog.latestOfKind(BATCH).stream().map(CatalogEntry::body).toList(), view);
+    }
+
+    /** Every recorded batch, oldest first. */
+    public List<CatalogEntry> batches() {
+        return catalog.latestOfKind(BATCH).stream()
+                .sorted(java.util.Comparator.comparing(b -> b.body().path("batch_id").asText())).toList();
+    }
+
+    /** The quarantine records of one batch, in row order, at most {@code limit}. */
+    public List<QuarantineRecord> quarantine(String batchId, int limit) {
+        CatalogEntry batch = batches().stream().filter(b -> b.body().path("batch_id").asText().equals(batchId)).findFirst()
+                .orElseThrow(() -> new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "No ingested batch [" + batchId + "]",
+                        Map.of("batch", batchId)));
+        Path file = store.root().resolve("quarantine").resolve(batch.body().path("source").asText()).resolve(batchId + ".parquet");
+        List<QuarantineRecord> records = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return records;
+        }
+        try (Connection duck = DuckEngine.open(); Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT batch_id, row, view, column_name, reason, CAST(record AS VARCHAR)"
+                        + " FROM read_parquet(" + DuckEngine.literal(file.toString()) + ") ORDER BY row, view, column_name LIMIT "
+                        + Math.max(1, limit))) {
+            while (rs.next()) {
+                records.add(new QuarantineRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)));
+            }
+        } catch (SQLException e) {
+            throw DuckEngine.failure("Reading quarantine [" + file + "]", e);
+        }
+        return records;
     }
 
     /** Recorded batches of a source, oldest first. */

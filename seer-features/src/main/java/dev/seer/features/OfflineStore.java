@@ -68,6 +68,48 @@ public final class OfflineStore {
         }
     }
 
+    /**
+     * Removes what a crashed ingestion left: staging folders, and published files of batches that
+     * were never recorded. Only the owner of the home runs ingestions, so none is in flight.
+     */
+    void sweep(java.util.Set<String> recordedBatches) {
+        removeStaging(root.resolve(".staging"));
+        for (String area : List.of("views", "quarantine")) {
+            Path folder = root.resolve(area);
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(folder)) {
+                files.filter(Files::isRegularFile)
+                        .filter(f -> !recordedBatches.contains(batchOf(f.getFileName().toString())))
+                        .forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                throw io("sweep unrecorded files", e);
+            }
+        }
+    }
+
+    /** The batch id in a store file name: {@code part-<batch>-<n>.parquet} or {@code <batch>.parquet}. */
+    static String batchOf(String fileName) {
+        String name = fileName.startsWith("part-") ? fileName.substring(5) : fileName;
+        int end = name.indexOf('-') > 0 ? name.indexOf('-') : name.indexOf('.');
+        return end > 0 ? name.substring(0, end) : name;
+    }
+
+    /** Absolute paths of the files that recorded batches list under {@code views/<view>/}. */
+    public List<Path> viewFiles(List<com.fasterxml.jackson.databind.JsonNode> batches, String view) {
+        String prefix = "views/" + view + "/";
+        List<Path> files = new ArrayList<>();
+        for (var batch : batches) {
+            batch.path("files").forEach(f -> {
+                if (f.asText().startsWith(prefix)) {
+                    files.add(root.resolve(f.asText()));
+                }
+            });
+        }
+        return files;
+    }
+
     private SeerException io(String what, IOException e) {
         return new SeerException(FeatureErrorCode.ENGINE_FAILURE, "Offline store [" + root + "]: cannot " + what + ": "
                 + e.getMessage(), Map.of("root", root.toString()), e);

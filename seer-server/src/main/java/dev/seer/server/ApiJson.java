@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.IngestReport;
+import dev.seer.features.QuarantineRecord;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditEntry;
 import dev.seer.metadata.AuditPage;
@@ -173,6 +175,40 @@ public final class ApiJson {
         List<CatalogEntry> entries = new java.util.ArrayList<>();
         node.forEach(e -> entries.add(catalogEntry(e)));
         return entries;
+    }
+
+    public static ObjectNode ingestReport(IngestReport report) {
+        ObjectNode node = Json.object();
+        node.put("batch_id", report.batchId()).put("source", report.source()).put("content_hash", report.contentHash())
+                .put("rows_read", report.rowsRead()).put("rows_written", report.rowsWritten())
+                .put("rows_quarantined", report.rowsQuarantined()).put("millis", report.took().toMillis())
+                .put("already_ingested", report.alreadyIngested());
+        ArrayNode views = node.putArray("views");
+        report.views().forEach(views::add);
+        return node;
+    }
+
+    public static IngestReport ingestReport(JsonNode node) {
+        List<String> views = new java.util.ArrayList<>();
+        node.path("views").forEach(v -> views.add(v.asText()));
+        return new IngestReport(node.path("batch_id").asText(), node.path("source").asText(),
+                node.path("content_hash").asText(), node.path("rows_read").asLong(), node.path("rows_written").asLong(),
+                node.path("rows_quarantined").asLong(), views, java.time.Duration.ofMillis(node.path("millis").asLong()),
+                node.path("already_ingested").asBoolean());
+    }
+
+    public static ArrayNode quarantine(List<QuarantineRecord> records) {
+        ArrayNode array = Json.mapper().createArrayNode();
+        records.forEach(r -> array.addObject().put("batch_id", r.batchId()).put("row", r.row()).put("view", r.view())
+                .put("column", r.column()).put("reason", r.reason()).put("record", r.record()));
+        return array;
+    }
+
+    public static List<QuarantineRecord> quarantine(JsonNode node) {
+        List<QuarantineRecord> records = new java.util.ArrayList<>();
+        node.forEach(r -> records.add(new QuarantineRecord(r.path("batch_id").asText(), r.path("row").asLong(),
+                r.path("view").asText(), r.path("column").asText(), r.path("reason").asText(), r.path("record").asText())));
+        return records;
     }
 
     public static JsonNode proof(InclusionProof proof) {

@@ -6,6 +6,8 @@ import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.Ingestor;
+import dev.seer.features.OfflineStore;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataDatabase;
@@ -26,6 +28,7 @@ public final class SeerServices implements AutoCloseable {
     private final TokenStore tokens;
     private final Catalog catalog;
     private final FeatureRegistry features;
+    private final Ingestor ingestor;
 
     private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
         this.home = requireNonNull(home, "home is null");
@@ -36,6 +39,7 @@ public final class SeerServices implements AutoCloseable {
         this.tokens = new TokenStore(database, audit, clock);
         this.catalog = new JdbcCatalog(database, audit, clock);
         this.features = new FeatureRegistry(catalog);
+        this.ingestor = new Ingestor(catalog, new OfflineStore(home.root().resolve("offline")), clock);
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
@@ -73,6 +77,10 @@ public final class SeerServices implements AutoCloseable {
 
     public FeatureRegistry features() {
         return features;
+    }
+
+    public Ingestor ingestor() {
+        return ingestor;
     }
 
     /** Closes in reverse order of opening; the audit log commits what it has queued first. */

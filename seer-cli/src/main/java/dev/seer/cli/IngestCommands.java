@@ -1,0 +1,102 @@
+package dev.seer.cli;
+
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.features.IngestReport;
+import dev.seer.features.QuarantineRecord;
+import dev.seer.server.ApiJson;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Batch ingestion and the quarantine. */
+final class IngestCommands {
+    private IngestCommands() {}
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = {"Read a file source, check every row against the views over it, write good rows to the",
+                    "offline store and bad ones to the quarantine. All of a batch lands, or none of it;",
+                    "the same content ingested twice adds nothing."})
+    static final class Ingest extends CliCommand {
+        @Parameters(paramLabel = "SOURCE", description = "A source defined with `seer apply`.")
+        String source;
+
+        @Option(names = "--file", paramLabel = "PATH", description = "Read this file instead of the source's path.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            try (Backend backend = cli().backend("ingest")) {
+                IngestReport report = backend.ingest(source, Optional.ofNullable(file));
+                if (cli().json()) {
+                    printJson(ApiJson.ingestReport(report));
+                } else if (report.alreadyIngested()) {
+                    out().println("Already ingested as " + report.batchId() + " (content " + report.contentHash().substring(0, 12)
+                            + "): nothing added.");
+                } else {
+                    out().printf("Batch %s of %s: %,d rows read, %,d written, %,d quarantined, into %s, in %.2f s%n",
+                            report.batchId(), report.source(), report.rowsRead(), report.rowsWritten(),
+                            report.rowsQuarantined(), report.views(), report.took().toMillis() / 1000.0);
+                    if (report.rowsQuarantined() > 0) {
+                        out().println("See them with: seer quarantine show " + report.batchId());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "quarantine", mixinStandardHelpOptions = true, description = "Rows that ingestion held back, and why.",
+            subcommands = {Quarantine.ListBatches.class, Quarantine.Show.class})
+    static final class Quarantine {
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "Ingested batches with their quarantine counts.")
+        static final class ListBatches extends CliCommand {
+            @Override
+            public Integer call() {
+                try (Backend backend = cli().backend("quarantine list")) {
+                    List<CatalogEntry> batches = backend.batches();
+                    if (cli().json()) {
+                        printJson(ApiJson.catalogEntries(batches));
+                        return 0;
+                    }
+                    out().printf("%-34s %-20s %10s %10s %12s%n", "BATCH", "SOURCE", "READ", "WRITTEN", "QUARANTINED");
+                    for (CatalogEntry b : batches) {
+                        out().printf("%-34s %-20s %,10d %,10d %,12d%n", b.body().path("batch_id").asText(),
+                                b.body().path("source").asText(), b.body().path("rows_read").asLong(),
+                                b.body().path("rows_written").asLong(), b.body().path("rows_quarantined").asLong());
+                    }
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "show", mixinStandardHelpOptions = true, description = "The quarantined rows of one batch.")
+        static final class Show extends CliCommand {
+            @Parameters(paramLabel = "BATCH", description = "A batch id from `seer quarantine list`.")
+            String batch;
+
+            @Option(names = "--limit", defaultValue = "100", description = "At most this many records.")
+            int limit;
+
+            @Override
+            public Integer call() {
+                try (Backend backend = cli().backend("quarantine show")) {
+                    List<QuarantineRecord> records = backend.quarantine(batch, limit);
+                    if (cli().json()) {
+                        printJson(ApiJson.quarantine(records));
+                        return 0;
+                    }
+                    for (QuarantineRecord r : records) {
+                        out().printf("row %-8d %-20s %-16s %s  %s%n", r.row(), r.view(), r.column(), r.reason(), r.record());
+                    }
+                    if (records.isEmpty()) {
+                        out().println("Batch " + batch + " has no quarantined rows.");
+                    }
+                }
+                return 0;
+            }
+        }
+    }
+}
