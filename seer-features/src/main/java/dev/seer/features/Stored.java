@@ -29,6 +29,10 @@ final class Stored {
                 Duration.ofSeconds(node.path("ttl_seconds").asLong()), features);
     }
 
+    static boolean sourceHasCreated(dev.seer.core.catalog.Catalog catalog, String sourceName) {
+        return catalog.latest(FeatureRegistry.SOURCE, sourceName).map(s -> s.body().has("created_timestamp_field")).orElse(false);
+    }
+
     static List<String> joinKeys(JsonNode entity) {
         List<String> keys = new ArrayList<>();
         entity.path("join_keys").forEach(k -> keys.add(k.asText()));

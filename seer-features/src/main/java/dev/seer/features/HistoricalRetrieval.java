@@ -1,0 +1,239 @@
+package dev.seer.features;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.seer.core.SeerException;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.features.Definitions.FeatureView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Training data without leakage: every entity row joined, point in time, to the features asked
+ * for (see {@link PointInTimeJoin} for the rules). DuckDB reads the entity file and the view's
+ * Parquet files and writes the result; keys become dense ids in DuckDB so that Java only moves
+ * ids and times; the join itself runs in Java on primitive arrays; the matches go back to
+ * DuckDB, which fetches the feature values and writes every input row, in input order, followed
+ * by one column per feature named {@code view__feature}.
+ */
+public final class HistoricalRetrieval {
+    public static final String EVENT_TIMESTAMP = "event_timestamp";
+
+    private final Catalog catalog;
+    private final Ingestor ingestor;
+
+    public HistoricalRetrieval(Catalog catalog, Ingestor ingestor) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.ingestor = requireNonNull(ingestor, "ingestor is null");
+    }
+
+    /** What a retrieval produced. */
+    public record Report(long rows, long matched, List<String> columns, Path out) {}
+
+    /**
+     * @param features references {@code view:feature}, or a single feature service name
+     */
+    public Report run(Path entities, List<String> features, Path out, boolean filterByCreated) {
+        Map<String, List<String>> byView = resolve(features);
+        if (!Files.isReadable(entities)) {
+            throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Entity file [" + entities + "] does not exist"
+                    + " or cannot be read", Map.of("path", entities.toString()));
+        }
+        try (Connection duck = DuckEngine.open(); Statement statement = duck.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+            loadEntities(duck, entities);
+            List<String> selects = new ArrayList<>();
+            List<String> joins = new ArrayList<>();
+            List<String> columns = new ArrayList<>();
+            long matched = 0;
+            int n = 0;
+            for (Map.Entry<String, List<String>> entry : byView.entrySet()) {
+                FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
+                String alias = "v" + n++;
+                matched += joinView(duck, view, alias, filterByCreated);
+                joins.add("LEFT JOIN m_" + alias + " USING (_i) LEFT JOIN f_" + alias + " " + alias + " ON " + alias
+                        + "._fid = m_" + alias + "._fid");
+                for (String feature : entry.getValue()) {
+                    String column = view.name() + "__" + feature;
+                    selects.add(alias + "." + DuckEngine.identifier(feature) + " AS " + DuckEngine.identifier(column));
+                    columns.add(column);
+                }
+            }
+            statement.execute("COPY (SELECT ent.* EXCLUDE (_i, _t), " + String.join(", ", selects) + " FROM ent "
+                    + String.join(" ", joins) + " ORDER BY ent._i) TO " + DuckEngine.literal(out.toString()) + " ("
+                    + format(out) + ")");
+            long rows = count(duck, "SELECT count(*) FROM ent");
+            return new Report(rows, matched, columns, out);
+        } catch (SQLException e) {
+            throw DuckEngine.failure("Historical retrieval", e);
+        }
+    }
+
+    private Map<String, List<String>> resolve(List<String> refs) {
+        List<String> expanded = refs;
+        if (refs.size() == 1 && !refs.get(0).contains(":")) {
+            CatalogEntry service = catalog.latest(FeatureRegistry.SERVICE, refs.get(0)).orElseThrow(() -> notFound(
+                    "Feature service [" + refs.get(0) + "] does not exist", refs.get(0)));
+            expanded = new ArrayList<>();
+            for (var f : service.body().path("features")) {
+                expanded.add(f.asText());
+            }
+        }
+        Map<String, List<String>> byView = new LinkedHashMap<>();
+        for (String ref : expanded) {
+            String[] parts = ref.split(":", 2);
+            if (parts.length != 2) {
+                throw notFound("Feature reference [" + ref + "] must be view:feature", ref);
+            }
+            CatalogEntry view = catalog.latest(FeatureRegistry.VIEW, parts[0]).orElseThrow(() -> notFound(
+                    "Feature [" + ref + "] does not exist: there is no feature view [" + parts[0] + "]", ref));
+            if (Stored.view(view.body()).feature(parts[1]).isEmpty()) {
+                throw notFound("Feature [" + ref + "] does not exist: view [" + parts[0] + "] has no feature [" + parts[1] + "]", ref);
+            }
+            byView.computeIfAbsent(parts[0], v -> new ArrayList<>()).add(parts[1]);
+        }
+        return byView;
+    }
+
+    private static void loadEntities(Connection duck, Path entities) throws SQLException {
+        String name = entities.getFileName().toString().toLowerCase(Locale.ROOT);
+        String reader = name.endsWith(".parquet") ? "read_parquet(" + DuckEngine.literal(entities.toString()) + ")"
+                : "read_csv(" + DuckEngine.literal(entities.toString()) + ", header = true, all_varchar = true)";
+        execute(duck, "CREATE TABLE ent AS SELECT row_number() OVER () - 1 AS _i, * FROM " + reader);
+        List<String> columns = new ArrayList<>();
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE ent")) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        if (!columns.contains(EVENT_TIMESTAMP)) {
+            throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "Entity file [" + entities + "] has no ["
+                    + EVENT_TIMESTAMP + "] column; columns: " + columns.subList(1, columns.size()), Map.of("path", entities.toString()));
+        }
+        execute(duck, "ALTER TABLE ent ADD COLUMN _t BIGINT");
+        execute(duck, "UPDATE ent SET _t = epoch_us(TRY_CAST(" + EVENT_TIMESTAMP + " AS TIMESTAMPTZ))");
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT _i + 1, " + EVENT_TIMESTAMP + " FROM ent WHERE _t IS NULL ORDER BY _i LIMIT 1")) {
+            if (rs.next()) {
+                throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "Entity file [" + entities + "] row "
+                        + rs.getLong(1) + ": [" + EVENT_TIMESTAMP + "] value [" + rs.getString(2)
+                        + "] is not an ISO-8601 timestamp", Map.of("row", rs.getLong(1)));
+            }
+        }
+    }
+
+    /** Joins one view; leaves tables {@code m_<alias>(_i, _fid)} and {@code f_<alias>}; returns how many rows matched. */
+    private long joinView(Connection duck, FeatureView view, String alias, boolean filterByCreated) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        view.entities().forEach(e -> catalog.latest(FeatureRegistry.ENTITY, e).ifPresent(x -> keys.addAll(Stored.joinKeys(x.body()))));
+        String keyList = keys.stream().map(DuckEngine::identifier).collect(Collectors.joining(", "));
+        String keyMatch = keys.stream().map(k -> "CAST(x." + DuckEngine.identifier(k) + " AS VARCHAR) = d." + DuckEngine.identifier(k))
+                .collect(Collectors.joining(" AND "));
+        try {
+            execute(duck, "CREATE TABLE d_" + alias + " AS SELECT *, row_number() OVER () - 1 AS key_id FROM (SELECT DISTINCT "
+                    + keys.stream().map(k -> "CAST(" + DuckEngine.identifier(k) + " AS VARCHAR) AS " + DuckEngine.identifier(k))
+                    .collect(Collectors.joining(", ")) + " FROM ent)");
+        } catch (SQLException e) {
+            throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "The entity file lacks the join keys " + keys
+                    + " of feature view [" + view.name() + "]", Map.of("view", view.name()), e);
+        }
+        List<Path> files = ingestor.viewFiles(view.name());
+        boolean hasCreated = Stored.sourceHasCreated(catalog, view.source());
+        String source = files.isEmpty()
+                ? "(SELECT " + keys.stream().map(k -> "NULL::VARCHAR AS " + DuckEngine.identifier(k)).collect(Collectors.joining(", "))
+                        + ", NULL::TIMESTAMPTZ AS event_ts" + (hasCreated ? ", NULL::TIMESTAMPTZ AS created_ts" : "")
+                        + view.features().stream().map(f -> ", NULL::" + f.type().duckdbType() + " AS " + DuckEngine.identifier(f.name()))
+                        .collect(Collectors.joining()) + " WHERE false)"
+                : "read_parquet([" + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", "))
+                        + "], hive_partitioning = false)";
+        execute(duck, "CREATE TABLE f_" + alias + " AS SELECT row_number() OVER () - 1 AS _fid, d.key_id, epoch_us(x.event_ts) AS _t, "
+                + (hasCreated ? "epoch_us(x.created_ts)" : "NULL::BIGINT") + " AS _c, x.* EXCLUDE (" + keyList + ") FROM "
+                + source + " x JOIN d_" + alias + " d ON " + keyMatch);
+        int keyCount = (int) count(duck, "SELECT count(*) FROM d_" + alias);
+        int entityRows = (int) count(duck, "SELECT count(*) FROM ent");
+        int[] entityIndex = new int[entityRows];
+        int[] entityKey = new int[entityRows];
+        long[] entityTime = new long[entityRows];
+        int e = 0;
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT x._i, d.key_id, x._t FROM ent x JOIN d_"
+                + alias + " d ON " + keyMatch + " ORDER BY x._i")) {
+            while (rs.next()) {
+                entityIndex[e] = (int) rs.getLong(1);
+                entityKey[e] = (int) rs.getLong(2);
+                entityTime[e++] = rs.getLong(3);
+            }
+        }
+        int featureRows = (int) count(duck, "SELECT count(*) FROM f_" + alias);
+        int[] featureKey = new int[featureRows];
+        long[] featureTime = new long[featureRows];
+        long[] featureCreated = new long[featureRows];
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT key_id, _t, _c FROM f_" + alias + " ORDER BY _fid")) {
+            int f = 0;
+            while (rs.next()) {
+                featureKey[f] = (int) rs.getLong(1);
+                featureTime[f] = rs.getLong(2);
+                long created = rs.getLong(3);
+                featureCreated[f++] = rs.wasNull() ? PointInTimeJoin.NO_TIME : created;
+            }
+        }
+        int[] match = PointInTimeJoin.join(keyCount, java.util.Arrays.copyOf(entityKey, e),
+                java.util.Arrays.copyOf(entityTime, e), featureKey, featureTime, featureCreated,
+                view.ttl().toNanos() / 1000, filterByCreated);
+        execute(duck, "CREATE TABLE m_" + alias + " (_i BIGINT, _fid BIGINT)");
+        long matched = 0;
+        try (DuckDBAppender appender = duck.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "m_" + alias)) {
+            for (int i = 0; i < e; i++) {
+                if (match[i] >= 0) {
+                    appender.beginRow();
+                    appender.append((long) entityIndex[i]);
+                    appender.append((long) match[i]);
+                    appender.endRow();
+                    matched++;
+                }
+            }
+        }
+        return matched;
+    }
+
+    private static String format(Path out) {
+        String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".parquet")) {
+            return "FORMAT parquet";
+        }
+        if (name.endsWith(".csv")) {
+            return "FORMAT csv, HEADER true";
+        }
+        throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "Output [" + out + "] must end in .csv or .parquet",
+                Map.of("out", out.toString()));
+    }
+
+    private static SeerException notFound(String message, String ref) {
+        return new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, message, Map.of("feature", ref));
+    }
+
+    private static long count(Connection duck, String sql) throws SQLException {
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void execute(Connection duck, String sql) throws SQLException {
+        try (Statement s = duck.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
