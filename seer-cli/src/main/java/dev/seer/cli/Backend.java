@@ -3,6 +3,7 @@ package dev.seer.cli;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.IngestReport;
 import dev.seer.features.QuarantineRecord;
 import java.nio.file.Path;
@@ -48,6 +49,8 @@ interface Backend extends AutoCloseable {
     CatalogEntry featureView(String name, Optional<Integer> version);
 
     IngestReport ingest(String source, Optional<Path> file);
+
+    HistoricalRetrieval.Report historical(Path entities, List<String> features, Path out, boolean filterByCreated);
 
     /** Every ingested batch, oldest first. */
     List<CatalogEntry> batches();

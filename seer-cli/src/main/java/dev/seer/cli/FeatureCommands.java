@@ -67,7 +67,7 @@ final class FeatureCommands {
     }
 
     @Command(name = "features", mixinStandardHelpOptions = true, description = "Read feature view definitions.",
-            subcommands = {Features.ListViews.class, Features.Show.class})
+            subcommands = {Features.ListViews.class, Features.Show.class, Features.Historical.class})
     static final class Features {
         @Command(name = "list", mixinStandardHelpOptions = true, description = "List feature views at their latest version.")
         static final class ListViews extends CliCommand {
@@ -83,6 +83,40 @@ final class FeatureCommands {
                     for (CatalogEntry view : views) {
                         out().printf("%-28s %-8d %-10d %-24s %s%n", view.name(), view.version(),
                                 view.body().path("features").size(), view.body().path("source").asText(), view.created());
+                    }
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "historical", mixinStandardHelpOptions = true,
+                description = {"Point-in-time join: every row of the entity file (join keys and event_timestamp), in order,",
+                        "duplicates kept, followed by one column per feature named view__feature, as of that row's time."})
+        static final class Historical extends CliCommand {
+            @Option(names = "--entities", required = true, paramLabel = "FILE",
+                    description = "CSV or Parquet with the join keys and event_timestamp (ISO-8601; no offset means UTC).")
+            Path entities;
+
+            @Option(names = "--features", required = true, split = ",", paramLabel = "REFS",
+                    description = "view:feature references, comma-separated, or one feature service name.")
+            List<String> features;
+
+            @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output file, .csv or .parquet.")
+            Path out;
+
+            @Option(names = "--filter-by-created-timestamp",
+                    description = "Ignore feature rows created after the entity row's time.")
+            boolean filterByCreated;
+
+            @Override
+            public Integer call() {
+                try (Backend backend = cli().backend("features historical")) {
+                    var report = backend.historical(entities, features, out, filterByCreated);
+                    if (cli().json()) {
+                        printJson(ApiJson.historical(report));
+                    } else {
+                        out().printf("Wrote %,d rows (%,d view matches) with %s to %s%n", report.rows(), report.matched(),
+                                report.columns(), report.out());
                     }
                 }
                 return 0;

@@ -4,6 +4,7 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.IngestReport;
 import dev.seer.features.QuarantineRecord;
 import java.nio.file.Path;
@@ -100,6 +101,11 @@ final class LocalBackend implements Backend {
     @Override
     public IngestReport ingest(String source, Optional<Path> file) {
         return services.ingestor().ingest(source, file, actor);
+    }
+
+    @Override
+    public HistoricalRetrieval.Report historical(Path entities, List<String> features, Path out, boolean filterByCreated) {
+        return services.historical().run(entities, features, out, filterByCreated);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.IngestReport;
 import dev.seer.features.QuarantineRecord;
 import java.nio.file.Path;
@@ -120,6 +121,15 @@ final class RemoteBackend implements Backend {
         var body = Json.object();
         file.ifPresent(f -> body.put("file", absolute(f)));
         return ApiJson.ingestReport(send("POST", "/api/v1/ingest/" + URLEncoder.encode(source, StandardCharsets.UTF_8), body));
+    }
+
+    @Override
+    public HistoricalRetrieval.Report historical(Path entities, List<String> features, Path out, boolean filterByCreated) {
+        var body = Json.object().put("entities", absolute(entities)).put("out", absolute(out))
+                .put("filter_by_created_timestamp", filterByCreated);
+        var array = body.putArray("features");
+        features.forEach(array::add);
+        return ApiJson.historical(send("POST", "/api/v1/features/historical", body));
     }
 
     @Override

@@ -167,6 +167,14 @@ class CliTest {
         assertThat(proof.out()).contains("proof checks out against the given head");
     }
 
+    private static java.util.List<String> readLines(Path file) {
+        try {
+            return java.nio.file.Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private long auditEntries() throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("metadata.db"));
                 Statement s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM audit_entry")) {
@@ -180,7 +188,8 @@ class CliTest {
         for (String[] command : new String[][] {{"init"}, {"server"}, {"quickstart"}, {"token", "create"},
                 {"token", "list"}, {"token", "revoke"}, {"audit", "list"}, {"audit", "verify"}, {"audit", "checkpoint"},
                 {"audit", "prove"}, {"plan"}, {"apply"}, {"features", "list"}, {"features", "show"},
-                {"ingest"}, {"quarantine", "list"}, {"quarantine", "show"}}) {
+                {"ingest"}, {"quarantine", "list"}, {"quarantine", "show"},
+                {"features", "historical"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             CliRun run = CliRun.run(home, args);
@@ -190,7 +199,7 @@ class CliTest {
     }
 
     @Test
-    void theExampleRepositoryIsPlannedAppliedAndShown() {
+    void theExampleRepositoryIsPlannedAppliedAndShown() throws Exception {
         Path example = Path.of("..", "examples", "churn").toAbsolutePath().normalize();
         CliRun plan = CliRun.run(home, "plan", "-f", example.toString());
         assertThat(plan.exitCode()).as(plan.err()).isZero();
@@ -216,6 +225,14 @@ class CliTest {
         CliRun quarantine = CliRun.run(home, "quarantine", "show", report.path("batch_id").asText());
         assertThat(quarantine.out()).contains("row 51", "below min 0.0", "row 91", "[gold] is not one of [basic, pro]");
         assertThat(CliRun.run(home, "quarantine", "list").out()).contains(report.path("batch_id").asText(), "198");
+        Path entityFile = dir.resolve("entities.csv");
+        java.nio.file.Files.writeString(entityFile, "customer_id,event_timestamp\n11,2026-11-27T00:00:00Z\n11,2020-01-01T00:00:00Z\n");
+        Path joined = dir.resolve("training.csv");
+        CliRun historical = CliRun.run(home, "features", "historical", "--entities", entityFile.toString(),
+                "--features", "churn_v1", "--out", joined.toString());
+        assertThat(historical.exitCode()).as(historical.err()).isZero();
+        assertThat(historical.out()).contains("Wrote 2 rows");
+        assertThat(readLines(joined)).hasSize(3).first().isEqualTo("customer_id,event_timestamp,customer_stats__spend,customer_stats__plan");
         CliRun bad = CliRun.run(home, "apply", "-f", dir.resolve("nothing-here").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("No definition file or folder");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.IngestReport;
 import dev.seer.features.QuarantineRecord;
 import dev.seer.metadata.ApiToken;
@@ -195,6 +196,21 @@ public final class ApiJson {
                 node.path("content_hash").asText(), node.path("rows_read").asLong(), node.path("rows_written").asLong(),
                 node.path("rows_quarantined").asLong(), views, java.time.Duration.ofMillis(node.path("millis").asLong()),
                 node.path("already_ingested").asBoolean());
+    }
+
+    public static ObjectNode historical(HistoricalRetrieval.Report report) {
+        ObjectNode node = Json.object();
+        node.put("rows", report.rows()).put("matched", report.matched()).put("out", report.out().toString());
+        ArrayNode columns = node.putArray("columns");
+        report.columns().forEach(columns::add);
+        return node;
+    }
+
+    public static HistoricalRetrieval.Report historical(JsonNode node) {
+        List<String> columns = new java.util.ArrayList<>();
+        node.path("columns").forEach(c -> columns.add(c.asText()));
+        return new HistoricalRetrieval.Report(node.path("rows").asLong(), node.path("matched").asLong(), columns,
+                java.nio.file.Path.of(node.path("out").asText()));
     }
 
     public static ArrayNode quarantine(List<QuarantineRecord> records) {

@@ -5,7 +5,13 @@ import static dev.seer.server.ApiRole.AUDITOR;
 import static dev.seer.server.ApiRole.OPERATOR;
 import static dev.seer.server.ApiRole.SCIENTIST;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.SeerException;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.HistoricalRetrieval;
+import java.util.ArrayList;
+import java.util.Map;
 import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +23,11 @@ import java.util.Optional;
  */
 final class FeatureApi {
     private final FeatureRegistry registry;
+    private final HistoricalRetrieval historical;
 
-    FeatureApi(FeatureRegistry registry) {
+    FeatureApi(FeatureRegistry registry, HistoricalRetrieval historical) {
         this.registry = registry;
+        this.historical = historical;
     }
 
     List<ApiRoute> routes() {
@@ -27,7 +35,8 @@ final class FeatureApi {
                 ApiRoute.post("/api/v1/features/plan", this::plan, ADMIN, SCIENTIST),
                 ApiRoute.post("/api/v1/features/apply", this::apply, ADMIN, SCIENTIST),
                 ApiRoute.get("/api/v1/features/views", this::views, ADMIN, SCIENTIST, OPERATOR, AUDITOR),
-                ApiRoute.get("/api/v1/features/views/{name}", this::view, ADMIN, SCIENTIST, OPERATOR, AUDITOR));
+                ApiRoute.get("/api/v1/features/views/{name}", this::view, ADMIN, SCIENTIST, OPERATOR, AUDITOR),
+                ApiRoute.post("/api/v1/features/historical", this::historical, ADMIN, SCIENTIST));
     }
 
     private void plan(Context ctx) {
@@ -37,6 +46,20 @@ final class FeatureApi {
     private void apply(Context ctx) {
         Path path = Path.of(Http.requiredText(Http.body(ctx), "path"));
         Http.json(ctx, ApiJson.changes(registry.apply(path, Authenticator.actor(ctx))));
+    }
+
+    /** Body: {@code entities} and {@code out} (paths on the server's machine), {@code features}, {@code filter_by_created_timestamp}. */
+    private void historical(Context ctx) {
+        JsonNode body = Http.body(ctx);
+        List<String> features = new ArrayList<>();
+        body.path("features").forEach(f -> features.add(f.asText()));
+        if (features.isEmpty()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Field [features] must list view:feature references"
+                    + " or name one feature service", Map.of("field", "features"));
+        }
+        HistoricalRetrieval.Report report = historical.run(Path.of(Http.requiredText(body, "entities")), features,
+                Path.of(Http.requiredText(body, "out")), body.path("filter_by_created_timestamp").asBoolean(false));
+        Http.json(ctx, ApiJson.historical(report));
     }
 
     private void views(Context ctx) {

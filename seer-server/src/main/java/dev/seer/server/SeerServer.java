@@ -66,7 +66,7 @@ public final class SeerServer implements AutoCloseable {
         routes.addAll(new SystemApi(registry).routes());
         routes.addAll(new AuditApi(services.audit()).routes());
         routes.addAll(new TokenApi(services.tokens()).routes());
-        routes.addAll(new FeatureApi(services.features()).routes());
+        routes.addAll(new FeatureApi(services.features(), services.historical()).routes());
         routes.addAll(new IngestApi(services.ingestor()).routes());
         Authenticator authenticator = new Authenticator(services.tokens(), services.audit());
         io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", authenticator,

@@ -6,6 +6,7 @@ import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.Ingestor;
 import dev.seer.features.OfflineStore;
 import dev.seer.metadata.AuditLog;
@@ -29,6 +30,7 @@ public final class SeerServices implements AutoCloseable {
     private final Catalog catalog;
     private final FeatureRegistry features;
     private final Ingestor ingestor;
+    private final HistoricalRetrieval historical;
 
     private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
         this.home = requireNonNull(home, "home is null");
@@ -40,6 +42,7 @@ public final class SeerServices implements AutoCloseable {
         this.catalog = new JdbcCatalog(database, audit, clock);
         this.features = new FeatureRegistry(catalog);
         this.ingestor = new Ingestor(catalog, new OfflineStore(home.root().resolve("offline")), clock);
+        this.historical = new HistoricalRetrieval(catalog, ingestor);
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
@@ -81,6 +84,10 @@ public final class SeerServices implements AutoCloseable {
 
     public Ingestor ingestor() {
         return ingestor;
+    }
+
+    public HistoricalRetrieval historical() {
+        return historical;
     }
 
     /** Closes in reverse order of opening; the audit log commits what it has queued first. */
