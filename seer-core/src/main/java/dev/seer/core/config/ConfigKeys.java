@@ -24,10 +24,16 @@ public final class ConfigKeys {
             ConfigType.POSITIVE_INT, 100_000,
             "Most audit entries waiting to be committed; appenders wait when it is full.");
 
+    public static final ConfigKey ONLINE_TYPE = new ConfigKey("online.type", ConfigType.ONLINE_STORE, "rocksdb",
+            "The online store: rocksdb (in the home) or redis.");
+    public static final ConfigKey ONLINE_REDIS_URL = new ConfigKey("online.redis-url", ConfigType.STRING,
+            "redis://127.0.0.1:6379", "Where Redis listens, when online.type is redis.");
+
     public static final List<ConfigKey> ALL = List.of(
             SERVER_HOST, SERVER_PORT,
             METADATA_URL, METADATA_USERNAME, METADATA_PASSWORD, METADATA_POOL_SIZE,
-            AUDIT_BATCH_MAX_ENTRIES, AUDIT_QUEUE_CAPACITY);
+            AUDIT_BATCH_MAX_ENTRIES, AUDIT_QUEUE_CAPACITY,
+            ONLINE_TYPE, ONLINE_REDIS_URL);
 
     private ConfigKeys() {}
 }

@@ -16,6 +16,12 @@ public enum ConfigType {
             return parseInt(text).filter(v -> v >= 0 && v <= 65535).map(v -> v);
         }
     },
+    ONLINE_STORE("rocksdb or redis") {
+        @Override
+        Optional<Object> parse(String text) {
+            return text.equals("rocksdb") || text.equals("redis") ? Optional.of(text) : Optional.empty();
+        }
+    },
     POSITIVE_INT("a whole number of at least 1") {
         @Override
         Optional<Object> parse(String text) {

@@ -9,12 +9,16 @@ import java.util.Map;
  * The typed configuration of one Seer home: {@code seer.yaml} with {@code SEER_*} environment
  * overrides applied. Immutable; built once at start-up, invalid input fails there.
  */
-public record SeerConfig(Server server, Metadata metadata, Audit audit) {
+public record SeerConfig(Server server, Metadata metadata, Audit audit, Online online) {
     public SeerConfig {
         requireNonNull(server, "server is null");
         requireNonNull(metadata, "metadata is null");
         requireNonNull(audit, "audit is null");
+        requireNonNull(online, "online is null");
     }
+
+    /** {@code type} is {@code rocksdb} or {@code redis}. */
+    public record Online(String type, String redisUrl) {}
 
     public record Server(String host, int port) {}
 
@@ -47,7 +51,8 @@ public record SeerConfig(Server server, Metadata metadata, Audit audit) {
                         (Integer) values.get(ConfigKeys.METADATA_POOL_SIZE)),
                 new Audit(
                         (Integer) values.get(ConfigKeys.AUDIT_BATCH_MAX_ENTRIES),
-                        (Integer) values.get(ConfigKeys.AUDIT_QUEUE_CAPACITY)));
+                        (Integer) values.get(ConfigKeys.AUDIT_QUEUE_CAPACITY)),
+                new Online((String) values.get(ConfigKeys.ONLINE_TYPE), (String) values.get(ConfigKeys.ONLINE_REDIS_URL)));
     }
 
     /** The text of a fresh {@code seer.yaml}: every key, commented out at its default. */

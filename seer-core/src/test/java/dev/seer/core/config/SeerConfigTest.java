@@ -29,7 +29,9 @@ class SeerConfigTest {
                         tuple("metadata.password", ConfigType.STRING, "", "SEER_METADATA_PASSWORD"),
                         tuple("metadata.pool-size", ConfigType.POSITIVE_INT, 4, "SEER_METADATA_POOL_SIZE"),
                         tuple("audit.batch-max-entries", ConfigType.POSITIVE_INT, 1000, "SEER_AUDIT_BATCH_MAX_ENTRIES"),
-                        tuple("audit.queue-capacity", ConfigType.POSITIVE_INT, 100_000, "SEER_AUDIT_QUEUE_CAPACITY"));
+                        tuple("audit.queue-capacity", ConfigType.POSITIVE_INT, 100_000, "SEER_AUDIT_QUEUE_CAPACITY"),
+                        tuple("online.type", ConfigType.ONLINE_STORE, "rocksdb", "SEER_ONLINE_TYPE"),
+                        tuple("online.redis-url", ConfigType.STRING, "redis://127.0.0.1:6379", "SEER_ONLINE_REDIS_URL"));
     }
 
     @Test
@@ -37,7 +39,8 @@ class SeerConfigTest {
         assertThat(SeerConfig.defaults()).isEqualTo(new SeerConfig(
                 new SeerConfig.Server("127.0.0.1", 7070),
                 new SeerConfig.Metadata("", "", "", 4),
-                new SeerConfig.Audit(1000, 100_000)));
+                new SeerConfig.Audit(1000, 100_000),
+                new SeerConfig.Online("rocksdb", "redis://127.0.0.1:6379")));
     }
 
     @Test
@@ -114,6 +117,15 @@ class SeerConfigTest {
         assertThatThrownBy(() -> SeerConfig.load(absent, Map.of("SEER_SERVER_PROT", "1")))
                 .hasMessageContaining("[SEER_SERVER_PROT] names no config key");
         assertThat(SeerConfig.load(absent, Map.of("SEER_HOME", "/x", "SEER_TOKEN", "t"))).isEqualTo(SeerConfig.defaults());
+    }
+
+    @Test
+    void theOnlineStoreTypeIsOneOfTwo() throws IOException {
+        Path file = write("online:\n  type: memcached\n");
+        assertThatThrownBy(() -> SeerConfig.load(file, Map.of())).hasMessageContaining("[online.type]")
+                .hasMessageContaining("rocksdb or redis");
+        assertThat(SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_ONLINE_TYPE", "redis")).online().type())
+                .isEqualTo("redis");
     }
 
     @Test

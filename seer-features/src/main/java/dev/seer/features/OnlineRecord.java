@@ -1,0 +1,21 @@
+package dev.seer.features;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the online store keeps for one entity of one view: the event and created times of the
+ * row it came from (created is {@link PointInTimeJoin#NO_TIME} when the source has none) and the
+ * feature values as canonical JSON.
+ */
+public record OnlineRecord(String key, long eventMicros, long createdMicros, String values) {
+    public OnlineRecord {
+        requireNonNull(key, "key is null");
+        requireNonNull(values, "values is null");
+    }
+
+    /** Whether this record would be the offline join's answer rather than {@code other}: later event, then later created. */
+    boolean supersedes(OnlineRecord other) {
+        return eventMicros > other.eventMicros
+                || (eventMicros == other.eventMicros && createdMicros > other.createdMicros);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.seer.features;
+
+import dev.seer.core.SeerException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The online store in Redis: one hash per entity and view ({@code seer:<view>:<key>}) with
+ * fields {@code e} (event micros), {@code c} (created micros, empty when none) and {@code v}
+ * (the JSON values). A Lua script does the conditional write atomically on the server, so
+ * several writers cannot move a value backwards.
+ */
+public final class RedisOnlineStore implements OnlineStore {
+    // Lua numbers are doubles: exact for epoch microseconds until the year 2255.
+    private static final String WRITE_IF_LATER = """
+            local cur = redis.call('HMGET', KEYS[1], 'e', 'c')
+            local e = tonumber(ARGV[1])
+            local c = ARGV[2] == '' and -math.huge or tonumber(ARGV[2])
+            if cur[1] then
+              local ce = tonumber(cur[1])
+              local cc = (cur[2] == false or cur[2] == '') and -math.huge or tonumber(cur[2])
+              if e < ce or (e == ce and c <= cc) then return 0 end
+            end
+            redis.call('HSET', KEYS[1], 'e', ARGV[1], 'c', ARGV[2], 'v', ARGV[3])
+            return 1
+            """;
+
+    private final JedisPooled redis;
+    private final String prefix;
+
+    public RedisOnlineStore(String url, String prefix) {
+        try {
+            this.redis = new JedisPooled(URI.create(url));
+            this.redis.ping();
+        } catch (JedisException | IllegalArgumentException e) {
+            throw new SeerException(FeatureErrorCode.ENGINE_FAILURE, "Cannot reach the Redis online store at [" + url + "]: "
+                    + e.getMessage(), Map.of("url", url), e);
+        }
+        this.prefix = prefix;
+    }
+
+    @Override
+    public void write(String view, List<OnlineRecord> records) {
+        try {
+            for (OnlineRecord record : records) {
+                redis.eval(WRITE_IF_LATER, List.of(key(view, record.key())), List.of(Long.toString(record.eventMicros()),
+                        record.createdMicros() == PointInTimeJoin.NO_TIME ? "" : Long.toString(record.createdMicros()),
+                        record.values()));
+            }
+        } catch (JedisException e) {
+            throw failure("write", e);
+        }
+    }
+
+    @Override
+    public List<Optional<OnlineRecord>> read(String view, List<String> keys) {
+        List<Optional<OnlineRecord>> records = new ArrayList<>(keys.size());
+        try {
+            for (String key : keys) {
+                List<String> fields = redis.hmget(key(view, key), "e", "c", "v");
+                if (fields.get(0) == null) {
+                    records.add(Optional.empty());
+                } else {
+                    long created = fields.get(1) == null || fields.get(1).isEmpty() ? PointInTimeJoin.NO_TIME
+                            : Long.parseLong(fields.get(1));
+                    records.add(Optional.of(new OnlineRecord(key, Long.parseLong(fields.get(0)), created, fields.get(2))));
+                }
+            }
+        } catch (JedisException e) {
+            throw failure("read", e);
+        }
+        return records;
+    }
+
+    private String key(String view, String entity) {
+        return prefix + view + ":" + entity;
+    }
+
+    private static SeerException failure(String what, JedisException e) {
+        return new SeerException(FeatureErrorCode.ENGINE_FAILURE, "Redis online store " + what + " failed: " + e.getMessage(),
+                Map.of(), e);
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.seer.features;
+
+import static dev.seer.features.PointInTimeJoin.NO_TIME;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every online store must do; each implementation's test runs it against the real store. */
+abstract class OnlineStoreContract {
+    OnlineStore store;
+
+    abstract OnlineStore open() throws Exception;
+
+    @BeforeEach
+    void start() throws Exception {
+        store = open();
+    }
+
+    @AfterEach
+    void stop() {
+        store.close();
+    }
+
+    @Test
+    void writtenRecordsAreReadBackAndMissingKeysAreEmpty() {
+        store.write("stats", List.of(record("1", 10, 11, "{\"spend\":1.5}"), record("2", 20, NO_TIME, "{\"spend\":null}")));
+        List<Optional<OnlineRecord>> read = store.read("stats", List.of("2", "3", "1"));
+        assertThat(read.get(0)).contains(record("2", 20, NO_TIME, "{\"spend\":null}"));
+        assertThat(read.get(1)).isEmpty();
+        assertThat(read.get(2)).contains(record("1", 10, 11, "{\"spend\":1.5}"));
+        assertThat(store.read("other_view", List.of("1")).get(0)).isEmpty();
+    }
+
+    @Test
+    void aRecordOnlyReplacesAnOlderOne() {
+        store.write("stats", List.of(record("k", 100, 5, "{\"v\":\"first\"}")));
+        store.write("stats", List.of(record("k", 90, 50, "{\"v\":\"older event\"}")));
+        store.write("stats", List.of(record("k", 100, 4, "{\"v\":\"same event, older created\"}")));
+        store.write("stats", List.of(record("k", 100, NO_TIME, "{\"v\":\"same event, no created\"}")));
+        assertThat(store.read("stats", List.of("k")).get(0).orElseThrow().values()).isEqualTo("{\"v\":\"first\"}");
+        store.write("stats", List.of(record("k", 100, 6, "{\"v\":\"later created\"}")));
+        assertThat(store.read("stats", List.of("k")).get(0).orElseThrow().values()).isEqualTo("{\"v\":\"later created\"}");
+        store.write("stats", List.of(record("k", 101, NO_TIME, "{\"v\":\"later event\"}")));
+        assertThat(store.read("stats", List.of("k")).get(0).orElseThrow().eventMicros()).isEqualTo(101);
+    }
+
+    @Test
+    void keysWithSeparatorsAndUnicodeStayApart() {
+        store.write("v", List.of(record("a|b", 1, 1, "{\"x\":1}"), record("a", 1, 1, "{\"x\":2}"), record("é:1", 1, 1, "{\"x\":3}")));
+        assertThat(store.read("v", List.of("a|b", "a", "é:1"))).extracting(r -> r.orElseThrow().values())
+                .containsExactly("{\"x\":1}", "{\"x\":2}", "{\"x\":3}");
+    }
+
+    @Test
+    void aThousandKeysRoundTrip() {
+        List<OnlineRecord> records = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            records.add(record(Integer.toString(i), 1_700_000_000_000_000L + i, NO_TIME, "{\"i\":" + i + "}"));
+            keys.add(Integer.toString(i));
+        }
+        store.write("bulk", records);
+        List<Optional<OnlineRecord>> read = store.read("bulk", keys);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(read.get(i)).contains(records.get(i));
+        }
+    }
+
+    static OnlineRecord record(String key, long event, long created, String values) {
+        return new OnlineRecord(key, event, created, values);
+    }
+}
