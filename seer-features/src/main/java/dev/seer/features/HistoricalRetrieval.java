@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
-import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.Definitions.FeatureView;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +46,7 @@ public final class HistoricalRetrieval {
      * @param features references {@code view:feature}, or a single feature service name
      */
     public Report run(Path entities, List<String> features, Path out, boolean filterByCreated) {
-        Map<String, List<String>> byView = resolve(features);
+        Map<String, List<String>> byView = FeatureRefs.resolve(catalog, features);
         if (!Files.isReadable(entities)) {
             throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Entity file [" + entities + "] does not exist"
                     + " or cannot be read", Map.of("path", entities.toString()));
@@ -82,32 +81,6 @@ public final class HistoricalRetrieval {
         }
     }
 
-    private Map<String, List<String>> resolve(List<String> refs) {
-        List<String> expanded = refs;
-        if (refs.size() == 1 && !refs.get(0).contains(":")) {
-            CatalogEntry service = catalog.latest(FeatureRegistry.SERVICE, refs.get(0)).orElseThrow(() -> notFound(
-                    "Feature service [" + refs.get(0) + "] does not exist", refs.get(0)));
-            expanded = new ArrayList<>();
-            for (var f : service.body().path("features")) {
-                expanded.add(f.asText());
-            }
-        }
-        Map<String, List<String>> byView = new LinkedHashMap<>();
-        for (String ref : expanded) {
-            String[] parts = ref.split(":", 2);
-            if (parts.length != 2) {
-                throw notFound("Feature reference [" + ref + "] must be view:feature", ref);
-            }
-            CatalogEntry view = catalog.latest(FeatureRegistry.VIEW, parts[0]).orElseThrow(() -> notFound(
-                    "Feature [" + ref + "] does not exist: there is no feature view [" + parts[0] + "]", ref));
-            if (Stored.view(view.body()).feature(parts[1]).isEmpty()) {
-                throw notFound("Feature [" + ref + "] does not exist: view [" + parts[0] + "] has no feature [" + parts[1] + "]", ref);
-            }
-            byView.computeIfAbsent(parts[0], v -> new ArrayList<>()).add(parts[1]);
-        }
-        return byView;
-    }
-
     private static void loadEntities(Connection duck, Path entities) throws SQLException {
         String name = entities.getFileName().toString().toLowerCase(Locale.ROOT);
         String reader = name.endsWith(".parquet") ? "read_parquet(" + DuckEngine.literal(entities.toString()) + ")"
@@ -137,8 +110,7 @@ public final class HistoricalRetrieval {
 
     /** Joins one view; leaves tables {@code m_<alias>(_i, _fid)} and {@code f_<alias>}; returns how many rows matched. */
     private long joinView(Connection duck, FeatureView view, String alias, boolean filterByCreated) throws SQLException {
-        List<String> keys = new ArrayList<>();
-        view.entities().forEach(e -> catalog.latest(FeatureRegistry.ENTITY, e).ifPresent(x -> keys.addAll(Stored.joinKeys(x.body()))));
+        List<String> keys = FeatureRefs.joinKeys(catalog, view);
         String keyList = keys.stream().map(DuckEngine::identifier).collect(Collectors.joining(", "));
         String keyMatch = keys.stream().map(k -> "CAST(x." + DuckEngine.identifier(k) + " AS VARCHAR) = d." + DuckEngine.identifier(k))
                 .collect(Collectors.joining(" AND "));
@@ -218,10 +190,6 @@ public final class HistoricalRetrieval {
         }
         throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "Output [" + out + "] must end in .csv or .parquet",
                 Map.of("out", out.toString()));
-    }
-
-    private static SeerException notFound(String message, String ref) {
-        return new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, message, Map.of("feature", ref));
     }
 
     private static long count(Connection duck, String sql) throws SQLException {

@@ -1,0 +1,125 @@
+package dev.seer.features;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.features.Definitions.FeatureView;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Online lookups: the current value of features for up to {@link #MAX_ENTITIES} entities, each
+ * with a status. A value older than its view's TTL, measured against the injected clock, is
+ * returned as expired rather than served, so TTL means the same online as offline.
+ */
+public final class FeatureServer {
+    public static final int MAX_ENTITIES = 1000;
+
+    public enum Status { PRESENT, MISSING, EXPIRED }
+
+    public record Value(String feature, JsonNode value, Status status, Optional<Instant> eventTime) {}
+
+    public record EntityResult(Map<String, String> entity, List<Value> values) {}
+
+    private final Catalog catalog;
+    private final OnlineStore store;
+    private final Clock clock;
+
+    public FeatureServer(Catalog catalog, OnlineStore store, Clock clock) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /**
+     * @param features {@code view:feature} references or one feature service name
+     * @param entities join key name to values; every list has the same length, one entity per position
+     */
+    public List<EntityResult> lookup(List<String> features, Map<String, List<String>> entities) {
+        Map<String, List<String>> byView = FeatureRefs.resolve(catalog, features);
+        int n = entityCount(entities);
+        Instant now = clock.instant();
+        List<Map<String, Value>> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            values.add(new LinkedHashMap<>());
+        }
+        for (Map.Entry<String, List<String>> entry : byView.entrySet()) {
+            FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
+            List<String> keys = FeatureRefs.joinKeys(catalog, view);
+            List<String> entityKeys = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                List<String> parts = new ArrayList<>();
+                for (String key : keys) {
+                    List<String> column = entities.get(key);
+                    if (column == null) {
+                        throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Feature view [" + view.name()
+                                + "] needs the join key [" + key + "] in [entities]", Map.of("key", key));
+                    }
+                    parts.add(column.get(i));
+                }
+                entityKeys.add(FeatureRefs.entityKey(parts));
+            }
+            List<Optional<OnlineRecord>> records = store.read(view.name(), entityKeys);
+            for (int i = 0; i < n; i++) {
+                fill(values.get(i), view, entry.getValue(), records.get(i), now);
+            }
+        }
+        List<EntityResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Map<String, String> entity = new LinkedHashMap<>();
+            int row = i;
+            entities.forEach((key, column) -> entity.put(key, column.get(row)));
+            results.add(new EntityResult(entity, List.copyOf(values.get(i).values())));
+        }
+        return results;
+    }
+
+    private static void fill(Map<String, Value> into, FeatureView view, List<String> features, Optional<OnlineRecord> record,
+            Instant now) {
+        JsonNode stored = record.map(r -> Json.parse(r.values())).orElse(null);
+        Optional<Instant> eventTime = record.map(r -> Instant.EPOCH.plus(r.eventMicros(), ChronoUnit.MICROS));
+        boolean expired = eventTime.isPresent() && !view.ttl().isZero()
+                && eventTime.get().isBefore(now.minus(view.ttl()));
+        for (String feature : features) {
+            String ref = view.name() + ":" + feature;
+            if (stored == null) {
+                into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.MISSING, Optional.empty()));
+            } else if (expired) {
+                into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.EXPIRED, eventTime));
+            } else {
+                into.put(ref, new Value(ref, stored.path(feature).isMissingNode() ? Json.mapper().nullNode()
+                        : stored.get(feature), Status.PRESENT, eventTime));
+            }
+        }
+    }
+
+    private static int entityCount(Map<String, List<String>> entities) {
+        if (entities.isEmpty()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[entities] must name at least one join key with values",
+                    Map.of("field", "entities"));
+        }
+        int n = -1;
+        for (Map.Entry<String, List<String>> column : entities.entrySet()) {
+            if (n >= 0 && column.getValue().size() != n) {
+                throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[entities] lists must all have the same length; ["
+                        + column.getKey() + "] has " + column.getValue().size() + ", others " + n, Map.of("key", column.getKey()));
+            }
+            n = column.getValue().size();
+        }
+        if (n == 0 || n > MAX_ENTITIES) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "A lookup takes 1 to " + MAX_ENTITIES + " entities, got " + n,
+                    Map.of("entities", n));
+        }
+        return n;
+    }
+}

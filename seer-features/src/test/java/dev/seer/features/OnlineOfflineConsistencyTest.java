@@ -1,0 +1,153 @@
+package dev.seer.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.seer.testing.InMemoryCatalog;
+import dev.seer.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Materialised online values are what the offline join returns at the same time: no skew. */
+class OnlineOfflineConsistencyTest {
+    static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+    static final int KEYS = 60;
+
+    @TempDir
+    Path dir;
+
+    MutableClock clock = new MutableClock(T0);
+    InMemoryCatalog catalog = new InMemoryCatalog(clock);
+    Ingestor ingestor;
+    RocksDbOnlineStore store;
+    Materializer materializer;
+    FeatureServer server;
+    HistoricalRetrieval offline;
+    Random random = new Random(7);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Files.createDirectories(dir.resolve("repo/data"));
+        Files.writeString(dir.resolve("repo/repo.yaml"), FeatureRegistryTest.REPOSITORY);
+        Files.writeString(dir.resolve("repo/data/transactions.csv"), "customer_id,event_ts,created_ts,spend,plan\n");
+        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
+        ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), clock);
+        store = new RocksDbOnlineStore(dir.resolve("home/online"));
+        materializer = new Materializer(catalog, ingestor, store);
+        server = new FeatureServer(catalog, store, clock);
+        offline = new HistoricalRetrieval(catalog, ingestor);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void afterIncrementalMaterialisationWithLateRowsOnlineEqualsOfflineForEveryKey() throws Exception {
+        // Without a TTL, a late row that was missed would stay visible online: the check is sharp.
+        Files.writeString(dir.resolve("repo/repo.yaml"), FeatureRegistryTest.REPOSITORY.replace("ttl: 2d", "ttl: 0"));
+        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
+        ingest("first.csv", 800, T0, Duration.ofDays(6));
+        Instant t1 = T0.plus(Duration.ofDays(5));
+        materializer.materialize(List.of(), Optional.empty(), t1, "alice");
+        assertConsistentAt(t1);
+        // A second batch: newer rows, and late rows whose event times fall before the first end.
+        ingest("second.csv", 800, T0.plus(Duration.ofDays(2)), Duration.ofDays(6));
+        Instant t2 = T0.plus(Duration.ofDays(7));
+        materializer.materialize(List.of(), Optional.empty(), t2, "alice");
+        assertConsistentAt(t2);
+    }
+
+    @Test
+    void ttlExpiresOnlineValuesAsTheClockMoves() throws Exception {
+        Files.writeString(dir.resolve("one.csv"), "customer_id,event_ts,created_ts,spend,plan\n"
+                + "1,2026-03-01T00:00:00Z,2026-03-01T00:00:01Z,10.0,pro\n");
+        ingestor.ingest("transactions", Optional.of(dir.resolve("one.csv")), "alice");
+        materializer.materialize(List.of("customer_stats"), Optional.empty(), T0.plus(Duration.ofHours(1)), "alice");
+        clock.set(T0.plus(Duration.ofDays(2)));
+        FeatureServer.Value fresh = lookup("1").get(0);
+        assertThat(fresh.status()).isEqualTo(FeatureServer.Status.PRESENT);
+        assertThat(fresh.value().asDouble()).isEqualTo(10.0);
+        assertThat(fresh.eventTime()).contains(T0);
+        clock.set(T0.plus(Duration.ofDays(2)).plusNanos(1000));
+        FeatureServer.Value stale = lookup("1").get(0);
+        assertThat(stale.status()).isEqualTo(FeatureServer.Status.EXPIRED);
+        assertThat(stale.value().isNull()).isTrue();
+        assertThat(lookup("2").get(0).status()).isEqualTo(FeatureServer.Status.MISSING);
+    }
+
+    @Test
+    void badLookupsAreNamed() {
+        assertThatThrownBy(() -> server.lookup(List.of("customer_stats:spend"), Map.of("user", List.of("1"))))
+                .hasMessageContaining("needs the join key [customer_id]");
+        assertThatThrownBy(() -> server.lookup(List.of("customer_stats:nope"), Map.of("customer_id", List.of("1"))))
+                .hasMessageContaining("has no feature [nope]");
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            many.add(Integer.toString(i));
+        }
+        assertThatThrownBy(() -> server.lookup(List.of("churn_v1"), Map.of("customer_id", many)))
+                .hasMessageContaining("1 to 1000 entities, got 1001");
+    }
+
+    private List<FeatureServer.Value> lookup(String key) {
+        return server.lookup(List.of("customer_stats:spend"), Map.of("customer_id", List.of(key))).get(0).values();
+    }
+
+    private void assertConsistentAt(Instant t) throws Exception {
+        clock.set(t);
+        List<String> keys = new ArrayList<>();
+        StringBuilder entities = new StringBuilder("customer_id,event_timestamp\n");
+        for (int k = 0; k < KEYS; k++) {
+            keys.add(Integer.toString(k));
+            entities.append(k).append(',').append(t).append('\n');
+        }
+        Path entityFile = dir.resolve("entities.csv");
+        Files.writeString(entityFile, entities);
+        Path out = dir.resolve("offline.csv");
+        offline.run(entityFile, List.of("customer_stats:spend", "customer_stats:plan"), out, false);
+        Map<String, String> expected = new HashMap<>();
+        for (String line : Files.readAllLines(out).subList(1, KEYS + 1)) {
+            String[] parts = line.split(",", -1);
+            expected.put(parts[0], parts[2] + "|" + parts[3]);
+        }
+        var results = server.lookup(List.of("customer_stats:spend", "customer_stats:plan"), Map.of("customer_id", keys));
+        int present = 0;
+        for (var result : results) {
+            String key = result.entity().get("customer_id");
+            var spend = result.values().get(0);
+            var plan = result.values().get(1);
+            String online = spend.status() == FeatureServer.Status.PRESENT
+                    ? spend.value().asDouble() + "|" + plan.value().asText() : "|";
+            present += spend.status() == FeatureServer.Status.PRESENT ? 1 : 0;
+            assertThat(online).as("key %s at %s (%s)", key, t, spend.status()).isEqualTo(expected.get(key));
+        }
+        assertThat(present).as("the test should see present values too").isGreaterThan(KEYS / 4);
+    }
+
+    private void ingest(String name, int rows, Instant from, Duration span) throws Exception {
+        StringBuilder csv = new StringBuilder("customer_id,event_ts,created_ts,spend,plan\n");
+        for (int i = 0; i < rows; i++) {
+            Instant event = from.plus(random.nextInt((int) span.toHours()), ChronoUnit.HOURS);
+            String created = random.nextInt(6) == 0 ? "" : event.plus(random.nextInt(3), ChronoUnit.MINUTES).toString();
+            csv.append(random.nextInt(KEYS)).append(',').append(event).append(',').append(created).append(',')
+                    .append(random.nextInt(1000) / 4.0).append(',').append(random.nextBoolean() ? "basic" : "pro").append('\n');
+        }
+        Files.writeString(dir.resolve(name), csv);
+        ingestor.ingest("transactions", Optional.of(dir.resolve(name)), "alice");
+    }
+}
