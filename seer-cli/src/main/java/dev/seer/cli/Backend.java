@@ -3,6 +3,10 @@ package dev.seer.cli;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.FeatureServer;
+import dev.seer.features.Materializer;
+import java.time.Instant;
+import java.util.Map;
 import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.IngestReport;
 import dev.seer.features.QuarantineRecord;
@@ -49,6 +53,10 @@ interface Backend extends AutoCloseable {
     CatalogEntry featureView(String name, Optional<Integer> version);
 
     IngestReport ingest(String source, Optional<Path> file);
+
+    Materializer.Report materialize(List<String> views, Optional<Instant> start, Instant end);
+
+    List<FeatureServer.EntityResult> online(List<String> features, Map<String, List<String>> entities);
 
     HistoricalRetrieval.Report historical(Path entities, List<String> features, Path out, boolean filterByCreated);
 

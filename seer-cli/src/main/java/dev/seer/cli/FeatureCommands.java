@@ -67,7 +67,7 @@ final class FeatureCommands {
     }
 
     @Command(name = "features", mixinStandardHelpOptions = true, description = "Read feature view definitions.",
-            subcommands = {Features.ListViews.class, Features.Show.class, Features.Historical.class})
+            subcommands = {Features.ListViews.class, Features.Show.class, Features.Historical.class, Features.Get.class})
     static final class Features {
         @Command(name = "list", mixinStandardHelpOptions = true, description = "List feature views at their latest version.")
         static final class ListViews extends CliCommand {
@@ -117,6 +117,49 @@ final class FeatureCommands {
                     } else {
                         out().printf("Wrote %,d rows (%,d view matches) with %s to %s%n", report.rows(), report.matched(),
                                 report.columns(), report.out());
+                    }
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "get", mixinStandardHelpOptions = true,
+                description = "Online lookup: current values with their status (present, missing, expired) and event time.")
+        static final class Get extends CliCommand {
+            @Option(names = "--features", required = true, split = ",", paramLabel = "REFS",
+                    description = "view:feature references, comma-separated, or one feature service name.")
+            List<String> features;
+
+            @Option(names = "--entity", required = true, paramLabel = "KEY=VALUE[,KEY=VALUE]",
+                    description = "One entity's join keys; repeat for more entities (up to 1000).")
+            List<String> entities;
+
+            @Override
+            public Integer call() {
+                java.util.Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+                for (String entity : entities) {
+                    for (String pair : entity.split(",")) {
+                        String[] kv = pair.split("=", 2);
+                        if (kv.length != 2 || kv[0].isBlank()) {
+                            throw new dev.seer.core.SeerException(dev.seer.core.CoreErrorCode.INVALID_ARGUMENT,
+                                    "--entity [" + entity + "] must be KEY=VALUE[,KEY=VALUE]", java.util.Map.of("entity", entity));
+                        }
+                        columns.computeIfAbsent(kv[0].trim(), k -> new java.util.ArrayList<>()).add(kv[1].trim());
+                    }
+                }
+                try (Backend backend = cli().backend("features get")) {
+                    var results = backend.online(features, columns);
+                    if (cli().json()) {
+                        printJson(ApiJson.online(results));
+                        return 0;
+                    }
+                    for (var result : results) {
+                        out().println(result.entity());
+                        for (var value : result.values()) {
+                            out().printf("  %-32s %-10s %-8s %s%n", value.feature(), value.value(),
+                                    value.status().name().toLowerCase(java.util.Locale.ROOT),
+                                    value.eventTime().map(Object::toString).orElse(""));
+                        }
                     }
                 }
                 return 0;

@@ -48,6 +48,34 @@ final class IngestCommands {
         }
     }
 
+    @Command(name = "materialize", mixinStandardHelpOptions = true,
+            description = {"Load the online store with each entity's latest row at --end (the offline join's answer at",
+                    "that time). Without --start, only what changed since the view's last run is read."})
+    static final class Materialize extends CliCommand {
+        @Option(names = "--views", split = ",", paramLabel = "VIEWS", description = "Only these views (default: all).")
+        List<String> views = List.of();
+
+        @Option(names = "--start", paramLabel = "T1", description = "Only rows with event time at or after T1 (ISO-8601).")
+        java.time.Instant start;
+
+        @Option(names = "--end", required = true, paramLabel = "T2", description = "Rows up to T2 (ISO-8601), e.g. now.")
+        java.time.Instant end;
+
+        @Override
+        public Integer call() {
+            try (Backend backend = cli().backend("materialize")) {
+                var report = backend.materialize(views, Optional.ofNullable(start), end);
+                if (cli().json()) {
+                    printJson(ApiJson.materialized(report));
+                } else {
+                    report.written().forEach((view, count) -> out().printf("%-28s %,d entities written up to %s%n", view,
+                            count, report.end()));
+                }
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "quarantine", mixinStandardHelpOptions = true, description = "Rows that ingestion held back, and why.",
             subcommands = {Quarantine.ListBatches.class, Quarantine.Show.class})
     static final class Quarantine {

@@ -4,6 +4,10 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.FeatureServer;
+import dev.seer.features.Materializer;
+import java.time.Instant;
+import java.util.Map;
 import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.IngestReport;
 import dev.seer.features.QuarantineRecord;
@@ -106,6 +110,16 @@ final class LocalBackend implements Backend {
     @Override
     public HistoricalRetrieval.Report historical(Path entities, List<String> features, Path out, boolean filterByCreated) {
         return services.historical().run(entities, features, out, filterByCreated);
+    }
+
+    @Override
+    public Materializer.Report materialize(List<String> views, Optional<Instant> start, Instant end) {
+        return services.materializer().materialize(views, start, end, actor);
+    }
+
+    @Override
+    public List<FeatureServer.EntityResult> online(List<String> features, Map<String, List<String>> entities) {
+        return services.featureServer().lookup(features, entities);
     }
 
     @Override

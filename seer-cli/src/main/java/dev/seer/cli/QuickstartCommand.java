@@ -16,6 +16,10 @@ final class QuickstartCommand extends CliCommand {
     @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default: server.port, 7070).")
     Integer port;
 
+    @Option(names = "--example", defaultValue = "examples/churn", paramLabel = "DIR",
+            description = "A feature repository to apply, ingest and materialise first (default: examples/churn; skipped if absent).")
+    Path example;
+
     @Override
     public Integer call() throws InterruptedException {
         IssuedToken admin = null;
@@ -23,11 +27,37 @@ final class QuickstartCommand extends CliCommand {
             admin = InitCommand.initialise(cli());
         }
         IssuedToken created = admin;
-        ServerCommand.runServer(cli(), "quickstart", port, null, server -> announce(server, created));
+        ServerCommand.runServer(cli(), "quickstart", port, null, (server, services) -> {
+            String lookup = Files.isDirectory(example) ? loadExample(services) : null;
+            announce(server, created, lookup);
+        });
         return 0;
     }
 
-    private void announce(SeerServer server, IssuedToken admin) {
+    /** Applies, ingests and materialises the example; returns the body of an online lookup to try. */
+    private String loadExample(dev.seer.server.SeerServices services) {
+        String actor = LocalBackend.localActor();
+        services.features().apply(example, actor);
+        for (var source : services.catalog().latestOfKind("source")) {
+            var report = services.ingestor().ingest(source.name(), java.util.Optional.empty(), actor);
+            out().printf("Example: source %s, %,d rows read, %,d written, %,d quarantined%s%n", source.name(),
+                    report.rowsRead(), report.rowsWritten(), report.rowsQuarantined(),
+                    report.alreadyIngested() ? " (already ingested)" : "");
+        }
+        services.materializer().materialize(java.util.List.of(), java.util.Optional.empty(), cli().clock().instant(), actor);
+        var service = services.catalog().latestOfKind("feature_service").stream().findFirst();
+        if (service.isEmpty()) {
+            return null;
+        }
+        String key = services.catalog().latestOfKind("entity").get(0).body().path("join_keys").get(0).asText();
+        String body = "{\"feature_service\": \"" + service.get().name() + "\", \"entities\": {\"" + key + "\": [\"1\", \"2\"]}}";
+        var results = services.featureServer().lookup(java.util.List.of(service.get().name()),
+                java.util.Map.of(key, java.util.List.of("1", "2")));
+        out().println("Online lookup of " + key + " 1 and 2: " + dev.seer.core.Json.write(dev.seer.server.ApiJson.online(results)));
+        return body;
+    }
+
+    private void announce(SeerServer server, IssuedToken admin, String lookup) {
         Path home = cli().homePath().toAbsolutePath().normalize();
         String session = readSessionToken(home);
         out().println();
@@ -42,6 +72,10 @@ final class QuickstartCommand extends CliCommand {
         out().println("Try:");
         out().println("  export TOKEN=" + (admin != null ? admin.secret() : session));
         out().println("  curl -H \"Authorization: Bearer $TOKEN\" " + server.url() + "/api/v1/audit");
+        if (lookup != null) {
+            out().println("  curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '" + lookup + "' "
+                    + server.url() + "/api/v1/features/online");
+        }
         out().println("  ./seer audit verify");
         out().println("Stop with Ctrl-C.");
         out().flush();

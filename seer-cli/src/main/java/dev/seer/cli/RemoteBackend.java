@@ -7,6 +7,9 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.FeatureServer;
+import dev.seer.features.Materializer;
+import java.time.Instant;
 import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.IngestReport;
 import dev.seer.features.QuarantineRecord;
@@ -130,6 +133,28 @@ final class RemoteBackend implements Backend {
         var array = body.putArray("features");
         features.forEach(array::add);
         return ApiJson.historical(send("POST", "/api/v1/features/historical", body));
+    }
+
+    @Override
+    public Materializer.Report materialize(List<String> views, Optional<Instant> start, Instant end) {
+        var body = Json.object().put("end", end.toString());
+        start.ifPresent(s -> body.put("start", s.toString()));
+        var array = body.putArray("views");
+        views.forEach(array::add);
+        return ApiJson.materialized(send("POST", "/api/v1/materialize", body));
+    }
+
+    @Override
+    public List<FeatureServer.EntityResult> online(List<String> features, Map<String, List<String>> entities) {
+        var body = Json.object();
+        var array = body.putArray("features");
+        features.forEach(array::add);
+        var given = body.putObject("entities");
+        entities.forEach((key, values) -> {
+            var column = given.putArray(key);
+            values.forEach(column::add);
+        });
+        return ApiJson.online(send("POST", "/api/v1/features/online", body));
     }
 
     @Override

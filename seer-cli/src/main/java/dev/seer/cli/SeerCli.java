@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
         description = "Seer, a data science platform for the JVM.",
         subcommands = {InitCommand.class, ServerCommand.class, QuickstartCommand.class, TokenCommand.class,
                 AuditCommand.class, FeatureCommands.Plan.class, FeatureCommands.Apply.class, FeatureCommands.Features.class,
-                IngestCommands.Ingest.class, IngestCommands.Quarantine.class,
+                IngestCommands.Ingest.class, IngestCommands.Quarantine.class, IngestCommands.Materialize.class,
                 CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

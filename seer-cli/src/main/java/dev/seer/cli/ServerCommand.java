@@ -8,7 +8,7 @@ import dev.seer.server.SeerServices;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +24,7 @@ final class ServerCommand extends CliCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        runServer(cli(), "server", port, host, server -> {
+        runServer(cli(), "server", port, host, (server, services) -> {
             out().println("Seer server listening on " + server.url());
             out().flush();
         });
@@ -35,7 +35,8 @@ final class ServerCommand extends CliCommand {
      * Owns the home, starts the server, calls {@code started}, then blocks until the JVM is asked
      * to stop; the shutdown hook closes everything in order, so queued audit entries are committed.
      */
-    static void runServer(SeerCli cli, String command, Integer port, String host, Consumer<SeerServer> started)
+    static void runServer(SeerCli cli, String command, Integer port, String host,
+            BiConsumer<SeerServer, SeerServices> started)
             throws InterruptedException {
         Map<String, String> environment = new HashMap<>(cli.environment());
         if (port != null) {
@@ -70,7 +71,7 @@ final class ServerCommand extends CliCommand {
             lock.close();
             stopped.countDown();
         }, "seer-shutdown"));
-        started.accept(server);
+        started.accept(server, services);
         stopped.await();
     }
 }

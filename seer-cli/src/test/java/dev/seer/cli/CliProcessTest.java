@@ -55,7 +55,8 @@ class CliProcessTest {
         Path home = dir.resolve("qs");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process quickstart = new ProcessBuilder(java, "-jar", jar.toString(), "--home", home.toString(), "quickstart",
-                "--port", "0").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                "--port", "0", "--example", Path.of("..", "examples", "churn").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(quickstart.getInputStream(), StandardCharsets.UTF_8))) {
             List<String> lines = new ArrayList<>();
             String line;
@@ -72,6 +73,16 @@ class CliProcessTest {
             List<String> actions = new ArrayList<>();
             entries.forEach(e -> actions.add(e.path("action").asText()));
             assertThat(actions).containsSubsequence("home.initialised", "token.created", "token.created", "server.started");
+            assertThat(text).contains("Example: source transactions, 200 rows read, 198 written, 2 quarantined")
+                    .contains("\"status\":\"present\"");
+            HttpResponse<String> online = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
+                    + "/api/v1/features/online")).header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"feature_service\": \"churn_v1\", \"entities\": "
+                            + "{\"customer_id\": [\"3\", \"no-such-customer\"]}}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(online.statusCode()).as(online.body()).isEqualTo(200);
+            JsonNode results = Json.parse(online.body()).path("results");
+            assertThat(results.get(0).path("features").path("customer_stats:spend").path("status").asText()).isEqualTo("present");
+            assertThat(results.get(1).path("features").path("customer_stats:spend").path("status").asText()).isEqualTo("missing");
 
             // While the server owns the home, the CLI goes through it (with the local token).
             CliRun verify = CliRun.run(home, "audit", "verify");

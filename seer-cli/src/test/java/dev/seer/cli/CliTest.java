@@ -189,7 +189,7 @@ class CliTest {
                 {"token", "list"}, {"token", "revoke"}, {"audit", "list"}, {"audit", "verify"}, {"audit", "checkpoint"},
                 {"audit", "prove"}, {"plan"}, {"apply"}, {"features", "list"}, {"features", "show"},
                 {"ingest"}, {"quarantine", "list"}, {"quarantine", "show"},
-                {"features", "historical"}}) {
+                {"features", "historical"}, {"features", "get"}, {"materialize"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             CliRun run = CliRun.run(home, args);
@@ -233,6 +233,15 @@ class CliTest {
         assertThat(historical.exitCode()).as(historical.err()).isZero();
         assertThat(historical.out()).contains("Wrote 2 rows");
         assertThat(readLines(joined)).hasSize(3).first().isEqualTo("customer_id,event_timestamp,customer_stats__spend,customer_stats__plan");
+        CliRun materialized = CliRun.run(home, "materialize", "--end", "2026-11-27T00:00:00Z");
+        assertThat(materialized.exitCode()).as(materialized.err()).isZero();
+        assertThat(materialized.out()).contains("customer_stats", "20 entities written");
+        CliRun got = CliRun.run(home, "--json", "features", "get", "--features", "customer_stats:spend,customer_stats:plan",
+                "--entity", "customer_id=11", "--entity", "customer_id=999");
+        assertThat(got.exitCode()).as(got.err()).isZero();
+        JsonNode results = Json.parse(got.out()).path("results");
+        assertThat(results.get(0).path("features").path("customer_stats:spend").path("status").asText()).isEqualTo("present");
+        assertThat(results.get(1).path("features").path("customer_stats:plan").path("status").asText()).isEqualTo("missing");
         CliRun bad = CliRun.run(home, "apply", "-f", dir.resolve("nothing-here").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("No definition file or folder");

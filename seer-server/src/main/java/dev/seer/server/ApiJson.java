@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.FeatureServer;
+import dev.seer.features.Materializer;
 import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.IngestReport;
 import dev.seer.features.QuarantineRecord;
@@ -211,6 +213,55 @@ public final class ApiJson {
         node.path("columns").forEach(c -> columns.add(c.asText()));
         return new HistoricalRetrieval.Report(node.path("rows").asLong(), node.path("matched").asLong(), columns,
                 java.nio.file.Path.of(node.path("out").asText()));
+    }
+
+    public static ObjectNode materialized(Materializer.Report report) {
+        ObjectNode node = Json.object();
+        node.put("end", report.end().toString());
+        ObjectNode written = node.putObject("written");
+        report.written().forEach(written::put);
+        return node;
+    }
+
+    public static Materializer.Report materialized(JsonNode node) {
+        java.util.Map<String, Long> written = new java.util.LinkedHashMap<>();
+        node.path("written").fields().forEachRemaining(e -> written.put(e.getKey(), e.getValue().asLong()));
+        return new Materializer.Report(written, java.time.Instant.parse(node.path("end").asText()));
+    }
+
+    public static ObjectNode online(List<FeatureServer.EntityResult> results) {
+        ObjectNode node = Json.object();
+        ArrayNode array = node.putArray("results");
+        for (FeatureServer.EntityResult result : results) {
+            ObjectNode item = array.addObject();
+            ObjectNode entity = item.putObject("entity");
+            result.entity().forEach(entity::put);
+            ObjectNode features = item.putObject("features");
+            for (FeatureServer.Value value : result.values()) {
+                ObjectNode v = features.putObject(value.feature());
+                v.set("value", value.value());
+                v.put("status", value.status().name().toLowerCase(java.util.Locale.ROOT));
+                value.eventTime().ifPresentOrElse(t -> v.put("event_time", t.toString()), () -> v.putNull("event_time"));
+            }
+        }
+        return node;
+    }
+
+    public static List<FeatureServer.EntityResult> online(JsonNode node) {
+        List<FeatureServer.EntityResult> results = new java.util.ArrayList<>();
+        for (JsonNode item : node.path("results")) {
+            java.util.Map<String, String> entity = new java.util.LinkedHashMap<>();
+            item.path("entity").fields().forEachRemaining(e -> entity.put(e.getKey(), e.getValue().asText()));
+            List<FeatureServer.Value> values = new java.util.ArrayList<>();
+            item.path("features").fields().forEachRemaining(e -> values.add(new FeatureServer.Value(e.getKey(),
+                    e.getValue().path("value"), FeatureServer.Status.valueOf(e.getValue().path("status").asText()
+                            .toUpperCase(java.util.Locale.ROOT)),
+                    e.getValue().path("event_time").isTextual()
+                            ? java.util.Optional.of(java.time.Instant.parse(e.getValue().path("event_time").asText()))
+                            : java.util.Optional.empty())));
+            results.add(new FeatureServer.EntityResult(entity, values));
+        }
+        return results;
     }
 
     public static ArrayNode quarantine(List<QuarantineRecord> records) {

@@ -68,6 +68,7 @@ public final class SeerServer implements AutoCloseable {
         routes.addAll(new TokenApi(services.tokens()).routes());
         routes.addAll(new FeatureApi(services.features(), services.historical()).routes());
         routes.addAll(new IngestApi(services.ingestor()).routes());
+        routes.addAll(new OnlineApi(services.materializer(), services.featureServer()).routes());
         Authenticator authenticator = new Authenticator(services.tokens(), services.audit());
         io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", authenticator,
                         Authenticator::droppedAccessRecords)

@@ -6,6 +6,11 @@ import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.FeatureRegistry;
+import dev.seer.features.FeatureServer;
+import dev.seer.features.Materializer;
+import dev.seer.features.OnlineStore;
+import dev.seer.features.RedisOnlineStore;
+import dev.seer.features.RocksDbOnlineStore;
 import dev.seer.features.HistoricalRetrieval;
 import dev.seer.features.Ingestor;
 import dev.seer.features.OfflineStore;
@@ -31,6 +36,9 @@ public final class SeerServices implements AutoCloseable {
     private final FeatureRegistry features;
     private final Ingestor ingestor;
     private final HistoricalRetrieval historical;
+    private final OnlineStore online;
+    private final Materializer materializer;
+    private final FeatureServer featureServer;
 
     private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
         this.home = requireNonNull(home, "home is null");
@@ -43,6 +51,11 @@ public final class SeerServices implements AutoCloseable {
         this.features = new FeatureRegistry(catalog);
         this.ingestor = new Ingestor(catalog, new OfflineStore(home.root().resolve("offline")), clock);
         this.historical = new HistoricalRetrieval(catalog, ingestor);
+        this.online = config.online().type().equals("redis")
+                ? new RedisOnlineStore(config.online().redisUrl(), "seer:")
+                : new RocksDbOnlineStore(home.root().resolve("online"));
+        this.materializer = new Materializer(catalog, ingestor, online);
+        this.featureServer = new FeatureServer(catalog, online, clock);
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
@@ -90,9 +103,18 @@ public final class SeerServices implements AutoCloseable {
         return historical;
     }
 
+    public Materializer materializer() {
+        return materializer;
+    }
+
+    public FeatureServer featureServer() {
+        return featureServer;
+    }
+
     /** Closes in reverse order of opening; the audit log commits what it has queued first. */
     @Override
     public void close() {
+        online.close();
         audit.close();
         database.close();
     }
