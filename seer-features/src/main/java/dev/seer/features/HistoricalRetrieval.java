@@ -40,7 +40,8 @@ public final class HistoricalRetrieval {
     }
 
     /** What a retrieval produced. */
-    public record Report(long rows, long matched, List<String> columns, Path out) {}
+    /** {@code joinMillis}: time in the sort-merge join itself (the rest is DuckDB reading and writing). */
+    public record Report(long rows, long matched, List<String> columns, Path out, long joinMillis) {}
 
     /**
      * @param features references {@code view:feature}, or a single feature service name
@@ -58,11 +59,14 @@ public final class HistoricalRetrieval {
             List<String> joins = new ArrayList<>();
             List<String> columns = new ArrayList<>();
             long matched = 0;
+            long joinNanos = 0;
             int n = 0;
             for (Map.Entry<String, List<String>> entry : byView.entrySet()) {
                 FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
                 String alias = "v" + n++;
-                matched += joinView(duck, view, alias, filterByCreated);
+                long[] timing = new long[1];
+                matched += joinView(duck, view, alias, filterByCreated, timing);
+                joinNanos += timing[0];
                 joins.add("LEFT JOIN m_" + alias + " USING (_i) LEFT JOIN f_" + alias + " " + alias + " ON " + alias
                         + "._fid = m_" + alias + "._fid");
                 for (String feature : entry.getValue()) {
@@ -75,7 +79,7 @@ public final class HistoricalRetrieval {
                     + String.join(" ", joins) + " ORDER BY ent._i) TO " + DuckEngine.literal(out.toString()) + " ("
                     + format(out) + ")");
             long rows = count(duck, "SELECT count(*) FROM ent");
-            return new Report(rows, matched, columns, out);
+            return new Report(rows, matched, columns, out, joinNanos / 1_000_000);
         } catch (SQLException e) {
             throw DuckEngine.failure("Historical retrieval", e);
         }
@@ -109,7 +113,8 @@ public final class HistoricalRetrieval {
     }
 
     /** Joins one view; leaves tables {@code m_<alias>(_i, _fid)} and {@code f_<alias>}; returns how many rows matched. */
-    private long joinView(Connection duck, FeatureView view, String alias, boolean filterByCreated) throws SQLException {
+    private long joinView(Connection duck, FeatureView view, String alias, boolean filterByCreated, long[] joinNanos)
+            throws SQLException {
         List<String> keys = FeatureRefs.joinKeys(catalog, view);
         String keyList = keys.stream().map(DuckEngine::identifier).collect(Collectors.joining(", "));
         String keyMatch = keys.stream().map(k -> "CAST(x." + DuckEngine.identifier(k) + " AS VARCHAR) = d." + DuckEngine.identifier(k))
@@ -161,9 +166,11 @@ public final class HistoricalRetrieval {
                 featureCreated[f++] = rs.wasNull() ? PointInTimeJoin.NO_TIME : created;
             }
         }
+        long started = System.nanoTime();
         int[] match = PointInTimeJoin.join(keyCount, java.util.Arrays.copyOf(entityKey, e),
                 java.util.Arrays.copyOf(entityTime, e), featureKey, featureTime, featureCreated,
                 view.ttl().toNanos() / 1000, filterByCreated);
+        joinNanos[0] = System.nanoTime() - started;
         execute(duck, "CREATE TABLE m_" + alias + " (_i BIGINT, _fid BIGINT)");
         long matched = 0;
         try (DuckDBAppender appender = duck.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "m_" + alias)) {

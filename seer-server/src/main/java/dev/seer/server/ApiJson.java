@@ -202,7 +202,8 @@ public final class ApiJson {
 
     public static ObjectNode historical(HistoricalRetrieval.Report report) {
         ObjectNode node = Json.object();
-        node.put("rows", report.rows()).put("matched", report.matched()).put("out", report.out().toString());
+        node.put("rows", report.rows()).put("matched", report.matched()).put("out", report.out().toString())
+                .put("join_millis", report.joinMillis());
         ArrayNode columns = node.putArray("columns");
         report.columns().forEach(columns::add);
         return node;
@@ -212,7 +213,7 @@ public final class ApiJson {
         List<String> columns = new java.util.ArrayList<>();
         node.path("columns").forEach(c -> columns.add(c.asText()));
         return new HistoricalRetrieval.Report(node.path("rows").asLong(), node.path("matched").asLong(), columns,
-                java.nio.file.Path.of(node.path("out").asText()));
+                java.nio.file.Path.of(node.path("out").asText()), node.path("join_millis").asLong());
     }
 
     public static ObjectNode materialized(Materializer.Report report) {
