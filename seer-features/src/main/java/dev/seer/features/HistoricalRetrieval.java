@@ -129,16 +129,11 @@ public final class HistoricalRetrieval {
         }
         List<Path> files = ingestor.viewFiles(view.name());
         boolean hasCreated = Stored.sourceHasCreated(catalog, view.source());
-        String source = files.isEmpty()
-                ? "(SELECT " + keys.stream().map(k -> "NULL::VARCHAR AS " + DuckEngine.identifier(k)).collect(Collectors.joining(", "))
-                        + ", NULL::TIMESTAMPTZ AS event_ts" + (hasCreated ? ", NULL::TIMESTAMPTZ AS created_ts" : "")
-                        + view.features().stream().map(f -> ", NULL::" + f.type().duckdbType() + " AS " + DuckEngine.identifier(f.name()))
-                        .collect(Collectors.joining()) + " WHERE false)"
-                : "read_parquet([" + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", "))
-                        + "], hive_partitioning = false)";
-        execute(duck, "CREATE TABLE f_" + alias + " AS SELECT row_number() OVER () - 1 AS _fid, d.key_id, epoch_us(x.event_ts) AS _t, "
-                + (hasCreated ? "epoch_us(x.created_ts)" : "NULL::BIGINT") + " AS _c, x.* EXCLUDE (" + keyList + ") FROM "
-                + source + " x JOIN d_" + alias + " d ON " + keyMatch);
+        String fileList = "[" + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", ")) + "]";
+        // A feature row's id: which file (by position in the list) and which row of it. Needs no window
+        // function, so DuckDB scans in parallel, and the values are fetched later only for matched rows.
+        String scan = "(SELECT (list_position(" + fileList + ", filename)::BIGINT << 32) + file_row_number AS _fid, *"
+                + " FROM read_parquet(" + fileList + ", filename = true, file_row_number = true, hive_partitioning = false))";
         int keyCount = (int) count(duck, "SELECT count(*) FROM d_" + alias);
         int entityRows = (int) count(duck, "SELECT count(*) FROM ent");
         int[] entityIndex = new int[entityRows];
@@ -153,22 +148,20 @@ public final class HistoricalRetrieval {
                 entityTime[e++] = rs.getLong(3);
             }
         }
-        int featureRows = (int) count(duck, "SELECT count(*) FROM f_" + alias);
-        int[] featureKey = new int[featureRows];
-        long[] featureTime = new long[featureRows];
-        long[] featureCreated = new long[featureRows];
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT key_id, _t, _c FROM f_" + alias + " ORDER BY _fid")) {
-            int f = 0;
-            while (rs.next()) {
-                featureKey[f] = (int) rs.getLong(1);
-                featureTime[f] = rs.getLong(2);
-                long created = rs.getLong(3);
-                featureCreated[f++] = rs.wasNull() ? PointInTimeJoin.NO_TIME : created;
+        FeatureRows rows = new FeatureRows();
+        if (!files.isEmpty()) {
+            try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT x._fid, d.key_id, epoch_us(x.event_ts), "
+                    + (hasCreated ? "epoch_us(x.created_ts)" : "NULL::BIGINT") + " FROM " + scan + " x JOIN d_" + alias
+                    + " d ON " + keyMatch)) {
+                while (rs.next()) {
+                    long created = rs.getLong(4);
+                    rows.add(rs.getLong(1), (int) rs.getLong(2), rs.getLong(3), rs.wasNull() ? PointInTimeJoin.NO_TIME : created);
+                }
             }
         }
         long started = System.nanoTime();
         int[] match = PointInTimeJoin.join(keyCount, java.util.Arrays.copyOf(entityKey, e),
-                java.util.Arrays.copyOf(entityTime, e), featureKey, featureTime, featureCreated,
+                java.util.Arrays.copyOf(entityTime, e), rows.keys(), rows.times(), rows.created(),
                 view.ttl().toNanos() / 1000, filterByCreated);
         joinNanos[0] = System.nanoTime() - started;
         execute(duck, "CREATE TABLE m_" + alias + " (_i BIGINT, _fid BIGINT)");
@@ -178,13 +171,59 @@ public final class HistoricalRetrieval {
                 if (match[i] >= 0) {
                     appender.beginRow();
                     appender.append((long) entityIndex[i]);
-                    appender.append((long) match[i]);
+                    appender.append(rows.fid(match[i]));
                     appender.endRow();
                     matched++;
                 }
             }
         }
+        String values = view.features().stream().map(f -> DuckEngine.identifier(f.name())).collect(Collectors.joining(", "));
+        execute(duck, files.isEmpty()
+                ? "CREATE TABLE f_" + alias + " AS SELECT NULL::BIGINT AS _fid" + view.features().stream()
+                        .map(f -> ", NULL::" + f.type().duckdbType() + " AS " + DuckEngine.identifier(f.name()))
+                        .collect(Collectors.joining()) + " WHERE false"
+                : "CREATE VIEW f_" + alias + " AS SELECT _fid, " + values + " FROM " + scan
+                        + " WHERE _fid IN (SELECT _fid FROM m_" + alias + ")");
         return matched;
+    }
+
+    /** Growable columns of feature rows as read: id, dense key, event and created micros. */
+    private static final class FeatureRows {
+        private long[] fid = new long[1 << 16];
+        private int[] key = new int[1 << 16];
+        private long[] time = new long[1 << 16];
+        private long[] created = new long[1 << 16];
+        private int size;
+
+        void add(long rowId, int keyId, long eventMicros, long createdMicros) {
+            if (size == key.length) {
+                int grown = size + (size >> 1);
+                fid = java.util.Arrays.copyOf(fid, grown);
+                key = java.util.Arrays.copyOf(key, grown);
+                time = java.util.Arrays.copyOf(time, grown);
+                created = java.util.Arrays.copyOf(created, grown);
+            }
+            fid[size] = rowId;
+            key[size] = keyId;
+            time[size] = eventMicros;
+            created[size++] = createdMicros;
+        }
+
+        long fid(int row) {
+            return fid[row];
+        }
+
+        int[] keys() {
+            return java.util.Arrays.copyOf(key, size);
+        }
+
+        long[] times() {
+            return java.util.Arrays.copyOf(time, size);
+        }
+
+        long[] created() {
+            return java.util.Arrays.copyOf(created, size);
+        }
     }
 
     private static String format(Path out) {
