@@ -16,6 +16,10 @@ directory, runs, ttl = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 features = pd.read_csv(f"{directory}/features.csv", usecols=["customer_id", "event_ts", "created_ts", "spend"],
                        parse_dates=["event_ts", "created_ts"])
 entities = pd.read_csv(f"{directory}/entities.csv", parse_dates=["event_timestamp"])
+# All times are UTC: naive datetime64 columns give pandas its fastest path (tz-aware ones are slower).
+for frame, columns in ((features, ["event_ts", "created_ts"]), (entities, ["event_timestamp"])):
+    for column in columns:
+        frame[column] = frame[column].dt.tz_convert(None)
 times = []
 matched = 0
 for _ in range(runs):

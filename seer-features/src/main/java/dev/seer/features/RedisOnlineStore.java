@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -30,13 +32,17 @@ public final class RedisOnlineStore implements OnlineStore {
             return 1
             """;
 
+    private static final int PIPELINE = 1000;
+
     private final JedisPooled redis;
     private final String prefix;
+    private String scriptSha;
 
     public RedisOnlineStore(String url, String prefix) {
         try {
             this.redis = new JedisPooled(URI.create(url));
             this.redis.ping();
+            this.scriptSha = redis.scriptLoad(WRITE_IF_LATER);
         } catch (JedisException | IllegalArgumentException e) {
             throw new SeerException(FeatureErrorCode.ENGINE_FAILURE, "Cannot reach the Redis online store at [" + url + "]: "
                     + e.getMessage(), Map.of("url", url), e);
@@ -44,31 +50,58 @@ public final class RedisOnlineStore implements OnlineStore {
         this.prefix = prefix;
     }
 
+    /** Writes in pipelined chunks, one round trip per chunk; the script is loaded again if Redis lost it. */
     @Override
     public void write(String view, List<OnlineRecord> records) {
         try {
-            for (OnlineRecord record : records) {
-                redis.eval(WRITE_IF_LATER, List.of(key(view, record.key())), List.of(Long.toString(record.eventMicros()),
-                        record.createdMicros() == PointInTimeJoin.NO_TIME ? "" : Long.toString(record.createdMicros()),
-                        record.values()));
+            for (int from = 0; from < records.size(); from += PIPELINE) {
+                List<OnlineRecord> chunk = records.subList(from, Math.min(records.size(), from + PIPELINE));
+                try {
+                    writeChunk(view, chunk);
+                } catch (JedisException e) {
+                    if (e.getMessage() == null || !e.getMessage().contains("NOSCRIPT")) {
+                        throw e;
+                    }
+                    scriptSha = redis.scriptLoad(WRITE_IF_LATER);
+                    writeChunk(view, chunk);
+                }
             }
         } catch (JedisException e) {
             throw failure("write", e);
         }
     }
 
+    private void writeChunk(String view, List<OnlineRecord> chunk) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<Object>> replies = new ArrayList<>(chunk.size());
+            for (OnlineRecord record : chunk) {
+                replies.add(pipeline.evalsha(scriptSha, List.of(key(view, record.key())), List.of(
+                        Long.toString(record.eventMicros()),
+                        record.createdMicros() == PointInTimeJoin.NO_TIME ? "" : Long.toString(record.createdMicros()),
+                        record.values())));
+            }
+            pipeline.sync();
+            replies.forEach(Response::get); // surfaces a script error, if any
+        }
+    }
+
     @Override
     public List<Optional<OnlineRecord>> read(String view, List<String> keys) {
         List<Optional<OnlineRecord>> records = new ArrayList<>(keys.size());
-        try {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<List<String>>> replies = new ArrayList<>(keys.size());
             for (String key : keys) {
-                List<String> fields = redis.hmget(key(view, key), "e", "c", "v");
+                replies.add(pipeline.hmget(key(view, key), "e", "c", "v"));
+            }
+            pipeline.sync();
+            for (int i = 0; i < keys.size(); i++) {
+                List<String> fields = replies.get(i).get();
                 if (fields.get(0) == null) {
                     records.add(Optional.empty());
                 } else {
                     long created = fields.get(1) == null || fields.get(1).isEmpty() ? PointInTimeJoin.NO_TIME
                             : Long.parseLong(fields.get(1));
-                    records.add(Optional.of(new OnlineRecord(key, Long.parseLong(fields.get(0)), created, fields.get(2))));
+                    records.add(Optional.of(new OnlineRecord(keys.get(i), Long.parseLong(fields.get(0)), created, fields.get(2))));
                 }
             }
         } catch (JedisException e) {

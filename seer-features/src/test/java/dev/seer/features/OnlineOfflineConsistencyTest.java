@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OnlineOfflineConsistencyTest {
     static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
     static final int KEYS = 60;
+    static final int LATE_KEYS = 20; // keys KEYS..KEYS+LATE_KEYS-1 only ever get late rows
 
     @TempDir
     Path dir;
@@ -37,6 +38,7 @@ class OnlineOfflineConsistencyTest {
     FeatureServer server;
     HistoricalRetrieval offline;
     Random random = new Random(7);
+    long rowCounter = 1;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -61,12 +63,14 @@ class OnlineOfflineConsistencyTest {
         // Without a TTL, a late row that was missed would stay visible online: the check is sharp.
         Files.writeString(dir.resolve("repo/repo.yaml"), FeatureRegistryTest.REPOSITORY.replace("ttl: 2d", "ttl: 0"));
         new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
-        ingest("first.csv", 800, T0, Duration.ofDays(6));
+        ingest("first.csv", 800, T0, Duration.ofDays(6), 0, KEYS);
         Instant t1 = T0.plus(Duration.ofDays(5));
         materializer.materialize(List.of(), Optional.empty(), t1, "alice");
         assertConsistentAt(t1);
         // A second batch: newer rows, and late rows whose event times fall before the first end.
-        ingest("second.csv", 800, T0.plus(Duration.ofDays(2)), Duration.ofDays(6));
+        ingest("second.csv", 800, T0.plus(Duration.ofDays(2)), Duration.ofDays(6), 0, KEYS);
+        // Rows that arrive after the first run with event times before its end, for keys with no other rows.
+        ingest("late.csv", 100, T0.plus(Duration.ofDays(1)), Duration.ofDays(3), KEYS, LATE_KEYS);
         Instant t2 = T0.plus(Duration.ofDays(7));
         materializer.materialize(List.of(), Optional.empty(), t2, "alice");
         assertConsistentAt(t2);
@@ -112,7 +116,7 @@ class OnlineOfflineConsistencyTest {
         clock.set(t);
         List<String> keys = new ArrayList<>();
         StringBuilder entities = new StringBuilder("customer_id,event_timestamp\n");
-        for (int k = 0; k < KEYS; k++) {
+        for (int k = 0; k < KEYS + LATE_KEYS; k++) {
             keys.add(Integer.toString(k));
             entities.append(k).append(',').append(t).append('\n');
         }
@@ -121,7 +125,7 @@ class OnlineOfflineConsistencyTest {
         Path out = dir.resolve("offline.csv");
         offline.run(entityFile, List.of("customer_stats:spend", "customer_stats:plan"), out, false);
         Map<String, String> expected = new HashMap<>();
-        for (String line : Files.readAllLines(out).subList(1, KEYS + 1)) {
+        for (String line : Files.readAllLines(out).subList(1, KEYS + LATE_KEYS + 1)) {
             String[] parts = line.split(",", -1);
             expected.put(parts[0], parts[2] + "|" + parts[3]);
         }
@@ -139,12 +143,19 @@ class OnlineOfflineConsistencyTest {
         assertThat(present).as("the test should see present values too").isGreaterThan(KEYS / 4);
     }
 
-    private void ingest(String name, int rows, Instant from, Duration span) throws Exception {
+    private void ingest(String name, int rows, Instant from, Duration span, int firstKey, int keyCount) throws Exception {
         StringBuilder csv = new StringBuilder("customer_id,event_ts,created_ts,spend,plan\n");
         for (int i = 0; i < rows; i++) {
+            // Event times fall on the hour, so they tie often and the created time decides; rows equal in
+            // key, event and created time have no defined winner (as in Feast), so none are generated.
             Instant event = from.plus(random.nextInt((int) span.toHours()), ChronoUnit.HOURS);
-            String created = random.nextInt(6) == 0 ? "" : event.plus(random.nextInt(3), ChronoUnit.MINUTES).toString();
-            csv.append(random.nextInt(KEYS)).append(',').append(event).append(',').append(created).append(',')
+            boolean noCreated = random.nextInt(6) == 0;
+            if (noCreated) {
+                event = event.plus(rowCounter, ChronoUnit.MICROS);
+            }
+            String created = noCreated ? "" : event.plus(rowCounter, ChronoUnit.MILLIS).toString();
+            rowCounter++;
+            csv.append(firstKey + random.nextInt(keyCount)).append(',').append(event).append(',').append(created).append(',')
                     .append(random.nextInt(1000) / 4.0).append(',').append(random.nextBoolean() ? "basic" : "pro").append('\n');
         }
         Files.writeString(dir.resolve(name), csv);
