@@ -26,9 +26,15 @@ public final class FeatureRegistry {
     static final String SERVICE = "feature_service";
 
     private final Catalog catalog;
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FeatureRegistry(Catalog catalog) {
         this.catalog = requireNonNull(catalog, "catalog is null");
+    }
+
+    /** Runs {@code listener} after every apply that changed a definition (caches use it to drop stale plans). */
+    public void onChange(Runnable listener) {
+        listeners.add(requireNonNull(listener, "listener is null"));
     }
 
     /** What applying would do to one definition. */
@@ -49,6 +55,9 @@ public final class FeatureRegistry {
             changes.add(new Change(definition.kind, definition.name,
                     !put.created() ? Action.UNCHANGED : put.entry().version() == 1 ? Action.CREATE : Action.UPDATE,
                     put.entry().version()));
+        }
+        if (changes.stream().anyMatch(c -> c.action() != Action.UNCHANGED)) {
+            listeners.forEach(Runnable::run);
         }
         return changes;
     }

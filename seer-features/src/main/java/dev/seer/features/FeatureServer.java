@@ -31,9 +31,17 @@ public final class FeatureServer {
 
     public record EntityResult(Map<String, String> entity, List<Value> values) {}
 
+    /** How long a resolved lookup plan is reused before the catalog is read again (for other processes' applies). */
+    static final java.time.Duration PLAN_REFRESH = java.time.Duration.ofSeconds(5);
+
+    private record ViewPlan(FeatureView view, List<String> features, List<String> joinKeys) {}
+
+    private record Plan(List<ViewPlan> views, long loadedNanos) {}
+
     private final Catalog catalog;
     private final OnlineStore store;
     private final Clock clock;
+    private final java.util.concurrent.ConcurrentHashMap<List<String>, Plan> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FeatureServer(Catalog catalog, OnlineStore store, Clock clock) {
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -46,16 +54,16 @@ public final class FeatureServer {
      * @param entities join key name to values; every list has the same length, one entity per position
      */
     public List<EntityResult> lookup(List<String> features, Map<String, List<String>> entities) {
-        Map<String, List<String>> byView = FeatureRefs.resolve(catalog, features);
+        Plan plan = plan(features);
         int n = entityCount(entities);
         Instant now = clock.instant();
         List<Map<String, Value>> values = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             values.add(new LinkedHashMap<>());
         }
-        for (Map.Entry<String, List<String>> entry : byView.entrySet()) {
-            FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
-            List<String> keys = FeatureRefs.joinKeys(catalog, view);
+        for (ViewPlan viewPlan : plan.views()) {
+            FeatureView view = viewPlan.view();
+            List<String> keys = viewPlan.joinKeys();
             List<String> entityKeys = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 List<String> parts = new ArrayList<>();
@@ -71,7 +79,7 @@ public final class FeatureServer {
             }
             List<Optional<OnlineRecord>> records = store.read(view.name(), entityKeys);
             for (int i = 0; i < n; i++) {
-                fill(values.get(i), view, entry.getValue(), records.get(i), now);
+                fill(values.get(i), view, viewPlan.features(), records.get(i), now);
             }
         }
         List<EntityResult> results = new ArrayList<>(n);
@@ -82,6 +90,32 @@ public final class FeatureServer {
             results.add(new EntityResult(entity, List.copyOf(values.get(i).values())));
         }
         return results;
+    }
+
+    /** Forgets resolved plans, so the next lookup reads the definitions again; called after an apply. */
+    public void invalidate() {
+        plans.clear();
+    }
+
+    /**
+     * The resolved definitions for a feature list: the catalog is read once per list and then every
+     * {@link #PLAN_REFRESH}, not on every lookup.
+     */
+    private Plan plan(List<String> features) {
+        List<String> key = List.copyOf(features);
+        Plan cached = plans.get(key);
+        long now = System.nanoTime();
+        if (cached != null && now - cached.loadedNanos() < PLAN_REFRESH.toNanos()) {
+            return cached;
+        }
+        List<ViewPlan> views = new ArrayList<>();
+        for (Map.Entry<String, List<String>> entry : FeatureRefs.resolve(catalog, features).entrySet()) {
+            FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
+            views.add(new ViewPlan(view, List.copyOf(entry.getValue()), FeatureRefs.joinKeys(catalog, view)));
+        }
+        Plan plan = new Plan(List.copyOf(views), now);
+        plans.put(key, plan);
+        return plan;
     }
 
     private static void fill(Map<String, Value> into, FeatureView view, List<String> features, Optional<OnlineRecord> record,

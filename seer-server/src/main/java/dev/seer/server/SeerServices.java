@@ -56,6 +56,7 @@ public final class SeerServices implements AutoCloseable {
                 : new RocksDbOnlineStore(home.root().resolve("online"));
         this.materializer = new Materializer(catalog, ingestor, online);
         this.featureServer = new FeatureServer(catalog, online, clock);
+        features.onChange(featureServer::invalidate);
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */

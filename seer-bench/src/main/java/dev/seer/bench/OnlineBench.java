@@ -1,0 +1,218 @@
+package dev.seer.bench;
+
+import dev.seer.core.Role;
+import dev.seer.core.config.SeerConfig;
+import dev.seer.core.home.SeerHome;
+import dev.seer.features.FeatureServer;
+import dev.seer.features.Materializer;
+import dev.seer.features.OnlineRecord;
+import dev.seer.features.RedisOnlineStore;
+import dev.seer.features.RocksDbOnlineStore;
+import dev.seer.features.OnlineStore;
+import dev.seer.server.SeerServer;
+import dev.seer.server.SeerServices;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Online serving benchmarks (issue 3): a view of 50 features over 100,000 customers is ingested
+ * and materialised; then (1) HTTP lookups of 1 entity x 50 features at a fixed 1,000 requests/s
+ * (open loop: latency counts from when a request was due, so a stall is not hidden), beside
+ * {@code GET /healthz} of the same server at the same rate; (2) in-process reads from RocksDB and
+ * Redis; (3) materialisation rate into Redis.
+ */
+public final class OnlineBench {
+    private static final int FEATURES = 50;
+    private static final int KEYS = 100_000;
+
+    private OnlineBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/seer-bench-online");
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        deleteTree(dir);
+        Files.createDirectories(dir.resolve("repo"));
+        writeData(dir);
+        SeerHome home = SeerHome.create(dir.resolve("home"));
+        SeerConfig defaults = SeerConfig.defaults();
+        SeerConfig config = new SeerConfig(new SeerConfig.Server("127.0.0.1", 0), defaults.metadata(), defaults.audit(),
+                defaults.online());
+        try (SeerServices services = SeerServices.open(home, config, Clock.systemUTC())) {
+            services.features().apply(dir.resolve("repo"), "bench");
+            services.ingestor().ingest("wide_source", Optional.empty(), "bench");
+            Instant end = Instant.parse("2026-02-01T00:00:00Z");
+            services.materializer().materialize(List.of(), Optional.empty(), end, "bench");
+            String token = services.tokens().create(Role.OPERATOR, "bench", "bench").secret();
+            try (SeerServer server = SeerServer.start(services)) {
+                String body = "{\"feature_service\": \"wide_all\", \"entities\": {\"customer_id\": [\"%d\"]}}";
+                http(server.url(), token, seconds, body, "POST /api/v1/features/online (1 x 50)");
+                http(server.url(), null, seconds, null, "GET /healthz (no-op)");
+            }
+            inProcess("rocksdb via FeatureServer", services.featureServer());
+        }
+        redis(dir, end());
+    }
+
+    private static Instant end() {
+        return Instant.parse("2026-02-01T00:00:00Z");
+    }
+
+    /** Open loop: request i is due at start + i ms; latency is completion minus due time. */
+    private static void http(String url, String token, int seconds, String bodyFormat, String label) throws Exception {
+        HttpClient client = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newFixedThreadPool(4)).build();
+        Random random = new Random(1);
+        for (int warm = 0; warm < 2000; warm++) {
+            client.send(request(url, token, bodyFormat, random), HttpResponse.BodyHandlers.ofString());
+        }
+        ConcurrentHistogram histogram = new ConcurrentHistogram(3);
+        AtomicLong failures = new AtomicLong();
+        int total = seconds * 1000;
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * 1_000_000L;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            inFlight.add(client.sendAsync(request(url, token, bodyFormat, random), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, error) -> {
+                        histogram.recordValue(System.nanoTime() - due);
+                        if (error != null || response.statusCode() != 200) {
+                            failures.incrementAndGet();
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
+        double achieved = total / ((System.nanoTime() - start) / 1e9);
+        print(label + String.format(Locale.ROOT, " at %.0f req/s, %d failed", achieved, failures.get()), histogram);
+    }
+
+    private static HttpRequest request(String url, String token, String bodyFormat, Random random) {
+        if (bodyFormat == null) {
+            return HttpRequest.newBuilder(URI.create(url + "/healthz")).GET().build();
+        }
+        return HttpRequest.newBuilder(URI.create(url + "/api/v1/features/online"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(String.format(bodyFormat, random.nextInt(KEYS)))).build();
+    }
+
+    private static void inProcess(String label, FeatureServer server) {
+        Random random = new Random(2);
+        Histogram histogram = new Histogram(3);
+        List<String> refs = List.of("wide_all");
+        for (int i = 0; i < 120_000; i++) {
+            long start = System.nanoTime();
+            server.lookup(refs, Map.of("customer_id", List.of(Integer.toString(random.nextInt(KEYS)))));
+            if (i >= 20_000) {
+                histogram.recordValue(System.nanoTime() - start);
+            }
+        }
+        print(label + " (1 x 50, in process)", histogram);
+    }
+
+    private static void redis(Path dir, Instant end) throws Exception {
+        // The same view into Redis: materialisation rate, then raw reads, then the key prefix is dropped.
+        SeerHome home = SeerHome.open(dir.resolve("home"));
+        try (SeerServices services = SeerServices.open(home, SeerConfig.defaults(), Clock.systemUTC());
+                RedisOnlineStore redis = new RedisOnlineStore("redis://127.0.0.1:6379", "seer-bench:")) {
+            Materializer materializer = new Materializer(services.catalog(), services.ingestor(), redis);
+            long start = System.nanoTime();
+            Materializer.Report report = materializer.materialize(List.of(), Optional.of(Instant.parse("2025-01-01T00:00:00Z")),
+                    end, "bench");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long written = report.written().values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf(Locale.ROOT, "materialize (redis): %,d entities in %.2f s = %,.0f entities/s%n", written, seconds,
+                    written / seconds);
+            reads("redis raw read", redis);
+            reads("rocksdb raw read", null);
+            inProcess("redis via FeatureServer", new FeatureServer(services.catalog(), redis, Clock.systemUTC()));
+            try (var jedis = new redis.clients.jedis.JedisPooled(URI.create("redis://127.0.0.1:6379"))) {
+                jedis.keys("seer-bench:*").forEach(jedis::del);
+            }
+        }
+    }
+
+    private static void reads(String label, OnlineStore store) {
+        if (store == null) {
+            return; // RocksDB is owned by the services above while they are open; measured through FeatureServer
+        }
+        Random random = new Random(3);
+        Histogram histogram = new Histogram(3);
+        for (int i = 0; i < 120_000; i++) {
+            long start = System.nanoTime();
+            List<Optional<OnlineRecord>> read = store.read("wide", List.of(Integer.toString(random.nextInt(KEYS))));
+            if (i >= 20_000) {
+                histogram.recordValue(System.nanoTime() - start);
+            }
+            if (read.isEmpty()) {
+                throw new IllegalStateException("no answer");
+            }
+        }
+        print(label + " (1 key)", histogram);
+    }
+
+    private static void print(String label, Histogram histogram) {
+        System.out.printf(Locale.ROOT, "%-55s p50 %8.3f ms  p99 %8.3f ms  p99.9 %8.3f ms  max %8.3f ms  (n=%d)%n", label,
+                histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
+                histogram.getValueAtPercentile(99.9) / 1e6, histogram.getMaxValue() / 1e6, histogram.getTotalCount());
+    }
+
+    private static void writeData(Path dir) throws Exception {
+        StringBuilder header = new StringBuilder("customer_id,event_ts");
+        StringBuilder features = new StringBuilder();
+        StringBuilder refs = new StringBuilder();
+        for (int f = 0; f < FEATURES; f++) {
+            header.append(",f").append(f);
+            features.append("      - {name: f").append(f).append(", type: double}\n");
+            refs.append(f == 0 ? "" : ", ").append("wide:f").append(f);
+        }
+        try (var out = Files.newBufferedWriter(dir.resolve("repo/wide.csv"))) {
+            out.write(header + "\n");
+            Random random = new Random(5);
+            for (int k = 0; k < KEYS; k++) {
+                StringBuilder row = new StringBuilder().append(k).append(",2026-01-15T00:00:00Z");
+                for (int f = 0; f < FEATURES; f++) {
+                    row.append(',').append(random.nextInt(100_000) / 100.0);
+                }
+                out.write(row.append('\n').toString());
+            }
+        }
+        Files.writeString(dir.resolve("repo/repo.yaml"), """
+                entities:
+                  - {name: customer, join_keys: [customer_id]}
+                sources:
+                  - {name: wide_source, path: wide.csv, timestamp_field: event_ts}
+                feature_views:
+                  - name: wide
+                    entities: [customer]
+                    source: wide_source
+                    features:
+                %sfeature_services:
+                  - {name: wide_all, features: [%s]}
+                """.formatted(features, refs));
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
