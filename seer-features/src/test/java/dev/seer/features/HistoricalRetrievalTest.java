@@ -24,15 +24,12 @@ class HistoricalRetrievalTest {
 
     @BeforeEach
     void ingest() throws Exception {
-        Files.createDirectories(dir.resolve("repo/data"));
-        Files.writeString(dir.resolve("repo/repo.yaml"), FeatureRegistryTest.REPOSITORY);
-        Files.writeString(dir.resolve("repo/data/transactions.csv"), """
+        Repositories.applyWith(catalog, dir, FeatureRegistryTest.REPOSITORY, """
                 customer_id,event_ts,created_ts,spend,plan
                 1,2026-01-01T10:00:00Z,2026-01-01T10:00:05Z,12.5,basic
                 1,2026-01-01T10:00:00Z,2026-01-01T10:00:01Z,99.0,basic
                 2,2026-01-02T11:00:00Z,2026-01-02T11:30:00Z,3.0,pro
                 """);
-        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
         ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), new MutableClock(Instant.EPOCH));
         ingestor.ingest("transactions", Optional.empty(), "alice");
         retrieval = new HistoricalRetrieval(catalog, ingestor);

@@ -30,9 +30,7 @@ class IngestorTest {
 
     @BeforeEach
     void apply() throws IOException {
-        Files.createDirectories(dir.resolve("repo/data"));
-        Files.writeString(dir.resolve("repo/repo.yaml"), FeatureRegistryTest.REPOSITORY);
-        Files.writeString(dir.resolve("repo/data/transactions.csv"), """
+        Repositories.applyWith(catalog, dir, FeatureRegistryTest.REPOSITORY, """
                 customer_id,event_ts,created_ts,spend,plan
                 1,2026-01-01T10:00:00Z,2026-01-01T10:00:01Z,12.5,basic
                 2,2026-01-02 11:00:00,2026-01-02T11:00:01Z,3.0,pro
@@ -42,7 +40,6 @@ class IngestorTest {
                 ,2026-01-03T10:00:00Z,2026-01-03T10:00:01Z,1.0,basic
                 7,2026-01-03T10:00:00Z,2026-01-03T10:00:01Z,,basic
                 """);
-        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
         store = new OfflineStore(dir.resolve("home/offline"));
         ingestor = new Ingestor(catalog, store, new MutableClock(Instant.parse("2026-11-27T00:00:00Z")));
     }

@@ -42,10 +42,7 @@ class OnlineOfflineConsistencyTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Files.createDirectories(dir.resolve("repo/data"));
-        Files.writeString(dir.resolve("repo/repo.yaml"), FeatureRegistryTest.REPOSITORY);
-        Files.writeString(dir.resolve("repo/data/transactions.csv"), "customer_id,event_ts,created_ts,spend,plan\n");
-        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
+        Repositories.applyWith(catalog, dir, FeatureRegistryTest.REPOSITORY, "customer_id,event_ts,created_ts,spend,plan\n");
         ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), clock);
         store = new RocksDbOnlineStore(dir.resolve("home/online"));
         materializer = new Materializer(catalog, ingestor, store);
