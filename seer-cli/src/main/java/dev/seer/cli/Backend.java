@@ -52,7 +52,8 @@ interface Backend extends AutoCloseable {
 
     CatalogEntry featureView(String name, Optional<Integer> version);
 
-    IngestReport ingest(String source, Optional<Path> file);
+    /** {@code progress} hears each step of a local ingestion; a server's ingestion reports only at the end. */
+    IngestReport ingest(String source, Optional<Path> file, java.util.function.Consumer<String> progress);
 
     Materializer.Report materialize(List<String> views, Optional<Instant> start, Instant end);
 

@@ -29,7 +29,11 @@ final class IngestCommands {
         @Override
         public Integer call() {
             try (Backend backend = cli().backend("ingest")) {
-                IngestReport report = backend.ingest(source, Optional.ofNullable(file));
+                // Progress goes to stderr, so that stdout (and --json) carries the result alone.
+                IngestReport report = backend.ingest(source, Optional.ofNullable(file), message -> {
+                    err().println("ingest: " + message);
+                    err().flush();
+                });
                 if (cli().json()) {
                     printJson(ApiJson.ingestReport(report));
                 } else if (report.alreadyIngested()) {

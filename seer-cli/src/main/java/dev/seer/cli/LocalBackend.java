@@ -103,8 +103,8 @@ final class LocalBackend implements Backend {
     }
 
     @Override
-    public IngestReport ingest(String source, Optional<Path> file) {
-        return services.ingestor().ingest(source, file, actor);
+    public IngestReport ingest(String source, Optional<Path> file, java.util.function.Consumer<String> progress) {
+        return services.ingestor().ingest(source, file, actor, progress);
     }
 
     @Override

@@ -120,7 +120,7 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
-    public IngestReport ingest(String source, Optional<Path> file) {
+    public IngestReport ingest(String source, Optional<Path> file, java.util.function.Consumer<String> progress) {
         var body = Json.object();
         file.ifPresent(f -> body.put("file", absolute(f)));
         return ApiJson.ingestReport(send("POST", "/api/v1/ingest/" + URLEncoder.encode(source, StandardCharsets.UTF_8), body));

@@ -59,6 +59,14 @@ public final class Ingestor {
     }
 
     public IngestReport ingest(String sourceName, Optional<Path> file, String actor) {
+        return ingest(sourceName, file, actor, message -> { });
+    }
+
+    /**
+     * Ingests, telling {@code progress} what each step did as it finishes (read, each view
+     * checked and written, published), with counts and elapsed time, for long inputs.
+     */
+    public IngestReport ingest(String sourceName, Optional<Path> file, String actor, java.util.function.Consumer<String> progress) {
         long started = System.nanoTime();
         CatalogEntry sourceEntry = catalog.latest(FeatureRegistry.SOURCE, sourceName).orElseThrow(() ->
                 new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "Source [" + sourceName + "] is not defined; "
@@ -79,7 +87,9 @@ public final class Ingestor {
         Path staging = store.staging(batchId);
         try (Connection duck = DuckEngine.open()) {
             BatchWriter writer = new BatchWriter(duck, source, path, staging);
+            progress.accept(String.format(java.util.Locale.ROOT, "reading %s (%,d bytes)", path, Files.size(path)));
             long rowsRead = writer.load();
+            progress.accept(String.format(java.util.Locale.ROOT, "read %,d rows (%.1f s)", rowsRead, seconds(started)));
             ObjectNode record = Json.object();
             record.put("batch_id", batchId).put("source", sourceName).put("source_version", sourceEntry.version())
                     .put("content_hash", hash).put("path", path.toString()).put("rows_read", rowsRead)
@@ -95,6 +105,8 @@ public final class Ingestor {
                 v.set("profile", result.profile());
                 written += result.written();
                 quarantined += result.quarantinedRows();
+                progress.accept(String.format(java.util.Locale.ROOT, "view %s: %,d written, %,d quarantined (%.1f s)",
+                        view.name(), result.written(), result.quarantinedRows(), seconds(started)));
             }
             writer.writeQuarantine();
             List<String> files = store.publish(staging, batchId);
@@ -102,13 +114,21 @@ public final class Ingestor {
             files.forEach(fileArray::add);
             record.put("rows_written", written).put("rows_quarantined", quarantined);
             catalog.put(BATCH, batchName(sourceName, hash), record, actor); // the commit point
+            progress.accept(String.format(java.util.Locale.ROOT, "recorded batch %s (%.1f s)", batchId, seconds(started)));
             return new IngestReport(batchId, sourceName, hash, rowsRead, written, quarantined,
                     views.stream().map(CatalogEntry::name).toList(), Duration.ofNanos(System.nanoTime() - started), false);
         } catch (SQLException e) {
             throw DuckEngine.failure("Ingesting [" + path + "]", e);
+        } catch (java.io.IOException e) {
+            throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Cannot read [" + path + "]: " + e.getMessage(),
+                    Map.of("path", path.toString()), e);
         } finally {
             store.removeStaging(staging);
         }
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
     }
 
     private java.util.Set<String> recordedBatchIds() {

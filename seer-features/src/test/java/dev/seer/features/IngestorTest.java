@@ -71,6 +71,17 @@ class IngestorTest {
     }
 
     @Test
+    void progressIsToldStepByStep() {
+        List<String> messages = new ArrayList<>();
+        ingestor.ingest("transactions", Optional.empty(), "alice", messages::add);
+        assertThat(messages).hasSize(4);
+        assertThat(messages.get(0)).startsWith("reading ").contains("transactions.csv").contains("bytes");
+        assertThat(messages.get(1)).startsWith("read 7 rows");
+        assertThat(messages.get(2)).startsWith("view customer_stats: 2 written, 5 quarantined");
+        assertThat(messages.get(3)).startsWith("recorded batch batch_");
+    }
+
+    @Test
     void theSameContentTwiceAddsNothing() throws Exception {
         IngestReport first = ingestor.ingest("transactions", Optional.empty(), "alice");
         IngestReport second = ingestor.ingest("transactions", Optional.empty(), "alice");
