@@ -8,16 +8,12 @@ import dev.seer.core.SeerException;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +36,7 @@ public final class JdbcCatalog implements Catalog {
     @Override
     public Put put(String kind, String name, JsonNode body, String actor) {
         String canonical = Json.canonical(body);
-        String hash = sha256(canonical);
+        String hash = dev.seer.core.Sha256.hex(canonical);
         for (int attempt = 1; ; attempt++) {
             Optional<CatalogEntry> latest = latest(kind, name);
             if (latest.isPresent() && latest.get().bodyHash().equals(hash)) {
@@ -123,14 +119,6 @@ public final class JdbcCatalog implements Catalog {
     private static boolean isDuplicate(SQLException e) {
         String state = e.getSQLState();
         return (state != null && state.startsWith("23")) || e.getErrorCode() == 19;
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static SeerException failure(String what, SQLException e) {

@@ -198,10 +198,6 @@ final class MerkleTree {
     }
 
     private static byte[] sha256Empty() {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.seer.core.Sha256.of(new byte[0]);
     }
 }

@@ -7,9 +7,6 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.SeerException;
 import dev.seer.core.audit.AuditRecord;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -193,11 +190,7 @@ public final class TokenStore {
     }
 
     private static byte[] hash(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.seer.core.Sha256.of(secret);
     }
 
     private static SeerException failure(String what, SQLException e) {

@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,7 +22,7 @@ public final class InMemoryCatalog implements Catalog {
     @Override
     public synchronized Put put(String kind, String name, JsonNode body, String actor) {
         String canonical = Json.canonical(body);
-        String hash = sha256(canonical);
+        String hash = dev.seer.core.Sha256.hex(canonical);
         Optional<CatalogEntry> latest = latest(kind, name);
         if (latest.isPresent() && latest.get().bodyHash().equals(hash)) {
             return new Put(latest.get(), false);
@@ -61,13 +57,5 @@ public final class InMemoryCatalog implements Catalog {
 
     public synchronized int size() {
         return entries.size();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
