@@ -12,9 +12,6 @@ import dev.seer.features.OnlineStore;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,9 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -60,9 +54,12 @@ public final class OnlineBench {
             services.materializer().materialize(List.of(), Optional.empty(), end, "bench");
             String token = services.tokens().create(Role.OPERATOR, "bench", "bench").secret();
             try (SeerServer server = SeerServer.start(services)) {
-                String body = "{\"feature_service\": \"wide_all\", \"entities\": {\"customer_id\": [\"%d\"]}}";
-                http(server.url(), token, seconds, body, "POST /api/v1/features/online (1 x 50)");
-                http(server.url(), null, seconds, null, "GET /healthz (no-op)");
+                String body = System.getProperty("body", "{\"feature_service\": \"wide_all\", \"entities\": {\"customer_id\": [\"%d\"]}}");
+                // Alternated, so that neither route is always measured while the other warmed the JIT.
+                for (int round = 0; round < 2; round++) {
+                    http(server.url(), token, seconds, body, "POST /api/v1/features/online (1 x 50)");
+                    http(server.url(), null, seconds, null, "GET /healthz (no-op)");
+                }
             }
             inProcess("rocksdb via FeatureServer", services.featureServer());
         }
@@ -73,43 +70,23 @@ public final class OnlineBench {
         return Instant.parse("2026-02-01T00:00:00Z");
     }
 
-    /** Open loop: request i is due at start + i ms; latency is completion minus due time. */
+    /**
+     * Fixed rate, open loop, from a second JVM ({@link LoadGen}) so that client and server are
+     * separate processes as they are in production.
+     */
     private static void http(String url, String token, int seconds, String bodyFormat, String label) throws Exception {
-        HttpClient client = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newFixedThreadPool(4)).build();
-        Random random = new Random(1);
-        for (int warm = 0; warm < 2000; warm++) {
-            client.send(request(url, token, bodyFormat, random), HttpResponse.BodyHandlers.ofString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dwarmup=" + System.getProperty("warmup", "20"), "-cp", System.getProperty("java.class.path"), LoadGen.class.getName(),
+                url + (bodyFormat == null ? "/healthz" : "/api/v1/features/online"), "1000", Integer.toString(seconds), "8"));
+        if (bodyFormat != null) {
+            command.addAll(List.of(token, bodyFormat, Integer.toString(KEYS)));
         }
-        ConcurrentHistogram histogram = new ConcurrentHistogram(3);
-        AtomicLong failures = new AtomicLong();
-        int total = seconds * 1000;
-        List<CompletableFuture<?>> inFlight = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long due = start + i * 1_000_000L;
-            while (System.nanoTime() < due) {
-                Thread.onSpinWait();
-            }
-            inFlight.add(client.sendAsync(request(url, token, bodyFormat, random), HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((response, error) -> {
-                        histogram.recordValue(System.nanoTime() - due);
-                        if (error != null || response.statusCode() != 200) {
-                            failures.incrementAndGet();
-                        }
-                    }));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String result = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("load generator failed: " + result);
         }
-        CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
-        double achieved = total / ((System.nanoTime() - start) / 1e9);
-        print(label + String.format(Locale.ROOT, " at %.0f req/s, %d failed", achieved, failures.get()), histogram);
-    }
-
-    private static HttpRequest request(String url, String token, String bodyFormat, Random random) {
-        if (bodyFormat == null) {
-            return HttpRequest.newBuilder(URI.create(url + "/healthz")).GET().build();
-        }
-        return HttpRequest.newBuilder(URI.create(url + "/api/v1/features/online"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(String.format(bodyFormat, random.nextInt(KEYS)))).build();
+        System.out.printf(Locale.ROOT, "%-55s %s (ms)%n", label, result);
     }
 
     private static void inProcess(String label, FeatureServer server) {

@@ -30,10 +30,9 @@ final class IngestCommands {
         public Integer call() {
             try (Backend backend = cli().backend("ingest")) {
                 // Progress goes to stderr, so that stdout (and --json) carries the result alone.
-                IngestReport report = backend.ingest(source, Optional.ofNullable(file), message -> {
-                    err().println("ingest: " + message);
-                    err().flush();
-                });
+                ProgressLines lines = new ProgressLines(err(), System.console() != null);
+                IngestReport report = backend.ingest(source, Optional.ofNullable(file), m -> lines.print("ingest: " + m));
+                lines.end();
                 if (cli().json()) {
                     printJson(ApiJson.ingestReport(report));
                 } else if (report.alreadyIngested()) {

@@ -32,9 +32,11 @@ final class BatchWriter {
     private final Path staging;
     private final List<String> quarantineTables = new ArrayList<>();
     private final String batchId;
+    private final java.util.function.Consumer<String> progress;
 
-    BatchWriter(Connection duck, Source source, Path file, Path staging) {
+    BatchWriter(Connection duck, Source source, Path file, Path staging, java.util.function.Consumer<String> progress) {
         this.duck = duck;
+        this.progress = progress;
         this.source = source;
         this.file = file;
         this.staging = staging;
@@ -45,8 +47,8 @@ final class BatchWriter {
     long load() throws SQLException {
         execute("SET TimeZone = 'UTC'"); // timestamps without an offset are UTC
         try {
-            execute("CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS _row, * FROM "
-                    + SourceFiles.reader(source, file, true));
+            DuckEngine.executeWithProgress(duck, "CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS _row, * FROM "
+                    + SourceFiles.reader(source, file, true), "reading", progress);
         } catch (SQLException e) {
             throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Source [" + source.name() + "]: cannot read ["
                     + file + "] as " + source.format() + ": " + e.getMessage().split("\n")[0],
@@ -58,8 +60,10 @@ final class BatchWriter {
     ViewResult writeView(FeatureView view, List<String> joinKeys) throws SQLException {
         String typed = "typed_" + view.name();
         String bad = "bad_" + view.name();
-        execute("CREATE TEMP TABLE " + typed + " AS " + typedSelect(view, joinKeys));
-        execute("CREATE TEMP TABLE " + bad + " AS " + violations(view, joinKeys));
+        DuckEngine.executeWithProgress(duck, "CREATE TEMP TABLE " + typed + " AS " + typedSelect(view, joinKeys),
+                "view " + view.name() + ": typing", progress);
+        DuckEngine.executeWithProgress(duck, "CREATE TEMP TABLE " + bad + " AS " + violations(view, joinKeys),
+                "view " + view.name() + ": checking", progress);
         quarantineTables.add(bad);
         long quarantinedRows = count("SELECT count(DISTINCT _row) FROM " + bad);
         String good = "SELECT " + outputColumns(view, joinKeys) + ", strftime(event_ts, '%Y-%m-%d') AS date FROM " + typed
@@ -68,8 +72,9 @@ final class BatchWriter {
         if (written > 0) {
             Path target = staging.resolve("views").resolve(view.name());
             target.getParent().toFile().mkdirs(); // DuckDB makes only the last folder
-            execute("COPY (" + good + ") TO " + DuckEngine.literal(target.toString())
-                    + " (FORMAT parquet, PARTITION_BY (date), FILENAME_PATTERN 'part-" + batchId + "-{i}')");
+            DuckEngine.executeWithProgress(duck, "COPY (" + good + ") TO " + DuckEngine.literal(target.toString())
+                    + " (FORMAT parquet, PARTITION_BY (date), FILENAME_PATTERN 'part-" + batchId + "-{i}')",
+                    "view " + view.name() + ": writing", progress);
         }
         return new ViewResult(written, quarantinedRows, profile(view, typed, bad));
     }

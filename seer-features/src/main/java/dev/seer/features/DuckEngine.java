@@ -32,6 +32,9 @@ final class DuckEngine {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET autoinstall_known_extensions = false");
                 statement.execute("SET autoload_known_extensions = false");
+                // Progress is tracked (for executeWithProgress) but never printed by DuckDB itself.
+                statement.execute("SET enable_progress_bar = true");
+                statement.execute("SET enable_progress_bar_print = false");
                 if (sandboxed) {
                     statement.execute("SET enable_external_access = false");
                     statement.execute("SET lock_configuration = true");
@@ -41,6 +44,54 @@ final class DuckEngine {
         } catch (SQLException e) {
             throw failure("Starting DuckDB", e);
         }
+    }
+
+    /** How often a long statement reports how far it is. */
+    static final java.time.Duration PROGRESS_EVERY = java.time.Duration.ofSeconds(1);
+
+    private static final java.util.concurrent.ScheduledExecutorService PROGRESS = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "seer-duckdb-progress");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /**
+     * Runs a statement and, while it runs, reports {@code "<step> [####------] 40%"} every
+     * {@link #PROGRESS_EVERY}, from DuckDB's own estimate (rows scanned of rows to scan). A
+     * statement quicker than that reports nothing.
+     */
+    static void executeWithProgress(Connection duck, String sql, String step, java.util.function.Consumer<String> progress)
+            throws SQLException {
+        executeWithProgress(duck, sql, step, progress, PROGRESS_EVERY);
+    }
+
+    static void executeWithProgress(Connection duck, String sql, String step, java.util.function.Consumer<String> progress,
+            java.time.Duration interval) throws SQLException {
+        try (Statement statement = duck.createStatement()) {
+            org.duckdb.DuckDBPreparedStatement running = statement.unwrap(org.duckdb.DuckDBPreparedStatement.class);
+            long every = interval.toMillis();
+            var poll = PROGRESS.scheduleAtFixedRate(() -> {
+                try {
+                    double percent = running.getQueryProgress().getPercentage();
+                    if (percent >= 0) {
+                        progress.accept(step + " " + bar(percent));
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    // the statement finished or failed between polls: nothing to report
+                }
+            }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                statement.execute(sql);
+            } finally {
+                poll.cancel(false);
+            }
+        }
+    }
+
+    static String bar(double percent) {
+        int filled = (int) Math.max(0, Math.min(20, Math.round(percent / 5)));
+        return "[" + "#".repeat(filled) + "-".repeat(20 - filled) + "] " + Math.round(Math.min(100, percent)) + "%";
     }
 
     /** A SQL string literal. */

@@ -42,6 +42,16 @@ public final class FeatureServer {
     private final OnlineStore store;
     private final Clock clock;
     private final java.util.concurrent.ConcurrentHashMap<List<String>, Plan> plans = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<List<String>> refreshing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Bumped by {@link #invalidate}: a load that began before must not store what it read. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    /** One refresh at a time; the thread ends when idle, so a server that is dropped leaves none behind. */
+    private final java.util.concurrent.ThreadPoolExecutor refresher = new java.util.concurrent.ThreadPoolExecutor(0, 1,
+            10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread thread = new Thread(r, "seer-feature-plans");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     public FeatureServer(Catalog catalog, OnlineStore store, Clock clock) {
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -94,27 +104,50 @@ public final class FeatureServer {
 
     /** Forgets resolved plans, so the next lookup reads the definitions again; called after an apply. */
     public void invalidate() {
+        generation.incrementAndGet();
         plans.clear();
     }
 
     /**
-     * The resolved definitions for a feature list: the catalog is read once per list and then every
-     * {@link #PLAN_REFRESH}, not on every lookup.
+     * The resolved definitions for a feature list. The catalog is read on first use; after
+     * {@link #PLAN_REFRESH} one background task reads it again while lookups go on with the plan
+     * they have, so no request waits for the catalog (nor do many at once, when a plan ages).
      */
     private Plan plan(List<String> features) {
         List<String> key = List.copyOf(features);
         Plan cached = plans.get(key);
-        long now = System.nanoTime();
-        if (cached != null && now - cached.loadedNanos() < PLAN_REFRESH.toNanos()) {
-            return cached;
+        if (cached == null) {
+            return load(key);
         }
+        if (System.nanoTime() - cached.loadedNanos() >= PLAN_REFRESH.toNanos() && refreshing.add(key)) {
+            try {
+                refresher.execute(() -> {
+                    try {
+                        load(key);
+                    } catch (RuntimeException e) {
+                        plans.remove(key); // the next lookup loads it itself and reports the error
+                    } finally {
+                        refreshing.remove(key);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                refreshing.remove(key);
+            }
+        }
+        return cached;
+    }
+
+    private Plan load(List<String> key) {
+        long before = generation.get();
         List<ViewPlan> views = new ArrayList<>();
-        for (Map.Entry<String, List<String>> entry : FeatureRefs.resolve(catalog, features).entrySet()) {
+        for (Map.Entry<String, List<String>> entry : FeatureRefs.resolve(catalog, key).entrySet()) {
             FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
             views.add(new ViewPlan(view, List.copyOf(entry.getValue()), FeatureRefs.joinKeys(catalog, view)));
         }
-        Plan plan = new Plan(List.copyOf(views), now);
-        plans.put(key, plan);
+        Plan plan = new Plan(List.copyOf(views), System.nanoTime());
+        if (generation.get() == before) {
+            plans.put(key, plan);
+        }
         return plan;
     }
 

@@ -31,17 +31,31 @@ import org.duckdb.DuckDBConnection;
 public final class HistoricalRetrieval {
     public static final String EVENT_TIMESTAMP = "event_timestamp";
 
+    /** Java memory per feature row during the join: 28 bytes of columns, copied once, plus sort indexes. */
+    static final long BYTES_PER_FEATURE_ROW = 80;
+
     private final Catalog catalog;
     private final Ingestor ingestor;
+    private final long memoryBudget;
 
+    /** A retrieval whose join keeps within a quarter of the maximum heap. */
     public HistoricalRetrieval(Catalog catalog, Ingestor ingestor) {
+        this(catalog, ingestor, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    HistoricalRetrieval(Catalog catalog, Ingestor ingestor, long memoryBudgetBytes) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.ingestor = requireNonNull(ingestor, "ingestor is null");
+        if (memoryBudgetBytes <= 0) {
+            throw new IllegalArgumentException("memory budget must be positive");
+        }
+        this.memoryBudget = memoryBudgetBytes;
     }
 
     /** What a retrieval produced. */
     /** {@code joinMillis}: time in the sort-merge join itself (the rest is DuckDB reading and writing). */
-    public record Report(long rows, long matched, List<String> columns, Path out, long joinMillis) {}
+    /** {@code passes}: key-range passes made over the feature files, summed over views (1 per view fits in memory). */
+    public record Report(long rows, long matched, List<String> columns, Path out, long joinMillis, int passes) {}
 
     /**
      * @param features references {@code view:feature}, or a single feature service name
@@ -60,12 +74,13 @@ public final class HistoricalRetrieval {
             List<String> columns = new ArrayList<>();
             long matched = 0;
             long joinNanos = 0;
+            int[] passes = new int[1];
             int n = 0;
             for (Map.Entry<String, List<String>> entry : byView.entrySet()) {
                 FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
                 String alias = "v" + n++;
                 long[] timing = new long[1];
-                matched += joinView(duck, view, alias, filterByCreated, timing);
+                matched += joinView(duck, view, alias, filterByCreated, timing, passes);
                 joinNanos += timing[0];
                 joins.add("LEFT JOIN m_" + alias + " USING (_i) LEFT JOIN f_" + alias + " " + alias + " ON " + alias
                         + "._fid = m_" + alias + "._fid");
@@ -79,7 +94,7 @@ public final class HistoricalRetrieval {
                     + String.join(" ", joins) + " ORDER BY ent._i) TO " + DuckEngine.literal(out.toString()) + " ("
                     + format(out) + ")");
             long rows = count(duck, "SELECT count(*) FROM ent");
-            return new Report(rows, matched, columns, out, joinNanos / 1_000_000);
+            return new Report(rows, matched, columns, out, joinNanos / 1_000_000, passes[0]);
         } catch (SQLException e) {
             throw DuckEngine.failure("Historical retrieval", e);
         }
@@ -113,8 +128,8 @@ public final class HistoricalRetrieval {
     }
 
     /** Joins one view; leaves tables {@code m_<alias>(_i, _fid)} and {@code f_<alias>}; returns how many rows matched. */
-    private long joinView(Connection duck, FeatureView view, String alias, boolean filterByCreated, long[] joinNanos)
-            throws SQLException {
+    private long joinView(Connection duck, FeatureView view, String alias, boolean filterByCreated, long[] joinNanos,
+            int[] passesMade) throws SQLException {
         List<String> keys = FeatureRefs.joinKeys(catalog, view);
         String keyList = keys.stream().map(DuckEngine::identifier).collect(Collectors.joining(", "));
         String keyMatch = keys.stream().map(k -> "CAST(x." + DuckEngine.identifier(k) + " AS VARCHAR) = d." + DuckEngine.identifier(k))
@@ -127,7 +142,7 @@ public final class HistoricalRetrieval {
             throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "The entity file lacks the join keys " + keys
                     + " of feature view [" + view.name() + "]", Map.of("view", view.name()), e);
         }
-        List<Path> files = ingestor.viewFiles(view.name());
+        List<Path> files = storageOrder(ingestor.viewFiles(view.name()));
         boolean hasCreated = Stored.sourceHasCreated(catalog, view.source());
         String fileList = "[" + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", ")) + "]";
         // A feature row's id: which file (by position in the list) and which row of it. Needs no window
@@ -148,35 +163,42 @@ public final class HistoricalRetrieval {
                 entityTime[e++] = rs.getLong(3);
             }
         }
-        FeatureRows rows = new FeatureRows();
-        if (!files.isEmpty()) {
-            try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT x._fid, d.key_id, epoch_us(x.event_ts), "
-                    + (hasCreated ? "epoch_us(x.created_ts)" : "NULL::BIGINT") + " FROM " + scan + " x JOIN d_" + alias
-                    + " d ON " + keyMatch)) {
-                while (rs.next()) {
-                    long created = rs.getLong(4);
-                    rows.add(rs.getLong(1), (int) rs.getLong(2), rs.getLong(3), rs.wasNull() ? PointInTimeJoin.NO_TIME : created);
-                }
-            }
-        }
-        long started = System.nanoTime();
-        int[] match = PointInTimeJoin.join(keyCount, java.util.Arrays.copyOf(entityKey, e),
-                java.util.Arrays.copyOf(entityTime, e), rows.keys(), rows.times(), rows.created(),
-                view.ttl().toNanos() / 1000, filterByCreated);
-        joinNanos[0] = System.nanoTime() - started;
+        long featureRows = files.isEmpty() ? 0 : count(duck, "SELECT count(*) FROM read_parquet(" + fileList + ")");
+        int passes = passes(featureRows, keyCount);
         execute(duck, "CREATE TABLE m_" + alias + " (_i BIGINT, _fid BIGINT)");
         long matched = 0;
         try (DuckDBAppender appender = duck.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "m_" + alias)) {
-            for (int i = 0; i < e; i++) {
-                if (match[i] >= 0) {
-                    appender.beginRow();
-                    appender.append((long) entityIndex[i]);
-                    appender.append(rows.fid(match[i]));
-                    appender.endRow();
-                    matched++;
+            for (int pass = 0; pass < passes; pass++) {
+                int low = (int) ((long) keyCount * pass / passes);
+                int high = (int) ((long) keyCount * (pass + 1) / passes);
+                FeatureRows rows = new FeatureRows();
+                if (!files.isEmpty()) {
+                    try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT x._fid, d.key_id, epoch_us(x.event_ts), "
+                            + (hasCreated ? "epoch_us(x.created_ts)" : "NULL::BIGINT") + " FROM " + scan + " x JOIN (SELECT * FROM d_"
+                            + alias + (passes == 1 ? "" : " WHERE key_id >= " + low + " AND key_id < " + high) + ") d ON " + keyMatch)) {
+                        while (rs.next()) {
+                            long created = rs.getLong(4);
+                            rows.add(rs.getLong(1), (int) rs.getLong(2) - low, rs.getLong(3), rs.wasNull() ? PointInTimeJoin.NO_TIME : created);
+                        }
+                    }
+                }
+                EntityRows part = EntityRows.inRange(entityIndex, entityKey, entityTime, e, low, high);
+                long started = System.nanoTime();
+                int[] match = PointInTimeJoin.join(high - low, part.keys(), part.times(), rows.keys(), rows.times(),
+                        rows.created(), rows.fids(), view.ttl().toNanos() / 1000, filterByCreated);
+                joinNanos[0] += System.nanoTime() - started;
+                for (int i = 0; i < match.length; i++) {
+                    if (match[i] >= 0) {
+                        appender.beginRow();
+                        appender.append((long) part.index()[i]);
+                        appender.append(rows.fid(match[i]));
+                        appender.endRow();
+                        matched++;
+                    }
                 }
             }
         }
+        passesMade[0] += passes;
         String values = view.features().stream().map(f -> DuckEngine.identifier(f.name())).collect(Collectors.joining(", "));
         execute(duck, files.isEmpty()
                 ? "CREATE TABLE f_" + alias + " AS SELECT NULL::BIGINT AS _fid" + view.features().stream()
@@ -185,6 +207,39 @@ public final class HistoricalRetrieval {
                 : "CREATE VIEW f_" + alias + " AS SELECT _fid, " + values + " FROM " + scan
                         + " WHERE _fid IN (SELECT _fid FROM m_" + alias + ")");
         return matched;
+    }
+
+    /**
+     * How many key-range passes keep the Java side of the join within the memory budget. A
+     * feature row costs {@link #BYTES_PER_FEATURE_ROW} while joined (its id, dense key, two times,
+     * and the sort's index arrays); the feature values never enter Java. With more passes than
+     * one, each pass reads only the rows of its key range (DuckDB scans the files again, reading
+     * four columns), so memory is bounded by the budget whatever the size of the view.
+     */
+    private int passes(long featureRows, int keyCount) {
+        long needed = featureRows * BYTES_PER_FEATURE_ROW;
+        long passes = Math.max(1, (needed + memoryBudget - 1) / memoryBudget);
+        return (int) Math.min(passes, Math.max(1, keyCount));
+    }
+
+    /** The entity rows (positions in the entity file, dense keys rebased to the range, times) of one key range. */
+    private record EntityRows(int[] index, int[] keys, long[] times) {
+        static EntityRows inRange(int[] index, int[] key, long[] time, int size, int low, int high) {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                n += key[i] >= low && key[i] < high ? 1 : 0;
+            }
+            EntityRows rows = new EntityRows(new int[n], new int[n], new long[n]);
+            int j = 0;
+            for (int i = 0; i < size; i++) {
+                if (key[i] >= low && key[i] < high) {
+                    rows.index[j] = index[i];
+                    rows.keys[j] = key[i] - low;
+                    rows.times[j++] = time[i];
+                }
+            }
+            return rows;
+        }
     }
 
     /** Growable columns of feature rows as read: id, dense key, event and created micros. */
@@ -213,6 +268,10 @@ public final class HistoricalRetrieval {
             return fid[row];
         }
 
+        long[] fids() {
+            return java.util.Arrays.copyOf(fid, size);
+        }
+
         int[] keys() {
             return java.util.Arrays.copyOf(key, size);
         }
@@ -224,6 +283,16 @@ public final class HistoricalRetrieval {
         long[] created() {
             return java.util.Arrays.copyOf(created, size);
         }
+    }
+
+    /**
+     * The view's files in storage order: by batch id (ULIDs, so in ingestion order), then by path.
+     * A row's id is its position in this list and its row number in the file, so a greater id
+     * means stored later, which is how exact ties are broken (as the materialiser breaks them).
+     */
+    static List<Path> storageOrder(List<Path> files) {
+        return files.stream().sorted(java.util.Comparator.comparing((Path f) -> OfflineStore.batchOf(f.getFileName().toString()))
+                .thenComparing(Path::toString)).toList();
     }
 
     private static String format(Path out) {

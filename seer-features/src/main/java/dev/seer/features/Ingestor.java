@@ -86,7 +86,7 @@ public final class Ingestor {
         String batchId = ids.next("batch");
         Path staging = store.staging(batchId);
         try (Connection duck = DuckEngine.open()) {
-            BatchWriter writer = new BatchWriter(duck, source, path, staging);
+            BatchWriter writer = new BatchWriter(duck, source, path, staging, progress);
             progress.accept(String.format(java.util.Locale.ROOT, "reading %s (%,d bytes)", path, Files.size(path)));
             long rowsRead = writer.load();
             progress.accept(String.format(java.util.Locale.ROOT, "read %,d rows (%.1f s)", rowsRead, seconds(started)));

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 /**
  * Materialisation: loads into the online store, per entity, the row the offline join would
  * return at {@code end} (the latest event time at or before it, ties to the latest created
- * time). TTL is not applied here: it is applied when reading, against the time of the read.
+ * time, exact ties to the row stored last). TTL is not applied here: it is applied when reading, against the time of the read.
  *
  * <p>Incremental runs (no {@code start}) read only what can have changed since the last run of
  * the view, its watermark: rows of batches ingested since, and rows of earlier batches with an
@@ -111,9 +111,9 @@ public final class Materializer {
                 + ", epoch_us(event_ts), epoch_us(" + created + "), CAST(" + values + " AS VARCHAR) FROM (SELECT *,"
                 + " regexp_extract(filename, 'part-([^-/]+)-[0-9]+\\.parquet$', 1) AS _batch FROM read_parquet(["
                 + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", "))
-                + "], filename = true, hive_partitioning = false)) WHERE " + filter
+                + "], filename = true, file_row_number = true, hive_partitioning = false)) WHERE " + filter
                 + " QUALIFY row_number() OVER (PARTITION BY " + keyList + " ORDER BY event_ts DESC, " + created
-                + " DESC NULLS LAST) = 1";
+                + " DESC NULLS LAST, _batch DESC, filename DESC, file_row_number DESC) = 1"; // exact ties: stored last
         long count = 0;
         try (Connection duck = DuckEngine.open(); Statement statement = duck.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");

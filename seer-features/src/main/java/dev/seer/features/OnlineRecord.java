@@ -13,9 +13,13 @@ public record OnlineRecord(String key, long eventMicros, long createdMicros, Str
         requireNonNull(values, "values is null");
     }
 
-    /** Whether this record would be the offline join's answer rather than {@code other}: later event, then later created. */
+    /**
+     * Whether this record replaces {@code other}: a later event, then a later created time, and on
+     * an exact tie the incoming record, which comes from a later materialisation and so from
+     * rows stored later (the join's tie rule: the row stored last wins).
+     */
     boolean supersedes(OnlineRecord other) {
         return eventMicros > other.eventMicros
-                || (eventMicros == other.eventMicros && createdMicros > other.createdMicros);
+                || (eventMicros == other.eventMicros && createdMicros >= other.createdMicros);
     }
 }

@@ -7,7 +7,8 @@ package dev.seer.features;
  * at time T, the candidates are the feature rows with key K and {@code event_ts <= T}, and
  * {@code event_ts >= T - ttl} when there is a TTL (both ends inclusive); with
  * {@code filterByCreated}, rows with {@code created_ts > T} are not candidates. The candidate
- * with the latest event time wins, a tie going to the latest created time. No candidate: no match.
+ * with the latest event time wins, a tie going to the latest created time, and an exact tie to
+ * the row with the greatest storage order (the row stored last). No candidate: no match.
  *
  * <p>Design: both sides are sorted, by key then time, with a stable LSD radix sort of index
  * arrays (created time, then event time, then a counting sort by dense key id), which costs a
@@ -28,11 +29,12 @@ final class PointInTimeJoin {
      * @param featureKey dense key id of each feature row
      * @param featureTime event time of each feature row, epoch micros
      * @param featureCreated created time of each feature row, or {@link #NO_TIME}
+     * @param featureOrder storage order of each feature row (unique): breaks exact ties
      * @param ttlMicros 0 for no limit
      * @return for each entity row, the index of the matching feature row, or -1
      */
     static int[] join(int keyCount, int[] entityKey, long[] entityTime, int[] featureKey, long[] featureTime,
-            long[] featureCreated, long ttlMicros, boolean filterByCreated) {
+            long[] featureCreated, long[] featureOrder, long ttlMicros, boolean filterByCreated) {
         int[] entities = RadixSort.byKeyThenTime(keyCount, entityKey, entityTime, null);
         int[] features = RadixSort.byKeyThenTime(keyCount, featureKey, featureTime, featureCreated);
         int[] match = new int[entityKey.length];
@@ -54,12 +56,16 @@ final class PointInTimeJoin {
             while (f < features.length && featureKey[features[f]] == key && featureTime[features[f]] <= t) {
                 f++;
             }
-            match[e] = candidate(features, groupStart, f, featureTime, featureCreated, t, ttlMicros, filterByCreated);
+            int found = candidate(features, groupStart, f, featureTime, featureCreated, t, ttlMicros, filterByCreated);
+            match[e] = found < 0 ? -1 : lastStoredOfTies(features, groupStart, found, featureTime, featureCreated, featureOrder);
         }
         return match;
     }
 
-    /** The latest row before {@code end} (within the key's rows from {@code start}) that qualifies at time t. */
+    /**
+     * The position of the latest row before {@code end} (within the key's rows from {@code start})
+     * that qualifies at time t, or -1.
+     */
     private static int candidate(int[] features, int start, int end, long[] time, long[] created, long t, long ttl,
             boolean filterByCreated) {
         for (int i = end - 1; i >= start; i--) {
@@ -68,9 +74,27 @@ final class PointInTimeJoin {
                 return -1; // older rows are older still
             }
             if (!filterByCreated || created[row] == NO_TIME || created[row] <= t) {
-                return row;
+                return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * The row at position {@code at} or one tied with it on event and created time (ties sort
+     * just before it, and qualify alike), whichever was stored last.
+     */
+    private static int lastStoredOfTies(int[] features, int start, int at, long[] time, long[] created, long[] order) {
+        int best = features[at];
+        for (int i = at - 1; i >= start; i--) {
+            int row = features[i];
+            if (time[row] != time[best] || created[row] != created[best]) {
+                break;
+            }
+            if (order[row] > order[best]) {
+                best = row;
+            }
+        }
+        return best;
     }
 }

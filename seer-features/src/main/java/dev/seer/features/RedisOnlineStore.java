@@ -26,7 +26,7 @@ public final class RedisOnlineStore implements OnlineStore {
             if cur[1] then
               local ce = tonumber(cur[1])
               local cc = (cur[2] == false or cur[2] == '') and -math.huge or tonumber(cur[2])
-              if e < ce or (e == ce and c <= cc) then return 0 end
+              if e < ce or (e == ce and c < cc) then return 0 end
             end
             redis.call('HSET', KEYS[1], 'e', ARGV[1], 'c', ARGV[2], 'v', ARGV[3])
             return 1

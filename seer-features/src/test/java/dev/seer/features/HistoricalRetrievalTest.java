@@ -66,6 +66,33 @@ class HistoricalRetrievalTest {
     }
 
     @Test
+    void aBudgetTooSmallForTheViewSplitsTheJoinIntoKeyRangesWithTheSameResult() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        StringBuilder csv = new StringBuilder("customer_id,event_ts,created_ts,spend,plan\n");
+        for (int i = 0; i < 3000; i++) {
+            Instant event = t0.plusSeconds(3600L * random.nextInt(96));
+            csv.append(random.nextInt(60)).append(',').append(event).append(',').append(event.plusSeconds(3600L * random.nextInt(3)))
+                    .append(',').append(random.nextInt(1000) / 4.0).append(',').append(random.nextBoolean() ? "basic" : "pro").append('\n');
+        }
+        Files.writeString(dir.resolve("more.csv"), csv);
+        ingestor.ingest("transactions", Optional.of(dir.resolve("more.csv")), "alice");
+        StringBuilder rows = new StringBuilder("customer_id,event_timestamp\n");
+        for (int i = 0; i < 2000; i++) {
+            rows.append(random.nextInt(70)).append(',').append(t0.plusSeconds(60L * random.nextInt(6000))).append('\n');
+        }
+        Path entities = dir.resolve("entities.csv");
+        Files.writeString(entities, rows);
+        List<String> refs = List.of("customer_stats:spend", "customer_stats:plan");
+        HistoricalRetrieval.Report whole = retrieval.run(entities, refs, dir.resolve("whole.csv"), false);
+        HistoricalRetrieval.Report split = new HistoricalRetrieval(catalog, ingestor, 1).run(entities, refs, dir.resolve("split.csv"), false);
+        assertThat(whole.passes()).isEqualTo(1);
+        assertThat(split.passes()).isGreaterThan(50); // one pass per key of the entity file
+        assertThat(split.matched()).isEqualTo(whole.matched()).isGreaterThan(1000);
+        assertThat(Files.readAllLines(dir.resolve("split.csv"))).isEqualTo(Files.readAllLines(dir.resolve("whole.csv")));
+    }
+
+    @Test
     void theCreatedTimestampFlagHidesRowsCreatedLater() throws Exception {
         Path entities = dir.resolve("entities.csv");
         Files.writeString(entities, "customer_id,event_timestamp\n2,2026-01-02T11:10:00Z\n");

@@ -38,7 +38,6 @@ class OnlineOfflineConsistencyTest {
     FeatureServer server;
     HistoricalRetrieval offline;
     Random random = new Random(7);
-    long rowCounter = 1;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -143,15 +142,12 @@ class OnlineOfflineConsistencyTest {
     private void ingest(String name, int rows, Instant from, Duration span, int firstKey, int keyCount) throws Exception {
         StringBuilder csv = new StringBuilder("customer_id,event_ts,created_ts,spend,plan\n");
         for (int i = 0; i < rows; i++) {
-            // Event times fall on the hour, so they tie often and the created time decides; rows equal in
-            // key, event and created time have no defined winner (as in Feast), so none are generated.
-            Instant event = from.plus(random.nextInt((int) span.toHours()), ChronoUnit.HOURS);
+            // Event times fall on every twelfth hour and created times on one of three hours after, so
+            // rows tie often, also exactly (same key, event and created time, within a batch and across
+            // batches): then the row stored last wins, offline and online alike.
+            Instant event = from.plus(12L * random.nextInt((int) span.toHours() / 12), ChronoUnit.HOURS);
             boolean noCreated = random.nextInt(6) == 0;
-            if (noCreated) {
-                event = event.plus(rowCounter, ChronoUnit.MICROS);
-            }
-            String created = noCreated ? "" : event.plus(rowCounter, ChronoUnit.MILLIS).toString();
-            rowCounter++;
+            String created = noCreated ? "" : event.plus(random.nextInt(3), ChronoUnit.HOURS).toString();
             csv.append(firstKey + random.nextInt(keyCount)).append(',').append(event).append(',').append(created).append(',')
                     .append(random.nextInt(1000) / 4.0).append(',').append(random.nextBoolean() ? "basic" : "pro").append('\n');
         }

@@ -45,6 +45,8 @@ abstract class OnlineStoreContract {
         assertThat(store.read("stats", List.of("k")).get(0).orElseThrow().values()).isEqualTo("{\"v\":\"first\"}");
         store.write("stats", List.of(record("k", 100, 6, "{\"v\":\"later created\"}")));
         assertThat(store.read("stats", List.of("k")).get(0).orElseThrow().values()).isEqualTo("{\"v\":\"later created\"}");
+        store.write("stats", List.of(record("k", 100, 6, "{\"v\":\"exact tie, written later\"}")));
+        assertThat(store.read("stats", List.of("k")).get(0).orElseThrow().values()).isEqualTo("{\"v\":\"exact tie, written later\"}");
         store.write("stats", List.of(record("k", 101, NO_TIME, "{\"v\":\"later event\"}")));
         assertThat(store.read("stats", List.of("k")).get(0).orElseThrow().eventMicros()).isEqualTo(101);
     }

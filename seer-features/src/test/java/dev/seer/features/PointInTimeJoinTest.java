@@ -44,6 +44,17 @@ class PointInTimeJoinTest {
     }
 
     @Test
+    void anExactTieGoesToTheRowStoredLast() {
+        int[] featureKey = {0, 0, 0, 0};
+        long[] time = {5 * H, 5 * H, 5 * H, 5 * H};
+        long[] created = {6 * H, 6 * H, 6 * H, 4 * H};
+        long[] order = {7, 9, 8, 10}; // row 3 was stored last but is created earlier: created still wins first
+        assertThat(join(new int[] {0}, new long[] {5 * H}, featureKey, time, created, order, 0, false)).containsExactly(1);
+        assertThat(join(new int[] {0}, new long[] {5 * H}, featureKey, time, created, new long[] {9, 7, 8, 10}, 0, false))
+                .containsExactly(0);
+    }
+
+    @Test
     void keysDoNotMixAndDuplicateEntityRowsEachGetTheirMatch() {
         int[] match = join(new int[] {1, 0, 1, 1}, new long[] {5 * H, 5 * H, 5 * H, 1 * H},
                 new int[] {0, 1, 2}, new long[] {1 * H, 2 * H, 3 * H}, none(3), 0, false);
@@ -79,37 +90,55 @@ class PointInTimeJoinTest {
                 ft[i] = random.nextInt(50) * unit;
                 fc[i] = random.nextInt(5) == 0 ? NO_TIME : ft[i] + random.nextInt(4) * H;
             }
+            long[] order = shuffledOrder(nFeatures, random); // storage order unrelated to input order
             long ttl = random.nextBoolean() ? 0 : random.nextInt(10) * unit;
             boolean filter = random.nextBoolean();
-            int[] got = join(ek, et, fk, ft, fc, ttl, filter);
+            int[] got = join(ek, et, fk, ft, fc, order, ttl, filter);
             for (int e = 0; e < nEntities; e++) {
-                int expected = oracle(ek[e], et[e], fk, ft, fc, ttl, filter);
-                if (expected == -1) {
-                    assertThat(got[e]).as("round %d entity %d", round, e).isEqualTo(-1);
-                } else {
-                    // Rows identical in key, time and created time are interchangeable: compare those.
-                    assertThat(got[e]).as("round %d entity %d", round, e).isNotEqualTo(-1);
-                    assertThat(new long[] {fk[got[e]], ft[got[e]], fc[got[e]]})
-                            .containsExactly(fk[expected], ft[expected], fc[expected]);
-                }
+                // Exact ties go to the row stored last, so the answer is one row, not one of several.
+                assertThat(got[e]).as("round %d entity %d", round, e).isEqualTo(oracle(ek[e], et[e], fk, ft, fc, order, ttl, filter));
             }
         }
     }
 
     /** Straight from the rules: scan every row, keep the best candidate. */
-    private static int oracle(int key, long t, int[] fk, long[] ft, long[] fc, long ttl, boolean filter) {
+    private static int oracle(int key, long t, int[] fk, long[] ft, long[] fc, long[] order, long ttl, boolean filter) {
         int best = -1;
         for (int i = 0; i < fk.length; i++) {
             boolean candidate = fk[i] == key && ft[i] <= t && (ttl == 0 || ft[i] >= t - ttl)
                     && (!filter || fc[i] == NO_TIME || fc[i] <= t);
-            if (candidate && (best == -1 || ft[i] > ft[best] || (ft[i] == ft[best] && fc[i] > fc[best]))) {
+            if (candidate && (best == -1 || ft[i] > ft[best] || (ft[i] == ft[best] && fc[i] > fc[best])
+                    || (ft[i] == ft[best] && fc[i] == fc[best] && order[i] > order[best]))) {
                 best = i;
             }
         }
         return best;
     }
 
+    private static long[] shuffledOrder(int n, Random random) {
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            long swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        return order;
+    }
+
+    /** Rows stored in input order. */
     private static int[] join(int[] ek, long[] et, int[] fk, long[] ft, long[] fc, long ttl, boolean filter) {
+        long[] order = new long[fk.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        return join(ek, et, fk, ft, fc, order, ttl, filter);
+    }
+
+    private static int[] join(int[] ek, long[] et, int[] fk, long[] ft, long[] fc, long[] order, long ttl, boolean filter) {
         int keys = 0;
         for (int k : ek) {
             keys = Math.max(keys, k + 1);
@@ -117,7 +146,7 @@ class PointInTimeJoinTest {
         for (int k : fk) {
             keys = Math.max(keys, k + 1);
         }
-        return PointInTimeJoin.join(keys, ek, et, fk, ft, fc, ttl, filter);
+        return PointInTimeJoin.join(keys, ek, et, fk, ft, fc, order, ttl, filter);
     }
 
     private static long[] none(int n) {

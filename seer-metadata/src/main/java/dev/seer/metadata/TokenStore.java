@@ -24,6 +24,12 @@ import java.util.regex.Pattern;
  * API tokens. A secret is 32 random bytes, shown once; the store keeps only its SHA-256, which
  * is enough for a secret of that entropy (no password-style slow hash is needed) and lets a
  * lookup be one indexed read. Creation and revocation are audited before they are acknowledged.
+ *
+ * <p>A successful check is remembered for {@link #CACHE_FOR}, so that a busy route does not pay a
+ * database query per request. A revocation through this store takes effect at once (the cache
+ * is cleared); one made by another process sharing the database takes effect within
+ * {@link #CACHE_FOR}. Failed checks are never cached, so a token becomes usable the moment it is
+ * activated.
  */
 public final class TokenStore {
     private static final String PREFIX = "seer_";
@@ -34,6 +40,15 @@ public final class TokenStore {
     private final AuditLog audit;
     private final Clock clock;
     private final Ids ids;
+    /** How long a successful check is reused before the database is asked again. */
+    public static final java.time.Duration CACHE_FOR = java.time.Duration.ofSeconds(1);
+
+    private record Checked(ApiToken token, long checkedNanos) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, Checked> checked =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Bumped by every revocation: a check that began before one must not cache what it read. */
+    private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
 
     public TokenStore(MetadataDatabase database, AuditLog audit, Clock clock) {
         this.database = requireNonNull(database, "database is null");
@@ -98,6 +113,9 @@ public final class TokenStore {
             changed = statement.executeUpdate();
         } catch (SQLException e) {
             throw failure("Revoking a token", e);
+        } finally {
+            revocations.incrementAndGet(); // before the clear: a racing check then declines to cache
+            checked.clear();
         }
         if (changed == 0) { // revoked before, or by a concurrent call: only one of them is audited
             ApiToken current = find(token.id());
@@ -117,10 +135,26 @@ public final class TokenStore {
             throw new SeerException(MetadataErrorCode.TOKEN_MISSING, "No API token given: send the header "
                     + "[Authorization: Bearer <token>]", Map.of());
         }
+        byte[] hash = hash(secret.trim());
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(hash);
+        Checked recent = checked.get(key);
+        long now = System.nanoTime();
+        if (recent != null && now - recent.checkedNanos() < CACHE_FOR.toNanos()) {
+            return recent.token();
+        }
+        long generation = revocations.get();
+        ApiToken token = lookUp(hash);
+        if (revocations.get() == generation) {
+            checked.put(key, new Checked(token, now));
+        }
+        return token;
+    }
+
+    private ApiToken lookUp(byte[] hash) {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement statement = c.prepareStatement(
                         "SELECT id, name, role, created_micros, created_by, revoked_micros FROM api_token WHERE token_hash = ?")) {
-            statement.setBytes(1, hash(secret.trim()));
+            statement.setBytes(1, hash);
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
                     throw new SeerException(MetadataErrorCode.TOKEN_INVALID, "The API token is not valid", Map.of());

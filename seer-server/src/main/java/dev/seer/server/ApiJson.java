@@ -203,7 +203,7 @@ public final class ApiJson {
     public static ObjectNode historical(HistoricalRetrieval.Report report) {
         ObjectNode node = Json.object();
         node.put("rows", report.rows()).put("matched", report.matched()).put("out", report.out().toString())
-                .put("join_millis", report.joinMillis());
+                .put("join_millis", report.joinMillis()).put("passes", report.passes());
         ArrayNode columns = node.putArray("columns");
         report.columns().forEach(columns::add);
         return node;
@@ -213,7 +213,7 @@ public final class ApiJson {
         List<String> columns = new java.util.ArrayList<>();
         node.path("columns").forEach(c -> columns.add(c.asText()));
         return new HistoricalRetrieval.Report(node.path("rows").asLong(), node.path("matched").asLong(), columns,
-                java.nio.file.Path.of(node.path("out").asText()), node.path("join_millis").asLong());
+                java.nio.file.Path.of(node.path("out").asText()), node.path("join_millis").asLong(), node.path("passes").asInt());
     }
 
     public static ObjectNode materialized(Materializer.Report report) {
@@ -238,11 +238,21 @@ public final class ApiJson {
             ObjectNode entity = item.putObject("entity");
             result.entity().forEach(entity::put);
             ObjectNode features = item.putObject("features");
+            java.time.Instant lastTime = null; // a view's features share one event time: format it once
+            String lastText = null;
             for (FeatureServer.Value value : result.values()) {
                 ObjectNode v = features.putObject(value.feature());
                 v.set("value", value.value());
                 v.put("status", value.status().name().toLowerCase(java.util.Locale.ROOT));
-                value.eventTime().ifPresentOrElse(t -> v.put("event_time", t.toString()), () -> v.putNull("event_time"));
+                if (value.eventTime().isEmpty()) {
+                    v.putNull("event_time");
+                } else {
+                    if (!value.eventTime().get().equals(lastTime)) {
+                        lastTime = value.eventTime().get();
+                        lastText = lastTime.toString();
+                    }
+                    v.put("event_time", lastText);
+                }
             }
         }
         return node;

@@ -2,35 +2,29 @@ package dev.seer.server;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.seer.core.Json;
 import dev.seer.core.SeerException;
-import dev.seer.core.audit.AuditRecord;
 import dev.seer.metadata.ApiToken;
-import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.TokenStore;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs before every matched route: checks the bearer token against the roles the route
  * declares. A route declaring no roles is denied to everyone, so forgetting a rule fails closed.
- * Every use of a token, and every refusal, is written to the audit log.
+ * Every use of a token, and every refusal, is accounted for in the audit log through the
+ * {@link AccessLog}, which tallies them per second.
  */
 final class Authenticator {
-    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     static final String PRINCIPAL = "seer.principal";
 
     private final TokenStore tokens;
-    private final AuditLog audit;
-    private final java.util.concurrent.atomic.AtomicLong droppedAccessRecords = new java.util.concurrent.atomic.AtomicLong();
+    private final AccessLog access;
 
-    Authenticator(TokenStore tokens, AuditLog audit) {
+    Authenticator(TokenStore tokens, AccessLog access) {
         this.tokens = requireNonNull(tokens, "tokens is null");
-        this.audit = requireNonNull(audit, "audit is null");
+        this.access = requireNonNull(access, "access is null");
     }
 
     void check(Context ctx) {
@@ -58,8 +52,7 @@ final class Authenticator {
                     Map.of("route", route, "role", token.role().id()));
         }
         ctx.attribute(PRINCIPAL, token);
-        record(new AuditRecord(actor(token), "token.used", "route", route,
-                Json.object().put("token", token.id()).put("path", ctx.path())));
+        access.used(actor(token), route, token.id());
     }
 
     /** Method and route pattern of the endpoint this request matched, e.g. {@code GET /api/v1/audit/{seq}/proof}. */
@@ -87,24 +80,7 @@ final class Authenticator {
     }
 
     private void deny(String actor, String route, String reason) {
-        record(new AuditRecord(actor, "auth.denied", "route", route, Json.object().put("reason", reason)));
-    }
-
-    /**
-     * Access records are not waited for: a request should not pay a disk sync for its own access
-     * record, and a flood of refused requests must not block request threads on a full queue.
-     * A record the queue has no room for is counted and logged instead.
-     */
-    private void record(AuditRecord record) {
-        if (!audit.tryAppend(record)) {
-            long dropped = droppedAccessRecords.incrementAndGet();
-            LOG.warn("Audit queue full: access record {} by {} not written ({} so far)", record.action(),
-                    record.actor(), dropped);
-        }
-    }
-
-    long droppedAccessRecords() {
-        return droppedAccessRecords.get();
+        access.denied(actor, route, reason);
     }
 
     private static String names(Set<RouteRole> roles) {

@@ -54,6 +54,7 @@ public final class SeerServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final List<ApiRoute> routes;
     private final Javalin app;
+    private final AccessLog access;
     private ApiToken localToken;
     private String url = "";
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -69,10 +70,11 @@ public final class SeerServer implements AutoCloseable {
         routes.addAll(new FeatureApi(services.features(), services.historical()).routes());
         routes.addAll(new IngestApi(services.ingestor()).routes());
         routes.addAll(new OnlineApi(services.materializer(), services.featureServer()).routes());
-        Authenticator authenticator = new Authenticator(services.tokens(), services.audit());
-        io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", authenticator,
-                        Authenticator::droppedAccessRecords)
-                .description("Access records not written because the audit queue was full")
+        this.access = new AccessLog(services.audit(), services.clock());
+        Authenticator authenticator = new Authenticator(services.tokens(), access);
+        io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", access,
+                        AccessLog::dropped)
+                .description("Requests whose access record was not written because the audit queue was full")
                 .register(registry);
         this.app = Javalin.create(config -> configure(config, authenticator));
     }
@@ -199,6 +201,7 @@ public final class SeerServer implements AutoCloseable {
             return;
         }
         app.stop();
+        step("write the access records", access::close);
         step("remove the local token file", () -> Files.deleteIfExists(localTokenFile()));
         if (localToken != null) {
             step("revoke the local token", () -> services.tokens().revoke(localToken.id(), SYSTEM));

@@ -1,0 +1,185 @@
+package dev.seer.bench;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A fixed-rate HTTP/1.1 load generator, run in its own JVM so that it is a second process like
+ * {@code wrk}, but open loop (which {@code wrk} is not): request i is due at
+ * {@code start + i / rate}, spread round-robin over keep-alive connections, and its latency is
+ * counted from when it was due, not from when it was sent. A stalled server therefore shows as
+ * latency on every request that waited behind the stall (no coordinated omission; cf. Gil Tene,
+ * "How NOT to measure latency", and wrk2). Plain sockets keep the generator's own cost per
+ * request to a few microseconds.
+ *
+ * <p>Usage: {@code LoadGen URL RATE SECONDS CONNECTIONS [TOKEN BODY_FORMAT KEYS]}; with a body,
+ * each request is a POST of {@code String.format(BODY_FORMAT, randomKey)}. Prints one line:
+ * achieved rate, failures, p50/p99/p99.9/max in ms.
+ */
+public final class LoadGen {
+    private LoadGen() {}
+
+    public static void main(String[] args) throws Exception {
+        URI url = URI.create(args[0]);
+        double rate = Double.parseDouble(args[1]);
+        int seconds = Integer.parseInt(args[2]);
+        int connections = Integer.parseInt(args[3]);
+        String token = args.length > 4 ? args[4] : null;
+        String bodyFormat = args.length > 5 ? args[5] : null;
+        int keys = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+        int warmUp = Integer.parseInt(System.getProperty("warmup", "3"));
+        run(url, token, bodyFormat, keys, rate, warmUp, connections, new Histogram(3)); // warm-up, discarded
+        Histogram histogram = new Histogram(3);
+        long[] result = run(url, token, bodyFormat, keys, rate, seconds, connections, histogram);
+        System.out.printf(Locale.ROOT, "rate %.0f/s failed %d p50 %.3f p99 %.3f p99.9 %.3f max %.3f%n",
+                result[0] / (result[1] / 1e9), result[2], histogram.getValueAtPercentile(50) / 1e6,
+                histogram.getValueAtPercentile(99) / 1e6, histogram.getValueAtPercentile(99.9) / 1e6,
+                histogram.getMaxValue() / 1e6);
+    }
+
+    /** Returns {requests, elapsed nanos, failures}. */
+    private static long[] run(URI url, String token, String bodyFormat, int keys, double rate, int seconds,
+            int connections, Histogram histogram) throws Exception {
+        long total = (long) (rate * seconds);
+        double period = 1e9 / rate;
+        long start = System.nanoTime() + 1_000_000;
+        long[] failures = new long[connections];
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int connection = c;
+            Thread thread = new Thread(() -> {
+                Random random = new Random(connection);
+                Histogram own = new Histogram(3);
+                try (Connection conn = new Connection(url)) {
+                    for (long i = connection; i < total; i += connections) {
+                        long due = start + (long) (i * period);
+                        long wait;
+                        while ((wait = due - System.nanoTime()) > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        String body = bodyFormat == null ? null : String.format(bodyFormat, random.nextInt(keys));
+                        if (conn.exchange(url, token, body) != 200) {
+                            failures[connection]++;
+                        }
+                        own.recordValue(System.nanoTime() - due);
+                    }
+                } catch (IOException e) {
+                    failures[connection] += 1_000_000; // a lost connection is fatal to the run's figures
+                    System.err.println("connection " + connection + ": " + e);
+                }
+                synchronized (histogram) {
+                    histogram.add(own);
+                }
+            }, "load-" + c);
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long failed = 0;
+        for (long f : failures) {
+            failed += f;
+        }
+        return new long[] {total, System.nanoTime() - start, failed};
+    }
+
+    /** One keep-alive HTTP/1.1 connection: writes a request, reads one response (Content-Length or chunked). */
+    private static final class Connection implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+
+        Connection(URI url) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(url.getHost(), url.getPort()));
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+        }
+
+        int exchange(URI url, String token, String body) throws IOException {
+            StringBuilder request = new StringBuilder(body == null ? "GET " : "POST ").append(url.getRawPath())
+                    .append(" HTTP/1.1\r\nHost: ").append(url.getHost()).append(':').append(url.getPort()).append("\r\n");
+            if (token != null) {
+                request.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            if (body != null) {
+                request.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length).append("\r\n");
+            }
+            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+            out.write(payload);
+            out.flush();
+            return readResponse();
+        }
+
+        private int readResponse() throws IOException {
+            String status = line();
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(header.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            if (chunked) {
+                for (long size = Long.parseLong(line().trim(), 16); size > 0; size = Long.parseLong(line().trim(), 16)) {
+                    skip(size);
+                    line();
+                }
+                line();
+            } else if (length > 0) {
+                skip(length);
+            }
+            return code;
+        }
+
+        private void skip(long n) throws IOException {
+            for (long left = n; left > 0; ) {
+                long skipped = in.skip(left);
+                if (skipped <= 0) {
+                    if (in.read() < 0) {
+                        throw new IOException("connection closed mid-body");
+                    }
+                    skipped = 1;
+                }
+                left -= skipped;
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
