@@ -120,8 +120,10 @@ public final class LoadGen {
             if (body != null) {
                 request.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length).append("\r\n");
             }
-            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-            out.write(payload);
+            byte[] head = request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] whole = java.util.Arrays.copyOf(head, head.length + payload.length);
+            System.arraycopy(payload, 0, whole, head.length, payload.length);
+            out.write(whole); // one write, one segment: as real clients send a small request
             out.flush();
             return readResponse();
         }

@@ -45,8 +45,7 @@ public final class OnlineBench {
         writeData(dir);
         SeerHome home = SeerHome.create(dir.resolve("home"));
         SeerConfig defaults = SeerConfig.defaults();
-        SeerConfig config = new SeerConfig(new SeerConfig.Server("127.0.0.1", 0), defaults.metadata(), defaults.audit(),
-                defaults.online());
+        SeerConfig config = defaults.withServer(new SeerConfig.Server("127.0.0.1", 0));
         try (SeerServices services = SeerServices.open(home, config, Clock.systemUTC())) {
             services.features().apply(dir.resolve("repo"), "bench");
             services.ingestor().ingest("wide_source", Optional.empty(), "bench");

@@ -29,9 +29,33 @@ public final class Definitions {
         }
     }
 
-    /** A file source; {@code path} is absolute once loaded. */
+    /**
+     * A source. {@code type} {@code file}: {@code path} (absolute once loaded) and {@code format}.
+     * {@code push} and {@code kafka}: JSON records on {@code topic} (a push source's default is
+     * {@code seer.push.<name>}), their fields declared in {@code schema} (field to type, in
+     * order), since there is no file to read the columns from; {@code path} is empty and
+     * {@code format} is {@code jsonl} (how micro-batches are staged).
+     */
     public record Source(String name, String type, String path, String format, String timestampField,
-            Optional<String> createdTimestampField) {
+            Optional<String> createdTimestampField, String topic, java.util.Map<String, FeatureType> schema) {
+        public static final String FILE = "file";
+        public static final String PUSH = "push";
+        public static final String KAFKA = "kafka";
+
+        public Source {
+            schema = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schema));
+        }
+
+        /** A file source. */
+        public Source(String name, String type, String path, String format, String timestampField,
+                Optional<String> createdTimestampField) {
+            this(name, type, path, format, timestampField, createdTimestampField, "", java.util.Map.of());
+        }
+
+        public boolean streaming() {
+            return !type.equals(FILE);
+        }
+
         JsonNode toJson() {
             ObjectNode node = Json.object();
             node.put("name", name);
@@ -40,6 +64,11 @@ public final class Definitions {
             node.put("format", format);
             node.put("timestamp_field", timestampField);
             createdTimestampField.ifPresent(f -> node.put("created_timestamp_field", f));
+            if (streaming()) {
+                node.put("topic", topic);
+                ObjectNode fields = node.putObject("schema");
+                schema.forEach((field, type) -> fields.put(field, type.id()));
+            }
             return node;
         }
     }

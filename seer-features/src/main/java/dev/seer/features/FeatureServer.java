@@ -34,7 +34,8 @@ public final class FeatureServer {
     /** How long a resolved lookup plan is reused before the catalog is read again (for other processes' applies). */
     static final java.time.Duration PLAN_REFRESH = java.time.Duration.ofSeconds(5);
 
-    private record ViewPlan(FeatureView view, List<String> features, List<String> joinKeys) {}
+    /** {@code refs}: {@code view:feature} for each of {@code features}, made once rather than per lookup. */
+    private record ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys) {}
 
     private record Plan(List<ViewPlan> views, long loadedNanos) {}
 
@@ -89,7 +90,7 @@ public final class FeatureServer {
             }
             List<Optional<OnlineRecord>> records = store.read(view.name(), entityKeys);
             for (int i = 0; i < n; i++) {
-                fill(values.get(i), view, viewPlan.features(), records.get(i), now);
+                fill(values.get(i), viewPlan, records.get(i), now);
             }
         }
         List<EntityResult> results = new ArrayList<>(n);
@@ -142,7 +143,8 @@ public final class FeatureServer {
         List<ViewPlan> views = new ArrayList<>();
         for (Map.Entry<String, List<String>> entry : FeatureRefs.resolve(catalog, key).entrySet()) {
             FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
-            views.add(new ViewPlan(view, List.copyOf(entry.getValue()), FeatureRefs.joinKeys(catalog, view)));
+            List<String> refs = entry.getValue().stream().map(f -> view.name() + ":" + f).toList();
+            views.add(new ViewPlan(view, List.copyOf(entry.getValue()), refs, FeatureRefs.joinKeys(catalog, view)));
         }
         Plan plan = new Plan(List.copyOf(views), System.nanoTime());
         if (generation.get() == before) {
@@ -151,14 +153,16 @@ public final class FeatureServer {
         return plan;
     }
 
-    private static void fill(Map<String, Value> into, FeatureView view, List<String> features, Optional<OnlineRecord> record,
-            Instant now) {
+    private static void fill(Map<String, Value> into, ViewPlan plan, Optional<OnlineRecord> record, Instant now) {
+        FeatureView view = plan.view();
+        List<String> features = plan.features();
         JsonNode stored = record.map(r -> Json.parse(r.values())).orElse(null);
         Optional<Instant> eventTime = record.map(r -> Instant.EPOCH.plus(r.eventMicros(), ChronoUnit.MICROS));
         boolean expired = eventTime.isPresent() && !view.ttl().isZero()
                 && eventTime.get().isBefore(now.minus(view.ttl()));
-        for (String feature : features) {
-            String ref = view.name() + ":" + feature;
+        for (int f = 0; f < features.size(); f++) {
+            String feature = features.get(f);
+            String ref = plan.refs().get(f);
             if (stored == null) {
                 into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.MISSING, Optional.empty()));
             } else if (expired) {

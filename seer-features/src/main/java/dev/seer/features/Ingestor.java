@@ -72,13 +72,41 @@ public final class Ingestor {
                 new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "Source [" + sourceName + "] is not defined; "
                         + "run `seer apply` first", Map.of("source", sourceName)));
         Definitions.Source source = Stored.source(sourceEntry.body());
+        if (source.streaming() && file.isEmpty()) {
+            throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Source [" + sourceName + "] is a " + source.type()
+                    + " source: its records are ingested from topic [" + source.topic() + "] as they arrive; to load a"
+                    + " JSONL file into it, give --file", Map.of("source", sourceName));
+        }
         Path path = file.orElse(Path.of(source.path())).toAbsolutePath().normalize();
         String hash = contentHash(sourceName, path);
-        Optional<CatalogEntry> earlier = catalog.latest(BATCH, batchName(sourceName, hash));
+        return write(sourceEntry, path, batchName(sourceName, hash), hash, Json.object(), actor, progress, started);
+    }
+
+    /**
+     * Ingests a staged micro-batch of a stream source: a JSONL file of records, named by where
+     * they came from ({@code origin}, e.g. {@code topic/partition/from-to}) instead of by content,
+     * so that the same offsets ingested again (a replay after a crash) are recognised and add
+     * nothing. {@code lineage} (topic, partition, offsets) is kept in the batch record, which is
+     * the commit point: a consumer resumes from what recorded batches cover.
+     */
+    public IngestReport ingestStaged(String sourceName, Path staged, String origin, ObjectNode lineage, String actor) {
+        long started = System.nanoTime();
+        CatalogEntry sourceEntry = catalog.latest(FeatureRegistry.SOURCE, sourceName).orElseThrow(() ->
+                new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "Source [" + sourceName + "] is not defined",
+                        Map.of("source", sourceName)));
+        return write(sourceEntry, staged, batchName(sourceName, origin), contentHash(sourceName, staged), lineage, actor,
+                message -> { }, started);
+    }
+
+    private IngestReport write(CatalogEntry sourceEntry, Path path, String name, String hash, ObjectNode lineage, String actor,
+            java.util.function.Consumer<String> progress, long started) {
+        Definitions.Source source = Stored.source(sourceEntry.body());
+        String sourceName = source.name();
+        Optional<CatalogEntry> earlier = catalog.latest(BATCH, name);
         if (earlier.isPresent()) {
             JsonNode body = earlier.get().body();
-            return new IngestReport(body.path("batch_id").asText(), sourceName, hash, body.path("rows_read").asLong(), 0, 0,
-                    List.of(), Duration.ofNanos(System.nanoTime() - started), true);
+            return new IngestReport(body.path("batch_id").asText(), sourceName, body.path("content_hash").asText(),
+                    body.path("rows_read").asLong(), 0, 0, List.of(), Duration.ofNanos(System.nanoTime() - started), true);
         }
         store.sweep(recordedBatchIds());
         List<CatalogEntry> views = catalog.latestOfKind(FeatureRegistry.VIEW).stream()
@@ -94,6 +122,9 @@ public final class Ingestor {
             record.put("batch_id", batchId).put("source", sourceName).put("source_version", sourceEntry.version())
                     .put("content_hash", hash).put("path", path.toString()).put("rows_read", rowsRead)
                     .put("ingested_at", clock.instant().toString());
+            if (!lineage.isEmpty()) {
+                record.set("lineage", lineage);
+            }
             ArrayNode viewRecords = record.putArray("views");
             long written = 0;
             long quarantined = 0;
@@ -113,7 +144,7 @@ public final class Ingestor {
             ArrayNode fileArray = record.putArray("files");
             files.forEach(fileArray::add);
             record.put("rows_written", written).put("rows_quarantined", quarantined);
-            catalog.put(BATCH, batchName(sourceName, hash), record, actor); // the commit point
+            catalog.put(BATCH, name, record, actor); // the commit point
             progress.accept(String.format(java.util.Locale.ROOT, "recorded batch %s (%.1f s)", batchId, seconds(started)));
             return new IngestReport(batchId, sourceName, hash, rowsRead, written, quarantined,
                     views.stream().map(CatalogEntry::name).toList(), Duration.ofNanos(System.nanoTime() - started), false);

@@ -86,10 +86,18 @@ public final class RepositoryLoader {
 
     private static Source source(YamlNode node, Path file) {
         Map<String, YamlNode> m = node.mapping(Set.of("name", "type", "path", "format", "timestamp_field",
-                "created_timestamp_field", "description"));
-        String type = YamlNode.optional(m, "type").map(YamlNode::text).orElse("file");
-        if (!type.equals("file")) {
-            throw m.get("type").error("source type [" + type + "] is not supported yet; use [file]");
+                "created_timestamp_field", "description", "topic", "schema"));
+        String type = YamlNode.optional(m, "type").map(YamlNode::text).orElse(Source.FILE);
+        if (type.equals(Source.PUSH) || type.equals(Source.KAFKA)) {
+            return streamSource(node, m, type);
+        }
+        if (!type.equals(Source.FILE)) {
+            throw m.get("type").error("source type [" + type + "] is not supported; use file, push or kafka");
+        }
+        for (String streamOnly : List.of("topic", "schema")) {
+            if (m.containsKey(streamOnly)) {
+                throw m.get(streamOnly).error("[" + streamOnly + "] is for push and kafka sources; a file source's columns come from its file");
+            }
         }
         YamlNode pathNode = node.required(m, "path");
         Path path = file.toAbsolutePath().getParent().resolve(pathNode.text()).normalize();
@@ -100,6 +108,33 @@ public final class RepositoryLoader {
         return new Source(name(node.required(m, "name")), type, path.toString(), format,
                 node.required(m, "timestamp_field").text(),
                 YamlNode.optional(m, "created_timestamp_field").map(YamlNode::text));
+    }
+
+    /** A push or kafka source: JSON records on a topic, fields declared in {@code schema}. */
+    private static Source streamSource(YamlNode node, Map<String, YamlNode> m, String type) {
+        if (m.containsKey("path")) {
+            throw m.get("path").error("a " + type + " source reads a topic, not a file: remove [path]");
+        }
+        String name = name(node.required(m, "name"));
+        String topic = YamlNode.optional(m, "topic").map(YamlNode::text).orElse("");
+        if (topic.isEmpty() && type.equals(Source.KAFKA)) {
+            throw node.error("a kafka source needs [topic]");
+        }
+        if (topic.isEmpty()) {
+            topic = "seer.push." + name;
+        }
+        Map<String, FeatureType> schema = new java.util.LinkedHashMap<>();
+        YamlNode schemaNode = node.required(m, "schema");
+        for (Map.Entry<String, YamlNode> field : schemaNode.mapping(null).entrySet()) {
+            schema.put(field.getKey(), FeatureType.parse(field.getValue().text()).orElseThrow(() -> field.getValue().error(
+                    "type [" + field.getValue().text() + "] of field [" + field.getKey() + "] is not one of "
+                            + java.util.Arrays.stream(FeatureType.values()).map(FeatureType::id).toList())));
+        }
+        if (schema.isEmpty()) {
+            throw schemaNode.error("[schema] must declare at least the key and timestamp fields");
+        }
+        return new Source(name, type, "", "jsonl", node.required(m, "timestamp_field").text(),
+                YamlNode.optional(m, "created_timestamp_field").map(YamlNode::text), topic, schema);
     }
 
     private static String formatOf(YamlNode pathNode, Path path) {

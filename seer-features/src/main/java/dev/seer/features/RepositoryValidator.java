@@ -39,7 +39,8 @@ final class RepositoryValidator {
         try (Connection duck = DuckEngine.open(); Connection sandbox = DuckEngine.sandbox()) {
             for (Source source : repository.sources()) {
                 try {
-                    Map<String, String> found = SourceFiles.columns(duck, source, Path.of(source.path()));
+                    Map<String, String> found = source.streaming() ? SourceFiles.declaredColumns(source)
+                            : SourceFiles.columns(duck, source, Path.of(source.path()));
                     columns.put(source.name(), found);
                     requireColumn(found, source.timestampField(), "Source [" + source.name() + "] timestamp_field", problems);
                     source.createdTimestampField().ifPresent(f -> requireColumn(found, f,

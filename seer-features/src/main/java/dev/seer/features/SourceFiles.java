@@ -24,9 +24,21 @@ final class SourceFiles {
         return switch (source.format()) {
             case "csv" -> "read_csv(" + path + ", header = true" + (asText ? ", all_varchar = true" : "") + ")";
             case "parquet" -> "read_parquet(" + path + ")";
-            case "jsonl" -> "read_json(" + path + ", format = 'newline_delimited')";
+            case "jsonl" -> source.streaming()
+                    // staged micro-batches of a stream source: its declared fields, as text when asked
+                    ? "read_json(" + path + ", format = 'newline_delimited', columns = {" + source.schema().entrySet().stream()
+                            .map(f -> DuckEngine.literal(f.getKey()) + ": " + DuckEngine.literal(asText ? "VARCHAR"
+                                    : f.getValue().duckdbType())).collect(java.util.stream.Collectors.joining(", ")) + "})"
+                    : "read_json(" + path + ", format = 'newline_delimited')";
             default -> throw new IllegalArgumentException("format " + source.format());
         };
+    }
+
+    /** Column names and DuckDB types of a push or kafka source, from its declared schema. */
+    static Map<String, String> declaredColumns(Source source) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        source.schema().forEach((field, type) -> columns.put(field, type.duckdbType()));
+        return columns;
     }
 
     /** Column names and DuckDB types of a source file, in file order. */

@@ -15,9 +15,13 @@ final class Stored {
     private Stored() {}
 
     static Source source(JsonNode node) {
+        java.util.Map<String, FeatureType> schema = new java.util.LinkedHashMap<>();
+        node.path("schema").fields().forEachRemaining(f -> schema.put(f.getKey(), FeatureType.parse(f.getValue().asText())
+                .orElseThrow(() -> new IllegalStateException("stored schema type " + f.getValue()))));
         return new Source(node.path("name").asText(), node.path("type").asText(), node.path("path").asText(),
                 node.path("format").asText(), node.path("timestamp_field").asText(),
-                Optional.ofNullable(node.get("created_timestamp_field")).map(JsonNode::asText));
+                Optional.ofNullable(node.get("created_timestamp_field")).map(JsonNode::asText),
+                node.path("topic").asText(""), schema);
     }
 
     static FeatureView view(JsonNode node) {

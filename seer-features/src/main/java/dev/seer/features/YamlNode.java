@@ -61,7 +61,10 @@ final class YamlNode {
         return node == null || (node instanceof ScalarNode s && s.getValue().isEmpty());
     }
 
-    /** The entries of a mapping, in order; fails on anything else or on a key outside {@code allowed}. */
+    /**
+     * The entries of a mapping, in order; fails on anything else or on a key outside
+     * {@code allowed} ({@code null}: any key, for mappings whose keys are the user's names).
+     */
     Map<String, YamlNode> mapping(Set<String> allowed) {
         if (!(node instanceof MappingNode mapping)) {
             throw error("must be a mapping of keys");
@@ -73,7 +76,7 @@ final class YamlNode {
             }
             String childPath = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
             YamlNode child = new YamlNode(file, childPath, tuple.getValueNode());
-            if (!allowed.contains(key.getValue())) {
+            if (allowed != null && !allowed.contains(key.getValue())) {
                 throw new YamlNode(file, childPath, tuple.getKeyNode()).error("unknown key; expected one of " + allowed);
             }
             if (entries.put(key.getValue(), child) != null) {

@@ -74,7 +74,7 @@ final class OnlineApi {
             column.getValue().forEach(v -> values.add(v.asText()));
             entities.put(column.getKey(), values);
         }
-        Http.json(ctx, ApiJson.online(server.lookup(features, entities)));
+        ctx.contentType(Http.JSON).result(ApiJson.onlineBytes(server.lookup(features, entities)));
     }
 
     private static Instant instant(JsonNode body, String field) {

@@ -70,6 +70,7 @@ public final class SeerServer implements AutoCloseable {
         routes.addAll(new FeatureApi(services.features(), services.historical()).routes());
         routes.addAll(new IngestApi(services.ingestor()).routes());
         routes.addAll(new OnlineApi(services.materializer(), services.featureServer()).routes());
+        routes.addAll(new PushApi(services.streaming()).routes());
         this.access = new AccessLog(services.audit(), services.clock());
         Authenticator authenticator = new Authenticator(services.tokens(), access);
         io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", access,
@@ -98,6 +99,8 @@ public final class SeerServer implements AutoCloseable {
             server.close(); // not left listening half-started
             throw e;
         }
+        services.features().onChange(server::refreshStreaming);
+        server.refreshStreaming();
         LOG.info("Seer server listening on {}", server.url());
         return server;
     }
@@ -192,6 +195,19 @@ public final class SeerServer implements AutoCloseable {
                 .filter(e -> e.method.isHttpMethod())
                 .map(e -> e.method + " " + e.path)
                 .toList();
+    }
+
+    /**
+     * Starts what defined push and kafka sources need (the broker on first need, topics, stream
+     * ingestion). A failure is logged and leaves the rest of the server serving; pushes are
+     * then refused with the reason, and the next apply tries again.
+     */
+    private void refreshStreaming() {
+        try {
+            services.streaming().refresh();
+        } catch (RuntimeException e) {
+            LOG.error("Streaming is not running: {}", e.getMessage(), e);
+        }
     }
 
     /** Stops serving, revokes the local token and records the stop; a second call does nothing. */

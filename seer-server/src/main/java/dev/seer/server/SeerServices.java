@@ -39,6 +39,7 @@ public final class SeerServices implements AutoCloseable {
     private final OnlineStore online;
     private final Materializer materializer;
     private final FeatureServer featureServer;
+    private final dev.seer.streaming.Streaming streaming;
 
     private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
         this.home = requireNonNull(home, "home is null");
@@ -57,6 +58,9 @@ public final class SeerServices implements AutoCloseable {
         this.materializer = new Materializer(catalog, ingestor, online);
         this.featureServer = new FeatureServer(catalog, online, clock);
         features.onChange(featureServer::invalidate);
+        // Nothing of it runs until a push or kafka source is defined and the server refreshes it.
+        this.streaming = new dev.seer.streaming.Streaming(home.root(), config.kafka(), catalog, ingestor,
+                new dev.seer.core.Ids(clock).next("proc"));
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
@@ -112,9 +116,14 @@ public final class SeerServices implements AutoCloseable {
         return featureServer;
     }
 
+    public dev.seer.streaming.Streaming streaming() {
+        return streaming;
+    }
+
     /** Closes in reverse order of opening; the audit log commits what it has queued first. */
     @Override
     public void close() {
+        streaming.close(); // flushes what stream ingestion read into the offline store
         online.close();
         audit.close();
         database.close();

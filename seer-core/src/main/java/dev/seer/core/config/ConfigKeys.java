@@ -29,11 +29,18 @@ public final class ConfigKeys {
     public static final ConfigKey ONLINE_REDIS_URL = new ConfigKey("online.redis-url", ConfigType.STRING,
             "redis://127.0.0.1:6379", "Where Redis listens, when online.type is redis.");
 
+    public static final ConfigKey KAFKA_BOOTSTRAP = new ConfigKey("kafka.bootstrap", ConfigType.STRING, "",
+            "Kafka cluster of push and kafka sources (host:port,...). Empty: a single-node broker with its data in"
+                    + " the home, started by the server when a streaming source is defined.");
+    public static final ConfigKey KAFKA_PARTITIONS = new ConfigKey("kafka.partitions", ConfigType.POSITIVE_INT, 4,
+            "Partitions of the topics Seer creates (push sources, dead letters).");
+
     public static final List<ConfigKey> ALL = List.of(
             SERVER_HOST, SERVER_PORT,
             METADATA_URL, METADATA_USERNAME, METADATA_PASSWORD, METADATA_POOL_SIZE,
             AUDIT_BATCH_MAX_ENTRIES, AUDIT_QUEUE_CAPACITY,
-            ONLINE_TYPE, ONLINE_REDIS_URL);
+            ONLINE_TYPE, ONLINE_REDIS_URL,
+            KAFKA_BOOTSTRAP, KAFKA_PARTITIONS);
 
     private ConfigKeys() {}
 }

@@ -9,12 +9,25 @@ import java.util.Map;
  * The typed configuration of one Seer home: {@code seer.yaml} with {@code SEER_*} environment
  * overrides applied. Immutable; built once at start-up, invalid input fails there.
  */
-public record SeerConfig(Server server, Metadata metadata, Audit audit, Online online) {
+public record SeerConfig(Server server, Metadata metadata, Audit audit, Online online, Kafka kafka) {
     public SeerConfig {
         requireNonNull(server, "server is null");
         requireNonNull(metadata, "metadata is null");
         requireNonNull(audit, "audit is null");
         requireNonNull(online, "online is null");
+        requireNonNull(kafka, "kafka is null");
+    }
+
+    /** The same configuration with another server section (tests and tools pick their own port). */
+    public SeerConfig withServer(Server other) {
+        return new SeerConfig(other, metadata, audit, online, kafka);
+    }
+
+    /** {@code bootstrap} empty: the embedded single-node broker in the home. */
+    public record Kafka(String bootstrap, int partitions) {
+        public boolean embedded() {
+            return bootstrap.isBlank();
+        }
     }
 
     /** {@code type} is {@code rocksdb} or {@code redis}. */
@@ -52,7 +65,8 @@ public record SeerConfig(Server server, Metadata metadata, Audit audit, Online o
                 new Audit(
                         (Integer) values.get(ConfigKeys.AUDIT_BATCH_MAX_ENTRIES),
                         (Integer) values.get(ConfigKeys.AUDIT_QUEUE_CAPACITY)),
-                new Online((String) values.get(ConfigKeys.ONLINE_TYPE), (String) values.get(ConfigKeys.ONLINE_REDIS_URL)));
+                new Online((String) values.get(ConfigKeys.ONLINE_TYPE), (String) values.get(ConfigKeys.ONLINE_REDIS_URL)),
+                new Kafka((String) values.get(ConfigKeys.KAFKA_BOOTSTRAP), (Integer) values.get(ConfigKeys.KAFKA_PARTITIONS)));
     }
 
     /** The text of a fresh {@code seer.yaml}: every key, commented out at its default. */

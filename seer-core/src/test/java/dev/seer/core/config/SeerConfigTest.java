@@ -31,7 +31,9 @@ class SeerConfigTest {
                         tuple("audit.batch-max-entries", ConfigType.POSITIVE_INT, 1000, "SEER_AUDIT_BATCH_MAX_ENTRIES"),
                         tuple("audit.queue-capacity", ConfigType.POSITIVE_INT, 100_000, "SEER_AUDIT_QUEUE_CAPACITY"),
                         tuple("online.type", ConfigType.ONLINE_STORE, "rocksdb", "SEER_ONLINE_TYPE"),
-                        tuple("online.redis-url", ConfigType.STRING, "redis://127.0.0.1:6379", "SEER_ONLINE_REDIS_URL"));
+                        tuple("online.redis-url", ConfigType.STRING, "redis://127.0.0.1:6379", "SEER_ONLINE_REDIS_URL"),
+                        tuple("kafka.bootstrap", ConfigType.STRING, "", "SEER_KAFKA_BOOTSTRAP"),
+                        tuple("kafka.partitions", ConfigType.POSITIVE_INT, 4, "SEER_KAFKA_PARTITIONS"));
     }
 
     @Test
@@ -40,7 +42,8 @@ class SeerConfigTest {
                 new SeerConfig.Server("127.0.0.1", 7070),
                 new SeerConfig.Metadata("", "", "", 4),
                 new SeerConfig.Audit(1000, 100_000),
-                new SeerConfig.Online("rocksdb", "redis://127.0.0.1:6379")));
+                new SeerConfig.Online("rocksdb", "redis://127.0.0.1:6379"),
+                new SeerConfig.Kafka("", 4)));
     }
 
     @Test

@@ -1,0 +1,199 @@
+package dev.seer.features;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.features.Definitions.Feature;
+import dev.seer.features.Definitions.FeatureView;
+import dev.seer.features.Definitions.Source;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The rules one record of a push or kafka source must pass, checked in Java one record at a
+ * time (a push is refused, a streamed record goes to the dead-letter topic): a JSON object; the
+ * timestamp field an ISO-8601 time (no offset means UTC); the join keys of every view on the
+ * source present; every declared field of its declared type; and the views' checks
+ * (not_null, min, max, allowed). These are the rules batch ingestion applies in DuckDB, so a
+ * record that passes here is never quarantined there. Fields outside the schema are dropped.
+ */
+public final class StreamRecords {
+    /** Why a record was refused: the field (empty for the record as a whole) and the reason. */
+    public record Problem(String field, String reason) {
+        public String describe() {
+            return field.isEmpty() ? reason : "[" + field + "] " + reason;
+        }
+    }
+
+    private final Source source;
+    private final List<String> keyFields;
+    private final List<Feature> checked;
+
+    private StreamRecords(Source source, List<String> keyFields, List<Feature> checked) {
+        this.source = source;
+        this.keyFields = List.copyOf(keyFields);
+        this.checked = List.copyOf(checked);
+    }
+
+    /** The rules of a streaming source as currently applied; fails if the source is unknown or reads files. */
+    public static StreamRecords of(Catalog catalog, String sourceName) {
+        Source source = catalog.latest(FeatureRegistry.SOURCE, sourceName).map(e -> Stored.source(e.body()))
+                .orElseThrow(() -> new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "Source [" + sourceName
+                        + "] is not defined; run `seer apply` first", Map.of("source", sourceName)));
+        if (!source.streaming()) {
+            throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "Source [" + sourceName + "] is a file source;"
+                    + " only push and kafka sources take records (ingest files with `seer ingest`)", Map.of("source", sourceName));
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        List<Feature> checked = new ArrayList<>();
+        for (var entry : catalog.latestOfKind(FeatureRegistry.VIEW)) {
+            FeatureView view = Stored.view(entry.body());
+            if (view.source().equals(sourceName)) {
+                keys.addAll(FeatureRefs.joinKeys(catalog, view));
+                view.features().stream().filter(f -> f.expression().isEmpty()).forEach(checked::add);
+            }
+        }
+        return new StreamRecords(source, new ArrayList<>(keys), checked);
+    }
+
+    /** The push and kafka sources currently defined. */
+    public static List<Source> streamingSources(Catalog catalog) {
+        return catalog.latestOfKind(FeatureRegistry.SOURCE).stream().map(e -> Stored.source(e.body()))
+                .filter(Source::streaming).toList();
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /** The join key fields of the views on this source, in order: a record's Kafka key is made of them. */
+    public List<String> keyFields() {
+        return keyFields;
+    }
+
+    /** The first rule the record breaks, if any. */
+    public Optional<Problem> check(JsonNode record) {
+        if (record == null || !record.isObject()) {
+            return Optional.of(new Problem("", "the record is not a JSON object"));
+        }
+        Optional<Problem> time = time(record, source.timestampField(), true);
+        if (time.isPresent()) {
+            return time;
+        }
+        if (source.createdTimestampField().isPresent()) {
+            Optional<Problem> created = time(record, source.createdTimestampField().get(), false);
+            if (created.isPresent()) {
+                return created;
+            }
+        }
+        for (String key : keyFields) {
+            if (isMissing(record.get(key))) {
+                return Optional.of(new Problem(key, "join key is missing"));
+            }
+        }
+        for (Map.Entry<String, FeatureType> field : source.schema().entrySet()) {
+            JsonNode value = record.get(field.getKey());
+            if (!isMissing(value) && !fits(value, field.getValue())) {
+                return Optional.of(new Problem(field.getKey(), "value " + value + " is not a " + field.getValue().id()));
+            }
+        }
+        for (Feature feature : checked) {
+            Optional<Problem> problem = checks(feature, record.get(feature.name()));
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The record's entity key: its join key values, joined as the online store joins them. */
+    public String key(JsonNode record) {
+        List<String> parts = new ArrayList<>(keyFields.size());
+        keyFields.forEach(k -> parts.add(record.path(k).asText()));
+        return FeatureRefs.entityKey(parts);
+    }
+
+    /** The record's event time; call only on a record that passed {@link #check}. */
+    public Instant eventTime(JsonNode record) {
+        return parseTime(record.get(source.timestampField()).asText()).orElseThrow();
+    }
+
+    /** The record reduced to the declared fields, as staged for the offline store. */
+    public ObjectNode staged(JsonNode record) {
+        ObjectNode out = Json.object();
+        for (String field : source.schema().keySet()) {
+            JsonNode value = record.get(field);
+            if (value != null) {
+                out.set(field, value);
+            }
+        }
+        return out;
+    }
+
+    private static Optional<Problem> time(JsonNode record, String field, boolean required) {
+        JsonNode value = record.get(field);
+        if (isMissing(value)) {
+            return required ? Optional.of(new Problem(field, "event timestamp is missing")) : Optional.empty();
+        }
+        if (!value.isTextual() || parseTime(value.asText()).isEmpty()) {
+            return Optional.of(new Problem(field, "value " + value + " is not an ISO-8601 timestamp"));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Instant> parseTime(String text) {
+        try {
+            return Optional.of(OffsetDateTime.parse(text).toInstant());
+        } catch (DateTimeParseException e) {
+            try {
+                return Optional.of(LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException again) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static boolean isMissing(JsonNode value) {
+        return value == null || value.isNull();
+    }
+
+    private static boolean fits(JsonNode value, FeatureType type) {
+        return switch (type) {
+            case BOOL -> value.isBoolean();
+            case INT -> value.isIntegralNumber() && value.canConvertToInt();
+            case LONG -> value.isIntegralNumber() && value.canConvertToLong();
+            case FLOAT, DOUBLE -> value.isNumber();
+            case STRING -> value.isTextual() || value.isNumber() || value.isBoolean();
+            case TIMESTAMP -> value.isTextual() && parseTime(value.asText()).isPresent();
+        };
+    }
+
+    private static Optional<Problem> checks(Feature feature, JsonNode value) {
+        Definitions.Checks checks = feature.checks();
+        String name = feature.name();
+        if (isMissing(value)) {
+            return checks.notNull() ? Optional.of(new Problem(name, "value is missing (not_null)")) : Optional.empty();
+        }
+        if (value.isNumber() && checks.min().isPresent() && value.asDouble() < checks.min().get()) {
+            return Optional.of(new Problem(name, "value " + value + " is below min " + checks.min().get()));
+        }
+        if (value.isNumber() && checks.max().isPresent() && value.asDouble() > checks.max().get()) {
+            return Optional.of(new Problem(name, "value " + value + " is above max " + checks.max().get()));
+        }
+        if (checks.allowed().isPresent() && !checks.allowed().get().contains(value.asText())) {
+            return Optional.of(new Problem(name, "value [" + value.asText() + "] is not one of " + checks.allowed().get()));
+        }
+        return Optional.empty();
+    }
+}

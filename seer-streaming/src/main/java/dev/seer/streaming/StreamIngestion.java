@@ -1,0 +1,289 @@
+package dev.seer.streaming;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Json;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.features.Ingestor;
+import dev.seer.features.StreamRecords;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raw events of one streaming source into the offline store, effectively once.
+ *
+ * <p>Design: a consumer in group {@code seer-ingest-<source>} (so several Seer processes split
+ * the partitions) reads committed records and collects them per partition. A partition's
+ * micro-batch is flushed when it reaches {@link #MAX_BATCH} records or {@link #MAX_DELAY} has
+ * passed, and before the partition is taken away by a rebalance. A flush checks each record
+ * ({@link StreamRecords}); records that are not JSON or break a rule go to the dead-letter topic
+ * with their original bytes and headers naming the source topic, partition, offset and the
+ * error, and the flush waits for those writes to be acknowledged. The good records are staged as
+ * JSONL and ingested as one batch named {@code topic/partition/first-last}; the batch record,
+ * which is the commit point of every ingestion, also holds the offsets. On assignment the
+ * consumer seeks each partition to just after the last offset that recorded batches hold, not
+ * to Kafka's committed offset (which is committed after, for lag only): the offsets are stored
+ * with the data, so a crash anywhere replays exactly what was not recorded, and a replayed range
+ * is recognised by its name. Dead letters of a replayed range may be written twice.
+ */
+final class StreamIngestion implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamIngestion.class);
+    static final int MAX_BATCH = 50_000;
+    static final Duration MAX_DELAY = Duration.ofSeconds(1);
+    static final String ACTOR = "system:stream-ingestion";
+
+    private final Catalog catalog;
+    private final Ingestor ingestor;
+    private final String sourceName;
+    private final String topic;
+    private final String deadLetterTopic;
+    private final Path staging;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final Map<Integer, List<ConsumerRecord<String, byte[]>>> pending = new HashMap<>();
+    private final Map<Integer, Long> pendingSince = new HashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong ingested = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private volatile Throwable failure;
+
+    StreamIngestion(Catalog catalog, Ingestor ingestor, String sourceName, String topic, String deadLetterTopic,
+            String bootstrap, Path staging) {
+        this.catalog = catalog;
+        this.ingestor = ingestor;
+        this.sourceName = sourceName;
+        this.topic = topic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.staging = staging;
+        this.consumer = new KafkaConsumer<>(consumerProperties(bootstrap, "seer-ingest-" + sourceName));
+        this.deadLetters = new KafkaProducer<>(deadLetterProperties(bootstrap));
+    }
+
+    private static Properties consumerProperties(String bootstrap, String group) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", group);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        p.put("auto.offset.reset", "earliest");
+        p.put("max.poll.records", "5000");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    private static Properties deadLetterProperties(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        p.put("key.serializer", ByteArraySerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    /** Records written to the offline store by this consumer since it started. */
+    long ingested() {
+        return ingested.get();
+    }
+
+    long deadLettered() {
+        return deadLettered.get();
+    }
+
+    Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topic), new Rebalance());
+            while (running.get()) {
+                org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> polled;
+                try {
+                    polled = consumer.poll(Duration.ofMillis(200));
+                } catch (WakeupException e) {
+                    break; // close() asked: record what was read, then stop
+                }
+                for (ConsumerRecord<String, byte[]> record : polled) {
+                    pending.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(record);
+                    pendingSince.putIfAbsent(record.partition(), System.nanoTime());
+                }
+                flushDue(false);
+            }
+            flushDue(true);
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("Stream ingestion of source [{}] stopped", sourceName, e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+            deadLetters.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void flushDue(boolean all) {
+        long now = System.nanoTime();
+        for (Integer partition : new ArrayList<>(pending.keySet())) {
+            List<ConsumerRecord<String, byte[]>> records = pending.get(partition);
+            boolean due = all || records.size() >= MAX_BATCH || now - pendingSince.get(partition) >= MAX_DELAY.toNanos();
+            if (due) {
+                flush(partition);
+            }
+        }
+    }
+
+    /** Dead letters first (acknowledged), then the good records as one batch, then Kafka's offset for lag. */
+    private void flush(int partition) {
+        List<ConsumerRecord<String, byte[]>> records = pending.remove(partition);
+        pendingSince.remove(partition);
+        if (records == null || records.isEmpty()) {
+            return;
+        }
+        StreamRecords rules = StreamRecords.of(catalog, sourceName);
+        long first = records.get(0).offset();
+        long last = records.get(records.size() - 1).offset();
+        Path file = staging.resolve(topic + "-" + partition + "-" + first + "-" + last + ".jsonl");
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        long good = 0;
+        try {
+            Files.createDirectories(staging);
+            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    Optional<String> problem = problem(rules, record);
+                    if (problem.isPresent()) {
+                        acks.add(deadLetters.send(deadLetter(record, problem.get())));
+                    } else {
+                        out.write(Json.write(rules.staged(Json.parse(new String(record.value(), StandardCharsets.UTF_8)))));
+                        out.write('\n');
+                        good++;
+                    }
+                }
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get();
+            }
+            ObjectNode lineage = Json.object().put("topic", topic).put("partition", partition).put("first_offset", first)
+                    .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size());
+            ingestor.ingestStaged(sourceName, file, topic + "/" + partition + "/" + first + "-" + last, lineage, ACTOR);
+            consumer.commitSync(Map.of(new TopicPartition(topic, partition), new OffsetAndMetadata(last + 1)));
+            ingested.addAndGet(good);
+            deadLettered.addAndGet(acks.size());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Staging " + file, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while writing dead letters", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Writing dead letters to [" + deadLetterTopic + "] failed: " + e.getCause(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Cannot remove staged file {}", file, e);
+            }
+        }
+    }
+
+    private static Optional<String> problem(StreamRecords rules, ConsumerRecord<String, byte[]> record) {
+        JsonNode parsed;
+        try {
+            parsed = record.value() == null ? null : Json.parse(new String(record.value(), StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            return Optional.of("not JSON: " + e.getMessage().split("\n")[0]);
+        }
+        return rules.check(parsed).map(StreamRecords.Problem::describe);
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String error) {
+        List<Header> headers = new ArrayList<>();
+        record.headers().forEach(headers::add);
+        headers.add(header("seer.source", sourceName));
+        headers.add(header("seer.topic", record.topic()));
+        headers.add(header("seer.partition", Integer.toString(record.partition())));
+        headers.add(header("seer.offset", Long.toString(record.offset())));
+        headers.add(header("seer.error", error));
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        return new ProducerRecord<>(deadLetterTopic, null, record.timestamp(), key, record.value(), headers);
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The offset after the last one that recorded batches of this source hold for a partition, if any. */
+    private Optional<Long> recordedNext(int partition) {
+        long next = -1;
+        for (var batch : ingestor.batches(sourceName)) {
+            JsonNode lineage = batch.body().path("lineage");
+            if (lineage.path("topic").asText().equals(topic) && lineage.path("partition").asInt(-1) == partition) {
+                next = Math.max(next, lineage.path("last_offset").asLong() + 1);
+            }
+        }
+        return next < 0 ? Optional.empty() : Optional.of(next);
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(p -> flush(p.partition())); // what was read is recorded before another takes over
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                Optional<Long> next = recordedNext(partition.partition());
+                if (next.isPresent()) {
+                    consumer.seek(partition, next.get());
+                } else {
+                    consumer.seekToBeginning(List.of(partition));
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(p -> {
+                pending.remove(p.partition()); // another owner replays them from the recorded offsets
+                pendingSince.remove(p.partition());
+            });
+        }
+    }
+
+    /** Stops after flushing what was read; waits for the loop to end in {@link Streaming}. */
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.seer.streaming;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.seer.core.SeerException;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.core.config.SeerConfig;
+import dev.seer.features.Definitions.Source;
+import dev.seer.features.Ingestor;
+import dev.seer.features.StreamRecords;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming side of a Seer process: the broker (the embedded one, started on first need, or
+ * the configured cluster), the topics of push sources and the dead-letter topic, the
+ * {@link Pusher}, and one {@link StreamIngestion} per streaming source. Nothing starts until a
+ * push or kafka source is defined, so a home without streaming pays nothing for it.
+ * {@link #refresh} is called at server start and after every apply.
+ */
+public final class Streaming implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Streaming.class);
+    /** Records that failed a streaming source's rules, with headers saying where from and why. */
+    public static final String DEAD_LETTER_TOPIC = "seer.dead-letters";
+
+    private final Path home;
+    private final SeerConfig.Kafka config;
+    private final Catalog catalog;
+    private final Ingestor ingestor;
+    private final String instance;
+    private KafkaBroker broker;
+    private String bootstrap;
+    private Pusher pusher;
+    private final Map<String, Running> ingestions = new LinkedHashMap<>();
+
+    private record Running(StreamIngestion ingestion, Thread thread) {}
+
+    /**
+     * @param home folder for the embedded broker's data and staged micro-batches
+     * @param instance unique per process (transactional ids of push producers)
+     */
+    public Streaming(Path home, SeerConfig.Kafka config, Catalog catalog, Ingestor ingestor, String instance) {
+        this.home = requireNonNull(home, "home is null");
+        this.config = requireNonNull(config, "config is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.ingestor = requireNonNull(ingestor, "ingestor is null");
+        this.instance = requireNonNull(instance, "instance is null");
+    }
+
+    /** Starts what the defined streaming sources need and is not running yet. */
+    public synchronized void refresh() {
+        List<Source> sources = streamingSources();
+        if (sources.isEmpty()) {
+            return;
+        }
+        ensureBroker();
+        ensureTopics(sources);
+        for (Source source : sources) {
+            ingestions.computeIfAbsent(source.name(), name -> start(source));
+        }
+    }
+
+    /** The running pusher; fails if no streaming source is defined yet. */
+    public synchronized Pusher pusher() {
+        if (pusher == null) {
+            refresh();
+        }
+        if (pusher == null) {
+            throw new SeerException(StreamErrorCode.SOURCE_NOT_STREAMING, "No push or kafka source is defined;"
+                    + " apply one first", Map.of());
+        }
+        return pusher;
+    }
+
+    /** Where clients reach the broker, once started. */
+    public synchronized Optional<String> bootstrap() {
+        return Optional.ofNullable(bootstrap);
+    }
+
+    /** Records each source's ingestion has written and sent to the dead-letter topic since start. */
+    public synchronized Map<String, long[]> counts() {
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        ingestions.forEach((name, running) -> counts.put(name, new long[] {running.ingestion().ingested(),
+                running.ingestion().deadLettered()}));
+        return counts;
+    }
+
+    private List<Source> streamingSources() {
+        return StreamRecords.streamingSources(catalog);
+    }
+
+    private void ensureBroker() {
+        if (bootstrap != null) {
+            return;
+        }
+        if (config.embedded()) {
+            broker = KafkaBroker.start(home.resolve("kafka"));
+            bootstrap = broker.bootstrap();
+        } else {
+            bootstrap = config.bootstrap();
+        }
+        pusher = new Pusher(catalog, bootstrap, instance, 4);
+    }
+
+    /** Creates the push sources' topics and the dead-letter topic if missing; a kafka source's topic must exist. */
+    private void ensureTopics(List<Source> sources) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "10000"))) {
+            Set<String> existing = new HashSet<>(admin.listTopics().names().get());
+            List<NewTopic> wanted = new ArrayList<>();
+            if (!existing.contains(DEAD_LETTER_TOPIC)) {
+                wanted.add(new NewTopic(DEAD_LETTER_TOPIC, config.partitions(), (short) -1));
+            }
+            for (Source source : sources) {
+                if (existing.contains(source.topic())) {
+                    continue;
+                }
+                if (source.type().equals(Source.KAFKA)) {
+                    throw new SeerException(StreamErrorCode.TOPIC_NOT_FOUND, "Kafka source [" + source.name() + "] reads topic ["
+                            + source.topic() + "], which does not exist on " + bootstrap, Map.of("topic", source.topic()));
+                }
+                wanted.add(new NewTopic(source.topic(), config.partitions(), (short) -1));
+            }
+            for (NewTopic topic : wanted) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get();
+                    LOG.info("Created topic {} ({} partitions)", topic.name(), topic.numPartitions());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e; // another process creating it at the same time is fine
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new SeerException(StreamErrorCode.BROKER_UNREACHABLE, "Kafka at " + bootstrap + " refused to list or create"
+                    + " topics: " + e.getCause().getMessage(), Map.of("bootstrap", bootstrap), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SeerException(StreamErrorCode.BROKER_UNREACHABLE, "Interrupted while creating topics", Map.of(), e);
+        }
+    }
+
+    private Running start(Source source) {
+        StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, source.name(), source.topic(), DEAD_LETTER_TOPIC,
+                bootstrap, home.resolve("stream-staging").resolve(source.name()));
+        Thread thread = new Thread(ingestion, "seer-ingest-" + source.name());
+        thread.setDaemon(true);
+        thread.start();
+        LOG.info("Ingesting source {} from topic {}", source.name(), source.topic());
+        return new Running(ingestion, thread);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Running running : ingestions.values()) {
+            running.ingestion().close();
+        }
+        for (Running running : ingestions.values()) {
+            try {
+                running.thread().join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ingestions.clear();
+        if (pusher != null) {
+            pusher.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}
