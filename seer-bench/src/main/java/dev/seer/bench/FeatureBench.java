@@ -71,8 +71,10 @@ public final class FeatureBench {
             }
             Arrays.sort(total);
             Arrays.sort(join);
-            System.out.printf(Locale.ROOT, "seer join: end-to-end median %.2f s %s, sort-merge median %.2f s %s, matched %,d of %,d%n",
-                    total[runs / 2], Arrays.toString(total), join[runs / 2], Arrays.toString(join), report.matched(), report.rows());
+            System.out.printf(Locale.ROOT, "seer join: end-to-end median %.2f s %s, sort-merge median %.2f s %s, matched %,d of %,d,"
+                    + " %d key-range pass(es) (heap %,d MB)%n", total[runs / 2], Arrays.toString(total), join[runs / 2],
+                    Arrays.toString(join), report.matched(), report.rows(), report.passes(),
+                    Runtime.getRuntime().maxMemory() >> 20);
             long start = System.nanoTime();
             Materializer.Report materialized = services.materializer().materialize(List.of(), Optional.empty(),
                     Instant.parse("2026-02-01T00:00:00Z"), "bench");

@@ -107,13 +107,17 @@ public final class Materializer {
                 .collect(Collectors.joining(", ")) + "))";
         boolean hasCreated = Stored.sourceHasCreated(catalog, view.source());
         String created = hasCreated ? "created_ts" : "NULL::TIMESTAMPTZ";
+        // Exact ties go to the row stored last: its file's position in storage order, then its row
+        // number, packed in one BIGINT as the historical join numbers rows.
+        String fileList = "[" + HistoricalRetrieval.storageOrder(files).stream().map(f -> DuckEngine.literal(f.toString()))
+                .collect(Collectors.joining(", ")) + "]";
         String sql = "SELECT " + keys.stream().map(k -> "CAST(" + DuckEngine.identifier(k) + " AS VARCHAR)").collect(Collectors.joining(", "))
                 + ", epoch_us(event_ts), epoch_us(" + created + "), CAST(" + values + " AS VARCHAR) FROM (SELECT *,"
-                + " regexp_extract(filename, 'part-([^-/]+)-[0-9]+\\.parquet$', 1) AS _batch FROM read_parquet(["
-                + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", "))
-                + "], filename = true, file_row_number = true, hive_partitioning = false)) WHERE " + filter
+                + " regexp_extract(filename, 'part-([^-/]+)-[0-9]+\\.parquet$', 1) AS _batch,"
+                + " (list_position(" + fileList + ", filename)::BIGINT << 32) + file_row_number AS _stored FROM read_parquet("
+                + fileList + ", filename = true, file_row_number = true, hive_partitioning = false)) WHERE " + filter
                 + " QUALIFY row_number() OVER (PARTITION BY " + keyList + " ORDER BY event_ts DESC, " + created
-                + " DESC NULLS LAST, _batch DESC, filename DESC, file_row_number DESC) = 1"; // exact ties: stored last
+                + " DESC NULLS LAST, _stored DESC) = 1";
         long count = 0;
         try (Connection duck = DuckEngine.open(); Statement statement = duck.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");

@@ -87,6 +87,21 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         this.staging = staging;
         this.consumer = new KafkaConsumer<>(consumerProperties(bootstrap, "seer-ingest-" + sourceName));
         this.deadLetters = new KafkaProducer<>(deadLetterProperties(bootstrap));
+        removeLeftovers(staging);
+    }
+
+    /** Staged files of a process that died mid-flush: their records are replayed, so the files are stale. */
+    private static void removeLeftovers(Path staging) {
+        if (!Files.isDirectory(staging)) {
+            return;
+        }
+        try (var files = Files.list(staging)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot clear staged files in {}", staging, e);
+        }
     }
 
     private static Properties consumerProperties(String bootstrap, String group) {
@@ -97,6 +112,9 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         p.put("enable.auto.commit", "false");
         p.put("auto.offset.reset", "earliest");
         p.put("max.poll.records", "5000");
+        // A killed process's partitions move to the others (or to its restart) within seconds.
+        p.put("session.timeout.ms", "10000");
+        p.put("heartbeat.interval.ms", "3000");
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         return p;
