@@ -13,72 +13,100 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Push: records sent over HTTP, checked, then written to their source's topic. A push is all or
- * nothing twice over: every record is checked before any is sent (a refusal names the record's
- * index and field), and the records are sent in one Kafka transaction, so a consumer reading
- * committed records sees all of a push or none of it, even if the broker fails half-way. The
- * answer comes after the commit, which Kafka acknowledges only once every in-sync replica
- * has the records (acks=all). Transactional producers are not shared between concurrent
- * transactions, so a small pool of them serves concurrent pushes.
+ * Push: records sent over HTTP, checked, then written to their source's topic.
+ *
+ * <p>A push is all or nothing twice over: every record is checked before any is sent (a refusal
+ * names the record's index and field), and the records are written inside a Kafka transaction,
+ * so a consumer reading committed records sees all of a push or none of it, even if the broker
+ * fails half-way. The answer comes after the commit, which Kafka acknowledges only once every
+ * in-sync replica has the records (acks=all).
+ *
+ * <p>Design: group commit, as the audit log does it. A transaction costs several round trips
+ * to the transaction coordinator, so one per request would cap pushes at a few hundred a
+ * second. Instead one writer thread takes every push waiting, writes them all in one
+ * transaction and answers each after its commit; pushes arriving meanwhile form the next
+ * group. A failed transaction fails every push in it (each caller is told; none of them was
+ * written).
  */
 public final class Pusher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pusher.class);
     /** Most records one push may carry. */
     public static final int MAX_RECORDS = 10_000;
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+    /** Most records one transaction takes from the queue (pushes are never split). */
+    static final int MAX_GROUP_RECORDS = 20_000;
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+    private static final int ROTATION = 3;
 
     /** What a push wrote: how many records, and the last offset per partition. */
     public record Result(String source, String topic, int accepted, Map<Integer, Long> lastOffsets) {}
 
+    private record Pending(String source, String topic, List<String> keys, List<byte[]> values, CompletableFuture<Result> done) {}
+
     private final Catalog catalog;
     private final String bootstrap;
     private final String instance;
-    private final BlockingQueue<KafkaProducer<String, byte[]>> producers;
-    private final List<KafkaProducer<String, byte[]>> all = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    private final Thread writer;
+    private volatile boolean closed;
+    /**
+     * Transactions rotate over a few producers: a producer's next transaction must wait until
+     * the markers of its last commit are written, another producer need not.
+     */
+    private final KafkaProducer<String, byte[]>[] producers;
+    private int turn;
+    private int generation;
 
-    Pusher(Catalog catalog, String bootstrap, String instance, int poolSize) {
+    Pusher(Catalog catalog, String bootstrap, String instance) {
         this.catalog = catalog;
         this.bootstrap = bootstrap;
         this.instance = instance;
-        this.producers = new ArrayBlockingQueue<>(poolSize);
-        for (int i = 0; i < poolSize; i++) {
-            producers.add(newProducer());
+        @SuppressWarnings("unchecked")
+        KafkaProducer<String, byte[]>[] rotation = new KafkaProducer[ROTATION];
+        for (int i = 0; i < ROTATION; i++) {
+            rotation[i] = newProducer();
         }
+        this.producers = rotation;
+        this.writer = new Thread(this::writeLoop, "seer-push-writer");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     private KafkaProducer<String, byte[]> newProducer() {
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties(bootstrap,
-                "seer-push-" + instance + "-" + created.getAndIncrement()));
-        producer.initTransactions();
-        all.add(producer);
-        return producer;
-    }
-
-    private static Properties properties(String bootstrap, String transactionalId) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
-        p.put("transactional.id", transactionalId);
+        p.put("transactional.id", "seer-push-" + instance + "-" + generation++);
         // A process that dies mid-push must not hold back readers of the topic for long.
         p.put("transaction.timeout.ms", "10000");
         p.put("linger.ms", "0");
+        // The next transaction's first send waits for the previous commit's markers, retrying on
+        // CONCURRENT_TRANSACTIONS: at the default backoff (100 ms) that wait dominated a push.
+        p.put("retry.backoff.ms", "5");
+        p.put("retry.backoff.max.ms", "50");
         p.put("max.block.ms", "10000");
         p.put("key.serializer", StringSerializer.class.getName());
         p.put("value.serializer", ByteArraySerializer.class.getName());
-        return p;
+        KafkaProducer<String, byte[]> created = new KafkaProducer<>(p);
+        created.initTransactions();
+        return created;
     }
 
     /**
@@ -87,6 +115,8 @@ public final class Pusher implements AutoCloseable {
     public Result push(String sourceName, JsonNode body) {
         StreamRecords rules = StreamRecords.of(catalog, sourceName);
         List<JsonNode> records = records(body);
+        List<String> keys = new ArrayList<>(records.size());
+        List<byte[]> values = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             Optional<StreamRecords.Problem> problem = rules.check(records.get(i));
             if (problem.isPresent()) {
@@ -94,66 +124,106 @@ public final class Pusher implements AutoCloseable {
                         + "]: " + problem.get().describe() + "; nothing was written",
                         Map.of("record", i, "field", problem.get().field()));
             }
+            keys.add(rules.key(records.get(i)));
+            values.add(Json.write(records.get(i)).getBytes(StandardCharsets.UTF_8));
         }
         String topic = rules.source().topic();
-        KafkaProducer<String, byte[]> producer = take();
-        boolean healthy = true;
+        Pending pending = new Pending(sourceName, topic, keys, values, new CompletableFuture<>());
+        if (closed || !queue.offer(pending)) {
+            throw new SeerException(StreamErrorCode.PUSH_FAILED, "Push to [" + sourceName + "] refused: the push queue is "
+                    + (closed ? "closed" : "full; the broker is not keeping up"), Map.of("source", sourceName));
+        }
+        try {
+            return pending.done().get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SeerException s ? s : new SeerException(StreamErrorCode.PUSH_FAILED,
+                    "Push to [" + sourceName + "] failed: " + e.getCause(), Map.of("source", sourceName), e.getCause());
+        } catch (TimeoutException e) {
+            throw new SeerException(StreamErrorCode.PUSH_FAILED, "Push to [" + sourceName + "] not acknowledged within "
+                    + ANSWER_TIMEOUT.toSeconds() + " s; it may still be written", Map.of("source", sourceName), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SeerException(StreamErrorCode.PUSH_FAILED, "Interrupted waiting for the push to [" + sourceName + "]",
+                    Map.of("source", sourceName), e);
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> group = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                int records = first.values().size();
+                while (records < MAX_GROUP_RECORDS && queue.peek() != null
+                        && records + queue.peek().values().size() <= MAX_GROUP_RECORDS) {
+                    Pending next = queue.poll();
+                    group.add(next);
+                    records += next.values().size();
+                }
+                write(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    /** One transaction for the whole group; each push is answered with its own offsets, or all fail. */
+    private void write(List<Pending> group) {
+        turn = (turn + 1) % producers.length;
+        KafkaProducer<String, byte[]> producer = producers[turn];
         try {
             producer.beginTransaction();
-            List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
-            for (JsonNode record : records) {
-                sent.add(producer.send(new ProducerRecord<>(topic, rules.key(record),
-                        Json.write(record).getBytes(StandardCharsets.UTF_8))));
+            List<List<Future<RecordMetadata>>> sent = new ArrayList<>(group.size());
+            for (Pending pending : group) {
+                List<Future<RecordMetadata>> acks = new ArrayList<>(pending.values().size());
+                for (int i = 0; i < pending.values().size(); i++) {
+                    acks.add(producer.send(new ProducerRecord<>(pending.topic(), pending.keys().get(i), pending.values().get(i))));
+                }
+                sent.add(acks);
             }
-            producer.commitTransaction(); // flushes and waits for every acknowledgement
-            Map<Integer, Long> last = new TreeMap<>();
-            for (Future<RecordMetadata> ack : sent) {
-                RecordMetadata metadata = ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                last.merge(metadata.partition(), metadata.offset(), Math::max);
+            producer.commitTransaction(); // flushes, then waits for the commit: every record acknowledged
+            for (int g = 0; g < group.size(); g++) {
+                Pending pending = group.get(g);
+                Map<Integer, Long> last = new TreeMap<>();
+                for (Future<RecordMetadata> ack : sent.get(g)) {
+                    RecordMetadata metadata = ack.get();
+                    last.merge(metadata.partition(), metadata.offset(), Math::max);
+                }
+                pending.done().complete(new Result(pending.source(), pending.topic(), pending.values().size(), last));
             }
-            return new Result(sourceName, topic, records.size(), last);
-        } catch (KafkaException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            healthy = abort(producer);
-            throw new SeerException(StreamErrorCode.PUSH_FAILED, "Push to [" + sourceName + "] (topic [" + topic
-                    + "]) failed and was rolled back: " + e.getMessage(), Map.of("source", sourceName, "topic", topic), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            healthy = abort(producer);
-            throw new SeerException(StreamErrorCode.PUSH_FAILED, "Push to [" + sourceName + "] interrupted; rolled back",
-                    Map.of("source", sourceName), e);
-        } finally {
-            producers.add(healthy ? producer : replacement(producer));
+        } catch (RuntimeException | ExecutionException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            rollBack(turn);
+            for (Pending pending : group) {
+                pending.done().completeExceptionally(new SeerException(StreamErrorCode.PUSH_FAILED, "Push to ["
+                        + pending.source() + "] (topic [" + pending.topic() + "]) failed and was rolled back: " + e.getMessage(),
+                        Map.of("source", pending.source(), "topic", pending.topic()), e));
+            }
         }
     }
 
-    private KafkaProducer<String, byte[]> take() {
-        try {
-            KafkaProducer<String, byte[]> producer = producers.poll(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (producer == null) {
-                throw new SeerException(StreamErrorCode.PUSH_FAILED, "No producer free for " + ACK_TIMEOUT.toSeconds()
-                        + " s: the broker is not keeping up", Map.of());
-            }
-            return producer;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SeerException(StreamErrorCode.PUSH_FAILED, "Interrupted while waiting for a producer", Map.of(), e);
-        }
-    }
-
-    /** A fresh producer for one that could not roll back; the pool keeps its size. */
-    private KafkaProducer<String, byte[]> replacement(KafkaProducer<String, byte[]> broken) {
-        all.remove(broken);
-        return newProducer();
-    }
-
-    /** Rolls back; a producer that cannot roll back is closed and not reused (returns false). */
-    private boolean abort(KafkaProducer<String, byte[]> producer) {
+    /** Aborts the open transaction; a producer that cannot is replaced (a fatal error, e.g. fenced). */
+    private void rollBack(int index) {
+        KafkaProducer<String, byte[]> producer = producers[index];
         try {
             producer.abortTransaction();
-            return true;
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) {
+            LOG.warn("Push producer could not roll back ({}); starting a new one", e.toString());
             producer.close(Duration.ZERO);
-            return false;
+            try {
+                producers[index] = newProducer();
+            } catch (KafkaException again) {
+                LOG.error("Cannot start a new push producer; pushes fail until the broker is back", again);
+            }
         }
     }
 
@@ -172,8 +242,17 @@ public final class Pusher implements AutoCloseable {
         return records;
     }
 
+    /** Writes what is queued, then stops. */
     @Override
     public void close() {
-        all.forEach(p -> p.close(Duration.ofSeconds(5)));
+        closed = true;
+        try {
+            writer.join(ANSWER_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (KafkaProducer<String, byte[]> producer : producers) {
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 }

@@ -198,11 +198,11 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             Files.createDirectories(staging);
             try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    Optional<String> problem = problem(rules, record);
-                    if (problem.isPresent()) {
-                        acks.add(deadLetters.send(deadLetter(record, problem.get())));
+                    Parsed parsed = parse(rules, record);
+                    if (parsed.problem().isPresent()) {
+                        acks.add(deadLetters.send(deadLetter(record, parsed.problem().get())));
                     } else {
-                        out.write(Json.write(rules.staged(Json.parse(new String(record.value(), StandardCharsets.UTF_8)))));
+                        out.write(Json.write(rules.staged(parsed.record())));
                         out.write('\n');
                         good++;
                     }
@@ -214,7 +214,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             ObjectNode lineage = Json.object().put("topic", topic).put("partition", partition).put("first_offset", first)
                     .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size());
             ingestor.ingestStaged(sourceName, file, topic + "/" + partition + "/" + first + "-" + last, lineage, ACTOR);
-            consumer.commitSync(Map.of(new TopicPartition(topic, partition), new OffsetAndMetadata(last + 1)));
+            commitForLag(partition, last + 1);
             ingested.addAndGet(good);
             deadLettered.addAndGet(acks.size());
         } catch (IOException e) {
@@ -233,15 +233,30 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         }
     }
 
-    private static Optional<String> problem(StreamRecords rules, ConsumerRecord<String, byte[]> record) {
+    /**
+     * Kafka's committed offset is only for lag (the recorded batches say where to resume), so a
+     * commit cut short by {@link #close} is left for the next flush.
+     */
+    private void commitForLag(int partition, long next) {
+        try {
+            consumer.commitSync(Map.of(new TopicPartition(topic, partition), new OffsetAndMetadata(next)));
+        } catch (WakeupException e) {
+            LOG.debug("Offset commit of {}-{} interrupted by close", topic, partition);
+        }
+    }
+
+    /** The record parsed, or why it is refused (as the dead-letter reason). */
+    private static Parsed parse(StreamRecords rules, ConsumerRecord<String, byte[]> record) {
         JsonNode parsed;
         try {
             parsed = record.value() == null ? null : Json.parse(new String(record.value(), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            return Optional.of("not JSON: " + e.getMessage().split("\n")[0]);
+            return new Parsed(null, Optional.of("not JSON: " + e.getMessage().split("\n")[0]));
         }
-        return rules.check(parsed).map(StreamRecords.Problem::describe);
+        return new Parsed(parsed, rules.check(parsed).map(StreamRecords.Problem::describe));
     }
+
+    private record Parsed(JsonNode record, Optional<String> problem) {}
 
     private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String error) {
         List<Header> headers = new ArrayList<>();

@@ -111,7 +111,7 @@ public final class Streaming implements AutoCloseable {
         } else {
             bootstrap = config.bootstrap();
         }
-        pusher = new Pusher(catalog, bootstrap, instance, 4);
+        pusher = new Pusher(catalog, bootstrap, instance);
     }
 
     /** Creates the push sources' topics and the dead-letter topic if missing; a kafka source's topic must exist. */
