@@ -66,6 +66,9 @@ interface Backend extends AutoCloseable {
 
     List<QuarantineRecord> quarantine(String batchId, int limit);
 
+    /** Records stream ingestion refused, oldest first; {@code source} empty for all. */
+    List<dev.seer.streaming.DeadLetter> deadLetters(Optional<String> source, int limit);
+
     /** Where the answers come from, for messages: the home folder or the server URL. */
     String describe();
 

@@ -80,7 +80,7 @@ final class IngestCommands {
     }
 
     @Command(name = "quarantine", mixinStandardHelpOptions = true, description = "Rows that ingestion held back, and why.",
-            subcommands = {Quarantine.ListBatches.class, Quarantine.Show.class})
+            subcommands = {Quarantine.ListBatches.class, Quarantine.Show.class, Quarantine.DeadLetters.class})
     static final class Quarantine {
         @Command(name = "list", mixinStandardHelpOptions = true, description = "Ingested batches with their quarantine counts.")
         static final class ListBatches extends CliCommand {
@@ -97,6 +97,36 @@ final class IngestCommands {
                         out().printf("%-34s %-20s %,10d %,10d %,12d%n", b.body().path("batch_id").asText(),
                                 b.body().path("source").asText(), b.body().path("rows_read").asLong(),
                                 b.body().path("rows_written").asLong(), b.body().path("rows_quarantined").asLong());
+                    }
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "dead-letters", mixinStandardHelpOptions = true,
+                description = {"Records of push and kafka sources that stream ingestion refused (not JSON, a wrong type,",
+                        "a failed check), from the dead-letter topic: where each came from and why."})
+        static final class DeadLetters extends CliCommand {
+            @Option(names = "--source", paramLabel = "SOURCE", description = "Only this source's (default: all).")
+            String source;
+
+            @Option(names = "--limit", defaultValue = "100", description = "At most this many, oldest first.")
+            int limit;
+
+            @Override
+            public Integer call() {
+                try (Backend backend = cli().backend("quarantine dead-letters")) {
+                    var letters = backend.deadLetters(Optional.ofNullable(source), Math.max(1, limit));
+                    if (cli().json()) {
+                        printJson(ApiJson.deadLetters(letters));
+                        return 0;
+                    }
+                    for (var l : letters) {
+                        out().printf("%-16s %s/%d@%-10d %s  %s%n", l.source(), l.topic(), l.partition(), l.offset(), l.error(),
+                                l.value().length() > 200 ? l.value().substring(0, 200) + "..." : l.value());
+                    }
+                    if (letters.isEmpty()) {
+                        out().println("No dead letters" + (source == null ? "." : " for source " + source + "."));
                     }
                 }
                 return 0;

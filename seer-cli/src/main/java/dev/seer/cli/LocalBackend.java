@@ -133,6 +133,11 @@ final class LocalBackend implements Backend {
     }
 
     @Override
+    public List<dev.seer.streaming.DeadLetter> deadLetters(Optional<String> source, int limit) {
+        return services.streaming().deadLetters(source, limit); // starts the home's broker for the call if it has one
+    }
+
+    @Override
     public String describe() {
         return "home " + services.home().root();
     }

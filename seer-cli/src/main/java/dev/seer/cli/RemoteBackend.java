@@ -168,6 +168,12 @@ final class RemoteBackend implements Backend {
                 + "?limit=" + limit, null));
     }
 
+    @Override
+    public List<dev.seer.streaming.DeadLetter> deadLetters(java.util.Optional<String> source, int limit) {
+        return ApiJson.deadLetters(send("GET", "/api/v1/dead-letters?limit=" + limit
+                + source.map(s -> "&source=" + URLEncoder.encode(s, StandardCharsets.UTF_8)).orElse(""), null));
+    }
+
     private static String absolute(Path path) {
         return path.toAbsolutePath().normalize().toString();
     }

@@ -324,6 +324,22 @@ public final class ApiJson {
         return results;
     }
 
+    public static ArrayNode deadLetters(List<dev.seer.streaming.DeadLetter> letters) {
+        ArrayNode array = Json.mapper().createArrayNode();
+        letters.forEach(l -> array.addObject().put("source", l.source()).put("topic", l.topic()).put("partition", l.partition())
+                .put("offset", l.offset()).put("error", l.error()).put("value", l.value())
+                .put("dead_letter_partition", l.deadLetterPartition()).put("dead_letter_offset", l.deadLetterOffset()));
+        return array;
+    }
+
+    public static List<dev.seer.streaming.DeadLetter> deadLetters(JsonNode node) {
+        List<dev.seer.streaming.DeadLetter> letters = new java.util.ArrayList<>();
+        node.forEach(l -> letters.add(new dev.seer.streaming.DeadLetter(l.path("source").asText(), l.path("topic").asText(),
+                l.path("partition").asInt(), l.path("offset").asLong(), l.path("error").asText(), l.path("value").asText(),
+                l.path("dead_letter_partition").asInt(), l.path("dead_letter_offset").asLong())));
+        return letters;
+    }
+
     public static ArrayNode quarantine(List<QuarantineRecord> records) {
         ArrayNode array = Json.mapper().createArrayNode();
         records.forEach(r -> array.addObject().put("batch_id", r.batchId()).put("row", r.row()).put("view", r.view())

@@ -1,6 +1,7 @@
 package dev.seer.server;
 
 import static dev.seer.server.ApiRole.ADMIN;
+import static dev.seer.server.ApiRole.AUDITOR;
 import static dev.seer.server.ApiRole.OPERATOR;
 import static dev.seer.server.ApiRole.SCIENTIST;
 
@@ -21,7 +22,14 @@ final class PushApi {
     }
 
     List<ApiRoute> routes() {
-        return List.of(ApiRoute.post("/api/v1/push/{source}", this::push, ADMIN, SCIENTIST, OPERATOR));
+        return List.of(ApiRoute.post("/api/v1/push/{source}", this::push, ADMIN, SCIENTIST, OPERATOR),
+                ApiRoute.get("/api/v1/dead-letters", this::deadLetters, ADMIN, SCIENTIST, OPERATOR, AUDITOR));
+    }
+
+    /** Query: optional {@code source}, {@code limit} (default 100). */
+    private void deadLetters(Context ctx) {
+        int limit = Http.query(ctx, "limit").map(Integer::parseInt).orElse(100);
+        Http.json(ctx, ApiJson.deadLetters(streaming.deadLetters(Http.query(ctx, "source"), Math.max(1, limit))));
     }
 
     /** Body: one record, a list of records, or {@code {"records": [...]}}; answered after the broker acknowledged all. */

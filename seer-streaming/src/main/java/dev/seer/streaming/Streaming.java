@@ -97,6 +97,59 @@ public final class Streaming implements AutoCloseable {
         return counts;
     }
 
+    /**
+     * The dead letters of one source (or all), oldest first, at most {@code limit}: the
+     * dead-letter topic read from its start to its end at the time of the call.
+     */
+    public synchronized List<DeadLetter> deadLetters(Optional<String> source, int limit) {
+        if (bootstrap == null) {
+            refresh();
+        }
+        if (bootstrap == null) {
+            return List.of(); // no streaming source, so no dead letters
+        }
+        Map<String, Object> properties = Map.of("bootstrap.servers", bootstrap,
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        List<DeadLetter> letters = new ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(properties)) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(DEAD_LETTER_TOPIC).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(java.time.Duration.ofMillis(200))) {
+                    DeadLetter letter = letter(record);
+                    if (source.isEmpty() || source.get().equals(letter.source())) {
+                        letters.add(letter);
+                    }
+                }
+            }
+        }
+        letters.sort(java.util.Comparator.comparing(DeadLetter::topic).thenComparingInt(DeadLetter::partition)
+                .thenComparingLong(DeadLetter::offset));
+        return letters.size() > limit ? List.copyOf(letters.subList(0, limit)) : letters;
+    }
+
+    private static DeadLetter letter(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+        return new DeadLetter(header(record, "seer.source"), header(record, "seer.topic"),
+                Integer.parseInt(header(record, "seer.partition", "-1")), Long.parseLong(header(record, "seer.offset", "-1")),
+                header(record, "seer.error"), record.value() == null ? "" : new String(record.value(),
+                        java.nio.charset.StandardCharsets.UTF_8), record.partition(), record.offset());
+    }
+
+    private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String name) {
+        return header(record, name, "");
+    }
+
+    private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String name,
+            String absent) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? absent : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private List<Source> streamingSources() {
         return StreamRecords.streamingSources(catalog);
     }

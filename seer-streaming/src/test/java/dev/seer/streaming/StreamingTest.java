@@ -103,6 +103,14 @@ class StreamingTest {
             assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("not JSON"))
                     .anySatisfy(e -> assertThat(e).contains("[amount]").contains("below min"));
             assertThat(dead).anySatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("not json at all"));
+            List<DeadLetter> letters = streaming.deadLetters(java.util.Optional.of("clicks"), 10);
+            assertThat(letters).hasSize(2).allSatisfy(l -> {
+                assertThat(l.topic()).isEqualTo("seer.push.clicks");
+                assertThat(l.offset()).isGreaterThanOrEqualTo(3); // after the three pushed records
+            });
+            assertThat(letters.get(0).offset()).isLessThan(letters.get(1).offset()); // oldest first
+            assertThat(streaming.deadLetters(java.util.Optional.of("other"), 10)).isEmpty();
+            assertThat(streaming.deadLetters(java.util.Optional.empty(), 1)).hasSize(1);
         }
         int batches = ingestor.batches("clicks").size();
         // A restart resumes after what the offline store holds: nothing is ingested twice.
