@@ -64,7 +64,7 @@ public final class SeerServer implements AutoCloseable {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         bindJvmMetrics(registry);
         this.routes = new ArrayList<>();
-        routes.addAll(new SystemApi(registry).routes());
+        routes.addAll(new SystemApi(registry, services.streaming()::status).routes());
         routes.addAll(new AuditApi(services.audit()).routes());
         routes.addAll(new TokenApi(services.tokens()).routes());
         routes.addAll(new FeatureApi(services.features(), services.historical()).routes());
@@ -199,15 +199,11 @@ public final class SeerServer implements AutoCloseable {
 
     /**
      * Starts what defined push and kafka sources need (the broker on first need, topics, stream
-     * ingestion). A failure is logged and leaves the rest of the server serving; pushes are
-     * then refused with the reason, and the next apply tries again.
+     * ingestion), in the background: while the broker cannot be reached the rest of the server
+     * serves, `/readyz` reports it, and attempts repeat with backoff.
      */
     private void refreshStreaming() {
-        try {
-            services.streaming().refresh();
-        } catch (RuntimeException e) {
-            LOG.error("Streaming is not running: {}", e.getMessage(), e);
-        }
+        services.streaming().start();
     }
 
     /** Stops serving, revokes the local token and records the stop; a second call does nothing. */

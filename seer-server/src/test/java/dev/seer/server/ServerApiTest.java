@@ -48,6 +48,15 @@ class ServerApiTest {
     }
 
     @Test
+    void readinessIsPublicAndReportsStreamingOffWithoutStreamingSources() throws Exception {
+        HttpResponse<String> ready = running.send("GET", "/readyz", (String) null, null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        JsonNode body = Json.parse(ready.body());
+        assertThat(body.path("ready").asBoolean()).isTrue();
+        assertThat(body.path("streaming").path("state").asText()).isEqualTo("off");
+    }
+
+    @Test
     void tokenUseAndRefusalsAreAudited() throws Exception {
         running.send("GET", "/api/v1/tokens", Role.ADMIN, null);
         running.send("GET", "/api/v1/tokens", Role.SCIENTIST, null);

@@ -79,8 +79,18 @@ public final class Pusher implements AutoCloseable {
         this.instance = instance;
         @SuppressWarnings("unchecked")
         KafkaProducer<String, byte[]>[] rotation = new KafkaProducer[ROTATION];
-        for (int i = 0; i < ROTATION; i++) {
-            rotation[i] = newProducer();
+        try {
+            for (int i = 0; i < ROTATION; i++) {
+                rotation[i] = newProducer();
+            }
+        } catch (RuntimeException e) {
+            for (KafkaProducer<String, byte[]> created : rotation) {
+                if (created != null) {
+                    created.close(Duration.ZERO);
+                }
+            }
+            throw new SeerException(StreamErrorCode.BROKER_UNREACHABLE, "Kafka at " + bootstrap + " cannot be reached: "
+                    + e.getMessage(), Map.of("bootstrap", bootstrap), e);
         }
         this.producers = rotation;
         this.writer = new Thread(this::writeLoop, "seer-push-writer");

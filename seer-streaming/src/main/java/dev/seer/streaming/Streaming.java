@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * the configured cluster), the topics of push sources and the dead-letter topic, the
  * {@link Pusher}, and one {@link StreamIngestion} per streaming source. Nothing starts until a
  * push or kafka source is defined, so a home without streaming pays nothing for it.
- * {@link #refresh} is called at server start and after every apply.
+ * The server calls {@link #start} at start and after every apply: it refreshes in the
+ * background and, while the broker cannot be reached, retries with exponential backoff (1 s
+ * doubling to 60 s), reporting the state in {@link #status} for readiness checks.
  */
 public final class Streaming implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Streaming.class);
@@ -47,6 +49,25 @@ public final class Streaming implements AutoCloseable {
 
     private record Running(StreamIngestion ingestion, Thread thread) {}
 
+    /** OFF: no streaming source. RUNNING: everything they need runs. FAILING: the last attempt failed, another is due. */
+    public enum State { OFF, RUNNING, FAILING }
+
+    /** Where streaming stands: the state, the last error, failed attempts in a row, when the next one is due. */
+    public record Status(State state, String error, int failedAttempts, Optional<java.time.Instant> nextAttempt) {}
+
+    static final java.time.Duration FIRST_RETRY = java.time.Duration.ofSeconds(1);
+    static final java.time.Duration LAST_RETRY = java.time.Duration.ofSeconds(60);
+
+    private final java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "seer-streaming-start");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private volatile Status status = new Status(State.OFF, "", 0, Optional.empty());
+    private int failures;
+    private java.util.concurrent.ScheduledFuture<?> pending;
+
     /**
      * @param home folder for the embedded broker's data and staged micro-batches
      * @param instance unique per process (transactional ids of push producers)
@@ -59,7 +80,7 @@ public final class Streaming implements AutoCloseable {
         this.instance = requireNonNull(instance, "instance is null");
     }
 
-    /** Starts what the defined streaming sources need and is not running yet. */
+    /** Starts what the defined streaming sources need and is not running yet; throws if it cannot. */
     public synchronized void refresh() {
         List<Source> sources = streamingSources();
         if (sources.isEmpty()) {
@@ -69,6 +90,42 @@ public final class Streaming implements AutoCloseable {
         ensureTopics(sources);
         for (Source source : sources) {
             ingestions.computeIfAbsent(source.name(), name -> start(source));
+        }
+    }
+
+    /** Refreshes in the background now, and again with backoff while it fails. */
+    public synchronized void start() {
+        if (retries.isShutdown()) {
+            return;
+        }
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        pending = retries.schedule(this::attempt, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    private void attempt() {
+        try {
+            refresh();
+            synchronized (this) {
+                failures = 0;
+                status = new Status(bootstrap == null ? State.OFF : State.RUNNING, "", 0, Optional.empty());
+            }
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                failures++;
+                long delay = Math.min(LAST_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures - 1, 16));
+                status = new Status(State.FAILING, e.getMessage(), failures,
+                        Optional.of(java.time.Instant.now().plusMillis(delay)));
+                LOG.warn("Streaming not running (attempt {}): {}; next attempt in {} ms", failures, e.getMessage(), delay);
+                if (!retries.isShutdown()) {
+                    pending = retries.schedule(this::attempt, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            }
         }
     }
 
@@ -158,18 +215,18 @@ public final class Streaming implements AutoCloseable {
         if (bootstrap != null) {
             return;
         }
-        if (config.embedded()) {
+        if (config.embedded() && broker == null) {
             broker = KafkaBroker.start(home.resolve("kafka"));
-            bootstrap = broker.bootstrap();
-        } else {
-            bootstrap = config.bootstrap();
         }
-        pusher = new Pusher(catalog, bootstrap, instance);
+        String address = config.embedded() ? broker.bootstrap() : config.bootstrap();
+        pusher = new Pusher(catalog, address, instance); // fails while the broker cannot be reached
+        bootstrap = address;
     }
 
     /** Creates the push sources' topics and the dead-letter topic if missing; a kafka source's topic must exist. */
     private void ensureTopics(List<Source> sources) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "10000"))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "10000",
+                "default.api.timeout.ms", "10000"))) {
             Set<String> existing = new HashSet<>(admin.listTopics().names().get());
             List<NewTopic> wanted = new ArrayList<>();
             if (!existing.contains(DEAD_LETTER_TOPIC)) {
@@ -216,6 +273,7 @@ public final class Streaming implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        retries.shutdownNow();
         for (Running running : ingestions.values()) {
             running.ingestion().close();
         }

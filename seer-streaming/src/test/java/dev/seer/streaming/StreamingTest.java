@@ -123,6 +123,47 @@ class StreamingTest {
         assertThat(ingestor.batches("clicks")).hasSize(batches + 1);
     }
 
+    @Test
+    void aBrokerThatIsDownAtStartIsRetriedWithBackoffAndReportedUntilItIsUp() throws Exception {
+        Files.createDirectories(dir.resolve("repo"));
+        Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
+        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
+        Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
+        int port;
+        int controller;
+        try (var a = new java.net.ServerSocket(0); var b = new java.net.ServerSocket(0)) {
+            port = a.getLocalPort();
+            controller = b.getLocalPort();
+        }
+        // A cluster configured at a port where nothing listens yet.
+        SeerConfig.Kafka kafka = new SeerConfig.Kafka("127.0.0.1:" + port, 2);
+        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, "retry")) {
+            streaming.start();
+            Streaming.Status failing = awaitState(streaming, Streaming.State.FAILING);
+            assertThat(failing.error()).contains("127.0.0.1:" + port);
+            assertThat(failing.nextAttempt()).isPresent();
+            // The broker comes up at that address (its ports file makes it take those ports).
+            Files.createDirectories(dir.resolve("kafka"));
+            Files.writeString(dir.resolve("kafka/ports.properties"), "broker=" + port + "\ncontroller=" + controller + "\n");
+            try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"))) {
+                assertThat(broker.bootstrap()).isEqualTo("127.0.0.1:" + port);
+                awaitState(streaming, Streaming.State.RUNNING);
+                assertThat(streaming.pusher().push("clicks", Json.parse("""
+                        {"customer_id": "c1", "event_ts": "2026-03-01T10:00:00Z", "amount": 1}""")).accepted()).isEqualTo(1);
+                awaitIngested(ingestor, 1, 0);
+            }
+        }
+    }
+
+    private static Streaming.Status awaitState(Streaming streaming, Streaming.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (streaming.status().state() != state && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(streaming.status().state()).isEqualTo(state);
+        return streaming.status();
+    }
+
     private static void awaitIngested(Ingestor ingestor, long rows, long deadLettered) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long[] seen = new long[2];
