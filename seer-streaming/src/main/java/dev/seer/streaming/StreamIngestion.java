@@ -77,8 +77,11 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile Throwable failure;
 
+    private final String instance;
+
     StreamIngestion(Catalog catalog, Ingestor ingestor, String sourceName, String topic, String deadLetterTopic,
-            String bootstrap, Path staging) {
+            String bootstrap, Path staging, String instance) {
+        this.instance = instance;
         this.catalog = catalog;
         this.ingestor = ingestor;
         this.sourceName = sourceName;
@@ -212,7 +215,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                 ack.get();
             }
             ObjectNode lineage = Json.object().put("topic", topic).put("partition", partition).put("first_offset", first)
-                    .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size());
+                    .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size())
+                    .put("ingested_by", instance);
             ingestor.ingestStaged(sourceName, file, topic + "/" + partition + "/" + first + "-" + last, lineage, ACTOR);
             commitForLag(partition, last + 1);
             ingested.addAndGet(good);

@@ -263,7 +263,7 @@ public final class Streaming implements AutoCloseable {
 
     private Running start(Source source) {
         StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, source.name(), source.topic(), DEAD_LETTER_TOPIC,
-                bootstrap, home.resolve("stream-staging").resolve(source.name()));
+                bootstrap, home.resolve("stream-staging").resolve(source.name()), instance);
         Thread thread = new Thread(ingestion, "seer-ingest-" + source.name());
         thread.setDaemon(true);
         thread.start();

@@ -94,6 +94,52 @@ class StreamCrashTest {
         }
     }
 
+    @Test
+    void twoProcessesSplitThePartitionsAndOneTakesOverWhenTheOtherIsKilled() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"))) {
+            String bootstrap = broker.bootstrap();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("events", 4, (short) 1))).all().get();
+            }
+            Path home = dir.resolve("home");
+            Files.createDirectories(home);
+            applyRepository(home);
+            int[] copies = new int[EVENTS];
+            long[] counts = produce(bootstrap, copies);
+            Process a = JavaProcess.start(StreamWorker.class, List.of(home.toString(), bootstrap, "a"), Map.of());
+            Process b = JavaProcess.start(StreamWorker.class, List.of(home.toString(), bootstrap, "b"), Map.of());
+            awaitReady(a);
+            awaitReady(b);
+            // Both ingest, each its share of the partitions, before one is killed.
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            Map<String, Set<Integer>> byProcess = Map.of();
+            while (!(byProcess.containsKey("a") && byProcess.containsKey("b")) && System.nanoTime() < deadline) {
+                byProcess = partitionsByProcess(home);
+                Thread.sleep(100);
+            }
+            assertThat(byProcess).as("partitions each process recorded batches of").containsKeys("a", "b");
+            System.out.printf("two processes: partitions recorded by each before the kill %s%n", byProcess);
+            a.destroyForcibly(); // SIGKILL: b takes over a's partitions from what a recorded
+            assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            long covered = covered(home);
+            System.out.printf("two processes: a killed at %,d of %,d records covered%n", covered, counts[0]);
+            assertThat(covered).isLessThan(counts[0]);
+            awaitConsumed(home, counts[0]);
+            b.getOutputStream().close();
+            assertThat(b.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertEveryGoodRecordOnce(home, copies);
+            assertDeadLetters(bootstrap, counts[1]);
+        }
+    }
+
+    private static Map<String, Set<Integer>> partitionsByProcess(Path home) {
+        try (Catalogs catalogs = new Catalogs(home)) {
+            return catalogs.batches().stream().collect(Collectors.groupingBy(b -> b.body().path("lineage").path("ingested_by").asText(),
+                    Collectors.mapping(b -> b.body().path("lineage").path("partition").asInt(), Collectors.toSet())));
+        }
+    }
+
     private static void applyRepository(Path home) throws Exception {
         Path repo = home.resolveSibling("repo");
         Files.createDirectories(repo);
