@@ -104,15 +104,50 @@ public final class Definitions {
         }
     }
 
-    /** {@code ttl} zero means no limit. */
-    public record FeatureView(String name, List<String> entities, String source, Duration ttl, List<Feature> features) {
+    /**
+     * A window aggregate over the view's events: {@code function} of {@code column} (none for
+     * count) over the events of the entity with event time in {@code (T - window, T]}.
+     */
+    public record Aggregation(String name, Optional<String> column, String function, Duration window) {
+        /** count and distinct_count give whole numbers; the others doubles. */
+        public FeatureType type() {
+            return function.equals("count") || function.equals("distinct_count") ? FeatureType.LONG : FeatureType.DOUBLE;
+        }
+
+        JsonNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("name", name);
+            column.ifPresent(c -> node.put("column", c));
+            node.put("function", function);
+            node.put("window_seconds", window.toSeconds());
+            return node;
+        }
+    }
+
+    /** {@code ttl} zero means no limit. {@code aggregations} are features computed over windows of {@code features}. */
+    public record FeatureView(String name, List<String> entities, String source, Duration ttl, List<Feature> features,
+            List<Aggregation> aggregations) {
         public FeatureView {
             entities = List.copyOf(entities);
             features = List.copyOf(features);
+            aggregations = List.copyOf(aggregations);
+        }
+
+        public FeatureView(String name, List<String> entities, String source, Duration ttl, List<Feature> features) {
+            this(name, entities, source, ttl, features, List.of());
         }
 
         public Optional<Feature> feature(String featureName) {
             return features.stream().filter(f -> f.name().equals(featureName)).findFirst();
+        }
+
+        public Optional<Aggregation> aggregation(String outputName) {
+            return aggregations.stream().filter(a -> a.name().equals(outputName)).findFirst();
+        }
+
+        /** Whether {@code view:name} names something of this view: a stored feature or an aggregation. */
+        public boolean offers(String outputName) {
+            return feature(outputName).isPresent() || aggregation(outputName).isPresent();
         }
 
         JsonNode toJson() {
@@ -124,6 +159,10 @@ public final class Definitions {
             node.put("ttl_seconds", ttl.toSeconds());
             ArrayNode featureArray = node.putArray("features");
             features.forEach(f -> featureArray.add(f.toJson()));
+            if (!aggregations.isEmpty()) {
+                ArrayNode aggregationArray = node.putArray("aggregations");
+                aggregations.forEach(a -> aggregationArray.add(a.toJson()));
+            }
             return node;
         }
     }

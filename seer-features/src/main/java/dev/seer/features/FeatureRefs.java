@@ -30,7 +30,7 @@ final class FeatureRefs {
             }
             CatalogEntry view = catalog.latest(FeatureRegistry.VIEW, parts[0]).orElseThrow(() -> notFound(
                     "Feature [" + ref + "] does not exist: there is no feature view [" + parts[0] + "]", ref));
-            if (Stored.view(view.body()).feature(parts[1]).isEmpty()) {
+            if (!Stored.view(view.body()).offers(parts[1])) {
                 throw notFound("Feature [" + ref + "] does not exist: view [" + parts[0] + "] has no feature [" + parts[1] + "]", ref);
             }
             byView.computeIfAbsent(parts[0], v -> new ArrayList<>()).add(parts[1]);

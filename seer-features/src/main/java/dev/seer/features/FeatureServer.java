@@ -143,6 +143,13 @@ public final class FeatureServer {
         List<ViewPlan> views = new ArrayList<>();
         for (Map.Entry<String, List<String>> entry : FeatureRefs.resolve(catalog, key).entrySet()) {
             FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
+            for (String feature : entry.getValue()) {
+                if (view.aggregation(feature).isPresent()) {
+                    throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + view.name() + ":" + feature + "] is a window"
+                            + " aggregation: historical retrieval computes it, online values of aggregations are not served yet",
+                            Map.of("feature", view.name() + ":" + feature));
+                }
+            }
             List<String> refs = entry.getValue().stream().map(f -> view.name() + ":" + f).toList();
             views.add(new ViewPlan(view, List.copyOf(entry.getValue()), refs, FeatureRefs.joinKeys(catalog, view)));
         }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -78,15 +79,25 @@ public final class HistoricalRetrieval {
             int n = 0;
             for (Map.Entry<String, List<String>> entry : byView.entrySet()) {
                 FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
-                String alias = "v" + n++;
-                long[] timing = new long[1];
-                matched += joinView(duck, view, alias, filterByCreated, timing, passes);
-                joinNanos += timing[0];
-                joins.add("LEFT JOIN m_" + alias + " USING (_i) LEFT JOIN f_" + alias + " " + alias + " ON " + alias
-                        + "._fid = m_" + alias + "._fid");
+                String alias = "v" + n;
+                String aggregated = "g" + n++;
+                List<Definitions.Aggregation> aggregations = entry.getValue().stream().map(view::aggregation)
+                        .flatMap(java.util.Optional::stream).toList();
+                if (aggregations.size() < entry.getValue().size()) { // stored features: the point-in-time join
+                    long[] timing = new long[1];
+                    matched += joinView(duck, view, alias, filterByCreated, timing, passes);
+                    joinNanos += timing[0];
+                    joins.add("LEFT JOIN m_" + alias + " USING (_i) LEFT JOIN f_" + alias + " " + alias + " ON " + alias
+                            + "._fid = m_" + alias + "._fid");
+                }
+                if (!aggregations.isEmpty()) {
+                    aggregateView(duck, view, aggregated, aggregations, filterByCreated, passes);
+                    joins.add("LEFT JOIN a_" + aggregated + " " + aggregated + " USING (_i)");
+                }
                 for (String feature : entry.getValue()) {
                     String column = view.name() + "__" + feature;
-                    selects.add(alias + "." + DuckEngine.identifier(feature) + " AS " + DuckEngine.identifier(column));
+                    selects.add((view.feature(feature).isPresent() ? alias : aggregated) + "." + DuckEngine.identifier(feature)
+                            + " AS " + DuckEngine.identifier(column));
                     columns.add(column);
                 }
             }
@@ -127,13 +138,12 @@ public final class HistoricalRetrieval {
         }
     }
 
-    /** Joins one view; leaves tables {@code m_<alias>(_i, _fid)} and {@code f_<alias>}; returns how many rows matched. */
-    private long joinView(Connection duck, FeatureView view, String alias, boolean filterByCreated, long[] joinNanos,
-            int[] passesMade) throws SQLException {
+    /**
+     * Gives each distinct join key of the entity file a dense id, in table {@code d_<alias>};
+     * returns the SQL that matches a row {@code x} to it.
+     */
+    private String denseKeys(Connection duck, FeatureView view, String alias) {
         List<String> keys = FeatureRefs.joinKeys(catalog, view);
-        String keyList = keys.stream().map(DuckEngine::identifier).collect(Collectors.joining(", "));
-        String keyMatch = keys.stream().map(k -> "CAST(x." + DuckEngine.identifier(k) + " AS VARCHAR) = d." + DuckEngine.identifier(k))
-                .collect(Collectors.joining(" AND "));
         try {
             execute(duck, "CREATE TABLE d_" + alias + " AS SELECT *, row_number() OVER () - 1 AS key_id FROM (SELECT DISTINCT "
                     + keys.stream().map(k -> "CAST(" + DuckEngine.identifier(k) + " AS VARCHAR) AS " + DuckEngine.identifier(k))
@@ -142,6 +152,158 @@ public final class HistoricalRetrieval {
             throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "The entity file lacks the join keys " + keys
                     + " of feature view [" + view.name() + "]", Map.of("view", view.name()), e);
         }
+        return keys.stream().map(k -> "CAST(x." + DuckEngine.identifier(k) + " AS VARCHAR) = d." + DuckEngine.identifier(k))
+                .collect(Collectors.joining(" AND "));
+    }
+
+    /**
+     * Window aggregates of one view at each entity row's time ({@link WindowAggregator}); leaves
+     * table {@code a_<alias>(_i, <aggregation>...)}. Java holds, per pass over a key range, the
+     * events' dense key, time and one value per aggregated column.
+     */
+    private void aggregateView(Connection duck, FeatureView view, String alias, List<Definitions.Aggregation> aggregations,
+            boolean filterByCreated, int[] passesMade) throws SQLException {
+        if (filterByCreated) {
+            throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "Aggregations of view [" + view.name() + "] are"
+                    + " computed over event times; --filter-by-created-timestamp is not supported for them yet",
+                    Map.of("view", view.name()));
+        }
+        String keyMatch = denseKeys(duck, view, alias);
+        EntityRows all = entityRows(duck, alias, keyMatch);
+        int keyCount = (int) count(duck, "SELECT count(*) FROM d_" + alias);
+        List<String> valueColumns = aggregations.stream().map(a -> a.column().orElse("")).distinct().toList();
+        List<String> valueSql = new ArrayList<>();
+        for (String column : valueColumns) {
+            Optional<Definitions.Feature> feature = view.feature(column);
+            valueSql.add(column.isEmpty() ? "0::DOUBLE" : feature.get().type().numeric()
+                    ? "CAST(x." + DuckEngine.identifier(column) + " AS DOUBLE)"
+                    // distinct count of text: a 52-bit hash, exact as a double (collisions: about 1 in 4.5e15 per pair)
+                    : "CAST(hash(CAST(x." + DuckEngine.identifier(column) + " AS VARCHAR)) >> 12 AS DOUBLE)");
+        }
+        List<Path> files = storageOrder(ingestor.viewFiles(view.name()));
+        String fileList = "[" + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", ")) + "]";
+        long eventRows = files.isEmpty() ? 0 : count(duck, "SELECT count(*) FROM read_parquet(" + fileList + ")");
+        int passes = passes(eventRows, keyCount);
+        StringBuilder create = new StringBuilder("CREATE TABLE a_" + alias + " (_i BIGINT");
+        aggregations.forEach(a -> create.append(", ").append(DuckEngine.identifier(a.name())).append(' ').append(a.type().duckdbType()));
+        execute(duck, create.append(')').toString());
+        try (DuckDBAppender appender = duck.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "a_" + alias)) {
+            for (int pass = 0; pass < passes; pass++) {
+                int low = (int) ((long) keyCount * pass / passes);
+                int high = (int) ((long) keyCount * (pass + 1) / passes);
+                Events events = files.isEmpty() ? new Events(valueColumns.size())
+                        : readEvents(duck, fileList, alias, keyMatch, valueSql, passes == 1 ? "" : " WHERE key_id >= " + low
+                                + " AND key_id < " + high, low);
+                EntityRows part = EntityRows.inRange(all.index(), all.keys(), all.times(), all.index().length, low, high);
+                double[][] results = new double[aggregations.size()][];
+                for (int a = 0; a < aggregations.size(); a++) {
+                    Definitions.Aggregation aggregation = aggregations.get(a);
+                    results[a] = WindowAggregator.aggregate(high - low, events.keys(), events.times(),
+                            events.values(valueColumns.indexOf(aggregation.column().orElse(""))), part.keys(), part.times(),
+                            WindowAggregator.function(aggregation.function()), aggregation.window().toNanos() / 1000);
+                }
+                for (int i = 0; i < part.index().length; i++) {
+                    appender.beginRow();
+                    appender.append((long) part.index()[i]);
+                    for (int a = 0; a < aggregations.size(); a++) {
+                        double v = results[a][i];
+                        if (Double.isNaN(v)) {
+                            appender.appendNull();
+                        } else if (aggregations.get(a).type() == FeatureType.LONG) {
+                            appender.append((long) v);
+                        } else {
+                            appender.append(v);
+                        }
+                    }
+                    appender.endRow();
+                }
+            }
+        }
+        passesMade[0] += passes;
+    }
+
+    private Events readEvents(Connection duck, String fileList, String alias, String keyMatch, List<String> valueSql,
+            String keyRange, int low) throws SQLException {
+        Events events = new Events(valueSql.size());
+        String sql = "SELECT d.key_id, epoch_us(x.event_ts), " + String.join(", ", valueSql) + " FROM read_parquet("
+                + fileList + ") x JOIN (SELECT * FROM d_" + alias + keyRange + ") d ON " + keyMatch;
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            double[] row = new double[valueSql.size()];
+            while (rs.next()) {
+                for (int v = 0; v < row.length; v++) {
+                    row[v] = rs.getDouble(3 + v);
+                    if (rs.wasNull()) {
+                        row[v] = Double.NaN;
+                    }
+                }
+                events.add((int) rs.getLong(1) - low, rs.getLong(2), row);
+            }
+        }
+        return events;
+    }
+
+    private static EntityRows entityRows(Connection duck, String alias, String keyMatch) throws SQLException {
+        int entityRows = (int) count(duck, "SELECT count(*) FROM ent");
+        int[] index = new int[entityRows];
+        int[] key = new int[entityRows];
+        long[] time = new long[entityRows];
+        int e = 0;
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT x._i, d.key_id, x._t FROM ent x JOIN d_"
+                + alias + " d ON " + keyMatch + " ORDER BY x._i")) {
+            while (rs.next()) {
+                index[e] = (int) rs.getLong(1);
+                key[e] = (int) rs.getLong(2);
+                time[e++] = rs.getLong(3);
+            }
+        }
+        return new EntityRows(java.util.Arrays.copyOf(index, e), java.util.Arrays.copyOf(key, e), java.util.Arrays.copyOf(time, e));
+    }
+
+    /** Growable columns of events: dense key, time, and one value column per aggregated feature. */
+    private static final class Events {
+        private int[] key = new int[1 << 12];
+        private long[] time = new long[1 << 12];
+        private final double[][] values;
+        private int size;
+
+        Events(int columns) {
+            values = new double[columns][1 << 12];
+        }
+
+        void add(int keyId, long micros, double[] row) {
+            if (size == key.length) {
+                int grown = size + (size >> 1);
+                key = java.util.Arrays.copyOf(key, grown);
+                time = java.util.Arrays.copyOf(time, grown);
+                for (int v = 0; v < values.length; v++) {
+                    values[v] = java.util.Arrays.copyOf(values[v], grown);
+                }
+            }
+            key[size] = keyId;
+            time[size] = micros;
+            for (int v = 0; v < values.length; v++) {
+                values[v][size] = row[v];
+            }
+            size++;
+        }
+
+        int[] keys() {
+            return java.util.Arrays.copyOf(key, size);
+        }
+
+        long[] times() {
+            return java.util.Arrays.copyOf(time, size);
+        }
+
+        double[] values(int column) {
+            return java.util.Arrays.copyOf(values[column], size);
+        }
+    }
+
+    /** Joins one view; leaves tables {@code m_<alias>(_i, _fid)} and {@code f_<alias>}; returns how many rows matched. */
+    private long joinView(Connection duck, FeatureView view, String alias, boolean filterByCreated, long[] joinNanos,
+            int[] passesMade) throws SQLException {
+        String keyMatch = denseKeys(duck, view, alias);
         List<Path> files = storageOrder(ingestor.viewFiles(view.name()));
         boolean hasCreated = Stored.sourceHasCreated(catalog, view.source());
         String fileList = "[" + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", ")) + "]";
@@ -150,19 +312,7 @@ public final class HistoricalRetrieval {
         String scan = "(SELECT (list_position(" + fileList + ", filename)::BIGINT << 32) + file_row_number AS _fid, *"
                 + " FROM read_parquet(" + fileList + ", filename = true, file_row_number = true, hive_partitioning = false))";
         int keyCount = (int) count(duck, "SELECT count(*) FROM d_" + alias);
-        int entityRows = (int) count(duck, "SELECT count(*) FROM ent");
-        int[] entityIndex = new int[entityRows];
-        int[] entityKey = new int[entityRows];
-        long[] entityTime = new long[entityRows];
-        int e = 0;
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT x._i, d.key_id, x._t FROM ent x JOIN d_"
-                + alias + " d ON " + keyMatch + " ORDER BY x._i")) {
-            while (rs.next()) {
-                entityIndex[e] = (int) rs.getLong(1);
-                entityKey[e] = (int) rs.getLong(2);
-                entityTime[e++] = rs.getLong(3);
-            }
-        }
+        EntityRows all = entityRows(duck, alias, keyMatch);
         long featureRows = files.isEmpty() ? 0 : count(duck, "SELECT count(*) FROM read_parquet(" + fileList + ")");
         int passes = passes(featureRows, keyCount);
         execute(duck, "CREATE TABLE m_" + alias + " (_i BIGINT, _fid BIGINT)");
@@ -182,7 +332,7 @@ public final class HistoricalRetrieval {
                         }
                     }
                 }
-                EntityRows part = EntityRows.inRange(entityIndex, entityKey, entityTime, e, low, high);
+                EntityRows part = EntityRows.inRange(all.index(), all.keys(), all.times(), all.index().length, low, high);
                 long started = System.nanoTime();
                 int[] match = PointInTimeJoin.join(high - low, part.keys(), part.times(), rows.keys(), rows.times(),
                         rows.created(), rows.fids(), view.ttl().toNanos() / 1000, filterByCreated);

@@ -152,7 +152,8 @@ public final class RepositoryLoader {
     }
 
     private static FeatureView view(YamlNode node) {
-        Map<String, YamlNode> m = node.mapping(Set.of("name", "entities", "source", "ttl", "features", "description"));
+        Map<String, YamlNode> m = node.mapping(Set.of("name", "entities", "source", "ttl", "features", "description",
+                "aggregations"));
         List<Feature> features = new ArrayList<>();
         for (YamlNode f : node.required(m, "features").list()) {
             Feature feature = feature(f);
@@ -161,9 +162,51 @@ public final class RepositoryLoader {
             }
             features.add(feature);
         }
+        List<Definitions.Aggregation> aggregations = new ArrayList<>();
+        for (YamlNode a : YamlNode.optional(m, "aggregations").map(YamlNode::list).orElse(List.of())) {
+            Definitions.Aggregation aggregation = aggregation(a, features);
+            if (features.stream().anyMatch(f -> f.name().equals(aggregation.name()))
+                    || aggregations.stream().anyMatch(other -> other.name().equals(aggregation.name()))) {
+                throw a.error("[" + aggregation.name() + "] is defined twice in this view; give the aggregation a [name]");
+            }
+            aggregations.add(aggregation);
+        }
         Duration ttl = YamlNode.optional(m, "ttl").map(RepositoryLoader::duration).orElse(Duration.ZERO);
         return new FeatureView(name(node.required(m, "name")), node.required(m, "entities").texts(),
-                node.required(m, "source").text(), ttl, features);
+                node.required(m, "source").text(), ttl, features, aggregations);
+    }
+
+    static final Set<String> FUNCTIONS = Set.of("count", "sum", "mean", "min", "max", "last", "distinct_count");
+
+    /** {@code {column, function, window, name}}; the name defaults to {@code column_function_window} ({@code count_window}). */
+    private static Definitions.Aggregation aggregation(YamlNode node, List<Feature> features) {
+        Map<String, YamlNode> m = node.mapping(Set.of("column", "function", "window", "name", "description"));
+        YamlNode functionNode = node.required(m, "function");
+        String function = functionNode.text().toLowerCase(Locale.ROOT);
+        if (!FUNCTIONS.contains(function)) {
+            throw functionNode.error("unknown function [" + functionNode.text() + "]; functions: " + new java.util.TreeSet<>(FUNCTIONS));
+        }
+        YamlNode windowNode = node.required(m, "window");
+        Duration window = duration(windowNode);
+        if (window.isZero() || window.isNegative()) {
+            throw windowNode.error("window must be positive, e.g. 7d or 1h");
+        }
+        Optional<String> column = YamlNode.optional(m, "column").map(YamlNode::text);
+        if (column.isEmpty() && !function.equals("count")) {
+            throw node.error("function [" + function + "] needs a [column] (one of the view's features)");
+        }
+        if (column.isPresent()) {
+            Feature feature = features.stream().filter(f -> f.name().equals(column.get())).findFirst().orElseThrow(() ->
+                    m.get("column").error("[" + column.get() + "] is not a feature of this view; aggregations are over its features"));
+            if (!feature.type().numeric() && !function.equals("count") && !function.equals("distinct_count")) {
+                throw m.get("column").error("function [" + function + "] needs a numeric feature; [" + column.get() + "] is "
+                        + feature.type().id());
+            }
+        }
+        String windowText = windowNode.text().replace(" ", "");
+        String name = YamlNode.optional(m, "name").map(n -> name(n))
+                .orElse(column.map(c -> c + "_" + function + "_" + windowText).orElse("count_" + windowText));
+        return new Definitions.Aggregation(name, column, function, window);
     }
 
     private static Feature feature(YamlNode node) {

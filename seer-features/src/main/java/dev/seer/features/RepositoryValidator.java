@@ -60,7 +60,7 @@ final class RepositoryValidator {
             for (String ref : service.features()) {
                 String[] parts = ref.split(":");
                 FeatureView view = views.get(parts[0]);
-                if (view == null || view.feature(parts[1]).isEmpty()) {
+                if (view == null || !view.offers(parts[1])) {
                     problems.add("Feature service [" + service.name() + "] names [" + ref + "], which "
                             + (view == null ? "is in no feature view of this repository" : "view [" + parts[0] + "] does not define"));
                 }

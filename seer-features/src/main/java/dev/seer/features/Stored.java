@@ -29,8 +29,12 @@ final class Stored {
         node.path("entities").forEach(e -> entities.add(e.asText()));
         List<Feature> features = new ArrayList<>();
         node.path("features").forEach(f -> features.add(feature(f)));
+        List<Definitions.Aggregation> aggregations = new ArrayList<>();
+        node.path("aggregations").forEach(a -> aggregations.add(new Definitions.Aggregation(a.path("name").asText(),
+                Optional.ofNullable(a.get("column")).map(JsonNode::asText), a.path("function").asText(),
+                Duration.ofSeconds(a.path("window_seconds").asLong()))));
         return new FeatureView(node.path("name").asText(), entities, node.path("source").asText(),
-                Duration.ofSeconds(node.path("ttl_seconds").asLong()), features);
+                Duration.ofSeconds(node.path("ttl_seconds").asLong()), features, aggregations);
     }
 
     static boolean sourceHasCreated(dev.seer.core.catalog.Catalog catalog, String sourceName) {
