@@ -88,6 +88,26 @@ public final class Materializer {
         return count;
     }
 
+    /**
+     * Writes, per view of the batch's source, each entity's latest row of one recorded batch
+     * with event time up to {@code end}, conditionally: how stream ingestion keeps the online
+     * store fresh as each micro-batch is recorded. Conditional writes make this commute with
+     * every other run; the views' watermarks are not moved, so an incremental run reads the
+     * batch again, which changes nothing.
+     */
+    public Map<String, Long> materializeBatch(String batchId, Instant end) {
+        Map<String, Long> written = new java.util.LinkedHashMap<>();
+        for (CatalogEntry entry : catalog.latestOfKind(FeatureRegistry.VIEW)) {
+            FeatureView view = Stored.view(entry.body());
+            List<Path> files = ingestor.viewFiles(view.name()).stream()
+                    .filter(f -> OfflineStore.batchOf(f.getFileName().toString()).equals(batchId)).toList();
+            if (!files.isEmpty()) {
+                written.put(view.name(), load(view, FeatureRefs.joinKeys(catalog, view), files, "event_ts <= " + timestamp(end)));
+            }
+        }
+        return written;
+    }
+
     private static String filter(Optional<Instant> start, Instant end, Optional<Instant> previousEnd, Set<String> seen) {
         String upper = "event_ts <= " + timestamp(end);
         if (start.isPresent()) {

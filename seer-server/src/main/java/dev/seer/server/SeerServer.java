@@ -77,6 +77,12 @@ public final class SeerServer implements AutoCloseable {
                         AccessLog::dropped)
                 .description("Requests whose access record was not written because the audit queue was full")
                 .register(registry);
+        io.micrometer.core.instrument.DistributionSummary freshness = io.micrometer.core.instrument.DistributionSummary
+                .builder("seer.stream.freshness").baseUnit("seconds")
+                .description("Event time to online availability of streamed events")
+                .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(3600.0)
+                .register(registry);
+        services.streaming().onFreshness(freshness::record);
         this.app = Javalin.create(config -> configure(config, authenticator));
     }
 

@@ -59,7 +59,7 @@ public final class SeerServices implements AutoCloseable {
         this.featureServer = new FeatureServer(catalog, online, clock);
         features.onChange(featureServer::invalidate);
         // Nothing of it runs until a push or kafka source is defined and the server refreshes it.
-        this.streaming = new dev.seer.streaming.Streaming(home.root(), config.kafka(), catalog, ingestor,
+        this.streaming = new dev.seer.streaming.Streaming(home.root(), config.kafka(), catalog, ingestor, materializer,
                 new dev.seer.core.Ids(clock).next("proc"));
     }
 

@@ -95,6 +95,11 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // A killed Seer process's partitions move to the others within seconds, not 45 s.
+        p.setProperty("group.consumer.min.session.timeout.ms", "5000");
+        p.setProperty("group.consumer.session.timeout.ms", "10000");
+        p.setProperty("group.consumer.heartbeat.interval.ms", "2000");
+        p.setProperty("group.consumer.min.heartbeat.interval.ms", "1000");
         p.setProperty("auto.create.topics.enable", "false");
         p.setProperty("num.partitions", "4");
         return p;

@@ -75,13 +75,19 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong ingested = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final java.util.Set<Integer> assigned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Throwable failure;
 
     private final String instance;
+    private final dev.seer.features.Materializer materializer;
+    private final java.util.function.DoubleConsumer freshness;
 
-    StreamIngestion(Catalog catalog, Ingestor ingestor, String sourceName, String topic, String deadLetterTopic,
-            String bootstrap, Path staging, String instance) {
+    StreamIngestion(Catalog catalog, Ingestor ingestor, dev.seer.features.Materializer materializer, String sourceName,
+            String topic, String deadLetterTopic, String bootstrap, Path staging, String instance,
+            java.util.function.DoubleConsumer freshness) {
         this.instance = instance;
+        this.materializer = materializer;
+        this.freshness = freshness;
         this.catalog = catalog;
         this.ingestor = ingestor;
         this.sourceName = sourceName;
@@ -115,9 +121,10 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         p.put("enable.auto.commit", "false");
         p.put("auto.offset.reset", "earliest");
         p.put("max.poll.records", "5000");
-        // A killed process's partitions move to the others (or to its restart) within seconds.
-        p.put("session.timeout.ms", "10000");
-        p.put("heartbeat.interval.ms", "3000");
+        // The consumer group protocol of KIP-848: the broker assigns partitions incrementally, so a
+        // member that dies costs its own partitions a session timeout (a broker setting), and the
+        // others keep consuming instead of waiting at a group-wide rebalance barrier.
+        p.put("group.protocol", "consumer");
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         return p;
@@ -131,6 +138,11 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         p.put("key.serializer", ByteArraySerializer.class.getName());
         p.put("value.serializer", ByteArraySerializer.class.getName());
         return p;
+    }
+
+    /** The partitions this consumer owns now. */
+    java.util.Set<Integer> assigned() {
+        return java.util.Set.copyOf(assigned);
     }
 
     /** Records written to the offline store by this consumer since it started. */
@@ -197,6 +209,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         Path file = staging.resolve(topic + "-" + partition + "-" + first + "-" + last + ".jsonl");
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         long good = 0;
+        long[] eventMicros = new long[records.size()];
         try {
             Files.createDirectories(staging);
             try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -206,6 +219,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                         acks.add(deadLetters.send(deadLetter(record, parsed.problem().get())));
                     } else {
                         out.write(Json.write(rules.staged(parsed.record())));
+                        java.time.Instant event = rules.eventTime(parsed.record());
+                        eventMicros[(int) good] = event.getEpochSecond() * 1_000_000 + event.getNano() / 1000;
                         out.write('\n');
                         good++;
                     }
@@ -217,7 +232,15 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             ObjectNode lineage = Json.object().put("topic", topic).put("partition", partition).put("first_offset", first)
                     .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size())
                     .put("ingested_by", instance);
-            ingestor.ingestStaged(sourceName, file, topic + "/" + partition + "/" + first + "-" + last, lineage, ACTOR);
+            var report = ingestor.ingestStaged(sourceName, file, topic + "/" + partition + "/" + first + "-" + last, lineage, ACTOR);
+            if (!report.alreadyIngested() && good > 0) {
+                java.time.Instant now = java.time.Instant.now();
+                materializer.materializeBatch(report.batchId(), now);
+                long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+                for (int i = 0; i < good; i++) {
+                    freshness.accept((nowMicros - eventMicros[i]) / 1e6); // event time to online, seconds
+                }
+            }
             commitForLag(partition, last + 1);
             ingested.addAndGet(good);
             deadLettered.addAndGet(acks.size());
@@ -294,10 +317,12 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(p -> flush(p.partition())); // what was read is recorded before another takes over
+            partitions.forEach(p -> assigned.remove(p.partition()));
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            partitions.forEach(p -> assigned.add(p.partition()));
             for (TopicPartition partition : partitions) {
                 Optional<Long> next = recordedNext(partition.partition());
                 if (next.isPresent()) {

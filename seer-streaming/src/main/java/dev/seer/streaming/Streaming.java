@@ -41,7 +41,9 @@ public final class Streaming implements AutoCloseable {
     private final SeerConfig.Kafka config;
     private final Catalog catalog;
     private final Ingestor ingestor;
+    private final dev.seer.features.Materializer materializer;
     private final String instance;
+    private volatile java.util.function.DoubleConsumer freshness = seconds -> { };
     private KafkaBroker broker;
     private String bootstrap;
     private Pusher pusher;
@@ -72,7 +74,9 @@ public final class Streaming implements AutoCloseable {
      * @param home folder for the embedded broker's data and staged micro-batches
      * @param instance unique per process (transactional ids of push producers)
      */
-    public Streaming(Path home, SeerConfig.Kafka config, Catalog catalog, Ingestor ingestor, String instance) {
+    public Streaming(Path home, SeerConfig.Kafka config, Catalog catalog, Ingestor ingestor,
+            dev.seer.features.Materializer materializer, String instance) {
+        this.materializer = requireNonNull(materializer, "materializer is null");
         this.home = requireNonNull(home, "home is null");
         this.config = requireNonNull(config, "config is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -91,6 +95,37 @@ public final class Streaming implements AutoCloseable {
         for (Source source : sources) {
             ingestions.computeIfAbsent(source.name(), name -> start(source));
         }
+        if (supervisor == null && !retries.isShutdown()) {
+            supervisor = retries.scheduleWithFixedDelay(this::supervise, SUPERVISE_EVERY.toMillis(), SUPERVISE_EVERY.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    static final java.time.Duration SUPERVISE_EVERY = java.time.Duration.ofSeconds(5);
+    private java.util.concurrent.ScheduledFuture<?> supervisor;
+
+    /**
+     * An ingestion that stopped on an error (the metadata store or the broker failing under it)
+     * is started again from the recorded offsets; nothing it read is lost, since what was not
+     * recorded is read again.
+     */
+    private synchronized void supervise() {
+        for (Source source : streamingSources()) {
+            Running running = ingestions.get(source.name());
+            if (running != null && !running.thread().isAlive()) {
+                LOG.error("Stream ingestion of source [{}] stopped ({}); starting it again from the recorded offsets",
+                        source.name(), running.ingestion().failure().map(Throwable::toString).orElse("no error"));
+                ingestions.put(source.name(), start(source));
+            }
+        }
+    }
+
+    /**
+     * Receives, for each event that reaches the online store, the seconds from its event time to
+     * then (the server feeds a Prometheus histogram with it).
+     */
+    public void onFreshness(java.util.function.DoubleConsumer sink) {
+        this.freshness = requireNonNull(sink, "sink is null");
     }
 
     /** Refreshes in the background now, and again with backoff while it fails. */
@@ -144,6 +179,13 @@ public final class Streaming implements AutoCloseable {
     /** Where clients reach the broker, once started. */
     public synchronized Optional<String> bootstrap() {
         return Optional.ofNullable(bootstrap);
+    }
+
+    /** The partitions of each source's topic that this process ingests now. */
+    public synchronized Map<String, Set<Integer>> assignments() {
+        Map<String, Set<Integer>> assignments = new LinkedHashMap<>();
+        ingestions.forEach((name, running) -> assignments.put(name, new java.util.TreeSet<>(running.ingestion().assigned())));
+        return assignments;
     }
 
     /** Records each source's ingestion has written and sent to the dead-letter topic since start. */
@@ -262,8 +304,9 @@ public final class Streaming implements AutoCloseable {
     }
 
     private Running start(Source source) {
-        StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, source.name(), source.topic(), DEAD_LETTER_TOPIC,
-                bootstrap, home.resolve("stream-staging").resolve(source.name()), instance);
+        StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, materializer, source.name(), source.topic(),
+                DEAD_LETTER_TOPIC, bootstrap, home.resolve("stream-staging").resolve(source.name()), instance,
+                seconds -> freshness.accept(seconds));
         Thread thread = new Thread(ingestion, "seer-ingest-" + source.name());
         thread.setDaemon(true);
         thread.start();

@@ -67,27 +67,25 @@ class StreamCrashTest {
             Files.createDirectories(home);
             applyRepository(home);
             int[] copies = new int[EVENTS]; // per event id: good records expected in the offline store
-            long[] counts = produce(bootstrap, copies); // {records, bad}
+            long[] counts = produce(bootstrap, copies, 0, EVENTS); // {records, bad}
             Random random = new Random(3);
             long covered = 0;
             for (int round = 0; round < 3; round++) {
-                Process worker = JavaProcess.start(StreamWorker.class, List.of(home.toString(), bootstrap, "w" + round), Map.of());
-                awaitReady(worker);
+                Worker worker = new Worker(home, bootstrap, "w" + round);
+                worker.awaitReady();
                 // Kill while it is ingesting: once it has recorded a batch of its own, after a random extra moment.
                 long before = covered;
                 covered = awaitProgress(home, before);
                 Thread.sleep(random.nextInt(1500));
-                worker.destroyForcibly(); // SIGKILL, wherever it is
-                assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                worker.kill();
                 covered = covered(home);
                 System.out.printf("after kill %d: %,d of %,d records covered by recorded batches%n", round + 1, covered, counts[0]);
                 assertThat(covered).as("the worker was killed before it finished").isLessThan(counts[0]);
             }
-            Process last = JavaProcess.start(StreamWorker.class, List.of(home.toString(), bootstrap, "final"), Map.of());
-            awaitReady(last);
+            Worker last = new Worker(home, bootstrap, "final");
+            last.awaitReady();
             awaitConsumed(home, counts[0]);
-            last.getOutputStream().close(); // a clean stop
-            assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            last.stop();
 
             assertEveryGoodRecordOnce(home, copies);
             assertDeadLetters(bootstrap, counts[1]);
@@ -105,11 +103,19 @@ class StreamCrashTest {
             Files.createDirectories(home);
             applyRepository(home);
             int[] copies = new int[EVENTS];
-            long[] counts = produce(bootstrap, copies);
-            Process a = JavaProcess.start(StreamWorker.class, List.of(home.toString(), bootstrap, "a"), Map.of());
-            Process b = JavaProcess.start(StreamWorker.class, List.of(home.toString(), bootstrap, "b"), Map.of());
-            awaitReady(a);
-            awaitReady(b);
+            long[] counts = produce(bootstrap, copies, 0, EVENTS / 20);
+            Worker a = new Worker(home, bootstrap, "a");
+            Worker b = new Worker(home, bootstrap, "b");
+            a.awaitReady();
+            b.awaitReady();
+            // Both in the group, each owning some partitions, before the bulk of the events arrives.
+            long joined = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!(a.owns() && b.owns()) && System.nanoTime() < joined) {
+                Thread.sleep(50);
+            }
+            assertThat(a.assignment + " / " + b.assignment).as("assignments").matches(".*\\d.* / .*\\d.*");
+            long[] rest = produce(bootstrap, copies, EVENTS / 20, EVENTS);
+            counts = new long[] {counts[0] + rest[0], counts[1] + rest[1]};
             // Both ingest, each its share of the partitions, before one is killed.
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             Map<String, Set<Integer>> byProcess = Map.of();
@@ -119,14 +125,12 @@ class StreamCrashTest {
             }
             assertThat(byProcess).as("partitions each process recorded batches of").containsKeys("a", "b");
             System.out.printf("two processes: partitions recorded by each before the kill %s%n", byProcess);
-            a.destroyForcibly(); // SIGKILL: b takes over a's partitions from what a recorded
-            assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            a.kill(); // SIGKILL: b takes over a's partitions from what a recorded
             long covered = covered(home);
             System.out.printf("two processes: a killed at %,d of %,d records covered%n", covered, counts[0]);
             assertThat(covered).isLessThan(counts[0]);
             awaitConsumed(home, counts[0]);
-            b.getOutputStream().close();
-            assertThat(b.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            b.stop();
 
             assertEveryGoodRecordOnce(home, copies);
             assertDeadLetters(bootstrap, counts[1]);
@@ -165,8 +169,8 @@ class StreamCrashTest {
         }
     }
 
-    /** Produces the events; returns {records sent, bad records sent}. */
-    private static long[] produce(String bootstrap, int[] copies) throws Exception {
+    /** Produces events {@code from..to-1}; returns {records sent, bad records sent}. */
+    private static long[] produce(String bootstrap, int[] copies, int from, int to) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("acks", "all");
@@ -174,12 +178,12 @@ class StreamCrashTest {
         p.put("batch.size", "262144");
         p.put("key.serializer", StringSerializer.class.getName());
         p.put("value.serializer", StringSerializer.class.getName());
-        Random random = new Random(11);
+        Random random = new Random(11 + from);
         Instant start = Instant.parse("2026-03-01T00:00:00Z");
         long records = 0;
         long bad = 0;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            for (int id = 0; id < EVENTS; id++) {
+            for (int id = from; id < to; id++) {
                 String customer = "c" + random.nextInt(5000);
                 String time = start.plusSeconds(random.nextInt(30 * 24 * 3600)).toString(); // out of order
                 int kind = random.nextInt(200);
@@ -212,9 +216,49 @@ class StreamCrashTest {
                 + "\", \"amount\": " + amount + "}";
     }
 
-    private static void awaitReady(Process worker) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
-        assertThat(out.readLine()).isEqualTo("ready");
+    /** A worker process; a thread reads what it prints (readiness, then its partitions on each change). */
+    private static final class Worker {
+        final Process process;
+        final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        volatile String assignment = "";
+
+        Worker(Path home, String bootstrap, String name) throws Exception {
+            process = JavaProcess.start(StreamWorker.class, List.of(home.toString(), bootstrap, name), Map.of());
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = out.readLine(); line != null; line = out.readLine()) {
+                        if (line.equals("ready")) {
+                            ready.countDown();
+                        } else if (line.startsWith("assigned ")) {
+                            assignment = line.substring("assigned ".length());
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the process ended
+                }
+            }, "worker-" + name);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        void awaitReady() throws InterruptedException {
+            assertThat(ready.await(60, TimeUnit.SECONDS)).as("worker ready").isTrue();
+        }
+
+        /** Whether it owns at least one partition now, e.g. {@code {events=[0, 1]}}. */
+        boolean owns() {
+            return assignment.matches(".*\\[\\d.*");
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL, wherever it is
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        void stop() throws Exception {
+            process.getOutputStream().close(); // a clean stop
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     private static long covered(Path home) {

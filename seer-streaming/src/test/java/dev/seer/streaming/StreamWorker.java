@@ -25,14 +25,36 @@ public final class StreamWorker {
         AuditLog audit = new AuditLog(database, clock, config.audit());
         JdbcCatalog catalog = new JdbcCatalog(database, audit, clock);
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(home.resolve("offline")), clock);
-        Streaming streaming = new Streaming(home, new SeerConfig.Kafka(args[1], 4), catalog, ingestor, args[2]);
+        // Each worker has its own online store: RocksDB allows one process per folder.
+        dev.seer.features.RocksDbOnlineStore online = new dev.seer.features.RocksDbOnlineStore(home.resolve("online-" + args[2]));
+        Streaming streaming = new Streaming(home, new SeerConfig.Kafka(args[1], 4), catalog, ingestor,
+                new dev.seer.features.Materializer(catalog, ingestor, online), args[2]);
         streaming.refresh();
         System.out.println("ready");
         System.out.flush();
+        Thread reporter = new Thread(() -> { // tells the test which partitions this process owns, on each change
+            String last = "";
+            while (true) {
+                String now = streaming.assignments().toString();
+                if (!now.equals(last)) {
+                    System.out.println("assigned " + now);
+                    System.out.flush();
+                    last = now;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        reporter.setDaemon(true);
+        reporter.start();
         while (System.in.read() >= 0) {
             // wait for the test to close stdin
         }
         streaming.close();
+        online.close();
         audit.close();
         database.close();
     }

@@ -9,6 +9,8 @@ import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.features.FeatureRegistry;
 import dev.seer.features.Ingestor;
+import dev.seer.features.Materializer;
+import dev.seer.features.RocksDbOnlineStore;
 import dev.seer.features.OfflineStore;
 import dev.seer.testing.InMemoryCatalog;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +56,14 @@ class StreamingTest {
     Path dir;
 
     InMemoryCatalog catalog = new InMemoryCatalog(Clock.systemUTC());
+    RocksDbOnlineStore online;
+
+    @org.junit.jupiter.api.AfterEach
+    void closeOnline() {
+        if (online != null) {
+            online.close();
+        }
+    }
 
     @Test
     void pushedRecordsLandOnceAndBadRecordsGoToTheDeadLetterTopic() throws Exception {
@@ -61,8 +71,12 @@ class StreamingTest {
         Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
         new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
+        online = new RocksDbOnlineStore(dir.resolve("home/online"));
+        Materializer materializer = new Materializer(catalog, ingestor, online);
         SeerConfig.Kafka kafka = new SeerConfig.Kafka("", 2);
-        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, "test")) {
+        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, "test")) {
+            java.util.concurrent.atomic.AtomicLong fresh = new java.util.concurrent.atomic.AtomicLong();
+            streaming.onFreshness(seconds -> fresh.incrementAndGet());
             streaming.refresh();
             Pusher.Result result = streaming.pusher().push("clicks", Json.parse("""
                     [{"customer_id": "c1", "event_ts": "2026-03-01T10:00:00Z", "amount": 5.5, "page": "home"},
@@ -90,6 +104,12 @@ class StreamingTest {
                                 .getBytes(StandardCharsets.UTF_8))).get();
             }
             awaitIngested(ingestor, 3, 2);
+            assertThat(fresh.get()).as("freshness samples: one per good event").isEqualTo(3);
+            // Each micro-batch also reached the online store: the latest row of each key.
+            var values = online.read("click_stats", List.of("c1", "c2", "c9"));
+            assertThat(Json.parse(values.get(0).orElseThrow().values()).path("amount").asDouble()).isEqualTo(0.0); // 10:00:02
+            assertThat(Json.parse(values.get(1).orElseThrow().values()).path("amount").asDouble()).isEqualTo(1.0);
+            assertThat(values.get(2)).isEmpty();
 
             List<ConsumerRecord<byte[], byte[]>> dead = readAll(streaming.bootstrap().orElseThrow(),
                     Streaming.DEAD_LETTER_TOPIC, 2);
@@ -114,7 +134,7 @@ class StreamingTest {
         }
         int batches = ingestor.batches("clicks").size();
         // A restart resumes after what the offline store holds: nothing is ingested twice.
-        try (Streaming again = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, "test-2")) {
+        try (Streaming again = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, "test-2")) {
             again.refresh();
             again.pusher().push("clicks", Json.parse("""
                     {"customer_id": "c4", "event_ts": "2026-03-02T00:00:00Z", "amount": 9}"""));
@@ -129,6 +149,8 @@ class StreamingTest {
         Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
         new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
+        online = new RocksDbOnlineStore(dir.resolve("home/online"));
+        Materializer materializer = new Materializer(catalog, ingestor, online);
         int port;
         int controller;
         try (var a = new java.net.ServerSocket(0); var b = new java.net.ServerSocket(0)) {
@@ -137,7 +159,7 @@ class StreamingTest {
         }
         // A cluster configured at a port where nothing listens yet.
         SeerConfig.Kafka kafka = new SeerConfig.Kafka("127.0.0.1:" + port, 2);
-        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, "retry")) {
+        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, "retry")) {
             streaming.start();
             Streaming.Status failing = awaitState(streaming, Streaming.State.FAILING);
             assertThat(failing.error()).contains("127.0.0.1:" + port);
@@ -152,6 +174,55 @@ class StreamingTest {
                         {"customer_id": "c1", "event_ts": "2026-03-01T10:00:00Z", "amount": 1}""")).accepted()).isEqualTo(1);
                 awaitIngested(ingestor, 1, 0);
             }
+        }
+    }
+
+    @Test
+    void anIngestionThatFailsIsStartedAgainAndLosesNothing() throws Exception {
+        Files.createDirectories(dir.resolve("repo"));
+        Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
+        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
+        // The metadata store fails the first batch record, as a store that is briefly down would.
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
+        dev.seer.core.catalog.Catalog failing = new dev.seer.core.catalog.Catalog() {
+            @Override
+            public Put put(String kind, String name, com.fasterxml.jackson.databind.JsonNode body, String actor) {
+                if (kind.equals("ingest_batch") && failures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("metadata store unavailable (test)");
+                }
+                return catalog.put(kind, name, body, actor);
+            }
+
+            @Override
+            public java.util.Optional<CatalogEntry> latest(String kind, String name) {
+                return catalog.latest(kind, name);
+            }
+
+            @Override
+            public java.util.Optional<CatalogEntry> version(String kind, String name, int version) {
+                return catalog.version(kind, name, version);
+            }
+
+            @Override
+            public List<CatalogEntry> versions(String kind, String name) {
+                return catalog.versions(kind, name);
+            }
+
+            @Override
+            public List<CatalogEntry> latestOfKind(String kind) {
+                return catalog.latestOfKind(kind);
+            }
+        };
+        Ingestor ingestor = new Ingestor(failing, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
+        online = new RocksDbOnlineStore(dir.resolve("home/online"));
+        try (Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka("", 2), failing, ingestor,
+                new Materializer(failing, ingestor, online), "supervised")) {
+            streaming.refresh();
+            streaming.pusher().push("clicks", Json.parse("""
+                    [{"customer_id": "c1", "event_ts": "2026-03-01T10:00:00Z", "amount": 1},
+                     {"customer_id": "c1", "event_ts": "2026-03-01T10:00:01Z", "amount": 2}]"""));
+            awaitIngested(ingestor, 2, 0); // after the failure, the restarted ingestion records both, once
+            assertThat(failures.get()).isNegative(); // the failing put did happen
         }
     }
 
