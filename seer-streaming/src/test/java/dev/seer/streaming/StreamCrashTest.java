@@ -60,12 +60,7 @@ class StreamCrashTest {
     void killedIngestionLosesNothingAndIngestsNothingTwice() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"))) {
             String bootstrap = broker.bootstrap();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                admin.createTopics(List.of(new NewTopic("events", 4, (short) 1))).all().get();
-            }
-            Path home = dir.resolve("home");
-            Files.createDirectories(home);
-            applyRepository(home);
+            Path home = prepare(bootstrap);
             int[] copies = new int[EVENTS]; // per event id: good records expected in the offline store
             long[] counts = produce(bootstrap, copies, 0, EVENTS); // {records, bad}
             Random random = new Random(3);
@@ -96,12 +91,7 @@ class StreamCrashTest {
     void twoProcessesSplitThePartitionsAndOneTakesOverWhenTheOtherIsKilled() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"))) {
             String bootstrap = broker.bootstrap();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                admin.createTopics(List.of(new NewTopic("events", 4, (short) 1))).all().get();
-            }
-            Path home = dir.resolve("home");
-            Files.createDirectories(home);
-            applyRepository(home);
+            Path home = prepare(bootstrap);
             int[] copies = new int[EVENTS];
             long[] counts = produce(bootstrap, copies, 0, EVENTS / 20);
             Worker a = new Worker(home, bootstrap, "a");
@@ -142,6 +132,17 @@ class StreamCrashTest {
             return catalogs.batches().stream().collect(Collectors.groupingBy(b -> b.body().path("lineage").path("ingested_by").asText(),
                     Collectors.mapping(b -> b.body().path("lineage").path("partition").asInt(), Collectors.toSet())));
         }
+    }
+
+    /** Creates the 4-partition topic and a home with the repository applied; returns the home. */
+    private Path prepare(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("events", 4, (short) 1))).all().get();
+        }
+        Path home = dir.resolve("home");
+        Files.createDirectories(home);
+        applyRepository(home);
+        return home;
     }
 
     private static void applyRepository(Path home) throws Exception {

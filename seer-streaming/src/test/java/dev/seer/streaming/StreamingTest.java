@@ -67,9 +67,7 @@ class StreamingTest {
 
     @Test
     void pushedRecordsLandOnceAndBadRecordsGoToTheDeadLetterTopic() throws Exception {
-        Files.createDirectories(dir.resolve("repo"));
-        Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
-        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
+        applyRepository();
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
         online = new RocksDbOnlineStore(dir.resolve("home/online"));
         Materializer materializer = new Materializer(catalog, ingestor, online);
@@ -145,9 +143,7 @@ class StreamingTest {
 
     @Test
     void aBrokerThatIsDownAtStartIsRetriedWithBackoffAndReportedUntilItIsUp() throws Exception {
-        Files.createDirectories(dir.resolve("repo"));
-        Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
-        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
+        applyRepository();
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
         online = new RocksDbOnlineStore(dir.resolve("home/online"));
         Materializer materializer = new Materializer(catalog, ingestor, online);
@@ -179,9 +175,7 @@ class StreamingTest {
 
     @Test
     void anIngestionThatFailsIsStartedAgainAndLosesNothing() throws Exception {
-        Files.createDirectories(dir.resolve("repo"));
-        Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
-        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
+        applyRepository();
         // The metadata store fails the first batch record, as a store that is briefly down would.
         java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
         dev.seer.core.catalog.Catalog failing = new dev.seer.core.catalog.Catalog() {
@@ -224,6 +218,12 @@ class StreamingTest {
             awaitIngested(ingestor, 2, 0); // after the failure, the restarted ingestion records both, once
             assertThat(failures.get()).isNegative(); // the failing put did happen
         }
+    }
+
+    private void applyRepository() throws java.io.IOException {
+        Files.createDirectories(dir.resolve("repo"));
+        Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
+        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
     }
 
     private static Streaming.Status awaitState(Streaming streaming, Streaming.State state) throws InterruptedException {
