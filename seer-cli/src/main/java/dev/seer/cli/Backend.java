@@ -66,6 +66,9 @@ interface Backend extends AutoCloseable {
 
     List<QuarantineRecord> quarantine(String batchId, int limit);
 
+    /** Streaming as the server (or this process) sees it: state, and per source lag and freshness. */
+    com.fasterxml.jackson.databind.JsonNode streamingStatus();
+
     /** Records stream ingestion refused, oldest first; {@code source} empty for all. */
     List<dev.seer.streaming.DeadLetter> deadLetters(Optional<String> source, int limit);
 

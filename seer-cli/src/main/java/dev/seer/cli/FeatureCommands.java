@@ -67,8 +67,44 @@ final class FeatureCommands {
     }
 
     @Command(name = "features", mixinStandardHelpOptions = true, description = "Read feature view definitions.",
-            subcommands = {Features.ListViews.class, Features.Show.class, Features.Historical.class, Features.Get.class})
+            subcommands = {Features.ListViews.class, Features.Show.class, Features.Historical.class, Features.Get.class,
+                    Features.Status.class})
     static final class Features {
+        @Command(name = "status", mixinStandardHelpOptions = true,
+                description = {"Streaming sources: records not yet in the offline store per partition (lag), the",
+                        "partitions this server ingests, and freshness (event time to online) of recent events."})
+        static final class Status extends CliCommand {
+            @Override
+            public Integer call() {
+                try (Backend backend = cli().backend("features status")) {
+                    var status = backend.streamingStatus();
+                    if (cli().json()) {
+                        printJson(status);
+                        return 0;
+                    }
+                    out().println("streaming: " + status.path("state").asText()
+                            + (status.path("error").asText().isEmpty() ? "" : " (" + status.path("error").asText() + ")"));
+                    for (var source : status.path("sources")) {
+                        long lag = 0;
+                        for (var partition : source.path("lag")) {
+                            lag += partition.asLong();
+                        }
+                        out().printf("%-20s topic %-24s lag %,d %s  ingested %,d  dead-lettered %,d  freshness p50 %s p99 %s%n",
+                                source.path("source").asText(), source.path("topic").asText(), lag, source.path("lag"),
+                                source.path("ingested").asLong(), source.path("dead_lettered").asLong(),
+                                source.has("freshness_p50_seconds") ? String.format(java.util.Locale.ROOT, "%.3f s",
+                                        source.path("freshness_p50_seconds").asDouble()) : "-",
+                                source.has("freshness_p99_seconds") ? String.format(java.util.Locale.ROOT, "%.3f s",
+                                        source.path("freshness_p99_seconds").asDouble()) : "-");
+                    }
+                    if (status.path("sources").isEmpty()) {
+                        out().println("No push or kafka source is defined.");
+                    }
+                }
+                return 0;
+            }
+        }
+
         @Command(name = "list", mixinStandardHelpOptions = true, description = "List feature views at their latest version.")
         static final class ListViews extends CliCommand {
             @Override

@@ -133,6 +133,11 @@ final class LocalBackend implements Backend {
     }
 
     @Override
+    public com.fasterxml.jackson.databind.JsonNode streamingStatus() {
+        return dev.seer.server.ApiJson.streamingStatus(services.streaming().status(), services.streaming().sourceStatus());
+    }
+
+    @Override
     public List<dev.seer.streaming.DeadLetter> deadLetters(Optional<String> source, int limit) {
         return services.streaming().deadLetters(source, limit); // starts the home's broker for the call if it has one
     }

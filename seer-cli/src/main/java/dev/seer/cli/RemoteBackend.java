@@ -169,6 +169,11 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
+    public com.fasterxml.jackson.databind.JsonNode streamingStatus() {
+        return send("GET", "/api/v1/streaming/status", null);
+    }
+
+    @Override
     public List<dev.seer.streaming.DeadLetter> deadLetters(java.util.Optional<String> source, int limit) {
         return ApiJson.deadLetters(send("GET", "/api/v1/dead-letters?limit=" + limit
                 + source.map(s -> "&source=" + URLEncoder.encode(s, StandardCharsets.UTF_8)).orElse(""), null));

@@ -324,6 +324,25 @@ public final class ApiJson {
         return results;
     }
 
+    public static ObjectNode streamingStatus(dev.seer.streaming.Streaming.Status status,
+            List<dev.seer.streaming.Streaming.SourceStatus> sources) {
+        ObjectNode node = Json.object().put("state", status.state().name().toLowerCase(java.util.Locale.ROOT))
+                .put("error", status.error());
+        ArrayNode array = node.putArray("sources");
+        for (var source : sources) {
+            ObjectNode s = array.addObject().put("source", source.source()).put("topic", source.topic())
+                    .put("ingested", source.ingested()).put("dead_lettered", source.deadLettered());
+            ObjectNode lag = s.putObject("lag");
+            source.lag().forEach((partition, records) -> lag.put(Integer.toString(partition), records));
+            ArrayNode assigned = s.putArray("assigned");
+            source.assigned().forEach(assigned::add);
+            if (!Double.isNaN(source.freshnessP50())) {
+                s.put("freshness_p50_seconds", source.freshnessP50()).put("freshness_p99_seconds", source.freshnessP99());
+            }
+        }
+        return node;
+    }
+
     public static ArrayNode deadLetters(List<dev.seer.streaming.DeadLetter> letters) {
         ArrayNode array = Json.mapper().createArrayNode();
         letters.forEach(l -> array.addObject().put("source", l.source()).put("topic", l.topic()).put("partition", l.partition())

@@ -23,7 +23,12 @@ final class PushApi {
 
     List<ApiRoute> routes() {
         return List.of(ApiRoute.post("/api/v1/push/{source}", this::push, ADMIN, SCIENTIST, OPERATOR),
-                ApiRoute.get("/api/v1/dead-letters", this::deadLetters, ADMIN, SCIENTIST, OPERATOR, AUDITOR));
+                ApiRoute.get("/api/v1/dead-letters", this::deadLetters, ADMIN, SCIENTIST, OPERATOR, AUDITOR),
+                ApiRoute.get("/api/v1/streaming/status", this::status, ADMIN, SCIENTIST, OPERATOR, AUDITOR));
+    }
+
+    private void status(Context ctx) {
+        Http.json(ctx, ApiJson.streamingStatus(streaming.status(), streaming.sourceStatus()));
     }
 
     /** Query: optional {@code source}, {@code limit} (default 100). */

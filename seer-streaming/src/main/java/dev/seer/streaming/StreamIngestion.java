@@ -303,6 +303,10 @@ final class StreamIngestion implements Runnable, AutoCloseable {
 
     /** The offset after the last one that recorded batches of this source hold for a partition, if any. */
     private Optional<Long> recordedNext(int partition) {
+        return recordedNext(ingestor, sourceName, topic, partition);
+    }
+
+    static Optional<Long> recordedNext(Ingestor ingestor, String sourceName, String topic, int partition) {
         long next = -1;
         for (var batch : ingestor.batches(sourceName)) {
             JsonNode lineage = batch.body().path("lineage");

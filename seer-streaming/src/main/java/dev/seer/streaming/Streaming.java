@@ -181,6 +181,73 @@ public final class Streaming implements AutoCloseable {
         return Optional.ofNullable(bootstrap);
     }
 
+    /**
+     * One streaming source as this process sees it: per partition of its topic, the records not
+     * yet recorded in the offline store (lag: the topic's end minus the recorded position);
+     * the partitions this process owns; what it ingested and dead-lettered since start; and the
+     * freshness (event time to online, seconds) of its recent events.
+     */
+    public record SourceStatus(String source, String topic, Map<Integer, Long> lag, Set<Integer> assigned, long ingested,
+            long deadLettered, double freshnessP50, double freshnessP99) {}
+
+    /** Status of every streaming source; empty when none is defined. */
+    public synchronized List<SourceStatus> sourceStatus() {
+        if (bootstrap == null) {
+            refresh();
+        }
+        List<SourceStatus> statuses = new ArrayList<>();
+        if (bootstrap == null) {
+            return statuses;
+        }
+        Map<String, Object> properties = Map.of("bootstrap.servers", bootstrap,
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        double[] recent = recentFreshness();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(properties)) {
+            for (Source source : streamingSources()) {
+                List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(source.topic()).stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+                Map<org.apache.kafka.common.TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+                Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+                Map<Integer, Long> lag = new java.util.TreeMap<>();
+                for (var partition : partitions) {
+                    long next = StreamIngestion.recordedNext(ingestor, source.name(), source.topic(), partition.partition())
+                            .orElse(begin.get(partition));
+                    lag.put(partition.partition(), Math.max(0, end.get(partition) - next));
+                }
+                Running running = ingestions.get(source.name());
+                statuses.add(new SourceStatus(source.name(), source.topic(), lag,
+                        running == null ? Set.of() : new java.util.TreeSet<>(running.ingestion().assigned()),
+                        running == null ? 0 : running.ingestion().ingested(),
+                        running == null ? 0 : running.ingestion().deadLettered(),
+                        percentile(recent, 0.5), percentile(recent, 0.99)));
+            }
+        }
+        return statuses;
+    }
+
+    private final double[] freshnessRing = new double[4096];
+    private long freshnessCount;
+
+    private void recordFreshness(double seconds) {
+        synchronized (freshnessRing) {
+            freshnessRing[(int) (freshnessCount++ % freshnessRing.length)] = seconds;
+        }
+        freshness.accept(seconds);
+    }
+
+    private double[] recentFreshness() {
+        synchronized (freshnessRing) {
+            double[] recent = java.util.Arrays.copyOf(freshnessRing, (int) Math.min(freshnessCount, freshnessRing.length));
+            java.util.Arrays.sort(recent);
+            return recent;
+        }
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    }
+
     /** The partitions of each source's topic that this process ingests now. */
     public synchronized Map<String, Set<Integer>> assignments() {
         Map<String, Set<Integer>> assignments = new LinkedHashMap<>();
@@ -306,7 +373,7 @@ public final class Streaming implements AutoCloseable {
     private Running start(Source source) {
         StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, materializer, source.name(), source.topic(),
                 DEAD_LETTER_TOPIC, bootstrap, home.resolve("stream-staging").resolve(source.name()), instance,
-                seconds -> freshness.accept(seconds));
+                this::recordFreshness);
         Thread thread = new Thread(ingestion, "seer-ingest-" + source.name());
         thread.setDaemon(true);
         thread.start();

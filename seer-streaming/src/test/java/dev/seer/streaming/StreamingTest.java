@@ -103,6 +103,13 @@ class StreamingTest {
             }
             awaitIngested(ingestor, 3, 2);
             assertThat(fresh.get()).as("freshness samples: one per good event").isEqualTo(3);
+            Streaming.SourceStatus status = streaming.sourceStatus().get(0);
+            assertThat(status.source()).isEqualTo("clicks");
+            assertThat(status.ingested()).isEqualTo(3);
+            assertThat(status.deadLettered()).isEqualTo(2);
+            // Offsets still ahead of the recorded position: at most the last transaction marker of a push.
+            assertThat(status.lag().values()).allSatisfy(lag -> assertThat(lag).isBetween(0L, 1L));
+            assertThat(status.freshnessP99()).isGreaterThan(0); // the events are dated March 2026
             // Each micro-batch also reached the online store: the latest row of each key.
             var values = online.read("click_stats", List.of("c1", "c2", "c9"));
             assertThat(Json.parse(values.get(0).orElseThrow().values()).path("amount").asDouble()).isEqualTo(0.0); // 10:00:02
