@@ -108,7 +108,7 @@ public final class Ingestor {
             return new IngestReport(body.path("batch_id").asText(), sourceName, body.path("content_hash").asText(),
                     body.path("rows_read").asLong(), 0, 0, List.of(), Duration.ofNanos(System.nanoTime() - started), true);
         }
-        store.sweep(recordedBatchIds());
+        store.sweep(this::recordedBatchIds);
         List<CatalogEntry> views = catalog.latestOfKind(FeatureRegistry.VIEW).stream()
                 .filter(v -> v.body().path("source").asText().equals(sourceName)).toList();
         String batchId = ids.next("batch");

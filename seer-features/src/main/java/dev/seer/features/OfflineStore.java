@@ -30,14 +30,53 @@ public final class OfflineStore {
         return root;
     }
 
+    /** Batches this store object is ingesting now, with the OS lock that tells other processes so. */
+    private final java.util.Map<String, java.nio.channels.FileChannel> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A staging folder for a batch, and an OS file lock on {@code .staging/<batch>.lock} held
+     * until {@link #removeStaging}: while it is held, {@link #sweep} in any process leaves the
+     * batch alone. The kernel releases it when the process dies, so a crashed batch is swept.
+     */
     Path staging(String batchId) {
         Path staging = root.resolve(".staging").resolve(batchId);
         try {
             Files.createDirectories(staging);
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile(batchId),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            channel.lock();
+            inFlight.put(batchId, channel);
         } catch (IOException e) {
             throw io("create a staging folder", e);
         }
         return staging;
+    }
+
+    private Path lockFile(String batchId) {
+        return root.resolve(".staging").resolve(batchId + ".lock");
+    }
+
+    /** Whether some ingestion, in this process or another, holds the batch's staging lock. */
+    private boolean inFlight(String batchId) {
+        if (inFlight.containsKey(batchId)) {
+            return true;
+        }
+        Path lock = lockFile(batchId);
+        if (!Files.exists(lock)) {
+            return false;
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock held = channel.tryLock();
+            if (held == null) {
+                return true; // another process
+            }
+            held.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true; // another store object of this process
+        } catch (IOException e) {
+            return false; // gone meanwhile
+        }
     }
 
     /** Moves every staged file into the store (each move atomic); returns their paths relative to the root. */
@@ -58,10 +97,24 @@ public final class OfflineStore {
     }
 
     void removeStaging(Path staging) {
-        if (!Files.exists(staging)) {
+        deleteTree(staging);
+        String batchId = staging.getFileName().toString();
+        java.nio.channels.FileChannel lock = inFlight.remove(batchId);
+        if (lock != null) {
+            try {
+                lock.close(); // releases the lock
+                Files.deleteIfExists(lockFile(batchId));
+            } catch (IOException e) {
+                // a stale lock file is harmless: a later sweep finds it unlocked and removes it
+            }
+        }
+    }
+
+    private static void deleteTree(Path folder) {
+        if (!Files.exists(folder)) {
             return;
         }
-        try (Stream<Path> files = Files.walk(staging)) {
+        try (Stream<Path> files = Files.walk(folder)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // leftovers in .staging are never read; a later run removes them
@@ -70,10 +123,25 @@ public final class OfflineStore {
 
     /**
      * Removes what a crashed ingestion left: staging folders, and published files of batches that
-     * were never recorded. Only the owner of the home runs ingestions, so none is in flight.
+     * were never recorded. Batches whose staging lock is held are in flight (in this process or
+     * another sharing the store, e.g. two stream ingestion processes) and are left alone.
      */
-    void sweep(java.util.Set<String> recordedBatches) {
-        removeStaging(root.resolve(".staging"));
+    void sweep(java.util.function.Supplier<java.util.Set<String>> recordedBatches) {
+        Path stagingRoot = root.resolve(".staging");
+        if (Files.isDirectory(stagingRoot)) {
+            try (Stream<Path> entries = Files.list(stagingRoot)) {
+                for (Path entry : entries.toList()) {
+                    String batchId = entry.getFileName().toString().replaceFirst("\\.lock$", "");
+                    if (!inFlight(batchId)) {
+                        deleteTree(entry);
+                    }
+                }
+            } catch (IOException e) {
+                throw io("sweep staging folders", e);
+            }
+        }
+        java.util.Set<String> recordedBefore = recordedBatches.get();
+        List<Path> candidates = new ArrayList<>();
         for (String area : List.of("views", "quarantine")) {
             Path folder = root.resolve(area);
             if (!Files.isDirectory(folder)) {
@@ -81,12 +149,21 @@ public final class OfflineStore {
             }
             try (Stream<Path> files = Files.walk(folder)) {
                 files.filter(Files::isRegularFile)
-                        .filter(f -> !recordedBatches.contains(batchOf(f.getFileName().toString())))
-                        .forEach(f -> f.toFile().delete());
+                        .filter(f -> !recordedBefore.contains(batchOf(f.getFileName().toString())))
+                        .filter(f -> !inFlight(batchOf(f.getFileName().toString())))
+                        .forEach(candidates::add);
             } catch (IOException e) {
                 throw io("sweep unrecorded files", e);
             }
         }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        // Read the records again after the lock checks: an ingestion releases its lock only after
+        // recording its batch, so a batch that was in flight a moment ago is recorded by now.
+        java.util.Set<String> recordedNow = recordedBatches.get();
+        candidates.stream().filter(f -> !recordedNow.contains(batchOf(f.getFileName().toString())))
+                .forEach(f -> f.toFile().delete());
     }
 
     /** The batch id in a store file name: {@code part-<batch>-<n>.parquet} or {@code <batch>.parquet}. */
