@@ -79,7 +79,18 @@ public final class Ingestor {
         }
         Path path = file.orElse(Path.of(source.path())).toAbsolutePath().normalize();
         String hash = contentHash(sourceName, path);
+        if (catalog.latest(BATCH, batchName(sourceName, hash)).isEmpty()) {
+            sweep();
+        }
         return write(sourceEntry, path, batchName(sourceName, hash), hash, Json.object(), actor, progress, started);
+    }
+
+    /**
+     * Removes what crashed ingestions left in the offline store. A file ingestion does it first;
+     * stream ingestion does it once when it starts, not per micro-batch (it walks the store).
+     */
+    public void sweep() {
+        store.sweep(this::recordedBatchIds);
     }
 
     /**
@@ -87,7 +98,8 @@ public final class Ingestor {
      * they came from ({@code origin}, e.g. {@code topic/partition/from-to}) instead of by content,
      * so that the same offsets ingested again (a replay after a crash) are recognised and add
      * nothing. {@code lineage} (topic, partition, offsets) is kept in the batch record, which is
-     * the commit point: a consumer resumes from what recorded batches cover.
+     * the commit point: a consumer resumes from what recorded batches cover. Leftovers of
+     * crashed runs are not swept here (see {@link #sweep}).
      */
     public IngestReport ingestStaged(String sourceName, Path staged, String origin, ObjectNode lineage, String actor) {
         long started = System.nanoTime();
@@ -108,7 +120,6 @@ public final class Ingestor {
             return new IngestReport(body.path("batch_id").asText(), sourceName, body.path("content_hash").asText(),
                     body.path("rows_read").asLong(), 0, 0, List.of(), Duration.ofNanos(System.nanoTime() - started), true);
         }
-        store.sweep(this::recordedBatchIds);
         List<CatalogEntry> views = catalog.latestOfKind(FeatureRegistry.VIEW).stream()
                 .filter(v -> v.body().path("source").asText().equals(sourceName)).toList();
         String batchId = ids.next("batch");

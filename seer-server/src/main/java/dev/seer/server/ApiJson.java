@@ -230,37 +230,14 @@ public final class ApiJson {
         return new Materializer.Report(written, java.time.Instant.parse(node.path("end").asText()));
     }
 
+    /** The online response as a tree (CLI output); the same JSON as {@link #onlineBytes}, which writes it. */
     public static ObjectNode online(List<FeatureServer.EntityResult> results) {
-        ObjectNode node = Json.object();
-        ArrayNode array = node.putArray("results");
-        for (FeatureServer.EntityResult result : results) {
-            ObjectNode item = array.addObject();
-            ObjectNode entity = item.putObject("entity");
-            result.entity().forEach(entity::put);
-            ObjectNode features = item.putObject("features");
-            java.time.Instant lastTime = null; // a view's features share one event time: format it once
-            String lastText = null;
-            for (FeatureServer.Value value : result.values()) {
-                ObjectNode v = features.putObject(value.feature());
-                v.set("value", value.value());
-                v.put("status", value.status().name().toLowerCase(java.util.Locale.ROOT));
-                if (value.eventTime().isEmpty()) {
-                    v.putNull("event_time");
-                } else {
-                    if (!value.eventTime().get().equals(lastTime)) {
-                        lastTime = value.eventTime().get();
-                        lastText = lastTime.toString();
-                    }
-                    v.put("event_time", lastText);
-                }
-            }
-        }
-        return node;
+        return (ObjectNode) Json.parse(new String(onlineBytes(results), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
-     * The same JSON as {@link #online(List)}, written straight to bytes without building a tree:
-     * the online route's response, where the tree cost as much as the lookup.
+     * The online response, written straight to bytes without building a tree: on the online
+     * route a tree cost as much as the lookup.
      */
     public static byte[] onlineBytes(List<FeatureServer.EntityResult> results) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256 + results.size() * 2048);

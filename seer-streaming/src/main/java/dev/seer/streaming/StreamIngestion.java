@@ -161,6 +161,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
+            ingestor.sweep(); // leftovers of a crashed run; other processes' batches in flight are left alone
             consumer.subscribe(List.of(topic), new Rebalance());
             while (running.get()) {
                 org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> polled;

@@ -199,14 +199,10 @@ public final class Streaming implements AutoCloseable {
         if (bootstrap == null) {
             return statuses;
         }
-        Map<String, Object> properties = Map.of("bootstrap.servers", bootstrap,
-                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
-                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         double[] recent = recentFreshness();
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(properties)) {
+        try (var consumer = reader()) {
             for (Source source : streamingSources()) {
-                List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(source.topic()).stream()
-                        .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+                List<org.apache.kafka.common.TopicPartition> partitions = partitions(consumer, source.topic());
                 Map<org.apache.kafka.common.TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
                 Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
                 Map<Integer, Long> lag = new java.util.TreeMap<>();
@@ -224,6 +220,19 @@ public final class Streaming implements AutoCloseable {
             }
         }
         return statuses;
+    }
+
+    /** A consumer without a group, for reading a topic's offsets or records on request. */
+    private org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> reader() {
+        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName()));
+    }
+
+    private static List<org.apache.kafka.common.TopicPartition> partitions(
+            org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream()
+                .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
     }
 
     private final double[] freshnessRing = new double[4096];
@@ -274,13 +283,9 @@ public final class Streaming implements AutoCloseable {
         if (bootstrap == null) {
             return List.of(); // no streaming source, so no dead letters
         }
-        Map<String, Object> properties = Map.of("bootstrap.servers", bootstrap,
-                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
-                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         List<DeadLetter> letters = new ArrayList<>();
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(properties)) {
-            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(DEAD_LETTER_TOPIC).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+        try (var consumer = reader()) {
+            List<org.apache.kafka.common.TopicPartition> partitions = partitions(consumer, DEAD_LETTER_TOPIC);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
