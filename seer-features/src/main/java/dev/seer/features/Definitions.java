@@ -37,7 +37,8 @@ public final class Definitions {
      * {@code format} is {@code jsonl} (how micro-batches are staged).
      */
     public record Source(String name, String type, String path, String format, String timestampField,
-            Optional<String> createdTimestampField, String topic, java.util.Map<String, FeatureType> schema) {
+            Optional<String> createdTimestampField, String topic, java.util.Map<String, FeatureType> schema,
+            Duration allowedLateness) {
         public static final String FILE = "file";
         public static final String PUSH = "push";
         public static final String KAFKA = "kafka";
@@ -46,10 +47,16 @@ public final class Definitions {
             schema = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schema));
         }
 
+        /** A streaming source that accepts events however late (no {@code allowed_lateness}). */
+        public Source(String name, String type, String path, String format, String timestampField,
+                Optional<String> createdTimestampField, String topic, java.util.Map<String, FeatureType> schema) {
+            this(name, type, path, format, timestampField, createdTimestampField, topic, schema, Duration.ZERO);
+        }
+
         /** A file source. */
         public Source(String name, String type, String path, String format, String timestampField,
                 Optional<String> createdTimestampField) {
-            this(name, type, path, format, timestampField, createdTimestampField, "", java.util.Map.of());
+            this(name, type, path, format, timestampField, createdTimestampField, "", java.util.Map.of(), Duration.ZERO);
         }
 
         public boolean streaming() {
@@ -68,6 +75,9 @@ public final class Definitions {
                 node.put("topic", topic);
                 ObjectNode fields = node.putObject("schema");
                 schema.forEach((field, type) -> fields.put(field, type.id()));
+                if (!allowedLateness.isZero()) {
+                    node.put("allowed_lateness_seconds", allowedLateness.toSeconds());
+                }
             }
             return node;
         }
@@ -106,9 +116,28 @@ public final class Definitions {
 
     /**
      * A window aggregate over the view's events: {@code function} of {@code column} (none for
-     * count) over the events of the entity with event time in {@code (T - window, T]}.
+     * count) over the events of the entity with event time in {@code (S, T]}. With no
+     * {@code step} (zero) the window slides continuously: {@code S = T - window}. With a step the
+     * window's start moves in whole steps, {@code S = floor((T - window) / step) * step}, while
+     * its end stays at T (the hop of Chronon): the value never misses a recent event, and the
+     * streaming side keeps one tile per step and entity instead of every event.
      */
-    public record Aggregation(String name, Optional<String> column, String function, Duration window) {
+    public record Aggregation(String name, Optional<String> column, String function, Duration window, Duration step) {
+        public Aggregation(String name, Optional<String> column, String function, Duration window) {
+            this(name, column, function, window, Duration.ZERO);
+        }
+
+        /** The step in microseconds; 1 for a continuous window (a tile per microsecond is no tiling). */
+        public long stepMicros() {
+            return step.isZero() ? 1 : step.toNanos() / 1000;
+        }
+
+        /** The start S of the window whose end is {@code timeMicros}: events after S count. */
+        public long windowStartMicros(long timeMicros) {
+            long step = stepMicros();
+            return Math.floorDiv(timeMicros - window.toNanos() / 1000, step) * step;
+        }
+
         /** count and distinct_count give whole numbers; the others doubles. */
         public FeatureType type() {
             return function.equals("count") || function.equals("distinct_count") ? FeatureType.LONG : FeatureType.DOUBLE;
@@ -120,6 +149,9 @@ public final class Definitions {
             column.ifPresent(c -> node.put("column", c));
             node.put("function", function);
             node.put("window_seconds", window.toSeconds());
+            if (!step.isZero()) {
+                node.put("step_seconds", step.toSeconds());
+            }
             return node;
         }
     }

@@ -200,7 +200,7 @@ public final class HistoricalRetrieval {
                     Definitions.Aggregation aggregation = aggregations.get(a);
                     results[a] = WindowAggregator.aggregate(high - low, events.keys(), events.times(),
                             events.values(valueColumns.indexOf(aggregation.column().orElse(""))), part.keys(), part.times(),
-                            WindowAggregator.function(aggregation.function()), aggregation.window().toNanos() / 1000);
+                            WindowAggregator.function(aggregation.function()), aggregation);
                 }
                 for (int i = 0; i < part.index().length; i++) {
                     appender.beginRow();

@@ -86,7 +86,7 @@ public final class RepositoryLoader {
 
     private static Source source(YamlNode node, Path file) {
         Map<String, YamlNode> m = node.mapping(Set.of("name", "type", "path", "format", "timestamp_field",
-                "created_timestamp_field", "description", "topic", "schema"));
+                "created_timestamp_field", "description", "topic", "schema", "allowed_lateness"));
         String type = YamlNode.optional(m, "type").map(YamlNode::text).orElse(Source.FILE);
         if (type.equals(Source.PUSH) || type.equals(Source.KAFKA)) {
             return streamSource(node, m, type);
@@ -94,7 +94,7 @@ public final class RepositoryLoader {
         if (!type.equals(Source.FILE)) {
             throw m.get("type").error("source type [" + type + "] is not supported; use file, push or kafka");
         }
-        for (String streamOnly : List.of("topic", "schema")) {
+        for (String streamOnly : List.of("topic", "schema", "allowed_lateness")) {
             if (m.containsKey(streamOnly)) {
                 throw m.get(streamOnly).error("[" + streamOnly + "] is for push and kafka sources; a file source's columns come from its file");
             }
@@ -133,8 +133,9 @@ public final class RepositoryLoader {
         if (schema.isEmpty()) {
             throw schemaNode.error("[schema] must declare at least the key and timestamp fields");
         }
+        Duration lateness = YamlNode.optional(m, "allowed_lateness").map(RepositoryLoader::duration).orElse(Duration.ZERO);
         return new Source(name, type, "", "jsonl", node.required(m, "timestamp_field").text(),
-                YamlNode.optional(m, "created_timestamp_field").map(YamlNode::text), topic, schema);
+                YamlNode.optional(m, "created_timestamp_field").map(YamlNode::text), topic, schema, lateness);
     }
 
     private static String formatOf(YamlNode pathNode, Path path) {
@@ -180,7 +181,7 @@ public final class RepositoryLoader {
 
     /** {@code {column, function, window, name}}; the name defaults to {@code column_function_window} ({@code count_window}). */
     private static Definitions.Aggregation aggregation(YamlNode node, List<Feature> features) {
-        Map<String, YamlNode> m = node.mapping(Set.of("column", "function", "window", "name", "description"));
+        Map<String, YamlNode> m = node.mapping(Set.of("column", "function", "window", "step", "name", "description"));
         YamlNode functionNode = node.required(m, "function");
         String function = functionNode.text().toLowerCase(Locale.ROOT);
         if (!FUNCTIONS.contains(function)) {
@@ -206,7 +207,11 @@ public final class RepositoryLoader {
         String windowText = windowNode.text().replace(" ", "");
         String name = YamlNode.optional(m, "name").map(n -> name(n))
                 .orElse(column.map(c -> c + "_" + function + "_" + windowText).orElse("count_" + windowText));
-        return new Definitions.Aggregation(name, column, function, window);
+        Duration step = YamlNode.optional(m, "step").map(RepositoryLoader::duration).orElse(Duration.ZERO);
+        if (step.compareTo(window) > 0) {
+            throw m.get("step").error("step must be at most the window, e.g. 1m for a 1h window");
+        }
+        return new Definitions.Aggregation(name, column, function, window, step);
     }
 
     private static Feature feature(YamlNode node) {

@@ -21,7 +21,7 @@ final class Stored {
         return new Source(node.path("name").asText(), node.path("type").asText(), node.path("path").asText(),
                 node.path("format").asText(), node.path("timestamp_field").asText(),
                 Optional.ofNullable(node.get("created_timestamp_field")).map(JsonNode::asText),
-                node.path("topic").asText(""), schema);
+                node.path("topic").asText(""), schema, Duration.ofSeconds(node.path("allowed_lateness_seconds").asLong(0)));
     }
 
     static FeatureView view(JsonNode node) {
@@ -32,7 +32,7 @@ final class Stored {
         List<Definitions.Aggregation> aggregations = new ArrayList<>();
         node.path("aggregations").forEach(a -> aggregations.add(new Definitions.Aggregation(a.path("name").asText(),
                 Optional.ofNullable(a.get("column")).map(JsonNode::asText), a.path("function").asText(),
-                Duration.ofSeconds(a.path("window_seconds").asLong()))));
+                Duration.ofSeconds(a.path("window_seconds").asLong()), Duration.ofSeconds(a.path("step_seconds").asLong(0)))));
         return new FeatureView(node.path("name").asText(), entities, node.path("source").asText(),
                 Duration.ofSeconds(node.path("ttl_seconds").asLong()), features, aggregations);
     }

@@ -7,13 +7,14 @@ import java.util.Map;
 
 /**
  * Point-in-time window aggregates, in batch: for each query (an entity row with key K at time T)
- * the aggregate of K's events with event time in {@code (T - window, T]}, the value the streaming
- * side must also serve at T.
+ * the aggregate of K's events with event time in {@code (S, T]}, where S is the window's start
+ * for T ({@link Definitions.Aggregation#windowStartMicros}: {@code T - window}, or that rounded
+ * down to a whole step), the value the streaming side ({@link WindowTiles}) must also serve at T.
  *
  * <p>Design: both sides are sorted by key then time ({@link RadixSort}); then, key by key, two
  * pointers bound the window over that key's events as the queries advance in time: the upper
  * one admits events with {@code time <= T}, the lower one retires those with
- * {@code time <= T - window}. Each event enters and leaves once, so after the sort the work is
+ * {@code time <= S} (S never decreases as T grows, so neither pointer moves back). Each event enters and leaves once, so after the sort the work is
  * linear. Count, sum and mean keep running totals (sums are compensated, Kahan-Babuska, so that
  * adding and retiring millions of values does not drift); min and max keep a monotonic deque of
  * candidates (the sliding-window minimum); last is the newest event's value (ties: the one
@@ -34,11 +35,11 @@ final class WindowAggregator {
      * @param eventValue the aggregated column (NaN for null); for distinct count, any stable encoding of the value
      * @param queryKey dense key id of each query
      * @param queryTime query time, epoch micros
-     * @param windowMicros window length; the window is {@code (T - window, T]}
+     * @param aggregation its window and step; the function is {@code function}
      * @return for each query, in input order, the aggregate
      */
     static double[] aggregate(int keyCount, int[] eventKey, long[] eventTime, double[] eventValue, int[] queryKey,
-            long[] queryTime, Function function, long windowMicros) {
+            long[] queryTime, Function function, Definitions.Aggregation aggregation) {
         int[] events = RadixSort.byKeyThenTime(keyCount, eventKey, eventTime, null);
         int[] queries = RadixSort.byKeyThenTime(keyCount, queryKey, queryTime, null);
         double[] out = new double[queryKey.length];
@@ -60,7 +61,8 @@ final class WindowAggregator {
             while (hi < events.length && eventKey[events[hi]] == key && eventTime[events[hi]] <= t) {
                 window.add(events[hi++]);
             }
-            while (lo < hi && eventTime[events[lo]] <= t - windowMicros) {
+            long start = aggregation.windowStartMicros(t);
+            while (lo < hi && eventTime[events[lo]] <= start) {
                 window.remove(events[lo++]);
             }
             out[q] = window.value();

@@ -19,12 +19,29 @@ class WindowAggregatorTest {
         double[] value = {1, 10, 100};
         // At 3h with a 2h window: (1h, 3h] holds the events at 2h and 3h, not the one at 1h.
         double[] sum = WindowAggregator.aggregate(1, key, time, value, new int[] {0, 0, 0}, new long[] {3 * H, 3 * H - 1, H - 1},
-                Function.SUM, 2 * H);
+                Function.SUM, window(2 * H, 0));
         assertThat(sum[0]).isEqualTo(110);
         assertThat(sum[1]).isEqualTo(11); // (1h - 1us, 3h - 1us]: the events at 1h and 2h
         assertThat(sum[2]).isNaN();       // nothing yet: null, not zero
-        assertThat(WindowAggregator.aggregate(1, key, time, value, new int[] {0}, new long[] {H - 1}, Function.COUNT, 2 * H))
+        assertThat(WindowAggregator.aggregate(1, key, time, value, new int[] {0}, new long[] {H - 1}, Function.COUNT, window(2 * H, 0)))
                 .containsExactly(0);
+    }
+
+    @Test
+    void aStepMovesTheStartInWholeStepsAndKeepsTheEndAtT() {
+        int[] key = {0, 0, 0};
+        long[] time = {1 * H, 2 * H, 3 * H};
+        double[] value = {1, 10, 100};
+        // 2h window, 2h step: at 3h + 30m the start is floor(1h30m / 2h) * 2h = 0, so all three count;
+        // at 4h it is 2h, so only the event at 3h does.
+        double[] sum = WindowAggregator.aggregate(1, key, time, value, new int[] {0, 0}, new long[] {3 * H + H / 2, 4 * H},
+                Function.SUM, window(2 * H, 2 * H));
+        assertThat(sum).containsExactly(111, 100);
+    }
+
+    static Definitions.Aggregation window(long windowMicros, long stepMicros) {
+        return new Definitions.Aggregation("a", java.util.Optional.empty(), "sum", java.time.Duration.ofNanos(windowMicros * 1000),
+                java.time.Duration.ofNanos(stepMicros * 1000));
     }
 
     @Test
@@ -48,7 +65,8 @@ class WindowAggregatorTest {
                 qk[i] = random.nextInt(keys);
                 qt[i] = random.nextInt(220) * H / 4;
             }
-            long window = (1 + random.nextInt(40)) * H / 4;
+            long windowLength = (1 + random.nextInt(40)) * H / 4;
+            Definitions.Aggregation window = window(windowLength, round % 2 == 0 ? 0 : (1 + random.nextInt(8)) * H / 8);
             for (Function function : Function.values()) {
                 double[] got = WindowAggregator.aggregate(keys, ek, et, ev, qk, qt, function, window);
                 for (int q = 0; q < m; q++) {
@@ -64,7 +82,10 @@ class WindowAggregatorTest {
     }
 
     /** Straight from the definition: scan every event. */
-    private static double oracle(int[] ek, long[] et, double[] ev, int key, long t, Function function, long window) {
+    private static double oracle(int[] ek, long[] et, double[] ev, int key, long t, Function function,
+            Definitions.Aggregation window) {
+        long start = window.step().isZero() ? t - window.window().toNanos() / 1000
+                : Math.floorDiv(t - window.window().toNanos() / 1000, window.step().toNanos() / 1000) * (window.step().toNanos() / 1000);
         long count = 0;
         long present = 0;
         double sum = 0;
@@ -73,7 +94,7 @@ class WindowAggregatorTest {
         int last = -1;
         Set<Double> distinct = new HashSet<>();
         for (int i = 0; i < ek.length; i++) {
-            if (ek[i] != key || et[i] > t || et[i] <= t - window) {
+            if (ek[i] != key || et[i] > t || et[i] <= start) {
                 continue;
             }
             count++;

@@ -1,0 +1,309 @@
+package dev.seer.features;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.Json;
+import dev.seer.features.Definitions.Aggregation;
+import dev.seer.features.Definitions.FeatureView;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The streaming side of window aggregates: one entity's running state for every aggregation of
+ * a view, from which the value at any time at or after its latest event is computed, the same
+ * value {@link WindowAggregator} computes in batch.
+ *
+ * <p>Design (tiles, as in Tecton and Chronon): each aggregation splits time into tiles of its
+ * step, tile {@code i} holding the events with time in {@code (i * step, (i + 1) * step]}
+ * (a continuous window has a one-microsecond step, so a tile per distinct event time). A tile
+ * keeps what its function needs: the event count, and the sum, extreme, latest value or set of
+ * values. Since a window's start is always a whole number of steps, the value over
+ * {@code (S, T]} is a combination of whole tiles, so an event arriving out of order is simply
+ * added to its tile. When the latest event time T advances, tiles wholly before the window
+ * starting at T are dropped; they can count for no time at or after T. An event at or before
+ * that start changes no value from T on, so it is not kept. The state is small and its binary
+ * form goes to the Kafka Streams store; the online store keeps the same bytes, and lookups
+ * compute the value at the time of the read.
+ */
+public final class WindowTiles {
+    /** The online store's namespace for the tiles of view V is this followed by V. */
+    public static final String ONLINE_PREFIX = "#windows:";
+
+    private final List<Aggregation> aggregations;
+    private final List<WindowAggregator.Function> functions;
+    private final List<TreeMap<Long, Tile>> tiles = new ArrayList<>();
+    private long latest = Long.MIN_VALUE;
+
+    /** One event of an entity: its time and, per aggregation, its value (NaN for null; text for distinct counts). */
+    public record Event(long micros, double[] numbers, String[] texts) {}
+
+    private WindowTiles(List<Aggregation> aggregations) {
+        this.aggregations = List.copyOf(aggregations);
+        this.functions = aggregations.stream().map(a -> WindowAggregator.function(a.function())).toList();
+        aggregations.forEach(a -> tiles.add(new TreeMap<>()));
+    }
+
+    public static WindowTiles empty(List<Aggregation> aggregations) {
+        return new WindowTiles(aggregations);
+    }
+
+    /** The latest event time added, epoch micros; {@link Long#MIN_VALUE} when nothing was. */
+    public long latestMicros() {
+        return latest;
+    }
+
+    /**
+     * The event a record of the view's source makes, given its event time. Values are read as
+     * batch reads them: numbers as doubles, text for distinct counts of non-numeric features.
+     */
+    public static Event event(FeatureView view, JsonNode record, long micros) {
+        List<Aggregation> aggregations = view.aggregations();
+        double[] numbers = new double[aggregations.size()];
+        String[] texts = new String[aggregations.size()];
+        for (int a = 0; a < aggregations.size(); a++) {
+            Aggregation aggregation = aggregations.get(a);
+            JsonNode value = aggregation.column().map(record::get).orElse(null);
+            boolean present = value != null && !value.isNull();
+            boolean numeric = aggregation.column().flatMap(view::feature).map(f -> f.type().numeric()).orElse(true);
+            numbers[a] = present && numeric ? value.asDouble() : Double.NaN;
+            if (aggregation.function().equals("distinct_count") && present) {
+                texts[a] = numeric ? Double.toString(value.asDouble()) : value.asText();
+            }
+        }
+        return new Event(micros, numbers, texts);
+    }
+
+    /** Adds one event, in any order. */
+    public void add(Event event) {
+        if (event.micros() > latest) {
+            latest = event.micros();
+            prune();
+        }
+        for (int a = 0; a < aggregations.size(); a++) {
+            Aggregation aggregation = aggregations.get(a);
+            if (event.micros() <= aggregation.windowStartMicros(latest)) {
+                continue;
+            }
+            long id = Math.floorDiv(event.micros() - 1, aggregation.stepMicros());
+            Tile tile = tiles.get(a).get(id);
+            (tile == null ? newTile(a, id) : tile).add(event.micros(), event.numbers()[a], event.texts()[a]);
+        }
+    }
+
+    private void prune() {
+        for (int a = 0; a < aggregations.size(); a++) {
+            Aggregation aggregation = aggregations.get(a);
+            long firstTile = aggregation.windowStartMicros(latest) / aggregation.stepMicros();
+            tiles.get(a).headMap(firstTile, false).clear();
+        }
+    }
+
+    /**
+     * The value of aggregation {@code index} over {@code (S, at]}, S being the window's start for
+     * {@code at}; {@code at} must be at or after the latest event. NaN means null; a count with
+     * no event is 0.
+     */
+    public double value(int index, long atMicros) {
+        Aggregation aggregation = aggregations.get(index);
+        long step = aggregation.stepMicros();
+        Map<Long, Tile> window = tiles.get(index).subMap(aggregation.windowStartMicros(atMicros) / step, true,
+                Math.floorDiv(atMicros - 1, step), true);
+        long count = 0;
+        long present = 0;
+        double sum = 0;
+        double compensation = 0;
+        double extreme = Double.NaN;
+        double last = Double.NaN;
+        Set<String> distinct = new HashSet<>();
+        WindowAggregator.Function function = functions.get(index);
+        for (Tile tile : window.values()) {
+            count += tile.count;
+            present += tile.present;
+            if (tile.present > 0) {
+                double t = sum + tile.sum;
+                compensation += Math.abs(sum) >= Math.abs(tile.sum) ? (sum - t) + tile.sum : (tile.sum - t) + sum;
+                sum = t;
+                boolean better = function == WindowAggregator.Function.MIN ? tile.extreme < extreme : tile.extreme > extreme;
+                extreme = Double.isNaN(extreme) || better ? tile.extreme : extreme;
+            }
+            if (tile.count > 0) {
+                last = tile.lastValue; // tiles ascend in time: the last one seen holds the latest event
+            }
+            if (tile.distinct != null) {
+                distinct.addAll(tile.distinct);
+            }
+        }
+        return switch (function) {
+            case COUNT -> count;
+            case SUM -> present == 0 ? Double.NaN : sum + compensation;
+            case MEAN -> present == 0 ? Double.NaN : (sum + compensation) / present;
+            case MIN, MAX -> extreme;
+            case LAST -> count == 0 ? Double.NaN : last;
+            case DISTINCT_COUNT -> distinct.size();
+        };
+    }
+
+    /** What one tile of one aggregation keeps; only the fields its function needs are stored. */
+    private static final class Tile {
+        final long id;
+        long count;
+        long present;
+        double sum;
+        double extreme = Double.NaN;
+        long lastMicros = Long.MIN_VALUE;
+        double lastValue = Double.NaN;
+        Set<String> distinct;
+
+        Tile(long id) {
+            this.id = id;
+        }
+
+        void add(long micros, double value, String text) {
+            count++;
+            if (micros >= lastMicros) { // a tie goes to the event that came later, as batch gives it to the row stored later
+                lastMicros = micros;
+                lastValue = value;
+            }
+            if (text != null) {
+                if (distinct == null) {
+                    distinct = new HashSet<>();
+                }
+                distinct.add(text);
+            }
+            if (Double.isNaN(value)) {
+                return;
+            }
+            present++;
+            sum += value;
+            extreme = Double.isNaN(extreme) ? value : min ? Math.min(extreme, value) : Math.max(extreme, value);
+        }
+
+        /** Whether {@link #extreme} is a minimum (else a maximum); set by the owner, from the function. */
+        private boolean min;
+
+        void mode(boolean minimum) {
+            this.min = minimum;
+        }
+    }
+
+    // ---- encoding: the Kafka Streams store and the online store keep these bytes ----
+
+    /** A fingerprint of the aggregations, so that state made under other definitions is recognised and dropped. */
+    private int fingerprint() {
+        return aggregations.stream().map(a -> a.toJson().toString()).toList().hashCode();
+    }
+
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(fingerprint());
+            out.writeLong(latest);
+            for (int a = 0; a < aggregations.size(); a++) {
+                WindowAggregator.Function function = functions.get(a);
+                out.writeInt(tiles.get(a).size());
+                for (Tile tile : tiles.get(a).values()) {
+                    out.writeLong(tile.id);
+                    out.writeLong(tile.count);
+                    switch (function) {
+                        case SUM, MEAN -> {
+                            out.writeLong(tile.present);
+                            out.writeDouble(tile.sum);
+                        }
+                        case MIN, MAX -> {
+                            out.writeLong(tile.present);
+                            out.writeDouble(tile.extreme);
+                        }
+                        case LAST -> {
+                            out.writeLong(tile.lastMicros);
+                            out.writeDouble(tile.lastValue);
+                        }
+                        case DISTINCT_COUNT -> {
+                            Set<String> values = tile.distinct == null ? Set.of() : tile.distinct;
+                            out.writeInt(values.size());
+                            for (String value : values) {
+                                out.writeUTF(value);
+                            }
+                        }
+                        case COUNT -> { }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The state in {@code bytes}, or an empty one if there are none or they were made for other aggregations. */
+    public static WindowTiles decode(List<Aggregation> aggregations, byte[] bytes) {
+        WindowTiles state = new WindowTiles(aggregations);
+        if (bytes == null || bytes.length == 0) {
+            return state;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readInt() != state.fingerprint()) {
+                return state;
+            }
+            state.latest = in.readLong();
+            for (int a = 0; a < aggregations.size(); a++) {
+                WindowAggregator.Function function = state.functions.get(a);
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    Tile tile = state.newTile(a, in.readLong());
+                    tile.count = in.readLong();
+                    switch (function) {
+                        case SUM, MEAN -> {
+                            tile.present = in.readLong();
+                            tile.sum = in.readDouble();
+                        }
+                        case MIN, MAX -> {
+                            tile.present = in.readLong();
+                            tile.extreme = in.readDouble();
+                        }
+                        case LAST -> {
+                            tile.lastMicros = in.readLong();
+                            tile.lastValue = in.readDouble();
+                        }
+                        case DISTINCT_COUNT -> {
+                            int values = in.readInt();
+                            tile.distinct = new HashSet<>();
+                            for (int v = 0; v < values; v++) {
+                                tile.distinct.add(in.readUTF());
+                            }
+                        }
+                        case COUNT -> { }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Window state is truncated", e);
+        }
+        return state;
+    }
+
+    private Tile newTile(int aggregation, long id) {
+        Tile tile = new Tile(id);
+        tile.mode(functions.get(aggregation) == WindowAggregator.Function.MIN);
+        tiles.get(aggregation).put(id, tile);
+        return tile;
+    }
+
+    /** The online store's form: canonical JSON holding the latest event time and the tiles' bytes. */
+    public String toOnlineJson() {
+        return Json.write(Json.object().put("latest", latest).put("tiles", Base64.getEncoder().encodeToString(encode())));
+    }
+
+    public static WindowTiles fromOnlineJson(List<Aggregation> aggregations, String json) {
+        return decode(aggregations, Base64.getDecoder().decode(Json.parse(json).path("tiles").asText()));
+    }
+}
