@@ -34,8 +34,20 @@ public final class FeatureServer {
     /** How long a resolved lookup plan is reused before the catalog is read again (for other processes' applies). */
     static final java.time.Duration PLAN_REFRESH = java.time.Duration.ofSeconds(5);
 
-    /** {@code refs}: {@code view:feature} for each of {@code features}, made once rather than per lookup. */
-    private record ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys) {}
+    /**
+     * {@code refs}: {@code view:feature} for each of {@code features}, made once rather than per
+     * lookup. {@code windows}: for each feature, its index among the view's aggregations, or -1
+     * for a stored feature.
+     */
+    private record ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys, int[] windows) {
+        boolean hasStored() {
+            return java.util.Arrays.stream(windows).anyMatch(w -> w < 0);
+        }
+
+        boolean hasWindows() {
+            return java.util.Arrays.stream(windows).anyMatch(w -> w >= 0);
+        }
+    }
 
     private record Plan(List<ViewPlan> views, long loadedNanos) {}
 
@@ -88,9 +100,14 @@ public final class FeatureServer {
                 }
                 entityKeys.add(FeatureRefs.entityKey(parts));
             }
-            List<Optional<OnlineRecord>> records = store.read(view.name(), entityKeys);
+            List<Optional<OnlineRecord>> records = viewPlan.hasStored() ? store.read(view.name(), entityKeys) : null;
+            List<Optional<OnlineRecord>> windows = viewPlan.hasWindows()
+                    ? store.read(WindowTiles.ONLINE_PREFIX + view.name(), entityKeys) : null;
             for (int i = 0; i < n; i++) {
-                fill(values.get(i), viewPlan, records.get(i), now);
+                fill(values.get(i), viewPlan, records == null ? Optional.empty() : records.get(i), now);
+                if (windows != null) {
+                    fillWindows(values.get(i), viewPlan, windows.get(i), now);
+                }
             }
         }
         List<EntityResult> results = new ArrayList<>(n);
@@ -143,15 +160,20 @@ public final class FeatureServer {
         List<ViewPlan> views = new ArrayList<>();
         for (Map.Entry<String, List<String>> entry : FeatureRefs.resolve(catalog, key).entrySet()) {
             FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
-            for (String feature : entry.getValue()) {
-                if (view.aggregation(feature).isPresent()) {
-                    throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + view.name() + ":" + feature + "] is a window"
-                            + " aggregation: historical retrieval computes it, online values of aggregations are not served yet",
-                            Map.of("feature", view.name() + ":" + feature));
+            int[] windows = entry.getValue().stream().mapToInt(f -> view.aggregations().indexOf(view.aggregation(f).orElse(null)))
+                    .toArray();
+            boolean streamed = catalog.latest(FeatureRegistry.SOURCE, view.source()).map(e -> Stored.source(e.body()).streaming())
+                    .orElse(false);
+            for (int f = 0; f < windows.length; f++) {
+                if (windows[f] >= 0 && !streamed) {
+                    String ref = view.name() + ":" + entry.getValue().get(f);
+                    throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + ref + "] is a window aggregation over file"
+                            + " source [" + view.source() + "]: historical retrieval computes it; online values of aggregations"
+                            + " come from push and kafka sources", Map.of("feature", ref));
                 }
             }
             List<String> refs = entry.getValue().stream().map(f -> view.name() + ":" + f).toList();
-            views.add(new ViewPlan(view, List.copyOf(entry.getValue()), refs, FeatureRefs.joinKeys(catalog, view)));
+            views.add(new ViewPlan(view, List.copyOf(entry.getValue()), refs, FeatureRefs.joinKeys(catalog, view), windows));
         }
         Plan plan = new Plan(List.copyOf(views), System.nanoTime());
         if (generation.get() == before) {
@@ -170,7 +192,7 @@ public final class FeatureServer {
         for (int f = 0; f < features.size(); f++) {
             String feature = features.get(f);
             String ref = plan.refs().get(f);
-            if (stored == null) {
+            if (stored == null || plan.windows()[f] >= 0) { // a window aggregate's place, filled by fillWindows
                 into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.MISSING, Optional.empty()));
             } else if (expired) {
                 into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.EXPIRED, eventTime));
@@ -178,6 +200,33 @@ public final class FeatureServer {
                 into.put(ref, new Value(ref, stored.path(feature).isMissingNode() ? Json.mapper().nullNode()
                         : stored.get(feature), Status.PRESENT, eventTime));
             }
+        }
+    }
+
+    /**
+     * Window aggregates at the time of the read, from the entity's tiles ({@link WindowTiles}).
+     * TTL does not apply: the window says which events count. An entity never seen is missing.
+     */
+    private static void fillWindows(Map<String, Value> into, ViewPlan plan, Optional<OnlineRecord> record, Instant now) {
+        FeatureView view = plan.view();
+        WindowTiles tiles = record.map(r -> WindowTiles.fromOnlineJson(view.aggregations(), r.values())).orElse(null);
+        Optional<Instant> latest = record.map(r -> Instant.EPOCH.plus(r.eventMicros(), ChronoUnit.MICROS));
+        long at = Math.max(now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, record.map(OnlineRecord::eventMicros).orElse(0L));
+        for (int f = 0; f < plan.features().size(); f++) {
+            int index = plan.windows()[f];
+            if (index < 0) {
+                continue;
+            }
+            String ref = plan.refs().get(f);
+            if (tiles == null) {
+                into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.MISSING, Optional.empty()));
+                continue;
+            }
+            double value = tiles.value(index, at);
+            JsonNode json = Double.isNaN(value) ? Json.mapper().nullNode()
+                    : view.aggregations().get(index).type() == FeatureType.LONG ? Json.mapper().getNodeFactory().numberNode((long) value)
+                    : Json.mapper().getNodeFactory().numberNode(value);
+            into.put(ref, new Value(ref, json, Status.PRESENT, latest));
         }
     }
 

@@ -36,14 +36,26 @@ public final class StreamRecords {
         }
     }
 
+    /** A view of this source with window aggregations, and its join keys. */
+    public record WindowedView(FeatureView view, List<String> joinKeys) {
+        /** The record's entity key for this view, as the online store keys it. */
+        public String entityKey(JsonNode record) {
+            List<String> parts = new ArrayList<>(joinKeys.size());
+            joinKeys.forEach(k -> parts.add(record.path(k).asText()));
+            return FeatureRefs.entityKey(parts);
+        }
+    }
+
     private final Source source;
     private final List<String> keyFields;
     private final List<Feature> checked;
+    private final List<WindowedView> windowedViews;
 
-    private StreamRecords(Source source, List<String> keyFields, List<Feature> checked) {
+    private StreamRecords(Source source, List<String> keyFields, List<Feature> checked, List<WindowedView> windowedViews) {
         this.source = source;
         this.keyFields = List.copyOf(keyFields);
         this.checked = List.copyOf(checked);
+        this.windowedViews = List.copyOf(windowedViews);
     }
 
     /** The rules of a streaming source as currently applied; fails if the source is unknown or reads files. */
@@ -57,14 +69,19 @@ public final class StreamRecords {
         }
         Set<String> keys = new LinkedHashSet<>();
         List<Feature> checked = new ArrayList<>();
+        List<WindowedView> windowed = new ArrayList<>();
         for (var entry : catalog.latestOfKind(FeatureRegistry.VIEW)) {
             FeatureView view = Stored.view(entry.body());
             if (view.source().equals(sourceName)) {
-                keys.addAll(FeatureRefs.joinKeys(catalog, view));
+                List<String> joinKeys = FeatureRefs.joinKeys(catalog, view);
+                keys.addAll(joinKeys);
                 view.features().stream().filter(f -> f.expression().isEmpty()).forEach(checked::add);
+                if (!view.aggregations().isEmpty()) {
+                    windowed.add(new WindowedView(view, joinKeys));
+                }
             }
         }
-        return new StreamRecords(source, new ArrayList<>(keys), checked);
+        return new StreamRecords(source, new ArrayList<>(keys), checked, windowed);
     }
 
     /** The push and kafka sources currently defined. */
@@ -75,6 +92,11 @@ public final class StreamRecords {
 
     public Source source() {
         return source;
+    }
+
+    /** The views of this source that declare window aggregations. */
+    public List<WindowedView> windowedViews() {
+        return windowedViews;
     }
 
     /** The join key fields of the views on this source, in order: a record's Kafka key is made of them. */
@@ -127,6 +149,34 @@ public final class StreamRecords {
     /** The record's event time; call only on a record that passed {@link #check}. */
     public Instant eventTime(JsonNode record) {
         return parseTime(record.get(source.timestampField()).asText()).orElseThrow();
+    }
+
+    /** The record's event time in epoch microseconds; call only on a record that passed {@link #check}. */
+    public long eventMicros(JsonNode record) {
+        Instant time = eventTime(record);
+        return time.getEpochSecond() * 1_000_000 + time.getNano() / 1000;
+    }
+
+    /**
+     * Whether an event is too late to take: with an {@code allowed_lateness} L, an event more
+     * than L before the latest event time of its partition so far (the watermark; earlier
+     * records, by offset) is refused. Stream ingestion and the aggregation topology both apply
+     * this to the same records in the same order, so both refuse the same events.
+     *
+     * @param watermarkMicros the latest event time of the partition before this record, {@link Long#MIN_VALUE} if none
+     */
+    public Optional<Problem> late(long eventMicros, long watermarkMicros) {
+        long lateness = source.allowedLateness().toNanos() / 1000;
+        if (lateness == 0 || watermarkMicros == Long.MIN_VALUE || eventMicros >= watermarkMicros - lateness) {
+            return Optional.empty();
+        }
+        return Optional.of(new Problem(source.timestampField(), "late: event time " + micros(eventMicros) + " is more than "
+                + source.allowedLateness() + " (allowed_lateness) before " + micros(watermarkMicros)
+                + ", the latest event time of its partition"));
+    }
+
+    private static Instant micros(long micros) {
+        return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
     }
 
     /** The record reduced to the declared fields, as staged for the offline store. */

@@ -298,6 +298,11 @@ public final class WindowTiles {
         return tile;
     }
 
+    /** What the online store keeps for the entity: this state, as of its latest event. */
+    public OnlineRecord onlineRecord(String entityKey) {
+        return new OnlineRecord(entityKey, latest, PointInTimeJoin.NO_TIME, toOnlineJson());
+    }
+
     /** The online store's form: canonical JSON holding the latest event time and the tiles' bytes. */
     public String toOnlineJson() {
         return Json.write(Json.object().put("latest", latest).put("tiles", Base64.getEncoder().encodeToString(encode())));

@@ -60,7 +60,7 @@ public final class SeerServices implements AutoCloseable {
         features.onChange(featureServer::invalidate);
         // Nothing of it runs until a push or kafka source is defined and the server refreshes it.
         this.streaming = new dev.seer.streaming.Streaming(home.root(), config.kafka(), catalog, ingestor, materializer,
-                new dev.seer.core.Ids(clock).next("proc"));
+                online, new dev.seer.core.Ids(clock).next("proc"));
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */

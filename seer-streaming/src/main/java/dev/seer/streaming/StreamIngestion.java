@@ -72,6 +72,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final Map<Integer, List<ConsumerRecord<String, byte[]>>> pending = new HashMap<>();
     private final Map<Integer, Long> pendingSince = new HashMap<>();
+    /** Per partition, the latest event time taken so far: what lateness is measured from. */
+    private final Map<Integer, Long> watermarks = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong ingested = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
@@ -211,17 +213,23 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         long good = 0;
         long[] eventMicros = new long[records.size()];
+        long watermark = watermarks.getOrDefault(partition, Long.MIN_VALUE);
         try {
             Files.createDirectories(staging);
             try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                 for (ConsumerRecord<String, byte[]> record : records) {
                     Parsed parsed = parse(rules, record);
-                    if (parsed.problem().isPresent()) {
-                        acks.add(deadLetters.send(deadLetter(record, parsed.problem().get())));
+                    Optional<String> problem = parsed.problem();
+                    long micros = problem.isPresent() ? 0 : rules.eventMicros(parsed.record());
+                    if (problem.isEmpty()) {
+                        problem = rules.late(micros, watermark).map(StreamRecords.Problem::describe);
+                    }
+                    if (problem.isPresent()) {
+                        acks.add(deadLetters.send(deadLetter(record, problem.get())));
                     } else {
                         out.write(Json.write(rules.staged(parsed.record())));
-                        java.time.Instant event = rules.eventTime(parsed.record());
-                        eventMicros[(int) good] = event.getEpochSecond() * 1_000_000 + event.getNano() / 1000;
+                        eventMicros[(int) good] = micros;
+                        watermark = Math.max(watermark, micros);
                         out.write('\n');
                         good++;
                     }
@@ -232,7 +240,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             }
             ObjectNode lineage = Json.object().put("topic", topic).put("partition", partition).put("first_offset", first)
                     .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size())
-                    .put("ingested_by", instance);
+                    .put("ingested_by", instance).put("watermark_micros", watermark);
             var report = ingestor.ingestStaged(sourceName, file, topic + "/" + partition + "/" + first + "-" + last, lineage, ACTOR);
             if (!report.alreadyIngested() && good > 0) {
                 java.time.Instant now = java.time.Instant.now();
@@ -242,6 +250,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                     freshness.accept((nowMicros - eventMicros[i]) / 1e6); // event time to online, seconds
                 }
             }
+            watermarks.put(partition, watermark);
             commitForLag(partition, last + 1);
             ingested.addAndGet(good);
             deadLettered.addAndGet(acks.size());
@@ -302,20 +311,21 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The offset after the last one that recorded batches of this source hold for a partition, if any. */
-    private Optional<Long> recordedNext(int partition) {
-        return recordedNext(ingestor, sourceName, topic, partition);
+    static Optional<Long> recordedNext(Ingestor ingestor, String sourceName, String topic, int partition) {
+        return lastRecorded(ingestor, sourceName, topic, partition).map(l -> l.path("last_offset").asLong() + 1);
     }
 
-    static Optional<Long> recordedNext(Ingestor ingestor, String sourceName, String topic, int partition) {
-        long next = -1;
+    /** The lineage of the recorded batch of a partition that reaches furthest, if any. */
+    static Optional<JsonNode> lastRecorded(Ingestor ingestor, String sourceName, String topic, int partition) {
+        JsonNode last = null;
         for (var batch : ingestor.batches(sourceName)) {
             JsonNode lineage = batch.body().path("lineage");
-            if (lineage.path("topic").asText().equals(topic) && lineage.path("partition").asInt(-1) == partition) {
-                next = Math.max(next, lineage.path("last_offset").asLong() + 1);
+            if (lineage.path("topic").asText().equals(topic) && lineage.path("partition").asInt(-1) == partition
+                    && (last == null || lineage.path("last_offset").asLong() > last.path("last_offset").asLong())) {
+                last = lineage;
             }
         }
-        return next < 0 ? Optional.empty() : Optional.of(next);
+        return Optional.ofNullable(last);
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -329,11 +339,13 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             partitions.forEach(p -> assigned.add(p.partition()));
             for (TopicPartition partition : partitions) {
-                Optional<Long> next = recordedNext(partition.partition());
-                if (next.isPresent()) {
-                    consumer.seek(partition, next.get());
+                Optional<JsonNode> recorded = lastRecorded(ingestor, sourceName, topic, partition.partition());
+                if (recorded.isPresent()) {
+                    consumer.seek(partition, recorded.get().path("last_offset").asLong() + 1);
+                    watermarks.put(partition.partition(), recorded.get().path("watermark_micros").asLong(Long.MIN_VALUE));
                 } else {
                     consumer.seekToBeginning(List.of(partition));
+                    watermarks.remove(partition.partition());
                 }
             }
         }

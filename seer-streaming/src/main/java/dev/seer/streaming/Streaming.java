@@ -48,6 +48,9 @@ public final class Streaming implements AutoCloseable {
     private String bootstrap;
     private Pusher pusher;
     private final Map<String, Running> ingestions = new LinkedHashMap<>();
+    private final dev.seer.features.OnlineStore online;
+    /** The window aggregation topology of each source whose views declare aggregations. */
+    private final Map<String, StreamAggregation> aggregations = new LinkedHashMap<>();
 
     private record Running(StreamIngestion ingestion, Thread thread) {}
 
@@ -75,7 +78,8 @@ public final class Streaming implements AutoCloseable {
      * @param instance unique per process (transactional ids of push producers)
      */
     public Streaming(Path home, SeerConfig.Kafka config, Catalog catalog, Ingestor ingestor,
-            dev.seer.features.Materializer materializer, String instance) {
+            dev.seer.features.Materializer materializer, dev.seer.features.OnlineStore online, String instance) {
+        this.online = requireNonNull(online, "online is null");
         this.materializer = requireNonNull(materializer, "materializer is null");
         this.home = requireNonNull(home, "home is null");
         this.config = requireNonNull(config, "config is null");
@@ -94,6 +98,13 @@ public final class Streaming implements AutoCloseable {
         ensureTopics(sources);
         for (Source source : sources) {
             ingestions.computeIfAbsent(source.name(), name -> start(source));
+            if (!aggregations.containsKey(source.name()) && StreamAggregation.needed(catalog, source.name())) {
+                StreamAggregation aggregation = new StreamAggregation(catalog, source.name(), source.topic(), bootstrap,
+                        home.resolve("kafka-streams").resolve(instance), online);
+                aggregation.start();
+                aggregations.put(source.name(), aggregation);
+                LOG.info("Aggregating windows of source {} with Kafka Streams", source.name());
+            }
         }
         if (supervisor == null && !retries.isShutdown()) {
             supervisor = retries.scheduleWithFixedDelay(this::supervise, SUPERVISE_EVERY.toMillis(), SUPERVISE_EVERY.toMillis(),
@@ -400,6 +411,8 @@ public final class Streaming implements AutoCloseable {
             }
         }
         ingestions.clear();
+        aggregations.values().forEach(StreamAggregation::close);
+        aggregations.clear();
         if (pusher != null) {
             pusher.close();
         }

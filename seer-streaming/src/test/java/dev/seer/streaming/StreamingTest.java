@@ -72,7 +72,7 @@ class StreamingTest {
         online = new RocksDbOnlineStore(dir.resolve("home/online"));
         Materializer materializer = new Materializer(catalog, ingestor, online);
         SeerConfig.Kafka kafka = new SeerConfig.Kafka("", 2);
-        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, "test")) {
+        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "test")) {
             java.util.concurrent.atomic.AtomicLong fresh = new java.util.concurrent.atomic.AtomicLong();
             streaming.onFreshness(seconds -> fresh.incrementAndGet());
             streaming.refresh();
@@ -139,7 +139,7 @@ class StreamingTest {
         }
         int batches = ingestor.batches("clicks").size();
         // A restart resumes after what the offline store holds: nothing is ingested twice.
-        try (Streaming again = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, "test-2")) {
+        try (Streaming again = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "test-2")) {
             again.refresh();
             again.pusher().push("clicks", Json.parse("""
                     {"customer_id": "c4", "event_ts": "2026-03-02T00:00:00Z", "amount": 9}"""));
@@ -162,7 +162,7 @@ class StreamingTest {
         }
         // A cluster configured at a port where nothing listens yet.
         SeerConfig.Kafka kafka = new SeerConfig.Kafka("127.0.0.1:" + port, 2);
-        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, "retry")) {
+        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "retry")) {
             streaming.start();
             Streaming.Status failing = awaitState(streaming, Streaming.State.FAILING);
             assertThat(failing.error()).contains("127.0.0.1:" + port);
@@ -217,7 +217,7 @@ class StreamingTest {
         Ingestor ingestor = new Ingestor(failing, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
         online = new RocksDbOnlineStore(dir.resolve("home/online"));
         try (Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka("", 2), failing, ingestor,
-                new Materializer(failing, ingestor, online), "supervised")) {
+                new Materializer(failing, ingestor, online), online, "supervised")) {
             streaming.refresh();
             streaming.pusher().push("clicks", Json.parse("""
                     [{"customer_id": "c1", "event_ts": "2026-03-01T10:00:00Z", "amount": 1},
