@@ -26,14 +26,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Streaming benchmarks (issue 4), on one broker started here (the embedded one):
  * <ol>
- *   <li>Stream ingestion: {@code --events} JSON events on a 4-partition topic, read by Seer's
- *       ingestion (checks, dead letters, Parquet micro-batches, catalog records) until every
- *       record is covered, beside Kafka's own {@code ConsumerPerformance} (the class behind
- *       {@code kafka-consumer-perf-test}) reading the same topic in a second JVM, in the same run.
+ *   <li>Stream ingestion: {@code --events} JSON events on a 4-partition topic, read by Seer
+ *       (ingestion: checks, dead letters, Parquet micro-batches, catalog records, latest rows
+ *       online; and the Kafka Streams topology of three window aggregations into the online
+ *       store) until both have consumed every record, beside Kafka's own
+ *       {@code ConsumerPerformance} (the class behind {@code kafka-consumer-perf-test}) reading
+ *       the same topic in a second JVM, in the same run.
+ *   <li>Freshness: events stamped with the current time, produced at half the measured rate
+ *       ({@code --fresh-rate} to choose) for {@code --fresh-seconds}, and the time from each
+ *       event's time to its online availability, as rows and as window aggregates.
  *   <li>Push: {@code POST /api/v1/push/SOURCE} with one record per request at a fixed rate
  *       ({@link LoadGen}, a second JVM), each answered after the transaction commit (acks=all).
  * </ol>
- * Usage: {@code StreamBench [--dir D] [--events N] [--runs R] [--push-rate R] [--push-seconds S]}.
+ * Usage: {@code StreamBench [--dir D] [--events N] [--runs R] [--push-rate R] [--push-seconds S]
+ * [--fresh-rate R] [--fresh-seconds S]}.
  */
 public final class StreamBench {
     private StreamBench() {}
@@ -48,6 +54,7 @@ public final class StreamBench {
         int runs = Integer.parseInt(options.getOrDefault("--runs", "3"));
         int pushRate = Integer.parseInt(options.getOrDefault("--push-rate", "500"));
         int pushSeconds = Integer.parseInt(options.getOrDefault("--push-seconds", "15"));
+        int freshSeconds = Integer.parseInt(options.getOrDefault("--fresh-seconds", "30"));
         deleteTree(dir);
         Files.createDirectories(dir);
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"))) {
@@ -60,17 +67,24 @@ public final class StreamBench {
             System.out.printf(Locale.ROOT, "produced %,d events (%,d MB) in %.1f s%n", events, bytes >> 20,
                     (System.nanoTime() - started) / 1e9);
             List<Double> seer = new ArrayList<>();
+            List<Double> rowsOnly = new ArrayList<>();
             List<Double> peer = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 peer.add(consumerPerformance(bootstrap, events, run));
-                seer.add(seerIngestion(dir.resolve("run-" + run), bootstrap, events));
-                System.out.printf(Locale.ROOT, "run %d: kafka ConsumerPerformance %,.0f events/s, seer ingestion %,.0f events/s%n",
-                        run + 1, peer.get(run), seer.get(run));
+                double[] rates = seerIngestion(dir.resolve("run-" + run), bootstrap, "bench.events", events);
+                rowsOnly.add(rates[0]);
+                seer.add(rates[1]);
+                System.out.printf(Locale.ROOT, "run %d: kafka ConsumerPerformance %,.0f events/s; seer: offline store (ingestion)"
+                        + " done at %,.0f events/s, ingestion and window aggregates both done at %,.0f events/s%n",
+                        run + 1, peer.get(run), rates[0], rates[1]);
             }
             double seerMedian = median(seer);
             double peerMedian = median(peer);
-            System.out.printf(Locale.ROOT, "stream ingestion median %,.0f events/s %s; ConsumerPerformance median %,.0f events/s %s;"
-                    + " ratio %.2f%n", seerMedian, seer, peerMedian, peer, seerMedian / peerMedian);
+            System.out.printf(Locale.ROOT, "stream ingestion + 3 window aggregations median %,.0f events/s %s (ingestion alone"
+                    + " %,.0f %s); ConsumerPerformance median %,.0f events/s %s; ratio %.2f%n", seerMedian, seer,
+                    median(rowsOnly), rowsOnly, peerMedian, peer, seerMedian / peerMedian);
+            int freshRate = Integer.parseInt(options.getOrDefault("--fresh-rate", Long.toString(Math.round(seerMedian / 2))));
+            freshness(dir.resolve("fresh"), bootstrap, freshRate, freshSeconds);
             push(dir.resolve("push"), bootstrap, pushRate, pushSeconds);
         }
     }
@@ -117,8 +131,8 @@ public final class StreamBench {
         return Double.parseDouble(fields[5]);
     }
 
-    /** Seer's stream ingestion of the topic into a fresh home; returns events per second until all are recorded. */
-    private static double seerIngestion(Path dir, String bootstrap, int events) throws Exception {
+    /** The benchmark's repository: a kafka source on {@code topic} and a view with three window aggregations. */
+    private static void repository(Path dir, String topic) throws Exception {
         Files.createDirectories(dir.resolve("repo"));
         Files.writeString(dir.resolve("repo/repo.yaml"), """
                 entities:
@@ -126,7 +140,7 @@ public final class StreamBench {
                 sources:
                   - name: events
                     type: kafka
-                    topic: bench.events
+                    topic: %s
                     timestamp_field: event_ts
                     schema: {event_id: long, customer_id: string, event_ts: timestamp, amount: double, page: string}
                 feature_views:
@@ -136,20 +150,134 @@ public final class StreamBench {
                     features:
                       - {name: amount, type: double, checks: {min: 0}}
                       - {name: page, type: string}
-                """);
+                    aggregations:
+                      - {column: amount, function: sum, window: 7d, step: 1h}
+                      - {function: count, window: 1d}
+                      - {column: amount, function: max, window: 3d, step: 6h}
+                """.formatted(topic));
+    }
+
+    private static SeerServices services(Path dir, String bootstrap) throws Exception {
         SeerHome home = SeerHome.create(dir.resolve("home"));
         SeerConfig defaults = SeerConfig.defaults();
         SeerConfig config = new SeerConfig(defaults.server(), defaults.metadata(), defaults.audit(), defaults.online(),
                 new SeerConfig.Kafka(bootstrap, 4));
-        try (SeerServices services = SeerServices.open(home, config, Clock.systemUTC())) {
-            services.features().apply(dir.resolve("repo"), "bench");
+        SeerServices services = SeerServices.open(home, config, Clock.systemUTC());
+        services.features().apply(dir.resolve("repo"), "bench");
+        return services;
+    }
+
+    /**
+     * Seer on the topic in a fresh home; returns events per second until ingestion has recorded
+     * every record, and until both ingestion and the window aggregation topology are done.
+     */
+    private static double[] seerIngestion(Path dir, String bootstrap, String topic, int events) throws Exception {
+        repository(dir, topic);
+        try (SeerServices services = services(dir, bootstrap);
+                Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             long started = System.nanoTime();
             services.streaming().refresh();
-            while (covered(services) < events) {
+            long ingested = 0;
+            long aggregated = 0;
+            while (ingested == 0 || aggregated == 0) {
                 Thread.sleep(20);
+                long now = System.nanoTime();
+                if (ingested == 0 && covered(services) >= events) {
+                    ingested = now;
+                }
+                if (aggregated == 0 && aggregated(admin, "seer-windows-events", topic)) {
+                    aggregated = now;
+                }
             }
-            return events / ((System.nanoTime() - started) / 1e9);
+            return new double[] {events / ((ingested - started) / 1e9), events / ((Math.max(ingested, aggregated) - started) / 1e9)};
         }
+    }
+
+    /**
+     * Whether the aggregation topology has consumed everything: its committed offsets are at the
+     * end of the source topic, and one short of the end of its repartition topic (where the last
+     * record of a committed transaction is the commit marker).
+     */
+    static boolean aggregated(Admin admin, String group, String topic) throws Exception {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        if (committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).count() < 4) {
+            return false;
+        }
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+        committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        var ends = admin.listOffsets(latest).all().get();
+        return committed.entrySet().stream().allMatch(e -> e.getValue().offset()
+                >= ends.get(e.getKey()).offset() - (e.getKey().topic().equals(topic) ? 0 : 1));
+    }
+
+    /**
+     * Freshness at a fixed rate: events stamped with the time they are sent, produced at
+     * {@code rate} per second for a 5 s warm-up and then {@code seconds}; quoted over the events
+     * of the measured part: event time to online, as rows (ingestion micro-batches) and as
+     * window aggregates (Kafka Streams commits).
+     */
+    private static void freshness(Path dir, String bootstrap, int rate, int seconds) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("bench.live", 4, (short) 1))).all().get();
+        }
+        repository(dir, "bench.live");
+        List<Double> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Double> windows = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean();
+        try (SeerServices services = services(dir, bootstrap)) {
+            services.streaming().onFreshness(s -> {
+                if (measuring.get()) {
+                    rows.add(s);
+                }
+            });
+            services.streaming().onWindowFreshness(s -> {
+                if (measuring.get()) {
+                    windows.add(s);
+                }
+            });
+            services.streaming().refresh();
+            Properties p = new Properties();
+            p.put("bootstrap.servers", bootstrap);
+            p.put("acks", "all");
+            p.put("linger.ms", "5");
+            p.put("key.serializer", StringSerializer.class.getName());
+            p.put("value.serializer", StringSerializer.class.getName());
+            Random random = new Random(9);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+                long start = System.nanoTime();
+                long total = (long) rate * (5 + seconds);
+                for (long i = 0; i < total; i++) {
+                    long due = start + i * 1_000_000_000L / rate;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    if (i == (long) rate * 5) {
+                        measuring.set(true);
+                    }
+                    String customer = "c" + random.nextInt(100_000);
+                    producer.send(new ProducerRecord<>("bench.live", customer, "{\"event_id\": " + i + ", \"customer_id\": \""
+                            + customer + "\", \"event_ts\": \"" + Instant.now() + "\", \"amount\": " + random.nextInt(100_000) / 100.0
+                            + ", \"page\": \"p" + random.nextInt(50) + "\"}"));
+                }
+            }
+            Thread.sleep(3000); // the last events reach online
+            measuring.set(false);
+            System.out.printf(Locale.ROOT, "freshness at %,d events/s for %d s (event time to online): rows p50 %.3f s p99 %.3f s"
+                    + " (%,d samples); window aggregates p50 %.3f s p99 %.3f s (%,d samples)%n", rate, seconds,
+                    percentile(rows, 0.5), percentile(rows, 0.99), rows.size(), percentile(windows, 0.5),
+                    percentile(windows, 0.99), windows.size());
+        }
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        List<Double> sorted;
+        synchronized (values) {
+            sorted = new ArrayList<>(values);
+        }
+        sorted.sort(null);
+        return sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
     }
 
     private static long covered(SeerServices services) {

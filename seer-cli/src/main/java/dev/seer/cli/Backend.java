@@ -66,6 +66,9 @@ interface Backend extends AutoCloseable {
 
     List<QuarantineRecord> quarantine(String batchId, int limit);
 
+    /** Online window aggregates of a sample of a view's entities against a batch recomputation at {@code at}. */
+    com.fasterxml.jackson.databind.JsonNode consistency(String view, int sample, Optional<Instant> at);
+
     /** Streaming as the server (or this process) sees it: state, and per source lag and freshness. */
     com.fasterxml.jackson.databind.JsonNode streamingStatus();
 

@@ -1,5 +1,7 @@
 package dev.seer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.seer.core.Json;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.FeatureRegistry;
@@ -68,11 +70,49 @@ final class FeatureCommands {
 
     @Command(name = "features", mixinStandardHelpOptions = true, description = "Read feature view definitions.",
             subcommands = {Features.ListViews.class, Features.Show.class, Features.Historical.class, Features.Get.class,
-                    Features.Status.class})
+                    Features.Status.class, Features.CheckConsistency.class})
     static final class Features {
+        @Command(name = "check-consistency", mixinStandardHelpOptions = true,
+                description = {"Recompute a view's window aggregates in batch from the offline store for a random sample",
+                        "of its entities and compare them with the online values at the same time. Exits 1 if any differ.",
+                        "Differences can also mean the stream is behind: see `seer features status` for lag."})
+        static final class CheckConsistency extends CliCommand {
+            @picocli.CommandLine.Parameters(index = "0", paramLabel = "VIEW", description = "A feature view with aggregations.")
+            String view;
+
+            @picocli.CommandLine.Option(names = "--sample", defaultValue = "100", paramLabel = "N",
+                    description = "Entities to check, at random (default: 100).")
+            int sample;
+
+            @picocli.CommandLine.Option(names = "--at", paramLabel = "TIME",
+                    description = "ISO-8601 time to compute both sides at (default: now).")
+            java.time.Instant at;
+
+            @Override
+            public Integer call() {
+                try (Backend backend = cli().backend("features check-consistency")) {
+                    var report = backend.consistency(view, sample, java.util.Optional.ofNullable(at));
+                    if (cli().json()) {
+                        printJson(report);
+                    } else {
+                        out().printf("%s at %s: %,d entities, %,d values compared, %,d without online state, %,d differ%n",
+                                report.path("view").asText(), report.path("at").asText(), report.path("entities").asInt(),
+                                report.path("values").asInt(), report.path("missing_online").asInt(),
+                                report.path("differences").size());
+                        for (var d : report.path("differences")) {
+                            out().printf("  %-24s %-32s online %-14s batch %s%n", d.path("entity").asText(),
+                                    d.path("feature").asText(), d.path("online").asText(), d.path("batch").asText());
+                        }
+                    }
+                    return report.path("consistent").asBoolean() ? 0 : 1;
+                }
+            }
+        }
+
         @Command(name = "status", mixinStandardHelpOptions = true,
                 description = {"Streaming sources: records not yet in the offline store per partition (lag), the",
-                        "partitions this server ingests, and freshness (event time to online) of recent events."})
+                        "partitions this server ingests, freshness (event time to online) of recent events, and the",
+                        "state of the window aggregation topology."})
         static final class Status extends CliCommand {
             @Override
             public Integer call() {
@@ -92,10 +132,14 @@ final class FeatureCommands {
                         out().printf("%-20s topic %-24s lag %,d %s  ingested %,d  dead-lettered %,d  freshness p50 %s p99 %s%n",
                                 source.path("source").asText(), source.path("topic").asText(), lag, source.path("lag"),
                                 source.path("ingested").asLong(), source.path("dead_lettered").asLong(),
-                                source.has("freshness_p50_seconds") ? String.format(java.util.Locale.ROOT, "%.3f s",
-                                        source.path("freshness_p50_seconds").asDouble()) : "-",
-                                source.has("freshness_p99_seconds") ? String.format(java.util.Locale.ROOT, "%.3f s",
-                                        source.path("freshness_p99_seconds").asDouble()) : "-");
+                                seconds(source, "freshness_p50_seconds"), seconds(source, "freshness_p99_seconds"));
+                        if (source.has("windows")) {
+                            JsonNode windows = source.path("windows");
+                            out().printf("%-20s window aggregates (Kafka Streams): %s, %,d events, %,d entity states written online,"
+                                    + " freshness p50 %s p99 %s%n", "", windows.path("state").asText(), windows.path("events").asLong(),
+                                    windows.path("writes").asLong(), seconds(windows, "freshness_p50_seconds"),
+                                    seconds(windows, "freshness_p99_seconds"));
+                        }
                     }
                     if (status.path("sources").isEmpty()) {
                         out().println("No push or kafka source is defined.");
@@ -103,6 +147,10 @@ final class FeatureCommands {
                 }
                 return 0;
             }
+        }
+
+        private static String seconds(JsonNode node, String field) {
+            return node.has(field) ? String.format(java.util.Locale.ROOT, "%.3f s", node.path(field).asDouble()) : "-";
         }
 
         @Command(name = "list", mixinStandardHelpOptions = true, description = "List feature views at their latest version.")

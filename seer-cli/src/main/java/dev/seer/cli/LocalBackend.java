@@ -133,6 +133,12 @@ final class LocalBackend implements Backend {
     }
 
     @Override
+    public com.fasterxml.jackson.databind.JsonNode consistency(String view, int sample, Optional<java.time.Instant> at) {
+        return dev.seer.server.ApiJson.consistency(services.consistency().check(view, sample,
+                at.orElse(services.clock().instant())));
+    }
+
+    @Override
     public com.fasterxml.jackson.databind.JsonNode streamingStatus() {
         return dev.seer.server.ApiJson.streamingStatus(services.streaming().status(), services.streaming().sourceStatus());
     }

@@ -1,5 +1,6 @@
 package dev.seer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.home.SeerHome;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.server.SeerServer;
@@ -39,12 +40,16 @@ final class QuickstartCommand extends CliCommand {
         String actor = LocalBackend.localActor();
         services.features().apply(example, actor);
         for (var source : services.catalog().latestOfKind("source")) {
+            if (!source.body().path("type").asText("file").equals("file")) {
+                continue; // push and kafka sources stream: see streamExample
+            }
             var report = services.ingestor().ingest(source.name(), java.util.Optional.empty(), actor);
             out().printf("Example: source %s, %,d rows read, %,d written, %,d quarantined%s%n", source.name(),
                     report.rowsRead(), report.rowsWritten(), report.rowsQuarantined(),
                     report.alreadyIngested() ? " (already ingested)" : "");
         }
         services.materializer().materialize(java.util.List.of(), java.util.Optional.empty(), cli().clock().instant(), actor);
+        streamExample(services);
         var service = services.catalog().latestOfKind("feature_service").stream().findFirst();
         if (service.isEmpty()) {
             return null;
@@ -55,6 +60,74 @@ final class QuickstartCommand extends CliCommand {
                 java.util.Map.of(key, java.util.List.of("1", "2")));
         out().println("Online lookup of " + key + " 1 and 2: " + dev.seer.core.Json.write(dev.seer.server.ApiJson.online(results)));
         return body;
+    }
+
+    /**
+     * Pushes a few payments of customer 1 to each push source whose view aggregates windows, and
+     * shows an aggregate changing online: once after the first push, again after a second.
+     */
+    private void streamExample(dev.seer.server.SeerServices services) {
+        for (var entry : services.catalog().latestOfKind("feature_view")) {
+            JsonNode view = entry.body();
+            var source = services.catalog().latest("source", view.path("source").asText());
+            if (view.path("aggregations").isEmpty() || source.isEmpty() || !source.get().body().path("type").asText().equals("push")) {
+                continue;
+            }
+            java.util.List<String> refs = new java.util.ArrayList<>();
+            view.path("aggregations").forEach(a -> refs.add(entry.name() + ":" + a.path("name").asText()));
+            String key = services.catalog().latest("entity", view.path("entities").get(0).asText()).orElseThrow().body()
+                    .path("join_keys").get(0).asText();
+            out().println("Streaming example: pushing payments of " + key + " 1 to source " + source.get().name()
+                    + " (Kafka, then Kafka Streams into the online store)");
+            JsonNode before = onlineAggregates(services, refs, key);
+            push(services, source.get().name(), key, new double[] {12.5, 30, 7.25});
+            String count = view.path("aggregations").findValues("function").stream().anyMatch(f -> f.asText().equals("count"))
+                    ? refs.get(view.path("aggregations").findValues("function").stream().map(JsonNode::asText).toList().indexOf("count"))
+                    : null;
+            JsonNode first = awaitChange(services, refs, key, before, count, 3);
+            out().println("  after 3 payments: " + dev.seer.core.Json.write(first));
+            push(services, source.get().name(), key, new double[] {100, 4.75});
+            out().println("  after 2 more:     " + dev.seer.core.Json.write(awaitChange(services, refs, key, first, count, 2)));
+        }
+    }
+
+    private void push(dev.seer.server.SeerServices services, String source, String key, double[] amounts) {
+        var records = dev.seer.core.Json.mapper().createArrayNode();
+        java.time.Instant now = cli().clock().instant();
+        for (int i = 0; i < amounts.length; i++) {
+            records.add(dev.seer.core.Json.object().put(key, "1").put("event_ts", now.minusSeconds(amounts.length - i).toString())
+                    .put("amount", amounts[i]).put("merchant", "m" + i));
+        }
+        services.streaming().pusher().push(source, records);
+    }
+
+    private static JsonNode onlineAggregates(dev.seer.server.SeerServices services, java.util.List<String> refs, String key) {
+        var values = dev.seer.core.Json.object();
+        for (var value : services.featureServer().lookup(refs, java.util.Map.of(key, java.util.List.of("1"))).get(0).values()) {
+            values.set(value.feature(), value.value());
+        }
+        return values;
+    }
+
+    /**
+     * The aggregates once all {@code pushed} events count (by the count aggregate {@code count},
+     * or else once they change); the first push also waits for the topology to start.
+     */
+    private JsonNode awaitChange(dev.seer.server.SeerServices services, java.util.List<String> refs, String key, JsonNode before,
+            String count, int pushed) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+        JsonNode now = onlineAggregates(services, refs, key);
+        while ((count == null ? now.equals(before) : now.path(count).asLong(0) < before.path(count).asLong(0) + pushed)
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            now = onlineAggregates(services, refs, key);
+        }
+        return now;
     }
 
     private void announce(SeerServer server, IssuedToken admin, String lookup) {

@@ -169,6 +169,12 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
+    public com.fasterxml.jackson.databind.JsonNode consistency(String view, int sample, java.util.Optional<java.time.Instant> at) {
+        return send("GET", "/api/v1/features/views/" + URLEncoder.encode(view, StandardCharsets.UTF_8) + "/consistency?sample="
+                + sample + at.map(t -> "&at=" + URLEncoder.encode(t.toString(), StandardCharsets.UTF_8)).orElse(""), null);
+    }
+
+    @Override
     public com.fasterxml.jackson.databind.JsonNode streamingStatus() {
         return send("GET", "/api/v1/streaming/status", null);
     }

@@ -75,6 +75,10 @@ class CliProcessTest {
             assertThat(actions).containsSubsequence("home.initialised", "token.created", "token.created", "server.started");
             assertThat(text).contains("Example: source transactions, 200 rows read, 198 written, 2 quarantined")
                     .contains("\"status\":\"present\"");
+            // The streaming demo: pushed payments reach the online aggregates through Kafka Streams.
+            assertThat(text).contains("Streaming example: pushing payments of customer_id 1")
+                    .containsPattern("after 3 payments: \\{.*\"customer_payments:amount_sum_1h\":49.75,\"customer_payments:count_1h\":3")
+                    .containsPattern("after 2 more: +\\{.*\"customer_payments:amount_sum_1h\":154.5,\"customer_payments:count_1h\":5");
             HttpResponse<String> online = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
                     + "/api/v1/features/online")).header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"feature_service\": \"churn_v1\", \"entities\": "

@@ -189,7 +189,8 @@ class CliTest {
                 {"token", "list"}, {"token", "revoke"}, {"audit", "list"}, {"audit", "verify"}, {"audit", "checkpoint"},
                 {"audit", "prove"}, {"plan"}, {"apply"}, {"features", "list"}, {"features", "show"},
                 {"ingest"}, {"quarantine", "list"}, {"quarantine", "show"},
-                {"features", "historical"}, {"features", "get"}, {"materialize"}}) {
+                {"features", "historical"}, {"features", "get"}, {"materialize"}, {"features", "status"},
+                {"features", "check-consistency"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             CliRun run = CliRun.run(home, args);
@@ -203,7 +204,7 @@ class CliTest {
         Path example = Path.of("..", "examples", "churn").toAbsolutePath().normalize();
         CliRun plan = CliRun.run(home, "plan", "-f", example.toString());
         assertThat(plan.exitCode()).as(plan.err()).isZero();
-        assertThat(plan.out()).contains("feature_view", "customer_stats", "create  v1", "Apply would change 4 definitions");
+        assertThat(plan.out()).contains("feature_view", "customer_stats", "create  v1", "Apply would change 6 definitions");
         CliRun apply = CliRun.run(home, "apply", "-f", example.toString());
         assertThat(apply.exitCode()).as(apply.err()).isZero();
         assertThat(CliRun.run(home, "apply", "-f", example.toString()).out()).contains("Nothing to change.");
@@ -214,7 +215,7 @@ class CliTest {
         CliRun missing = CliRun.run(home, "features", "show", "nope");
         assertThat(missing.exitCode()).isEqualTo(3);
         CliRun recorded = CliRun.run(home, "--json", "audit", "list", "--action", "feature_view.recorded");
-        assertThat(Json.parse(recorded.out()).path("entries")).hasSize(1);
+        assertThat(Json.parse(recorded.out()).path("entries")).hasSize(2);
         CliRun ingested = CliRun.run(home, "--json", "ingest", "transactions");
         assertThat(ingested.exitCode()).as(ingested.err()).isZero();
         JsonNode report = Json.parse(ingested.out());
@@ -242,6 +243,13 @@ class CliTest {
         JsonNode results = Json.parse(got.out()).path("results");
         assertThat(results.get(0).path("features").path("customer_stats:spend").path("status").asText()).isEqualTo("present");
         assertThat(results.get(1).path("features").path("customer_stats:plan").path("status").asText()).isEqualTo("missing");
+        // Nothing was streamed: no entity to compare yet; a view without aggregations has nothing to compare.
+        CliRun consistency = CliRun.run(home, "features", "check-consistency", "customer_payments", "--at", "2026-11-27T00:00:00Z");
+        assertThat(consistency.exitCode()).as(consistency.err()).isZero();
+        assertThat(consistency.out()).contains("customer_payments at 2026-11-27T00:00:00Z: 0 entities");
+        CliRun noWindows = CliRun.run(home, "features", "check-consistency", "customer_stats");
+        assertThat(noWindows.exitCode()).isNotZero();
+        assertThat(noWindows.err()).contains("[customer_stats] declares no aggregations");
         CliRun bad = CliRun.run(home, "apply", "-f", dir.resolve("nothing-here").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("No definition file or folder");

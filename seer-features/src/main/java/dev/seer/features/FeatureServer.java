@@ -160,7 +160,7 @@ public final class FeatureServer {
         List<ViewPlan> views = new ArrayList<>();
         for (Map.Entry<String, List<String>> entry : FeatureRefs.resolve(catalog, key).entrySet()) {
             FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
-            int[] windows = entry.getValue().stream().mapToInt(f -> view.aggregations().indexOf(view.aggregation(f).orElse(null)))
+            int[] windows = entry.getValue().stream().mapToInt(f -> view.aggregation(f).map(view.aggregations()::indexOf).orElse(-1))
                     .toArray();
             boolean streamed = catalog.latest(FeatureRegistry.SOURCE, view.source()).map(e -> Stored.source(e.body()).streaming())
                     .orElse(false);

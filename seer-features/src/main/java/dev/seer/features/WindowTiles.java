@@ -298,9 +298,14 @@ public final class WindowTiles {
         return tile;
     }
 
-    /** What the online store keeps for the entity: this state, as of its latest event. */
-    public OnlineRecord onlineRecord(String entityKey) {
-        return new OnlineRecord(entityKey, latest, PointInTimeJoin.NO_TIME, toOnlineJson());
+    /**
+     * What the online store keeps for the entity: this state, as of its latest event, with the
+     * time it is written as its created time, so that of two states with the same latest event
+     * (one before a late event, one after) the one written later is kept, in one store or when
+     * the stores of several processes are read together.
+     */
+    public OnlineRecord onlineRecord(String entityKey, long writtenMicros) {
+        return new OnlineRecord(entityKey, latest, writtenMicros, toOnlineJson());
     }
 
     /** The online store's form: canonical JSON holding the latest event time and the tiles' bytes. */

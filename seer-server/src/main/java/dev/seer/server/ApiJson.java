@@ -301,6 +301,26 @@ public final class ApiJson {
         return results;
     }
 
+    /** A consistency check: what was compared and every difference. */
+    public static ObjectNode consistency(dev.seer.features.ConsistencyCheck.Report report) {
+        ObjectNode node = Json.object();
+        node.put("view", report.view());
+        node.put("at", report.at().toString());
+        node.put("entities", report.entities());
+        node.put("values", report.values());
+        node.put("missing_online", report.missingOnline());
+        node.put("consistent", report.consistent());
+        var differences = node.putArray("differences");
+        for (var d : report.differences()) {
+            ObjectNode item = differences.addObject();
+            item.put("entity", d.entity());
+            item.put("feature", d.feature());
+            item.put("online", d.online());
+            item.put("batch", d.batch());
+        }
+        return node;
+    }
+
     public static ObjectNode streamingStatus(dev.seer.streaming.Streaming.Status status,
             List<dev.seer.streaming.Streaming.SourceStatus> sources) {
         ObjectNode node = Json.object().put("state", status.state().name().toLowerCase(java.util.Locale.ROOT))
@@ -315,6 +335,14 @@ public final class ApiJson {
             source.assigned().forEach(assigned::add);
             if (!Double.isNaN(source.freshnessP50())) {
                 s.put("freshness_p50_seconds", source.freshnessP50()).put("freshness_p99_seconds", source.freshnessP99());
+            }
+            if (!source.windows().isEmpty()) {
+                ObjectNode windows = s.putObject("windows").put("state", source.windows()).put("events", source.windowEvents())
+                        .put("writes", source.windowWrites());
+                if (!Double.isNaN(source.windowFreshnessP50())) {
+                    windows.put("freshness_p50_seconds", source.windowFreshnessP50())
+                            .put("freshness_p99_seconds", source.windowFreshnessP99());
+                }
             }
         }
         return node;

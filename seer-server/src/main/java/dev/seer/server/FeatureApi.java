@@ -24,10 +24,15 @@ import java.util.Optional;
 final class FeatureApi {
     private final FeatureRegistry registry;
     private final HistoricalRetrieval historical;
+    private final dev.seer.features.ConsistencyCheck consistency;
+    private final java.time.Clock clock;
 
-    FeatureApi(FeatureRegistry registry, HistoricalRetrieval historical) {
+    FeatureApi(FeatureRegistry registry, HistoricalRetrieval historical, dev.seer.features.ConsistencyCheck consistency,
+            java.time.Clock clock) {
         this.registry = registry;
         this.historical = historical;
+        this.consistency = consistency;
+        this.clock = clock;
     }
 
     List<ApiRoute> routes() {
@@ -36,6 +41,7 @@ final class FeatureApi {
                 ApiRoute.post("/api/v1/features/apply", this::apply, ADMIN, SCIENTIST),
                 ApiRoute.get("/api/v1/features/views", this::views, ADMIN, SCIENTIST, OPERATOR, AUDITOR),
                 ApiRoute.get("/api/v1/features/views/{name}", this::view, ADMIN, SCIENTIST, OPERATOR, AUDITOR),
+                ApiRoute.get("/api/v1/features/views/{name}/consistency", this::consistency, ADMIN, SCIENTIST, OPERATOR, AUDITOR),
                 ApiRoute.post("/api/v1/features/historical", this::historical, ADMIN, SCIENTIST));
     }
 
@@ -60,6 +66,13 @@ final class FeatureApi {
         HistoricalRetrieval.Report report = historical.run(Path.of(Http.requiredText(body, "entities")), features,
                 Path.of(Http.requiredText(body, "out")), body.path("filter_by_created_timestamp").asBoolean(false));
         Http.json(ctx, ApiJson.historical(report));
+    }
+
+    /** Query: {@code sample} (entities, default 100), {@code at} (ISO time, default now). */
+    private void consistency(Context ctx) {
+        int sample = (int) Http.number(ctx, "sample", 100);
+        java.time.Instant at = Http.instant(ctx, "at").orElse(clock.instant());
+        Http.json(ctx, ApiJson.consistency(consistency.check(ctx.pathParam("name"), sample, at)));
     }
 
     private void views(Context ctx) {

@@ -67,7 +67,7 @@ public final class SeerServer implements AutoCloseable {
         routes.addAll(new SystemApi(registry, services.streaming()::status).routes());
         routes.addAll(new AuditApi(services.audit()).routes());
         routes.addAll(new TokenApi(services.tokens()).routes());
-        routes.addAll(new FeatureApi(services.features(), services.historical()).routes());
+        routes.addAll(new FeatureApi(services.features(), services.historical(), services.consistency(), services.clock()).routes());
         routes.addAll(new IngestApi(services.ingestor()).routes());
         routes.addAll(new OnlineApi(services.materializer(), services.featureServer()).routes());
         routes.addAll(new PushApi(services.streaming()).routes());
@@ -83,6 +83,12 @@ public final class SeerServer implements AutoCloseable {
                 .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(3600.0)
                 .register(registry);
         services.streaming().onFreshness(freshness::record);
+        io.micrometer.core.instrument.DistributionSummary windowFreshness = io.micrometer.core.instrument.DistributionSummary
+                .builder("seer.stream.window.freshness").baseUnit("seconds")
+                .description("Latest event time to online availability of each entity's window aggregates")
+                .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(3600.0)
+                .register(registry);
+        services.streaming().onWindowFreshness(windowFreshness::record);
         this.app = Javalin.create(config -> configure(config, authenticator));
     }
 

@@ -116,6 +116,11 @@ public final class SeerServices implements AutoCloseable {
         return featureServer;
     }
 
+    /** Online window aggregates against a batch recomputation. */
+    public dev.seer.features.ConsistencyCheck consistency() {
+        return new dev.seer.features.ConsistencyCheck(catalog, ingestor, online);
+    }
+
     public dev.seer.streaming.Streaming streaming() {
         return streaming;
     }

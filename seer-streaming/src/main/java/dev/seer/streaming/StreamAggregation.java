@@ -69,7 +69,12 @@ final class StreamAggregation implements AutoCloseable {
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
 
-    StreamAggregation(Catalog catalog, String sourceName, String topic, String bootstrap, Path stateDir, OnlineStore online) {
+    /**
+     * @param freshness hears, for each entity state written online, the seconds from its latest
+     *                  event's time to the write
+     */
+    StreamAggregation(Catalog catalog, String sourceName, String topic, String bootstrap, Path stateDir, OnlineStore online,
+            java.util.function.DoubleConsumer freshness) {
         this.sourceName = sourceName;
         Definitions definitions = new Definitions(catalog, sourceName);
         StreamsBuilder builder = new StreamsBuilder();
@@ -83,8 +88,11 @@ final class StreamAggregation implements AutoCloseable {
                                 .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
                 .toStream()
                 .foreach((key, state) -> {
-                    definitions.writeOnline(online, key, state);
-                    written.incrementAndGet();
+                    long latest = definitions.writeOnline(online, key, state);
+                    if (latest != Long.MIN_VALUE) {
+                        freshness.accept((System.currentTimeMillis() * 1000 - latest) / 1e6);
+                        written.incrementAndGet();
+                    }
                 });
         streams = new KafkaStreams(builder.build(), properties(sourceName, bootstrap, stateDir));
         streams.setUncaughtExceptionHandler(e -> {
@@ -181,14 +189,17 @@ final class StreamAggregation implements AutoCloseable {
             };
         }
 
-        void writeOnline(OnlineStore online, String key, byte[] state) {
+        /** Writes the state; returns its latest event time, or {@link Long#MIN_VALUE} if nothing was written. */
+        long writeOnline(OnlineStore online, String key, byte[] state) {
             int separator = key.indexOf(SEPARATOR);
             StreamRecords.WindowedView view = loaded().views().get(key.substring(0, separator));
             if (view == null || state == null || state.length == 0) {
-                return;
+                return Long.MIN_VALUE;
             }
             WindowTiles tiles = WindowTiles.decode(view.view().aggregations(), state);
-            online.write(WindowTiles.ONLINE_PREFIX + view.view().name(), List.of(tiles.onlineRecord(key.substring(separator + 1))));
+            online.write(WindowTiles.ONLINE_PREFIX + view.view().name(), List.of(tiles.onlineRecord(key.substring(separator + 1),
+                    System.currentTimeMillis() * 1000)));
+            return tiles.latestMicros();
         }
     }
 

@@ -43,7 +43,8 @@ public final class Streaming implements AutoCloseable {
     private final Ingestor ingestor;
     private final dev.seer.features.Materializer materializer;
     private final String instance;
-    private volatile java.util.function.DoubleConsumer freshness = seconds -> { };
+    private final Freshness rowFreshness = new Freshness();
+    private final Freshness windowFreshness = new Freshness();
     private KafkaBroker broker;
     private String bootstrap;
     private Pusher pusher;
@@ -100,7 +101,7 @@ public final class Streaming implements AutoCloseable {
             ingestions.computeIfAbsent(source.name(), name -> start(source));
             if (!aggregations.containsKey(source.name()) && StreamAggregation.needed(catalog, source.name())) {
                 StreamAggregation aggregation = new StreamAggregation(catalog, source.name(), source.topic(), bootstrap,
-                        home.resolve("kafka-streams").resolve(instance), online);
+                        home.resolve("kafka-streams").resolve(instance), online, windowFreshness::record);
                 aggregation.start();
                 aggregations.put(source.name(), aggregation);
                 LOG.info("Aggregating windows of source {} with Kafka Streams", source.name());
@@ -132,11 +133,16 @@ public final class Streaming implements AutoCloseable {
     }
 
     /**
-     * Receives, for each event that reaches the online store, the seconds from its event time to
-     * then (the server feeds a Prometheus histogram with it).
+     * Receives, for each event that reaches the online store as a row, the seconds from its event
+     * time to then (the server feeds a Prometheus histogram with it).
      */
     public void onFreshness(java.util.function.DoubleConsumer sink) {
-        this.freshness = requireNonNull(sink, "sink is null");
+        rowFreshness.sink(requireNonNull(sink, "sink is null"));
+    }
+
+    /** Receives, for each entity's window aggregates written online, the seconds from its latest event's time to then. */
+    public void onWindowFreshness(java.util.function.DoubleConsumer sink) {
+        windowFreshness.sink(requireNonNull(sink, "sink is null"));
     }
 
     /** Refreshes in the background now, and again with backoff while it fails. */
@@ -196,10 +202,13 @@ public final class Streaming implements AutoCloseable {
      * One streaming source as this process sees it: per partition of its topic, the records not
      * yet recorded in the offline store (lag: the topic's end minus the recorded position);
      * the partitions this process owns; what it ingested and dead-lettered since start; and the
-     * freshness (event time to online, seconds) of its recent events.
+     * freshness (event time to online, seconds) of its recent events. With window aggregates:
+     * the Kafka Streams state of their topology ({@code windows}; empty without), the events it
+     * admitted and the entity states it wrote online since start.
      */
     public record SourceStatus(String source, String topic, Map<Integer, Long> lag, Set<Integer> assigned, long ingested,
-            long deadLettered, double freshnessP50, double freshnessP99) {}
+            long deadLettered, double freshnessP50, double freshnessP99, String windows, long windowEvents,
+            long windowWrites, double windowFreshnessP50, double windowFreshnessP99) {}
 
     /** Status of every streaming source; empty when none is defined. */
     public synchronized List<SourceStatus> sourceStatus() {
@@ -210,7 +219,8 @@ public final class Streaming implements AutoCloseable {
         if (bootstrap == null) {
             return statuses;
         }
-        double[] recent = recentFreshness();
+        double[] rows = rowFreshness.percentiles(0.5, 0.99);
+        double[] windowed = windowFreshness.percentiles(0.5, 0.99);
         try (var consumer = reader()) {
             for (Source source : streamingSources()) {
                 List<org.apache.kafka.common.TopicPartition> partitions = partitions(consumer, source.topic());
@@ -223,11 +233,13 @@ public final class Streaming implements AutoCloseable {
                     lag.put(partition.partition(), Math.max(0, end.get(partition) - next));
                 }
                 Running running = ingestions.get(source.name());
+                StreamAggregation windows = aggregations.get(source.name());
                 statuses.add(new SourceStatus(source.name(), source.topic(), lag,
                         running == null ? Set.of() : new java.util.TreeSet<>(running.ingestion().assigned()),
                         running == null ? 0 : running.ingestion().ingested(),
                         running == null ? 0 : running.ingestion().deadLettered(),
-                        percentile(recent, 0.5), percentile(recent, 0.99)));
+                        rows[0], rows[1], windows == null ? "" : windows.state().name(),
+                        windows == null ? 0 : windows.counts()[0], windows == null ? 0 : windows.counts()[1], windowed[0], windowed[1]));
             }
         }
         return statuses;
@@ -244,28 +256,6 @@ public final class Streaming implements AutoCloseable {
             org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer, String topic) {
         return consumer.partitionsFor(topic).stream()
                 .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
-    }
-
-    private final double[] freshnessRing = new double[4096];
-    private long freshnessCount;
-
-    private void recordFreshness(double seconds) {
-        synchronized (freshnessRing) {
-            freshnessRing[(int) (freshnessCount++ % freshnessRing.length)] = seconds;
-        }
-        freshness.accept(seconds);
-    }
-
-    private double[] recentFreshness() {
-        synchronized (freshnessRing) {
-            double[] recent = java.util.Arrays.copyOf(freshnessRing, (int) Math.min(freshnessCount, freshnessRing.length));
-            java.util.Arrays.sort(recent);
-            return recent;
-        }
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
     }
 
     /** The partitions of each source's topic that this process ingests now. */
@@ -389,7 +379,7 @@ public final class Streaming implements AutoCloseable {
     private Running start(Source source) {
         StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, materializer, source.name(), source.topic(),
                 DEAD_LETTER_TOPIC, bootstrap, home.resolve("stream-staging").resolve(source.name()), instance,
-                this::recordFreshness);
+                rowFreshness::record);
         Thread thread = new Thread(ingestion, "seer-ingest-" + source.name());
         thread.setDaemon(true);
         thread.start();

@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Exactly-once into the offline store across crashes: a million events (1% sent twice as
  * separate records, times out of order, 1% bad) are ingested by a worker process that is
  * killed with SIGKILL three times and restarted. Afterwards every good record is in the offline
- * store exactly once and every bad one is in the dead-letter topic with its reason.
+ * store exactly once, every bad one is in the dead-letter topic with its reason, and the window
+ * aggregates online equal a batch recomputation over the offline store.
  */
 @Tag("integration")
 class StreamCrashTest {
@@ -80,10 +81,12 @@ class StreamCrashTest {
             Worker last = new Worker(home, bootstrap, "final");
             last.awaitReady();
             awaitConsumed(home, counts[0]);
+            awaitAggregated(bootstrap);
             last.stop();
 
             assertEveryGoodRecordOnce(home, copies);
             assertDeadLetters(bootstrap, counts[1]);
+            assertOnlineAggregatesMatchBatch(home);
         }
     }
 
@@ -120,10 +123,12 @@ class StreamCrashTest {
             System.out.printf("two processes: a killed at %,d of %,d records covered%n", covered, counts[0]);
             assertThat(covered).isLessThan(counts[0]);
             awaitConsumed(home, counts[0]);
+            awaitAggregated(bootstrap);
             b.stop();
 
             assertEveryGoodRecordOnce(home, copies);
             assertDeadLetters(bootstrap, counts[1]);
+            assertOnlineAggregatesMatchBatch(home);
         }
     }
 
@@ -164,6 +169,10 @@ class StreamCrashTest {
                     features:
                       - {name: event_id, type: long}
                       - {name: amount, type: double, checks: {min: 0}}
+                    aggregations:
+                      - {column: amount, function: sum, window: 7d, step: 1h}
+                      - {function: count, window: 1d}
+                      - {column: amount, function: max, window: 3d, step: 6h}
                 """);
         try (Catalogs catalogs = new Catalogs(home)) {
             new FeatureRegistry(catalogs.catalog).apply(repo, "test");
@@ -295,6 +304,93 @@ class StreamCrashTest {
             Thread.sleep(1000);
         }
         assertThat(covered).as("records covered by recorded batches").isEqualTo(records);
+    }
+
+    /**
+     * Waits until the aggregation topology has consumed everything: its committed offsets reach
+     * the end of the source topic, and of its repartition topic (whose last record, once the
+     * transactions writing it are committed, is a commit marker, so the end is one further).
+     */
+    private static void awaitAggregated(String bootstrap) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets("seer-windows-events").partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                boolean done = committed.keySet().stream().filter(tp -> tp.topic().equals("events")).count() == 4
+                        && committed.entrySet().stream().allMatch(e -> e.getValue().offset()
+                                >= ends.get(e.getKey()).offset() - (e.getKey().topic().equals("events") ? 0 : 1));
+                if (done) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        }
+        throw new AssertionError("the aggregation topology did not catch up in 5 minutes");
+    }
+
+    /**
+     * Each worker had its own RocksDB online store (one process per folder); read together, the
+     * state written last for each entity wins, as in one shared store. The online aggregates
+     * of every entity must equal the batch recomputation at a time after the last event.
+     */
+    private static void assertOnlineAggregatesMatchBatch(Path home) throws Exception {
+        MergedOnline merged = new MergedOnline();
+        try (var folders = Files.list(home)) {
+            for (Path folder : folders.filter(f -> f.getFileName().toString().startsWith("online-")).toList()) {
+                try (var store = new dev.seer.features.RocksDbOnlineStore(folder)) {
+                    merged.add(store, "#windows:spend", 5000);
+                }
+            }
+        }
+        try (Catalogs catalogs = new Catalogs(home)) {
+            Ingestor ingestor = new Ingestor(catalogs.catalog, new OfflineStore(home.resolve("offline")), Clock.systemUTC());
+            var report = new dev.seer.features.ConsistencyCheck(catalogs.catalog, ingestor, merged)
+                    .check("spend", 10_000, Instant.parse("2026-03-31T00:01:00Z"));
+            System.out.printf("online aggregates against batch: %,d entities, %,d values, %,d differ%n", report.entities(),
+                    report.values(), report.differences().size());
+            assertThat(report.entities()).isEqualTo(5000);
+            assertThat(report.missingOnline()).isZero();
+            assertThat(report.differences()).isEmpty();
+        }
+    }
+
+    /** A fake store holding what several real stores hold, merged by the online store's own rule. */
+    private static final class MergedOnline implements dev.seer.features.OnlineStore {
+        private final Map<String, Map<String, dev.seer.features.OnlineRecord>> views = new java.util.HashMap<>();
+
+        void add(dev.seer.features.OnlineStore store, String view, int customers) {
+            List<String> keys = java.util.stream.IntStream.range(0, customers).mapToObj(i -> "c" + i).toList();
+            List<java.util.Optional<dev.seer.features.OnlineRecord>> records = store.read(view, keys);
+            for (int i = 0; i < keys.size(); i++) {
+                records.get(i).ifPresent(r -> write(view, List.of(r)));
+            }
+        }
+
+        @Override
+        public void write(String view, List<dev.seer.features.OnlineRecord> records) {
+            Map<String, dev.seer.features.OnlineRecord> stored = views.computeIfAbsent(view, v -> new java.util.HashMap<>());
+            for (var record : records) {
+                var old = stored.get(record.key());
+                if (old == null || record.eventMicros() > old.eventMicros()
+                        || (record.eventMicros() == old.eventMicros() && record.createdMicros() >= old.createdMicros())) {
+                    stored.put(record.key(), record);
+                }
+            }
+        }
+
+        @Override
+        public List<java.util.Optional<dev.seer.features.OnlineRecord>> read(String view, List<String> keys) {
+            Map<String, dev.seer.features.OnlineRecord> stored = views.getOrDefault(view, Map.of());
+            return keys.stream().map(k -> java.util.Optional.ofNullable(stored.get(k))).toList();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static void assertEveryGoodRecordOnce(Path home, int[] copies) throws Exception {

@@ -1,0 +1,87 @@
+package dev.seer.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.seer.core.SeerException;
+import dev.seer.testing.InMemoryCatalog;
+import dev.seer.testing.MutableClock;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The consistency check against a real RocksDB store holding tiles made as the stream makes
+ * them: equal when they were made from the same events, and each changed value reported.
+ */
+class ConsistencyCheckTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void agreesWhenTheTilesHoldTheSameEventsAndReportsEachValueThatDiffers() throws Exception {
+        InMemoryCatalog catalog = new InMemoryCatalog(new MutableClock(Instant.parse("2026-11-27T00:00:00Z")));
+        Repositories.applyWith(catalog, dir, AggregationRetrievalTest.REPOSITORY, """
+                customer_id,event_ts,spend,plan
+                1,2026-01-01T10:00:00Z,10,basic
+                1,2026-01-01T11:00:00Z,20,pro
+                1,2026-01-01T12:00:00Z,,pro
+                1,2026-01-01T13:00:00Z,40,basic
+                2,2026-01-01T10:30:00Z,5,pro
+                """);
+        Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), new MutableClock(Instant.EPOCH));
+        ingestor.ingest("transactions", Optional.empty(), "alice");
+        Definitions.FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, "activity").orElseThrow().body());
+        Instant at = Instant.parse("2026-01-01T13:30:00Z");
+        try (RocksDbOnlineStore store = new RocksDbOnlineStore(dir.resolve("home/online"))) {
+            WindowTiles one = tiles(view, new Object[][] {{"10:00", 10.0, "basic"}, {"13:00", 40.0, "basic"}, {"11:00", 20.0, "pro"},
+                    {"12:00", null, "pro"}}); // out of order, as a stream may deliver them
+            WindowTiles two = tiles(view, new Object[][] {{"10:30", 5.0, "pro"}});
+            store.write(WindowTiles.ONLINE_PREFIX + "activity", List.of(one.onlineRecord("1", 1), two.onlineRecord("2", 1)));
+            ConsistencyCheck check = new ConsistencyCheck(catalog, ingestor, store);
+            ConsistencyCheck.Report same = check.check("activity", 10, at);
+            assertThat(same.entities()).isEqualTo(2);
+            assertThat(same.values()).isEqualTo(10);
+            assertThat(same.differences()).isEmpty();
+
+            // Customer 2's state gains an event the offline store does not have.
+            WindowTiles extra = tiles(view, new Object[][] {{"10:30", 5.0, "pro"}, {"12:00", 7.0, "basic"}});
+            store.write(WindowTiles.ONLINE_PREFIX + "activity", List.of(extra.onlineRecord("2", 2)));
+            ConsistencyCheck.Report changed = check.check("activity", 10, at);
+            assertThat(changed.differences()).extracting(ConsistencyCheck.Difference::entity).containsOnly("2");
+            assertThat(changed.differences()).extracting(ConsistencyCheck.Difference::feature)
+                    .containsExactlyInAnyOrder("spend_sum_2h", "count_1d", "plan_distinct_count_1d", "top_spend", "spend_mean_1d");
+            assertThat(changed.differences()).filteredOn(d -> d.feature().equals("count_1d"))
+                    .extracting(ConsistencyCheck.Difference::online, ConsistencyCheck.Difference::batch)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(2.0, 1.0));
+        }
+    }
+
+    @Test
+    void aViewWithoutAggregationsOrAMissingViewIsRefusedByName() throws Exception {
+        InMemoryCatalog catalog = new InMemoryCatalog(new MutableClock(Instant.EPOCH));
+        Repositories.applyWith(catalog, dir, FeatureRegistryTest.REPOSITORY, "customer_id,event_ts,created_ts,spend,plan\n");
+        Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("offline")), new MutableClock(Instant.EPOCH));
+        try (RocksDbOnlineStore store = new RocksDbOnlineStore(dir.resolve("online"))) {
+            ConsistencyCheck check = new ConsistencyCheck(catalog, ingestor, store);
+            assertThatThrownBy(() -> check.check("customer_stats", 10, Instant.EPOCH)).isInstanceOf(SeerException.class)
+                    .hasMessageContaining("[customer_stats] declares no aggregations");
+            assertThatThrownBy(() -> check.check("nope", 10, Instant.EPOCH)).isInstanceOf(SeerException.class)
+                    .hasMessageContaining("[nope] does not exist");
+        }
+    }
+
+    /** Tiles as the stream builds them, from {time of 2026-01-01, spend, plan} in arrival order. */
+    private static WindowTiles tiles(Definitions.FeatureView view, Object[][] events) {
+        WindowTiles tiles = WindowTiles.empty(view.aggregations());
+        for (Object[] e : events) {
+            var record = dev.seer.core.Json.object().put("spend", (Double) e[1]).put("plan", (String) e[2]);
+            Instant time = Instant.parse("2026-01-01T" + e[0] + ":00Z");
+            tiles.add(WindowTiles.event(view, record, time.getEpochSecond() * 1_000_000));
+        }
+        return tiles;
+    }
+}
