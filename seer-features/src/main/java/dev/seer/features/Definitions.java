@@ -34,11 +34,13 @@ public final class Definitions {
      * {@code push} and {@code kafka}: JSON records on {@code topic} (a push source's default is
      * {@code seer.push.<name>}), their fields declared in {@code schema} (field to type, in
      * order), since there is no file to read the columns from; {@code path} is empty and
-     * {@code format} is {@code jsonl} (how micro-batches are staged).
+     * {@code format} is {@code jsonl} (how micro-batches are staged). A kafka source's
+     * {@code keyField} says its records' Kafka key is that field's value (so one entity's records
+     * share a partition); a push source's records are always keyed by their join keys.
      */
     public record Source(String name, String type, String path, String format, String timestampField,
             Optional<String> createdTimestampField, String topic, java.util.Map<String, FeatureType> schema,
-            Duration allowedLateness) {
+            Duration allowedLateness, Optional<String> keyField) {
         public static final String FILE = "file";
         public static final String PUSH = "push";
         public static final String KAFKA = "kafka";
@@ -50,13 +52,14 @@ public final class Definitions {
         /** A streaming source that accepts events however late (no {@code allowed_lateness}). */
         public Source(String name, String type, String path, String format, String timestampField,
                 Optional<String> createdTimestampField, String topic, java.util.Map<String, FeatureType> schema) {
-            this(name, type, path, format, timestampField, createdTimestampField, topic, schema, Duration.ZERO);
+            this(name, type, path, format, timestampField, createdTimestampField, topic, schema, Duration.ZERO, Optional.empty());
         }
 
         /** A file source. */
         public Source(String name, String type, String path, String format, String timestampField,
                 Optional<String> createdTimestampField) {
-            this(name, type, path, format, timestampField, createdTimestampField, "", java.util.Map.of(), Duration.ZERO);
+            this(name, type, path, format, timestampField, createdTimestampField, "", java.util.Map.of(), Duration.ZERO,
+                    Optional.empty());
         }
 
         public boolean streaming() {
@@ -78,6 +81,7 @@ public final class Definitions {
                 if (!allowedLateness.isZero()) {
                     node.put("allowed_lateness_seconds", allowedLateness.toSeconds());
                 }
+                keyField.ifPresent(k -> node.put("key_field", k));
             }
             return node;
         }

@@ -179,6 +179,15 @@ public final class Ingestor {
         return ids;
     }
 
+    /**
+     * The files of one view in the batch a staged ingestion recorded under {@code origin}: one
+     * catalog lookup, where {@link #viewFiles} reads every batch record.
+     */
+    public List<Path> stagedViewFiles(String sourceName, String origin, String view) {
+        return catalog.latest(BATCH, batchName(sourceName, origin))
+                .map(batch -> store.viewFiles(List.of(batch.body()), view)).orElse(List.of());
+    }
+
     /** Every file of a view that recorded batches hold: what readers of the offline store read. */
     public List<Path> viewFiles(String view) {
         return store.viewFiles(catalog.latestOfKind(BATCH).stream().map(CatalogEntry::body).toList(), view);

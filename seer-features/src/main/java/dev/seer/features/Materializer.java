@@ -89,18 +89,21 @@ public final class Materializer {
     }
 
     /**
-     * Writes, per view of the batch's source, each entity's latest row of one recorded batch
-     * with event time up to {@code end}, conditionally: how stream ingestion keeps the online
-     * store fresh as each micro-batch is recorded. Conditional writes make this commute with
-     * every other run; the views' watermarks are not moved, so an incremental run reads the
-     * batch again, which changes nothing.
+     * Writes, per view of the source, each entity's latest row of one batch recorded by a staged
+     * ingestion under {@code origin}, with event time up to {@code end}, conditionally: how
+     * stream ingestion keeps the online store fresh as each micro-batch is recorded. Conditional
+     * writes make this commute with every other run; the views' watermarks are not moved, so an
+     * incremental run reads the batch again, which changes nothing. Only the batch's own record
+     * is read, so the cost does not grow with the number of batches recorded before.
      */
-    public Map<String, Long> materializeBatch(String batchId, Instant end) {
+    public Map<String, Long> materializeStagedBatch(String sourceName, String origin, Instant end) {
         Map<String, Long> written = new java.util.LinkedHashMap<>();
         for (CatalogEntry entry : catalog.latestOfKind(FeatureRegistry.VIEW)) {
             FeatureView view = Stored.view(entry.body());
-            List<Path> files = ingestor.viewFiles(view.name()).stream()
-                    .filter(f -> OfflineStore.batchOf(f.getFileName().toString()).equals(batchId)).toList();
+            if (!view.source().equals(sourceName)) {
+                continue;
+            }
+            List<Path> files = ingestor.stagedViewFiles(sourceName, origin, view.name());
             if (!files.isEmpty()) {
                 written.put(view.name(), load(view, FeatureRefs.joinKeys(catalog, view), files, "event_ts <= " + timestamp(end)));
             }

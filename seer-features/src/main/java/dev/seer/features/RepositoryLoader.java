@@ -86,7 +86,7 @@ public final class RepositoryLoader {
 
     private static Source source(YamlNode node, Path file) {
         Map<String, YamlNode> m = node.mapping(Set.of("name", "type", "path", "format", "timestamp_field",
-                "created_timestamp_field", "description", "topic", "schema", "allowed_lateness"));
+                "created_timestamp_field", "description", "topic", "schema", "allowed_lateness", "key_field"));
         String type = YamlNode.optional(m, "type").map(YamlNode::text).orElse(Source.FILE);
         if (type.equals(Source.PUSH) || type.equals(Source.KAFKA)) {
             return streamSource(node, m, type);
@@ -94,7 +94,7 @@ public final class RepositoryLoader {
         if (!type.equals(Source.FILE)) {
             throw m.get("type").error("source type [" + type + "] is not supported; use file, push or kafka");
         }
-        for (String streamOnly : List.of("topic", "schema", "allowed_lateness")) {
+        for (String streamOnly : List.of("topic", "schema", "allowed_lateness", "key_field")) {
             if (m.containsKey(streamOnly)) {
                 throw m.get(streamOnly).error("[" + streamOnly + "] is for push and kafka sources; a file source's columns come from its file");
             }
@@ -134,8 +134,15 @@ public final class RepositoryLoader {
             throw schemaNode.error("[schema] must declare at least the key and timestamp fields");
         }
         Duration lateness = YamlNode.optional(m, "allowed_lateness").map(RepositoryLoader::duration).orElse(Duration.ZERO);
+        Optional<String> keyField = YamlNode.optional(m, "key_field").map(YamlNode::text);
+        if (keyField.isPresent() && type.equals(Source.PUSH)) {
+            throw m.get("key_field").error("a push source's records are keyed by their join keys; [key_field] is for kafka sources");
+        }
+        if (keyField.isPresent() && !schema.containsKey(keyField.get())) {
+            throw m.get("key_field").error("[" + keyField.get() + "] is not a field of [schema]");
+        }
         return new Source(name, type, "", "jsonl", node.required(m, "timestamp_field").text(),
-                YamlNode.optional(m, "created_timestamp_field").map(YamlNode::text), topic, schema, lateness);
+                YamlNode.optional(m, "created_timestamp_field").map(YamlNode::text), topic, schema, lateness, keyField);
     }
 
     private static String formatOf(YamlNode pathNode, Path path) {

@@ -21,7 +21,8 @@ final class Stored {
         return new Source(node.path("name").asText(), node.path("type").asText(), node.path("path").asText(),
                 node.path("format").asText(), node.path("timestamp_field").asText(),
                 Optional.ofNullable(node.get("created_timestamp_field")).map(JsonNode::asText),
-                node.path("topic").asText(""), schema, Duration.ofSeconds(node.path("allowed_lateness_seconds").asLong(0)));
+                node.path("topic").asText(""), schema, Duration.ofSeconds(node.path("allowed_lateness_seconds").asLong(0)),
+                Optional.ofNullable(node.get("key_field")).map(JsonNode::asText));
     }
 
     static FeatureView view(JsonNode node) {

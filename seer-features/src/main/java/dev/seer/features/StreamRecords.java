@@ -94,6 +94,35 @@ public final class StreamRecords {
         return source;
     }
 
+    /**
+     * Whether every record of an entity of the windowed views is in one partition: they all have
+     * the same join keys, and the records are keyed by them (a push source always is; a kafka
+     * source when its {@code key_field} is the views' one join key). Window aggregation then
+     * needs no repartition.
+     */
+    public boolean keyedByEntity() {
+        if (windowedViews.isEmpty() || windowedViews.stream().map(WindowedView::joinKeys).distinct().count() != 1) {
+            return false;
+        }
+        List<String> joinKeys = windowedViews.get(0).joinKeys();
+        return source.type().equals(Source.PUSH) ? joinKeys.equals(keyFields)
+                : source.keyField().map(k -> joinKeys.equals(List.of(k))).orElse(false);
+    }
+
+    /**
+     * For a kafka source with {@code key_field}: the record's Kafka key must be that field's
+     * value, or the record would sit in another entity's partition.
+     */
+    public Optional<Problem> checkKey(String kafkaKey, JsonNode record) {
+        if (source.keyField().isEmpty()) {
+            return Optional.empty();
+        }
+        String field = source.keyField().get();
+        String value = record.path(field).asText();
+        return value.equals(kafkaKey) ? Optional.empty() : Optional.of(new Problem(field, "the Kafka key ["
+                + kafkaKey + "] is not the value [" + value + "] of key_field [" + field + "]"));
+    }
+
     /** The views of this source that declare window aggregations. */
     public List<WindowedView> windowedViews() {
         return windowedViews;
@@ -153,8 +182,7 @@ public final class StreamRecords {
 
     /** The record's event time in epoch microseconds; call only on a record that passed {@link #check}. */
     public long eventMicros(JsonNode record) {
-        Instant time = eventTime(record);
-        return time.getEpochSecond() * 1_000_000 + time.getNano() / 1000;
+        return IsoTimes.micros(record.get(source.timestampField()).asText());
     }
 
     /**
@@ -203,15 +231,7 @@ public final class StreamRecords {
     }
 
     static Optional<Instant> parseTime(String text) {
-        try {
-            return Optional.of(OffsetDateTime.parse(text).toInstant());
-        } catch (DateTimeParseException e) {
-            try {
-                return Optional.of(LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC));
-            } catch (DateTimeParseException again) {
-                return Optional.empty();
-            }
-        }
+        return IsoTimes.parse(text);
     }
 
     private static boolean isMissing(JsonNode value) {

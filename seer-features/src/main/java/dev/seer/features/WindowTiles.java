@@ -4,12 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.features.Definitions.Aggregation;
 import dev.seer.features.Definitions.FeatureView;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -41,16 +37,44 @@ public final class WindowTiles {
 
     private final List<Aggregation> aggregations;
     private final List<WindowAggregator.Function> functions;
+    private final int fingerprint;
     private final List<TreeMap<Long, Tile>> tiles = new ArrayList<>();
     private long latest = Long.MIN_VALUE;
+
+    /** What is derived from a view's aggregations once, not per event: their functions and fingerprint. */
+    private record Layout(List<WindowAggregator.Function> functions, int fingerprint) {}
+
+    private static final java.util.concurrent.ConcurrentHashMap<List<Aggregation>, Layout> LAYOUTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One event of an entity: its time and, per aggregation, its value (NaN for null; text for distinct counts). */
     public record Event(long micros, double[] numbers, String[] texts) {}
 
     private WindowTiles(List<Aggregation> aggregations) {
-        this.aggregations = List.copyOf(aggregations);
-        this.functions = aggregations.stream().map(a -> WindowAggregator.function(a.function())).toList();
+        this.aggregations = aggregations;
+        if (LAYOUTS.size() > 10_000) {
+            LAYOUTS.clear(); // definitions change rarely; this only bounds a map of past ones
+        }
+        Layout layout = LAYOUTS.computeIfAbsent(List.copyOf(aggregations), WindowTiles::layout);
+        this.functions = layout.functions();
+        this.fingerprint = layout.fingerprint();
         aggregations.forEach(a -> tiles.add(new TreeMap<>()));
+    }
+
+    /**
+     * The fingerprint hashes each definition's fields with String's specified hash, so that it is
+     * the same in every JVM reading the state (a record's own hashCode is not specified).
+     */
+    private static Layout layout(List<Aggregation> aggregations) {
+        int hash = 1;
+        for (Aggregation a : aggregations) {
+            hash = 31 * hash + a.name().hashCode();
+            hash = 31 * hash + a.column().orElse("").hashCode();
+            hash = 31 * hash + a.function().hashCode();
+            hash = 31 * hash + Long.hashCode(a.window().toSeconds());
+            hash = 31 * hash + Long.hashCode(a.step().toSeconds());
+        }
+        return new Layout(aggregations.stream().map(a -> WindowAggregator.function(a.function())).toList(), hash);
     }
 
     public static WindowTiles empty(List<Aggregation> aggregations) {
@@ -198,50 +222,43 @@ public final class WindowTiles {
 
     // ---- encoding: the Kafka Streams store and the online store keep these bytes ----
 
-    /** A fingerprint of the aggregations, so that state made under other definitions is recognised and dropped. */
-    private int fingerprint() {
-        return aggregations.stream().map(a -> a.toJson().toString()).toList().hashCode();
-    }
-
+    /** Bytes: fingerprint, latest, then per aggregation its tile count and tiles (id, count, the function's fields). */
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(fingerprint());
-            out.writeLong(latest);
-            for (int a = 0; a < aggregations.size(); a++) {
-                WindowAggregator.Function function = functions.get(a);
-                out.writeInt(tiles.get(a).size());
-                for (Tile tile : tiles.get(a).values()) {
-                    out.writeLong(tile.id);
-                    out.writeLong(tile.count);
-                    switch (function) {
-                        case SUM, MEAN -> {
-                            out.writeLong(tile.present);
-                            out.writeDouble(tile.sum);
+        int size = 12;
+        for (int a = 0; a < aggregations.size(); a++) {
+            size += 4;
+            for (Tile tile : tiles.get(a).values()) {
+                size += 16 + switch (functions.get(a)) {
+                    case SUM, MEAN, MIN, MAX, LAST -> 16;
+                    case DISTINCT_COUNT -> 4 + (tile.distinct == null ? 0 : tile.distinct.stream()
+                            .mapToInt(v -> 4 + v.getBytes(StandardCharsets.UTF_8).length).sum());
+                    case COUNT -> 0;
+                };
+            }
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.putInt(fingerprint).putLong(latest);
+        for (int a = 0; a < aggregations.size(); a++) {
+            out.putInt(tiles.get(a).size());
+            for (Tile tile : tiles.get(a).values()) {
+                out.putLong(tile.id).putLong(tile.count);
+                switch (functions.get(a)) {
+                    case SUM, MEAN -> out.putLong(tile.present).putDouble(tile.sum);
+                    case MIN, MAX -> out.putLong(tile.present).putDouble(tile.extreme);
+                    case LAST -> out.putLong(tile.lastMicros).putDouble(tile.lastValue);
+                    case DISTINCT_COUNT -> {
+                        Set<String> values = tile.distinct == null ? Set.of() : tile.distinct;
+                        out.putInt(values.size());
+                        for (String value : values) {
+                            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                            out.putInt(bytes.length).put(bytes);
                         }
-                        case MIN, MAX -> {
-                            out.writeLong(tile.present);
-                            out.writeDouble(tile.extreme);
-                        }
-                        case LAST -> {
-                            out.writeLong(tile.lastMicros);
-                            out.writeDouble(tile.lastValue);
-                        }
-                        case DISTINCT_COUNT -> {
-                            Set<String> values = tile.distinct == null ? Set.of() : tile.distinct;
-                            out.writeInt(values.size());
-                            for (String value : values) {
-                                out.writeUTF(value);
-                            }
-                        }
-                        case COUNT -> { }
                     }
+                    case COUNT -> { }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.array();
     }
 
     /** The state in {@code bytes}, or an empty one if there are none or they were made for other aggregations. */
@@ -250,43 +267,45 @@ public final class WindowTiles {
         if (bytes == null || bytes.length == 0) {
             return state;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readInt() != state.fingerprint()) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            if (in.getInt() != state.fingerprint) { // made for other aggregations: dropped, not misread
                 return state;
             }
-            state.latest = in.readLong();
+            state.latest = in.getLong();
             for (int a = 0; a < aggregations.size(); a++) {
-                WindowAggregator.Function function = state.functions.get(a);
-                int n = in.readInt();
+                int n = in.getInt();
                 for (int i = 0; i < n; i++) {
-                    Tile tile = state.newTile(a, in.readLong());
-                    tile.count = in.readLong();
-                    switch (function) {
+                    Tile tile = state.newTile(a, in.getLong());
+                    tile.count = in.getLong();
+                    switch (state.functions.get(a)) {
                         case SUM, MEAN -> {
-                            tile.present = in.readLong();
-                            tile.sum = in.readDouble();
+                            tile.present = in.getLong();
+                            tile.sum = in.getDouble();
                         }
                         case MIN, MAX -> {
-                            tile.present = in.readLong();
-                            tile.extreme = in.readDouble();
+                            tile.present = in.getLong();
+                            tile.extreme = in.getDouble();
                         }
                         case LAST -> {
-                            tile.lastMicros = in.readLong();
-                            tile.lastValue = in.readDouble();
+                            tile.lastMicros = in.getLong();
+                            tile.lastValue = in.getDouble();
                         }
                         case DISTINCT_COUNT -> {
-                            int values = in.readInt();
+                            int values = in.getInt();
                             tile.distinct = new HashSet<>();
                             for (int v = 0; v < values; v++) {
-                                tile.distinct.add(in.readUTF());
+                                byte[] text = new byte[in.getInt()];
+                                in.get(text);
+                                tile.distinct.add(new String(text, StandardCharsets.UTF_8));
                             }
                         }
                         case COUNT -> { }
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Window state is truncated", e);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IllegalStateException("Window state is truncated (" + bytes.length + " bytes)", e);
         }
         return state;
     }
@@ -308,9 +327,22 @@ public final class WindowTiles {
         return new OnlineRecord(entityKey, latest, writtenMicros, toOnlineJson());
     }
 
+    /**
+     * The online record of a state already encoded (as the Kafka Streams store holds it), made
+     * without decoding it: its latest event time is at a fixed place.
+     */
+    public static OnlineRecord onlineRecord(String entityKey, byte[] encoded, long writtenMicros) {
+        long latest = ByteBuffer.wrap(encoded).getLong(4);
+        return new OnlineRecord(entityKey, latest, writtenMicros, onlineJson(latest, encoded));
+    }
+
+    private static String onlineJson(long latest, byte[] encoded) {
+        return "{\"latest\":" + latest + ",\"tiles\":\"" + Base64.getEncoder().encodeToString(encoded) + "\"}";
+    }
+
     /** The online store's form: canonical JSON holding the latest event time and the tiles' bytes. */
     public String toOnlineJson() {
-        return Json.write(Json.object().put("latest", latest).put("tiles", Base64.getEncoder().encodeToString(encode())));
+        return onlineJson(latest, encode());
     }
 
     public static WindowTiles fromOnlineJson(List<Aggregation> aggregations, String json) {

@@ -45,6 +45,9 @@ class WindowTilesTest {
                             WindowTiles.decode(aggregations, tiles.encode()).toOnlineJson());
                 }
             }
+            if (n > 0) { // the record made from stored bytes is the record made from the state
+                assertThat(WindowTiles.onlineRecord("k", tiles.encode(), 5)).isEqualTo(tiles.onlineRecord("k", 5));
+            }
             long latest = n == 0 ? 0 : tiles.latestMicros();
             long[] at = {latest, latest + 1, latest + H / 3, latest + 5 * H, latest + 40 * H};
             for (int a = 0; a < aggregations.size(); a++) {

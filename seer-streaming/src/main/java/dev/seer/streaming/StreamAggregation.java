@@ -7,12 +7,7 @@ import dev.seer.features.Definitions.FeatureView;
 import dev.seer.features.OnlineStore;
 import dev.seer.features.StreamRecords;
 import dev.seer.features.WindowTiles;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +23,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -44,9 +43,14 @@ import org.slf4j.LoggerFactory;
  * <p>Topology: the source topic, then <em>admit</em> (the rules of {@link StreamRecords} and
  * its lateness rule against a per-partition watermark kept in a state store, so it survives
  * restarts exactly as the offsets do; refused records are skipped here, since stream ingestion
- * dead-letters the same records), which emits one event per view keyed by view and entity;
- * a repartition by that key (a source topic need not be keyed by entity); then an aggregate
- * whose state per key is the entity's {@link WindowTiles}. The aggregate's table is cached and
+ * dead-letters the same records), then an aggregate whose state is {@link WindowTiles}. Two
+ * shapes: when the source is keyed by the windowed views' entity
+ * ({@link StreamRecords#keyedByEntity}), records stay in their partition and the state per
+ * Kafka key bundles the tiles of every windowed view (no repartition: application
+ * {@code seer-windows-<source>}); otherwise admit emits one event per view keyed by view and
+ * entity and Kafka repartitions by that key (application {@code seer-windows-<source>-by-entity}).
+ * The shape is part of the application's name, so a change of shape (a view applied with other
+ * join keys) starts a new application that computes its state from the topic's start. The aggregate's table is cached and
  * flushed at each commit; each flushed state is written to the online store before the commit
  * completes. The online write is outside Kafka's transaction, so it is made idempotent instead:
  * it overwrites the entity's tiles with a state that only grows, and the online store keeps the
@@ -66,6 +70,8 @@ final class StreamAggregation implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final String sourceName;
+    /** Whether the source is keyed by the windowed views' entity: no repartition (see the class comment). */
+    private final boolean direct;
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
 
@@ -77,43 +83,64 @@ final class StreamAggregation implements AutoCloseable {
             java.util.function.DoubleConsumer freshness) {
         this.sourceName = sourceName;
         Definitions definitions = new Definitions(catalog, sourceName);
+        this.direct = definitions.rules().keyedByEntity();
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WATERMARKS), Serdes.Integer(),
-                Serdes.Long()));
-        builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .process(() -> new Admit(definitions, admitted), WATERMARKS)
-                .groupByKey(Grouped.with("seer-by-entity", Serdes.String(), Serdes.ByteArray()))
-                .aggregate(() -> new byte[0], (key, event, state) -> definitions.tiles(key, state).add(event),
-                        Materialized.<String, byte[]>as(Stores.inMemoryKeyValueStore(TILES))
-                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
-                .toStream()
-                .foreach((key, state) -> {
-                    long latest = definitions.writeOnline(online, key, state);
-                    if (latest != Long.MIN_VALUE) {
-                        freshness.accept((System.currentTimeMillis() * 1000 - latest) / 1e6);
-                        written.incrementAndGet();
-                    }
-                });
-        streams = new KafkaStreams(builder.build(), properties(sourceName, bootstrap, stateDir));
+                Serdes.Long()).withCachingEnabled()); // one changelog record per commit, not per event
+        KStream<String, byte[]> source = builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()));
+        Materialized<String, byte[], KeyValueStore<Bytes, byte[]>> tiles = Materialized.<String, byte[]>as(
+                Stores.inMemoryKeyValueStore(TILES)).withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray());
+        KStream<String, byte[]> states;
+        if (direct) {
+            states = source.processValues(() -> new AdmitInPlace(definitions, admitted), WATERMARKS)
+                    .groupByKey(Grouped.with(Serdes.String(), Serdes.ByteArray()))
+                    .aggregate(() -> new byte[0], (key, events, state) -> definitions.addAll(events, state), tiles)
+                    .toStream();
+        } else {
+            states = source.process(() -> new AdmitByEntity(definitions, admitted), WATERMARKS)
+                    .groupByKey(Grouped.with("seer-by-entity", Serdes.String(), Serdes.ByteArray()))
+                    .aggregate(() -> new byte[0], (key, event, state) -> definitions.add(key, event, state), tiles)
+                    .toStream();
+        }
+        states.foreach((key, state) -> {
+            for (long latest : direct ? definitions.writeAllOnline(online, key, state) : new long[] {
+                    definitions.writeOnline(online, key, state)}) {
+                if (latest != Long.MIN_VALUE) {
+                    freshness.accept((System.currentTimeMillis() * 1000 - latest) / 1e6);
+                    written.incrementAndGet();
+                }
+            }
+        });
+        streams = new KafkaStreams(builder.build(), properties(applicationId(sourceName, direct), bootstrap, stateDir));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Window aggregation of source [{}] failed; replacing its stream thread", sourceName, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     }
 
+    /** The Kafka Streams application (and consumer group) of a source's window aggregates in one shape. */
+    static String applicationId(String sourceName, boolean direct) {
+        return "seer-windows-" + sourceName + (direct ? "" : "-by-entity");
+    }
+
+    /** Whether this topology's shape still fits the definitions (else {@link Streaming} replaces it). */
+    boolean fits(Catalog catalog) {
+        return new Definitions(catalog, sourceName).rules().keyedByEntity() == direct;
+    }
+
     static boolean needed(Catalog catalog, String sourceName) {
         return !new Definitions(catalog, sourceName).views().isEmpty();
     }
 
-    private static Properties properties(String sourceName, String bootstrap, Path stateDir) {
+    private static Properties properties(String applicationId, String bootstrap, Path stateDir) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "seer-windows-" + sourceName);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100); // also how often online values are written
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 32L << 20);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 128L << 20);
         // A member that dies costs its partitions this long before another takes them over.
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
         p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1_000);
@@ -146,7 +173,7 @@ final class StreamAggregation implements AutoCloseable {
     /** The source's rules and its views with aggregations, as currently defined; read again every few seconds. */
     static final class Definitions {
         private final Catalog catalog;
-        private final String sourceName;
+        final String sourceName;
         private volatile Loaded loaded;
 
         private record Loaded(StreamRecords rules, Map<String, StreamRecords.WindowedView> views, long at) {}
@@ -176,17 +203,40 @@ final class StreamAggregation implements AutoCloseable {
             return loaded().rules();
         }
 
-        /** The running state of a key {@code view NUL entity}, to add an encoded event to. */
-        Tiles tiles(String key, byte[] state) {
+        /** The state of key {@code view NUL entity} with one encoded event added. */
+        byte[] add(String key, byte[] event, byte[] state) {
             StreamRecords.WindowedView view = loaded().views().get(key.substring(0, key.indexOf(SEPARATOR)));
             if (view == null) { // the view lost its aggregations since: keep the state as it was
-                return event -> state;
+                return state;
             }
             WindowTiles tiles = WindowTiles.decode(view.view().aggregations(), state);
-            return event -> {
-                tiles.add(decodeEvent(event, view.view().aggregations().size()));
-                return tiles.encode();
-            };
+            tiles.add(decodeEvent(event, view.view().aggregations().size()));
+            return tiles.encode();
+        }
+
+        /** An entity's bundle of per-view states with a bundle of per-view events added. */
+        byte[] addAll(byte[] events, byte[] state) {
+            Map<String, byte[]> states = unbundle(state);
+            unbundle(events).forEach((name, event) -> {
+                StreamRecords.WindowedView view = loaded().views().get(name);
+                if (view != null) {
+                    WindowTiles tiles = WindowTiles.decode(view.view().aggregations(), states.get(name));
+                    tiles.add(decodeEvent(event, view.view().aggregations().size()));
+                    states.put(name, tiles.encode());
+                }
+            });
+            return bundle(states);
+        }
+
+        /** Writes each view's state of an entity's bundle; returns their latest event times. */
+        long[] writeAllOnline(OnlineStore online, String entityKey, byte[] state) {
+            Map<String, byte[]> states = unbundle(state);
+            long[] latest = new long[states.size()];
+            int i = 0;
+            for (Map.Entry<String, byte[]> entry : states.entrySet()) {
+                latest[i++] = writeOnline(online, entry.getKey() + SEPARATOR + entityKey, entry.getValue());
+            }
+            return latest;
         }
 
         /** Writes the state; returns its latest event time, or {@link Long#MIN_VALUE} if nothing was written. */
@@ -196,29 +246,47 @@ final class StreamAggregation implements AutoCloseable {
             if (view == null || state == null || state.length == 0) {
                 return Long.MIN_VALUE;
             }
-            WindowTiles tiles = WindowTiles.decode(view.view().aggregations(), state);
-            online.write(WindowTiles.ONLINE_PREFIX + view.view().name(), List.of(tiles.onlineRecord(key.substring(separator + 1),
-                    System.currentTimeMillis() * 1000)));
-            return tiles.latestMicros();
+            var record = WindowTiles.onlineRecord(key.substring(separator + 1), state, System.currentTimeMillis() * 1000);
+            online.write(WindowTiles.ONLINE_PREFIX + view.view().name(), List.of(record));
+            return record.eventMicros();
         }
     }
 
-    /** Adds one encoded event to a state, giving the new state. */
-    interface Tiles {
-        byte[] add(byte[] event);
+    /**
+     * Checks a record as stream ingestion does, in the same order (rules, Kafka key, lateness
+     * against the partition's watermark, which it then advances); returns it if admitted.
+     */
+    private static JsonNode admit(Definitions definitions, KeyValueStore<Integer, Long> watermarks, int partition,
+            String kafkaKey, byte[] value) {
+        StreamRecords rules = definitions.rules();
+        JsonNode parsed;
+        try {
+            parsed = value == null ? null : Json.parse(new String(value, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            return null; // not JSON: dead-lettered by stream ingestion
+        }
+        if (rules.check(parsed).isPresent() || rules.checkKey(kafkaKey, parsed).isPresent()) {
+            return null;
+        }
+        Long watermark = watermarks.get(partition);
+        long micros = rules.eventMicros(parsed);
+        if (rules.late(micros, watermark == null ? Long.MIN_VALUE : watermark).isPresent()) {
+            return null;
+        }
+        if (watermark == null || micros > watermark) {
+            watermarks.put(partition, micros);
+        }
+        return parsed;
     }
 
-    /**
-     * Checks each record as stream ingestion does, including lateness against the partition's
-     * watermark, and emits one event per view with aggregations, keyed by view and entity.
-     */
-    private static final class Admit implements Processor<byte[], byte[], String, byte[]> {
+    /** Admits records and emits one event per windowed view, keyed by view and entity (then repartitioned). */
+    private static final class AdmitByEntity implements Processor<String, byte[], String, byte[]> {
         private final Definitions definitions;
         private final AtomicLong admitted;
         private ProcessorContext<String, byte[]> context;
         private KeyValueStore<Integer, Long> watermarks;
 
-        Admit(Definitions definitions, AtomicLong admitted) {
+        AdmitByEntity(Definitions definitions, AtomicLong admitted) {
             this.definitions = definitions;
             this.admitted = admitted;
         }
@@ -230,26 +298,13 @@ final class StreamAggregation implements AutoCloseable {
         }
 
         @Override
-        public void process(Record<byte[], byte[]> record) {
-            StreamRecords rules = definitions.rules();
-            JsonNode parsed;
-            try {
-                parsed = record.value() == null ? null : Json.parse(new String(record.value(), StandardCharsets.UTF_8));
-            } catch (RuntimeException e) {
-                return; // not JSON: dead-lettered by stream ingestion
-            }
-            if (rules.check(parsed).isPresent()) {
-                return;
-            }
+        public void process(Record<String, byte[]> record) {
             int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
-            Long watermark = watermarks.get(partition);
-            long micros = rules.eventMicros(parsed);
-            if (rules.late(micros, watermark == null ? Long.MIN_VALUE : watermark).isPresent()) {
+            JsonNode parsed = admit(definitions, watermarks, partition, record.key(), record.value());
+            if (parsed == null) {
                 return;
             }
-            if (watermark == null || micros > watermark) {
-                watermarks.put(partition, micros);
-            }
+            long micros = definitions.rules().eventMicros(parsed);
             for (StreamRecords.WindowedView view : definitions.loaded().views().values()) {
                 WindowTiles.Event event = WindowTiles.event(view.view(), parsed, micros);
                 context.forward(record.withKey(view.view().name() + SEPARATOR + view.entityKey(parsed))
@@ -259,35 +314,119 @@ final class StreamAggregation implements AutoCloseable {
         }
     }
 
-    static byte[] encodeEvent(WindowTiles.Event event) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 9 * event.numbers().length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(event.micros());
-            for (int a = 0; a < event.numbers().length; a++) {
-                out.writeDouble(event.numbers()[a]);
-                out.writeBoolean(event.texts()[a] != null);
-                if (event.texts()[a] != null) {
-                    out.writeUTF(event.texts()[a]);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * Admits records of a source keyed by entity and emits, under the same key, a bundle of one
+     * event per windowed view. A record whose key is not its entity's (written to a push topic
+     * by something other than Seer's push) is skipped: aggregated here, it would be counted in
+     * another entity's partition.
+     */
+    private static final class AdmitInPlace implements FixedKeyProcessor<String, byte[], byte[]> {
+        private final Definitions definitions;
+        private final AtomicLong admitted;
+        private FixedKeyProcessorContext<String, byte[]> context;
+        private KeyValueStore<Integer, Long> watermarks;
+
+        AdmitInPlace(Definitions definitions, AtomicLong admitted) {
+            this.definitions = definitions;
+            this.admitted = admitted;
         }
-        return bytes.toByteArray();
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, byte[]> context) {
+            this.context = context;
+            this.watermarks = context.getStateStore(WATERMARKS);
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, byte[]> record) {
+            int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+            JsonNode parsed = admit(definitions, watermarks, partition, record.key(), record.value());
+            if (parsed == null) {
+                return;
+            }
+            long micros = definitions.rules().eventMicros(parsed);
+            Map<String, byte[]> events = new java.util.LinkedHashMap<>();
+            for (StreamRecords.WindowedView view : definitions.loaded().views().values()) {
+                if (!view.entityKey(parsed).equals(record.key())) {
+                    LOG.warn("Record of source [{}] with key [{}] is not keyed by its entity [{}]; left out of window aggregates",
+                            definitions.sourceName, record.key(), view.entityKey(parsed));
+                    return;
+                }
+                events.put(view.view().name(), encodeEvent(WindowTiles.event(view.view(), parsed, micros)));
+            }
+            context.forward(record.withValue(bundle(events)));
+            admitted.incrementAndGet();
+        }
+    }
+
+    /** Per-view byte strings as one: name length, name (UTF-8), value length, value; repeated. */
+    static byte[] bundle(Map<String, byte[]> parts) {
+        int size = 0;
+        List<byte[]> names = new java.util.ArrayList<>();
+        for (Map.Entry<String, byte[]> part : parts.entrySet()) {
+            byte[] name = part.getKey().getBytes(StandardCharsets.UTF_8);
+            names.add(name);
+            size += 8 + name.length + part.getValue().length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        int i = 0;
+        for (byte[] value : parts.values()) {
+            byte[] name = names.get(i++);
+            out.putInt(name.length).put(name).putInt(value.length).put(value);
+        }
+        return out.array();
+    }
+
+    static Map<String, byte[]> unbundle(byte[] bytes) {
+        Map<String, byte[]> parts = new java.util.LinkedHashMap<>();
+        if (bytes == null) {
+            return parts;
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        while (in.hasRemaining()) {
+            byte[] name = new byte[in.getInt()];
+            in.get(name);
+            byte[] value = new byte[in.getInt()];
+            in.get(value);
+            parts.put(new String(name, StandardCharsets.UTF_8), value);
+        }
+        return parts;
+    }
+
+    /** Bytes: the time, then per aggregation the number and, if any, the text (length-prefixed UTF-8; -1 for none). */
+    static byte[] encodeEvent(WindowTiles.Event event) {
+        int n = event.numbers().length;
+        byte[][] texts = new byte[n][];
+        int size = 8 + 12 * n;
+        for (int a = 0; a < n; a++) {
+            if (event.texts()[a] != null) {
+                texts[a] = event.texts()[a].getBytes(StandardCharsets.UTF_8);
+                size += texts[a].length;
+            }
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).putLong(event.micros());
+        for (int a = 0; a < n; a++) {
+            out.putDouble(event.numbers()[a]).putInt(texts[a] == null ? -1 : texts[a].length);
+            if (texts[a] != null) {
+                out.put(texts[a]);
+            }
+        }
+        return out.array();
     }
 
     static WindowTiles.Event decodeEvent(byte[] bytes, int aggregations) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            long micros = in.readLong();
-            double[] numbers = new double[aggregations];
-            String[] texts = new String[aggregations];
-            for (int a = 0; a < aggregations && in.available() > 0; a++) {
-                numbers[a] = in.readDouble();
-                texts[a] = in.readBoolean() ? in.readUTF() : null;
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        long micros = in.getLong();
+        double[] numbers = new double[aggregations];
+        String[] texts = new String[aggregations];
+        for (int a = 0; a < aggregations && in.hasRemaining(); a++) {
+            numbers[a] = in.getDouble();
+            int length = in.getInt();
+            if (length >= 0) {
+                texts[a] = new String(bytes, in.position(), length, StandardCharsets.UTF_8);
+                in.position(in.position() + length);
             }
-            return new WindowTiles.Event(micros, numbers, texts);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return new WindowTiles.Event(micros, numbers, texts);
     }
 }

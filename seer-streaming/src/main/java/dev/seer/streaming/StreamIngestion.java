@@ -222,12 +222,15 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                     Optional<String> problem = parsed.problem();
                     long micros = problem.isPresent() ? 0 : rules.eventMicros(parsed.record());
                     if (problem.isEmpty()) {
+                        problem = rules.checkKey(record.key(), parsed.record()).map(StreamRecords.Problem::describe);
+                    }
+                    if (problem.isEmpty()) {
                         problem = rules.late(micros, watermark).map(StreamRecords.Problem::describe);
                     }
                     if (problem.isPresent()) {
                         acks.add(deadLetters.send(deadLetter(record, problem.get())));
                     } else {
-                        out.write(Json.write(rules.staged(parsed.record())));
+                        writeStaged(out, rules, parsed.record(), record.value());
                         eventMicros[(int) good] = micros;
                         watermark = Math.max(watermark, micros);
                         out.write('\n');
@@ -241,10 +244,11 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             ObjectNode lineage = Json.object().put("topic", topic).put("partition", partition).put("first_offset", first)
                     .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size())
                     .put("ingested_by", instance).put("watermark_micros", watermark);
-            var report = ingestor.ingestStaged(sourceName, file, topic + "/" + partition + "/" + first + "-" + last, lineage, ACTOR);
+            String origin = topic + "/" + partition + "/" + first + "-" + last;
+            var report = ingestor.ingestStaged(sourceName, file, origin, lineage, ACTOR);
             if (!report.alreadyIngested() && good > 0) {
                 java.time.Instant now = java.time.Instant.now();
-                materializer.materializeBatch(report.batchId(), now);
+                materializer.materializeStagedBatch(sourceName, origin, now);
                 long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
                 for (int i = 0; i < good; i++) {
                     freshness.accept((nowMicros - eventMicros[i]) / 1e6); // event time to online, seconds
@@ -280,6 +284,21 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
             LOG.debug("Offset commit of {}-{} interrupted by close", topic, partition);
         }
+    }
+
+    /**
+     * One JSONL line: the record's own bytes when they are one line (DuckDB reads only the
+     * declared fields, so extra ones are harmless), else the record written again.
+     */
+    private static void writeStaged(BufferedWriter out, StreamRecords rules, JsonNode record, byte[] raw) throws IOException {
+        boolean oneLine = true;
+        for (byte b : raw) {
+            if (b == '\n' || b == '\r') {
+                oneLine = false;
+                break;
+            }
+        }
+        out.write(oneLine ? new String(raw, StandardCharsets.UTF_8) : Json.write(rules.staged(record)));
     }
 
     /** The record parsed, or why it is refused (as the dead-letter reason). */

@@ -99,6 +99,12 @@ public final class Streaming implements AutoCloseable {
         ensureTopics(sources);
         for (Source source : sources) {
             ingestions.computeIfAbsent(source.name(), name -> start(source));
+            StreamAggregation running = aggregations.get(source.name());
+            if (running != null && !running.fits(catalog)) {
+                LOG.info("Window aggregates of source {} change shape (keyed by entity or not); starting them anew", source.name());
+                running.close();
+                aggregations.remove(source.name());
+            }
             if (!aggregations.containsKey(source.name()) && StreamAggregation.needed(catalog, source.name())) {
                 StreamAggregation aggregation = new StreamAggregation(catalog, source.name(), source.topic(), bootstrap,
                         home.resolve("kafka-streams").resolve(instance), online, windowFreshness::record);

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Window aggregates computed two ways agree: the Kafka Streams topology's online values and a
  * batch recomputation over the offline store, on random events that arrive out of order, some
- * within the allowed lateness and some beyond it (those go to the dead-letter topic).
+ * within the allowed lateness and some beyond it (those go to the dead-letter topic). The same
+ * events go to a push source (keyed by entity: aggregated in place) and to a kafka source whose
+ * records have no key (repartitioned by entity), so both shapes of the topology are checked.
  */
 @Tag("integration")
 class StreamAggregationTest {
@@ -44,6 +46,12 @@ class StreamAggregationTest {
             sources:
               - name: payments
                 type: push
+                timestamp_field: event_ts
+                allowed_lateness: 2h
+                schema: {customer_id: string, event_ts: timestamp, amount: double, merchant: string}
+              - name: payments_raw
+                type: kafka
+                topic: payments.raw
                 timestamp_field: event_ts
                 allowed_lateness: 2h
                 schema: {customer_id: string, event_ts: timestamp, amount: double, merchant: string}
@@ -62,6 +70,18 @@ class StreamAggregationTest {
                   - {column: amount, function: max, window: 2h}
                   - {column: amount, function: last, window: 1d, step: 1h}
                   - {column: merchant, function: distinct_count, window: 6h, step: 1h}
+              - name: spend_raw
+                entities: [customer]
+                source: payments_raw
+                features:
+                  - {name: amount, type: double}
+                  - {name: merchant, type: string}
+                aggregations:
+                  - {column: amount, function: sum, window: 6h}
+                  - {function: count, window: 1h}
+                  - {column: amount, function: mean, window: 3h, step: 30m}
+                  - {column: amount, function: last, window: 1d, step: 1h}
+                  - {column: merchant, function: distinct_count, window: 6h, step: 1h}
             """;
 
     @TempDir
@@ -74,9 +94,13 @@ class StreamAggregationTest {
         Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
         new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
-        try (RocksDbOnlineStore online = new RocksDbOnlineStore(dir.resolve("home/online"));
-                Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka("", 4), catalog, ingestor,
-                        new Materializer(catalog, ingestor, online), online, "agg")) {
+        try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
+                RocksDbOnlineStore online = new RocksDbOnlineStore(dir.resolve("home/online"));
+                Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka(broker.bootstrap(), 4), catalog,
+                        ingestor, new Materializer(catalog, ingestor, online), online, "agg")) {
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("payments.raw", 4, (short) 1))).all().get();
+            }
             streaming.refresh();
             Events events = Events.random(new Random(11), 3000);
             for (int from = 0; from < events.records().size(); from += 100) {
@@ -84,14 +108,18 @@ class StreamAggregationTest {
                 events.records().subList(from, Math.min(from + 100, events.records().size())).forEach(batch::add);
                 streaming.pusher().push("payments", batch);
             }
-            awaitRecorded(ingestor, events.records().size());
+            produceUnkeyed(broker.bootstrap(), events);
+            awaitRecorded(ingestor, "payments", events.records().size());
+            awaitRecorded(ingestor, "payments_raw", events.records().size());
 
             Instant at = events.latest().plusSeconds(60);
             ConsistencyCheck check = new ConsistencyCheck(catalog, ingestor, online);
-            ConsistencyCheck.Report report = awaitConsistent(check, at);
-            assertThat(report.entities()).isEqualTo(Events.CUSTOMERS);
-            assertThat(report.missingOnline()).isZero();
-            assertThat(report.differences()).isEmpty();
+            for (String view : List.of("spend", "spend_raw")) {
+                ConsistencyCheck.Report report = awaitConsistent(check, view, at);
+                assertThat(report.entities()).as(view).isEqualTo(Events.CUSTOMERS);
+                assertThat(report.missingOnline()).as(view).isZero();
+                assertThat(report.differences()).as(view).isEmpty();
+            }
 
             // The served path: a lookup at that time gives the batch values too.
             Path entities = dir.resolve("entities.csv");
@@ -107,14 +135,16 @@ class StreamAggregationTest {
                         .isCloseTo(Double.parseDouble(batchRow.get(f)), org.assertj.core.api.Assertions.within(1e-9));
             }
 
-            // Exactly the events made far too late were refused, each with the reason.
-            List<DeadLetter> letters = streaming.deadLetters(java.util.Optional.of("payments"), 10_000);
-            Set<String> refused = new HashSet<>();
-            for (DeadLetter letter : letters) {
-                assertThat(letter.error()).contains("late: event time").contains("allowed_lateness");
-                refused.add(letter.value());
+            // Exactly the events made far too late were refused, each with the reason, from each source.
+            for (String source : List.of("payments", "payments_raw")) {
+                List<DeadLetter> letters = streaming.deadLetters(java.util.Optional.of(source), 10_000);
+                Set<String> refused = new HashSet<>();
+                for (DeadLetter letter : letters) {
+                    assertThat(letter.error()).contains("late: event time").contains("allowed_lateness");
+                    refused.add(Json.write(Json.parse(letter.value())));
+                }
+                assertThat(refused).as(source).hasSize(letters.size()).isEqualTo(events.tooLate());
             }
-            assertThat(refused).hasSize(letters.size()).isEqualTo(events.tooLate());
         }
     }
 
@@ -151,23 +181,39 @@ class StreamAggregationTest {
         }
     }
 
-    private static ConsistencyCheck.Report awaitConsistent(ConsistencyCheck check, Instant at) throws InterruptedException {
+    private static ConsistencyCheck.Report awaitConsistent(ConsistencyCheck check, String view, Instant at)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        ConsistencyCheck.Report report = check.check("spend", 1000, at);
+        ConsistencyCheck.Report report = check.check(view, 1000, at);
         while ((!report.consistent() || report.missingOnline() > 0) && System.nanoTime() < deadline) {
             Thread.sleep(500); // the topology commits every 100 ms; on a fresh broker it starts in a few seconds
-            report = check.check("spend", 1000, at);
+            report = check.check(view, 1000, at);
         }
         return report;
     }
 
-    private static void awaitRecorded(Ingestor ingestor, long records) throws InterruptedException {
+    /** The same events to the kafka source's topic, without keys: the producer spreads them over partitions. */
+    private static void produceUnkeyed(String bootstrap, Events events) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("acks", "all");
+        p.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.put("partitioner.class", org.apache.kafka.clients.producer.RoundRobinPartitioner.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p)) {
+            for (var record : events.records()) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("payments.raw", null, Json.write(record)));
+            }
+        }
+    }
+
+    private static void awaitRecorded(Ingestor ingestor, String source, long records) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long seen = 0;
         while (seen < records && System.nanoTime() < deadline) {
             Thread.sleep(200);
             seen = 0;
-            for (CatalogEntry batch : ingestor.batches("payments")) {
+            for (CatalogEntry batch : ingestor.batches(source)) {
                 seen += batch.body().path("lineage").path("records").asLong();
             }
         }

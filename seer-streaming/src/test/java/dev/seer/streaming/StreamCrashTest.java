@@ -160,6 +160,7 @@ class StreamCrashTest {
                   - name: events
                     type: kafka
                     topic: events
+                    key_field: customer_id      # the producer keys by customer: no repartition
                     timestamp_field: event_ts
                     schema: {event_id: long, customer_id: string, event_ts: timestamp, amount: double}
                 feature_views:
