@@ -120,6 +120,26 @@ class AggregationRetrievalTest {
     }
 
     @Test
+    void streamOptionsOfSourcesAreCheckedWhereTheyDoNotBelong() throws Exception {
+        for (Map.Entry<String, String> bad : Map.of(
+                "{name: transactions, path: data/transactions.csv, timestamp_field: event_ts, allowed_lateness: 1h}",
+                "[allowed_lateness] is for push and kafka sources",
+                "{name: transactions, path: data/transactions.csv, timestamp_field: event_ts, key_field: customer_id}",
+                "[key_field] is for push and kafka sources",
+                "{name: transactions, type: push, timestamp_field: event_ts, key_field: customer_id, schema: {customer_id: string,"
+                        + " event_ts: timestamp, spend: double, plan: string}}", "[key_field] is for kafka sources",
+                "{name: transactions, type: kafka, topic: t, timestamp_field: event_ts, key_field: client, schema: {customer_id:"
+                        + " string, event_ts: timestamp, spend: double, plan: string}}", "[client] is not a field of [schema]",
+                "{name: transactions, type: kafka, topic: t, timestamp_field: event_ts, allowed_lateness: later, schema:"
+                        + " {customer_id: string, event_ts: timestamp}}", "[later] is not a duration").entrySet()) {
+            Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY.replace(
+                    "- {name: transactions, path: data/transactions.csv, timestamp_field: event_ts}", "- " + bad.getKey()));
+            assertThatThrownBy(() -> new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice"))
+                    .as(bad.getKey()).hasMessageContaining(bad.getValue()).hasMessageContaining("repo.yaml");
+        }
+    }
+
+    @Test
     void badAggregationDefinitionsNameTheProblem() throws Exception {
         for (Map.Entry<String, String> bad : Map.of(
                 "{column: spend, function: median, window: 2h}", "unknown function [median]",
@@ -127,7 +147,9 @@ class AggregationRetrievalTest {
                 "{function: sum, window: 2h}", "needs a [column]",
                 "{column: nope, function: sum, window: 2h}", "[nope] is not a feature of this view",
                 "{column: plan, function: sum, window: 2h}", "needs a numeric feature",
-                "{column: spend, function: sum, window: 2h, name: spend}", "defined twice").entrySet()) {
+                "{column: spend, function: sum, window: 2h, name: spend}", "defined twice",
+                "{column: spend, function: sum, window: 2h, step: 3h}", "step must be at most the window",
+                "{column: spend, function: sum, window: 2h, step: soon}", "[soon] is not a duration").entrySet()) {
             Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY.replace("- {column: spend, function: sum, window: 2h}", "- " + bad.getKey()));
             assertThatThrownBy(() -> new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice"))
                     .as(bad.getKey()).hasMessageContaining(bad.getValue()).hasMessageContaining("repo.yaml");

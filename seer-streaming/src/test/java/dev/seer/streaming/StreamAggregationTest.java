@@ -55,6 +55,12 @@ class StreamAggregationTest {
                 timestamp_field: event_ts
                 allowed_lateness: 2h
                 schema: {customer_id: string, event_ts: timestamp, amount: double, merchant: string}
+              - name: payments_keyed
+                type: kafka
+                topic: payments.keyed
+                key_field: customer_id
+                timestamp_field: event_ts
+                schema: {customer_id: string, event_ts: timestamp, amount: double}
             feature_views:
               - name: spend
                 entities: [customer]
@@ -82,6 +88,13 @@ class StreamAggregationTest {
                   - {column: amount, function: mean, window: 3h, step: 30m}
                   - {column: amount, function: last, window: 1d, step: 1h}
                   - {column: merchant, function: distinct_count, window: 6h, step: 1h}
+              - name: spend_keyed
+                entities: [customer]
+                source: payments_keyed
+                features:
+                  - {name: amount, type: double}
+                aggregations:
+                  - {function: count, window: 1h}
             """;
 
     @TempDir
@@ -99,7 +112,8 @@ class StreamAggregationTest {
                 Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka(broker.bootstrap(), 4), catalog,
                         ingestor, new Materializer(catalog, ingestor, online), online, "agg")) {
             try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
-                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("payments.raw", 4, (short) 1))).all().get();
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("payments.raw", 4, (short) 1),
+                        new org.apache.kafka.clients.admin.NewTopic("payments.keyed", 4, (short) 1))).all().get();
             }
             streaming.refresh();
             Events events = Events.random(new Random(11), 3000);
@@ -134,6 +148,23 @@ class StreamAggregationTest {
                 assertThat(Double.parseDouble(served.get(f).value().asText())).as(refs.get(f))
                         .isCloseTo(Double.parseDouble(batchRow.get(f)), org.assertj.core.api.Assertions.within(1e-9));
             }
+
+            // A kafka source with key_field: a record whose Kafka key is another entity's is refused by both paths.
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of("bootstrap.servers",
+                    broker.bootstrap(), "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName(),
+                    "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName()))) {
+                String time = events.latest().toString();
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("payments.keyed", "c1",
+                        "{\"customer_id\": \"c1\", \"event_ts\": \"" + time + "\", \"amount\": 1}"));
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("payments.keyed", "c1",
+                        "{\"customer_id\": \"c2\", \"event_ts\": \"" + time + "\", \"amount\": 2}"));
+            }
+            awaitRecorded(ingestor, "payments_keyed", 2);
+            ConsistencyCheck.Report keyed = awaitConsistent(check, "spend_keyed", at);
+            assertThat(keyed.entities()).isEqualTo(1);
+            assertThat(keyed.differences()).isEmpty();
+            assertThat(streaming.deadLetters(java.util.Optional.of("payments_keyed"), 10)).singleElement()
+                    .satisfies(letter -> assertThat(letter.error()).contains("the Kafka key [c1] is not the value [c2] of key_field"));
 
             // Exactly the events made far too late were refused, each with the reason, from each source.
             for (String source : List.of("payments", "payments_raw")) {
