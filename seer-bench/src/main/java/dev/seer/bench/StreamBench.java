@@ -194,7 +194,8 @@ public final class StreamBench {
                 if (ingested == 0 && covered(services, source) >= events) {
                     ingested = now;
                 }
-                if (aggregated == 0 && aggregated(admin, "seer-windows-" + source, topic)) {
+                if (aggregated == 0 && aggregated(admin, dev.seer.streaming.Streaming.windowApplication(services.catalog(), source),
+                        topic)) {
                     aggregated = now;
                 }
             }

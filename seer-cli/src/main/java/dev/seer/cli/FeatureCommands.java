@@ -95,9 +95,10 @@ final class FeatureCommands {
                     if (cli().json()) {
                         printJson(report);
                     } else {
-                        out().printf("%s at %s: %,d entities, %,d values compared, %,d without online state, %,d differ%n",
-                                report.path("view").asText(), report.path("at").asText(), report.path("entities").asInt(),
-                                report.path("values").asInt(), report.path("missing_online").asInt(),
+                        out().printf("%s at %s: %,d entities, %,d values compared, %,d without online state, %,d with events"
+                                + " after the time (not compared), %,d differ%n", report.path("view").asText(),
+                                report.path("at").asText(), report.path("entities").asInt(), report.path("values").asInt(),
+                                report.path("missing_online").asInt(), report.path("not_comparable").asInt(),
                                 report.path("differences").size());
                         for (var d : report.path("differences")) {
                             out().printf("  %-24s %-32s online %-14s batch %s%n", d.path("entity").asText(),

@@ -16,20 +16,23 @@ import java.util.Optional;
 final class IsoTimes {
     private IsoTimes() {}
 
+    /** The time, or empty if it is not ISO-8601 or lies beyond what epoch microseconds in a long can hold. */
     static Optional<Instant> parse(String text) {
         long micros = fast(text);
         if (micros != Long.MIN_VALUE) {
             return Optional.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000));
         }
+        Instant instant;
         try {
-            return Optional.of(OffsetDateTime.parse(text).toInstant());
+            instant = OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                return Optional.of(LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC));
+                instant = LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException again) {
                 return Optional.empty();
             }
         }
+        return Math.abs(instant.getEpochSecond()) < Long.MAX_VALUE / 1_000_000 - 1 ? Optional.of(instant) : Optional.empty();
     }
 
     /** Epoch micros of a time that {@link #parse} accepts; throws otherwise. */
@@ -63,20 +66,27 @@ final class IsoTimes {
         long fractionMicros = 0;
         if (i < n && s.charAt(i) == '.') {
             int start = ++i;
-            while (i < n && Character.isDigit(s.charAt(i))) {
+            long fraction = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') { // ASCII only, as java.time reads them
+                fraction = fraction * 10 + (s.charAt(i) - '0');
                 i++;
+                if (i - start > 9) {
+                    return Long.MIN_VALUE;
+                }
             }
             int length = i - start;
-            if (length == 0 || length > 9) {
+            if (length == 0) {
                 return Long.MIN_VALUE;
             }
-            long fraction = Long.parseLong(s, start, i, 10);
             for (int d = length; d < 9; d++) {
                 fraction *= 10;
             }
             fractionMicros = fraction / 1000; // nanoseconds below a microsecond are dropped, as everywhere in Seer
         }
         int offsetSeconds = 0;
+        if (i < n && s.charAt(10) == ' ') {
+            return Long.MIN_VALUE; // a space for the T is read only without an offset (as a UTC local time)
+        }
         if (i < n) {
             char c = s.charAt(i);
             if (c == 'Z' && i == n - 1) {
@@ -84,7 +94,7 @@ final class IsoTimes {
             } else if ((c == '+' || c == '-') && n - i == 6 && s.charAt(i + 3) == ':') {
                 int hours = digits(s, i + 1, 2);
                 int minutes = digits(s, i + 4, 2);
-                if (hours < 0 || hours > 18 || minutes < 0 || minutes > 59) {
+                if (hours < 0 || minutes < 0 || minutes > 59 || hours * 60 + minutes > 18 * 60) {
                     return Long.MIN_VALUE;
                 }
                 offsetSeconds = (c == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);

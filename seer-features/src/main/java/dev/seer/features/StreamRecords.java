@@ -95,18 +95,19 @@ public final class StreamRecords {
     }
 
     /**
-     * Whether every record of an entity of the windowed views is in one partition: they all have
-     * the same join keys, and the records are keyed by them (a push source always is; a kafka
-     * source when its {@code key_field} is the views' one join key). Window aggregation then
-     * needs no repartition.
+     * Whether every record of an entity of the windowed views is in one partition, so that
+     * window aggregation needs no repartition: the windowed views all have one join key, and the
+     * source is a kafka source whose {@code key_field} is that key (ingestion dead-letters a
+     * record keyed otherwise, so both paths leave out the same records). A push source is not:
+     * its records are keyed by the join keys in force when they were pushed, which a later
+     * apply can change for the records already in the topic.
      */
     public boolean keyedByEntity() {
         if (windowedViews.isEmpty() || windowedViews.stream().map(WindowedView::joinKeys).distinct().count() != 1) {
             return false;
         }
         List<String> joinKeys = windowedViews.get(0).joinKeys();
-        return source.type().equals(Source.PUSH) ? joinKeys.equals(keyFields)
-                : source.keyField().map(k -> joinKeys.equals(List.of(k))).orElse(false);
+        return source.keyField().map(k -> joinKeys.equals(List.of(k))).orElse(false);
     }
 
     /**

@@ -98,10 +98,12 @@ public final class WindowTiles {
             Aggregation aggregation = aggregations.get(a);
             JsonNode value = aggregation.column().map(record::get).orElse(null);
             boolean present = value != null && !value.isNull();
-            boolean numeric = aggregation.column().flatMap(view::feature).map(f -> f.type().numeric()).orElse(true);
-            numbers[a] = present && numeric ? value.asDouble() : Double.NaN;
+            FeatureType type = aggregation.column().flatMap(view::feature).map(Definitions.Feature::type).orElse(FeatureType.DOUBLE);
+            // The offline store keeps a float in 32 bits, so batch reads 0.1 as 0.100000001...: so must the stream.
+            double number = !present ? Double.NaN : type == FeatureType.FLOAT ? (double) (float) value.asDouble() : value.asDouble();
+            numbers[a] = type.numeric() ? number : Double.NaN;
             if (aggregation.function().equals("distinct_count") && present) {
-                texts[a] = numeric ? Double.toString(value.asDouble()) : value.asText();
+                texts[a] = type.numeric() ? Double.toString(number) : value.asText();
             }
         }
         return new Event(micros, numbers, texts);

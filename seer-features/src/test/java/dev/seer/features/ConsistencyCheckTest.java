@@ -57,6 +57,11 @@ class ConsistencyCheckTest {
             assertThat(changed.differences()).filteredOn(d -> d.feature().equals("count_1d"))
                     .extracting(ConsistencyCheck.Difference::online, ConsistencyCheck.Difference::batch)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(2.0, 1.0));
+
+            // Before customer 1's latest event (13:00) its tiles cannot say: it is left out, not reported as differing.
+            ConsistencyCheck.Report early = check.check("activity", 10, Instant.parse("2026-01-01T12:30:00Z"));
+            assertThat(early.notComparable()).isEqualTo(1);
+            assertThat(early.differences()).extracting(ConsistencyCheck.Difference::entity).doesNotContain("1");
         }
     }
 

@@ -16,13 +16,22 @@ import org.junit.jupiter.api.Test;
 /** The hand-written parser reads every time as java.time does (to the microsecond), and refuses what it refuses. */
 class IsoTimesTest {
     @Test
+    void aTimeBeyondWhatMicrosecondsCanHoldIsRefused() {
+        assertThat(IsoTimes.parse("+300000-01-01T00:00:00Z")).isEmpty();
+        assertThat(IsoTimes.parse("+290000-01-01T00:00:00Z")).isPresent();
+    }
+
+    @Test
     void agreesWithJavaTimeOnRandomAndAwkwardTimes() {
         Random random = new Random(3);
         List<String> awkward = List.of("2026-02-29T00:00:00Z", "2024-02-29T23:59:59.999999999Z", "2026-13-01T00:00:00Z",
                 "2026-03-01T24:00:00Z", "2026-03-01T10:00:00+05:30", "2026-03-01T10:00:00-00:45", "2026-03-01 10:00:00",
                 "2026-03-01T10:00:00", "2026-03-01T10:00Z", "2026-03-01T10:00:00+0530", "2026-03-01T10:00:00.Z",
                 "2026-03-01T10:00:00.1234567891Z", "2026-03-01T10:00:60Z", "1969-12-31T23:59:59.5Z", "0001-01-01T00:00:00Z",
-                "2026-03-01T10:00:00ZZ", "2026-03-01T1a:00:00Z", "not a time", "2026-03-01T10:00:00+19:00");
+                "2026-03-01T10:00:00ZZ", "2026-03-01T1a:00:00Z", "not a time", "2026-03-01T10:00:00+19:00",
+                "2026-03-01 10:00:00Z", "2026-03-01 10:00:00+02:00", "2026-03-01T10:00:00+18:00", "2026-03-01T10:00:00+18:01",
+                "2026-03-01T10:00:00-18:59", "2026-03-01T10:00:00.\u0665Z", "2026-03-01T10:00:00.5\u0665Z",
+                "2026-03-01 10:00:00.25");
         for (String text : awkward) {
             assertThat(IsoTimes.parse(text)).as(text).isEqualTo(javaTime(text));
         }

@@ -309,6 +309,7 @@ public final class ApiJson {
         node.put("entities", report.entities());
         node.put("values", report.values());
         node.put("missing_online", report.missingOnline());
+        node.put("not_comparable", report.notComparable());
         node.put("consistent", report.consistent());
         var differences = node.putArray("differences");
         for (var d : report.differences()) {

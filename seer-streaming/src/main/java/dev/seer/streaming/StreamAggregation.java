@@ -46,11 +46,12 @@ import org.slf4j.LoggerFactory;
  * dead-letters the same records), then an aggregate whose state is {@link WindowTiles}. Two
  * shapes: when the source is keyed by the windowed views' entity
  * ({@link StreamRecords#keyedByEntity}), records stay in their partition and the state per
- * Kafka key bundles the tiles of every windowed view (no repartition: application
- * {@code seer-windows-<source>}); otherwise admit emits one event per view keyed by view and
- * entity and Kafka repartitions by that key (application {@code seer-windows-<source>-by-entity}).
- * The shape is part of the application's name, so a change of shape (a view applied with other
- * join keys) starts a new application that computes its state from the topic's start. The aggregate's table is cached and
+ * Kafka key bundles the tiles of every windowed view (no repartition); otherwise admit emits
+ * one event per view keyed by view and entity and Kafka repartitions by that key. The shape and
+ * a digest of the windowed views' definitions are part of the application's name
+ * ({@link #applicationId}), so an apply that changes them starts a new application, which
+ * computes its state from the start of the topic rather than mixing states or events made
+ * under other definitions. The aggregate's table is cached and
  * flushed at each commit; each flushed state is written to the online store before the commit
  * completes. The online write is outside Kafka's transaction, so it is made idempotent instead:
  * it overwrites the entity's tiles with a state that only grows, and the online store keeps the
@@ -72,6 +73,7 @@ final class StreamAggregation implements AutoCloseable {
     private final String sourceName;
     /** Whether the source is keyed by the windowed views' entity: no repartition (see the class comment). */
     private final boolean direct;
+    private final String applicationId;
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
 
@@ -84,6 +86,7 @@ final class StreamAggregation implements AutoCloseable {
         this.sourceName = sourceName;
         Definitions definitions = new Definitions(catalog, sourceName);
         this.direct = definitions.rules().keyedByEntity();
+        this.applicationId = applicationId(definitions.rules());
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WATERMARKS), Serdes.Integer(),
                 Serdes.Long()).withCachingEnabled()); // one changelog record per commit, not per event
@@ -111,21 +114,40 @@ final class StreamAggregation implements AutoCloseable {
                 }
             }
         });
-        streams = new KafkaStreams(builder.build(), properties(applicationId(sourceName, direct), bootstrap, stateDir));
+        streams = new KafkaStreams(builder.build(), properties(applicationId, bootstrap, stateDir));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Window aggregation of source [{}] failed; replacing its stream thread", sourceName, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     }
 
-    /** The Kafka Streams application (and consumer group) of a source's window aggregates in one shape. */
-    static String applicationId(String sourceName, boolean direct) {
-        return "seer-windows-" + sourceName + (direct ? "" : "-by-entity");
+    /**
+     * The Kafka Streams application (and consumer group) of a source's window aggregates:
+     * {@code seer-windows-<source>-<digest>}, with {@code by-entity-} before the digest when it
+     * repartitions; the digest covers each windowed view's name, join keys and aggregations.
+     */
+    static String applicationId(StreamRecords rules) {
+        StringBuilder definition = new StringBuilder();
+        for (StreamRecords.WindowedView view : rules.windowedViews()) {
+            definition.append(view.view().name()).append(view.joinKeys());
+            view.view().aggregations().forEach(a -> definition.append('|').append(a.name()).append(',')
+                    .append(a.column().orElse("")).append(',').append(a.function()).append(',')
+                    .append(a.window().toSeconds()).append(',').append(a.step().toSeconds()));
+            definition.append(';');
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(definition.toString().getBytes(StandardCharsets.UTF_8));
+            return "seer-windows-" + rules.source().name() + "-" + (rules.keyedByEntity() ? "" : "by-entity-")
+                    + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
-    /** Whether this topology's shape still fits the definitions (else {@link Streaming} replaces it). */
+    /** Whether this topology still fits the definitions (else {@link Streaming} replaces it). */
     boolean fits(Catalog catalog) {
-        return new Definitions(catalog, sourceName).rules().keyedByEntity() == direct;
+        return applicationId(StreamRecords.of(catalog, sourceName)).equals(applicationId);
     }
 
     static boolean needed(Catalog catalog, String sourceName) {
@@ -316,9 +338,8 @@ final class StreamAggregation implements AutoCloseable {
 
     /**
      * Admits records of a source keyed by entity and emits, under the same key, a bundle of one
-     * event per windowed view. A record whose key is not its entity's (written to a push topic
-     * by something other than Seer's push) is skipped: aggregated here, it would be counted in
-     * another entity's partition.
+     * event per windowed view. Admission has already refused a record whose key is not its
+     * key field's value; the check here only guards the assumption.
      */
     private static final class AdmitInPlace implements FixedKeyProcessor<String, byte[], byte[]> {
         private final Definitions definitions;

@@ -230,7 +230,9 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                     if (problem.isPresent()) {
                         acks.add(deadLetters.send(deadLetter(record, problem.get())));
                     } else {
-                        writeStaged(out, rules, parsed.record(), record.value());
+                        // The record rewritten, not its own bytes: a repeated key that Jackson reads (the last
+                        // wins) would make DuckDB refuse the whole micro-batch.
+                        out.write(Json.write(rules.staged(parsed.record())));
                         eventMicros[(int) good] = micros;
                         watermark = Math.max(watermark, micros);
                         out.write('\n');
@@ -284,21 +286,6 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
             LOG.debug("Offset commit of {}-{} interrupted by close", topic, partition);
         }
-    }
-
-    /**
-     * One JSONL line: the record's own bytes when they are one line (DuckDB reads only the
-     * declared fields, so extra ones are harmless), else the record written again.
-     */
-    private static void writeStaged(BufferedWriter out, StreamRecords rules, JsonNode record, byte[] raw) throws IOException {
-        boolean oneLine = true;
-        for (byte b : raw) {
-            if (b == '\n' || b == '\r') {
-                oneLine = false;
-                break;
-            }
-        }
-        out.write(oneLine ? new String(raw, StandardCharsets.UTF_8) : Json.write(rules.staged(record)));
     }
 
     /** The record parsed, or why it is refused (as the dead-letter reason). */

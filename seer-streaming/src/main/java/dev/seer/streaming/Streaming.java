@@ -47,7 +47,7 @@ public final class Streaming implements AutoCloseable {
     private final Freshness windowFreshness = new Freshness();
     private KafkaBroker broker;
     private String bootstrap;
-    private Pusher pusher;
+    private volatile Pusher pusher;
     private final Map<String, Running> ingestions = new LinkedHashMap<>();
     private final dev.seer.features.OnlineStore online;
     /** The window aggregation topology of each source whose views declare aggregations. */
@@ -101,7 +101,8 @@ public final class Streaming implements AutoCloseable {
             ingestions.computeIfAbsent(source.name(), name -> start(source));
             StreamAggregation running = aggregations.get(source.name());
             if (running != null && !running.fits(catalog)) {
-                LOG.info("Window aggregates of source {} change shape (keyed by entity or not); starting them anew", source.name());
+                LOG.info("Window aggregates of source {} were redefined; a new application computes them from the topic's start",
+                        source.name());
                 running.close();
                 aggregations.remove(source.name());
             }
@@ -188,7 +189,15 @@ public final class Streaming implements AutoCloseable {
     }
 
     /** The running pusher; fails if no streaming source is defined yet. */
-    public synchronized Pusher pusher() {
+    public Pusher pusher() {
+        Pusher running = pusher;
+        if (running != null) {
+            return running; // no lock: a status call holding it must not hold up pushes
+        }
+        return startPusher();
+    }
+
+    private synchronized Pusher startPusher() {
         if (pusher == null) {
             refresh();
         }
@@ -197,6 +206,11 @@ public final class Streaming implements AutoCloseable {
                     + " apply one first", Map.of());
         }
         return pusher;
+    }
+
+    /** The Kafka Streams application (and consumer group) that computes a source's window aggregates now. */
+    public static String windowApplication(Catalog catalog, String sourceName) {
+        return StreamAggregation.applicationId(StreamRecords.of(catalog, sourceName));
     }
 
     /** Where clients reach the broker, once started. */

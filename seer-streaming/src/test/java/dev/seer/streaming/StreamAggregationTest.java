@@ -34,9 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Window aggregates computed two ways agree: the Kafka Streams topology's online values and a
  * batch recomputation over the offline store, on random events that arrive out of order, some
- * within the allowed lateness and some beyond it (those go to the dead-letter topic). The same
- * events go to a push source (keyed by entity: aggregated in place) and to a kafka source whose
- * records have no key (repartitioned by entity), so both shapes of the topology are checked.
+ * within the allowed lateness and some beyond it (those go to the dead-letter topic; a one-day
+ * count would show any the topology counted). The same events go to a push source and to a
+ * kafka source whose records have no key (both repartitioned by entity); a kafka source with
+ * {@code key_field} is aggregated in place, as in {@code StreamCrashTest} at scale.
  */
 @Tag("integration")
 class StreamAggregationTest {
@@ -76,6 +77,7 @@ class StreamAggregationTest {
                   - {column: amount, function: max, window: 2h}
                   - {column: amount, function: last, window: 1d, step: 1h}
                   - {column: merchant, function: distinct_count, window: 6h, step: 1h}
+                  - {function: count, window: 1d, step: 1h}
               - name: spend_raw
                 entities: [customer]
                 source: payments_raw
@@ -88,6 +90,7 @@ class StreamAggregationTest {
                   - {column: amount, function: mean, window: 3h, step: 30m}
                   - {column: amount, function: last, window: 1d, step: 1h}
                   - {column: merchant, function: distinct_count, window: 6h, step: 1h}
+                  - {function: count, window: 1d}
               - name: spend_keyed
                 entities: [customer]
                 source: payments_keyed
@@ -160,6 +163,8 @@ class StreamAggregationTest {
                         "{\"customer_id\": \"c2\", \"event_ts\": \"" + time + "\", \"amount\": 2}"));
             }
             awaitRecorded(ingestor, "payments_keyed", 2);
+            assertThat(Streaming.windowApplication(catalog, "payments_keyed")).doesNotContain("by-entity");
+            assertThat(Streaming.windowApplication(catalog, "payments")).contains("by-entity");
             ConsistencyCheck.Report keyed = awaitConsistent(check, "spend_keyed", at);
             assertThat(keyed.entities()).isEqualTo(1);
             assertThat(keyed.differences()).isEmpty();

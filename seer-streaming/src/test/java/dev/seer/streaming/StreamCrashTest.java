@@ -81,7 +81,7 @@ class StreamCrashTest {
             Worker last = new Worker(home, bootstrap, "final");
             last.awaitReady();
             awaitConsumed(home, counts[0]);
-            awaitAggregated(bootstrap);
+            awaitAggregated(home, bootstrap);
             last.stop();
 
             assertEveryGoodRecordOnce(home, copies);
@@ -123,7 +123,7 @@ class StreamCrashTest {
             System.out.printf("two processes: a killed at %,d of %,d records covered%n", covered, counts[0]);
             assertThat(covered).isLessThan(counts[0]);
             awaitConsumed(home, counts[0]);
-            awaitAggregated(bootstrap);
+            awaitAggregated(home, bootstrap);
             b.stop();
 
             assertEveryGoodRecordOnce(home, copies);
@@ -312,12 +312,17 @@ class StreamCrashTest {
      * the end of the source topic, and of its repartition topic (whose last record, once the
      * transactions writing it are committed, is a commit marker, so the end is one further).
      */
-    private static void awaitAggregated(String bootstrap) throws Exception {
+    private static void awaitAggregated(Path home, String bootstrap) throws Exception {
+        String application;
+        try (Catalogs catalogs = new Catalogs(home)) {
+            application = Streaming.windowApplication(catalogs.catalog, "events");
+        }
+        assertThat(application).as("keyed by customer: aggregated in place").doesNotContain("by-entity");
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             while (System.nanoTime() < deadline) {
                 Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
-                        .listConsumerGroupOffsets("seer-windows-events").partitionsToOffsetAndMetadata().get();
+                        .listConsumerGroupOffsets(application).partitionsToOffsetAndMetadata().get();
                 Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
                 committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
                 var ends = admin.listOffsets(latest).all().get();
