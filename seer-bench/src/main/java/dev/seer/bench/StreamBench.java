@@ -194,31 +194,13 @@ public final class StreamBench {
                 if (ingested == 0 && covered(services, source) >= events) {
                     ingested = now;
                 }
-                if (aggregated == 0 && aggregated(admin, dev.seer.streaming.Streaming.windowApplication(services.catalog(), source),
-                        topic)) {
+                if (aggregated == 0 && dev.seer.streaming.Streaming.windowsCaughtUp(admin,
+                        dev.seer.streaming.Streaming.windowApplication(services.catalog(), source), topic)) {
                     aggregated = now;
                 }
             }
             return new double[] {events / ((ingested - started) / 1e9), events / ((Math.max(ingested, aggregated) - started) / 1e9)};
         }
-    }
-
-    /**
-     * Whether the aggregation topology has consumed everything: its committed offsets are at the
-     * end of the source topic, and one short of the end of its repartition topic (where the last
-     * record of a committed transaction is the commit marker).
-     */
-    static boolean aggregated(Admin admin, String group, String topic) throws Exception {
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
-                .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        if (committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).count() < 4) {
-            return false;
-        }
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-        committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
-        var ends = admin.listOffsets(latest).all().get();
-        return committed.entrySet().stream().allMatch(e -> e.getValue().offset()
-                >= ends.get(e.getKey()).offset() - (e.getKey().topic().equals(topic) ? 0 : 1));
     }
 
     /**

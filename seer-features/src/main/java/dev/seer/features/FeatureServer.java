@@ -37,15 +37,13 @@ public final class FeatureServer {
     /**
      * {@code refs}: {@code view:feature} for each of {@code features}, made once rather than per
      * lookup. {@code windows}: for each feature, its index among the view's aggregations, or -1
-     * for a stored feature.
+     * for a stored feature; {@code hasStored} and {@code hasWindows} say which reads a lookup needs.
      */
-    private record ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys, int[] windows) {
-        boolean hasStored() {
-            return java.util.Arrays.stream(windows).anyMatch(w -> w < 0);
-        }
-
-        boolean hasWindows() {
-            return java.util.Arrays.stream(windows).anyMatch(w -> w >= 0);
+    private record ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys, int[] windows,
+            boolean hasStored, boolean hasWindows) {
+        ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys, int[] windows) {
+            this(view, features, refs, joinKeys, windows, java.util.Arrays.stream(windows).anyMatch(w -> w < 0),
+                    java.util.Arrays.stream(windows).anyMatch(w -> w >= 0));
         }
     }
 

@@ -40,9 +40,7 @@ public final class StreamRecords {
     public record WindowedView(FeatureView view, List<String> joinKeys) {
         /** The record's entity key for this view, as the online store keys it. */
         public String entityKey(JsonNode record) {
-            List<String> parts = new ArrayList<>(joinKeys.size());
-            joinKeys.forEach(k -> parts.add(record.path(k).asText()));
-            return FeatureRefs.entityKey(parts);
+            return StreamRecords.entityKey(joinKeys, record);
         }
     }
 
@@ -171,8 +169,12 @@ public final class StreamRecords {
 
     /** The record's entity key: its join key values, joined as the online store joins them. */
     public String key(JsonNode record) {
-        List<String> parts = new ArrayList<>(keyFields.size());
-        keyFields.forEach(k -> parts.add(record.path(k).asText()));
+        return entityKey(keyFields, record);
+    }
+
+    private static String entityKey(List<String> fields, JsonNode record) {
+        List<String> parts = new ArrayList<>(fields.size());
+        fields.forEach(k -> parts.add(record.path(k).asText()));
         return FeatureRefs.entityKey(parts);
     }
 

@@ -38,6 +38,15 @@ class AggregationRetrievalTest {
                   - {column: spend, function: mean, window: 1d}
             """;
 
+    static final String TRANSACTIONS = """
+            customer_id,event_ts,spend,plan
+            1,2026-01-01T10:00:00Z,10,basic
+            1,2026-01-01T11:00:00Z,20,pro
+            1,2026-01-01T12:00:00Z,,pro
+            1,2026-01-01T13:00:00Z,40,basic
+            2,2026-01-01T10:30:00Z,5,pro
+            """;
+
     @TempDir
     Path dir;
 
@@ -46,14 +55,7 @@ class AggregationRetrievalTest {
 
     @BeforeEach
     void ingest() throws Exception {
-        Repositories.applyWith(catalog, dir, REPOSITORY, """
-                customer_id,event_ts,spend,plan
-                1,2026-01-01T10:00:00Z,10,basic
-                1,2026-01-01T11:00:00Z,20,pro
-                1,2026-01-01T12:00:00Z,,pro
-                1,2026-01-01T13:00:00Z,40,basic
-                2,2026-01-01T10:30:00Z,5,pro
-                """);
+        Repositories.applyWith(catalog, dir, REPOSITORY, TRANSACTIONS);
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), new MutableClock(Instant.EPOCH));
         ingestor.ingest("transactions", Optional.empty(), "alice");
         retrieval = new HistoricalRetrieval(catalog, ingestor);

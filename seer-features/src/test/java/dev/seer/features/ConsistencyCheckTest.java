@@ -24,14 +24,7 @@ class ConsistencyCheckTest {
     @Test
     void agreesWhenTheTilesHoldTheSameEventsAndReportsEachValueThatDiffers() throws Exception {
         InMemoryCatalog catalog = new InMemoryCatalog(new MutableClock(Instant.parse("2026-11-27T00:00:00Z")));
-        Repositories.applyWith(catalog, dir, AggregationRetrievalTest.REPOSITORY, """
-                customer_id,event_ts,spend,plan
-                1,2026-01-01T10:00:00Z,10,basic
-                1,2026-01-01T11:00:00Z,20,pro
-                1,2026-01-01T12:00:00Z,,pro
-                1,2026-01-01T13:00:00Z,40,basic
-                2,2026-01-01T10:30:00Z,5,pro
-                """);
+        Repositories.applyWith(catalog, dir, AggregationRetrievalTest.REPOSITORY, AggregationRetrievalTest.TRANSACTIONS);
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), new MutableClock(Instant.EPOCH));
         ingestor.ingest("transactions", Optional.empty(), "alice");
         Definitions.FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, "activity").orElseThrow().body());

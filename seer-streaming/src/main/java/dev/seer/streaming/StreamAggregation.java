@@ -3,7 +3,6 @@ package dev.seer.streaming;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.Catalog;
-import dev.seer.features.Definitions.FeatureView;
 import dev.seer.features.OnlineStore;
 import dev.seer.features.StreamRecords;
 import dev.seer.features.WindowTiles;
@@ -106,8 +105,8 @@ final class StreamAggregation implements AutoCloseable {
                     .toStream();
         }
         states.foreach((key, state) -> {
-            for (long latest : direct ? definitions.writeAllOnline(online, key, state) : new long[] {
-                    definitions.writeOnline(online, key, state)}) {
+            for (long latest : direct ? definitions.writeAllOnline(online, key, state) : new long[] {definitions.writeOnline(
+                    online, key.substring(0, key.indexOf(SEPARATOR)), key.substring(key.indexOf(SEPARATOR) + 1), state)}) {
                 if (latest != Long.MIN_VALUE) {
                     freshness.accept((System.currentTimeMillis() * 1000 - latest) / 1e6);
                     written.incrementAndGet();
@@ -151,7 +150,7 @@ final class StreamAggregation implements AutoCloseable {
     }
 
     static boolean needed(Catalog catalog, String sourceName) {
-        return !new Definitions(catalog, sourceName).views().isEmpty();
+        return !StreamRecords.of(catalog, sourceName).windowedViews().isEmpty();
     }
 
     private static Properties properties(String applicationId, String bootstrap, Path stateDir) {
@@ -183,10 +182,6 @@ final class StreamAggregation implements AutoCloseable {
         return new long[] {admitted.get(), written.get()};
     }
 
-    String source() {
-        return sourceName;
-    }
-
     @Override
     public void close() {
         streams.close(java.time.Duration.ofSeconds(15));
@@ -215,10 +210,6 @@ final class StreamAggregation implements AutoCloseable {
                 loaded = current;
             }
             return current;
-        }
-
-        List<FeatureView> views() {
-            return loaded().views().values().stream().map(StreamRecords.WindowedView::view).toList();
         }
 
         StreamRecords rules() {
@@ -256,19 +247,18 @@ final class StreamAggregation implements AutoCloseable {
             long[] latest = new long[states.size()];
             int i = 0;
             for (Map.Entry<String, byte[]> entry : states.entrySet()) {
-                latest[i++] = writeOnline(online, entry.getKey() + SEPARATOR + entityKey, entry.getValue());
+                latest[i++] = writeOnline(online, entry.getKey(), entityKey, entry.getValue());
             }
             return latest;
         }
 
         /** Writes the state; returns its latest event time, or {@link Long#MIN_VALUE} if nothing was written. */
-        long writeOnline(OnlineStore online, String key, byte[] state) {
-            int separator = key.indexOf(SEPARATOR);
-            StreamRecords.WindowedView view = loaded().views().get(key.substring(0, separator));
+        long writeOnline(OnlineStore online, String viewName, String entityKey, byte[] state) {
+            StreamRecords.WindowedView view = loaded().views().get(viewName);
             if (view == null || state == null || state.length == 0) {
                 return Long.MIN_VALUE;
             }
-            var record = WindowTiles.onlineRecord(key.substring(separator + 1), state, System.currentTimeMillis() * 1000);
+            var record = WindowTiles.onlineRecord(entityKey, state, System.currentTimeMillis() * 1000);
             online.write(WindowTiles.ONLINE_PREFIX + view.view().name(), List.of(record));
             return record.eventMicros();
         }

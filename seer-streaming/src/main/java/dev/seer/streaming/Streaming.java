@@ -213,6 +213,26 @@ public final class Streaming implements AutoCloseable {
         return StreamAggregation.applicationId(StreamRecords.of(catalog, sourceName));
     }
 
+    /**
+     * Whether a window application has consumed everything so far: its committed offsets are at
+     * the end of every partition of the source topic, and of its repartition topic, if any, one
+     * short of the end (there the last record of a committed transaction is its commit marker).
+     */
+    public static boolean windowsCaughtUp(Admin admin, String application, String topic)
+            throws ExecutionException, InterruptedException {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                .listConsumerGroupOffsets(application).partitionsToOffsetAndMetadata().get();
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        if (committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).count() < partitions) {
+            return false;
+        }
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+        committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        var ends = admin.listOffsets(latest).all().get();
+        return committed.entrySet().stream().allMatch(e -> e.getValue().offset()
+                >= ends.get(e.getKey()).offset() - (e.getKey().topic().equals(topic) ? 0 : 1));
+    }
+
     /** Where clients reach the broker, once started. */
     public synchronized Optional<String> bootstrap() {
         return Optional.ofNullable(bootstrap);

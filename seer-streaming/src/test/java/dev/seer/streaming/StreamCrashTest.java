@@ -307,11 +307,7 @@ class StreamCrashTest {
         assertThat(covered).as("records covered by recorded batches").isEqualTo(records);
     }
 
-    /**
-     * Waits until the aggregation topology has consumed everything: its committed offsets reach
-     * the end of the source topic, and of its repartition topic (whose last record, once the
-     * transactions writing it are committed, is a commit marker, so the end is one further).
-     */
+    /** Waits until the aggregation topology has consumed everything ({@link Streaming#windowsCaughtUp}). */
     private static void awaitAggregated(Path home, String bootstrap) throws Exception {
         String application;
         try (Catalogs catalogs = new Catalogs(home)) {
@@ -321,14 +317,7 @@ class StreamCrashTest {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             while (System.nanoTime() < deadline) {
-                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
-                        .listConsumerGroupOffsets(application).partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-                committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest).all().get();
-                boolean done = committed.keySet().stream().filter(tp -> tp.topic().equals("events")).count() == 4
-                        && committed.entrySet().stream().allMatch(e -> e.getValue().offset()
-                                >= ends.get(e.getKey()).offset() - (e.getKey().topic().equals("events") ? 0 : 1));
+                boolean done = Streaming.windowsCaughtUp(admin, application, "events");
                 if (done) {
                     return;
                 }
