@@ -3,6 +3,8 @@ package dev.seer.streaming;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.Catalog;
+import dev.seer.features.Definitions.Aggregation;
+import dev.seer.features.OnlineRecord;
 import dev.seer.features.OnlineStore;
 import dev.seer.features.StreamRecords;
 import dev.seer.features.WindowTiles;
@@ -14,19 +16,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -42,20 +40,21 @@ import org.slf4j.LoggerFactory;
  * <p>Topology: the source topic, then <em>admit</em> (the rules of {@link StreamRecords} and
  * its lateness rule against a per-partition watermark kept in a state store, so it survives
  * restarts exactly as the offsets do; refused records are skipped here, since stream ingestion
- * dead-letters the same records), then an aggregate whose state is {@link WindowTiles}. Two
- * shapes: when the source is keyed by the windowed views' entity
- * ({@link StreamRecords#keyedByEntity}), records stay in their partition and the state per
- * Kafka key bundles the tiles of every windowed view (no repartition); otherwise admit emits
- * one event per view keyed by view and entity and Kafka repartitions by that key. The shape and
- * a digest of the windowed views' definitions are part of the application's name
+ * dead-letters the same records), then the event is added to its entity's {@link WindowTiles}
+ * in a {@link TileStore}. Two shapes: when the source is keyed by the windowed views' entity
+ * ({@link StreamRecords#keyedByEntity}), one processor admits and aggregates in the partition
+ * the record was read from, and the state per Kafka key bundles the tiles of every windowed
+ * view; otherwise admit emits one event per view keyed by view and entity, Kafka repartitions
+ * by that key, and a second processor aggregates. The shape, the stored states' format and a
+ * digest of the windowed views' definitions are part of the application's name
  * ({@link #applicationId}), so an apply that changes them starts a new application, which
  * computes its state from the start of the topic rather than mixing states or events made
- * under other definitions. The aggregate's table is cached and
- * flushed at each commit; each flushed state is written to the online store before the commit
- * completes. The online write is outside Kafka's transaction, so it is made idempotent instead:
- * it overwrites the entity's tiles with a state that only grows, and the online store keeps the
- * state with the later latest event (on a tie, the newer write). A crash after a write and before
- * the commit replays the same events onto the committed state, rewriting the same values.
+ * under other definitions. At each commit the tile store writes the states changed since the
+ * last one to its changelog and to the online store, before the commit completes. The online
+ * write is outside Kafka's transaction, so it is made idempotent instead: it overwrites the
+ * entity's tiles with a state that only grows, and the online store keeps the state with the
+ * later latest event (on a tie, the newer write). A crash after a write and before the commit
+ * replays the same events onto the committed state, rewriting the same values.
  *
  * <p>State stores are in memory and changelogged to Kafka: a restarted instance, or the one that
  * takes over a killed instance's partitions, restores them from the changelog first.
@@ -65,6 +64,8 @@ final class StreamAggregation implements AutoCloseable {
     static final String WATERMARKS = "seer-watermarks";
     static final String TILES = "seer-tiles";
     private static final char SEPARATOR = '\u0000';
+    /** Part of the application id's digest: a new layout of the stored states starts a new application. */
+    private static final String STATE_FORMAT = "tile-bundles-2;";
     /** How long admitted views and rules are reused before the catalog is read again. */
     private static final long RULES_REFRESH_NANOS = 5_000_000_000L;
 
@@ -89,30 +90,16 @@ final class StreamAggregation implements AutoCloseable {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WATERMARKS), Serdes.Integer(),
                 Serdes.Long()).withCachingEnabled()); // one changelog record per commit, not per event
+        builder.addStateStore(TileStore.builder(TILES, definitions::aggregations));
         KStream<String, byte[]> source = builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()));
-        Materialized<String, byte[], KeyValueStore<Bytes, byte[]>> tiles = Materialized.<String, byte[]>as(
-                Stores.inMemoryKeyValueStore(TILES)).withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray());
-        KStream<String, byte[]> states;
+        Consumer<List<TileStore.Written>> writer = states -> writeOnline(online, states, freshness);
         if (direct) {
-            states = source.processValues(() -> new AdmitInPlace(definitions, admitted), WATERMARKS)
-                    .groupByKey(Grouped.with(Serdes.String(), Serdes.ByteArray()))
-                    .aggregate(() -> new byte[0], (key, events, state) -> definitions.addAll(events, state), tiles)
-                    .toStream();
+            source.process(() -> new AggregateInPlace(definitions, admitted, writer), WATERMARKS, TILES);
         } else {
-            states = source.process(() -> new AdmitByEntity(definitions, admitted), WATERMARKS)
-                    .groupByKey(Grouped.with("seer-by-entity", Serdes.String(), Serdes.ByteArray()))
-                    .aggregate(() -> new byte[0], (key, event, state) -> definitions.add(key, event, state), tiles)
-                    .toStream();
+            source.process(() -> new AdmitByEntity(definitions, admitted), WATERMARKS)
+                    .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("seer-by-entity"))
+                    .process(() -> new AggregateByEntity(definitions, writer), TILES);
         }
-        states.foreach((key, state) -> {
-            for (long latest : direct ? definitions.writeAllOnline(online, key, state) : new long[] {definitions.writeOnline(
-                    online, key.substring(0, key.indexOf(SEPARATOR)), key.substring(key.indexOf(SEPARATOR) + 1), state)}) {
-                if (latest != Long.MIN_VALUE) {
-                    freshness.accept((System.currentTimeMillis() * 1000 - latest) / 1e6);
-                    written.incrementAndGet();
-                }
-            }
-        });
         streams = new KafkaStreams(builder.build(), properties(applicationId, bootstrap, stateDir));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Window aggregation of source [{}] failed; replacing its stream thread", sourceName, e);
@@ -126,7 +113,7 @@ final class StreamAggregation implements AutoCloseable {
      * repartitions; the digest covers each windowed view's name, join keys and aggregations.
      */
     static String applicationId(StreamRecords rules) {
-        StringBuilder definition = new StringBuilder();
+        StringBuilder definition = new StringBuilder(STATE_FORMAT);
         for (StreamRecords.WindowedView view : rules.windowedViews()) {
             definition.append(view.view().name()).append(view.joinKeys());
             view.view().aggregations().forEach(a -> definition.append('|').append(a.name()).append(',')
@@ -216,64 +203,46 @@ final class StreamAggregation implements AutoCloseable {
             return loaded().rules();
         }
 
-        /** The state of key {@code view NUL entity} with one encoded event added. */
-        byte[] add(String key, byte[] event, byte[] state) {
-            StreamRecords.WindowedView view = loaded().views().get(key.substring(0, key.indexOf(SEPARATOR)));
-            if (view == null) { // the view lost its aggregations since: keep the state as it was
-                return state;
-            }
-            WindowTiles tiles = WindowTiles.decode(view.view().aggregations(), state);
-            tiles.add(decodeEvent(event, view.view().aggregations().size()));
-            return tiles.encode();
-        }
-
-        /** An entity's bundle of per-view states with a bundle of per-view events added. */
-        byte[] addAll(byte[] events, byte[] state) {
-            Map<String, byte[]> states = unbundle(state);
-            unbundle(events).forEach((name, event) -> {
-                StreamRecords.WindowedView view = loaded().views().get(name);
-                if (view != null) {
-                    WindowTiles tiles = WindowTiles.decode(view.view().aggregations(), states.get(name));
-                    tiles.add(decodeEvent(event, view.view().aggregations().size()));
-                    states.put(name, tiles.encode());
-                }
-            });
-            return bundle(states);
-        }
-
-        /** Writes each view's state of an entity's bundle; returns their latest event times. */
-        long[] writeAllOnline(OnlineStore online, String entityKey, byte[] state) {
-            Map<String, byte[]> states = unbundle(state);
-            long[] latest = new long[states.size()];
-            int i = 0;
-            for (Map.Entry<String, byte[]> entry : states.entrySet()) {
-                latest[i++] = writeOnline(online, entry.getKey(), entityKey, entry.getValue());
-            }
-            return latest;
-        }
-
-        /** Writes the state; returns its latest event time, or {@link Long#MIN_VALUE} if nothing was written. */
-        long writeOnline(OnlineStore online, String viewName, String entityKey, byte[] state) {
-            StreamRecords.WindowedView view = loaded().views().get(viewName);
-            if (view == null || state == null || state.length == 0) {
-                return Long.MIN_VALUE;
-            }
-            var record = WindowTiles.onlineRecord(entityKey, state, System.currentTimeMillis() * 1000);
-            online.write(WindowTiles.ONLINE_PREFIX + view.view().name(), List.of(record));
-            return record.eventMicros();
+        /** A windowed view's aggregations, if it is still one of the source's windowed views. */
+        Optional<List<Aggregation>> aggregations(String viewName) {
+            return Optional.ofNullable(loaded().views().get(viewName)).map(v -> v.view().aggregations());
         }
     }
+
+    /**
+     * The states written at a commit, to the online store: one write per view, each state as of
+     * its latest event with the time of writing as its created time (see the class comment).
+     */
+    private void writeOnline(OnlineStore online, List<TileStore.Written> states, java.util.function.DoubleConsumer freshness) {
+        long now = System.currentTimeMillis() * 1000;
+        Map<String, List<OnlineRecord>> byView = new java.util.LinkedHashMap<>();
+        for (TileStore.Written state : states) {
+            String entity = direct ? state.key() : state.key().substring(state.key().indexOf(SEPARATOR) + 1);
+            state.encoded().forEach((view, bytes) -> byView.computeIfAbsent(view, v -> new java.util.ArrayList<>())
+                    .add(WindowTiles.onlineRecord(entity, bytes, now)));
+        }
+        byView.forEach((view, records) -> online.write(WindowTiles.ONLINE_PREFIX + view, records));
+        for (List<OnlineRecord> records : byView.values()) {
+            for (OnlineRecord record : records) {
+                freshness.accept((now - record.eventMicros()) / 1e6);
+            }
+            written.addAndGet(records.size());
+        }
+    }
+
+    /** A record admitted: its JSON and its event time. */
+    private record Admitted(JsonNode record, long micros) {}
 
     /**
      * Checks a record as stream ingestion does, in the same order (rules, Kafka key, lateness
      * against the partition's watermark, which it then advances); returns it if admitted.
      */
-    private static JsonNode admit(Definitions definitions, KeyValueStore<Integer, Long> watermarks, int partition,
+    private static Admitted admit(Definitions definitions, KeyValueStore<Integer, Long> watermarks, int partition,
             String kafkaKey, byte[] value) {
         StreamRecords rules = definitions.rules();
         JsonNode parsed;
         try {
-            parsed = value == null ? null : Json.parse(new String(value, StandardCharsets.UTF_8));
+            parsed = value == null ? null : Json.parse(value);
         } catch (RuntimeException e) {
             return null; // not JSON: dead-lettered by stream ingestion
         }
@@ -288,7 +257,7 @@ final class StreamAggregation implements AutoCloseable {
         if (watermark == null || micros > watermark) {
             watermarks.put(partition, micros);
         }
-        return parsed;
+        return new Admitted(parsed, micros);
     }
 
     /** Admits records and emits one event per windowed view, keyed by view and entity (then repartitioned). */
@@ -312,60 +281,97 @@ final class StreamAggregation implements AutoCloseable {
         @Override
         public void process(Record<String, byte[]> record) {
             int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
-            JsonNode parsed = admit(definitions, watermarks, partition, record.key(), record.value());
-            if (parsed == null) {
+            Admitted event = admit(definitions, watermarks, partition, record.key(), record.value());
+            if (event == null) {
                 return;
             }
-            long micros = definitions.rules().eventMicros(parsed);
             for (StreamRecords.WindowedView view : definitions.loaded().views().values()) {
-                WindowTiles.Event event = WindowTiles.event(view.view(), parsed, micros);
-                context.forward(record.withKey(view.view().name() + SEPARATOR + view.entityKey(parsed))
-                        .withValue(encodeEvent(event)));
+                context.forward(record.withKey(view.view().name() + SEPARATOR + view.entityKey(event.record()))
+                        .withValue(encodeEvent(WindowTiles.event(view.view(), event.record(), event.micros()))));
             }
             admitted.incrementAndGet();
         }
     }
 
-    /**
-     * Admits records of a source keyed by entity and emits, under the same key, a bundle of one
-     * event per windowed view. Admission has already refused a record whose key is not its
-     * key field's value; the check here only guards the assumption.
-     */
-    private static final class AdmitInPlace implements FixedKeyProcessor<String, byte[], byte[]> {
+    /** Adds each repartitioned event, keyed by view and entity, to that view's tiles of the entity. */
+    private static final class AggregateByEntity implements Processor<String, byte[], Void, Void> {
         private final Definitions definitions;
-        private final AtomicLong admitted;
-        private FixedKeyProcessorContext<String, byte[]> context;
-        private KeyValueStore<Integer, Long> watermarks;
+        private final Consumer<List<TileStore.Written>> writer;
+        private TileStore tiles;
 
-        AdmitInPlace(Definitions definitions, AtomicLong admitted) {
+        AggregateByEntity(Definitions definitions, Consumer<List<TileStore.Written>> writer) {
             this.definitions = definitions;
-            this.admitted = admitted;
+            this.writer = writer;
         }
 
         @Override
-        public void init(FixedKeyProcessorContext<String, byte[]> context) {
-            this.context = context;
-            this.watermarks = context.getStateStore(WATERMARKS);
+        public void init(ProcessorContext<Void, Void> context) {
+            tiles = context.getStateStore(TILES);
+            tiles.onCommit(writer);
         }
 
         @Override
-        public void process(FixedKeyRecord<String, byte[]> record) {
-            int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
-            JsonNode parsed = admit(definitions, watermarks, partition, record.key(), record.value());
-            if (parsed == null) {
+        public void process(Record<String, byte[]> record) {
+            String view = record.key().substring(0, record.key().indexOf(SEPARATOR));
+            Optional<List<Aggregation>> aggregations = definitions.aggregations(view);
+            if (aggregations.isEmpty()) { // the view lost its aggregations since; the application is being replaced
                 return;
             }
-            long micros = definitions.rules().eventMicros(parsed);
-            Map<String, byte[]> events = new java.util.LinkedHashMap<>();
-            for (StreamRecords.WindowedView view : definitions.loaded().views().values()) {
-                if (!view.entityKey(parsed).equals(record.key())) {
+            Map<String, WindowTiles> state = tiles.tiles(record.key());
+            state.computeIfAbsent(view, v -> WindowTiles.empty(aggregations.get()))
+                    .add(decodeEvent(record.value(), aggregations.get().size()));
+            tiles.changed(record.key(), state);
+        }
+    }
+
+    /**
+     * Admits records of a source keyed by entity and adds each to every windowed view's tiles of
+     * its entity, in the partition it was read from. Admission has already refused a record
+     * whose key is not its key field's value; the check here only guards the assumption.
+     */
+    private static final class AggregateInPlace implements Processor<String, byte[], Void, Void> {
+        private final Definitions definitions;
+        private final AtomicLong admitted;
+        private final Consumer<List<TileStore.Written>> writer;
+        private ProcessorContext<Void, Void> context;
+        private KeyValueStore<Integer, Long> watermarks;
+        private TileStore tiles;
+
+        AggregateInPlace(Definitions definitions, AtomicLong admitted, Consumer<List<TileStore.Written>> writer) {
+            this.definitions = definitions;
+            this.admitted = admitted;
+            this.writer = writer;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
+            this.watermarks = context.getStateStore(WATERMARKS);
+            this.tiles = context.getStateStore(TILES);
+            tiles.onCommit(writer);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+            Admitted event = admit(definitions, watermarks, partition, record.key(), record.value());
+            if (event == null) {
+                return;
+            }
+            var views = definitions.loaded().views().values();
+            for (StreamRecords.WindowedView view : views) {
+                if (!view.entityKey(event.record()).equals(record.key())) {
                     LOG.warn("Record of source [{}] with key [{}] is not keyed by its entity [{}]; left out of window aggregates",
-                            definitions.sourceName, record.key(), view.entityKey(parsed));
+                            definitions.sourceName, record.key(), view.entityKey(event.record()));
                     return;
                 }
-                events.put(view.view().name(), encodeEvent(WindowTiles.event(view.view(), parsed, micros)));
             }
-            context.forward(record.withValue(bundle(events)));
+            Map<String, WindowTiles> state = tiles.tiles(record.key());
+            for (StreamRecords.WindowedView view : views) {
+                state.computeIfAbsent(view.view().name(), v -> WindowTiles.empty(view.view().aggregations()))
+                        .add(WindowTiles.event(view.view(), event.record(), event.micros()));
+            }
+            tiles.changed(record.key(), state);
             admitted.incrementAndGet();
         }
     }

@@ -1,12 +1,12 @@
 package dev.seer.streaming;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.Ingestor;
 import dev.seer.features.StreamRecords;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -216,7 +216,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         long watermark = watermarks.getOrDefault(partition, Long.MIN_VALUE);
         try {
             Files.createDirectories(staging);
-            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            try (SequenceWriter out = Json.lines(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
                 for (ConsumerRecord<String, byte[]> record : records) {
                     Parsed parsed = parse(rules, record);
                     Optional<String> problem = parsed.problem();
@@ -232,10 +232,9 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                     } else {
                         // The record rewritten, not its own bytes: a repeated key that Jackson reads (the last
                         // wins) would make DuckDB refuse the whole micro-batch.
-                        out.write(Json.write(rules.staged(parsed.record())));
+                        out.write(rules.staged(parsed.record()));
                         eventMicros[(int) good] = micros;
                         watermark = Math.max(watermark, micros);
-                        out.write('\n');
                         good++;
                     }
                 }
@@ -292,7 +291,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private static Parsed parse(StreamRecords rules, ConsumerRecord<String, byte[]> record) {
         JsonNode parsed;
         try {
-            parsed = record.value() == null ? null : Json.parse(new String(record.value(), StandardCharsets.UTF_8));
+            parsed = record.value() == null ? null : Json.parse(record.value());
         } catch (RuntimeException e) {
             return new Parsed(null, Optional.of("not JSON: " + e.getMessage().split("\n")[0]));
         }
