@@ -14,6 +14,9 @@ import java.util.Optional;
  * {@link java.time.format.DateTimeFormatter}; anything else goes to java.time, which decides.
  */
 final class IsoTimes {
+    private static final java.util.regex.Pattern OFFSET_WITHOUT_SECONDS =
+            java.util.regex.Pattern.compile("[^T ]*[T ]\\d\\d:\\d\\d(Z|[+-].*)");
+
     private IsoTimes() {}
 
     /** The time, or empty if it is not ISO-8601 or lies beyond what epoch microseconds in a long can hold. */
@@ -21,6 +24,9 @@ final class IsoTimes {
         long micros = fast(text);
         if (micros != Long.MIN_VALUE) {
             return Optional.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000));
+        }
+        if (OFFSET_WITHOUT_SECONDS.matcher(text).matches()) {
+            return Optional.empty(); // java.time reads it, DuckDB does not: the offline store would refuse the row
         }
         Instant instant;
         try {

@@ -97,18 +97,23 @@ public final class Materializer {
      * is read, so the cost does not grow with the number of batches recorded before.
      */
     public Map<String, Long> materializeStagedBatch(String sourceName, String origin, Instant end) {
-        Map<String, Long> written = new java.util.LinkedHashMap<>();
+        return materializeStagedBatch(sourceName, origin, end, Set.of());
+    }
+
+    /** As {@link #materializeStagedBatch(String, String, Instant)}, leaving out views whose rows were already written. */
+    public Map<String, Long> materializeStagedBatch(String sourceName, String origin, Instant end, Set<String> written) {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
         for (CatalogEntry entry : catalog.latestOfKind(FeatureRegistry.VIEW)) {
             FeatureView view = Stored.view(entry.body());
-            if (!view.source().equals(sourceName)) {
+            if (!view.source().equals(sourceName) || written.contains(view.name())) {
                 continue;
             }
             List<Path> files = ingestor.stagedViewFiles(sourceName, origin, view.name());
             if (!files.isEmpty()) {
-                written.put(view.name(), load(view, FeatureRefs.joinKeys(catalog, view), files, "event_ts <= " + timestamp(end)));
+                counts.put(view.name(), load(view, FeatureRefs.joinKeys(catalog, view), files, "event_ts <= " + timestamp(end)));
             }
         }
-        return written;
+        return counts;
     }
 
     private static String filter(Optional<Instant> start, Instant end, Optional<Instant> previousEnd, Set<String> seen) {
@@ -152,8 +157,11 @@ public final class Materializer {
                         keyValues.add(rs.getString(i));
                     }
                     long createdMicros = rs.getLong(keys.size() + 2);
+                    if (rs.wasNull()) { // asked at once: wasNull speaks of the last column read
+                        createdMicros = PointInTimeJoin.NO_TIME;
+                    }
                     chunk.add(new OnlineRecord(FeatureRefs.entityKey(keyValues), rs.getLong(keys.size() + 1),
-                            rs.wasNull() ? PointInTimeJoin.NO_TIME : createdMicros, rs.getString(keys.size() + 3)));
+                            createdMicros, rs.getString(keys.size() + 3)));
                     if (chunk.size() == CHUNK) {
                         store.write(view.name(), chunk);
                         count += chunk.size();

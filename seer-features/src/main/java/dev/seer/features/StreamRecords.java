@@ -48,12 +48,15 @@ public final class StreamRecords {
     private final List<String> keyFields;
     private final List<Feature> checked;
     private final List<WindowedView> windowedViews;
+    private final List<OnlineRows> onlineRows;
 
-    private StreamRecords(Source source, List<String> keyFields, List<Feature> checked, List<WindowedView> windowedViews) {
+    private StreamRecords(Source source, List<String> keyFields, List<Feature> checked, List<WindowedView> windowedViews,
+            List<OnlineRows> onlineRows) {
         this.source = source;
         this.keyFields = List.copyOf(keyFields);
         this.checked = List.copyOf(checked);
         this.windowedViews = List.copyOf(windowedViews);
+        this.onlineRows = List.copyOf(onlineRows);
     }
 
     /** The rules of a streaming source as currently applied; fails if the source is unknown or reads files. */
@@ -68,6 +71,7 @@ public final class StreamRecords {
         Set<String> keys = new LinkedHashSet<>();
         List<Feature> checked = new ArrayList<>();
         List<WindowedView> windowed = new ArrayList<>();
+        List<OnlineRows> rows = new ArrayList<>();
         for (var entry : catalog.latestOfKind(FeatureRegistry.VIEW)) {
             FeatureView view = Stored.view(entry.body());
             if (view.source().equals(sourceName)) {
@@ -77,9 +81,10 @@ public final class StreamRecords {
                 if (!view.aggregations().isEmpty()) {
                     windowed.add(new WindowedView(view, joinKeys));
                 }
+                OnlineRows.of(source, view, joinKeys).ifPresent(rows::add);
             }
         }
-        return new StreamRecords(source, new ArrayList<>(keys), checked, windowed);
+        return new StreamRecords(source, new ArrayList<>(keys), checked, windowed, rows);
     }
 
     /** The push and kafka sources currently defined. */
@@ -120,6 +125,14 @@ public final class StreamRecords {
         String value = record.path(field).asText();
         return value.equals(kafkaKey) ? Optional.empty() : Optional.of(new Problem(field, "the Kafka key ["
                 + kafkaKey + "] is not the value [" + value + "] of key_field [" + field + "]"));
+    }
+
+    /**
+     * The views of this source whose latest rows are written online as records are read
+     * ({@link OnlineRows#of} says which); the others are written once a micro-batch is stored.
+     */
+    public List<OnlineRows> onlineRows() {
+        return onlineRows;
     }
 
     /** The views of this source that declare window aggregations. */

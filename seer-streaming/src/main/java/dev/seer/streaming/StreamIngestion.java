@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.Ingestor;
+import dev.seer.features.OnlineRecord;
+import dev.seer.features.OnlineRows;
+import dev.seer.features.OnlineStore;
 import dev.seer.features.StreamRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,6 +64,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamIngestion.class);
     static final int MAX_BATCH = 50_000;
     static final Duration MAX_DELAY = Duration.ofSeconds(1);
+    private static final Duration RULES_REFRESH = Duration.ofSeconds(1);
     static final String ACTOR = "system:stream-ingestion";
 
     private final Catalog catalog;
@@ -70,7 +75,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private final Path staging;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> deadLetters;
-    private final Map<Integer, List<ConsumerRecord<String, byte[]>>> pending = new HashMap<>();
+    private final Map<Integer, List<Read>> pending = new HashMap<>();
     private final Map<Integer, Long> pendingSince = new HashMap<>();
     /** Per partition, the latest event time taken so far: what lateness is measured from. */
     private final Map<Integer, Long> watermarks = new HashMap<>();
@@ -82,13 +87,25 @@ final class StreamIngestion implements Runnable, AutoCloseable {
 
     private final String instance;
     private final dev.seer.features.Materializer materializer;
+    private final OnlineStore online;
     private final java.util.function.DoubleConsumer freshness;
+    private StreamRecords rules;
+    private long rulesRead;
 
-    StreamIngestion(Catalog catalog, Ingestor ingestor, dev.seer.features.Materializer materializer, String sourceName,
-            String topic, String deadLetterTopic, String bootstrap, Path staging, String instance,
+    /** A record as read: parsed and judged at once, so its row can go online before its micro-batch is stored. */
+    private record Read(ConsumerRecord<String, byte[]> record, JsonNode parsed, String problem, long micros,
+            Set<String> servedViews) {
+        boolean served() {
+            return !servedViews.isEmpty();
+        }
+    }
+
+    StreamIngestion(Catalog catalog, Ingestor ingestor, dev.seer.features.Materializer materializer, OnlineStore online,
+            String sourceName, String topic, String deadLetterTopic, String bootstrap, Path staging, String instance,
             java.util.function.DoubleConsumer freshness) {
         this.instance = instance;
         this.materializer = materializer;
+        this.online = online;
         this.freshness = freshness;
         this.catalog = catalog;
         this.ingestor = ingestor;
@@ -172,10 +189,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                 } catch (WakeupException e) {
                     break; // close() asked: record what was read, then stop
                 }
-                for (ConsumerRecord<String, byte[]> record : polled) {
-                    pending.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(record);
-                    pendingSince.putIfAbsent(record.partition(), System.nanoTime());
-                }
+                read(polled);
                 flushDue(false);
             }
             flushDue(true);
@@ -191,7 +205,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private void flushDue(boolean all) {
         long now = System.nanoTime();
         for (Integer partition : new ArrayList<>(pending.keySet())) {
-            List<ConsumerRecord<String, byte[]>> records = pending.get(partition);
+            List<Read> records = pending.get(partition);
             boolean due = all || records.size() >= MAX_BATCH || now - pendingSince.get(partition) >= MAX_DELAY.toNanos();
             if (due) {
                 flush(partition);
@@ -199,44 +213,120 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * Judges each record as it is read (the source's rules, the Kafka key rule, lateness against
+     * the partition's watermark, which admitted records advance) and writes the latest row of
+     * each entity online at once for the views {@link OnlineRows} can serve; the micro-batch that
+     * stores the records offline follows. A row is written again, equal, when its batch is
+     * materialised, and again after a crash replays it: the online store keeps the later of
+     * equal rows, so both are harmless. Rows with event times after now are left to the
+     * materialiser, which writes them when they are due.
+     */
+    private void read(org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> polled) {
+        if (polled.isEmpty()) {
+            return;
+        }
+        StreamRecords current = rules();
+        long now = nowMicros();
+        Set<String> views = current.onlineRows().stream().map(OnlineRows::view).collect(java.util.stream.Collectors.toSet());
+        Map<String, Map<String, OnlineRecord>> rows = new HashMap<>();
+        List<Long> served = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : polled) {
+            Read read = judge(current, record);
+            if (read.problem() == null && read.micros() <= now && rowsOf(current, read, rows)) {
+                read = new Read(record, read.parsed(), null, read.micros(), views);
+                served.add(read.micros());
+            }
+            pending.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(read);
+            pendingSince.putIfAbsent(record.partition(), System.nanoTime());
+        }
+        rows.forEach((view, latest) -> online.write(view, new ArrayList<>(latest.values())));
+        long written = nowMicros();
+        served.forEach(micros -> freshness.accept((written - micros) / 1e6)); // event time to online, seconds
+    }
+
+    /**
+     * Adds the record's row of each servable view to {@code rows}, keeping per entity the one the
+     * online store would keep; false if some view could not make its row (then the record's
+     * micro-batch is materialised for every view).
+     */
+    private static boolean rowsOf(StreamRecords current, Read read, Map<String, Map<String, OnlineRecord>> rows) {
+        boolean all = !current.onlineRows().isEmpty();
+        for (OnlineRows view : current.onlineRows()) {
+            Optional<OnlineRecord> row = view.row(read.parsed(), read.micros());
+            row.ifPresent(r -> rows.computeIfAbsent(view.view(), v -> new HashMap<>()).merge(r.key(), r, (old, next) ->
+                    next.eventMicros() > old.eventMicros()
+                            || (next.eventMicros() == old.eventMicros() && next.createdMicros() >= old.createdMicros()) ? next : old));
+            all &= row.isPresent();
+        }
+        return all;
+    }
+
+    /** The record parsed and judged; its problem, if any, is the dead-letter reason. */
+    private Read judge(StreamRecords current, ConsumerRecord<String, byte[]> record) {
+        Parsed parsed = parse(current, record);
+        Optional<String> problem = parsed.problem();
+        long micros = problem.isPresent() ? 0 : current.eventMicros(parsed.record());
+        if (problem.isEmpty()) {
+            problem = current.checkKey(record.key(), parsed.record()).map(StreamRecords.Problem::describe);
+        }
+        long watermark = watermarks.getOrDefault(record.partition(), Long.MIN_VALUE);
+        if (problem.isEmpty()) {
+            problem = current.late(micros, watermark).map(StreamRecords.Problem::describe);
+        }
+        if (problem.isPresent()) {
+            return new Read(record, null, problem.get(), 0, Set.of());
+        }
+        watermarks.put(record.partition(), Math.max(watermark, micros));
+        return new Read(record, parsed.record(), null, micros, Set.of());
+    }
+
+    /** The source's rules, read again from the catalog at most once a second. */
+    private StreamRecords rules() {
+        if (rules == null || System.nanoTime() - rulesRead > RULES_REFRESH.toNanos()) {
+            rules = StreamRecords.of(catalog, sourceName);
+            rulesRead = System.nanoTime();
+        }
+        return rules;
+    }
+
+    private static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+    }
+
     /** Dead letters first (acknowledged), then the good records as one batch, then Kafka's offset for lag. */
     private void flush(int partition) {
-        List<ConsumerRecord<String, byte[]>> records = pending.remove(partition);
+        List<Read> records = pending.remove(partition);
         pendingSince.remove(partition);
         if (records == null || records.isEmpty()) {
             return;
         }
-        StreamRecords rules = StreamRecords.of(catalog, sourceName);
-        long first = records.get(0).offset();
-        long last = records.get(records.size() - 1).offset();
+        StreamRecords current = rules();
+        long first = records.get(0).record().offset();
+        long last = records.get(records.size() - 1).record().offset();
         Path file = staging.resolve(topic + "-" + partition + "-" + first + "-" + last + ".jsonl");
         List<Future<RecordMetadata>> acks = new ArrayList<>();
+        List<Long> unserved = new ArrayList<>();
+        Set<String> servedViews = null; // the views whose rows every good record of the batch wrote at read
         long good = 0;
-        long[] eventMicros = new long[records.size()];
-        long watermark = watermarks.getOrDefault(partition, Long.MIN_VALUE);
         try {
             Files.createDirectories(staging);
             try (SequenceWriter out = Json.lines(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    Parsed parsed = parse(rules, record);
-                    Optional<String> problem = parsed.problem();
-                    long micros = problem.isPresent() ? 0 : rules.eventMicros(parsed.record());
-                    if (problem.isEmpty()) {
-                        problem = rules.checkKey(record.key(), parsed.record()).map(StreamRecords.Problem::describe);
+                for (Read read : records) {
+                    if (read.problem() != null) {
+                        acks.add(deadLetters.send(deadLetter(read.record(), read.problem())));
+                        continue;
                     }
-                    if (problem.isEmpty()) {
-                        problem = rules.late(micros, watermark).map(StreamRecords.Problem::describe);
+                    // The record rewritten, not its own bytes: a repeated key that Jackson reads (the last
+                    // wins) would make DuckDB refuse the whole micro-batch.
+                    out.write(current.staged(read.parsed()));
+                    if (!read.served()) {
+                        unserved.add(read.micros());
                     }
-                    if (problem.isPresent()) {
-                        acks.add(deadLetters.send(deadLetter(record, problem.get())));
-                    } else {
-                        // The record rewritten, not its own bytes: a repeated key that Jackson reads (the last
-                        // wins) would make DuckDB refuse the whole micro-batch.
-                        out.write(rules.staged(parsed.record()));
-                        eventMicros[(int) good] = micros;
-                        watermark = Math.max(watermark, micros);
-                        good++;
-                    }
+                    servedViews = servedViews == null ? read.servedViews() : servedViews.equals(read.servedViews())
+                            ? servedViews : Set.of();
+                    good++;
                 }
             }
             for (Future<RecordMetadata> ack : acks) {
@@ -244,18 +334,16 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             }
             ObjectNode lineage = Json.object().put("topic", topic).put("partition", partition).put("first_offset", first)
                     .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size())
-                    .put("ingested_by", instance).put("watermark_micros", watermark);
+                    .put("ingested_by", instance)
+                    .put("watermark_micros", watermarks.getOrDefault(partition, Long.MIN_VALUE));
             String origin = topic + "/" + partition + "/" + first + "-" + last;
             var report = ingestor.ingestStaged(sourceName, file, origin, lineage, ACTOR);
             if (!report.alreadyIngested() && good > 0) {
                 java.time.Instant now = java.time.Instant.now();
-                materializer.materializeStagedBatch(sourceName, origin, now);
+                materializer.materializeStagedBatch(sourceName, origin, now, servedViews == null ? Set.of() : servedViews);
                 long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
-                for (int i = 0; i < good; i++) {
-                    freshness.accept((nowMicros - eventMicros[i]) / 1e6); // event time to online, seconds
-                }
+                unserved.forEach(micros -> freshness.accept((nowMicros - micros) / 1e6)); // rows not written at read
             }
-            watermarks.put(partition, watermark);
             commitForLag(partition, last + 1);
             ingested.addAndGet(good);
             deadLettered.addAndGet(acks.size());

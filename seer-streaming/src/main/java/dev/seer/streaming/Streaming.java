@@ -443,7 +443,7 @@ public final class Streaming implements AutoCloseable {
     }
 
     private Running start(Source source) {
-        StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, materializer, source.name(), source.topic(),
+        StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, materializer, online, source.name(), source.topic(),
                 DEAD_LETTER_TOPIC, bootstrap, home.resolve("stream-staging").resolve(source.name()), instance,
                 rowFreshness::record);
         Thread thread = new Thread(ingestion, "seer-ingest-" + source.name());

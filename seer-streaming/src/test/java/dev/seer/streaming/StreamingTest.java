@@ -143,6 +143,19 @@ class StreamingTest {
             again.refresh();
             again.pusher().push("clicks", Json.parse("""
                     {"customer_id": "c4", "event_ts": "2026-03-02T00:00:00Z", "amount": 9}"""));
+            // The row is served once read, before its micro-batch is stored (at least a second later):
+            // it is seen online while no new batch had been recorded just before the look.
+            boolean servedBeforeStored = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                boolean unrecorded = ingestor.batches("clicks").size() == batches;
+                if (online.read("click_stats", List.of("c4")).get(0).isPresent()) {
+                    servedBeforeStored = unrecorded;
+                    break;
+                }
+                Thread.sleep(5);
+            }
+            assertThat(servedBeforeStored).as("c4 online before its batch was recorded").isTrue();
             awaitIngested(ingestor, 4, 2);
         }
         assertThat(ingestor.batches("clicks")).hasSize(batches + 1);

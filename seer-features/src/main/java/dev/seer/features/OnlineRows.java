@@ -1,0 +1,129 @@
+package dev.seer.features;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Json;
+import dev.seer.features.Definitions.Feature;
+import dev.seer.features.Definitions.FeatureView;
+import dev.seer.features.Definitions.Source;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A view's online row made straight from a streaming record, so that a record is served as
+ * soon as it is read rather than once its micro-batch is stored and materialised.
+ *
+ * <p>The row must be the one {@link Materializer} writes later from the offline store, so that
+ * the two writes agree (the later of equal rows simply rewrites it). That holds for the views
+ * this class accepts ({@link #of}): every feature is a plain source column of the same type (no
+ * expression and no cast, which DuckDB would compute), and the join keys are strings or
+ * integers (whose text DuckDB and Java write alike). Values take the form DuckDB's
+ * {@code to_json} gives the stored types: a float as its 32-bit value widened to a double, a
+ * timestamp as {@code yyyy-MM-dd HH:mm:ss[.ffffff]+00} with the fraction's trailing zeros
+ * dropped. {@code OnlineRowsTest} compares both paths on random records of every type. Other
+ * views keep the materialiser's path only.
+ */
+public final class OnlineRows {
+    private static final Set<FeatureType> KEY_TYPES = Set.of(FeatureType.STRING, FeatureType.INT, FeatureType.LONG);
+
+    private final FeatureView view;
+    private final Source source;
+    private final List<String> joinKeys;
+
+    private OnlineRows(FeatureView view, Source source, List<String> joinKeys) {
+        this.view = view;
+        this.source = source;
+        this.joinKeys = List.copyOf(joinKeys);
+    }
+
+    /** The view's row maker, if its rows can be made here exactly as the materialiser makes them (see the class comment). */
+    static Optional<OnlineRows> of(Source source, FeatureView view, List<String> joinKeys) {
+        for (Feature feature : view.features()) {
+            if (feature.expression().isPresent() || source.schema().get(feature.name()) != feature.type()) {
+                return Optional.empty();
+            }
+        }
+        for (String key : joinKeys) {
+            if (!KEY_TYPES.contains(source.schema().get(key))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new OnlineRows(view, source, joinKeys));
+    }
+
+    public String view() {
+        return view.name();
+    }
+
+    /**
+     * The row of a record that passed the source's checks, with its event time; empty if a
+     * timestamp lies outside the years 1 to 9999 (DuckDB writes those otherwise; the
+     * materialiser's row then stands alone).
+     */
+    public Optional<OnlineRecord> row(JsonNode record, long eventMicros) {
+        ObjectNode values = Json.object();
+        for (Feature feature : view.features()) {
+            JsonNode value = record.get(feature.name());
+            if (value == null || value.isNull()) {
+                values.putNull(feature.name());
+                continue;
+            }
+            switch (feature.type()) {
+                case BOOL -> values.put(feature.name(), value.asBoolean());
+                case INT -> values.put(feature.name(), value.asInt());
+                case LONG -> values.put(feature.name(), value.asLong());
+                case FLOAT -> values.put(feature.name(), (double) (float) value.asDouble());
+                case DOUBLE -> values.put(feature.name(), value.asDouble());
+                case STRING -> values.put(feature.name(), value.asText());
+                case TIMESTAMP -> {
+                    Optional<String> text = duckTimestamp(IsoTimes.micros(value.asText()));
+                    if (text.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    values.put(feature.name(), text.get());
+                }
+            }
+        }
+        long created = PointInTimeJoin.NO_TIME;
+        if (source.createdTimestampField().isPresent()) {
+            JsonNode value = record.get(source.createdTimestampField().get());
+            created = value == null || value.isNull() ? PointInTimeJoin.NO_TIME : IsoTimes.micros(value.asText());
+        }
+        List<String> keys = joinKeys.stream().map(k -> record.path(k).asText()).toList();
+        return Optional.of(new OnlineRecord(FeatureRefs.entityKey(keys), eventMicros, created, Json.write(values)));
+    }
+
+    /** DuckDB's text of a TIMESTAMPTZ in UTC, as {@code to_json} writes it; empty outside the years 1 to 9999. */
+    static Optional<String> duckTimestamp(long micros) {
+        LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000), 0, ZoneOffset.UTC);
+        if (time.getYear() < 1 || time.getYear() > 9999) {
+            return Optional.empty();
+        }
+        StringBuilder text = new StringBuilder(32);
+        pad(text, time.getYear(), 4).append('-');
+        pad(text, time.getMonthValue(), 2).append('-');
+        pad(text, time.getDayOfMonth(), 2).append(' ');
+        pad(text, time.getHour(), 2).append(':');
+        pad(text, time.getMinute(), 2).append(':');
+        pad(text, time.getSecond(), 2);
+        long fraction = Math.floorMod(micros, 1_000_000);
+        if (fraction != 0) {
+            int digits = 6;
+            while (fraction % 10 == 0) {
+                fraction /= 10;
+                digits--;
+            }
+            pad(text.append('.'), fraction, digits);
+        }
+        return Optional.of(text.append("+00").toString());
+    }
+
+    private static StringBuilder pad(StringBuilder text, long value, int width) {
+        String digits = Long.toString(value);
+        text.append("0".repeat(Math.max(0, width - digits.length())));
+        return text.append(digits);
+    }
+}
