@@ -58,10 +58,22 @@ public final class OnlineRows {
         return view.name();
     }
 
+    /** Equal when made for the same definitions: a view redefined since is another. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof OnlineRows rows && rows.view.equals(view) && rows.source.equals(source)
+                && rows.joinKeys.equals(joinKeys);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(view, source, joinKeys);
+    }
+
     /**
      * The row of a record that passed the source's checks, with its event time; empty if a
-     * timestamp lies outside the years 1 to 9999 (DuckDB writes those otherwise; the
-     * materialiser's row then stands alone).
+     * timestamp lies outside the years 1 to 9999 or a string column holds a number or a boolean
+     * (DuckDB writes those its own way; the materialiser's row then stands alone).
      */
     public Optional<OnlineRecord> row(JsonNode record, long eventMicros) {
         ObjectNode values = Json.object();
@@ -77,7 +89,12 @@ public final class OnlineRows {
                 case LONG -> values.put(feature.name(), value.asLong());
                 case FLOAT -> values.put(feature.name(), (double) (float) value.asDouble());
                 case DOUBLE -> values.put(feature.name(), value.asDouble());
-                case STRING -> values.put(feature.name(), value.asText());
+                case STRING -> {
+                    if (!value.isTextual()) { // DuckDB writes a number's text its own way: left to the materialiser
+                        return Optional.empty();
+                    }
+                    values.put(feature.name(), value.asText());
+                }
                 case TIMESTAMP -> {
                     Optional<String> text = duckTimestamp(IsoTimes.micros(value.asText()));
                     if (text.isEmpty()) {
@@ -92,7 +109,14 @@ public final class OnlineRows {
             JsonNode value = record.get(source.createdTimestampField().get());
             created = value == null || value.isNull() ? PointInTimeJoin.NO_TIME : IsoTimes.micros(value.asText());
         }
-        List<String> keys = joinKeys.stream().map(k -> record.path(k).asText()).toList();
+        List<String> keys = new java.util.ArrayList<>(joinKeys.size());
+        for (String key : joinKeys) {
+            JsonNode value = record.path(key);
+            if (source.schema().get(key) == FeatureType.STRING && !value.isTextual()) {
+                return Optional.empty(); // as for a string feature holding a number
+            }
+            keys.add(value.asText());
+        }
         return Optional.of(new OnlineRecord(FeatureRefs.entityKey(keys), eventMicros, created, Json.write(values)));
     }
 

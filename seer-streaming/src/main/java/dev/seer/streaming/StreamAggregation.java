@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * write is outside Kafka's transaction, so it is made idempotent instead: it overwrites the
  * entity's tiles with a state that only grows, and the online store keeps the state with the
  * later latest event (on a tie, the newer write). A crash after a write and before the commit
- * replays the same events onto the committed state, rewriting the same values.
+ * replays the same events onto the committed state, rewriting the same values; a commit that
+ * fails after the write (the tile store is flushed before a dirty close too) is followed by the
+ * same replay.
  *
  * <p>State stores are in memory and changelogged to Kafka: a restarted instance, or the one that
  * takes over a killed instance's partitions, restores them from the changelog first.

@@ -49,10 +49,11 @@ import org.slf4j.LoggerFactory;
  * <p>Design: a consumer in group {@code seer-ingest-<source>} (so several Seer processes split
  * the partitions) reads committed records and collects them per partition. A partition's
  * micro-batch is flushed when it reaches {@link #MAX_BATCH} records or {@link #MAX_DELAY} has
- * passed, and before the partition is taken away by a rebalance. A flush checks each record
- * ({@link StreamRecords}); records that are not JSON or break a rule go to the dead-letter topic
- * with their original bytes and headers naming the source topic, partition, offset and the
- * error, and the flush waits for those writes to be acknowledged. The good records are staged as
+ * passed, and before the partition is taken away by a rebalance. Each record is judged as it is
+ * read ({@link StreamRecords}), and the latest rows of the good ones go online at once (see
+ * {@link #read}). A flush sends the records that are not JSON or break a rule to the dead-letter
+ * topic with their original bytes and headers naming the source topic, partition, offset and the
+ * error, and waits for those writes to be acknowledged. The good records are staged as
  * JSONL and ingested as one batch named {@code topic/partition/first-last}; the batch record,
  * which is the commit point of every ingestion, also holds the offsets. On assignment the
  * consumer seeks each partition to just after the last offset that recorded batches hold, not
@@ -92,11 +93,19 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private StreamRecords rules;
     private long rulesRead;
 
-    /** A record as read: parsed and judged at once, so its row can go online before its micro-batch is stored. */
-    private record Read(ConsumerRecord<String, byte[]> record, JsonNode parsed, String problem, long micros,
-            Set<String> servedViews) {
+    /**
+     * A record as read: parsed and judged at once, by the rules of that moment (also used to
+     * stage it), so that its row can go online before its micro-batch is stored.
+     * {@code servedViews} names the views whose row of it was written online at read.
+     */
+    private record Read(ConsumerRecord<String, byte[]> record, StreamRecords rules, JsonNode parsed, String problem,
+            long micros, Set<String> servedViews) {
         boolean served() {
             return !servedViews.isEmpty();
+        }
+
+        Read servedFor(Set<String> views) {
+            return new Read(record, rules, parsed, problem, micros, views);
         }
     }
 
@@ -217,10 +226,11 @@ final class StreamIngestion implements Runnable, AutoCloseable {
      * Judges each record as it is read (the source's rules, the Kafka key rule, lateness against
      * the partition's watermark, which admitted records advance) and writes the latest row of
      * each entity online at once for the views {@link OnlineRows} can serve; the micro-batch that
-     * stores the records offline follows. A row is written again, equal, when its batch is
-     * materialised, and again after a crash replays it: the online store keeps the later of
-     * equal rows, so both are harmless. Rows with event times after now are left to the
-     * materialiser, which writes them when they are due.
+     * stores the records offline follows, and its materialisation leaves those views out. After
+     * a crash the replay writes the same rows again, which the online store keeps as they were.
+     * Rows with event times after now are left to the materialiser, which writes them when they
+     * are due. If the online write fails, the records count as not served, so their micro-batch's
+     * materialisation writes them (or fails in turn, as it did before rows were written at read).
      */
     private void read(org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> polled) {
         if (polled.isEmpty()) {
@@ -230,19 +240,32 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         long now = nowMicros();
         Set<String> views = current.onlineRows().stream().map(OnlineRows::view).collect(java.util.stream.Collectors.toSet());
         Map<String, Map<String, OnlineRecord>> rows = new HashMap<>();
-        List<Long> served = new ArrayList<>();
+        List<Read> reads = new ArrayList<>(polled.count());
         for (ConsumerRecord<String, byte[]> record : polled) {
             Read read = judge(current, record);
-            if (read.problem() == null && read.micros() <= now && rowsOf(current, read, rows)) {
-                read = new Read(record, read.parsed(), null, read.micros(), views);
-                served.add(read.micros());
-            }
-            pending.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(read);
-            pendingSince.putIfAbsent(record.partition(), System.nanoTime());
+            reads.add(read.problem() == null && read.micros() <= now && rowsOf(current, read, rows) ? read.servedFor(views) : read);
         }
-        rows.forEach((view, latest) -> online.write(view, new ArrayList<>(latest.values())));
-        long written = nowMicros();
-        served.forEach(micros -> freshness.accept((written - micros) / 1e6)); // event time to online, seconds
+        boolean written = writeRows(rows);
+        long writtenAt = nowMicros();
+        for (Read read : reads) {
+            if (read.served() && written) {
+                freshness.accept((writtenAt - read.micros()) / 1e6); // event time to online, seconds
+            }
+            pending.computeIfAbsent(read.record().partition(), p -> new ArrayList<>()).add(written ? read : read.servedFor(Set.of()));
+            pendingSince.putIfAbsent(read.record().partition(), System.nanoTime());
+        }
+    }
+
+    /** Writes the rows made at read; false, logged, if the online store refused them. */
+    private boolean writeRows(Map<String, Map<String, OnlineRecord>> rows) {
+        try {
+            rows.forEach((view, latest) -> online.write(view, new ArrayList<>(latest.values())));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Writing the rows of source [{}] online at read failed; their micro-batches will write them: {}",
+                    sourceName, e.toString());
+            return false;
+        }
     }
 
     /**
@@ -275,10 +298,10 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             problem = current.late(micros, watermark).map(StreamRecords.Problem::describe);
         }
         if (problem.isPresent()) {
-            return new Read(record, null, problem.get(), 0, Set.of());
+            return new Read(record, current, null, problem.get(), 0, Set.of());
         }
         watermarks.put(record.partition(), Math.max(watermark, micros));
-        return new Read(record, parsed.record(), null, micros, Set.of());
+        return new Read(record, current, parsed.record(), null, micros, Set.of());
     }
 
     /** The source's rules, read again from the catalog at most once a second. */
@@ -320,12 +343,14 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                     }
                     // The record rewritten, not its own bytes: a repeated key that Jackson reads (the last
                     // wins) would make DuckDB refuse the whole micro-batch.
-                    out.write(current.staged(read.parsed()));
+                    out.write(read.rules().staged(read.parsed()));
                     if (!read.served()) {
                         unserved.add(read.micros());
                     }
-                    servedViews = servedViews == null ? read.servedViews() : servedViews.equals(read.servedViews())
-                            ? servedViews : Set.of();
+                    // A view redefined since the read gets its rows from the batch, by its new definition.
+                    boolean sameViews = read.rules().onlineRows().equals(current.onlineRows());
+                    servedViews = !sameViews ? Set.of() : servedViews == null ? read.servedViews()
+                            : servedViews.equals(read.servedViews()) ? servedViews : Set.of();
                     good++;
                 }
             }

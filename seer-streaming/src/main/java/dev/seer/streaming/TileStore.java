@@ -36,12 +36,19 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * each state changed since the last commit to the changelogged store, so inside the same
  * transaction, and hands the encoded states to the online writer. {@code CachedStateStore} is
  * an internal interface of Kafka Streams (the hook its own caching layer uses); the version is
- * pinned, and {@code TileStoreTest} fails if the hook is no longer called. A dirty close (a crash
- * or a fenced producer) drops the decoded states, and the store is restored from the changelog,
- * which holds exactly the committed states.
+ * pinned, and {@code TileStoreTest} fails if the hook is no longer called. Kafka Streams also
+ * flushes before a dirty close (a failed commit, a fenced producer): those states go to a
+ * transaction that is then aborted, and to the online store, which is safe for the same reason
+ * a replay is (see {@link StreamAggregation}); the decoded states are then dropped and the store
+ * is restored from the changelog, which holds exactly the committed states. A crash writes
+ * nothing more. The changelog records carry the time of the last record processed, as Kafka
+ * Streams gives it outside a record; the changelog is compacted, so that time is never used.
  */
 final class TileStore implements StateStore, CachedStateStore<Object, Object> {
-    /** Decoded states kept beyond this many are dropped, least recently used first, once written. */
+    /**
+     * Decoded states kept beyond this many, per task, are dropped, least recently used first,
+     * once written; the encoded copies stay in the store.
+     */
     static final int MAX_DECODED = 200_000;
 
     /** A state written at a commit: the key and, per view, its tiles and their encoded bytes. */
@@ -128,7 +135,17 @@ final class TileStore implements StateStore, CachedStateStore<Object, Object> {
             written.add(new Written(key, state, encoded));
         }
         dirty.clear();
+        trim();
         onCommit.accept(written);
+    }
+
+    /** Back to the bound once the states a burst kept (they were dirty) are written. */
+    private void trim() {
+        var eldest = decoded.entrySet().iterator();
+        while (decoded.size() > maxDecoded && eldest.hasNext()) {
+            eldest.next();
+            eldest.remove();
+        }
     }
 
     /** Restoration wrote to the changelogged store directly: decoded states may be stale. */
