@@ -95,9 +95,9 @@ public final class Ingestor {
 
     /**
      * Ingests a staged micro-batch of a stream source: a JSONL file of records, named by where
-     * they came from ({@code origin}, e.g. {@code topic/partition/from-to}) instead of by content,
-     * so that the same offsets ingested again (a replay after a crash) are recognised and add
-     * nothing. {@code lineage} (topic, partition, offsets) is kept in the batch record, which is
+     * they came from ({@code origin}, e.g. {@code topic/partition/first-offset}) instead of by
+     * content, so that a second batch from the same offset (a consumer that lost its partition,
+     * racing the new owner) is refused: of two, exactly one is recorded. {@code lineage} (topic, partition, offsets) is kept in the batch record, which is
      * the commit point: a consumer resumes from what recorded batches cover. Leftovers of
      * crashed runs are not swept here (see {@link #sweep}).
      */
@@ -116,9 +116,7 @@ public final class Ingestor {
         String sourceName = source.name();
         Optional<CatalogEntry> earlier = catalog.latest(BATCH, name);
         if (earlier.isPresent()) {
-            JsonNode body = earlier.get().body();
-            return new IngestReport(body.path("batch_id").asText(), sourceName, body.path("content_hash").asText(),
-                    body.path("rows_read").asLong(), 0, 0, List.of(), Duration.ofNanos(System.nanoTime() - started), true);
+            return alreadyIngested(earlier.get(), sourceName, started);
         }
         List<CatalogEntry> views = catalog.latestOfKind(FeatureRegistry.VIEW).stream()
                 .filter(v -> v.body().path("source").asText().equals(sourceName)).toList();
@@ -155,7 +153,12 @@ public final class Ingestor {
             ArrayNode fileArray = record.putArray("files");
             files.forEach(fileArray::add);
             record.put("rows_written", written).put("rows_quarantined", quarantined);
-            catalog.put(BATCH, name, record, actor); // the commit point
+            if (catalog.create(BATCH, name, record, actor).isEmpty()) { // the commit point
+                // Another writer recorded this name meanwhile (two processes ingesting one file, or a
+                // stream consumer that lost its partition, racing the new owner): its record stands,
+                // and this batch's files, referenced by no record, are swept later.
+                return alreadyIngested(catalog.latest(BATCH, name).orElseThrow(), sourceName, started);
+            }
             progress.accept(String.format(java.util.Locale.ROOT, "recorded batch %s (%.1f s)", batchId, seconds(started)));
             return new IngestReport(batchId, sourceName, hash, rowsRead, written, quarantined,
                     views.stream().map(CatalogEntry::name).toList(), Duration.ofNanos(System.nanoTime() - started), false);
@@ -167,6 +170,12 @@ public final class Ingestor {
         } finally {
             store.removeStaging(staging);
         }
+    }
+
+    private static IngestReport alreadyIngested(CatalogEntry batch, String sourceName, long started) {
+        JsonNode body = batch.body();
+        return new IngestReport(body.path("batch_id").asText(), sourceName, body.path("content_hash").asText(),
+                body.path("rows_read").asLong(), 0, 0, List.of(), Duration.ofNanos(System.nanoTime() - started), true);
     }
 
     private static double seconds(long startedNanos) {

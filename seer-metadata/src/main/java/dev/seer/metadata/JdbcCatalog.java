@@ -59,6 +59,24 @@ public final class JdbcCatalog implements Catalog {
     }
 
     @Override
+    public Optional<CatalogEntry> create(String kind, String name, JsonNode body, String actor) {
+        String canonical = Json.canonical(body);
+        CatalogEntry entry = new CatalogEntry(kind, name, 1, Json.parse(canonical), dev.seer.core.Sha256.hex(canonical),
+                clock.instant(), actor);
+        try {
+            insert(entry, canonical); // the primary key (kind, name, version) decides a race
+        } catch (SQLException e) {
+            if (isDuplicate(e)) {
+                return Optional.empty();
+            }
+            throw failure("Recording " + kind + " [" + name + "]", e);
+        }
+        audit.appendAndWait(new AuditRecord(actor, kind + ".recorded", kind, name,
+                Json.object().put("version", 1).put("body_hash", entry.bodyHash())));
+        return Optional.of(entry);
+    }
+
+    @Override
     public Optional<CatalogEntry> latest(String kind, String name) {
         List<CatalogEntry> found = select("WHERE kind = ? AND name = ? ORDER BY version DESC LIMIT 1", kind, name);
         return found.stream().findFirst();

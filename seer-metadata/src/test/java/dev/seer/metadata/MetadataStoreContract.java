@@ -303,6 +303,26 @@ abstract class MetadataStoreContract {
     }
 
     @Test
+    void ofWritersRacingToCreateANameExactlyOneGetsIt() throws Exception {
+        JdbcCatalog catalog = new JdbcCatalog(database, audit, clock);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<java.util.Optional<dev.seer.core.catalog.CatalogEntry>>> creates = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int n = i;
+            creates.add(pool.submit(() -> catalog.create("batch", "events/0/100", Json.object().put("writer", n), "t")));
+        }
+        List<Integer> winners = new ArrayList<>();
+        for (var create : creates) {
+            create.get().ifPresent(e -> winners.add(e.body().path("writer").asInt()));
+        }
+        pool.shutdown();
+        assertThat(winners).hasSize(1);
+        assertThat(catalog.versions("batch", "events/0/100")).singleElement()
+                .satisfies(e -> assertThat(e.body().path("writer").asInt()).isEqualTo(winners.get(0)));
+        assertThat(catalog.create("batch", "events/0/100", Json.object(), "t")).isEmpty();
+    }
+
+    @Test
     void concurrentCatalogWritersGetDistinctVersions() throws Exception {
         JdbcCatalog catalog = new JdbcCatalog(database, audit, clock);
         ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -54,8 +54,11 @@ import org.slf4j.LoggerFactory;
  * {@link #read}). A flush sends the records that are not JSON or break a rule to the dead-letter
  * topic with their original bytes and headers naming the source topic, partition, offset and the
  * error, and waits for those writes to be acknowledged. The good records are staged as
- * JSONL and ingested as one batch named {@code topic/partition/first-last}; the batch record,
- * which is the commit point of every ingestion, also holds the offsets. On assignment the
+ * JSONL and ingested as one batch named {@code topic/partition/first-offset}; the batch record,
+ * which is the commit point of every ingestion, also holds the offsets. A batch is recorded only
+ * if no batch from the same first offset was (one step in the catalog), which fences a consumer
+ * that lost its partitions while paused: its batch and the new owner's start at the same
+ * recorded position, and only the first recorded stands. On assignment the
  * consumer seeks each partition to just after the last offset that recorded batches hold, not
  * to Kafka's committed offset (which is committed after, for lag only): the offsets are stored
  * with the data, so a crash anywhere replays exactly what was not recorded, and a replayed range
@@ -361,9 +364,13 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                     .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size())
                     .put("ingested_by", instance)
                     .put("watermark_micros", watermarks.getOrDefault(partition, Long.MIN_VALUE));
-            String origin = topic + "/" + partition + "/" + first + "-" + last;
+            String origin = topic + "/" + partition + "/" + first;
             var report = ingestor.ingestStaged(sourceName, file, origin, lineage, ACTOR);
-            if (!report.alreadyIngested() && good > 0) {
+            if (report.alreadyIngested()) {
+                resync(partition, first);
+                return;
+            }
+            if (good > 0) {
                 java.time.Instant now = java.time.Instant.now();
                 materializer.materializeStagedBatch(sourceName, origin, now, servedViews == null ? Set.of() : servedViews);
                 long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
@@ -385,6 +392,21 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("Cannot remove staged file {}", file, e);
             }
+        }
+    }
+
+    /**
+     * Another consumer recorded a batch from the same first offset (this one lost the partition
+     * while paused, or races a replay): its batch stands, and this consumer continues after what
+     * is recorded, as a new owner would. A partition no longer assigned is left to its owner.
+     */
+    private void resync(int partition, long first) {
+        LOG.info("Offsets from {} of {}-{} were recorded by another consumer; continuing after what is recorded",
+                first, topic, partition);
+        Optional<JsonNode> recorded = lastRecorded(ingestor, sourceName, topic, partition);
+        if (recorded.isPresent() && consumer.assignment().contains(new TopicPartition(topic, partition))) {
+            consumer.seek(new TopicPartition(topic, partition), recorded.get().path("last_offset").asLong() + 1);
+            watermarks.put(partition, recorded.get().path("watermark_micros").asLong(Long.MIN_VALUE));
         }
     }
 

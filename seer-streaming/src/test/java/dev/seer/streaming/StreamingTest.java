@@ -201,10 +201,16 @@ class StreamingTest {
         dev.seer.core.catalog.Catalog failing = new dev.seer.core.catalog.Catalog() {
             @Override
             public Put put(String kind, String name, com.fasterxml.jackson.databind.JsonNode body, String actor) {
+                return catalog.put(kind, name, body, actor);
+            }
+
+            @Override
+            public java.util.Optional<CatalogEntry> create(String kind, String name,
+                    com.fasterxml.jackson.databind.JsonNode body, String actor) {
                 if (kind.equals("ingest_batch") && failures.getAndDecrement() > 0) {
                     throw new IllegalStateException("metadata store unavailable (test)");
                 }
-                return catalog.put(kind, name, body, actor);
+                return catalog.create(kind, name, body, actor);
             }
 
             @Override

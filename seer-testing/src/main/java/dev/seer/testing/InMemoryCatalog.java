@@ -34,6 +34,11 @@ public final class InMemoryCatalog implements Catalog {
     }
 
     @Override
+    public synchronized Optional<CatalogEntry> create(String kind, String name, JsonNode body, String actor) {
+        return latest(kind, name).isPresent() ? Optional.empty() : Optional.of(put(kind, name, body, actor).entry());
+    }
+
+    @Override
     public synchronized Optional<CatalogEntry> latest(String kind, String name) {
         return versions(kind, name).stream().reduce((a, b) -> b);
     }

@@ -16,6 +16,13 @@ public interface Catalog {
      */
     Put put(String kind, String name, JsonNode body, String actor);
 
+    /**
+     * Records {@code body} as version 1 of {@code kind/name} if it has no version yet; empty if
+     * it has one, whoever wrote it. The check and the write are one step: of several writers
+     * racing for a name, in one process or many, exactly one gets the entry.
+     */
+    Optional<CatalogEntry> create(String kind, String name, JsonNode body, String actor);
+
     Optional<CatalogEntry> latest(String kind, String name);
 
     Optional<CatalogEntry> version(String kind, String name, int version);
