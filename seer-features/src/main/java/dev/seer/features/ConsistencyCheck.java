@@ -94,7 +94,7 @@ public final class ConsistencyCheck {
 
     private Report compare(FeatureView view, List<List<String>> entities, double[][] batch, Instant at) {
         List<String> keys = entities.stream().map(FeatureRefs::entityKey).toList();
-        List<Optional<OnlineRecord>> online = store.read(WindowTiles.ONLINE_PREFIX + view.name(), keys);
+        List<Optional<OnlineRecord>> online = store.read(WindowTiles.onlineNamespace(view), keys);
         long atMicros = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
         List<Difference> differences = new ArrayList<>();
         int missing = 0;

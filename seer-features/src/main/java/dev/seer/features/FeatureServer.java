@@ -100,7 +100,7 @@ public final class FeatureServer {
             }
             List<Optional<OnlineRecord>> records = viewPlan.hasStored() ? store.read(view.name(), entityKeys) : null;
             List<Optional<OnlineRecord>> windows = viewPlan.hasWindows()
-                    ? store.read(WindowTiles.ONLINE_PREFIX + view.name(), entityKeys) : null;
+                    ? store.read(WindowTiles.onlineNamespace(view), entityKeys) : null;
             for (int i = 0; i < n; i++) {
                 fill(values.get(i), viewPlan, records == null ? Optional.empty() : records.get(i), now);
                 if (windows != null) {

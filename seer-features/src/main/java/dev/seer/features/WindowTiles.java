@@ -32,14 +32,19 @@ import java.util.TreeMap;
  * compute the value at the time of the read.
  */
 public final class WindowTiles {
-    /** The online store's namespace for the tiles of view V is this followed by V. */
+    /** The online store's namespaces for window states begin with this (see {@link #onlineNamespace}). */
     public static final String ONLINE_PREFIX = "#windows:";
+    /** The layout of the encoded state; part of the fingerprint, so states of another layout are never misread. */
+    private static final int FORMAT = 2;
 
     private final List<Aggregation> aggregations;
     private final List<WindowAggregator.Function> functions;
     private final int fingerprint;
     private final List<TreeMap<Long, Tile>> tiles = new ArrayList<>();
     private long latest = Long.MIN_VALUE;
+    /** Events added since the state began: grows with every event, so of two states of one entity with
+     *  the same latest event, the one with more events has seen every event the other has. */
+    private long added;
 
     /** What is derived from a view's aggregations once, not per event: their functions and fingerprint. */
     private record Layout(List<WindowAggregator.Function> functions, int fingerprint) {}
@@ -66,7 +71,7 @@ public final class WindowTiles {
      * the same in every JVM reading the state (a record's own hashCode is not specified).
      */
     private static Layout layout(List<Aggregation> aggregations) {
-        int hash = 1;
+        int hash = FORMAT;
         for (Aggregation a : aggregations) {
             hash = 31 * hash + a.name().hashCode();
             hash = 31 * hash + a.column().orElse("").hashCode();
@@ -111,6 +116,7 @@ public final class WindowTiles {
 
     /** Adds one event, in any order. */
     public void add(Event event) {
+        added++;
         if (event.micros() > latest) {
             latest = event.micros();
             prune();
@@ -224,9 +230,9 @@ public final class WindowTiles {
 
     // ---- encoding: the Kafka Streams store and the online store keep these bytes ----
 
-    /** Bytes: fingerprint, latest, then per aggregation its tile count and tiles (id, count, the function's fields). */
+    /** Bytes: fingerprint, latest, events added, then per aggregation its tile count and tiles (id, count, the function's fields). */
     public byte[] encode() {
-        int size = 12;
+        int size = 20;
         for (int a = 0; a < aggregations.size(); a++) {
             size += 4;
             for (Tile tile : tiles.get(a).values()) {
@@ -239,7 +245,7 @@ public final class WindowTiles {
             }
         }
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.putInt(fingerprint).putLong(latest);
+        out.putInt(fingerprint).putLong(latest).putLong(added);
         for (int a = 0; a < aggregations.size(); a++) {
             out.putInt(tiles.get(a).size());
             for (Tile tile : tiles.get(a).values()) {
@@ -275,6 +281,7 @@ public final class WindowTiles {
                 return state;
             }
             state.latest = in.getLong();
+            state.added = in.getLong();
             for (int a = 0; a < aggregations.size(); a++) {
                 int n = in.getInt();
                 for (int i = 0; i < n; i++) {
@@ -320,22 +327,35 @@ public final class WindowTiles {
     }
 
     /**
-     * What the online store keeps for the entity: this state, as of its latest event, with the
-     * time it is written as its created time, so that of two states with the same latest event
-     * (one before a late event, one after) the one written later is kept, in one store or when
-     * the stores of several processes are read together.
+     * The online store's namespace for a view's window states: the view's name and the
+     * fingerprint of its aggregations, so states made under other definitions (or an older
+     * layout) are never compared with, nor read as, the current ones.
      */
-    public OnlineRecord onlineRecord(String entityKey, long writtenMicros) {
-        return new OnlineRecord(entityKey, latest, writtenMicros, toOnlineJson());
+    public static String onlineNamespace(FeatureView view) {
+        Layout layout = LAYOUTS.computeIfAbsent(List.copyOf(view.aggregations()), WindowTiles::layout);
+        return ONLINE_PREFIX + view.name() + "@" + Integer.toHexString(layout.fingerprint());
+    }
+
+    /**
+     * What the online store keeps for the entity: this state, as of its latest event, with the
+     * number of events added as its "created" order. The store keeps the later latest event and,
+     * on a tie, the greater order: a state with no more events than the stored one (a replay
+     * after a crash, or an instance that was paused, lost its partitions and wakes to write what
+     * it had) never replaces it, in one store or when the stores of several processes are read
+     * together; an equal order means the same events, so the same state.
+     */
+    public OnlineRecord onlineRecord(String entityKey) {
+        return new OnlineRecord(entityKey, latest, added, toOnlineJson());
     }
 
     /**
      * The online record of a state already encoded (as the Kafka Streams store holds it), made
-     * without decoding it: its latest event time is at a fixed place.
+     * without decoding it: its latest event time and count are at fixed places.
      */
-    public static OnlineRecord onlineRecord(String entityKey, byte[] encoded, long writtenMicros) {
-        long latest = ByteBuffer.wrap(encoded).getLong(4);
-        return new OnlineRecord(entityKey, latest, writtenMicros, onlineJson(latest, encoded));
+    public static OnlineRecord onlineRecord(String entityKey, byte[] encoded) {
+        ByteBuffer bytes = ByteBuffer.wrap(encoded);
+        long latest = bytes.getLong(4);
+        return new OnlineRecord(entityKey, latest, bytes.getLong(12), onlineJson(latest, encoded));
     }
 
     private static String onlineJson(long latest, byte[] encoded) {

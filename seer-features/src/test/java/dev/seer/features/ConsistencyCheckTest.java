@@ -33,7 +33,7 @@ class ConsistencyCheckTest {
             WindowTiles one = tiles(view, new Object[][] {{"10:00", 10.0, "basic"}, {"13:00", 40.0, "basic"}, {"11:00", 20.0, "pro"},
                     {"12:00", null, "pro"}}); // out of order, as a stream may deliver them
             WindowTiles two = tiles(view, new Object[][] {{"10:30", 5.0, "pro"}});
-            store.write(WindowTiles.ONLINE_PREFIX + "activity", List.of(one.onlineRecord("1", 1), two.onlineRecord("2", 1)));
+            store.write(WindowTiles.onlineNamespace(view), List.of(one.onlineRecord("1"), two.onlineRecord("2")));
             ConsistencyCheck check = new ConsistencyCheck(catalog, ingestor, store);
             ConsistencyCheck.Report same = check.check("activity", 10, at);
             assertThat(same.entities()).isEqualTo(2);
@@ -42,7 +42,7 @@ class ConsistencyCheckTest {
 
             // Customer 2's state gains an event the offline store does not have.
             WindowTiles extra = tiles(view, new Object[][] {{"10:30", 5.0, "pro"}, {"12:00", 7.0, "basic"}});
-            store.write(WindowTiles.ONLINE_PREFIX + "activity", List.of(extra.onlineRecord("2", 2)));
+            store.write(WindowTiles.onlineNamespace(view), List.of(extra.onlineRecord("2")));
             ConsistencyCheck.Report changed = check.check("activity", 10, at);
             assertThat(changed.differences()).extracting(ConsistencyCheck.Difference::entity).containsOnly("2");
             assertThat(changed.differences()).extracting(ConsistencyCheck.Difference::feature)

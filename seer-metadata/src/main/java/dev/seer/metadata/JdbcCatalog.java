@@ -21,7 +21,12 @@ import java.util.Optional;
 /** The catalog in the metadata database. Each new version is audited as {@code <kind>.recorded}. */
 public final class JdbcCatalog implements Catalog {
     private static final String COLUMNS = "kind, name, version, body, body_hash, created_micros, created_by";
-    private static final int MAX_ATTEMPTS = 5;
+    /**
+     * Each lost race means another writer's version was recorded, so retrying always makes
+     * progress; the bound only has to exceed the writers that may race for one name at once
+     * (5 was too few: in the contract test, one of 4 threads writing 12 versions lost 5 in a row).
+     */
+    private static final int MAX_ATTEMPTS = 100;
 
     private final MetadataDatabase database;
     private final AuditLog audit;

@@ -53,10 +53,12 @@ import org.slf4j.LoggerFactory;
  * last one to its changelog and to the online store, before the commit completes. The online
  * write is outside Kafka's transaction, so it is made idempotent instead: it overwrites the
  * entity's tiles with a state that only grows, and the online store keeps the state with the
- * later latest event (on a tie, the newer write). A crash after a write and before the commit
- * replays the same events onto the committed state, rewriting the same values; a commit that
- * fails after the write (the tile store is flushed before a dirty close too) is followed by the
- * same replay.
+ * later latest event and, on a tie, the one with more events ({@link WindowTiles#onlineRecord}).
+ * A crash after a write and before the commit replays the same events onto the committed state,
+ * rewriting the same values; a commit that fails after the write (the tile store is flushed
+ * before a dirty close too) is followed by the same replay; and an instance that was paused
+ * past its session, lost its tasks and wakes to flush what it had writes states with no more
+ * events than the new owner's, which the store does not take.
  *
  * <p>State stores are in memory and changelogged to Kafka: a restarted instance, or the one that
  * takes over a killed instance's partitions, restores them from the changelog first.
@@ -67,7 +69,7 @@ final class StreamAggregation implements AutoCloseable {
     static final String TILES = "seer-tiles";
     private static final char SEPARATOR = '\u0000';
     /** Part of the application id's digest: a new layout of the stored states starts a new application. */
-    private static final String STATE_FORMAT = "tile-bundles-2;";
+    private static final String STATE_FORMAT = "tile-bundles-3;";
     /** How long admitted views and rules are reused before the catalog is read again. */
     private static final long RULES_REFRESH_NANOS = 5_000_000_000L;
 
@@ -94,7 +96,7 @@ final class StreamAggregation implements AutoCloseable {
                 Serdes.Long()).withCachingEnabled()); // one changelog record per commit, not per event
         builder.addStateStore(TileStore.builder(TILES, definitions::aggregations));
         KStream<String, byte[]> source = builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()));
-        Consumer<List<TileStore.Written>> writer = states -> writeOnline(online, states, freshness);
+        Consumer<List<TileStore.Written>> writer = states -> writeOnline(online, definitions, states, freshness);
         if (direct) {
             source.process(() -> new AggregateInPlace(definitions, admitted, writer), WATERMARKS, TILES);
         } else {
@@ -205,6 +207,11 @@ final class StreamAggregation implements AutoCloseable {
             return loaded().rules();
         }
 
+        /** A windowed view's definition, if it is still one of the source's windowed views. */
+        Optional<dev.seer.features.Definitions.FeatureView> view(String viewName) {
+            return Optional.ofNullable(loaded().views().get(viewName)).map(StreamRecords.WindowedView::view);
+        }
+
         /** A windowed view's aggregations, if it is still one of the source's windowed views. */
         Optional<List<Aggregation>> aggregations(String viewName) {
             return Optional.ofNullable(loaded().views().get(viewName)).map(v -> v.view().aggregations());
@@ -213,17 +220,19 @@ final class StreamAggregation implements AutoCloseable {
 
     /**
      * The states written at a commit, to the online store: one write per view, each state as of
-     * its latest event with the time of writing as its created time (see the class comment).
+     * its latest event, ordered by its count of events (see the class comment).
      */
-    private void writeOnline(OnlineStore online, List<TileStore.Written> states, java.util.function.DoubleConsumer freshness) {
+    private void writeOnline(OnlineStore online, Definitions definitions, List<TileStore.Written> states,
+            java.util.function.DoubleConsumer freshness) {
         long now = System.currentTimeMillis() * 1000;
         Map<String, List<OnlineRecord>> byView = new java.util.LinkedHashMap<>();
         for (TileStore.Written state : states) {
             String entity = direct ? state.key() : state.key().substring(state.key().indexOf(SEPARATOR) + 1);
             state.encoded().forEach((view, bytes) -> byView.computeIfAbsent(view, v -> new java.util.ArrayList<>())
-                    .add(WindowTiles.onlineRecord(entity, bytes, now)));
+                    .add(WindowTiles.onlineRecord(entity, bytes)));
         }
-        byView.forEach((view, records) -> online.write(WindowTiles.ONLINE_PREFIX + view, records));
+        byView.forEach((view, records) -> definitions.view(view)
+                .ifPresent(v -> online.write(WindowTiles.onlineNamespace(v), records)));
         for (List<OnlineRecord> records : byView.values()) {
             for (OnlineRecord record : records) {
                 freshness.accept((now - record.eventMicros()) / 1e6);

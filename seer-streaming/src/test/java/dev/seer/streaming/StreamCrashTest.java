@@ -48,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * separate records, times out of order, 1% bad) are ingested by a worker process that is
  * killed with SIGKILL three times and restarted. Afterwards every good record is in the offline
  * store exactly once, every bad one is in the dead-letter topic with its reason, and the window
- * aggregates online equal a batch recomputation over the offline store.
+ * aggregates online equal a batch recomputation over the offline store. With two processes, one
+ * is first stopped (SIGSTOP) past the session timeouts and woken, as a long pause would, then
+ * the other is killed: the same checks hold.
  */
 @Tag("integration")
 class StreamCrashTest {
@@ -107,9 +109,9 @@ class StreamCrashTest {
                 Thread.sleep(50);
             }
             assertThat(a.assignment + " / " + b.assignment).as("assignments").matches(".*\\d.* / .*\\d.*");
-            long[] rest = produce(bootstrap, copies, EVENTS / 20, EVENTS);
-            counts = new long[] {counts[0] + rest[0], counts[1] + rest[1]};
-            // Both ingest, each its share of the partitions, before one is killed.
+            long[] more = produce(bootstrap, copies, EVENTS / 20, EVENTS / 2);
+            counts = new long[] {counts[0] + more[0], counts[1] + more[1]};
+            // Both ingest, each its share of the partitions, before one is paused and the other killed.
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             Map<String, Set<Integer>> byProcess = Map.of();
             while (!(byProcess.containsKey("a") && byProcess.containsKey("b")) && System.nanoTime() < deadline) {
@@ -117,7 +119,21 @@ class StreamCrashTest {
                 Thread.sleep(100);
             }
             assertThat(byProcess).as("partitions each process recorded batches of").containsKeys("a", "b");
-            System.out.printf("two processes: partitions recorded by each before the kill %s%n", byProcess);
+            System.out.printf("two processes: partitions recorded by each before the pause %s%n", byProcess);
+            // b stops (SIGSTOP) past the session timeouts, holding records it read and window states it
+            // changed: a takes over all partitions. b then wakes (SIGCONT) and flushes what it held; the
+            // fences must keep its batches and states from counting anything twice.
+            b.pause();
+            long takeover = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (partitionsByProcess(home).getOrDefault("a", Set.of()).size() < 4 && System.nanoTime() < takeover) {
+                Thread.sleep(200);
+            }
+            assertThat(partitionsByProcess(home).get("a")).as("a recorded every partition while b was stopped").hasSize(4);
+            b.resume();
+            Thread.sleep(5000); // b wakes, is fenced, rejoins the group
+            long[] rest = produce(bootstrap, copies, EVENTS / 2, EVENTS);
+            counts = new long[] {counts[0] + rest[0], counts[1] + rest[1]};
+            System.out.printf("two processes: partitions recorded by each before the kill %s%n", partitionsByProcess(home));
             a.kill(); // SIGKILL: b takes over a's partitions from what a recorded
             long covered = covered(home);
             System.out.printf("two processes: a killed at %,d of %,d records covered%n", covered, counts[0]);
@@ -266,6 +282,19 @@ class StreamCrashTest {
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
+        void pause() throws Exception {
+            signal("STOP");
+        }
+
+        void resume() throws Exception {
+            signal("CONT");
+        }
+
+        private void signal(String name) throws Exception {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + name).isTrue();
+        }
+
         void stop() throws Exception {
             process.getOutputStream().close(); // a clean stop
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -334,14 +363,16 @@ class StreamCrashTest {
      */
     private static void assertOnlineAggregatesMatchBatch(Path home) throws Exception {
         MergedOnline merged = new MergedOnline();
-        try (var folders = Files.list(home)) {
-            for (Path folder : folders.filter(f -> f.getFileName().toString().startsWith("online-")).toList()) {
-                try (var store = new dev.seer.features.RocksDbOnlineStore(folder)) {
-                    merged.add(store, "#windows:spend", 5000);
+        try (Catalogs catalogs = new Catalogs(home)) {
+            String namespace = dev.seer.features.WindowTiles.onlineNamespace(
+                    dev.seer.features.StreamRecords.of(catalogs.catalog, "events").windowedViews().get(0).view());
+            try (var folders = Files.list(home)) {
+                for (Path folder : folders.filter(f -> f.getFileName().toString().startsWith("online-")).toList()) {
+                    try (var store = new dev.seer.features.RocksDbOnlineStore(folder)) {
+                        merged.add(store, namespace, 5000);
+                    }
                 }
             }
-        }
-        try (Catalogs catalogs = new Catalogs(home)) {
             Ingestor ingestor = new Ingestor(catalogs.catalog, new OfflineStore(home.resolve("offline")), Clock.systemUTC());
             var report = new dev.seer.features.ConsistencyCheck(catalogs.catalog, ingestor, merged)
                     .check("spend", 10_000, Instant.parse("2026-03-31T00:01:00Z"));
