@@ -419,6 +419,11 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             consumer.commitSync(Map.of(new TopicPartition(topic, partition), new OffsetAndMetadata(next)));
         } catch (WakeupException e) {
             LOG.debug("Offset commit of {}-{} interrupted by close", topic, partition);
+        } catch (org.apache.kafka.clients.consumer.CommitFailedException
+                | org.apache.kafka.common.errors.RebalanceInProgressException e) {
+            // This consumer left the group (a long pause) or is being rebalanced: the batch is recorded,
+            // and the owner's next commit reports the lag; no reason to stop the ingestion.
+            LOG.info("Offset commit of {}-{} for lag skipped: {}", topic, partition, e.getMessage());
         }
     }
 
