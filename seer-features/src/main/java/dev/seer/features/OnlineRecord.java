@@ -18,7 +18,7 @@ public record OnlineRecord(String key, long eventMicros, long createdMicros, Str
      * an exact tie the incoming record, which comes from a later materialisation and so from
      * rows stored later (the join's tie rule: the row stored last wins).
      */
-    boolean supersedes(OnlineRecord other) {
+    public boolean supersedes(OnlineRecord other) {
         return eventMicros > other.eventMicros
                 || (eventMicros == other.eventMicros && createdMicros >= other.createdMicros);
     }

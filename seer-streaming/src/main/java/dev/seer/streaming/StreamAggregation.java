@@ -214,7 +214,7 @@ final class StreamAggregation implements AutoCloseable {
 
         /** A windowed view's aggregations, if it is still one of the source's windowed views. */
         Optional<List<Aggregation>> aggregations(String viewName) {
-            return Optional.ofNullable(loaded().views().get(viewName)).map(v -> v.view().aggregations());
+            return view(viewName).map(dev.seer.features.Definitions.FeatureView::aggregations);
         }
     }
 

@@ -280,9 +280,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         boolean all = !current.onlineRows().isEmpty();
         for (OnlineRows view : current.onlineRows()) {
             Optional<OnlineRecord> row = view.row(read.parsed(), read.micros());
-            row.ifPresent(r -> rows.computeIfAbsent(view.view(), v -> new HashMap<>()).merge(r.key(), r, (old, next) ->
-                    next.eventMicros() > old.eventMicros()
-                            || (next.eventMicros() == old.eventMicros() && next.createdMicros() >= old.createdMicros()) ? next : old));
+            row.ifPresent(r -> rows.computeIfAbsent(view.view(), v -> new HashMap<>())
+                    .merge(r.key(), r, (old, next) -> next.supersedes(old) ? next : old));
             all &= row.isPresent();
         }
         return all;
@@ -317,8 +316,37 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     }
 
     private static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+        return micros(java.time.Instant.now());
+    }
+
+    private static long micros(java.time.Instant instant) {
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
+    }
+
+    /**
+     * The views whose rows every good record of the batch wrote at read, by definitions still
+     * current: the batch's materialisation leaves them out. Empty if a record was not served or a
+     * view was redefined since its read (its rows then come from the batch, by the new definition).
+     */
+    private static Set<String> servedByAll(List<Read> records, StreamRecords current) {
+        Set<String> views = null;
+        StreamRecords checked = current;
+        for (Read read : records) {
+            if (read.problem() != null) {
+                continue;
+            }
+            if (read.rules() != checked) { // compared once per rules snapshot, not per record
+                if (!read.rules().onlineRows().equals(current.onlineRows())) {
+                    return Set.of();
+                }
+                checked = read.rules();
+            }
+            if (views != null && !views.equals(read.servedViews())) {
+                return Set.of();
+            }
+            views = read.servedViews();
+        }
+        return views == null ? Set.of() : views;
     }
 
     /** Dead letters first (acknowledged), then the good records as one batch, then Kafka's offset for lag. */
@@ -334,7 +362,6 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         Path file = staging.resolve(topic + "-" + partition + "-" + first + "-" + last + ".jsonl");
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         List<Long> unserved = new ArrayList<>();
-        Set<String> servedViews = null; // the views whose rows every good record of the batch wrote at read
         long good = 0;
         try {
             Files.createDirectories(staging);
@@ -350,10 +377,6 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                     if (!read.served()) {
                         unserved.add(read.micros());
                     }
-                    // A view redefined since the read gets its rows from the batch, by its new definition.
-                    boolean sameViews = read.rules().onlineRows().equals(current.onlineRows());
-                    servedViews = !sameViews ? Set.of() : servedViews == null ? read.servedViews()
-                            : servedViews.equals(read.servedViews()) ? servedViews : Set.of();
                     good++;
                 }
             }
@@ -372,8 +395,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             }
             if (good > 0) {
                 java.time.Instant now = java.time.Instant.now();
-                materializer.materializeStagedBatch(sourceName, origin, now, servedViews == null ? Set.of() : servedViews);
-                long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+                materializer.materializeStagedBatch(sourceName, origin, now, servedByAll(records, current));
+                long nowMicros = micros(now);
                 unserved.forEach(micros -> freshness.accept((nowMicros - micros) / 1e6)); // rows not written at read
             }
             commitForLag(partition, last + 1);
