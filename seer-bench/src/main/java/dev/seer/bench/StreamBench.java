@@ -38,8 +38,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>Push: {@code POST /api/v1/push/SOURCE} with one record per request at a fixed rate
  *       ({@link LoadGen}, a second JVM), each answered after the transaction commit (acks=all).
  * </ol>
- * Usage: {@code StreamBench [--dir D] [--events N] [--runs R] [--push-rate R] [--push-seconds S]
- * [--fresh-rate R] [--fresh-seconds S]}.
+ * The measured runs follow {@code --warmup-runs} (default 1) uncounted ones in the same JVM, so
+ * that the figure is the sustained rate of compiled code, not of the JIT at work (a cold first
+ * run measured a quarter to a third slower).
+ * Usage: {@code StreamBench [--dir D] [--events N] [--warmup-runs W] [--runs R] [--push-rate R]
+ * [--push-seconds S] [--fresh-rate R] [--fresh-seconds S]}.
  */
 public final class StreamBench {
     private StreamBench() {}
@@ -52,6 +55,7 @@ public final class StreamBench {
         Path dir = Path.of(options.getOrDefault("--dir", "/tmp/seer-bench-stream"));
         int events = Integer.parseInt(options.getOrDefault("--events", "2000000"));
         int runs = Integer.parseInt(options.getOrDefault("--runs", "3"));
+        int warmups = Integer.parseInt(options.getOrDefault("--warmup-runs", "1"));
         int pushRate = Integer.parseInt(options.getOrDefault("--push-rate", "500"));
         int pushSeconds = Integer.parseInt(options.getOrDefault("--push-seconds", "15"));
         int freshSeconds = Integer.parseInt(options.getOrDefault("--fresh-seconds", "30"));
@@ -66,6 +70,10 @@ public final class StreamBench {
             long bytes = produce(bootstrap, events);
             System.out.printf(Locale.ROOT, "produced %,d events (%,d MB) in %.1f s%n", events, bytes >> 20,
                     (System.nanoTime() - started) / 1e9);
+            for (int run = 0; run < warmups; run++) {
+                double[] rates = seerIngestion(dir.resolve("warmup-" + run), bootstrap, "bench.events", "warmup" + run, events);
+                System.out.printf(Locale.ROOT, "warm-up %d (not counted): seer both done at %,.0f events/s%n", run + 1, rates[1]);
+            }
             List<Double> seer = new ArrayList<>();
             List<Double> rowsOnly = new ArrayList<>();
             List<Double> peer = new ArrayList<>();

@@ -18,8 +18,10 @@ import org.rocksdb.WriteOptions;
 /**
  * The online store in RocksDB, in the home. Key: view, a zero byte, entity key. Value: event
  * time and created time (8 bytes each, big-endian) then the JSON values. Conditional writes
- * read, compare and write in one batch under this object's lock: the home's owner is the only
- * process with the database open, so the lock covers every writer.
+ * read (one multi-get), compare the stored times and write in one batch under a lock per view:
+ * the home's owner is the only process with the database open, so the locks cover every writer,
+ * and writers of different views (stream ingestion's rows, the window topology's states) do not
+ * wait for each other.
  */
 public final class RocksDbOnlineStore implements OnlineStore {
     static {
@@ -28,6 +30,10 @@ public final class RocksDbOnlineStore implements OnlineStore {
 
     private final RocksDB db;
     private final Options options;
+    private final Map<String, Object> viewLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Writers share it; close takes it alone, so no write runs on a closed database. */
+    private final java.util.concurrent.locks.ReadWriteLock open = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private boolean closed;
 
     public RocksDbOnlineStore(Path directory) {
         try {
@@ -41,19 +47,45 @@ public final class RocksDbOnlineStore implements OnlineStore {
     }
 
     @Override
-    public synchronized void write(String view, List<OnlineRecord> records) {
+    public void write(String view, List<OnlineRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        open.readLock().lock();
+        try {
+            if (closed) {
+                throw new SeerException(FeatureErrorCode.ENGINE_FAILURE, "The RocksDB online store is closed", Map.of());
+            }
+            synchronized (viewLocks.computeIfAbsent(view, v -> new Object())) {
+                writeIfNewer(view, records);
+            }
+        } finally {
+            open.readLock().unlock();
+        }
+    }
+
+    private void writeIfNewer(String view, List<OnlineRecord> records) {
+        List<byte[]> keys = new ArrayList<>(records.size());
+        records.forEach(r -> keys.add(key(view, r.key())));
         try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions()) {
-            for (OnlineRecord record : records) {
-                byte[] key = key(view, record.key());
-                byte[] existing = db.get(key);
-                if (existing == null || record.supersedes(decode(record.key(), existing))) {
-                    batch.put(key, encode(record));
+            List<byte[]> existing = db.multiGetAsList(keys);
+            for (int i = 0; i < records.size(); i++) {
+                OnlineRecord record = records.get(i);
+                byte[] stored = existing.get(i);
+                if (stored == null || supersedesStored(record, stored)) {
+                    batch.put(keys.get(i), encode(record));
                 }
             }
             db.write(options, batch);
         } catch (RocksDBException e) {
             throw failure("write", e);
         }
+    }
+
+    /** {@link OnlineRecord#supersedes} against a stored value, reading only its two times. */
+    private static boolean supersedesStored(OnlineRecord record, byte[] stored) {
+        ByteBuffer times = ByteBuffer.wrap(stored);
+        return record.supersedes(new OnlineRecord(record.key(), times.getLong(0), times.getLong(8), ""));
     }
 
     @Override
@@ -96,8 +128,14 @@ public final class RocksDbOnlineStore implements OnlineStore {
     }
 
     @Override
-    public synchronized void close() {
-        db.close();
-        options.close();
+    public void close() {
+        open.writeLock().lock();
+        try {
+            closed = true;
+            db.close();
+            options.close();
+        } finally {
+            open.writeLock().unlock();
+        }
     }
 }

@@ -1,13 +1,17 @@
 package dev.seer.features;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.Definitions.Feature;
 import dev.seer.features.Definitions.FeatureView;
 import dev.seer.features.Definitions.Source;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -223,16 +227,33 @@ public final class StreamRecords {
         return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
     }
 
-    /** The record reduced to the declared fields, as staged for the offline store. */
-    public ObjectNode staged(JsonNode record) {
-        ObjectNode out = Json.object();
-        for (String field : source.schema().keySet()) {
-            JsonNode value = record.get(field);
-            if (value != null) {
-                out.set(field, value);
+    /**
+     * The record reduced to the declared fields, as staged for the offline store: written field by
+     * field when serialised, not copied into a new object first (this runs for every record).
+     */
+    public JsonSerializable staged(JsonNode record) {
+        return new Staged(record, source.schema().keySet());
+    }
+
+    private record Staged(JsonNode record, Set<String> fields) implements JsonSerializable {
+        @Override
+        public void serialize(JsonGenerator out, SerializerProvider provider) throws IOException {
+            out.writeStartObject();
+            for (String field : fields) {
+                JsonNode value = record.get(field);
+                if (value != null) {
+                    out.writeFieldName(field);
+                    ((JsonSerializable) value).serialize(out, provider); // every JsonNode is
+                }
             }
+            out.writeEndObject();
         }
-        return out;
+
+        @Override
+        public void serializeWithType(JsonGenerator out, SerializerProvider provider, TypeSerializer types)
+                throws IOException {
+            serialize(out, provider);
+        }
     }
 
     private static Optional<Problem> time(JsonNode record, String field, boolean required) {

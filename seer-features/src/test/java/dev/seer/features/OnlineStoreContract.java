@@ -58,6 +58,62 @@ abstract class OnlineStoreContract {
                 .containsExactly("{\"x\":1}", "{\"x\":2}", "{\"x\":3}");
     }
 
+    /**
+     * Writers racing on the same keys: per view two writers leapfrog (events 2i and 2i + 1 of round
+     * i, in batches over all keys) while a reader watches; a stored event time never goes back,
+     * and each key ends with the latest.
+     */
+    @Test
+    void racingWritersNeverReplaceANewerRecord() throws Exception {
+        int rounds = 2000;
+        List<String> keys = new ArrayList<>();
+        for (int k = 0; k < 50; k++) {
+            keys.add("k" + k);
+        }
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(4);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            String view = t % 2 == 0 ? "even" : "odd";
+            int lane = t / 2;
+            threads.add(new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < rounds; i++) {
+                        long event = 2L * i + lane;
+                        store.write(view, keys.stream().map(k -> record(k, event, NO_TIME, "{}")).toList());
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                } finally {
+                    running.decrementAndGet();
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        long[] seen = new long[keys.size()];
+        List<String> wentBack = new ArrayList<>();
+        while (running.get() > 0) {
+            List<Optional<OnlineRecord>> read = store.read("even", keys);
+            for (int k = 0; k < keys.size(); k++) {
+                long event = read.get(k).map(OnlineRecord::eventMicros).orElse(0L);
+                if (event < seen[k]) {
+                    wentBack.add(keys.get(k) + ": " + seen[k] + " then " + event);
+                }
+                seen[k] = event;
+            }
+        }
+        for (Thread thread : threads) {
+            thread.join(); // before any assertion: the store is closed after the test
+        }
+        assertThat(failures).isEmpty();
+        assertThat(wentBack).as("stored event times that went back").isEmpty();
+        for (String view : List.of("even", "odd")) {
+            assertThat(store.read(view, keys)).allSatisfy(r -> assertThat(r.orElseThrow().eventMicros()).isEqualTo(2L * rounds - 1));
+        }
+    }
+
     @Test
     void aThousandKeysRoundTrip() {
         List<OnlineRecord> records = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.seer.features.Definitions.Aggregation;
 import dev.seer.features.WindowTiles;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,10 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  */
 final class TileStore implements StateStore, CachedStateStore<Object, Object> {
     /**
-     * Decoded states kept beyond this many, per task, are dropped, least recently used first,
-     * once written; the encoded copies stay in the store.
+     * Beyond this many decoded states per task, those not changed since the last commit are
+     * dropped (their encoded copies stay in the store). Not an LRU: an access-ordered map
+     * rewrote links between long-lived entries on every lookup, which G1 pays for in card
+     * refinement; dropping the clean states at once costs a decode of the hot ones afterwards.
      */
     static final int MAX_DECODED = 200_000;
 
@@ -58,12 +61,7 @@ final class TileStore implements StateStore, CachedStateStore<Object, Object> {
     private final Function<String, Optional<List<Aggregation>>> aggregations;
     private final int maxDecoded;
     private final KeyValueStore<Bytes, byte[]> log;
-    private final Map<String, Map<String, WindowTiles>> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Map<String, WindowTiles>> eldest) {
-            return size() > maxDecoded && !dirty.containsKey(eldest.getKey());
-        }
-    };
+    private final Map<String, Map<String, WindowTiles>> decoded = new HashMap<>();
     /** The states changed since the last commit (the same objects as in {@link #decoded}). */
     private final Map<String, Map<String, WindowTiles>> dirty = new LinkedHashMap<>();
     private Consumer<List<Written>> onCommit = written -> { };
@@ -97,6 +95,9 @@ final class TileStore implements StateStore, CachedStateStore<Object, Object> {
     Map<String, WindowTiles> tiles(String key) {
         Map<String, WindowTiles> state = decoded.get(key);
         if (state == null) {
+            if (decoded.size() >= maxDecoded && dirty.size() <= maxDecoded / 2) {
+                decoded.keySet().retainAll(dirty.keySet()); // at least half the bound goes, so this is rare
+            }
             state = decode(log.get(Bytes.wrap(key.getBytes(StandardCharsets.UTF_8))));
             decoded.put(key, state);
         }
@@ -141,10 +142,8 @@ final class TileStore implements StateStore, CachedStateStore<Object, Object> {
 
     /** Back to the bound once the states a burst kept (they were dirty) are written. */
     private void trim() {
-        var eldest = decoded.entrySet().iterator();
-        while (decoded.size() > maxDecoded && eldest.hasNext()) {
-            eldest.next();
-            eldest.remove();
+        if (decoded.size() > maxDecoded) {
+            decoded.clear();
         }
     }
 

@@ -114,7 +114,7 @@ class TileStoreTest {
                     new StringSerializer());
             events.pipeInput("a", HOUR + ",1");
             events.pipeInput("a", (HOUR + 1) + ",2");
-            for (String key : List.of("b", "c", "d", "e")) { // a is the least recently used, so dropped
+            for (String key : List.of("b", "c", "d", "e")) { // the bound is reached: a is dropped with the other clean states
                 events.pipeInput(key, HOUR + ",100");
             }
             events.pipeInput("a", (HOUR + 2) + ",4");
