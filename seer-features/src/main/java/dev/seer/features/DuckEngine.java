@@ -11,13 +11,14 @@ import java.util.Map;
  * DuckDB connections. Extensions are never installed or loaded on demand (nothing is downloaded
  * at run time). A sandboxed connection also has no file system or network access and its
  * configuration is locked, so SQL written by users (feature expressions) can compute but not
- * reach anything.
+ * reach anything. Public for the modules that read the offline store's and datasets' Parquet
+ * files (seer-datasets); the sandbox stays internal to feature checks.
  */
-final class DuckEngine {
+public final class DuckEngine {
     private DuckEngine() {}
 
     /** An in-memory connection that may read the files the queries name. */
-    static Connection open() {
+    public static Connection open() {
         return open(false);
     }
 
@@ -61,8 +62,8 @@ final class DuckEngine {
      * {@link #PROGRESS_EVERY}, from DuckDB's own estimate (rows scanned of rows to scan). A
      * statement quicker than that reports nothing.
      */
-    static void executeWithProgress(Connection duck, String sql, String step, java.util.function.Consumer<String> progress)
-            throws SQLException {
+    public static void executeWithProgress(Connection duck, String sql, String step,
+            java.util.function.Consumer<String> progress) throws SQLException {
         executeWithProgress(duck, sql, step, progress, PROGRESS_EVERY);
     }
 
@@ -95,16 +96,16 @@ final class DuckEngine {
     }
 
     /** A SQL string literal. */
-    static String literal(String text) {
+    public static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
 
     /** A SQL identifier. */
-    static String identifier(String name) {
+    public static String identifier(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
-    static SeerException failure(String what, SQLException e) {
+    public static SeerException failure(String what, SQLException e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
         return new SeerException(FeatureErrorCode.ENGINE_FAILURE, what + " failed: " + message, Map.of(), e);
     }

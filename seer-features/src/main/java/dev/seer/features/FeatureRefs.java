@@ -13,6 +13,11 @@ final class FeatureRefs {
     private FeatureRefs() {}
 
     static Map<String, List<String>> resolve(Catalog catalog, List<String> refs) {
+        return resolve(catalog, refs, Map.of());
+    }
+
+    /** As {@link #resolve(Catalog, List)}, with some views pinned to a recorded version. */
+    static Map<String, List<String>> resolve(Catalog catalog, List<String> refs, Map<String, Integer> versions) {
         List<String> expanded = refs;
         if (refs.size() == 1 && !refs.get(0).contains(":")) {
             CatalogEntry service = catalog.latest(FeatureRegistry.SERVICE, refs.get(0)).orElseThrow(() -> notFound(
@@ -28,14 +33,25 @@ final class FeatureRefs {
             if (parts.length != 2) {
                 throw notFound("Feature reference [" + ref + "] must be view:feature", ref);
             }
-            CatalogEntry view = catalog.latest(FeatureRegistry.VIEW, parts[0]).orElseThrow(() -> notFound(
-                    "Feature [" + ref + "] does not exist: there is no feature view [" + parts[0] + "]", ref));
+            CatalogEntry view = view(catalog, parts[0], versions, "Feature [" + ref + "] does not exist: ");
             if (!Stored.view(view.body()).offers(parts[1])) {
                 throw notFound("Feature [" + ref + "] does not exist: view [" + parts[0] + "] has no feature [" + parts[1] + "]", ref);
             }
             byView.computeIfAbsent(parts[0], v -> new ArrayList<>()).add(parts[1]);
         }
         return byView;
+    }
+
+    /** A view's latest definition, or the version {@code versions} pins it to. */
+    static CatalogEntry view(Catalog catalog, String name, Map<String, Integer> versions) {
+        return view(catalog, name, versions, "");
+    }
+
+    private static CatalogEntry view(Catalog catalog, String name, Map<String, Integer> versions, String context) {
+        Integer pinned = versions.get(name);
+        return (pinned == null ? catalog.latest(FeatureRegistry.VIEW, name) : catalog.version(FeatureRegistry.VIEW, name, pinned))
+                .orElseThrow(() -> notFound(context + "there is no feature view [" + name + "]"
+                        + (pinned == null ? "" : " version " + pinned), name));
     }
 
     /** The join keys of a view, in entity order. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
+import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.Definitions.FeatureView;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,13 +57,50 @@ public final class HistoricalRetrieval {
     /** What a retrieval produced. */
     /** {@code joinMillis}: time in the sort-merge join itself (the rest is DuckDB reading and writing). */
     /** {@code passes}: key-range passes made over the feature files, summed over views (1 per view fits in memory). */
-    public record Report(long rows, long matched, List<String> columns, Path out, long joinMillis, int passes) {}
+    /** {@code inputs}: per view, the definition and the batches read. */
+    public record Report(long rows, long matched, List<String> columns, Path out, long joinMillis, int passes,
+            List<ViewInput> inputs) {
+        public Report(long rows, long matched, List<String> columns, Path out, long joinMillis, int passes) {
+            this(rows, matched, columns, out, joinMillis, passes, List.of());
+        }
+    }
+
+    /**
+     * What one view contributed: its definition's version, its join keys, the ingested batches whose files were
+     * read (in storage order), and for stored features how many entity rows matched a row of each
+     * batch (window aggregates read every batch listed, so they have no such count).
+     */
+    public record ViewInput(String view, int version, List<String> joinKeys, List<String> batches,
+            Map<String, Long> matchedRows) {}
+
+    /**
+     * A retrieval. {@code viewVersions} pins views to recorded definitions (others use the latest);
+     * {@code batches}, when present, limits the files read to those batches: with both, a
+     * retrieval reads exactly what an earlier one read (see {@link Report#inputs}).
+     */
+    public record Request(Path entities, List<String> features, Path out, boolean filterByCreated,
+            Map<String, Integer> viewVersions, Optional<java.util.Set<String>> batches) {
+        public Request {
+            requireNonNull(entities, "entities is null");
+            requireNonNull(features, "features is null");
+            requireNonNull(out, "out is null");
+            viewVersions = Map.copyOf(viewVersions);
+            requireNonNull(batches, "batches is null");
+        }
+    }
 
     /**
      * @param features references {@code view:feature}, or a single feature service name
      */
     public Report run(Path entities, List<String> features, Path out, boolean filterByCreated) {
-        Map<String, List<String>> byView = FeatureRefs.resolve(catalog, features);
+        return run(new Request(entities, features, out, filterByCreated, Map.of(), Optional.empty()));
+    }
+
+    public Report run(Request request) {
+        Path entities = request.entities();
+        Path out = request.out();
+        boolean filterByCreated = request.filterByCreated();
+        Map<String, List<String>> byView = FeatureRefs.resolve(catalog, request.features(), request.viewVersions());
         if (!Files.isReadable(entities)) {
             throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Entity file [" + entities + "] does not exist"
                     + " or cannot be read", Map.of("path", entities.toString()));
@@ -76,24 +114,31 @@ public final class HistoricalRetrieval {
             long matched = 0;
             long joinNanos = 0;
             int[] passes = new int[1];
+            List<ViewInput> inputs = new ArrayList<>();
             int n = 0;
             for (Map.Entry<String, List<String>> entry : byView.entrySet()) {
-                FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
+                CatalogEntry definition = FeatureRefs.view(catalog, entry.getKey(), request.viewVersions());
+                FeatureView view = Stored.view(definition.body());
+                List<Path> files = files(view, request.batches());
+                Map<String, Long> matchedRows = new java.util.TreeMap<>();
                 String alias = "v" + n;
                 String aggregated = "g" + n++;
                 List<Definitions.Aggregation> aggregations = entry.getValue().stream().map(view::aggregation)
                         .flatMap(java.util.Optional::stream).toList();
                 if (aggregations.size() < entry.getValue().size()) { // stored features: the point-in-time join
                     long[] timing = new long[1];
-                    matched += joinView(duck, view, alias, filterByCreated, timing, passes);
+                    matched += joinView(duck, view, files, alias, filterByCreated, timing, passes);
+                    matchedRows.putAll(matchedByBatch(duck, alias, files));
                     joinNanos += timing[0];
                     joins.add("LEFT JOIN m_" + alias + " USING (_i) LEFT JOIN f_" + alias + " " + alias + " ON " + alias
                             + "._fid = m_" + alias + "._fid");
                 }
                 if (!aggregations.isEmpty()) {
-                    aggregateView(duck, view, aggregated, aggregations, filterByCreated, passes);
+                    aggregateView(duck, view, files, aggregated, aggregations, filterByCreated, passes);
                     joins.add("LEFT JOIN a_" + aggregated + " " + aggregated + " USING (_i)");
                 }
+                inputs.add(new ViewInput(view.name(), definition.version(), FeatureRefs.joinKeys(catalog, view), files.stream()
+                        .map(f -> OfflineStore.batchOf(f.getFileName().toString())).distinct().toList(), matchedRows));
                 for (String feature : entry.getValue()) {
                     String column = view.name() + "__" + feature;
                     selects.add((view.feature(feature).isPresent() ? alias : aggregated) + "." + DuckEngine.identifier(feature)
@@ -105,7 +150,7 @@ public final class HistoricalRetrieval {
                     + String.join(" ", joins) + " ORDER BY ent._i) TO " + DuckEngine.literal(out.toString()) + " ("
                     + format(out) + ")");
             long rows = count(duck, "SELECT count(*) FROM ent");
-            return new Report(rows, matched, columns, out, joinNanos / 1_000_000, passes[0]);
+            return new Report(rows, matched, columns, out, joinNanos / 1_000_000, passes[0], inputs);
         } catch (SQLException e) {
             throw DuckEngine.failure("Historical retrieval", e);
         }
@@ -161,8 +206,8 @@ public final class HistoricalRetrieval {
      * table {@code a_<alias>(_i, <aggregation>...)}. Java holds, per pass over a key range, the
      * events' dense key, time and one value per aggregated column.
      */
-    private void aggregateView(Connection duck, FeatureView view, String alias, List<Definitions.Aggregation> aggregations,
-            boolean filterByCreated, int[] passesMade) throws SQLException {
+    private void aggregateView(Connection duck, FeatureView view, List<Path> files, String alias,
+            List<Definitions.Aggregation> aggregations, boolean filterByCreated, int[] passesMade) throws SQLException {
         if (filterByCreated) {
             throw new SeerException(FeatureErrorCode.DEFINITION_INVALID, "Aggregations of view [" + view.name() + "] are"
                     + " computed over event times; --filter-by-created-timestamp is not supported for them yet",
@@ -180,7 +225,6 @@ public final class HistoricalRetrieval {
                     // distinct count of text: a 52-bit hash, exact as a double (collisions: about 1 in 4.5e15 per pair)
                     : "CAST(hash(CAST(x." + DuckEngine.identifier(column) + " AS VARCHAR)) >> 12 AS DOUBLE)");
         }
-        List<Path> files = storageOrder(ingestor.viewFiles(view.name()));
         String fileList = "[" + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", ")) + "]";
         long eventRows = files.isEmpty() ? 0 : count(duck, "SELECT count(*) FROM read_parquet(" + fileList + ")");
         int passes = passes(eventRows, keyCount);
@@ -301,10 +345,9 @@ public final class HistoricalRetrieval {
     }
 
     /** Joins one view; leaves tables {@code m_<alias>(_i, _fid)} and {@code f_<alias>}; returns how many rows matched. */
-    private long joinView(Connection duck, FeatureView view, String alias, boolean filterByCreated, long[] joinNanos,
-            int[] passesMade) throws SQLException {
+    private long joinView(Connection duck, FeatureView view, List<Path> files, String alias, boolean filterByCreated,
+            long[] joinNanos, int[] passesMade) throws SQLException {
         String keyMatch = denseKeys(duck, view, alias);
-        List<Path> files = storageOrder(ingestor.viewFiles(view.name()));
         boolean hasCreated = Stored.sourceHasCreated(catalog, view.source());
         String fileList = "[" + files.stream().map(f -> DuckEngine.literal(f.toString())).collect(Collectors.joining(", ")) + "]";
         // A feature row's id: which file (by position in the list) and which row of it. Needs no window
@@ -433,6 +476,26 @@ public final class HistoricalRetrieval {
         long[] created() {
             return java.util.Arrays.copyOf(created, size);
         }
+    }
+
+    /** The view's files that recorded batches hold (of {@code batches} only, if given), in storage order. */
+    private List<Path> files(FeatureView view, Optional<java.util.Set<String>> batches) {
+        return storageOrder(ingestor.viewFiles(view.name()).stream()
+                .filter(f -> batches.isEmpty() || batches.get().contains(OfflineStore.batchOf(f.getFileName().toString())))
+                .toList());
+    }
+
+    /** Matched entity rows per batch: a feature row id's high half is its file's position (from 1) in {@code files}. */
+    private static Map<String, Long> matchedByBatch(Connection duck, String alias, List<Path> files) throws SQLException {
+        Map<String, Long> matched = new java.util.TreeMap<>();
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT _fid >> 32, count(*) FROM m_" + alias
+                + " GROUP BY 1")) {
+            while (rs.next()) {
+                String batch = OfflineStore.batchOf(files.get((int) rs.getLong(1) - 1).getFileName().toString());
+                matched.merge(batch, rs.getLong(2), Long::sum);
+            }
+        }
+        return matched;
     }
 
     /**
