@@ -75,6 +75,10 @@ interface Backend extends AutoCloseable {
     /** Records stream ingestion refused, oldest first; {@code source} empty for all. */
     List<dev.seer.streaming.DeadLetter> deadLetters(Optional<String> source, int limit);
 
+    /** A dataset operation (see {@code DatasetApi}); {@code progress} hears a local run's steps. */
+    com.fasterxml.jackson.databind.JsonNode dataset(dev.seer.server.DatasetApi.Operation operation,
+            com.fasterxml.jackson.databind.JsonNode request, java.util.function.Consumer<String> progress);
+
     /** Where the answers come from, for messages: the home folder or the server URL. */
     String describe();
 

@@ -158,6 +158,12 @@ final class LocalBackend implements Backend {
     }
 
     @Override
+    public com.fasterxml.jackson.databind.JsonNode dataset(dev.seer.server.DatasetApi.Operation operation,
+            com.fasterxml.jackson.databind.JsonNode request, java.util.function.Consumer<String> progress) {
+        return dev.seer.server.DatasetApi.call(services.datasets(), operation, request, actor, progress);
+    }
+
+    @Override
     public void close() {
         try {
             services.close();

@@ -237,6 +237,12 @@ final class RemoteBackend implements Backend {
     record RemoteErrorCode(String name, ErrorCategory category) implements ErrorCode {}
 
     @Override
+    public JsonNode dataset(dev.seer.server.DatasetApi.Operation operation, JsonNode request,
+            java.util.function.Consumer<String> progress) {
+        return send("POST", operation.path(), request);
+    }
+
+    @Override
     public void close() {
         // java.net.http.HttpClient on Java 17 has no close; its threads are daemons.
     }

@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {InitCommand.class, ServerCommand.class, QuickstartCommand.class, TokenCommand.class,
                 AuditCommand.class, FeatureCommands.Plan.class, FeatureCommands.Apply.class, FeatureCommands.Features.class,
                 IngestCommands.Ingest.class, IngestCommands.Quarantine.class, IngestCommands.Materialize.class,
+                DatasetCommands.Dataset.class, DatasetCommands.Lineage.class,
                 CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

@@ -190,7 +190,9 @@ class CliTest {
                 {"audit", "prove"}, {"plan"}, {"apply"}, {"features", "list"}, {"features", "show"},
                 {"ingest"}, {"quarantine", "list"}, {"quarantine", "show"},
                 {"features", "historical"}, {"features", "get"}, {"materialize"}, {"features", "status"},
-                {"features", "check-consistency"}}) {
+                {"features", "check-consistency"}, {"dataset", "create"}, {"dataset", "import"}, {"dataset", "list"},
+                {"dataset", "show"}, {"dataset", "diff"}, {"dataset", "export"}, {"dataset", "verify"}, {"dataset", "gc"},
+                {"dataset", "reproduce"}, {"lineage", "dataset"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             CliRun run = CliRun.run(home, args);

@@ -71,6 +71,7 @@ public final class SeerServer implements AutoCloseable {
         routes.addAll(new IngestApi(services.ingestor()).routes());
         routes.addAll(new OnlineApi(services.materializer(), services.featureServer()).routes());
         routes.addAll(new PushApi(services.streaming()).routes());
+        routes.addAll(new DatasetApi(services.datasets()).routes());
         this.access = new AccessLog(services.audit(), services.clock());
         Authenticator authenticator = new Authenticator(services.tokens(), access);
         io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", access,

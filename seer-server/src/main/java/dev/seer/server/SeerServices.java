@@ -40,6 +40,7 @@ public final class SeerServices implements AutoCloseable {
     private final Materializer materializer;
     private final FeatureServer featureServer;
     private final dev.seer.streaming.Streaming streaming;
+    private final dev.seer.datasets.DatasetStore datasets;
 
     private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
         this.home = requireNonNull(home, "home is null");
@@ -61,6 +62,7 @@ public final class SeerServices implements AutoCloseable {
         // Nothing of it runs until a push or kafka source is defined and the server refreshes it.
         this.streaming = new dev.seer.streaming.Streaming(home.root(), config.kafka(), catalog, ingestor, materializer,
                 online, new dev.seer.core.Ids(clock).next("proc"));
+        this.datasets = new dev.seer.datasets.DatasetStore(home.root().resolve("datasets"), catalog, historical, ingestor, clock);
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
@@ -123,6 +125,10 @@ public final class SeerServices implements AutoCloseable {
 
     public dev.seer.streaming.Streaming streaming() {
         return streaming;
+    }
+
+    public dev.seer.datasets.DatasetStore datasets() {
+        return datasets;
     }
 
     /** Closes in reverse order of opening; the audit log commits what it has queued first. */

@@ -1,0 +1,179 @@
+package dev.seer.server;
+
+import static dev.seer.server.ApiRole.ADMIN;
+import static dev.seer.server.ApiRole.AUDITOR;
+import static dev.seer.server.ApiRole.OPERATOR;
+import static dev.seer.server.ApiRole.SCIENTIST;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import dev.seer.datasets.DatasetRef;
+import dev.seer.datasets.DatasetStore;
+import dev.seer.datasets.DatasetVersion;
+import dev.seer.datasets.SplitSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Versioned datasets over HTTP: {@code POST /api/v1/datasets/<operation>} with a JSON body, one
+ * route per {@link Operation}. The CLI, with no server, calls {@link #call} itself, so both
+ * answer with the same JSON. Paths in requests are on the server's machine, as for ingestion.
+ */
+public final class DatasetApi {
+    /** The operations, with the roles that may call them: reading for all who read data, writing for scientists. */
+    public enum Operation {
+        LIST(ADMIN, SCIENTIST, OPERATOR, AUDITOR),
+        VERSIONS(ADMIN, SCIENTIST, OPERATOR, AUDITOR),
+        SHOW(ADMIN, SCIENTIST, OPERATOR, AUDITOR),
+        LINEAGE(ADMIN, SCIENTIST, OPERATOR, AUDITOR),
+        DIFF(ADMIN, SCIENTIST, AUDITOR),
+        EXPORT(ADMIN, SCIENTIST),
+        CREATE(ADMIN, SCIENTIST),
+        IMPORT(ADMIN, SCIENTIST),
+        REPRODUCE(ADMIN, SCIENTIST, AUDITOR),
+        VERIFY(ADMIN, OPERATOR, AUDITOR),
+        GC(ADMIN, OPERATOR);
+
+        private final ApiRole[] roles;
+
+        Operation(ApiRole... roles) {
+            this.roles = roles;
+        }
+
+        public String path() {
+            return "/api/v1/datasets/" + name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final DatasetStore datasets;
+
+    DatasetApi(DatasetStore datasets) {
+        this.datasets = datasets;
+    }
+
+    List<ApiRoute> routes() {
+        List<ApiRoute> routes = new ArrayList<>();
+        for (Operation operation : Operation.values()) {
+            routes.add(ApiRoute.post(operation.path(), ctx -> Http.json(ctx, call(datasets, operation, Http.body(ctx),
+                    Authenticator.actor(ctx), message -> { })), operation.roles));
+        }
+        return routes;
+    }
+
+    /** Runs one operation; {@code progress} hears the steps of long ones. */
+    public static JsonNode call(DatasetStore datasets, Operation operation, JsonNode request, String actor,
+            Consumer<String> progress) {
+        return switch (operation) {
+            case LIST -> versions(datasets.list());
+            case VERSIONS -> versions(datasets.versions(text(request, "name")));
+            case SHOW -> version(datasets.get(ref(request, "dataset")));
+            case LINEAGE -> datasets.lineage(ref(request, "dataset"));
+            case DIFF -> datasets.diff(ref(request, "a"), ref(request, "b"), texts(request.path("key")));
+            case EXPORT -> Json.object().put("out", datasets.export(ref(request, "dataset"), optional(request, "split"),
+                    Path.of(text(request, "out"))).toString());
+            case CREATE -> written(datasets.create(text(request, "name"), new DatasetStore.CreateRequest(
+                    Path.of(text(request, "entities")), texts(request.path("features")), optional(request, "label"),
+                    request.path("filter_by_created_timestamp").asBoolean(), split(request)), actor, progress));
+            case IMPORT -> written(datasets.importFile(text(request, "name"), new DatasetStore.ImportRequest(
+                    Path.of(text(request, "file")), texts(request.path("key")), optional(request, "label"), split(request)),
+                    actor, progress));
+            case REPRODUCE -> reproduction(datasets.reproduce(ref(request, "dataset"), progress));
+            case VERIFY -> verification(datasets.verify(progress));
+            case GC -> garbage(datasets.gc(request.path("dry_run").asBoolean()));
+        };
+    }
+
+    /** The request of a split: {@code split: {method: key|time, columns: [...], fractions: "0.8,0.1,0.1"}}. */
+    public static ObjectNode splitJson(String method, List<String> columns, String fractions) {
+        ObjectNode split = Json.object().put("method", method).put("fractions", fractions);
+        columns.forEach(split.putArray("columns")::add);
+        return split;
+    }
+
+    private static Optional<SplitSpec> split(JsonNode request) {
+        JsonNode split = request.path("split");
+        if (!split.isObject()) {
+            return Optional.empty();
+        }
+        String method = split.path("method").asText();
+        SplitSpec.Method parsed = switch (method) {
+            case "key" -> SplitSpec.Method.KEY;
+            case "time" -> SplitSpec.Method.TIME;
+            default -> throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[split.method] must be key or time, not ["
+                    + method + "]", Map.of("field", "split.method"));
+        };
+        return Optional.of(SplitSpec.parse(parsed, texts(split.path("columns")), split.path("fractions").asText("0.8,0.1,0.1")));
+    }
+
+    public static ObjectNode version(DatasetVersion version) {
+        ObjectNode node = Json.object().put("dataset", version.toString()).put("name", version.name())
+                .put("version", version.version()).put("created", version.created().toString())
+                .put("created_by", version.createdBy());
+        node.set("manifest", version.manifest());
+        return node;
+    }
+
+    private static ArrayNode versions(List<DatasetVersion> versions) {
+        ArrayNode array = Json.mapper().createArrayNode();
+        versions.forEach(v -> array.add(version(v)));
+        return array;
+    }
+
+    private static ObjectNode written(DatasetStore.Written written) {
+        return version(written.version()).put("created_new_version", written.created()).put("bytes_stored",
+                written.bytesStored());
+    }
+
+    private static ObjectNode reproduction(DatasetStore.Reproduction r) {
+        ObjectNode node = Json.object().put("dataset", r.dataset()).put("same", r.same()).put("recorded_hash", r.recordedHash())
+                .put("reproduced_hash", r.reproducedHash());
+        node.set("recorded_splits", Json.mapper().valueToTree(r.recordedSplits()));
+        node.set("reproduced_splits", Json.mapper().valueToTree(r.reproducedSplits()));
+        return node;
+    }
+
+    private static ObjectNode verification(DatasetStore.Verification v) {
+        ObjectNode node = Json.object().put("ok", v.ok()).put("objects", v.objects()).put("bytes", v.bytes());
+        ArrayNode problems = node.putArray("problems");
+        v.problems().forEach(p -> {
+            ObjectNode problem = problems.addObject().put("object", p.object()).put("message", p.message());
+            p.usedBy().forEach(problem.putArray("used_by")::add);
+        });
+        return node;
+    }
+
+    private static ObjectNode garbage(DatasetStore.GarbageReport g) {
+        ObjectNode node = Json.object().put("dry_run", g.dryRun()).put("bytes", g.bytes());
+        g.objects().forEach(node.putArray("objects")::add);
+        g.leftovers().forEach(node.putArray("leftovers")::add);
+        return node;
+    }
+
+    private static DatasetRef ref(JsonNode request, String field) {
+        return DatasetRef.parse(text(request, field));
+    }
+
+    private static String text(JsonNode request, String field) {
+        return Http.requiredText(request, field);
+    }
+
+    private static Optional<String> optional(JsonNode request, String field) {
+        JsonNode value = request.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(t -> texts.add(t.asText()));
+        return texts;
+    }
+}
