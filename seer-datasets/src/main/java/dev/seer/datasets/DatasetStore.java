@@ -433,6 +433,7 @@ public final class DatasetStore {
     private Written record(String name, Built built, String actor, Consumer<String> progress) {
         ObjectNode manifest = built.manifest();
         long stored = 0;
+        progress.accept("storing the objects");
         ObjectStore.Stored data = store(built.data(), progress);
         stored += data.existed() ? 0 : data.bytes();
         ((ObjectNode) manifest.path("data")).put("sha256", data.sha256()).put("bytes", data.bytes());
@@ -454,6 +455,7 @@ public final class DatasetStore {
         if (latest.isPresent() && latest.get().body().path("fingerprint").asText().equals(fingerprint)) {
             return new Written(DatasetVersion.of(latest.get()), false, stored);
         }
+        progress.accept("recording the version");
         manifest.put("created", clock.instant().toString()).put("creator", actor);
         CatalogEntry entry = catalog.put(KIND, name, manifest, actor).entry();
         return new Written(DatasetVersion.of(entry), true, stored);

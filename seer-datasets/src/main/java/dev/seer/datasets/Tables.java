@@ -60,6 +60,7 @@ final class Tables {
     /** Writes {@code select} (ordered as it must be) to {@code out} in the canonical form. */
     static void writeCanonical(Connection duck, String select, Path out, Consumer<String> progress, String step)
             throws SQLException {
+        progress.accept(step);
         try (Statement s = duck.createStatement()) {
             s.execute("SET threads = 1");
         }

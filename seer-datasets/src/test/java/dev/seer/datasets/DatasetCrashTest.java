@@ -1,0 +1,122 @@
+package dev.seer.datasets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.seer.core.config.SeerConfig;
+import dev.seer.features.FeatureRegistry;
+import dev.seer.features.HistoricalRetrieval;
+import dev.seer.features.Ingestor;
+import dev.seer.features.OfflineStore;
+import dev.seer.metadata.AuditLog;
+import dev.seer.metadata.JdbcCatalog;
+import dev.seer.metadata.MetadataDatabase;
+import dev.seer.testing.JavaProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A create killed with SIGKILL at several of its steps (during the join, while profiling,
+ * while storing objects) leaves no version and nothing a reader could mistake for one: the
+ * catalog has no dataset, every object stored is intact, and gc removes what was left. A run
+ * that is not killed then records the version, which reproduces to the same hash.
+ */
+@Tag("integration")
+class DatasetCrashTest {
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCreateKilledAtAnyStepLeavesNoVersion() throws Exception {
+        Path home = dir.resolve("home");
+        Path entities = prepare(home);
+        List<String> killedAt = new ArrayList<>();
+        for (String step : List.of("point-in-time join", "profiling the columns", "writing the test split", "storing the objects")) {
+            Process worker = JavaProcess.start(DatasetWorker.class, List.of(home.toString(), entities.toString()), Map.of());
+            BufferedReader lines = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = lines.readLine()) != null && !line.startsWith("step " + step)) {
+                assertThat(line).doesNotStartWith("done");
+            }
+            worker.destroyForcibly(); // SIGKILL
+            worker.waitFor();
+            killedAt.add(step + (line == null ? " (not reached)" : ""));
+            withStore(home, datasets -> {
+                assertThat(datasets.list()).as("no version after a kill at [%s]", step).isEmpty();
+                assertThat(datasets.verify(m -> { }).ok()).as("what was stored is intact").isTrue();
+                return null;
+            });
+        }
+        System.out.println("killed at: " + killedAt);
+        assertThat(killedAt).noneMatch(s -> s.endsWith("(not reached)"));
+
+        Process worker = JavaProcess.start(DatasetWorker.class, List.of(home.toString(), entities.toString()), Map.of());
+        String out = new String(worker.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(worker.waitFor()).as(out).isZero();
+        assertThat(out).contains("done churn:1");
+        withStore(home, datasets -> {
+            DatasetStore.GarbageReport garbage = datasets.gc(false);
+            System.out.println("gc after the kills: " + garbage.objects().size() + " objects, " + garbage.leftovers().size()
+                    + " leftovers");
+            assertThat(garbage.leftovers()).as("the killed runs' staging folders").isNotEmpty();
+            DatasetVersion version = datasets.get(DatasetRef.parse("churn"));
+            assertThat(version.version()).isEqualTo(1);
+            assertThat(datasets.verify(m -> { }).ok()).isTrue();
+            assertThat(datasets.reproduce(version.ref(), m -> { }).same()).isTrue();
+            return null;
+        });
+    }
+
+    /** A home with the example's definitions, 200,000 transactions ingested, and an entity file of 200,000 rows. */
+    private static Path prepare(Path home) throws Exception {
+        Path repo = home.resolveSibling("repo");
+        Files.createDirectories(repo.resolve("data"));
+        Files.writeString(repo.resolve("repo.yaml"), DatasetStoreTest.REPOSITORY);
+        Files.writeString(repo.resolve("data/transactions.csv"), DatasetStoreTest.transactions(new Random(1), 200_000));
+        withStore(home, datasets -> null); // creates the metadata database
+        SeerConfig config = SeerConfig.defaults();
+        try (MetadataDatabase database = MetadataDatabase.open(config.metadata(), home);
+                AuditLog audit = new AuditLog(database, Clock.systemUTC(), config.audit())) {
+            JdbcCatalog catalog = new JdbcCatalog(database, audit, Clock.systemUTC());
+            new FeatureRegistry(catalog).apply(repo, "alice");
+            new Ingestor(catalog, new OfflineStore(home.resolve("offline")), Clock.systemUTC())
+                    .ingest("transactions", Optional.empty(), "alice");
+        }
+        Path entities = home.resolveSibling("entities.csv");
+        StringBuilder rows = new StringBuilder("customer_id,event_timestamp,churned\n");
+        Random random = new Random(2);
+        for (int i = 0; i < 200_000; i++) {
+            rows.append(random.nextInt(300)).append(',').append(T0.plusSeconds(random.nextInt(30 * 24 * 3600))).append(',')
+                    .append(random.nextBoolean()).append('\n');
+        }
+        Files.writeString(entities, rows);
+        return entities;
+    }
+
+    private static <T> T withStore(Path home, Function<DatasetStore, T> use) throws Exception {
+        Files.createDirectories(home);
+        SeerConfig config = SeerConfig.defaults();
+        try (MetadataDatabase database = MetadataDatabase.open(config.metadata(), home);
+                AuditLog audit = new AuditLog(database, Clock.systemUTC(), config.audit())) {
+            JdbcCatalog catalog = new JdbcCatalog(database, audit, Clock.systemUTC());
+            Ingestor ingestor = new Ingestor(catalog, new OfflineStore(home.resolve("offline")), Clock.systemUTC());
+            return use.apply(new DatasetStore(home.resolve("datasets"), catalog, new HistoricalRetrieval(catalog, ingestor),
+                    ingestor, Clock.systemUTC()));
+        }
+    }
+}
