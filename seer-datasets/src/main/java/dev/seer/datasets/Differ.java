@@ -73,9 +73,15 @@ final class Differ {
     private static String digested(String relation, List<String> key, List<String> common, Map<String, String> typesA,
             Map<String, String> typesB) {
         String values = common.stream().map(c -> typesA.get(c).equals(typesB.get(c)) ? identifier(c)
-                : "CAST(" + identifier(c) + " AS VARCHAR)").collect(Collectors.joining(", "));
+                : "CAST(" + identifier(c) + (numeric(typesA.get(c)) && numeric(typesB.get(c)) ? " AS DOUBLE)" : " AS VARCHAR)"))
+                .collect(Collectors.joining(", "));
         String digest = common.isEmpty() ? "0::HUGEINT" : "md5_number(CAST(row(" + values + ") AS VARCHAR))";
         return "(SELECT " + String.join(", ", Tables.quoted(key)) + ", " + digest + " AS _digest FROM " + relation + ")";
+    }
+
+    /** Numbers compare as numbers across a type change (an integer column become a double); other changes as text. */
+    private static boolean numeric(String type) {
+        return type.matches("(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT))|FLOAT|DOUBLE|DECIMAL.*");
     }
 
     private static ArrayNode schemaChanges(Map<String, String> a, Map<String, String> b) {
