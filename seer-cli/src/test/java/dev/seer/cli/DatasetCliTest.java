@@ -47,6 +47,9 @@ class DatasetCliTest {
         assertThat(created.exitCode()).as(created.err()).isZero();
         assertThat(created.out()).contains("churn:1  60 rows", "New version", "split train");
         assertThat(CliRun.run(home, "dataset", "list").out()).contains("churn:1  60 rows");
+        JsonNode audited = Json.parse(CliRun.run(home, "--json", "audit", "list", "--action", "dataset.recorded").out());
+        assertThat(audited.path("entries")).singleElement().satisfies(e -> assertThat(e.path("subject_id").asText())
+                .isEqualTo("churn"));
         CliRun shown = CliRun.run(home, "dataset", "show", "churn:1");
         assertThat(shown.out()).contains("customer_stats__spend", "label: churned", "splits (key on [\"customer_id\"])");
 

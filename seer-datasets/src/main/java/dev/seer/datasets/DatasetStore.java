@@ -308,7 +308,9 @@ public final class DatasetStore {
     // ---- building a version ----
 
     /** A version's files before they are stored: data, splits, and the manifest's other parts. */
-    private record Built(Path data, Map<String, Path> splits, Optional<Path> batches, ObjectNode manifest) {}
+    /** {@code stored}: the data when it is already in the object store (an imported Parquet file). */
+    private record Built(Path data, Optional<ObjectStore.Stored> stored, Map<String, Path> splits, Optional<Path> batches,
+            ObjectNode manifest) {}
 
     private Built buildFromRetrieval(String name, CreateRequest request, Path work, Consumer<String> progress) {
         String entitiesHash = hashInput(request.entities());
@@ -330,7 +332,7 @@ public final class DatasetStore {
         key.add(HistoricalRetrieval.EVENT_TIMESTAMP);
         Built built = finish(name, null, "SELECT * FROM " + Tables.scan(raw), work, request.label(), request.split(), key,
                 lineage, progress);
-        return new Built(built.data(), built.splits(), Optional.of(batchesFile), built.manifest());
+        return new Built(built.data(), Optional.empty(), built.splits(), Optional.of(batchesFile), built.manifest());
     }
 
     private Built rebuildRetrieval(DatasetVersion version, Path work, Consumer<String> progress) {
@@ -365,10 +367,16 @@ public final class DatasetStore {
         lineage.putObject("file").put("path", file.toString());
         lineage.putObject("options").put("label", request.label().orElse(null));
         boolean parquet = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet");
-        String select = "SELECT * FROM " + Tables.reader(file);
-        // Parquet is stored byte for byte (its hash is the file's); other formats become canonical Parquet.
-        return finish(name, parquet ? file : null, select, work, request.label(), request.split(), request.key(), lineage,
-                progress);
+        if (!parquet) { // CSV and JSON become canonical Parquet
+            return finish(name, null, "SELECT * FROM " + Tables.reader(file), work, request.label(), request.split(),
+                    request.key(), lineage, progress);
+        }
+        // Parquet is stored byte for byte, first, so that the manifest describes the stored bytes
+        // even if the file changes meanwhile.
+        ObjectStore.Stored stored = store(file, progress);
+        Path object = objects.path(stored.sha256());
+        Built built = finish(name, object, "", work, request.label(), request.split(), request.key(), lineage, progress);
+        return new Built(object, Optional.of(stored), built.splits(), Optional.empty(), built.manifest());
     }
 
     private Built rebuildImport(DatasetVersion version, Path work, Consumer<String> progress) {
@@ -420,7 +428,7 @@ public final class DatasetStore {
                 manifest.set("splits", recorded);
             }
             manifest.set("lineage", lineage);
-            return new Built(data, splits, Optional.empty(), manifest);
+            return new Built(data, Optional.empty(), splits, Optional.empty(), manifest);
         } catch (SQLException e) {
             throw DuckEngine.failure("Building dataset [" + name + "]", e);
         }
@@ -434,7 +442,7 @@ public final class DatasetStore {
         ObjectNode manifest = built.manifest();
         long stored = 0;
         progress.accept("storing the objects");
-        ObjectStore.Stored data = store(built.data(), progress);
+        ObjectStore.Stored data = built.stored().orElseGet(() -> store(built.data(), progress));
         stored += data.existed() ? 0 : data.bytes();
         ((ObjectNode) manifest.path("data")).put("sha256", data.sha256()).put("bytes", data.bytes());
         for (Map.Entry<String, Path> split : built.splits().entrySet()) {
@@ -467,6 +475,7 @@ public final class DatasetStore {
             return objects.moveIn(file);
         }
         long size = size(file);
+        progress.accept("storing [" + file.getFileName() + "]");
         long[] next = {0};
         return objects.copyIn(file, done -> {
             if (done >= next[0]) {
