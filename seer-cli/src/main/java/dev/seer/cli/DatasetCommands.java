@@ -237,7 +237,9 @@ final class DatasetCommands {
             print(answer, () -> {
                 out().printf("%s -> %s by %s%n", answer.path("a").asText(), answer.path("b").asText(), answer.path("key"));
                 answer.path("schema").forEach(c -> out().printf("  column %-24s %s %s%n", c.path("column").asText(),
-                        c.path("change").asText(), c.has("type_b") ? c.path("type_b").asText() : c.path("type_a").asText()));
+                        c.path("change").asText(), c.has("type_a") && c.has("type_b")
+                                ? c.path("type_a").asText() + " -> " + c.path("type_b").asText()
+                                : c.has("type_b") ? c.path("type_b").asText() : c.path("type_a").asText()));
                 JsonNode rows = answer.path("rows");
                 out().printf("rows: %,d added, %,d removed, %,d changed%n", rows.path("added").asLong(),
                         rows.path("removed").asLong(), rows.path("changed").asLong());
@@ -322,9 +324,15 @@ final class DatasetCommands {
         @Override
         public Integer call() {
             JsonNode answer = run(Operation.REPRODUCE, Json.object().put("dataset", dataset));
-            print(answer, () -> out().printf("%s: %s (recorded %s, reproduced %s)%n", answer.path("dataset").asText(),
-                    answer.path("same").asBoolean() ? "same hash" : "DIFFERENT", answer.path("recorded_hash").asText(),
-                    answer.path("reproduced_hash").asText()));
+            print(answer, () -> {
+                out().printf("%s: %s (recorded %s, reproduced %s)%n", answer.path("dataset").asText(),
+                        answer.path("same").asBoolean() ? "same hash" : "DIFFERENT", answer.path("recorded_hash").asText(),
+                        answer.path("reproduced_hash").asText());
+                answer.path("recorded_splits").fields().forEachRemaining(e -> out().printf("  split %-10s %s%n", e.getKey(),
+                        e.getValue().asText().equals(answer.path("reproduced_splits").path(e.getKey()).asText()) ? "same hash"
+                                : "DIFFERENT (recorded " + e.getValue().asText() + ", reproduced "
+                                + answer.path("reproduced_splits").path(e.getKey()).asText() + ")"));
+            });
             return answer.path("same").asBoolean() ? 0 : 1;
         }
     }

@@ -122,15 +122,7 @@ public final class DatasetStore {
             throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "Give the features: view:feature references or one"
                     + " feature service", Map.of("field", "features"));
         }
-        writers.readLock().lock();
-        Path work = workspace();
-        try {
-            Built built = buildFromRetrieval(name, request, work, progress);
-            return record(name, built, actor, progress);
-        } finally {
-            deleteTree(work);
-            writers.readLock().unlock();
-        }
+        return inWorkspace(work -> record(name, buildFromRetrieval(name, request, work, progress), actor, progress));
     }
 
     public Written importFile(String name, ImportRequest request, String actor, Consumer<String> progress) {
@@ -139,15 +131,7 @@ public final class DatasetStore {
             throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, "File [" + request.file() + "] does not exist",
                     Map.of("path", request.file().toString()));
         }
-        writers.readLock().lock();
-        Path work = workspace();
-        try {
-            Built built = buildFromFile(name, request, work, progress);
-            return record(name, built, actor, progress);
-        } finally {
-            deleteTree(work);
-            writers.readLock().unlock();
-        }
+        return inWorkspace(work -> record(name, buildFromFile(name, request, work, progress), actor, progress));
     }
 
     /** The latest version of every dataset, by name. */
@@ -202,21 +186,26 @@ public final class DatasetStore {
         List<String> by = key.isEmpty() ? commonKey(left, right) : key;
         objects.check(left.contentHash()); // never read a corrupted object
         objects.check(right.contentHash());
-        writers.readLock().lock(); // gc would take the spill folder
-        Path work = workspace();
-        try (Connection duck = DuckEngine.open()) {
-            spillTo(duck, work);
-            return Differ.diff(duck, left, objects.path(left.contentHash()), right, objects.path(right.contentHash()), by);
-        } catch (SQLException e) {
-            throw DuckEngine.failure("Diff of " + left + " and " + right, e);
-        } finally {
-            deleteTree(work);
-            writers.readLock().unlock();
-        }
+        return inWorkspace(work -> {
+            try (Connection duck = Tables.open(work)) {
+                return Differ.diff(duck, left, objects.path(left.contentHash()), right, objects.path(right.contentHash()), by);
+            } catch (SQLException e) {
+                throw DuckEngine.failure("Diff of " + left + " and " + right, e);
+            }
+        });
     }
 
     /** Hashes every stored object again, and checks that every version's objects are there. */
     public Verification verify(Consumer<String> progress) {
+        writers.readLock().lock(); // gc would make objects it removes look missing
+        try {
+            return verifyAll(progress);
+        } finally {
+            writers.readLock().unlock();
+        }
+    }
+
+    private Verification verifyAll(Consumer<String> progress) {
         Map<String, List<String>> referencedBy = references();
         List<String> all = objects.all();
         List<Verification.Problem> problems = new ArrayList<>();
@@ -265,31 +254,20 @@ public final class DatasetStore {
     public Reproduction reproduce(DatasetRef ref, Consumer<String> progress) {
         DatasetVersion version = get(ref);
         JsonNode lineage = version.manifest().path("lineage");
-        writers.readLock().lock();
-        Path work = workspace();
-        try {
+        return inWorkspace(work -> {
             Built built = switch (lineage.path("kind").asText()) {
                 case "retrieval" -> rebuildRetrieval(version, work, progress);
                 case "import" -> rebuildImport(version, work, progress);
                 default -> throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "Dataset " + version + " has lineage of"
                         + " kind [" + lineage.path("kind").asText() + "], which cannot be rerun", Map.of("dataset", version.toString()));
             };
-            String hash = ObjectStore.hash(built.data());
             Map<String, String> splits = new LinkedHashMap<>();
-            for (Map.Entry<String, Path> split : built.splits().entrySet()) {
-                splits.put(split.getKey(), ObjectStore.hash(split.getValue()));
-            }
+            built.splits().forEach((split, file) -> splits.put(split, hashInput(file)));
             Map<String, String> recordedSplits = new LinkedHashMap<>();
             version.manifest().path("splits").path("parts").fields()
                     .forEachRemaining(e -> recordedSplits.put(e.getKey(), e.getValue().path("sha256").asText()));
-            return new Reproduction(version.toString(), version.contentHash(), hash, recordedSplits, splits);
-        } catch (IOException e) {
-            throw new SeerException(DatasetErrorCode.STORAGE_FAILURE, "Reproducing " + version + ": " + e.getMessage(),
-                    Map.of("dataset", version.toString()), e);
-        } finally {
-            deleteTree(work);
-            writers.readLock().unlock();
-        }
+            return new Reproduction(version.toString(), version.contentHash(), hashInput(built.data()), recordedSplits, splits);
+        });
     }
 
     /**
@@ -313,46 +291,67 @@ public final class DatasetStore {
             ObjectNode manifest) {}
 
     private Built buildFromRetrieval(String name, CreateRequest request, Path work, Consumer<String> progress) {
-        String entitiesHash = hashInput(request.entities());
+        // The join reads a stored copy of the entity file: the recorded hash is of what was joined,
+        // and a reproduction needs nothing outside the store.
+        ObjectStore.Stored entityObject = store(request.entities(), progress);
+        Path entities = linked(entityObject.sha256(), request.entities(), work);
         progress.accept("point-in-time join of " + request.features() + " to [" + request.entities() + "]");
         Path raw = work.resolve("joined.parquet");
-        HistoricalRetrieval.Report report = retrieval.run(new HistoricalRetrieval.Request(request.entities(),
-                request.features(), raw, request.filterByCreated(), Map.of(), Optional.empty()));
+        HistoricalRetrieval.Report report = retrieval.run(new HistoricalRetrieval.Request(entities, request.features(), raw,
+                request.filterByCreated(), Map.of(), Optional.empty()));
+        List<String> joinKeys = Lineage.joinKeys(report.inputs());
+        request.split().filter(s -> s.method() == SplitSpec.Method.KEY && !joinKeys.containsAll(s.columns())).ifPresent(s -> {
+            throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "A key split of a joined dataset must use the entity"
+                    + " join keys " + joinKeys + ", not " + s.columns() + ": other columns would put an entity in two splits",
+                    Map.of("field", "split"));
+        });
         ObjectNode lineage = Json.object().put("kind", "retrieval");
-        lineage.putObject("entities").put("path", request.entities().toAbsolutePath().toString()).put("sha256", entitiesHash)
-                .put("rows", report.rows());
+        lineage.putObject("entities").put("path", request.entities().toAbsolutePath().toString())
+                .put("sha256", entityObject.sha256()).put("bytes", entityObject.bytes()).put("rows", report.rows());
         request.features().forEach(lineage.putArray("features")::add);
+        service(request.features()).ifPresent(service -> lineage.set("feature_service", service));
+        ArrayNode refs = lineage.putArray("feature_refs");
+        report.inputs().forEach(v -> v.features().forEach(f -> refs.add(v.view() + ":" + f)));
         lineage.putObject("options").put("filter_by_created_timestamp", request.filterByCreated())
                 .put("label", request.label().orElse(null));
         ArrayNode batches = Lineage.batches(report.inputs(), ingestor.batches());
         lineage.set("views", Lineage.summary(batches));
         Path batchesFile = work.resolve("batches.json");
         write(batchesFile, batches);
-        List<String> key = new ArrayList<>(Lineage.joinKeys(report.inputs()));
+        List<String> key = new ArrayList<>(joinKeys);
         key.add(HistoricalRetrieval.EVENT_TIMESTAMP);
         Built built = finish(name, null, "SELECT * FROM " + Tables.scan(raw), work, request.label(), request.split(), key,
                 lineage, progress);
         return new Built(built.data(), Optional.empty(), built.splits(), Optional.of(batchesFile), built.manifest());
     }
 
+    /** The feature service asked for, with the version used: one name without a colon is a service. */
+    private Optional<ObjectNode> service(List<String> features) {
+        if (features.size() != 1 || features.get(0).contains(":")) {
+            return Optional.empty();
+        }
+        return catalog.latest(dev.seer.features.FeatureRegistry.SERVICE, features.get(0))
+                .map(e -> Json.object().put("name", e.name()).put("version", e.version()));
+    }
+
     private Built rebuildRetrieval(DatasetVersion version, Path work, Consumer<String> progress) {
         JsonNode lineage = version.manifest().path("lineage");
-        Path entities = Path.of(lineage.path("entities").path("path").asText());
-        String recorded = lineage.path("entities").path("sha256").asText();
-        String now = hashInput(entities);
-        if (!now.equals(recorded)) {
-            throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, "Entity file [" + entities + "] has changed since "
-                    + version + " was made: it hashed to [" + recorded + "], now to [" + now + "]", Map.of("path",
-                    entities.toString()));
-        }
+        String entitiesObject = lineage.path("entities").path("sha256").asText();
+        objects.check(entitiesObject); // never rerun from a corrupted copy
+        Path entities = linked(entitiesObject, Path.of(lineage.path("entities").path("path").asText()), work);
         Map<String, Integer> views = new LinkedHashMap<>();
-        Set<String> batches = new HashSet<>();
+        Set<String> batches = new java.util.TreeSet<>();
         for (JsonNode view : batchesRead(version)) {
             views.put(view.path("view").asText(), view.path("version").asInt());
             view.path("batches").forEach(b -> batches.add(b.path("batch_id").asText()));
         }
-        List<String> features = new ArrayList<>();
-        lineage.path("features").forEach(f -> features.add(f.asText()));
+        Set<String> gone = new java.util.TreeSet<>(batches);
+        ingestor.batches().forEach(b -> gone.remove(b.body().path("batch_id").asText()));
+        if (!gone.isEmpty()) {
+            throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, version + " read ingested batches that are no longer"
+                    + " recorded: " + gone, Map.of("batches", gone.toString()));
+        }
+        List<String> features = texts(lineage.path("feature_refs")); // the service as it was, view by view
         progress.accept("point-in-time join again, pinned to " + views + " and " + batches.size() + " batches");
         Path raw = work.resolve("joined.parquet");
         retrieval.run(new HistoricalRetrieval.Request(entities, features, raw,
@@ -363,32 +362,54 @@ public final class DatasetStore {
 
     private Built buildFromFile(String name, ImportRequest request, Path work, Consumer<String> progress) {
         Path file = request.file().toAbsolutePath();
-        ObjectNode lineage = Json.object().put("kind", "import");
-        lineage.putObject("file").put("path", file.toString());
-        lineage.putObject("options").put("label", request.label().orElse(null));
-        boolean parquet = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet");
-        if (!parquet) { // CSV and JSON become canonical Parquet
-            return finish(name, null, "SELECT * FROM " + Tables.reader(file), work, request.label(), request.split(),
-                    request.key(), lineage, progress);
-        }
-        // Parquet is stored byte for byte, first, so that the manifest describes the stored bytes
-        // even if the file changes meanwhile.
+        // Stored first, byte for byte: the manifest describes the stored bytes even if the file changes meanwhile.
         ObjectStore.Stored stored = store(file, progress);
+        ObjectNode lineage = Json.object().put("kind", "import");
+        lineage.putObject("file").put("path", file.toString()).put("sha256", stored.sha256()).put("bytes", stored.bytes());
+        lineage.putObject("options").put("label", request.label().orElse(null));
+        return fromStoredFile(name, stored, file, work, request.label(), request.split(), request.key(), lineage, progress);
+    }
+
+    /** A Parquet file is the data as it is; CSV or JSON becomes canonical Parquet. */
+    private Built fromStoredFile(String name, ObjectStore.Stored stored, Path original, Path work, Optional<String> label,
+            Optional<SplitSpec> split, List<String> key, ObjectNode lineage, Consumer<String> progress) {
+        if (!original.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
+            Path input = linked(stored.sha256(), original, work);
+            return finish(name, null, "SELECT * FROM " + Tables.reader(input), work, label, split, key, lineage, progress);
+        }
         Path object = objects.path(stored.sha256());
-        Built built = finish(name, object, "", work, request.label(), request.split(), request.key(), lineage, progress);
+        Built built = finish(name, object, "", work, label, split, key, lineage, progress);
         return new Built(object, Optional.of(stored), built.splits(), Optional.empty(), built.manifest());
     }
 
     private Built rebuildImport(DatasetVersion version, Path work, Consumer<String> progress) {
-        Path file = Path.of(version.manifest().path("lineage").path("file").path("path").asText());
-        if (!Files.isRegularFile(file)) {
-            throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, "File [" + file + "] that " + version + " was imported"
-                    + " from no longer exists", Map.of("path", file.toString()));
+        JsonNode file = version.manifest().path("lineage").path("file");
+        String hash = file.path("sha256").asText();
+        objects.check(hash);
+        return fromStoredFile(version.name(), new ObjectStore.Stored(hash, file.path("bytes").asLong(), true),
+                Path.of(file.path("path").asText()), work, recordedLabel(version), recordedSplit(version), List.of(),
+                version.manifest().path("lineage").deepCopy(), progress);
+    }
+
+    /**
+     * A stored object under {@code work} with the extension of {@code original} (readers choose
+     * the format by it): a hard link, the object being immutable, or a copy where links fail.
+     */
+    private Path linked(String sha256, Path original, Path work) {
+        String fileName = original.getFileName().toString();
+        int dot = fileName.lastIndexOf('.');
+        Path link = work.resolve("input" + (dot < 0 ? "" : fileName.substring(dot).toLowerCase(java.util.Locale.ROOT)));
+        try {
+            try {
+                Files.createLink(link, objects.path(sha256));
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.copy(objects.path(sha256), link);
+            }
+            return link;
+        } catch (IOException e) {
+            throw new SeerException(DatasetErrorCode.STORAGE_FAILURE, "Cannot place object [" + sha256 + "] at [" + link + "]: "
+                    + e.getMessage(), Map.of("object", sha256), e);
         }
-        boolean parquet = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet");
-        return finish(version.name(), parquet ? file : null, "SELECT * FROM " + Tables.reader(file), work,
-                recordedLabel(version), recordedSplit(version), List.of(), version.manifest().path("lineage").deepCopy(),
-                progress);
     }
 
     /**
@@ -398,8 +419,7 @@ public final class DatasetStore {
     private Built finish(String name, Path asIs, String select, Path work, Optional<String> label, Optional<SplitSpec> split,
             List<String> key, ObjectNode lineage, Consumer<String> progress) {
         Path data = asIs != null ? asIs : work.resolve("data.parquet");
-        try (Connection duck = DuckEngine.open()) {
-            spillTo(duck, work);
+        try (Connection duck = Tables.open(work)) {
             if (asIs == null) {
                 Tables.writeCanonical(duck, select, data, progress, "writing the data");
             }
@@ -408,7 +428,7 @@ public final class DatasetStore {
             label.ifPresent(l -> Tables.requireColumns(columns, List.of(l), "The dataset (label column)"));
             Tables.requireColumns(columns, key, "The dataset (key)");
             progress.accept("profiling the columns");
-            ObjectNode manifest = Json.object().put("format", FORMAT).put("name", name);
+            ObjectNode manifest = Json.object().put("format", FORMAT).put("name", name).put("engine", Tables.engine(duck));
             manifest.putObject("data").put("rows", Tables.rows(duck, relation)).put("format", "parquet");
             manifest.set("schema", Tables.schemaJson(columns));
             key.forEach(manifest.putArray("key")::add);
@@ -529,12 +549,17 @@ public final class DatasetStore {
         for (CatalogEntry latest : catalog.latestOfKind(KIND)) {
             for (CatalogEntry entry : catalog.versions(KIND, latest.name())) {
                 String user = entry.name() + ":" + entry.version();
-                referenced.computeIfAbsent(entry.body().path("data").path("sha256").asText(), h -> new ArrayList<>()).add(user);
-                entry.body().path("splits").path("parts").forEach(p -> referenced
-                        .computeIfAbsent(p.path("sha256").asText(), h -> new ArrayList<>()).add(user));
-                String batches = entry.body().path("lineage").path("batches_object").asText();
-                if (!batches.isEmpty()) {
-                    referenced.computeIfAbsent(batches, h -> new ArrayList<>()).add(user);
+                JsonNode body = entry.body();
+                List<JsonNode> hashes = new ArrayList<>(List.of(body.path("data").path("sha256"),
+                        body.path("lineage").path("entities").path("sha256"), body.path("lineage").path("file").path("sha256"),
+                        body.path("lineage").path("batches_object")));
+                body.path("splits").path("parts").forEach(p -> hashes.add(p.path("sha256")));
+                for (JsonNode hash : hashes) {
+                    List<String> users = hash.isTextual() ? referenced.computeIfAbsent(hash.asText(), h -> new ArrayList<>())
+                            : new ArrayList<>();
+                    if (!users.contains(user)) {
+                        users.add(user);
+                    }
                 }
             }
         }
@@ -570,13 +595,6 @@ public final class DatasetStore {
         }
     }
 
-    /** DuckDB may spill large joins and sorts to the operation's folder instead of failing for memory. */
-    private static void spillTo(Connection duck, Path work) throws SQLException {
-        try (var s = duck.createStatement()) {
-            s.execute("SET temp_directory = " + DuckEngine.literal(work.resolve("spill").toString()));
-        }
-    }
-
     /** The full record of the batches a version read (its lineage object), checked against its hash first. */
     private ArrayNode batchesRead(DatasetVersion version) {
         String hash = version.manifest().path("lineage").path("batches_object").asText();
@@ -598,6 +616,24 @@ public final class DatasetStore {
         } catch (IOException e) {
             throw new SeerException(DatasetErrorCode.STORAGE_FAILURE, "Cannot write [" + file + "]: " + e.getMessage(),
                     Map.of("path", file.toString()), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in a fresh staging folder, removed afterwards, holding the writers' lock
+     * so that gc, which removes staging folders and unreferenced objects, waits.
+     */
+    private <T> T inWorkspace(java.util.function.Function<Path, T> work) {
+        writers.readLock().lock();
+        try {
+            Path folder = workspace();
+            try {
+                return work.apply(folder);
+            } finally {
+                deleteTree(folder);
+            }
+        } finally {
+            writers.readLock().unlock();
         }
     }
 

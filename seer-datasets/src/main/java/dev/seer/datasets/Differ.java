@@ -47,7 +47,8 @@ final class Differ {
         ObjectNode out = Json.object().put("a", a.toString()).put("b", b.toString());
         key.forEach(out.putArray("key")::add);
         out.set("schema", schemaChanges(columnsA, columnsB));
-        rows(duck, digested(left, key, common, columnsA, columnsB), digested(right, key, common, columnsA, columnsB), key, out);
+        rows(duck, digested(left, key, common, columnsA, columnsB), digested(right, key, common, columnsA, columnsB), key,
+                key.stream().anyMatch(k -> !columnsA.get(k).equals(columnsB.get(k))), out);
         out.set("statistics", sideBySide(a.manifest().path("profile"), b.manifest().path("profile")));
         return out;
     }
@@ -101,9 +102,12 @@ final class Differ {
         return changes;
     }
 
-    private static void rows(Connection duck, String left, String right, List<String> key, ObjectNode out) throws SQLException {
-        String on = key.stream().map(k -> "a." + identifier(k) + " IS NOT DISTINCT FROM b." + identifier(k))
-                .collect(Collectors.joining(" AND "));
+    /** {@code keyAsText}: a key column changed type, so keys are matched by their text. */
+    private static void rows(Connection duck, String left, String right, List<String> key, boolean keyAsText, ObjectNode out)
+            throws SQLException {
+        String on = key.stream().map(k -> keyAsText
+                ? "CAST(a." + identifier(k) + " AS VARCHAR) IS NOT DISTINCT FROM CAST(b." + identifier(k) + " AS VARCHAR)"
+                : "a." + identifier(k) + " IS NOT DISTINCT FROM b." + identifier(k)).collect(Collectors.joining(" AND "));
         String keyOut = key.stream().map(k -> "coalesce(CAST(a." + identifier(k) + " AS VARCHAR), CAST(b." + identifier(k)
                 + " AS VARCHAR)) AS " + identifier(k)).collect(Collectors.joining(", "));
         try (Statement s = duck.createStatement()) {

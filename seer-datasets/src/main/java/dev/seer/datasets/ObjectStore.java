@@ -218,18 +218,30 @@ final class ObjectStore {
     /** Gives a complete file its name; if the name exists, the content is there already. */
     private Stored place(Path complete, String hash, long bytes) throws IOException {
         Path target = path(hash);
-        if (Files.exists(target)) {
+        if (Files.exists(target) && Files.size(target) == bytes) {
             return new Stored(hash, bytes, true);
+        }
+        if (Files.exists(target)) { // a damaged copy under the name: the complete file replaces it
+            Files.move(complete, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(target.getParent());
+            return new Stored(hash, bytes, false);
         }
         Files.createDirectories(target.getParent());
         try {
             Files.move(complete, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(target.getParent()); // the name, too, survives a power loss before the version is recorded
         } catch (FileAlreadyExistsException e) {
             return new Stored(hash, bytes, true); // another writer placed the same content meanwhile
         } catch (AtomicMoveNotSupportedException e) {
             throw failure("move [" + complete + "] into the store (not on its file system)", e);
         }
         return new Stored(hash, bytes, false);
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     private static SeerException corrupted(String expected, String actual) {

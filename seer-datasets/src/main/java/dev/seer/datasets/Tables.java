@@ -37,6 +37,30 @@ final class Tables {
 
     private Tables() {}
 
+    /**
+     * A DuckDB connection for dataset work: times read in UTC (a time without an offset is UTC,
+     * as in the point-in-time join), and large sorts and joins spill to {@code work}.
+     */
+    static Connection open(Path work) throws SQLException {
+        Connection duck = DuckEngine.open();
+        try (Statement s = duck.createStatement()) {
+            s.execute("SET TimeZone = 'UTC'");
+            s.execute("SET temp_directory = " + literal(work.resolve("spill").toString()));
+        } catch (SQLException e) {
+            duck.close();
+            throw e;
+        }
+        return duck;
+    }
+
+    /** The engine that wrote the data: another version may write other bytes for the same rows. */
+    static String engine(Connection duck) throws SQLException {
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT version()")) {
+            rs.next();
+            return "duckdb " + rs.getString(1);
+        }
+    }
+
     static String scan(Path parquet) {
         return "read_parquet(" + literal(parquet.toString()) + ")";
     }

@@ -230,7 +230,7 @@ class DatasetStoreTest {
         assertThat(dir.resolve("home/datasets/.staging/crashed")).doesNotExist();
         assertThat(objects.contains(v1.contentHash())).isTrue();
         assertThat(datasets.verify(m -> { }).ok()).isTrue();
-        assertThat(datasets.verify(m -> { }).objects()).as("data, three splits, lineage").isEqualTo(5);
+        assertThat(datasets.verify(m -> { }).objects()).as("data, three splits, entity file, lineage").isEqualTo(6);
         assertThat(datasets.gc(false).objects()).isEmpty();
     }
 
@@ -253,7 +253,12 @@ class DatasetStoreTest {
         assertThat(v2.contentHash()).as("the new batch changes a fresh join").isNotEqualTo(v1.contentHash());
 
         Files.writeString(entities, Files.readString(entities) + "1,2026-01-02T00:00:00Z,true\n");
-        assertThatThrownBy(() -> datasets.reproduce(v1.ref(), m -> { })).hasMessageContaining("has changed since churn:1");
+        assertThat(datasets.reproduce(v1.ref(), m -> { }).same()).as("the join reran from the stored entity file").isTrue();
+        String entityObject = v1.manifest().path("lineage").path("entities").path("sha256").asText();
+        Path stored = dir.resolve("home/datasets/objects").resolve(entityObject.substring(0, 2)).resolve(entityObject.substring(2));
+        Files.writeString(stored, Files.readString(stored).replace("true", "TRUE"));
+        assertThatThrownBy(() -> datasets.reproduce(v1.ref(), m -> { })).hasMessageContaining("Object [" + entityObject
+                + "] is corrupted");
     }
 
     @Test
@@ -283,6 +288,8 @@ class DatasetStoreTest {
         assertThat(imported.manifest().path("splits").path("parts").path("train").path("rows").asLong())
                 .as("a different salt (the name) splits differently")
                 .isNotEqualTo(v1.manifest().path("splits").path("parts").path("train").path("rows").asLong());
+        assertThatThrownBy(() -> create("churn", Optional.of(SplitSpec.parse(SplitSpec.Method.KEY, List.of("churned"),
+                "0.6,0.2,0.2")))).hasMessageContaining("must use the entity join keys [customer_id], not [churned]");
         assertThatThrownBy(() -> datasets.export(imported.ref(), Optional.of("holdout"), dir.resolve("x.parquet")))
                 .hasMessageContaining("has no split [holdout]; its splits: [train, validation, test]");
     }

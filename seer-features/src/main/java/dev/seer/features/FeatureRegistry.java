@@ -23,7 +23,8 @@ public final class FeatureRegistry {
     static final String ENTITY = "entity";
     static final String SOURCE = "source";
     static final String VIEW = "feature_view";
-    static final String SERVICE = "feature_service";
+    /** The catalog kind of feature services (their versions are recorded in dataset lineage). */
+    public static final String SERVICE = "feature_service";
 
     private final Catalog catalog;
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();

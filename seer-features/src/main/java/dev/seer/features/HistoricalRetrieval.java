@@ -66,11 +66,12 @@ public final class HistoricalRetrieval {
     }
 
     /**
-     * What one view contributed: its definition's version, its join keys, the ingested batches whose files were
-     * read (in storage order), and for stored features how many entity rows matched a row of each
-     * batch (window aggregates read every batch listed, so they have no such count).
+     * What one view contributed: its definition's version, the features asked of it, its join
+     * keys, the ingested batches whose files were read (in storage order), and for stored
+     * features how many entity rows matched a row of each batch (window aggregates read every
+     * batch listed, so they have no such count).
      */
-    public record ViewInput(String view, int version, List<String> joinKeys, List<String> batches,
+    public record ViewInput(String view, int version, List<String> features, List<String> joinKeys, List<String> batches,
             Map<String, Long> matchedRows) {}
 
     /**
@@ -137,7 +138,8 @@ public final class HistoricalRetrieval {
                     aggregateView(duck, view, files, aggregated, aggregations, filterByCreated, passes);
                     joins.add("LEFT JOIN a_" + aggregated + " " + aggregated + " USING (_i)");
                 }
-                inputs.add(new ViewInput(view.name(), definition.version(), FeatureRefs.joinKeys(catalog, view), files.stream()
+                inputs.add(new ViewInput(view.name(), definition.version(), List.copyOf(entry.getValue()),
+                        FeatureRefs.joinKeys(catalog, view), files.stream()
                         .map(f -> OfflineStore.batchOf(f.getFileName().toString())).distinct().toList(), matchedRows));
                 for (String feature : entry.getValue()) {
                     String column = view.name() + "__" + feature;
