@@ -77,14 +77,14 @@ public final class DatasetApi {
             case VERSIONS -> versions(datasets.versions(text(request, "name")));
             case SHOW -> version(datasets.get(ref(request, "dataset")));
             case LINEAGE -> datasets.lineage(ref(request, "dataset"));
-            case DIFF -> datasets.diff(ref(request, "a"), ref(request, "b"), texts(request.path("key")));
+            case DIFF -> datasets.diff(ref(request, "a"), ref(request, "b"), texts(request, "key"));
             case EXPORT -> Json.object().put("out", datasets.export(ref(request, "dataset"), optional(request, "split"),
                     Path.of(text(request, "out"))).toString());
             case CREATE -> written(datasets.create(text(request, "name"), new DatasetStore.CreateRequest(
-                    Path.of(text(request, "entities")), texts(request.path("features")), optional(request, "label"),
+                    Path.of(text(request, "entities")), texts(request, "features"), optional(request, "label"),
                     request.path("filter_by_created_timestamp").asBoolean(), split(request)), actor, progress));
             case IMPORT -> written(datasets.importFile(text(request, "name"), new DatasetStore.ImportRequest(
-                    Path.of(text(request, "file")), texts(request.path("key")), optional(request, "label"), split(request)),
+                    Path.of(text(request, "file")), texts(request, "key"), optional(request, "label"), split(request)),
                     actor, progress));
             case REPRODUCE -> reproduction(datasets.reproduce(ref(request, "dataset"), progress));
             case VERIFY -> verification(datasets.verify(progress));
@@ -111,10 +111,10 @@ public final class DatasetApi {
             default -> throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[split.method] must be key or time, not ["
                     + method + "]", Map.of("field", "split.method"));
         };
-        return Optional.of(SplitSpec.parse(parsed, texts(split.path("columns")), split.path("fractions").asText("0.8,0.1,0.1")));
+        return Optional.of(SplitSpec.parse(parsed, texts(split, "columns"), split.path("fractions").asText("0.8,0.1,0.1")));
     }
 
-    public static ObjectNode version(DatasetVersion version) {
+    private static ObjectNode version(DatasetVersion version) {
         ObjectNode node = Json.object().put("dataset", version.toString()).put("name", version.name())
                 .put("version", version.version()).put("created", version.created().toString())
                 .put("created_by", version.createdBy());
@@ -171,8 +171,17 @@ public final class DatasetApi {
         return value == null || value.isNull() || value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText());
     }
 
-    private static List<String> texts(JsonNode array) {
+    /** A list of strings; absent is empty, anything but a list of strings is refused, naming the field. */
+    private static List<String> texts(JsonNode request, String field) {
+        JsonNode array = request.path(field);
         List<String> texts = new ArrayList<>();
+        if (array.isMissingNode() || array.isNull()) {
+            return texts;
+        }
+        if (!array.isArray()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + field + "] must be a list of strings", Map.of("field",
+                    field));
+        }
         array.forEach(t -> texts.add(t.asText()));
         return texts;
     }
