@@ -366,17 +366,23 @@ final class DatasetCommands {
             }
             out().printf("├─ entities %s (sha256 %s, %,d rows)%n", lineage.path("entities").path("path").asText(),
                     lineage.path("entities").path("sha256").asText(), lineage.path("entities").path("rows").asLong());
-            out().println("├─ features " + lineage.path("features") + ", options " + lineage.path("options"));
-            for (JsonNode view : answer.path("batches")) {
-                out().printf("└─ view %s version %d: %d batches%n", view.path("view").asText(), view.path("version").asInt(),
-                        view.path("batches").size());
+            out().println("├─ features " + lineage.path("features") + (lineage.has("feature_service") ? " (feature service "
+                    + lineage.path("feature_service").path("name").asText() + " version "
+                    + lineage.path("feature_service").path("version").asInt() + ": " + lineage.path("feature_refs") + ")" : "")
+                    + ", options " + lineage.path("options"));
+            JsonNode views = answer.path("batches");
+            for (int v = 0; v < views.size(); v++) {
+                JsonNode view = views.get(v);
+                boolean last = v == views.size() - 1;
+                out().printf("%s view %s version %d: %d batches%n", last ? "└─" : "├─", view.path("view").asText(),
+                        view.path("version").asInt(), view.path("batches").size());
                 for (JsonNode batch : view.path("batches")) {
                     JsonNode kafka = batch.path("kafka");
                     String from = kafka.isObject() ? String.format(Locale.ROOT, "kafka %s partition %d offsets %d..%d",
                             kafka.path("topic").asText(), kafka.path("partition").asInt(), kafka.path("first_offset").asLong(),
                             kafka.path("last_offset").asLong())
                             : "file " + batch.path("path").asText() + " (sha256 " + batch.path("content_hash").asText() + ")";
-                    out().printf("   └─ batch %s of source %s, ingested %s: %s%s%n", batch.path("batch_id").asText(),
+                    out().printf("%s  └─ batch %s of source %s, ingested %s: %s%s%n", last ? " " : "│", batch.path("batch_id").asText(),
                             batch.path("source").asText(), batch.path("ingested_at").asText(), from,
                             batch.has("matched_rows") ? String.format(Locale.ROOT, "; %,d rows matched",
                                     batch.path("matched_rows").asLong()) : "");

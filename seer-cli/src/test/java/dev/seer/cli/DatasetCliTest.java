@@ -55,7 +55,8 @@ class DatasetCliTest {
 
         CliRun lineage = CliRun.run(home, "lineage", "dataset", "churn:1");
         assertThat(lineage.exitCode()).as(lineage.err()).isZero();
-        assertThat(lineage.out()).contains("entities " + entities, "view customer_stats version 1: 1 batches",
+        assertThat(lineage.out()).contains("entities " + entities, "(feature service churn_v1 version 1: "
+                + "[\"customer_stats:spend\",\"customer_stats:plan\"])", "view customer_stats version 1: 1 batches",
                 "of source transactions", "transactions.csv (sha256 ", "rows matched");
 
         Path out = dir.resolve("train.parquet");

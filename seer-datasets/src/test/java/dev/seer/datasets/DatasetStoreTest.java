@@ -314,6 +314,52 @@ class DatasetStoreTest {
         assertThat(splits.path("parts").path("train").path("rows").asLong()).isBetween(780L, 820L);
     }
 
+    /** Rows from stream micro-batches trace back to their Kafka topic, partition and offsets. */
+    @Test
+    void lineageOfStreamRowsNamesTheirKafkaOffsets() throws Exception {
+        Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY.replace("feature_views:\n", """
+                  - name: payments
+                    type: push
+                    timestamp_field: event_ts
+                    schema: {customer_id: string, event_ts: timestamp, amount: double}
+                feature_views:
+                """).replace("feature_services:\n", """
+                  - name: payments
+                    entities: [customer]
+                    source: payments
+                    features:
+                      - {name: amount, type: double}
+                feature_services:
+                """));
+        new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
+        for (int partition = 0; partition < 2; partition++) {
+            Path staged = dir.resolve("staged-" + partition + ".jsonl");
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 50; i++) {
+                lines.append("{\"customer_id\": \"").append(i % 300).append("\", \"event_ts\": \"")
+                        .append(T0.plusSeconds(3600L * i)).append("\", \"amount\": ").append(i).append("}\n");
+            }
+            Files.writeString(staged, lines);
+            ingestor.ingestStaged("payments", staged, "pay/" + partition + "/1000", dev.seer.core.Json.object()
+                    .put("topic", "pay").put("partition", partition).put("first_offset", 1000).put("last_offset", 1049), "test");
+        }
+
+        DatasetVersion version = datasets.create("pay", new DatasetStore.CreateRequest(entities, List.of("payments:amount"),
+                Optional.empty(), false, Optional.empty()), "alice", m -> { }).version();
+
+        JsonNode summary = version.manifest().path("lineage").path("views").get(0);
+        assertThat(summary.path("view").asText()).isEqualTo("payments");
+        assertThat(summary.path("kafka").toString()).isEqualTo("[{\"batches\":1,\"first_offset\":1000,\"last_offset\":1049,"
+                + "\"partition\":0,\"topic\":\"pay\"},{\"batches\":1,\"first_offset\":1000,\"last_offset\":1049,"
+                + "\"partition\":1,\"topic\":\"pay\"}]"); // canonical JSON: keys in order
+        JsonNode batches = datasets.lineage(version.ref()).path("batches").get(0).path("batches");
+        assertThat(batches).hasSize(2).allSatisfy(b -> {
+            assertThat(b.path("source").asText()).isEqualTo("payments");
+            assertThat(b.path("kafka").path("last_offset").asLong()).isEqualTo(1049);
+        });
+        assertThat(datasets.reproduce(version.ref(), m -> { }).same()).isTrue();
+    }
+
     @Test
     void unknownNamesVersionsAndEntityFilesWithoutTheKeysAreClearErrors() throws Exception {
         assertThatThrownBy(() -> datasets.get(DatasetRef.parse("nope"))).hasMessage(
