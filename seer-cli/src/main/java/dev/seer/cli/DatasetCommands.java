@@ -15,6 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code seer dataset ...} and {@code seer lineage dataset}: versioned training datasets. */
 final class DatasetCommands {
+    /** The splits in the order they are used (the manifest's JSON keeps its keys sorted). */
+    private static final List<String> SPLITS = List.of("train", "validation", "test");
+
     private DatasetCommands() {}
 
     @Command(name = "dataset", mixinStandardHelpOptions = true,
@@ -50,8 +53,9 @@ final class DatasetCommands {
                     ? String.format(Locale.ROOT, "New version; %,d bytes stored (content already stored is not stored again).",
                             answer.path("bytes_stored").asLong())
                     : "Unchanged: the latest version already has this content and these inputs.");
-            answer.path("manifest").path("splits").path("parts").fields().forEachRemaining(e -> out().printf(
-                    "  split %-10s %,d rows%n", e.getKey(), e.getValue().path("rows").asLong()));
+            JsonNode parts = answer.path("manifest").path("splits").path("parts");
+            SPLITS.stream().filter(parts::has).forEach(split -> out().printf("  split %-10s %,d rows%n", split,
+                    parts.path(split).path("rows").asLong()));
         }
 
         void printVersion(JsonNode v) {
@@ -203,8 +207,9 @@ final class DatasetCommands {
                 if (m.path("splits").isObject()) {
                     out().println("splits (" + m.path("splits").path("method").asText() + " on " + m.path("splits").path("columns")
                             + "):");
-                    m.path("splits").path("parts").fields().forEachRemaining(e -> out().printf("  %-10s %,d rows  sha256 %s%n",
-                            e.getKey(), e.getValue().path("rows").asLong(), e.getValue().path("sha256").asText()));
+                    JsonNode parts = m.path("splits").path("parts");
+                    SPLITS.stream().filter(parts::has).forEach(split -> out().printf("  %-10s %,d rows  sha256 %s%n", split,
+                            parts.path(split).path("rows").asLong(), parts.path(split).path("sha256").asText()));
                 }
                 out().println("profile:");
                 m.path("profile").fields().forEachRemaining(e -> out().printf("  %-32s min %s  max %s  nulls %s%%  distinct ~%s%n",

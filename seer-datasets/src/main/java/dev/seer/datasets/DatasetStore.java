@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.audit.AuditSink;
 import dev.seer.core.Sha256;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
@@ -54,16 +56,19 @@ public final class DatasetStore {
     private final Catalog catalog;
     private final HistoricalRetrieval retrieval;
     private final Ingestor ingestor;
+    private final AuditSink audit;
     private final Clock clock;
     /** Writers of versions share it; gc takes it alone, so it never removes what a writer is about to record. */
     private final ReentrantReadWriteLock writers = new ReentrantReadWriteLock();
 
-    public DatasetStore(Path root, Catalog catalog, HistoricalRetrieval retrieval, Ingestor ingestor, Clock clock) {
+    public DatasetStore(Path root, Catalog catalog, HistoricalRetrieval retrieval, Ingestor ingestor, AuditSink audit,
+            Clock clock) {
         this.objects = new ObjectStore(root.resolve("objects"));
         this.staging = root.resolve(".staging");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.retrieval = requireNonNull(retrieval, "retrieval is null");
         this.ingestor = requireNonNull(ingestor, "ingestor is null");
+        this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -231,8 +236,11 @@ public final class DatasetStore {
         return new Verification(all.size(), bytes, problems);
     }
 
-    /** Removes objects no version references and what crashed writes left; {@code dryRun}: only lists them. */
-    public GarbageReport gc(boolean dryRun) {
+    /**
+     * Removes objects no version references and what crashed writes left; {@code dryRun}: only
+     * lists them. A removal is audited ({@code dataset.objects_removed}, with the objects and bytes).
+     */
+    public GarbageReport gc(boolean dryRun, String actor) {
         writers.writeLock().lock();
         try {
             Set<String> referenced = references().keySet();
@@ -240,7 +248,10 @@ public final class DatasetStore {
             long bytes = unreferenced.stream().mapToLong(objects::size).sum();
             List<Path> leftovers = new ArrayList<>(objects.leftovers());
             leftovers.addAll(list(staging));
-            if (!dryRun) {
+            if (!dryRun && !(unreferenced.isEmpty() && leftovers.isEmpty())) {
+                ObjectNode payload = Json.object().put("bytes", bytes).put("leftovers", leftovers.size());
+                unreferenced.forEach(payload.putArray("objects")::add);
+                audit.record(new AuditRecord(actor, "dataset.objects_removed", KIND, "objects", payload)).join();
                 unreferenced.forEach(objects::delete);
                 leftovers.forEach(DatasetStore::deleteTree);
             }

@@ -70,7 +70,7 @@ class DatasetCrashTest {
         assertThat(worker.waitFor()).as(out).isZero();
         assertThat(out).contains("done churn:1");
         withStore(home, datasets -> {
-            DatasetStore.GarbageReport garbage = datasets.gc(false);
+            DatasetStore.GarbageReport garbage = datasets.gc(false, "test");
             System.out.println("gc after the kills: " + garbage.objects().size() + " objects, " + garbage.leftovers().size()
                     + " leftovers");
             assertThat(garbage.leftovers()).as("the killed runs' staging folders").isNotEmpty();
@@ -116,7 +116,7 @@ class DatasetCrashTest {
             JdbcCatalog catalog = new JdbcCatalog(database, audit, Clock.systemUTC());
             Ingestor ingestor = new Ingestor(catalog, new OfflineStore(home.resolve("offline")), Clock.systemUTC());
             return use.apply(new DatasetStore(home.resolve("datasets"), catalog, new HistoricalRetrieval(catalog, ingestor),
-                    ingestor, Clock.systemUTC()));
+                    ingestor, audit, Clock.systemUTC()));
         }
     }
 }

@@ -59,6 +59,8 @@ class DatasetStoreTest {
     DatasetStore datasets;
     Path entities;
     List<String> messages = new ArrayList<>();
+    /** What the store audited (a fake sink: the catalog's own records are audited by JdbcCatalog, tested there). */
+    List<dev.seer.core.audit.AuditRecord> audited = new ArrayList<>();
 
     @BeforeEach
     void home() throws Exception {
@@ -69,7 +71,10 @@ class DatasetStoreTest {
         ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), new MutableClock(T0));
         ingestor.ingest("transactions", Optional.empty(), "alice");
         datasets = new DatasetStore(dir.resolve("home/datasets"), catalog, new HistoricalRetrieval(catalog, ingestor), ingestor,
-                new MutableClock(Instant.parse("2026-11-27T12:00:00Z")));
+                record -> {
+                    audited.add(record);
+                    return java.util.concurrent.CompletableFuture.completedFuture((long) audited.size());
+                }, new MutableClock(Instant.parse("2026-11-27T12:00:00Z")));
         entities = dir.resolve("entities.csv");
         StringBuilder rows = new StringBuilder("customer_id,event_timestamp,churned\n");
         Random random = new Random(2);
@@ -219,19 +224,26 @@ class DatasetStoreTest {
         Files.createDirectories(dir.resolve("home/datasets/.staging/crashed"));
         Files.writeString(dir.resolve("home/datasets/.staging/crashed/joined.parquet"), "partial");
 
-        DatasetStore.GarbageReport dry = datasets.gc(true);
+        DatasetStore.GarbageReport dry = datasets.gc(true, "ops");
         assertThat(dry.objects()).containsExactly(orphan);
         assertThat(dry.leftovers()).singleElement().asString().endsWith("crashed");
         assertThat(objects.contains(orphan)).isTrue();
 
-        DatasetStore.GarbageReport done = datasets.gc(false);
+        assertThat(audited).as("a dry run is not audited").isEmpty();
+        DatasetStore.GarbageReport done = datasets.gc(false, "ops");
+        assertThat(audited).singleElement().satisfies(r -> {
+            assertThat(r.action()).isEqualTo("dataset.objects_removed");
+            assertThat(r.actor()).isEqualTo("ops");
+            assertThat(r.payload().path("objects").toString()).isEqualTo("[\"" + orphan + "\"]");
+        });
         assertThat(done.objects()).containsExactly(orphan);
         assertThat(objects.contains(orphan)).isFalse();
         assertThat(dir.resolve("home/datasets/.staging/crashed")).doesNotExist();
         assertThat(objects.contains(v1.contentHash())).isTrue();
         assertThat(datasets.verify(m -> { }).ok()).isTrue();
         assertThat(datasets.verify(m -> { }).objects()).as("data, three splits, entity file, lineage").isEqualTo(6);
-        assertThat(datasets.gc(false).objects()).isEmpty();
+        assertThat(datasets.gc(false, "ops").objects()).isEmpty();
+        assertThat(audited).as("nothing removed, nothing audited").hasSize(1);
     }
 
     @Test

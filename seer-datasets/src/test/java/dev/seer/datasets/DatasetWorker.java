@@ -28,7 +28,7 @@ public final class DatasetWorker {
             JdbcCatalog catalog = new JdbcCatalog(database, audit, clock);
             Ingestor ingestor = new Ingestor(catalog, new OfflineStore(home.resolve("offline")), clock);
             DatasetStore datasets = new DatasetStore(home.resolve("datasets"), catalog, new HistoricalRetrieval(catalog, ingestor),
-                    ingestor, clock);
+                    ingestor, audit, clock);
             DatasetStore.Written written = datasets.create("churn", new DatasetStore.CreateRequest(Path.of(args[1]),
                     List.of("churn_v1"), Optional.of("churned"), false, Optional.of(SplitSpec.parse(SplitSpec.Method.KEY,
                     List.of("customer_id"), "0.8,0.1,0.1"))), "worker", step -> {

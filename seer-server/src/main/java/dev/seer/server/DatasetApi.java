@@ -88,7 +88,7 @@ public final class DatasetApi {
                     actor, progress));
             case REPRODUCE -> reproduction(datasets.reproduce(ref(request, "dataset"), progress));
             case VERIFY -> verification(datasets.verify(progress));
-            case GC -> garbage(datasets.gc(request.path("dry_run").asBoolean()));
+            case GC -> garbage(datasets.gc(request.path("dry_run").asBoolean(), actor));
         };
     }
 

@@ -62,7 +62,8 @@ public final class SeerServices implements AutoCloseable {
         // Nothing of it runs until a push or kafka source is defined and the server refreshes it.
         this.streaming = new dev.seer.streaming.Streaming(home.root(), config.kafka(), catalog, ingestor, materializer,
                 online, new dev.seer.core.Ids(clock).next("proc"));
-        this.datasets = new dev.seer.datasets.DatasetStore(home.root().resolve("datasets"), catalog, historical, ingestor, clock);
+        this.datasets = new dev.seer.datasets.DatasetStore(home.root().resolve("datasets"), catalog, historical, ingestor, audit,
+                clock);
     }
 
     /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
