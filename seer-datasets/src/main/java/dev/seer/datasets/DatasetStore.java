@@ -3,7 +3,6 @@ package dev.seer.datasets;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
@@ -52,6 +51,7 @@ public final class DatasetStore {
     static final int FORMAT = 1;
 
     private final ObjectStore objects;
+    private final VersionBuilder builder;
     private final Path staging;
     private final Catalog catalog;
     private final HistoricalRetrieval retrieval;
@@ -70,6 +70,7 @@ public final class DatasetStore {
         this.ingestor = requireNonNull(ingestor, "ingestor is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.builder = new VersionBuilder(objects, staging, catalog, retrieval, ingestor);
     }
 
     /**
@@ -127,7 +128,7 @@ public final class DatasetStore {
             throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "Give the features: view:feature references or one"
                     + " feature service", Map.of("field", "features"));
         }
-        return inWorkspace(work -> record(name, buildFromRetrieval(name, request, work, progress), actor, progress));
+        return inWorkspace(work -> record(name, builder.fromRetrieval(name, request, work, progress), actor, progress));
     }
 
     public Written importFile(String name, ImportRequest request, String actor, Consumer<String> progress) {
@@ -136,7 +137,7 @@ public final class DatasetStore {
             throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, "File [" + request.file() + "] does not exist",
                     Map.of("path", request.file().toString()));
         }
-        return inWorkspace(work -> record(name, buildFromFile(name, request, work, progress), actor, progress));
+        return inWorkspace(work -> record(name, builder.fromFile(name, request, work, progress), actor, progress));
     }
 
     /** The latest version of every dataset, by name. */
@@ -266,18 +267,18 @@ public final class DatasetStore {
         DatasetVersion version = get(ref);
         JsonNode lineage = version.manifest().path("lineage");
         return inWorkspace(work -> {
-            Built built = switch (lineage.path("kind").asText()) {
-                case "retrieval" -> rebuildRetrieval(version, work, progress);
-                case "import" -> rebuildImport(version, work, progress);
+            VersionBuilder.Built built = switch (lineage.path("kind").asText()) {
+                case "retrieval" -> builder.rerunRetrieval(version, work, progress);
+                case "import" -> builder.rerunImport(version, work, progress);
                 default -> throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "Dataset " + version + " has lineage of"
                         + " kind [" + lineage.path("kind").asText() + "], which cannot be rerun", Map.of("dataset", version.toString()));
             };
             Map<String, String> splits = new LinkedHashMap<>();
-            built.splits().forEach((split, file) -> splits.put(split, hashInput(file)));
+            built.splits().forEach((split, file) -> splits.put(split, VersionBuilder.hashInput(file)));
             Map<String, String> recordedSplits = new LinkedHashMap<>();
             version.manifest().path("splits").path("parts").fields()
                     .forEachRemaining(e -> recordedSplits.put(e.getKey(), e.getValue().path("sha256").asText()));
-            return new Reproduction(version.toString(), version.contentHash(), hashInput(built.data()), recordedSplits, splits);
+            return new Reproduction(version.toString(), version.contentHash(), VersionBuilder.hashInput(built.data()), recordedSplits, splits);
         });
     }
 
@@ -290,200 +291,29 @@ public final class DatasetStore {
         ObjectNode out = Json.object().put("dataset", version.toString()).put("content_hash", version.contentHash())
                 .put("rows", version.rows()).put("created", version.created().toString()).put("creator", version.createdBy());
         out.set("lineage", version.manifest().path("lineage"));
-        out.set("batches", batchesRead(version));
+        out.set("batches", builder.batchesRead(version));
         return out;
-    }
-
-    // ---- building a version ----
-
-    /** A version's files before they are stored: data, splits, and the manifest's other parts. */
-    /** {@code stored}: the data when it is already in the object store (an imported Parquet file). */
-    private record Built(Path data, Optional<ObjectStore.Stored> stored, Map<String, Path> splits, Optional<Path> batches,
-            ObjectNode manifest) {}
-
-    private Built buildFromRetrieval(String name, CreateRequest request, Path work, Consumer<String> progress) {
-        // The join reads a stored copy of the entity file: the recorded hash is of what was joined,
-        // and a reproduction needs nothing outside the store.
-        ObjectStore.Stored entityObject = store(request.entities(), progress);
-        Path entities = linked(entityObject.sha256(), request.entities(), work);
-        progress.accept("point-in-time join of " + request.features() + " to [" + request.entities() + "]");
-        Path raw = work.resolve("joined.parquet");
-        HistoricalRetrieval.Report report = retrieval.run(new HistoricalRetrieval.Request(entities, request.features(), raw,
-                request.filterByCreated(), Map.of(), Optional.empty()));
-        List<String> joinKeys = Lineage.joinKeys(report.inputs());
-        request.split().filter(s -> s.method() == SplitSpec.Method.KEY && !joinKeys.containsAll(s.columns())).ifPresent(s -> {
-            throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "A key split of a joined dataset must use the entity"
-                    + " join keys " + joinKeys + ", not " + s.columns() + ": other columns would put an entity in two splits",
-                    Map.of("field", "split"));
-        });
-        ObjectNode lineage = Json.object().put("kind", "retrieval");
-        lineage.putObject("entities").put("path", request.entities().toAbsolutePath().toString())
-                .put("sha256", entityObject.sha256()).put("bytes", entityObject.bytes()).put("rows", report.rows());
-        request.features().forEach(lineage.putArray("features")::add);
-        service(request.features()).ifPresent(service -> lineage.set("feature_service", service));
-        ArrayNode refs = lineage.putArray("feature_refs");
-        report.inputs().forEach(v -> v.features().forEach(f -> refs.add(v.view() + ":" + f)));
-        lineage.putObject("options").put("filter_by_created_timestamp", request.filterByCreated())
-                .put("label", request.label().orElse(null));
-        ArrayNode batches = Lineage.batches(report.inputs(), ingestor.batches());
-        lineage.set("views", Lineage.summary(batches));
-        Path batchesFile = work.resolve("batches.json");
-        write(batchesFile, batches);
-        List<String> key = new ArrayList<>(joinKeys);
-        key.add(HistoricalRetrieval.EVENT_TIMESTAMP);
-        Built built = finish(name, null, "SELECT * FROM " + Tables.scan(raw), work, request.label(), request.split(), key,
-                lineage, progress);
-        return new Built(built.data(), Optional.empty(), built.splits(), Optional.of(batchesFile), built.manifest());
-    }
-
-    /** The feature service asked for, with the version used: one name without a colon is a service. */
-    private Optional<ObjectNode> service(List<String> features) {
-        if (features.size() != 1 || features.get(0).contains(":")) {
-            return Optional.empty();
-        }
-        return catalog.latest(dev.seer.features.FeatureRegistry.SERVICE, features.get(0))
-                .map(e -> Json.object().put("name", e.name()).put("version", e.version()));
-    }
-
-    private Built rebuildRetrieval(DatasetVersion version, Path work, Consumer<String> progress) {
-        JsonNode lineage = version.manifest().path("lineage");
-        String entitiesObject = lineage.path("entities").path("sha256").asText();
-        objects.check(entitiesObject); // never rerun from a corrupted copy
-        Path entities = linked(entitiesObject, Path.of(lineage.path("entities").path("path").asText()), work);
-        Map<String, Integer> views = new LinkedHashMap<>();
-        Set<String> batches = new java.util.TreeSet<>();
-        for (JsonNode view : batchesRead(version)) {
-            views.put(view.path("view").asText(), view.path("version").asInt());
-            view.path("batches").forEach(b -> batches.add(b.path("batch_id").asText()));
-        }
-        Set<String> gone = new java.util.TreeSet<>(batches);
-        ingestor.batches().forEach(b -> gone.remove(b.body().path("batch_id").asText()));
-        if (!gone.isEmpty()) {
-            throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, version + " read ingested batches that are no longer"
-                    + " recorded: " + gone, Map.of("batches", gone.toString()));
-        }
-        List<String> features = texts(lineage.path("feature_refs")); // the service as it was, view by view
-        progress.accept("point-in-time join again, pinned to " + views + " and " + batches.size() + " batches");
-        Path raw = work.resolve("joined.parquet");
-        retrieval.run(new HistoricalRetrieval.Request(entities, features, raw,
-                lineage.path("options").path("filter_by_created_timestamp").asBoolean(), views, Optional.of(batches)));
-        return finish(version.name(), null, "SELECT * FROM " + Tables.scan(raw), work, recordedLabel(version),
-                recordedSplit(version), List.of(), lineage.deepCopy(), progress);
-    }
-
-    private Built buildFromFile(String name, ImportRequest request, Path work, Consumer<String> progress) {
-        Path file = request.file().toAbsolutePath();
-        // Stored first, byte for byte: the manifest describes the stored bytes even if the file changes meanwhile.
-        ObjectStore.Stored stored = store(file, progress);
-        ObjectNode lineage = Json.object().put("kind", "import");
-        lineage.putObject("file").put("path", file.toString()).put("sha256", stored.sha256()).put("bytes", stored.bytes());
-        lineage.putObject("options").put("label", request.label().orElse(null));
-        return fromStoredFile(name, stored, file, work, request.label(), request.split(), request.key(), lineage, progress);
-    }
-
-    /** A Parquet file is the data as it is; CSV or JSON becomes canonical Parquet. */
-    private Built fromStoredFile(String name, ObjectStore.Stored stored, Path original, Path work, Optional<String> label,
-            Optional<SplitSpec> split, List<String> key, ObjectNode lineage, Consumer<String> progress) {
-        if (!original.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
-            Path input = linked(stored.sha256(), original, work);
-            return finish(name, null, "SELECT * FROM " + Tables.reader(input), work, label, split, key, lineage, progress);
-        }
-        Path object = objects.path(stored.sha256());
-        Built built = finish(name, object, "", work, label, split, key, lineage, progress);
-        return new Built(object, Optional.of(stored), built.splits(), Optional.empty(), built.manifest());
-    }
-
-    private Built rebuildImport(DatasetVersion version, Path work, Consumer<String> progress) {
-        JsonNode file = version.manifest().path("lineage").path("file");
-        String hash = file.path("sha256").asText();
-        objects.check(hash);
-        return fromStoredFile(version.name(), new ObjectStore.Stored(hash, file.path("bytes").asLong(), true),
-                Path.of(file.path("path").asText()), work, recordedLabel(version), recordedSplit(version), List.of(),
-                version.manifest().path("lineage").deepCopy(), progress);
-    }
-
-    /**
-     * A stored object under {@code work} with the extension of {@code original} (readers choose
-     * the format by it): a hard link, the object being immutable, or a copy where links fail.
-     */
-    private Path linked(String sha256, Path original, Path work) {
-        String fileName = original.getFileName().toString();
-        int dot = fileName.lastIndexOf('.');
-        Path link = work.resolve("input" + (dot < 0 ? "" : fileName.substring(dot).toLowerCase(java.util.Locale.ROOT)));
-        try {
-            try {
-                Files.createLink(link, objects.path(sha256));
-            } catch (UnsupportedOperationException | IOException e) {
-                Files.copy(objects.path(sha256), link);
-            }
-            return link;
-        } catch (IOException e) {
-            throw new SeerException(DatasetErrorCode.STORAGE_FAILURE, "Cannot place object [" + sha256 + "] at [" + link + "]: "
-                    + e.getMessage(), Map.of("object", sha256), e);
-        }
-    }
-
-    /**
-     * The common part: the canonical data file (or {@code asIs}, a Parquet file kept byte for
-     * byte), its schema and profile, the label check and the splits.
-     */
-    private Built finish(String name, Path asIs, String select, Path work, Optional<String> label, Optional<SplitSpec> split,
-            List<String> key, ObjectNode lineage, Consumer<String> progress) {
-        Path data = asIs != null ? asIs : work.resolve("data.parquet");
-        try (Connection duck = Tables.open(work)) {
-            if (asIs == null) {
-                Tables.writeCanonical(duck, select, data, progress, "writing the data");
-            }
-            String relation = Tables.scan(data);
-            Map<String, String> columns = Tables.columns(duck, relation);
-            label.ifPresent(l -> Tables.requireColumns(columns, List.of(l), "The dataset (label column)"));
-            Tables.requireColumns(columns, key, "The dataset (key)");
-            progress.accept("profiling the columns");
-            ObjectNode manifest = Json.object().put("format", FORMAT).put("name", name).put("engine", Tables.engine(duck));
-            manifest.putObject("data").put("rows", Tables.rows(duck, relation)).put("format", "parquet");
-            manifest.set("schema", Tables.schemaJson(columns));
-            key.forEach(manifest.putArray("key")::add);
-            label.ifPresent(l -> manifest.put("label", l));
-            manifest.set("profile", Tables.profile(duck, relation));
-            Map<String, Path> splits = new LinkedHashMap<>();
-            if (split.isPresent()) {
-                Tables.SplitRule rule = Tables.splitRule(duck, data, split.get(), name);
-                ObjectNode recorded = rule.recorded();
-                ObjectNode parts = recorded.putObject("parts");
-                for (Map.Entry<String, String> part : rule.conditions().entrySet()) {
-                    Path out = work.resolve(part.getKey() + ".parquet");
-                    Tables.writeSplit(duck, data, part.getValue(), out, progress, "writing the " + part.getKey() + " split");
-                    splits.put(part.getKey(), out);
-                    parts.putObject(part.getKey()).put("rows", Tables.rows(duck, Tables.scan(out)));
-                }
-                manifest.set("splits", recorded);
-            }
-            manifest.set("lineage", lineage);
-            return new Built(data, Optional.empty(), splits, Optional.empty(), manifest);
-        } catch (SQLException e) {
-            throw DuckEngine.failure("Building dataset [" + name + "]", e);
-        }
     }
 
     /**
      * Stores the files and records the manifest (the commit point). If the latest version has the
      * same content, splits and inputs, it is returned and nothing new is recorded.
      */
-    private Written record(String name, Built built, String actor, Consumer<String> progress) {
+    private Written record(String name, VersionBuilder.Built built, String actor, Consumer<String> progress) {
         ObjectNode manifest = built.manifest();
         long stored = 0;
         progress.accept("storing the objects");
-        ObjectStore.Stored data = built.stored().orElseGet(() -> store(built.data(), progress));
+        ObjectStore.Stored data = built.stored().orElseGet(() -> builder.store(built.data(), progress));
         stored += data.existed() ? 0 : data.bytes();
         ((ObjectNode) manifest.path("data")).put("sha256", data.sha256()).put("bytes", data.bytes());
         for (Map.Entry<String, Path> split : built.splits().entrySet()) {
-            ObjectStore.Stored part = store(split.getValue(), progress);
+            ObjectStore.Stored part = builder.store(split.getValue(), progress);
             stored += part.existed() ? 0 : part.bytes();
             ((ObjectNode) manifest.path("splits").path("parts").path(split.getKey())).put("sha256", part.sha256())
                     .put("bytes", part.bytes());
         }
         if (built.batches().isPresent()) {
-            ObjectStore.Stored batches = store(built.batches().get(), progress);
+            ObjectStore.Stored batches = builder.store(built.batches().get(), progress);
             ((ObjectNode) manifest.path("lineage")).put("batches_object", batches.sha256());
         }
         ObjectNode identity = manifest.deepCopy();
@@ -500,32 +330,7 @@ public final class DatasetStore {
         return new Written(DatasetVersion.of(entry), true, stored);
     }
 
-    private ObjectStore.Stored store(Path file, Consumer<String> progress) {
-        boolean ours = file.startsWith(staging);
-        if (ours) {
-            return objects.moveIn(file);
-        }
-        long size = size(file);
-        progress.accept("storing [" + file.getFileName() + "]");
-        long[] next = {0};
-        return objects.copyIn(file, done -> {
-            if (done >= next[0]) {
-                progress.accept("storing [" + file.getFileName() + "]: " + (done >> 20) + " of " + (size >> 20) + " MB");
-                next[0] = done + Math.max(size / 20, 1);
-            }
-        });
-    }
-
     // ---- helpers ----
-
-    private static Optional<String> recordedLabel(DatasetVersion version) {
-        return Optional.ofNullable(version.manifest().path("label").textValue());
-    }
-
-    private static Optional<SplitSpec> recordedSplit(DatasetVersion version) {
-        JsonNode splits = version.manifest().path("splits");
-        return splits.isObject() ? Optional.of(SplitSpec.fromJson(splits)) : Optional.empty();
-    }
 
     private String splitObject(DatasetVersion version, String split) {
         JsonNode part = version.manifest().path("splits").path("parts").path(split);
@@ -548,7 +353,7 @@ public final class DatasetStore {
         return keyA;
     }
 
-    private static List<String> texts(JsonNode array) {
+    static List<String> texts(JsonNode array) {
         List<String> texts = new ArrayList<>();
         array.forEach(t -> texts.add(t.asText()));
         return texts;
@@ -584,50 +389,6 @@ public final class DatasetStore {
 
     private static SeerException notFound(String ref, String message) {
         return new SeerException(DatasetErrorCode.DATASET_NOT_FOUND, message, Map.of("dataset", ref));
-    }
-
-    private static String hashInput(Path file) {
-        try {
-            return ObjectStore.hash(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, "File [" + file + "] does not exist",
-                    Map.of("path", file.toString()), e);
-        } catch (IOException e) {
-            throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, "Cannot read [" + file + "]: " + e.getMessage(),
-                    Map.of("path", file.toString()), e);
-        }
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    /** The full record of the batches a version read (its lineage object), checked against its hash first. */
-    private ArrayNode batchesRead(DatasetVersion version) {
-        String hash = version.manifest().path("lineage").path("batches_object").asText();
-        if (hash.isEmpty()) {
-            return Json.mapper().createArrayNode();
-        }
-        objects.check(hash);
-        try {
-            return (ArrayNode) Json.parse(Files.readAllBytes(objects.path(hash)));
-        } catch (IOException e) {
-            throw new SeerException(DatasetErrorCode.STORAGE_FAILURE, "Cannot read the lineage of " + version + ": "
-                    + e.getMessage(), Map.of("dataset", version.toString()), e);
-        }
-    }
-
-    private static void write(Path file, JsonNode json) {
-        try {
-            Files.writeString(file, Json.write(json));
-        } catch (IOException e) {
-            throw new SeerException(DatasetErrorCode.STORAGE_FAILURE, "Cannot write [" + file + "]: " + e.getMessage(),
-                    Map.of("path", file.toString()), e);
-        }
     }
 
     /**
