@@ -194,22 +194,28 @@ final class VersionBuilder {
             manifest.set("profile", Tables.profile(duck, relation));
             Map<String, Path> splits = new LinkedHashMap<>();
             if (split.isPresent()) {
-                Tables.SplitRule rule = Tables.splitRule(duck, data, split.get(), name);
-                ObjectNode recorded = rule.recorded();
-                ObjectNode parts = recorded.putObject("parts");
-                for (Map.Entry<String, String> part : rule.conditions().entrySet()) {
-                    Path out = work.resolve(part.getKey() + ".parquet");
-                    Tables.writeSplit(duck, data, part.getValue(), out, progress, "writing the " + part.getKey() + " split");
-                    splits.put(part.getKey(), out);
-                    parts.putObject(part.getKey()).put("rows", Tables.rows(duck, Tables.scan(out)));
-                }
-                manifest.set("splits", recorded);
+                manifest.set("splits", writeSplits(duck, data, split.get(), name, work, splits, progress));
             }
             manifest.set("lineage", lineage);
             return new Built(data, Optional.empty(), splits, Optional.empty(), manifest);
         } catch (SQLException e) {
             throw DuckEngine.failure("Building dataset [" + name + "]", e);
         }
+    }
+
+    /** Writes each split of {@code data} to {@code work}, into {@code files}; returns what the manifest records of them. */
+    private static ObjectNode writeSplits(Connection duck, Path data, SplitSpec split, String name, Path work,
+            Map<String, Path> files, Consumer<String> progress) throws SQLException {
+        Tables.SplitRule rule = Tables.splitRule(duck, data, split, name); // the dataset's name salts a key split
+        ObjectNode recorded = rule.recorded();
+        ObjectNode parts = recorded.putObject("parts");
+        for (Map.Entry<String, String> part : rule.conditions().entrySet()) {
+            Path out = work.resolve(part.getKey() + ".parquet");
+            Tables.writeSplit(duck, data, part.getValue(), out, progress, "writing the " + part.getKey() + " split");
+            files.put(part.getKey(), out);
+            parts.putObject(part.getKey()).put("rows", Tables.rows(duck, Tables.scan(out)));
+        }
+        return recorded;
     }
 
     ObjectStore.Stored store(Path file, Consumer<String> progress) {
