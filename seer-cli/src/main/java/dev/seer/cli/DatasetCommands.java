@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -66,19 +67,31 @@ final class DatasetCommands {
         }
     }
 
-    /** The split options shared by create and import. */
-    static final class SplitOptions {
-        @Option(names = "--split-by-key", split = ",", paramLabel = "COLUMNS",
-                description = "Split by a hash of these key columns: an entity is in one split only.")
-        List<String> byKey;
+    /** The split options shared by create and import: a method (at most one) and the fractions. */
+    static final class Split {
+        @ArgGroup(exclusive = true)
+        Method method;
 
-        @Option(names = "--split-by-time", paramLabel = "COLUMN",
-                description = "Split by this time column: no training row is later than a validation or test row.")
-        String byTime;
+        @Option(names = "--split-fractions", paramLabel = "T,V,T", defaultValue = "0.8,0.1,0.1",
+                description = "Train, validation and test fractions (default: ${DEFAULT-VALUE}).")
+        String fractions;
 
-        ObjectNode json(String fractions) {
-            return byKey != null ? DatasetApi.splitJson("key", byKey, fractions)
-                    : DatasetApi.splitJson("time", List.of(byTime), fractions);
+        static final class Method {
+            @Option(names = "--split-by-key", split = ",", paramLabel = "COLUMNS",
+                    description = "Split by a hash of these key columns: an entity is in one split only.")
+            List<String> byKey;
+
+            @Option(names = "--split-by-time", paramLabel = "COLUMN",
+                    description = "Split by this time column: no training row is later than a validation or test row.")
+            String byTime;
+        }
+
+        /** Adds the request's {@code split}, if a method was given. */
+        void addTo(ObjectNode request) {
+            if (method != null) {
+                request.set("split", method.byKey != null ? DatasetApi.splitJson("key", method.byKey, fractions)
+                        : DatasetApi.splitJson("time", List.of(method.byTime), fractions));
+            }
         }
     }
 
@@ -104,21 +117,15 @@ final class DatasetCommands {
                 description = "Only feature rows created at or before each entity row's time.")
         boolean filterByCreated;
 
-        @ArgGroup(exclusive = true)
-        SplitOptions split;
-
-        @Option(names = "--split-fractions", paramLabel = "T,V,T", defaultValue = "0.8,0.1,0.1",
-                description = "Train, validation and test fractions (default: ${DEFAULT-VALUE}).")
-        String fractions;
+        @Mixin
+        Split split;
 
         @Override
         public Integer call() {
             ObjectNode request = Json.object().put("name", name).put("entities", entities.toAbsolutePath().toString())
                     .put("label", label).put("filter_by_created_timestamp", filterByCreated);
             features.forEach(request.putArray("features")::add);
-            if (split != null) {
-                request.set("split", split.json(fractions));
-            }
+            split.addTo(request);
             JsonNode answer = run(Operation.CREATE, request);
             print(answer, () -> printWritten(answer));
             return 0;
@@ -140,21 +147,15 @@ final class DatasetCommands {
         @Option(names = "--label", paramLabel = "COLUMN", description = "The label column, recorded.")
         String label;
 
-        @ArgGroup(exclusive = true)
-        SplitOptions split;
-
-        @Option(names = "--split-fractions", paramLabel = "T,V,T", defaultValue = "0.8,0.1,0.1",
-                description = "Train, validation and test fractions (default: ${DEFAULT-VALUE}).")
-        String fractions;
+        @Mixin
+        Split split;
 
         @Override
         public Integer call() {
             ObjectNode request = Json.object().put("name", name).put("file", file.toAbsolutePath().toString())
                     .put("label", label);
             key.forEach(request.putArray("key")::add);
-            if (split != null) {
-                request.set("split", split.json(fractions));
-            }
+            split.addTo(request);
             JsonNode answer = run(Operation.IMPORT, request);
             print(answer, () -> printWritten(answer));
             return 0;
