@@ -1,5 +1,8 @@
 package dev.seer.bench;
 
+import static dev.seer.bench.BenchFiles.deleteTree;
+import static dev.seer.bench.BenchFiles.median;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
@@ -213,19 +216,5 @@ public final class DatasetBench {
     private static SeerServices services(Path home) {
         SeerHome seerHome = SeerHome.create(home);
         return SeerServices.open(seerHome, SeerConfig.defaults(), Clock.systemUTC());
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.seer.bench;
 
+import static dev.seer.bench.BenchFiles.deleteTree;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.config.SeerConfig;
@@ -154,13 +156,6 @@ public final class FeatureBench {
         return "'" + path.toString().replace("'", "''") + "'";
     }
 
-    private static void deleteTree(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
 
     private static Map<String, String> options(String[] args) {
         Map<String, String> options = new java.util.HashMap<>();

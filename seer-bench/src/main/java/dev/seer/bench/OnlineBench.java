@@ -1,5 +1,7 @@
 package dev.seer.bench;
 
+import static dev.seer.bench.BenchFiles.deleteTree;
+
 import dev.seer.core.Role;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
@@ -7,7 +9,6 @@ import dev.seer.features.FeatureServer;
 import dev.seer.features.Materializer;
 import dev.seer.features.OnlineRecord;
 import dev.seer.features.RedisOnlineStore;
-import dev.seer.features.RocksDbOnlineStore;
 import dev.seer.features.OnlineStore;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
@@ -182,13 +183,5 @@ public final class OnlineBench {
                 %sfeature_services:
                   - {name: wide_all, features: [%s]}
                 """.formatted(features, refs));
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

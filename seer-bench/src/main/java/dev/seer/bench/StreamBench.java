@@ -1,5 +1,8 @@
 package dev.seer.bench;
 
+import static dev.seer.bench.BenchFiles.deleteTree;
+import static dev.seer.bench.BenchFiles.median;
+
 import dev.seer.core.Role;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
@@ -320,20 +323,6 @@ public final class StreamBench {
                 String result = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 process.waitFor();
                 System.out.printf(Locale.ROOT, "POST /api/v1/push/clicks (1 record, acks=all, one transaction) %s (ms)%n", result);
-            }
-        }
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
