@@ -1,9 +1,9 @@
 package dev.seer.features;
 
-import dev.seer.core.SeerException;
+import dev.seer.testing.TestRedis;
+import java.net.URI;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import redis.clients.jedis.JedisPooled;
 
@@ -14,28 +14,23 @@ import redis.clients.jedis.JedisPooled;
  */
 @Tag("integration")
 class RedisOnlineStoreTest extends OnlineStoreContract {
-    static final String URL = System.getenv().getOrDefault("SEER_TEST_REDIS_URL", "redis://127.0.0.1:6379");
     final String prefix = "seer-test-" + UUID.randomUUID() + ":";
+    boolean opened;
 
     @Override
     OnlineStore open() {
-        try {
-            return new RedisOnlineStore(URL, prefix);
-        } catch (SeerException e) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new IllegalStateException("Redis is not reachable at " + URL + " (CI must provide it)", e);
-            }
-            Assumptions.abort("Redis is not reachable at " + URL + ": " + e.getMessage());
-            return null;
-        }
+        TestRedis.require();
+        opened = true;
+        return new RedisOnlineStore(TestRedis.URL, prefix);
     }
 
     @AfterEach
     void dropKeys() {
-        try (JedisPooled redis = new JedisPooled(java.net.URI.create(URL))) {
+        if (!opened) {
+            return;
+        }
+        try (JedisPooled redis = new JedisPooled(URI.create(TestRedis.URL))) {
             redis.keys(prefix + "*").forEach(redis::del);
-        } catch (RuntimeException ignored) {
-            // nothing was written if Redis was never reached
         }
     }
 }

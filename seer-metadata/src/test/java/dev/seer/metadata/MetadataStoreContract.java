@@ -52,10 +52,15 @@ abstract class MetadataStoreContract {
 
     abstract java.nio.file.Path tempHome();
 
+    /** Also runs when opening was skipped or failed (a missing service): closes only what was opened. */
     @AfterEach
     void closeLog() throws Exception {
-        audit.close();
-        database.close();
+        if (audit != null) {
+            audit.close();
+        }
+        if (database != null) {
+            database.close();
+        }
         afterClose();
     }
 

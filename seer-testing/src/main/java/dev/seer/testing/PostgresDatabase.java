@@ -6,15 +6,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A fresh schema in the local PostgreSQL ({@code 127.0.0.1:5432}, database {@code test}, trust
  * auth; override with {@code SEER_TEST_POSTGRES_URL}) for one test, dropped on close.
  *
  * <p>When PostgreSQL cannot be reached the test is skipped with the reason, except under CI
- * ({@code CI=true}), where the service is started by {@code .ci/run} and a missing server is a
- * failure, not a skip.
+ * ({@code CI=true}), where it fails (see {@link RequiredService}).
  */
 public final class PostgresDatabase implements AutoCloseable {
     public static final String BASE_URL = System.getenv().getOrDefault("SEER_TEST_POSTGRES_URL",
@@ -34,11 +32,8 @@ public final class PostgresDatabase implements AutoCloseable {
                 Statement statement = c.createStatement()) {
             statement.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
-            String reason = "PostgreSQL is not reachable at " + BASE_URL + " as " + USER + ": " + e.getMessage();
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new IllegalStateException(reason + " (CI must provide it)", e);
-            }
-            Assumptions.abort(reason);
+            throw RequiredService.missing("PostgreSQL is not reachable at " + BASE_URL + " as " + USER + ": "
+                    + e.getMessage(), e);
         }
         return new PostgresDatabase(schema);
     }
