@@ -40,6 +40,7 @@ final class PushApi {
     /** Body: one record, a list of records, or {@code {"records": [...]}}; answered after the broker acknowledged all. */
     private void push(Context ctx) {
         JsonNode body = Json.parse(ctx.body());
+        Pusher.checkSize(body); // too many records is the caller's error, told even while the broker is down
         Pusher.Result result = streaming.pusher().push(ctx.pathParam("source"), body);
         ObjectNode out = Json.object().put("source", result.source()).put("topic", result.topic())
                 .put("accepted", result.accepted());

@@ -2,6 +2,8 @@ package dev.seer.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.ErrorCategory;
+import dev.seer.core.ErrorCode;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.SeerException;
@@ -10,6 +12,7 @@ import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.IssuedToken;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.router.ParsedEndpoint;
@@ -126,12 +129,15 @@ public final class SeerServer implements AutoCloseable {
         for (ApiRoute route : routes) {
             config.routes.addHttpHandler(route.method(), route.path(), route.handler(), route.roles().toArray(new ApiRole[0]));
         }
-        config.routes.exception(SeerException.class, (e, ctx) -> Http.json(ctx, e.category().httpStatus(), Http.error(e)));
-        config.routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            Http.json(ctx, 500, Http.error(new SeerException(ServerErrorCode.INTERNAL,
-                    "Internal error: " + e.getClass().getSimpleName() + "; see the server log", Map.of())));
+        config.routes.exception(SeerException.class, (e, ctx) -> {
+            if (e.category() == ErrorCategory.INTERNAL) {
+                internal(ctx, e, e.errorCode(), "[" + e.errorCode().code() + "]");
+            } else {
+                Http.json(ctx, e.category().httpStatus(), Http.error(e));
+            }
         });
+        config.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e, ServerErrorCode.INTERNAL,
+                e.getClass().getSimpleName()));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
             SeerException error = e instanceof NotFoundResponse
                     ? new SeerException(ServerErrorCode.ROUTE_NOT_FOUND, "No route [" + ctx.method() + " " + ctx.path() + "]",
@@ -146,6 +152,16 @@ public final class SeerServer implements AutoCloseable {
                 .tag("status", Integer.toString(ctx.statusCode()))
                 .register(registry)
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * A failure the caller cannot act on: logged in full, answered with its code only. Its
+     * message and details may name files of the home or internals of an engine, which a caller
+     * must not see.
+     */
+    private static void internal(Context ctx, Exception e, ErrorCode code, String what) {
+        LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        Http.json(ctx, 500, Http.error(new SeerException(code, "Internal error " + what + "; see the server log", Map.of())));
     }
 
     private static void bindJvmMetrics(PrometheusMeterRegistry registry) {

@@ -22,9 +22,15 @@ final class RunningServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
 
     RunningServer(Path dir) {
+        this(dir, SeerConfig.defaults().kafka());
+    }
+
+    /** A server whose streaming sources use this Kafka cluster (an empty bootstrap: the home's own broker). */
+    RunningServer(Path dir, SeerConfig.Kafka kafka) {
         SeerHome home = SeerHome.create(dir.resolve("home"));
         SeerConfig defaults = SeerConfig.defaults();
-        SeerConfig config = defaults.withServer(new SeerConfig.Server("127.0.0.1", 0));
+        SeerConfig config = new SeerConfig(new SeerConfig.Server("127.0.0.1", 0), defaults.metadata(), defaults.audit(),
+                defaults.online(), kafka);
         services = SeerServices.open(home, config, Clock.systemUTC());
         server = SeerServer.start(services);
         for (Role role : Role.values()) {

@@ -237,6 +237,11 @@ public final class Pusher implements AutoCloseable {
         }
     }
 
+    /** Refuses a push of no record or more than {@link #MAX_RECORDS}, before anything needs the broker. */
+    public static void checkSize(JsonNode body) {
+        records(body);
+    }
+
     private static List<JsonNode> records(JsonNode body) {
         JsonNode list = body != null && body.isObject() && body.has("records") ? body.get("records") : body;
         List<JsonNode> records = new ArrayList<>();
