@@ -73,8 +73,13 @@ class CliProcessTest {
             List<String> actions = new ArrayList<>();
             entries.forEach(e -> actions.add(e.path("action").asText()));
             assertThat(actions).containsSubsequence("home.initialised", "token.created", "token.created", "server.started");
-            assertThat(text).contains("Example: source transactions, 200 rows read, 198 written, 2 quarantined")
-                    .contains("\"status\":\"present\"");
+            assertThat(text).contains("Example: source transactions, 200 rows read, 198 written, 2 quarantined");
+            // Each customer's latest valid row of the example's transactions.csv.
+            JsonNode lookup = Json.parse(find(text, "Online lookup of customer_id 1 and 2: (\\{.*)"));
+            assertThat(lookup.path("results").get(0).path("features").path("customer_stats:spend")).isEqualTo(Json.parse(
+                    "{\"value\": 50.41, \"status\": \"present\", \"event_time\": \"2026-11-25T06:04:00Z\"}"));
+            assertThat(lookup.path("results").get(1).path("features").path("customer_stats:plan")).isEqualTo(Json.parse(
+                    "{\"value\": \"basic\", \"status\": \"present\", \"event_time\": \"2026-11-25T20:04:00Z\"}"));
             // The streaming demo: pushed payments reach the online aggregates through Kafka Streams.
             assertThat(text).contains("Streaming example: pushing payments of customer_id 1")
                     .containsPattern("after 3 payments: \\{.*\"customer_payments:amount_sum_1h\":49.75,\"customer_payments:count_1h\":3")
@@ -85,19 +90,23 @@ class CliProcessTest {
                             + "{\"customer_id\": [\"3\", \"no-such-customer\"]}}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(online.statusCode()).as(online.body()).isEqualTo(200);
             JsonNode results = Json.parse(online.body()).path("results");
-            assertThat(results.get(0).path("features").path("customer_stats:spend").path("status").asText()).isEqualTo("present");
-            assertThat(results.get(1).path("features").path("customer_stats:spend").path("status").asText()).isEqualTo("missing");
+            assertThat(results.get(0).path("entity")).isEqualTo(Json.parse("{\"customer_id\": \"3\"}"));
+            assertThat(results.get(0).path("features").path("customer_stats:spend")).isEqualTo(Json.parse(
+                    "{\"value\": 160.56, \"status\": \"present\", \"event_time\": \"2026-11-25T17:20:00Z\"}"));
+            assertThat(results.get(1).path("features").path("customer_stats:spend")).isEqualTo(Json.parse(
+                    "{\"value\": null, \"status\": \"missing\", \"event_time\": null}"));
 
             // While the server owns the home, the CLI goes through it (with the local token).
             CliRun verify = CliRun.run(home, "audit", "verify");
             assertThat(verify.exitCode()).as(verify.err()).isZero();
-            assertThat(verify.out()).contains("Audit log OK");
+            assertThat(verify.out()).containsPattern("Audit log OK: \\d+ entries, root [0-9a-f]{64}");
             CliRun created = CliRun.run(home, "token", "create", "--role", "operator", "--name", "ops");
             assertThat(created.exitCode()).as(created.err()).isZero();
             Path example = Path.of("..", "examples", "churn");
             CliRun applied = CliRun.run(home, "apply", "-f", example.toString());
             assertThat(applied.exitCode()).as(applied.err()).isZero();
-            assertThat(CliRun.run(home, "features", "list").out()).contains("customer_stats");
+            assertThat(applied.out()).contains("Nothing to change.");
+            assertThat(CliRun.run(home, "features", "list").out()).containsPattern("customer_stats +1 +3 +transactions ");
         } finally {
             quickstart.destroy(); // SIGTERM: the shutdown hook closes in order
             assertThat(quickstart.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -106,7 +115,7 @@ class CliProcessTest {
         CliRun after = CliRun.run(home, "--json", "audit", "list", "--action", "server.stopped");
         assertThat(Json.parse(after.out()).path("entries")).hasSize(1);
         CliRun tokens = CliRun.run(home, "token", "list");
-        assertThat(tokens.out()).contains("ops");
+        assertThat(tokens.out()).containsPattern("tok_\\w+ +ops +operator +active ");
         assertThat(CliRun.run(home, "audit", "verify").exitCode()).isZero();
     }
 

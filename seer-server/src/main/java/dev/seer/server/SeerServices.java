@@ -54,7 +54,7 @@ public final class SeerServices implements AutoCloseable {
         this.ingestor = new Ingestor(catalog, new OfflineStore(home.root().resolve("offline")), clock);
         this.historical = new HistoricalRetrieval(catalog, ingestor);
         this.online = config.online().type().equals("redis")
-                ? new RedisOnlineStore(config.online().redisUrl(), "seer:")
+                ? new RedisOnlineStore(config.online().redisUrl(), config.online().redisPrefix())
                 : new RocksDbOnlineStore(home.root().resolve("online"));
         this.materializer = new Materializer(catalog, ingestor, online);
         this.featureServer = new FeatureServer(catalog, online, clock);

@@ -28,6 +28,8 @@ public final class ConfigKeys {
             "The online store: rocksdb (in the home) or redis.");
     public static final ConfigKey ONLINE_REDIS_URL = new ConfigKey("online.redis-url", ConfigType.STRING,
             "redis://127.0.0.1:6379", "Where Redis listens, when online.type is redis.");
+    public static final ConfigKey ONLINE_REDIS_PREFIX = new ConfigKey("online.redis-prefix", ConfigType.STRING, "seer:",
+            "Prefix of every Redis key of this home, so that several homes can share one Redis.");
 
     public static final ConfigKey KAFKA_BOOTSTRAP = new ConfigKey("kafka.bootstrap", ConfigType.STRING, "",
             "Kafka cluster of push and kafka sources (host:port,...). Empty: a single-node broker with its data in"
@@ -39,7 +41,7 @@ public final class ConfigKeys {
             SERVER_HOST, SERVER_PORT,
             METADATA_URL, METADATA_USERNAME, METADATA_PASSWORD, METADATA_POOL_SIZE,
             AUDIT_BATCH_MAX_ENTRIES, AUDIT_QUEUE_CAPACITY,
-            ONLINE_TYPE, ONLINE_REDIS_URL,
+            ONLINE_TYPE, ONLINE_REDIS_URL, ONLINE_REDIS_PREFIX,
             KAFKA_BOOTSTRAP, KAFKA_PARTITIONS);
 
     private ConfigKeys() {}

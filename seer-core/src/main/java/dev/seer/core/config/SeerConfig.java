@@ -30,8 +30,8 @@ public record SeerConfig(Server server, Metadata metadata, Audit audit, Online o
         }
     }
 
-    /** {@code type} is {@code rocksdb} or {@code redis}. */
-    public record Online(String type, String redisUrl) {}
+    /** {@code type} is {@code rocksdb} or {@code redis}; Redis keys start with {@code redisPrefix}. */
+    public record Online(String type, String redisUrl, String redisPrefix) {}
 
     public record Server(String host, int port) {}
 
@@ -65,7 +65,8 @@ public record SeerConfig(Server server, Metadata metadata, Audit audit, Online o
                 new Audit(
                         (Integer) values.get(ConfigKeys.AUDIT_BATCH_MAX_ENTRIES),
                         (Integer) values.get(ConfigKeys.AUDIT_QUEUE_CAPACITY)),
-                new Online((String) values.get(ConfigKeys.ONLINE_TYPE), (String) values.get(ConfigKeys.ONLINE_REDIS_URL)),
+                new Online((String) values.get(ConfigKeys.ONLINE_TYPE), (String) values.get(ConfigKeys.ONLINE_REDIS_URL),
+                        (String) values.get(ConfigKeys.ONLINE_REDIS_PREFIX)),
                 new Kafka((String) values.get(ConfigKeys.KAFKA_BOOTSTRAP), (Integer) values.get(ConfigKeys.KAFKA_PARTITIONS)));
     }
 

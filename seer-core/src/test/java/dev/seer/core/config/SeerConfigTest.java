@@ -32,6 +32,7 @@ class SeerConfigTest {
                         tuple("audit.queue-capacity", ConfigType.POSITIVE_INT, 100_000, "SEER_AUDIT_QUEUE_CAPACITY"),
                         tuple("online.type", ConfigType.ONLINE_STORE, "rocksdb", "SEER_ONLINE_TYPE"),
                         tuple("online.redis-url", ConfigType.STRING, "redis://127.0.0.1:6379", "SEER_ONLINE_REDIS_URL"),
+                        tuple("online.redis-prefix", ConfigType.STRING, "seer:", "SEER_ONLINE_REDIS_PREFIX"),
                         tuple("kafka.bootstrap", ConfigType.STRING, "", "SEER_KAFKA_BOOTSTRAP"),
                         tuple("kafka.partitions", ConfigType.POSITIVE_INT, 4, "SEER_KAFKA_PARTITIONS"));
     }
@@ -42,7 +43,7 @@ class SeerConfigTest {
                 new SeerConfig.Server("127.0.0.1", 7070),
                 new SeerConfig.Metadata("", "", "", 4),
                 new SeerConfig.Audit(1000, 100_000),
-                new SeerConfig.Online("rocksdb", "redis://127.0.0.1:6379"),
+                new SeerConfig.Online("rocksdb", "redis://127.0.0.1:6379", "seer:"),
                 new SeerConfig.Kafka("", 4)));
     }
 
