@@ -84,21 +84,23 @@ final class RequestFiles implements AutoCloseable {
 
     /**
      * Runs a read of the multipart body; the parser's size limits (files.max-upload-mb) become a
-     * 413 naming the limit instead of an unexplained failure.
+     * 413 naming the limit, and a body that is not valid multipart a 400, instead of an
+     * unexplained 500. (Jetty's {@code ServletException} is checked but not declared by
+     * Javalin's Kotlin, hence the catch of {@code Exception}.)
      */
     private static <T> T limited(ServerFiles files, Supplier<T> read) {
         try {
             return read.get();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                String message = String.valueOf(cause.getMessage());
-                if (message.contains("exceeded") || message.contains("too large") || message.contains("Too Large")) {
+                if (String.valueOf(cause.getMessage()).contains("exceeded")) {
                     throw new SeerException(ServerErrorCode.REQUEST_TOO_LARGE, "The upload is larger than the server"
                             + " accepts (files.max-upload-mb = " + files.maxUploadBytes() / (1024 * 1024) + ")",
                             Map.of("limit_bytes", files.maxUploadBytes()), e);
                 }
             }
-            throw e;
+            throw new SeerException(ServerErrorCode.UPLOAD_INVALID, "The multipart body could not be read: "
+                    + e.getMessage(), Map.of(), e);
         }
     }
 
