@@ -22,7 +22,10 @@ import dev.seer.metadata.AuditVerification;
 import dev.seer.metadata.InclusionProof;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.metadata.TreeHead;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.CoreErrorCode;
 import dev.seer.server.ApiJson;
+import dev.seer.server.DatasetApi;
 import dev.seer.server.ServerErrorCode;
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +34,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -100,12 +106,12 @@ final class RemoteBackend implements Backend {
 
     @Override
     public List<FeatureRegistry.Change> planFeatures(Path path) {
-        return ApiJson.changes(send("POST", "/api/v1/features/plan", Json.object().put("path", absolute(path))));
+        return ApiJson.changes(upload("POST", "/api/v1/features/plan", RepositoryUpload.of(path)));
     }
 
     @Override
     public List<FeatureRegistry.Change> applyFeatures(Path path) {
-        return ApiJson.changes(send("POST", "/api/v1/features/apply", Json.object().put("path", absolute(path))));
+        return ApiJson.changes(upload("POST", "/api/v1/features/apply", RepositoryUpload.of(path)));
     }
 
     @Override
@@ -121,18 +127,22 @@ final class RemoteBackend implements Backend {
 
     @Override
     public IngestReport ingest(String source, Optional<Path> file, java.util.function.Consumer<String> progress) {
-        var body = Json.object();
-        file.ifPresent(f -> body.put("file", absolute(f)));
-        return ApiJson.ingestReport(send("POST", "/api/v1/ingest/" + URLEncoder.encode(source, StandardCharsets.UTF_8), body));
+        Upload upload = new Upload(Json.object());
+        file.ifPresent(f -> upload.file("file", f.getFileName().toString(), f));
+        return ApiJson.ingestReport(upload("POST", "/api/v1/ingest/" + URLEncoder.encode(source, StandardCharsets.UTF_8), upload));
     }
 
+    /** The entity file is uploaded and the result downloaded to {@code out}: no path of this machine goes to the server. */
     @Override
     public HistoricalRetrieval.Report historical(Path entities, List<String> features, Path out, boolean filterByCreated) {
-        var body = Json.object().put("entities", absolute(entities)).put("out", absolute(out))
-                .put("filter_by_created_timestamp", filterByCreated);
+        var body = Json.object().put("filter_by_created_timestamp", filterByCreated)
+                .put("format", out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "parquet");
         var array = body.putArray("features");
         features.forEach(array::add);
-        return ApiJson.historical(send("POST", "/api/v1/features/historical", body));
+        Upload upload = new Upload(body).file("entities", entities.getFileName().toString(), entities);
+        ObjectNode report = (ObjectNode) download("/api/v1/features/historical", upload, out);
+        report.put("out", out.toString());
+        return ApiJson.historical(report);
     }
 
     @Override
@@ -185,9 +195,6 @@ final class RemoteBackend implements Backend {
                 + source.map(s -> "&source=" + URLEncoder.encode(s, StandardCharsets.UTF_8)).orElse(""), null));
     }
 
-    private static String absolute(Path path) {
-        return path.toAbsolutePath().normalize().toString();
-    }
 
     @Override
     public String describe() {
@@ -195,20 +202,69 @@ final class RemoteBackend implements Backend {
     }
 
     private JsonNode send(String method, String path, JsonNode body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
-                .timeout(Duration.ofMinutes(10))
-                .header("Accept", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(Json.write(body)));
-        if (token != null && !token.isBlank()) {
-            request.header("Authorization", "Bearer " + token);
-        }
+        HttpRequest.Builder request = request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(Json.write(body)));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        HttpResponse<String> response;
+        return answer(exchange(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** A request with files: multipart when it has any, else its JSON alone. */
+    private JsonNode upload(String method, String path, Upload upload) {
+        HttpRequest.Builder request = request(path).method(method, upload.publisher())
+                .header("Content-Type", upload.contentType());
+        return answer(exchange(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /**
+     * Sends {@code upload} and writes the file the server answers with to {@code out} (through a
+     * temporary file beside it, moved in once complete); returns the result from its header.
+     */
+    private JsonNode download(String path, Upload upload, Path out) {
+        Path target = out.toAbsolutePath();
+        Path partial;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            Files.createDirectories(target.getParent());
+            partial = Files.createFile(target.resolveSibling("." + target.getFileName() + "." + System.nanoTime()
+                    + ".partial"));
+        } catch (IOException e) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Cannot write beside [" + out + "]: " + e.getMessage(),
+                    Map.of("path", out.toString()), e);
+        }
+        try {
+            HttpResponse<Path> response = exchange(request(path).POST(upload.publisher())
+                    .header("Content-Type", upload.contentType()), HttpResponse.BodyHandlers.ofFile(partial));
+            if (response.statusCode() >= 400) {
+                throw remoteError(response.statusCode(), Json.parse(Files.readString(partial)));
+            }
+            JsonNode result = Json.parse(response.headers().firstValue("Seer-Result").orElse("{}"));
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return result;
+        } catch (IOException e) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Cannot write [" + out + "]: " + e.getMessage(),
+                    Map.of("path", out.toString()), e);
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                // best effort: the partial file is named as such
+            }
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofMinutes(10))
+                .header("Accept", "application/json");
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request;
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return client.send(request.build(), handler);
         } catch (IOException e) {
             throw new SeerException(ServerErrorCode.SERVER_UNREACHABLE, "Cannot reach the Seer server at [" + url
                     + "]: " + e.getMessage(), Map.of("url", url), e);
@@ -216,6 +272,9 @@ final class RemoteBackend implements Backend {
             Thread.currentThread().interrupt();
             throw new SeerException(ServerErrorCode.SERVER_UNREACHABLE, "Interrupted talking to [" + url + "]", Map.of());
         }
+    }
+
+    private static JsonNode answer(HttpResponse<String> response) {
         JsonNode answer = response.body().isBlank() ? Json.object() : Json.parse(response.body());
         if (response.statusCode() >= 400) {
             throw remoteError(response.statusCode(), answer);
@@ -236,10 +295,27 @@ final class RemoteBackend implements Backend {
     /** An error code as the server named it. */
     record RemoteErrorCode(String name, ErrorCategory category) implements ErrorCode {}
 
+    /**
+     * The operation's input files (local paths in the request) are uploaded and its output, if
+     * any, downloaded to the local path the request names; the server sees no local path.
+     */
     @Override
-    public JsonNode dataset(dev.seer.server.DatasetApi.Operation operation, JsonNode request,
-            java.util.function.Consumer<String> progress) {
-        return send("POST", operation.path(), request);
+    public JsonNode dataset(DatasetApi.Operation operation, JsonNode request, java.util.function.Consumer<String> progress) {
+        ObjectNode body = request.deepCopy();
+        Upload upload = new Upload(body);
+        for (String field : operation.inputs()) {
+            if (body.hasNonNull(field)) {
+                Path file = Path.of(body.remove(field).asText());
+                upload.file(field, file.getFileName().toString(), file);
+            }
+        }
+        Optional<String> output = operation.outputs().stream().filter(body::hasNonNull).findFirst();
+        if (output.isEmpty()) {
+            return upload("POST", operation.path(), upload);
+        }
+        Path out = Path.of(body.remove(output.get()).asText());
+        ObjectNode answer = (ObjectNode) download(operation.path(), new Upload(body), out);
+        return answer.put(output.get(), out.toString());
     }
 
     @Override

@@ -11,6 +11,8 @@ public enum ErrorCategory {
     UNAUTHORISED(401, 5),
     FORBIDDEN(403, 6),
     UNAVAILABLE(503, 7),
+    /** A request larger than a documented limit; the CLI treats it as a user error. */
+    TOO_LARGE(413, 2),
     INTERNAL(500, 1);
 
     private final int httpStatus;

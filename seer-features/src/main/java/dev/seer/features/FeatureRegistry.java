@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class FeatureRegistry {
     static final String ENTITY = "entity";
-    static final String SOURCE = "source";
+    public static final String SOURCE = "source";
     static final String VIEW = "feature_view";
     /** The catalog kind of feature services (their versions are recorded in dataset lineage). */
     public static final String SERVICE = "feature_service";

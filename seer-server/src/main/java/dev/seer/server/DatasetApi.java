@@ -15,18 +15,23 @@ import dev.seer.datasets.DatasetRef;
 import dev.seer.datasets.DatasetStore;
 import dev.seer.datasets.DatasetVersion;
 import dev.seer.datasets.SplitSpec;
+import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Versioned datasets over HTTP: {@code POST /api/v1/datasets/<operation>} with a JSON body, one
  * route per {@link Operation}. The CLI, with no server, calls {@link #call} itself, so both
- * answer with the same JSON. Paths in requests are on the server's machine, as for ingestion.
+ * answer with the same JSON. Over HTTP an operation's {@link Operation#inputs() inputs} are
+ * uploaded (multipart parts named by the field) or name paths inside the server's file roots,
+ * and its {@link Operation#outputs() outputs}, when the request leaves them out, come back as
+ * the response body (see {@link RequestFiles}).
  */
 public final class DatasetApi {
     /** The operations, with the roles that may call them: reading for all who read data, writing for scientists. */
@@ -52,21 +57,60 @@ public final class DatasetApi {
         public String path() {
             return "/api/v1/datasets/" + name().toLowerCase(Locale.ROOT);
         }
+
+        /** The request fields that name a file the operation reads. */
+        public Set<String> inputs() {
+            return switch (this) {
+                case CREATE -> Set.of("entities");
+                case IMPORT -> Set.of("file");
+                default -> Set.of();
+            };
+        }
+
+        /** The request fields that name a file the operation writes (Parquet). */
+        public Set<String> outputs() {
+            return this == EXPORT ? Set.of("out") : Set.of();
+        }
     }
 
     private final DatasetStore datasets;
+    private final ServerFiles files;
 
-    DatasetApi(DatasetStore datasets) {
+    DatasetApi(DatasetStore datasets, ServerFiles files) {
         this.datasets = datasets;
+        this.files = files;
     }
 
     List<ApiRoute> routes() {
         List<ApiRoute> routes = new ArrayList<>();
         for (Operation operation : Operation.values()) {
-            routes.add(ApiRoute.post(operation.path(), ctx -> Http.json(ctx, call(datasets, operation, Http.body(ctx),
-                    Authenticator.actor(ctx), message -> { })), operation.roles));
+            routes.add(ApiRoute.post(operation.path(), ctx -> serve(ctx, operation), operation.roles));
         }
         return routes;
+    }
+
+    /** One operation over HTTP: its file fields resolved to uploads or checked server paths, an output left out sent back. */
+    private void serve(Context ctx, Operation operation) {
+        try (RequestFiles request = RequestFiles.receive(ctx, files, operation.inputs())) {
+            ObjectNode body = request.body().deepCopy();
+            for (String field : operation.inputs()) {
+                request.input(field).ifPresent(path -> body.put(field, path.toString()));
+            }
+            Optional<Path> download = Optional.empty();
+            for (String field : operation.outputs()) {
+                Optional<Path> named = request.outputPath(field);
+                Path out = named.orElseGet(() -> request.scratch(field + ".parquet"));
+                body.put(field, out.toString());
+                download = named.isPresent() ? download : Optional.of(out);
+            }
+            JsonNode result = call(datasets, operation, body, Authenticator.actor(ctx), message -> { });
+            if (download.isPresent()) {
+                operation.outputs().forEach(((ObjectNode) result)::remove);
+                request.send(download.get(), Http.PARQUET, result);
+            } else {
+                Http.json(ctx, result);
+            }
+        }
     }
 
     /** Runs one operation; {@code progress} hears the steps of long ones. */

@@ -14,6 +14,8 @@ import java.util.Optional;
 /** Small helpers for reading requests and writing JSON responses. */
 final class Http {
     static final String JSON = "application/json";
+    static final String CSV = "text/csv";
+    static final String PARQUET = "application/vnd.apache.parquet";
 
     private Http() {}
 
@@ -27,6 +29,10 @@ final class Http {
 
     /** The request body as a JSON object; an empty body is an empty object. */
     static JsonNode body(Context ctx) {
+        if (ctx.isMultipartFormData()) {
+            throw new SeerException(ServerErrorCode.UPLOAD_INVALID, "Route [" + ctx.method() + " " + ctx.path()
+                    + "] takes a JSON body, not files", Map.of());
+        }
         String text = ctx.body();
         if (text.isBlank()) {
             return Json.object();

@@ -6,18 +6,30 @@ import static dev.seer.server.ApiRole.OPERATOR;
 import static dev.seer.server.ApiRole.SCIENTIST;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.features.FeatureRegistry;
 import dev.seer.features.Ingestor;
 import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** Batch ingestion and the quarantine over HTTP. */
+/**
+ * Batch ingestion and the quarantine over HTTP. The file ingested is uploaded (part
+ * {@code file}), or a path inside the server's file roots ({@code {"file": ...}}), or else the
+ * source's own file, which must lie inside the roots too: a definition may have come from any
+ * scientist's apply, so its path is checked as a request's would be.
+ */
 final class IngestApi {
     private final Ingestor ingestor;
+    private final Catalog catalog;
+    private final ServerFiles files;
 
-    IngestApi(Ingestor ingestor) {
+    IngestApi(Ingestor ingestor, Catalog catalog, ServerFiles files) {
         this.ingestor = ingestor;
+        this.catalog = catalog;
+        this.files = files;
     }
 
     List<ApiRoute> routes() {
@@ -28,9 +40,19 @@ final class IngestApi {
     }
 
     private void ingest(Context ctx) {
-        JsonNode body = Http.body(ctx);
-        Optional<Path> file = body.hasNonNull("file") ? Optional.of(Path.of(Http.requiredText(body, "file"))) : Optional.empty();
-        Http.json(ctx, ApiJson.ingestReport(ingestor.ingest(ctx.pathParam("source"), file, Authenticator.actor(ctx))));
+        String source = ctx.pathParam("source");
+        try (RequestFiles request = RequestFiles.receive(ctx, files, Set.of("file"))) {
+            Optional<Path> file = request.input("file").or(() -> sourceFile(source));
+            Http.json(ctx, ApiJson.ingestReport(ingestor.ingest(source, file, Authenticator.actor(ctx))));
+        }
+    }
+
+    /** The file a file source reads, checked against the roots; empty for others (the ingestor explains). */
+    private Optional<Path> sourceFile(String source) {
+        return catalog.latest(FeatureRegistry.SOURCE, source)
+                .map(entry -> entry.body().path("path"))
+                .filter(JsonNode::isTextual)
+                .map(path -> files.resolve("sources[" + source + "].path", path.asText()));
     }
 
     private void batches(Context ctx) {

@@ -13,6 +13,7 @@ import dev.seer.metadata.IssuedToken;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.router.ParsedEndpoint;
@@ -52,12 +53,15 @@ public final class SeerServer implements AutoCloseable {
     public static final String LOCAL_TOKEN_FILE = "cli.token";
     private static final Logger LOG = LoggerFactory.getLogger(SeerServer.class);
     private static final String SYSTEM = "system";
+    /** The largest JSON request body (files travel as multipart uploads, under their own limit). */
+    static final long MAX_JSON_BODY_BYTES = 10L * 1024 * 1024;
 
     private final SeerServices services;
     private final PrometheusMeterRegistry registry;
     private final List<ApiRoute> routes;
     private final Javalin app;
     private final AccessLog access;
+    private final ServerFiles files;
     private ApiToken localToken;
     private String url = "";
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -70,11 +74,13 @@ public final class SeerServer implements AutoCloseable {
         routes.addAll(new SystemApi(registry, services.streaming()::status).routes());
         routes.addAll(new AuditApi(services.audit()).routes());
         routes.addAll(new TokenApi(services.tokens()).routes());
-        routes.addAll(new FeatureApi(services.features(), services.historical(), services.consistency(), services.clock()).routes());
-        routes.addAll(new IngestApi(services.ingestor()).routes());
+        this.files = ServerFiles.of(services.home(), services.config().files(), services.clock());
+        routes.addAll(new FeatureApi(services.features(), services.historical(), services.consistency(), services.clock(),
+                files).routes());
+        routes.addAll(new IngestApi(services.ingestor(), services.catalog(), files).routes());
         routes.addAll(new OnlineApi(services.materializer(), services.featureServer()).routes());
         routes.addAll(new PushApi(services.streaming()).routes());
-        routes.addAll(new DatasetApi(services.datasets()).routes());
+        routes.addAll(new DatasetApi(services.datasets(), files).routes());
         this.access = new AccessLog(services.audit(), services.clock());
         Authenticator authenticator = new Authenticator(services.tokens(), access);
         io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", access,
@@ -124,7 +130,8 @@ public final class SeerServer implements AutoCloseable {
     private void configure(JavalinConfig config, Authenticator authenticator) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
-        config.http.maxRequestSize = 10L * 1024 * 1024;
+        config.http.maxRequestSize = MAX_JSON_BODY_BYTES;
+        configureUploads(config);
         config.routes.beforeMatched(authenticator::check);
         for (ApiRoute route : routes) {
             config.routes.addHttpHandler(route.method(), route.path(), route.handler(), route.roles().toArray(new ApiRole[0]));
@@ -142,6 +149,10 @@ public final class SeerServer implements AutoCloseable {
             SeerException error = e instanceof NotFoundResponse
                     ? new SeerException(ServerErrorCode.ROUTE_NOT_FOUND, "No route [" + ctx.method() + " " + ctx.path() + "]",
                             Map.of("method", ctx.method().name(), "path", ctx.path()))
+                    : e.getStatus() == ErrorCategory.TOO_LARGE.httpStatus()
+                    ? new SeerException(ServerErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the "
+                            + MAX_JSON_BODY_BYTES / (1024 * 1024) + " MiB a JSON body may be; send files as uploads",
+                            Map.of("limit_bytes", MAX_JSON_BODY_BYTES))
                     : new SeerException(ServerErrorCode.BAD_REQUEST, e.getMessage(), Map.of("status", e.getStatus()));
             Http.json(ctx, e.getStatus(), Http.error(error));
         });
@@ -162,6 +173,26 @@ public final class SeerServer implements AutoCloseable {
     private static void internal(Context ctx, Exception e, ErrorCode code, String what) {
         LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
         Http.json(ctx, 500, Http.error(new SeerException(code, "Internal error " + what + "; see the server log", Map.of())));
+    }
+
+    /**
+     * Multipart uploads: parts over 1 MiB are spooled to the home's {@code run/uploads/.parts}
+     * (never held whole in memory), and a request over {@code files.max-upload-mb} is refused
+     * with 413 ({@link RequestFiles}). Results sent back carry their JSON in a header, which may
+     * list many columns: the response header limit is raised from Jetty's 8 KiB to 64 KiB.
+     */
+    private void configureUploads(JavalinConfig config) {
+        Path parts = files.uploads().resolve(".parts");
+        try {
+            Files.createDirectories(parts);
+        } catch (IOException e) {
+            throw new SeerException(ServerErrorCode.INTERNAL, "Cannot create " + parts + ": " + e.getMessage(), Map.of(), e);
+        }
+        config.jetty.multipartConfig.cacheDirectory(parts.toString());
+        config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+        config.jetty.multipartConfig.maxFileSize(files.maxUploadBytes(), SizeUnit.BYTES);
+        config.jetty.multipartConfig.maxTotalRequestSize(files.maxUploadBytes() + MAX_JSON_BODY_BYTES, SizeUnit.BYTES);
+        config.jetty.modifyHttpConfiguration(http -> http.setResponseHeaderSize(64 * 1024));
     }
 
     private static void bindJvmMetrics(PrometheusMeterRegistry registry) {

@@ -9,6 +9,9 @@ public enum ServerErrorCode implements ErrorCode {
     ROUTE_HAS_NO_RULE(ErrorCategory.FORBIDDEN),
     ROLE_NOT_ALLOWED(ErrorCategory.FORBIDDEN),
     BAD_REQUEST(ErrorCategory.USER_ERROR),
+    PATH_NOT_ALLOWED(ErrorCategory.FORBIDDEN),
+    UPLOAD_INVALID(ErrorCategory.USER_ERROR),
+    REQUEST_TOO_LARGE(ErrorCategory.TOO_LARGE),
     SERVER_UNREACHABLE(ErrorCategory.UNAVAILABLE),
     INTERNAL(ErrorCategory.INTERNAL);
 

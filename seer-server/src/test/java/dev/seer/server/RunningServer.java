@@ -30,7 +30,7 @@ final class RunningServer implements AutoCloseable {
         SeerHome home = SeerHome.create(dir.resolve("home"));
         SeerConfig defaults = SeerConfig.defaults();
         SeerConfig config = new SeerConfig(new SeerConfig.Server("127.0.0.1", 0), defaults.metadata(), defaults.audit(),
-                defaults.online(), kafka);
+                defaults.online(), kafka, defaults.files());
         services = SeerServices.open(home, config, Clock.systemUTC());
         server = SeerServer.start(services);
         for (Role role : Role.values()) {

@@ -37,12 +37,20 @@ public final class ConfigKeys {
     public static final ConfigKey KAFKA_PARTITIONS = new ConfigKey("kafka.partitions", ConfigType.POSITIVE_INT, 4,
             "Partitions of the topics Seer creates (push sources, dead letters).");
 
+    public static final ConfigKey FILES_ROOTS = new ConfigKey("files.roots", ConfigType.ABSOLUTE_PATHS, "",
+            "Server folders that requests may name as inputs or outputs (absolute, comma-separated), besides the"
+                    + " home's own files/ folder, which is always one. Any other path in a request is refused (403);"
+                    + " remote callers upload inputs and download outputs instead.");
+    public static final ConfigKey FILES_MAX_UPLOAD_MB = new ConfigKey("files.max-upload-mb", ConfigType.POSITIVE_INT, 1024,
+            "Largest upload the server accepts in one request, in MiB; a larger one is refused with 413.");
+
     public static final List<ConfigKey> ALL = List.of(
             SERVER_HOST, SERVER_PORT,
             METADATA_URL, METADATA_USERNAME, METADATA_PASSWORD, METADATA_POOL_SIZE,
             AUDIT_BATCH_MAX_ENTRIES, AUDIT_QUEUE_CAPACITY,
             ONLINE_TYPE, ONLINE_REDIS_URL, ONLINE_REDIS_PREFIX,
-            KAFKA_BOOTSTRAP, KAFKA_PARTITIONS);
+            KAFKA_BOOTSTRAP, KAFKA_PARTITIONS,
+            FILES_ROOTS, FILES_MAX_UPLOAD_MB);
 
     private ConfigKeys() {}
 }

@@ -1,5 +1,7 @@
 package dev.seer.core.config;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** The value types a config key can have, each with its parser and its accepted range. */
@@ -20,6 +22,14 @@ public enum ConfigType {
         @Override
         Optional<Object> parse(String text) {
             return text.equals("rocksdb") || text.equals("redis") ? Optional.of(text) : Optional.empty();
+        }
+    },
+    ABSOLUTE_PATHS("absolute folders separated by commas, or empty") {
+        @Override
+        Optional<Object> parse(String text) {
+            List<String> parts = Arrays.stream(text.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+            boolean absolute = parts.stream().allMatch(p -> p.startsWith("/") && !p.contains("\0"));
+            return absolute ? Optional.of(String.join(",", parts)) : Optional.empty();
         }
     },
     POSITIVE_INT("a whole number of at least 1") {

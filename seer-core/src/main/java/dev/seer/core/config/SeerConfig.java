@@ -3,14 +3,16 @@ package dev.seer.core.config;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The typed configuration of one Seer home: {@code seer.yaml} with {@code SEER_*} environment
  * overrides applied. Immutable; built once at start-up, invalid input fails there.
  */
-public record SeerConfig(Server server, Metadata metadata, Audit audit, Online online, Kafka kafka) {
+public record SeerConfig(Server server, Metadata metadata, Audit audit, Online online, Kafka kafka, Files files) {
     public SeerConfig {
+        requireNonNull(files, "files is null");
         requireNonNull(server, "server is null");
         requireNonNull(metadata, "metadata is null");
         requireNonNull(audit, "audit is null");
@@ -18,9 +20,35 @@ public record SeerConfig(Server server, Metadata metadata, Audit audit, Online o
         requireNonNull(kafka, "kafka is null");
     }
 
+    /** A configuration with the default {@link Files} section. */
+    public SeerConfig(Server server, Metadata metadata, Audit audit, Online online, Kafka kafka) {
+        this(server, metadata, audit, online, kafka, Files.DEFAULTS);
+    }
+
     /** The same configuration with another server section (tests and tools pick their own port). */
     public SeerConfig withServer(Server other) {
-        return new SeerConfig(other, metadata, audit, online, kafka);
+        return new SeerConfig(other, metadata, audit, online, kafka, files);
+    }
+
+    /** The same configuration with another files section. */
+    public SeerConfig withFiles(Files other) {
+        return new SeerConfig(server, metadata, audit, online, kafka, other);
+    }
+
+    /**
+     * Where requests may name server files: {@code roots} are absolute folders besides the
+     * home's own {@code files/}; {@code maxUploadMb} bounds one request's uploads.
+     */
+    public record Files(List<String> roots, int maxUploadMb) {
+        static final Files DEFAULTS = new Files(List.of(), 1024);
+
+        public Files {
+            roots = List.copyOf(roots);
+        }
+
+        public long maxUploadBytes() {
+            return maxUploadMb * 1024L * 1024L;
+        }
     }
 
     /** {@code bootstrap} empty: the embedded single-node broker in the home. */
@@ -67,7 +95,12 @@ public record SeerConfig(Server server, Metadata metadata, Audit audit, Online o
                         (Integer) values.get(ConfigKeys.AUDIT_QUEUE_CAPACITY)),
                 new Online((String) values.get(ConfigKeys.ONLINE_TYPE), (String) values.get(ConfigKeys.ONLINE_REDIS_URL),
                         (String) values.get(ConfigKeys.ONLINE_REDIS_PREFIX)),
-                new Kafka((String) values.get(ConfigKeys.KAFKA_BOOTSTRAP), (Integer) values.get(ConfigKeys.KAFKA_PARTITIONS)));
+                new Kafka((String) values.get(ConfigKeys.KAFKA_BOOTSTRAP), (Integer) values.get(ConfigKeys.KAFKA_PARTITIONS)),
+                new Files(roots((String) values.get(ConfigKeys.FILES_ROOTS)), (Integer) values.get(ConfigKeys.FILES_MAX_UPLOAD_MB)));
+    }
+
+    private static List<String> roots(String text) {
+        return text.isEmpty() ? List.of() : List.of(text.split(","));
     }
 
     /** The text of a fresh {@code seer.yaml}: every key, commented out at its default. */

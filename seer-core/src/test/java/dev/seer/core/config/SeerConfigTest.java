@@ -9,6 +9,7 @@ import dev.seer.core.SeerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,9 @@ class SeerConfigTest {
                         tuple("online.redis-url", ConfigType.STRING, "redis://127.0.0.1:6379", "SEER_ONLINE_REDIS_URL"),
                         tuple("online.redis-prefix", ConfigType.STRING, "seer:", "SEER_ONLINE_REDIS_PREFIX"),
                         tuple("kafka.bootstrap", ConfigType.STRING, "", "SEER_KAFKA_BOOTSTRAP"),
-                        tuple("kafka.partitions", ConfigType.POSITIVE_INT, 4, "SEER_KAFKA_PARTITIONS"));
+                        tuple("kafka.partitions", ConfigType.POSITIVE_INT, 4, "SEER_KAFKA_PARTITIONS"),
+                        tuple("files.roots", ConfigType.ABSOLUTE_PATHS, "", "SEER_FILES_ROOTS"),
+                        tuple("files.max-upload-mb", ConfigType.POSITIVE_INT, 1024, "SEER_FILES_MAX_UPLOAD_MB"));
     }
 
     @Test
@@ -44,7 +47,17 @@ class SeerConfigTest {
                 new SeerConfig.Metadata("", "", "", 4),
                 new SeerConfig.Audit(1000, 100_000),
                 new SeerConfig.Online("rocksdb", "redis://127.0.0.1:6379", "seer:"),
-                new SeerConfig.Kafka("", 4)));
+                new SeerConfig.Kafka("", 4),
+                new SeerConfig.Files(List.of(), 1024)));
+    }
+
+    @Test
+    void fileRootsAreAbsoluteFoldersSeparatedByCommas() {
+        SeerConfig config = SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_FILES_ROOTS", " /data/in , /data/out,"));
+        assertThat(config.files().roots()).containsExactly("/data/in", "/data/out");
+        assertThatThrownBy(() -> SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_FILES_ROOTS", "/data,relative/x")))
+                .isInstanceOf(SeerException.class).hasMessageContaining("files.roots")
+                .hasMessageContaining("absolute folders separated by commas");
     }
 
     @Test

@@ -1,0 +1,95 @@
+package dev.seer.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.seer.core.Json;
+import dev.seer.core.Role;
+import dev.seer.core.config.SeerConfig;
+import dev.seer.core.home.SeerHome;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The documented size limits answer 413 in the error shape, to the JDK's own HTTP client, not a closed connection. */
+class RequestLimitsTest {
+    @TempDir
+    Path dir;
+
+    SeerServices services;
+    SeerServer server;
+    String admin;
+    final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() {
+        SeerHome home = SeerHome.create(dir.resolve("home"));
+        SeerConfig config = SeerConfig.defaults().withServer(new SeerConfig.Server("127.0.0.1", 0))
+                .withFiles(new SeerConfig.Files(List.of(), 1));
+        services = SeerServices.open(home, config, Clock.systemUTC());
+        server = SeerServer.start(services);
+        admin = services.tokens().create(Role.ADMIN, "limits", "test").secret();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        services.close();
+    }
+
+    @Test
+    void aJsonBodyOverTenMebibytesIsRefusedWith413() throws Exception {
+        char[] spaces = new char[11 * 1024 * 1024];
+        Arrays.fill(spaces, ' ');
+        HttpResponse<String> response = client.send(request("/api/v1/datasets/list").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}" + new String(spaces))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(RunningServer.errorCode(response)).isEqualTo("REQUEST_TOO_LARGE");
+        assertThat(Json.parse(response.body()).path("error").path("details").path("limit_bytes").asLong())
+                .isEqualTo(10L * 1024 * 1024);
+    }
+
+    @Test
+    void anUploadOverFilesMaxUploadMbIsRefusedWith413AndLeavesNothing() throws Exception {
+        byte[] twoMebibytes = new byte[2 * 1024 * 1024];
+        Arrays.fill(twoMebibytes, (byte) 'x');
+        MultipartBody body = new MultipartBody("{\"name\": \"big\"}").file("file", "big.csv", twoMebibytes);
+        HttpResponse<String> response = client.send(request("/api/v1/datasets/import")
+                .header("Content-Type", body.contentType()).POST(body.publisher()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+        assertThat(RunningServer.errorCode(response)).isEqualTo("REQUEST_TOO_LARGE");
+        assertThat(response.body()).contains("files.max-upload-mb = 1");
+        assertThat(services.datasets().list()).isEmpty();
+        assertThat(services.home().runDirectory().resolve("uploads").toFile().list()).containsOnly(".parts");
+    }
+
+    @Test
+    void anUploadUnderTheLimitIsTaken() throws Exception {
+        MultipartBody body = new MultipartBody("{\"name\": \"small\"}").file("file", "small.csv", "a,b\n1,2\n");
+        HttpResponse<String> response = client.send(request("/api/v1/datasets/import")
+                .header("Content-Type", body.contentType()).POST(body.publisher()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(services.datasets().list()).hasSize(1);
+    }
+
+    @Test
+    void aBodyThatIsNotValidMultipartIsABadRequest() throws Exception {
+        HttpResponse<String> response = client.send(request("/api/v1/datasets/import")
+                .header("Content-Type", "multipart/form-data; boundary=nothing-like-it")
+                .POST(HttpRequest.BodyPublishers.ofString("--other\r\ngarbage")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(RunningServer.errorCode(response)).isEqualTo("UPLOAD_INVALID");
+    }
+
+    private HttpRequest.Builder request(String route) {
+        return HttpRequest.newBuilder(URI.create(server.url() + route)).header("Authorization", "Bearer " + admin);
+    }
+}
