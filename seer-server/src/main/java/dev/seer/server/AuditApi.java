@@ -36,7 +36,7 @@ final class AuditApi {
 
     private void list(Context ctx) {
         AuditQuery query = AuditQuery.all()
-                .page(Http.number(ctx, "after", 0), (int) Http.number(ctx, "limit", AuditQuery.DEFAULT_LIMIT))
+                .page(Http.number(ctx, "after", 0), Http.intNumber(ctx, "limit", AuditQuery.DEFAULT_LIMIT))
                 .withTimeRange(Http.instant(ctx, "from"), Http.instant(ctx, "to"));
         query = Http.query(ctx, "actor").map(query::withActor).orElse(query);
         query = Http.query(ctx, "action").map(query::withAction).orElse(query);

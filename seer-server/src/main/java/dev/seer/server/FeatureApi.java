@@ -137,7 +137,7 @@ final class FeatureApi {
 
     /** Query: {@code sample} (entities, default 100), {@code at} (ISO time, default now). */
     private void consistency(Context ctx) {
-        int sample = (int) Http.number(ctx, "sample", 100);
+        int sample = Http.intNumber(ctx, "sample", 100);
         Instant at = Http.instant(ctx, "at").orElse(clock.instant());
         Http.json(ctx, ApiJson.consistency(consistency.check(ctx.pathParam("name"), sample, at)));
     }
@@ -147,7 +147,7 @@ final class FeatureApi {
     }
 
     private void view(Context ctx) {
-        Optional<Integer> version = Http.query(ctx, "version").map(v -> (int) Http.number(ctx, "version", 0));
+        Optional<Integer> version = Http.query(ctx, "version").map(v -> Http.intNumber(ctx, "version", 0));
         Http.json(ctx, ApiJson.catalogEntry(registry.view(ctx.pathParam("name"), version)));
     }
 }

@@ -79,6 +79,16 @@ final class Http {
         }).orElse(fallback);
     }
 
+    /** A whole-number query parameter that must fit an int; a larger one is refused, not wrapped around. */
+    static int intNumber(Context ctx, String name, int fallback) {
+        long value = number(ctx, name, fallback);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Query parameter [" + name + "] value [" + value
+                    + "] is out of range", Map.of("parameter", name));
+        }
+        return (int) value;
+    }
+
     static long pathNumber(Context ctx, String name) {
         String text = ctx.pathParam(name);
         try {

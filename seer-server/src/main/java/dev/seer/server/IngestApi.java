@@ -60,6 +60,6 @@ final class IngestApi {
     }
 
     private void records(Context ctx) {
-        Http.json(ctx, ApiJson.quarantine(ingestor.quarantine(ctx.pathParam("batch"), (int) Http.number(ctx, "limit", 100))));
+        Http.json(ctx, ApiJson.quarantine(ingestor.quarantine(ctx.pathParam("batch"), Http.intNumber(ctx, "limit", 100))));
     }
 }

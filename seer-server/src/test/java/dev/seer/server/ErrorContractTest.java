@@ -112,6 +112,9 @@ class ErrorContractTest {
         HttpResponse<String> page = running.send("GET", "/api/v1/audit?limit=1001", Role.AUDITOR, null);
         assertThat(error(page, 400, "INVALID_ARGUMENT").path("message").asText()).contains("[limit] must be from 1 to 1000");
         assertThat(running.send("GET", "/api/v1/audit?limit=1000", Role.AUDITOR, null).statusCode()).isEqualTo(200);
+        // 2^32 + 1000 must not wrap around to an accepted 1000
+        HttpResponse<String> wrapped = running.send("GET", "/api/v1/audit?limit=4294968296", Role.AUDITOR, null);
+        assertThat(error(wrapped, 400, "INVALID_ARGUMENT").path("message").asText()).contains("[limit]").contains("out of range");
         HttpResponse<String> lookup = running.send("POST", "/api/v1/features/online", Role.SCIENTIST, entities(1001));
         assertThat(error(lookup, 400, "INVALID_ARGUMENT").path("message").asText()).contains("1 to 1000 entities, got 1001");
         assertThat(running.send("POST", "/api/v1/features/online", Role.SCIENTIST, entities(1000)).statusCode()).isEqualTo(200);
