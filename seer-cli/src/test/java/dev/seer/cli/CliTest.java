@@ -248,7 +248,7 @@ class CliTest {
         // Nothing was streamed: no entity to compare yet; a view without aggregations has nothing to compare.
         CliRun consistency = CliRun.run(home, "features", "check-consistency", "customer_payments", "--at", "2026-11-27T00:00:00Z");
         assertThat(consistency.exitCode()).as(consistency.err()).isZero();
-        assertThat(consistency.out()).contains("customer_payments at 2026-11-27T00:00:00Z: 0 entities");
+        assertThat(consistency.out()).contains("customer_payments at 2026-11-27T00:00:00Z: 0 entities sampled, 0 compared");
         CliRun noWindows = CliRun.run(home, "features", "check-consistency", "customer_stats");
         assertThat(noWindows.exitCode()).isNotZero();
         assertThat(noWindows.err()).contains("[customer_stats] declares no aggregations");
