@@ -30,6 +30,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -130,7 +131,7 @@ class StreamCrashTest {
             }
             assertThat(partitionsByProcess(home).get("a")).as("a recorded every partition while b was stopped").hasSize(4);
             b.resume();
-            Thread.sleep(5000); // b wakes, is fenced, rejoins the group
+            awaitRejoined(a, b);
             long[] rest = produce(bootstrap, copies, EVENTS / 2, EVENTS);
             counts = new long[] {counts[0] + rest[0], counts[1] + rest[1]};
             System.out.printf("two processes: partitions recorded by each before the kill %s%n", partitionsByProcess(home));
@@ -146,6 +147,29 @@ class StreamCrashTest {
             assertDeadLetters(bootstrap, counts[1]);
             assertOnlineAggregatesMatchBatch(home);
         }
+    }
+
+    /**
+     * Waits until b, woken, has found it lost its partitions (its held batches are fenced) and
+     * rejoined: the two then report disjoint shares of all four partitions. Until b notices, it
+     * still reports the partitions it had, which a owns now.
+     */
+    private static void awaitRejoined(Worker a, Worker b) throws InterruptedException {
+        long started = System.nanoTime();
+        while (!splitBetween(a, b) && System.nanoTime() - started < Duration.ofSeconds(90).toNanos()) {
+            Thread.sleep(100);
+        }
+        assertThat(splitBetween(a, b)).as("b rejoined: partitions of a / b %s / %s", a.assignment, b.assignment).isTrue();
+        System.out.printf("two processes: b rejoined after %.1f s, partitions of a / b %s / %s%n",
+                (System.nanoTime() - started) / 1e9, a.assignment, b.assignment);
+    }
+
+    private static boolean splitBetween(Worker a, Worker b) {
+        Set<Integer> ofA = a.partitions();
+        Set<Integer> ofB = b.partitions();
+        Set<Integer> all = new HashSet<>(ofA);
+        all.addAll(ofB);
+        return !ofA.isEmpty() && !ofB.isEmpty() && all.size() == ofA.size() + ofB.size() && all.size() == 4;
     }
 
     private static Map<String, Set<Integer>> partitionsByProcess(Path home) {
@@ -275,6 +299,12 @@ class StreamCrashTest {
         /** Whether it owns at least one partition now, e.g. {@code {events=[0, 1]}}. */
         boolean owns() {
             return assignment.matches(".*\\[\\d.*");
+        }
+
+        /** The partitions it last reported owning. */
+        Set<Integer> partitions() {
+            return Pattern.compile("\\d+").matcher(assignment.replaceAll("^[^\\[]*", "")).results()
+                    .map(m -> Integer.valueOf(m.group())).collect(Collectors.toSet());
         }
 
         void kill() throws InterruptedException {
