@@ -95,11 +95,14 @@ final class FeatureCommands {
                     if (cli().json()) {
                         printJson(report);
                     } else {
-                        out().printf("%s at %s: %,d entities, %,d values compared, %,d without online state, %,d with events"
-                                + " after the time (not compared), %,d differ%n", report.path("view").asText(),
-                                report.path("at").asText(), report.path("entities").asInt(), report.path("values").asInt(),
-                                report.path("missing_online").asInt(), report.path("not_comparable").asInt(),
+                        out().printf("%s at %s: %,d entities sampled, %,d compared (%,d values, %,d without online state),"
+                                + " %,d skipped, %,d differ%n", report.path("view").asText(), report.path("at").asText(),
+                                report.path("sampled").asInt(), report.path("compared").asInt(), report.path("values").asInt(),
+                                report.path("missing_online").asInt(), report.path("skipped").size(),
                                 report.path("differences").size());
+                        for (var s : report.path("skipped")) {
+                            out().printf("  skipped %-24s %s%n", s.path("entity").asText(), s.path("reason").asText());
+                        }
                         for (var d : report.path("differences")) {
                             out().printf("  %-24s %-32s online %-14s batch %s%n", d.path("entity").asText(),
                                     d.path("feature").asText(), d.path("online").asText(), d.path("batch").asText());

@@ -60,7 +60,7 @@ class FeatureCliTest {
         CliRun consistency = home.run("features", "check-consistency", "customer_payments", "--at", "2026-11-27T00:00:00Z");
         assertThat(consistency.exitCode()).as(consistency.err()).isZero();
         // Nothing was streamed: no entity to compare.
-        assertThat(consistency.out()).contains("customer_payments at 2026-11-27T00:00:00Z: 0 entities");
+        assertThat(consistency.out()).contains("customer_payments at 2026-11-27T00:00:00Z: 0 entities sampled, 0 compared");
         CliRun noWindows = home.run("features", "check-consistency", "customer_stats");
         assertThat(noWindows.exitCode()).isNotZero();
         assertThat(noWindows.err()).contains("[customer_stats] declares no aggregations");

@@ -327,6 +327,7 @@ public final class DatasetStore {
         progress.accept("recording the version");
         manifest.put("created", clock.instant().toString()).put("creator", actor);
         CatalogEntry entry = catalog.put(KIND, name, manifest, actor).entry();
+        progress.accept("recorded the version " + DatasetVersion.of(entry).ref());
         return new Written(DatasetVersion.of(entry), true, stored);
     }
 

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A create killed with SIGKILL at several of its steps (during the join, while profiling,
- * while storing objects) leaves no version and nothing a reader could mistake for one: the
- * catalog has no dataset, every object stored is intact, and gc removes what was left. A run
- * that is not killed then records the version, which reproduces to the same hash.
+ * while storing objects, just before recording the version) leaves no version and nothing a
+ * reader could mistake for one: the catalog has no dataset, every object stored is intact, and
+ * gc removes what was left. Killed just after recording, it leaves exactly that version. A run
+ * that is not killed then finds that version (same inputs), which reproduces to the same hash.
  */
 @Tag("integration")
 class DatasetCrashTest {
@@ -41,23 +42,29 @@ class DatasetCrashTest {
     @TempDir
     Path dir;
 
+    /**
+     * A step to kill at: during it (killed as soon as it is announced, it runs on for a while),
+     * or held at its announcement ({@code pause}) for a step too short to kill during.
+     * {@code committed}: the version is recorded by then.
+     */
+    private record Kill(String step, boolean pause, boolean committed) {}
+
+    private static final List<Kill> KILLS = List.of(new Kill("point-in-time join", false, false),
+            new Kill("profiling the columns", false, false), new Kill("writing the test split", false, false),
+            new Kill("storing the objects", false, false),
+            new Kill("recording the version", true, false), // the last step before the commit point
+            new Kill("recorded the version", true, true)); // just after it
+
     @Test
-    void aCreateKilledAtAnyStepLeavesNoVersion() throws Exception {
+    void aCreateKilledAtAnyStepLeavesNoVersionUntilItIsRecorded() throws Exception {
         Path home = dir.resolve("home");
         Path entities = prepare(home);
         List<String> killedAt = new ArrayList<>();
-        for (String step : List.of("point-in-time join", "profiling the columns", "writing the test split", "storing the objects")) {
-            Process worker = JavaProcess.start(DatasetWorker.class, List.of(home.toString(), entities.toString()), Map.of());
-            BufferedReader lines = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = lines.readLine()) != null && !line.startsWith("step " + step)) {
-                assertThat(line).doesNotStartWith("done");
-            }
-            worker.destroyForcibly(); // SIGKILL
-            worker.waitFor();
-            killedAt.add(step + (line == null ? " (not reached)" : ""));
+        for (Kill kill : KILLS) {
+            killedAt.add(killAt(home, entities, kill));
             withStore(home, datasets -> {
-                assertThat(datasets.list()).as("no version after a kill at [%s]", step).isEmpty();
+                assertThat(datasets.list()).as("versions after a kill at [%s]", kill.step())
+                        .extracting(DatasetVersion::toString).containsExactlyElementsOf(kill.committed() ? List.of("churn:1") : List.of());
                 assertThat(datasets.verify(m -> { }).ok()).as("what was stored is intact").isTrue();
                 return null;
             });
@@ -70,6 +77,7 @@ class DatasetCrashTest {
         assertThat(worker.waitFor()).as(out).isZero();
         assertThat(out).contains("done churn:1");
         withStore(home, datasets -> {
+            assertThat(datasets.versions("churn")).as("the run after the commit point adds no version").hasSize(1);
             DatasetStore.GarbageReport garbage = datasets.gc(false, "test");
             System.out.println("gc after the kills: " + garbage.objects().size() + " objects, " + garbage.leftovers().size()
                     + " leftovers");
@@ -80,6 +88,23 @@ class DatasetCrashTest {
             assertThat(datasets.reproduce(version.ref(), m -> { }).same()).isTrue();
             return null;
         });
+    }
+
+    /** Starts a create, kills it (SIGKILL) once it announces the kill's step; returns where it was killed. */
+    private static String killAt(Path home, Path entities, Kill kill) throws Exception {
+        List<String> args = new ArrayList<>(List.of(home.toString(), entities.toString()));
+        if (kill.pause()) {
+            args.add(kill.step());
+        }
+        Process worker = JavaProcess.start(DatasetWorker.class, args, Map.of());
+        BufferedReader lines = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = lines.readLine()) != null && !line.startsWith("step " + kill.step())) {
+            assertThat(line).doesNotStartWith("done");
+        }
+        worker.destroyForcibly(); // SIGKILL
+        worker.waitFor();
+        return kill.step() + (line == null ? " (not reached)" : "");
     }
 
     /** A home with the example's definitions, 200,000 transactions ingested, and an entity file of 200,000 rows. */

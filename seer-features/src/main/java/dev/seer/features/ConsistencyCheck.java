@@ -36,13 +36,23 @@ public final class ConsistencyCheck {
     /** One aggregate that differs; a null value is absent. */
     public record Difference(String entity, String feature, Double online, Double batch) {}
 
+    /** An entity sampled but not compared, and why. */
+    public record Skipped(String entity, String reason) {}
+
     /**
-     * What was compared: entities sampled, values compared, entities without online state,
-     * entities not comparable (their online state has events after {@code at}: the tiles give
-     * values only from their latest event on), and the differences (all of them).
+     * What was compared: entities sampled, of them those compared (every sampled entity is either
+     * compared or skipped, with its reason), values compared, compared entities without online
+     * state, and the differences (all of them).
      */
-    public record Report(String view, Instant at, int entities, int values, int missingOnline, int notComparable,
-            List<Difference> differences) {
+    public record Report(String view, Instant at, int sampled, int compared, int values, int missingOnline,
+            List<Skipped> skipped, List<Difference> differences) {
+        public Report {
+            if (compared + skipped.size() != sampled) {
+                throw new IllegalArgumentException("Of [" + sampled + "] sampled entities, [" + compared + "] compared and ["
+                        + skipped.size() + "] skipped");
+            }
+        }
+
         public boolean consistent() {
             return differences.isEmpty();
         }
@@ -81,7 +91,7 @@ public final class ConsistencyCheck {
             List<String> keys = FeatureRefs.joinKeys(catalog, view);
             List<List<String>> sampled = sampleEntities(view, keys, sample, at, entities);
             if (sampled.isEmpty()) {
-                return new Report(viewName, at, 0, 0, 0, 0, List.of());
+                return new Report(viewName, at, 0, 0, 0, 0, List.of(), List.of());
             }
             Path out = work.resolve("batch.parquet");
             List<String> refs = view.aggregations().stream().map(a -> view.name() + ":" + a.name()).toList();
@@ -97,12 +107,13 @@ public final class ConsistencyCheck {
         List<Optional<OnlineRecord>> online = store.read(WindowTiles.onlineNamespace(view), keys);
         long atMicros = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
         List<Difference> differences = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
         int missing = 0;
-        int notComparable = 0;
         int values = 0;
         for (int e = 0; e < keys.size(); e++) {
             if (online.get(e).isPresent() && online.get(e).get().eventMicros() > atMicros) {
-                notComparable++;
+                skipped.add(new Skipped(keys.get(e), "online state has an event at [" + instant(online.get(e).get().eventMicros())
+                        + "], after [" + at + "]: its tiles give values only from their latest event on"));
                 continue;
             }
             WindowTiles tiles = online.get(e).map(r -> WindowTiles.fromOnlineJson(view.aggregations(), r.values()))
@@ -119,7 +130,11 @@ public final class ConsistencyCheck {
                 }
             }
         }
-        return new Report(view.name(), at, keys.size(), values, missing, notComparable, differences);
+        return new Report(view.name(), at, keys.size(), keys.size() - skipped.size(), values, missing, skipped, differences);
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
     }
 
     private static boolean same(double online, double batch, Aggregation aggregation) {

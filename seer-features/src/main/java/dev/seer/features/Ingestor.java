@@ -79,9 +79,9 @@ public final class Ingestor {
         }
         Path path = file.orElse(Path.of(source.path())).toAbsolutePath().normalize();
         String hash = contentHash(sourceName, path);
-        if (catalog.latest(BATCH, batchName(sourceName, hash)).isEmpty()) {
-            sweep();
-        }
+        // Also when this content is already recorded: a run killed after recording it left its
+        // staging folder and lock, and this run is the next chance to remove them.
+        sweep();
         return write(sourceEntry, path, batchName(sourceName, hash), hash, Json.object(), actor, progress, started);
     }
 
@@ -150,6 +150,7 @@ public final class Ingestor {
             }
             writer.writeQuarantine();
             List<String> files = store.publish(staging, batchId);
+            progress.accept(String.format(java.util.Locale.ROOT, "published %d files (%.1f s)", files.size(), seconds(started)));
             ArrayNode fileArray = record.putArray("files");
             files.forEach(fileArray::add);
             record.put("rows_written", written).put("rows_quarantined", quarantined);

@@ -36,7 +36,9 @@ class ConsistencyCheckTest {
             store.write(WindowTiles.onlineNamespace(view), List.of(one.onlineRecord("1"), two.onlineRecord("2")));
             ConsistencyCheck check = new ConsistencyCheck(catalog, ingestor, store);
             ConsistencyCheck.Report same = check.check("activity", 10, at);
-            assertThat(same.entities()).isEqualTo(2);
+            assertThat(same.sampled()).isEqualTo(2);
+            assertThat(same.compared()).as("both entities' events are before the time: none left uncompared").isEqualTo(2);
+            assertThat(same.skipped()).isEmpty();
             assertThat(same.values()).isEqualTo(10);
             assertThat(same.differences()).isEmpty();
 
@@ -53,7 +55,13 @@ class ConsistencyCheckTest {
 
             // Before customer 1's latest event (13:00) its tiles cannot say: it is left out, not reported as differing.
             ConsistencyCheck.Report early = check.check("activity", 10, Instant.parse("2026-01-01T12:30:00Z"));
-            assertThat(early.notComparable()).isEqualTo(1);
+            assertThat(early.sampled()).isEqualTo(2);
+            assertThat(early.compared()).as("skipped entities are not counted as compared").isEqualTo(1);
+            assertThat(early.values()).isEqualTo(5);
+            assertThat(early.skipped()).singleElement().satisfies(s -> {
+                assertThat(s.entity()).isEqualTo("1");
+                assertThat(s.reason()).contains("[2026-01-01T13:00:00Z], after [2026-01-01T12:30:00Z]");
+            });
             assertThat(early.differences()).extracting(ConsistencyCheck.Difference::entity).doesNotContain("1");
         }
     }

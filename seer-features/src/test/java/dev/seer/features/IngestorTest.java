@@ -74,11 +74,12 @@ class IngestorTest {
     void progressIsToldStepByStep() {
         List<String> messages = new ArrayList<>();
         ingestor.ingest("transactions", Optional.empty(), "alice", messages::add);
-        assertThat(messages).hasSize(4);
+        assertThat(messages).hasSize(5);
         assertThat(messages.get(0)).startsWith("reading ").contains("transactions.csv").contains("bytes");
         assertThat(messages.get(1)).startsWith("read 7 rows");
         assertThat(messages.get(2)).startsWith("view customer_stats: 2 written, 5 quarantined");
-        assertThat(messages.get(3)).startsWith("recorded batch batch_");
+        assertThat(messages.get(3)).startsWith("published 3 files"); // the view's and the quarantine's, before the commit point
+        assertThat(messages.get(4)).startsWith("recorded batch batch_");
     }
 
     @Test

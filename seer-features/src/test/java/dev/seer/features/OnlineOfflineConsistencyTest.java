@@ -16,16 +16,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Materialised online values are what the offline join returns at the same time: no skew. */
+/**
+ * Materialised online values are what the offline join returns at the same time: no skew, for
+ * random data, query times and TTLs (several seeds a run; each failure names its seed).
+ */
 class OnlineOfflineConsistencyTest {
     static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
     static final int KEYS = 60;
     static final int LATE_KEYS = 20; // keys KEYS..KEYS+LATE_KEYS-1 only ever get late rows
+    static final int SEEDS = 4;
 
     @TempDir
     Path dir;
@@ -37,7 +44,7 @@ class OnlineOfflineConsistencyTest {
     Materializer materializer;
     FeatureServer server;
     HistoricalRetrieval offline;
-    Random random = new Random(7);
+    Random random;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -54,22 +61,58 @@ class OnlineOfflineConsistencyTest {
         store.close();
     }
 
-    @Test
-    void afterIncrementalMaterialisationWithLateRowsOnlineEqualsOfflineForEveryKey() throws Exception {
-        // Without a TTL, a late row that was missed would stay visible online: the check is sharp.
-        Files.writeString(dir.resolve("repo/repo.yaml"), FeatureRegistryTest.REPOSITORY.replace("ttl: 2d", "ttl: 0"));
+    /**
+     * Seeds for the randomised check: {@code -Dseer.consistency.seed=N} replays one (each
+     * failure message names its seed), otherwise a few new ones each run.
+     */
+    static LongStream seeds() {
+        Long replay = Long.getLong("seer.consistency.seed");
+        return replay != null ? LongStream.of(replay) : new Random().longs(SEEDS);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void afterIncrementalMaterialisationWithLateRowsOnlineEqualsOfflineForEveryKey(long seed) throws Exception {
+        random = new Random(seed);
+        // Without a TTL, a late row that was missed would stay visible online; with one, the two
+        // sides must expire the same rows. Query times and TTLs fall on the rows' grid often, so
+        // that a row exactly TTL old (the boundary) is met too.
+        Duration ttl = randomTtl();
+        String run = "seed " + seed + ", ttl " + ttl;
+        Files.writeString(dir.resolve("repo/repo.yaml"), FeatureRegistryTest.REPOSITORY.replace("ttl: 2d",
+                "ttl: " + ttl.toSeconds() + "s"));
         new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
         ingest("first.csv", 800, T0, Duration.ofDays(6), 0, KEYS);
-        Instant t1 = T0.plus(Duration.ofDays(5));
+        Instant t1 = randomTime(T0.plus(Duration.ofDays(1)), Duration.ofDays(4));
         materializer.materialize(List.of(), Optional.empty(), t1, "alice");
-        assertConsistentAt(t1);
+        assertConsistentAt(t1, run);
         // A second batch: newer rows, and late rows whose event times fall before the first end.
         ingest("second.csv", 800, T0.plus(Duration.ofDays(2)), Duration.ofDays(6), 0, KEYS);
         // Rows that arrive after the first run with event times before its end, for keys with no other rows.
         ingest("late.csv", 100, T0.plus(Duration.ofDays(1)), Duration.ofDays(3), KEYS, LATE_KEYS);
-        Instant t2 = T0.plus(Duration.ofDays(7));
+        Instant t2 = randomTime(T0.plus(Duration.ofDays(6)), Duration.ofDays(2));
         materializer.materialize(List.of(), Optional.empty(), t2, "alice");
-        assertConsistentAt(t2);
+        assertConsistentAt(t2, run);
+    }
+
+    /** No TTL one time in four, else 12 h to 4 d: whole half-days (the rows' grid) or any second. */
+    private Duration randomTtl() {
+        if (random.nextInt(4) == 0) {
+            return Duration.ZERO;
+        }
+        Duration halfDays = Duration.ofHours(12L * (1 + random.nextInt(8)));
+        return random.nextBoolean() ? halfDays : halfDays.plusSeconds(random.nextInt(12 * 3600));
+    }
+
+    /** A time in {@code [from, from + span)}: on the rows' 12-hour grid, on a whole hour, or at any second. */
+    private Instant randomTime(Instant from, Duration span) {
+        long seconds = random.nextInt((int) span.toSeconds());
+        long grid = switch (random.nextInt(3)) {
+            case 0 -> 12 * 3600;
+            case 1 -> 3600;
+            default -> 1;
+        };
+        return from.plusSeconds(seconds - seconds % grid);
     }
 
     @Test
@@ -108,7 +151,7 @@ class OnlineOfflineConsistencyTest {
         return server.lookup(List.of("customer_stats:spend"), Map.of("customer_id", List.of(key))).get(0).values();
     }
 
-    private void assertConsistentAt(Instant t) throws Exception {
+    private void assertConsistentAt(Instant t, String run) throws Exception {
         clock.set(t);
         List<String> keys = new ArrayList<>();
         StringBuilder entities = new StringBuilder("customer_id,event_timestamp\n");
@@ -134,9 +177,9 @@ class OnlineOfflineConsistencyTest {
             String online = spend.status() == FeatureServer.Status.PRESENT
                     ? spend.value().asDouble() + "|" + plan.value().asText() : "|";
             present += spend.status() == FeatureServer.Status.PRESENT ? 1 : 0;
-            assertThat(online).as("key %s at %s (%s)", key, t, spend.status()).isEqualTo(expected.get(key));
+            assertThat(online).as("%s: key %s at %s (%s)", run, key, t, spend.status()).isEqualTo(expected.get(key));
         }
-        assertThat(present).as("the test should see present values too").isGreaterThan(KEYS / 4);
+        assertThat(present).as("%s: the test should see present values too", run).isGreaterThan(KEYS / 4);
     }
 
     private void ingest(String name, int rows, Instant from, Duration span, int firstKey, int keyCount) throws Exception {

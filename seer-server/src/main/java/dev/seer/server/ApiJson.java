@@ -301,16 +301,20 @@ public final class ApiJson {
         return results;
     }
 
-    /** A consistency check: what was compared and every difference. */
+    /** A consistency check: what was compared, what was skipped and why, and every difference. */
     public static ObjectNode consistency(dev.seer.features.ConsistencyCheck.Report report) {
         ObjectNode node = Json.object();
         node.put("view", report.view());
         node.put("at", report.at().toString());
-        node.put("entities", report.entities());
+        node.put("sampled", report.sampled());
+        node.put("compared", report.compared());
         node.put("values", report.values());
         node.put("missing_online", report.missingOnline());
-        node.put("not_comparable", report.notComparable());
         node.put("consistent", report.consistent());
+        var skipped = node.putArray("skipped");
+        for (var s : report.skipped()) {
+            skipped.addObject().put("entity", s.entity()).put("reason", s.reason());
+        }
         var differences = node.putArray("differences");
         for (var d : report.differences()) {
             ObjectNode item = differences.addObject();

@@ -523,6 +523,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             partitions.forEach(p -> {
                 pending.remove(p.partition()); // another owner replays them from the recorded offsets
                 pendingSince.remove(p.partition());
+                assigned.remove(p.partition()); // lost, not revoked: onPartitionsRevoked is not called
             });
         }
     }

@@ -3,24 +3,28 @@ package dev.seer.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.features.FeatureRegistry;
 import dev.seer.features.Ingestor;
 import dev.seer.features.Materializer;
-import dev.seer.features.RocksDbOnlineStore;
 import dev.seer.features.OfflineStore;
-import dev.seer.testing.InMemoryCatalog;
+import dev.seer.features.OnlineStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,8 +35,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Push and stream ingestion against a real broker (the embedded one). */
+/**
+ * Push and stream ingestion against a real broker (the embedded one). The main path also runs on
+ * PostgreSQL metadata and the Redis online store (see {@link StreamBackends}).
+ */
 @Tag("integration")
 class StreamingTest {
     static final String REPOSITORY = """
@@ -55,21 +64,18 @@ class StreamingTest {
     @TempDir
     Path dir;
 
-    InMemoryCatalog catalog = new InMemoryCatalog(Clock.systemUTC());
-    RocksDbOnlineStore online;
-
-    @org.junit.jupiter.api.AfterEach
-    void closeOnline() {
-        if (online != null) {
-            online.close();
+    /** The whole path, push to offline and online store, on the embedded stores and on PostgreSQL and Redis. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StreamBackends.Kind.class)
+    void pushedRecordsLandOnceAndBadRecordsGoToTheDeadLetterTopic(StreamBackends.Kind kind) throws Exception {
+        try (StreamBackends backends = StreamBackends.open(kind, dir.resolve("home"), Clock.systemUTC())) {
+            pushedRecordsLandOnce(backends.catalog(), backends.online());
         }
     }
 
-    @Test
-    void pushedRecordsLandOnceAndBadRecordsGoToTheDeadLetterTopic() throws Exception {
-        applyRepository();
+    private void pushedRecordsLandOnce(Catalog catalog, OnlineStore online) throws Exception {
+        applyRepository(catalog);
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
-        online = new RocksDbOnlineStore(dir.resolve("home/online"));
         Materializer materializer = new Materializer(catalog, ingestor, online);
         SeerConfig.Kafka kafka = new SeerConfig.Kafka("", 2);
         try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "test")) {
@@ -101,7 +107,7 @@ class StreamingTest {
                         "{\"customer_id\": \"c1\", \"event_ts\": \"2026-03-01T12:00:00Z\", \"amount\": -3}"
                                 .getBytes(StandardCharsets.UTF_8))).get();
             }
-            awaitIngested(ingestor, 3, 2);
+            awaitIngested(streaming, ingestor, 3, 2);
             assertThat(fresh.get()).as("freshness samples: one per good event").isEqualTo(3);
             Streaming.SourceStatus status = streaming.sourceStatus().get(0);
             assertThat(status.source()).isEqualTo("clicks");
@@ -116,8 +122,7 @@ class StreamingTest {
             assertThat(Json.parse(values.get(1).orElseThrow().values()).path("amount").asDouble()).isEqualTo(1.0);
             assertThat(values.get(2)).isEmpty();
 
-            List<ConsumerRecord<byte[], byte[]>> dead = readAll(streaming.bootstrap().orElseThrow(),
-                    Streaming.DEAD_LETTER_TOPIC, 2);
+            List<ConsumerRecord<byte[], byte[]>> dead = readAll(streaming.bootstrap().orElseThrow(), Streaming.DEAD_LETTER_TOPIC);
             assertThat(dead).hasSize(2);
             List<String> errors = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : dead) {
@@ -156,16 +161,22 @@ class StreamingTest {
                 Thread.sleep(5);
             }
             assertThat(servedBeforeStored).as("c4 online before its batch was recorded").isTrue();
-            awaitIngested(ingestor, 4, 2);
+            awaitIngested(again, ingestor, 4, 2);
         }
         assertThat(ingestor.batches("clicks")).hasSize(batches + 1);
     }
 
     @Test
     void aBrokerThatIsDownAtStartIsRetriedWithBackoffAndReportedUntilItIsUp() throws Exception {
-        applyRepository();
+        try (StreamBackends backends = StreamBackends.open(StreamBackends.Kind.SQLITE_AND_ROCKSDB, dir.resolve("home"),
+                Clock.systemUTC())) {
+            brokerDownAtStart(backends.catalog(), backends.online());
+        }
+    }
+
+    private void brokerDownAtStart(Catalog catalog, OnlineStore online) throws Exception {
+        applyRepository(catalog);
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
-        online = new RocksDbOnlineStore(dir.resolve("home/online"));
         Materializer materializer = new Materializer(catalog, ingestor, online);
         int port;
         int controller;
@@ -188,17 +199,24 @@ class StreamingTest {
                 awaitState(streaming, Streaming.State.RUNNING);
                 assertThat(streaming.pusher().push("clicks", Json.parse("""
                         {"customer_id": "c1", "event_ts": "2026-03-01T10:00:00Z", "amount": 1}""")).accepted()).isEqualTo(1);
-                awaitIngested(ingestor, 1, 0);
+                awaitIngested(streaming, ingestor, 1, 0);
             }
         }
     }
 
     @Test
     void anIngestionThatFailsIsStartedAgainAndLosesNothing() throws Exception {
-        applyRepository();
+        try (StreamBackends backends = StreamBackends.open(StreamBackends.Kind.SQLITE_AND_ROCKSDB, dir.resolve("home"),
+                Clock.systemUTC())) {
+            failingIngestionRestarted(backends.catalog(), backends.online());
+        }
+    }
+
+    private void failingIngestionRestarted(Catalog catalog, OnlineStore online) throws Exception {
+        applyRepository(catalog);
         // The metadata store fails the first batch record, as a store that is briefly down would.
         java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
-        dev.seer.core.catalog.Catalog failing = new dev.seer.core.catalog.Catalog() {
+        Catalog failing = new Catalog() {
             @Override
             public Put put(String kind, String name, com.fasterxml.jackson.databind.JsonNode body, String actor) {
                 return catalog.put(kind, name, body, actor);
@@ -234,19 +252,18 @@ class StreamingTest {
             }
         };
         Ingestor ingestor = new Ingestor(failing, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
-        online = new RocksDbOnlineStore(dir.resolve("home/online"));
         try (Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka("", 2), failing, ingestor,
                 new Materializer(failing, ingestor, online), online, "supervised")) {
             streaming.refresh();
             streaming.pusher().push("clicks", Json.parse("""
                     [{"customer_id": "c1", "event_ts": "2026-03-01T10:00:00Z", "amount": 1},
                      {"customer_id": "c1", "event_ts": "2026-03-01T10:00:01Z", "amount": 2}]"""));
-            awaitIngested(ingestor, 2, 0); // after the failure, the restarted ingestion records both, once
+            awaitIngested(streaming, ingestor, 2, 0); // after the failure, the restarted ingestion records both, once
             assertThat(failures.get()).isNegative(); // the failing put did happen
         }
     }
 
-    private void applyRepository() throws java.io.IOException {
+    private void applyRepository(Catalog catalog) throws java.io.IOException {
         Files.createDirectories(dir.resolve("repo"));
         Files.writeString(dir.resolve("repo/repo.yaml"), REPOSITORY);
         new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
@@ -261,29 +278,44 @@ class StreamingTest {
         return streaming.status();
     }
 
-    private static void awaitIngested(Ingestor ingestor, long rows, long deadLettered) throws InterruptedException {
+    /**
+     * Waits until the recorded batches cover every record of the topic (no lag: the ingestion
+     * has read all there is and recorded it), then checks the rows and dead letters they hold,
+     * and that no offset is in two recorded batches: a record ingested twice would be.
+     */
+    private static void awaitIngested(Streaming streaming, Ingestor ingestor, long rows, long deadLettered)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        long[] seen = new long[2];
-        while (System.nanoTime() < deadline) {
-            seen[0] = 0;
-            seen[1] = 0;
-            for (CatalogEntry batch : ingestor.batches("clicks")) {
-                seen[0] += batch.body().path("rows_written").asLong();
-                seen[1] += batch.body().path("lineage").path("dead_lettered").asLong();
-            }
-            if (seen[0] >= rows && seen[1] >= deadLettered) {
-                break;
-            }
+        while (!caughtUp(streaming) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        Thread.sleep(1500); // longer than a flush interval: anything ingested twice would show now
-        seen[0] = 0;
-        seen[1] = 0;
+        assertThat(streaming.sourceStatus().get(0).lag()).as("records not yet recorded, per partition").isNotEmpty()
+                .allSatisfy((partition, lag) -> assertThat(lag).isZero());
+        long[] seen = new long[2];
         for (CatalogEntry batch : ingestor.batches("clicks")) {
             seen[0] += batch.body().path("rows_written").asLong();
             seen[1] += batch.body().path("lineage").path("dead_lettered").asLong();
         }
-        assertThat(seen).containsExactly(rows, deadLettered);
+        assertThat(seen).as("rows and dead letters recorded").containsExactly(rows, deadLettered);
+        assertNoOffsetRecordedTwice(ingestor.batches("clicks"));
+    }
+
+    private static boolean caughtUp(Streaming streaming) {
+        Map<Integer, Long> lag = streaming.sourceStatus().get(0).lag();
+        return !lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0);
+    }
+
+    private static void assertNoOffsetRecordedTwice(List<CatalogEntry> batches) {
+        Map<Integer, List<JsonNode>> byPartition = new TreeMap<>();
+        batches.forEach(b -> byPartition.computeIfAbsent(b.body().path("lineage").path("partition").asInt(), p -> new ArrayList<>())
+                .add(b.body().path("lineage")));
+        byPartition.forEach((partition, ranges) -> {
+            ranges.sort(Comparator.comparingLong(r -> r.path("first_offset").asLong()));
+            for (int i = 1; i < ranges.size(); i++) {
+                assertThat(ranges.get(i).path("first_offset").asLong()).as("partition %d: batches %s", partition, ranges)
+                        .isGreaterThan(ranges.get(i - 1).path("last_offset").asLong());
+            }
+        });
     }
 
     private static KafkaProducer<byte[], byte[]> rawProducer(String bootstrap) {
@@ -295,7 +327,8 @@ class StreamingTest {
         return new KafkaProducer<>(p);
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected) {
+    /** Every record of a topic, read up to its end offsets as they are when reading starts. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
@@ -306,11 +339,12 @@ class StreamingTest {
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add); // and nothing more
+            assertThat(partitions).as("read to the end").allMatch(tp -> consumer.position(tp) >= end.get(tp));
         }
         return records;
     }
