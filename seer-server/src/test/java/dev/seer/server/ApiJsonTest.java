@@ -218,12 +218,14 @@ class ApiJsonTest {
 
     @Test
     void aConsistencyCheckListsEveryDifference() {
-        ConsistencyCheck.Report report = new ConsistencyCheck.Report("customer_payments", T2, 100, 300, 2, 1,
+        ConsistencyCheck.Report report = new ConsistencyCheck.Report("customer_payments", T2, 100, 99, 300, 2,
+                List.of(new ConsistencyCheck.Skipped("9", "online event after the check's time")),
                 List.of(new ConsistencyCheck.Difference("7", "amount_sum_1h", 10.5, 11.0),
                         new ConsistencyCheck.Difference("8", "count_1h", null, 3.0)));
         assertJson(ApiJson.consistency(report), """
-                {"view": "customer_payments", "at": "2026-03-02T00:00:00Z", "entities": 100, "values": 300,
-                 "missing_online": 2, "not_comparable": 1, "consistent": false,
+                {"view": "customer_payments", "at": "2026-03-02T00:00:00Z", "sampled": 100, "compared": 99, "values": 300,
+                 "missing_online": 2, "consistent": false,
+                 "skipped": [{"entity": "9", "reason": "online event after the check's time"}],
                  "differences": [{"entity": "7", "feature": "amount_sum_1h", "online": 10.5, "batch": 11.0},
                                  {"entity": "8", "feature": "count_1h", "online": null, "batch": 3.0}]}""");
     }
