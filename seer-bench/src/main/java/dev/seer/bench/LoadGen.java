@@ -26,9 +26,13 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Usage: {@code LoadGen URL RATE SECONDS CONNECTIONS [TOKEN BODY_FORMAT KEYS]}; with a body,
  * each request is a POST of {@code String.format(BODY_FORMAT, randomKey)}. Prints one line:
- * achieved rate, failures, p50/p99/p99.9/max in ms.
+ * achieved rate, failures, p50/p99/p99.9/max in ms (after a line {@value #MEASURING} at the end of
+ * the warm-up). With {@code -Dslow.log=FILE} it also lists its slow requests ({@link SlowLog}).
  */
 public final class LoadGen {
+    /** Printed on its own line when the warm-up ends and the measured run begins. */
+    static final String MEASURING = "measuring";
+
     private LoadGen() {}
 
     public static void main(String[] args) throws Exception {
@@ -40,9 +44,13 @@ public final class LoadGen {
         String bodyFormat = args.length > 5 ? args[5] : null;
         int keys = args.length > 6 ? Integer.parseInt(args[6]) : 1;
         int warmUp = Integer.parseInt(System.getProperty("warmup", "3"));
-        run(url, token, bodyFormat, keys, rate, warmUp, connections, new Histogram(3)); // warm-up, discarded
+        run(url, token, bodyFormat, keys, rate, warmUp, connections, new Histogram(3), SlowLog.NONE); // warm-up, discarded
+        System.out.println(MEASURING); // the caller's cue to start watching the machine
+        System.out.flush();
         Histogram histogram = new Histogram(3);
-        long[] result = run(url, token, bodyFormat, keys, rate, seconds, connections, histogram);
+        SlowLog slow = SlowLog.fromProperties();
+        long[] result = run(url, token, bodyFormat, keys, rate, seconds, connections, histogram, slow);
+        slow.close();
         System.out.printf(Locale.ROOT, "rate %.0f/s failed %d p50 %.3f p99 %.3f p99.9 %.3f max %.3f%n",
                 result[0] / (result[1] / 1e9), result[2], histogram.getValueAtPercentile(50) / 1e6,
                 histogram.getValueAtPercentile(99) / 1e6, histogram.getValueAtPercentile(99.9) / 1e6,
@@ -51,7 +59,7 @@ public final class LoadGen {
 
     /** Returns {requests, elapsed nanos, failures}. */
     private static long[] run(URI url, String token, String bodyFormat, int keys, double rate, int seconds,
-            int connections, Histogram histogram) throws Exception {
+            int connections, Histogram histogram, SlowLog slow) throws Exception {
         long total = (long) (rate * seconds);
         double period = 1e9 / rate;
         long start = System.nanoTime() + 1_000_000;
@@ -73,7 +81,9 @@ public final class LoadGen {
                         if (conn.exchange(url, token, body) != 200) {
                             failures[connection]++;
                         }
-                        own.recordValue(System.nanoTime() - due);
+                        long latency = System.nanoTime() - due;
+                        own.recordValue(latency);
+                        slow.note(due, latency, connection);
                     }
                 } catch (IOException e) {
                     failures[connection] += 1_000_000; // a lost connection is fatal to the run's figures

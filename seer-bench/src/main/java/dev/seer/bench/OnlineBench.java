@@ -12,7 +12,10 @@ import dev.seer.features.RedisOnlineStore;
 import dev.seer.features.OnlineStore;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,6 +38,7 @@ import org.HdrHistogram.Histogram;
 public final class OnlineBench {
     private static final int FEATURES = 50;
     private static final int KEYS = 100_000;
+    private static int loadRuns;
 
     private OnlineBench() {}
 
@@ -72,21 +76,40 @@ public final class OnlineBench {
 
     /**
      * Fixed rate, open loop, from a second JVM ({@link LoadGen}) so that client and server are
-     * separate processes as they are in production.
+     * separate processes as they are in production. Prints the figures and what used the CPU
+     * while they were measured (the warm-up excluded).
      */
     private static void http(String url, String token, int seconds, String bodyFormat, String label) throws Exception {
+        Process process = new ProcessBuilder(loadGen(url, token, seconds, bodyFormat)).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            if (!LoadGen.MEASURING.equals(line)) {
+                throw new IllegalStateException("load generator failed in its warm-up: " + line);
+            }
+            try (CpuUse cpu = CpuUse.start()) {
+                String result = out.readLine();
+                if (process.waitFor() != 0 || result == null) {
+                    throw new IllegalStateException("load generator failed: " + result);
+                }
+                System.out.printf(Locale.ROOT, "%-55s %s (ms)%n  %s%n", label, result, cpu.report(label));
+            }
+        }
+    }
+
+    private static List<String> loadGen(String url, String token, int seconds, String bodyFormat) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dwarmup=" + System.getProperty("warmup", "20"), "-cp", System.getProperty("java.class.path"), LoadGen.class.getName(),
+                "-Xmx256m", "-Dwarmup=" + System.getProperty("warmup", "20")));
+        if (System.getProperty("slow.log") != null) { // one file per measured route and round
+            command.add("-Dslow.log=" + System.getProperty("slow.log") + "-" + (++loadRuns) + ".txt");
+            command.add("-Dslow.ms=" + System.getProperty("slow.ms", "5"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGen.class.getName(),
                 url + (bodyFormat == null ? "/healthz" : "/api/v1/features/online"), "1000", Integer.toString(seconds), "8"));
         if (bodyFormat != null) {
             command.addAll(List.of(token, bodyFormat, Integer.toString(KEYS)));
         }
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String result = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("load generator failed: " + result);
-        }
-        System.out.printf(Locale.ROOT, "%-55s %s (ms)%n", label, result);
+        return command;
     }
 
     private static void inProcess(String label, FeatureServer server) {
