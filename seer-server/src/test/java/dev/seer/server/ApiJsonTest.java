@@ -26,7 +26,13 @@ class ApiJsonTest {
                         new Value("stats:spend", Json.parse("12.25"), Status.PRESENT, Optional.of(t1)),
                         new Value("stats:plan", Json.parse("\"pro\""), Status.PRESENT, Optional.of(t1)),
                         new Value("other:n", Json.parse("null"), Status.EXPIRED, Optional.of(t2)),
-                        new Value("more:x", Json.parse("null"), Status.MISSING, Optional.empty()))),
+                        new Value("more:x", Json.parse("null"), Status.MISSING, Optional.empty()),
+                        new Value("kinds:int", Json.parse("42"), Status.PRESENT, Optional.of(t1)),
+                        new Value("kinds:long", Json.parse("9007199254740993"), Status.PRESENT, Optional.of(t1)),
+                        new Value("kinds:big", Json.parse("123456789012345678901234567890"), Status.PRESENT, Optional.of(t1)),
+                        new Value("kinds:flag", Json.parse("true"), Status.PRESENT, Optional.of(t1)),
+                        new Value("kinds:list", Json.parse("[1, \"a\", null]"), Status.PRESENT, Optional.of(t1)),
+                        new Value("kinds:object", Json.parse("{\"a\": {\"b\": 2.5}}"), Status.PRESENT, Optional.of(t1)))),
                 new FeatureServer.EntityResult(Map.of("customer_id", "8"), List.of(
                         new Value("stats:spend", Json.parse("1e300"), Status.PRESENT, Optional.of(t2)))));
         // What the server writes, the CLI reads back to the same results.
