@@ -12,10 +12,7 @@ import dev.seer.features.RedisOnlineStore;
 import dev.seer.features.OnlineStore;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -80,21 +77,8 @@ public final class OnlineBench {
      * while they were measured (the warm-up excluded).
      */
     private static void http(String url, String token, int seconds, String bodyFormat, String label) throws Exception {
-        Process process = new ProcessBuilder(loadGen(url, token, seconds, bodyFormat)).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line = out.readLine();
-            if (!LoadGen.MEASURING.equals(line)) {
-                throw new IllegalStateException("load generator failed in its warm-up: " + line);
-            }
-            try (CpuUse cpu = CpuUse.start()) {
-                String result = out.readLine();
-                if (process.waitFor() != 0 || result == null) {
-                    throw new IllegalStateException("load generator failed: " + result);
-                }
-                System.out.printf(Locale.ROOT, "%-55s %s (ms)%n  %s%n", label, result, cpu.report(label));
-            }
-        }
+        LoadGen.Measured measured = LoadGen.measure(loadGen(url, token, seconds, bodyFormat), label);
+        System.out.printf(Locale.ROOT, "%-55s %s (ms)%n  %s%n", label, measured.result(), measured.cpu());
     }
 
     private static List<String> loadGen(String url, String token, int seconds, String bodyFormat) {
@@ -116,6 +100,7 @@ public final class OnlineBench {
         Random random = new Random(2);
         Histogram histogram = new Histogram(3);
         List<String> refs = List.of("wide_all");
+        CpuUse cpu = CpuUse.start();
         for (int i = 0; i < 120_000; i++) {
             long start = System.nanoTime();
             server.lookup(refs, Map.of("customer_id", List.of(Integer.toString(random.nextInt(KEYS)))));
@@ -124,6 +109,8 @@ public final class OnlineBench {
             }
         }
         print(label + " (1 x 50, in process)", histogram);
+        System.out.println("  " + cpu.report("the lookups"));
+        cpu.close();
     }
 
     private static void redis(Path dir, Instant end) throws Exception {
@@ -132,6 +119,7 @@ public final class OnlineBench {
         try (SeerServices services = SeerServices.open(home, SeerConfig.defaults(), Clock.systemUTC());
                 RedisOnlineStore redis = new RedisOnlineStore("redis://127.0.0.1:6379", "seer-bench:")) {
             Materializer materializer = new Materializer(services.catalog(), services.ingestor(), redis);
+            CpuUse cpu = CpuUse.start();
             long start = System.nanoTime();
             Materializer.Report report = materializer.materialize(List.of(), Optional.of(Instant.parse("2025-01-01T00:00:00Z")),
                     end, "bench");
@@ -139,6 +127,8 @@ public final class OnlineBench {
             long written = report.written().values().stream().mapToLong(Long::longValue).sum();
             System.out.printf(Locale.ROOT, "materialize (redis): %,d entities in %.2f s = %,.0f entities/s%n", written, seconds,
                     written / seconds);
+            System.out.println("  " + cpu.report("the materialisation"));
+            cpu.close();
             reads("redis raw read", redis);
             reads("rocksdb raw read", null);
             inProcess("redis via FeatureServer", new FeatureServer(services.catalog(), redis, Clock.systemUTC()));
@@ -154,6 +144,7 @@ public final class OnlineBench {
         }
         Random random = new Random(3);
         Histogram histogram = new Histogram(3);
+        CpuUse cpu = CpuUse.start();
         for (int i = 0; i < 120_000; i++) {
             long start = System.nanoTime();
             List<Optional<OnlineRecord>> read = store.read("wide", List.of(Integer.toString(random.nextInt(KEYS))));
@@ -165,6 +156,8 @@ public final class OnlineBench {
             }
         }
         print(label + " (1 key)", histogram);
+        System.out.println("  " + cpu.report("the reads"));
+        cpu.close();
     }
 
     private static void print(String label, Histogram histogram) {
