@@ -60,6 +60,7 @@ final class CpuUse implements AutoCloseable {
     private final long self;
     private final int cores;
     private final MachineTicks start;
+    private final long startNanos;
     private final Map<String, ProcessUse> seen = new HashMap<>();
     private final Thread sampler;
 
@@ -69,6 +70,7 @@ final class CpuUse implements AutoCloseable {
         String stat = Files.readString(proc.resolve("stat"));
         this.cores = cores(stat);
         this.start = machine(stat);
+        this.startNanos = System.nanoTime();
         sample(true);
         this.sampler = new Thread(this::sampleUntilClosed, "cpu-use-sampler");
         sampler.setDaemon(true);
@@ -81,6 +83,7 @@ final class CpuUse implements AutoCloseable {
         this.self = 0;
         this.cores = 0;
         this.start = null;
+        this.startNanos = 0;
         this.sampler = null;
     }
 
@@ -106,7 +109,8 @@ final class CpuUse implements AutoCloseable {
         } catch (IOException e) {
             return "cpu use during " + what + ": not measured (" + e.getMessage() + ")";
         }
-        return format(what, used, cores, List.copyOf(seen.values()), self);
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return format(what, seconds, used, cores, List.copyOf(seen.values()), self);
     }
 
     /** Stops sampling. */
@@ -118,9 +122,10 @@ final class CpuUse implements AutoCloseable {
     }
 
     /** The text of the report; package-private and static so that a test can feed it made-up samples. */
-    static String format(String what, MachineTicks used, int cores, List<ProcessUse> processes, long self) {
-        double total = Math.max(1, used.total());
-        double seconds = used.total() / TICKS_PER_SECOND / cores;
+    static String format(String what, double seconds, MachineTicks used, int cores, List<ProcessUse> processes, long self) {
+        // Shares of the cores' wall time: on this VM the idle count of /proc/stat lags when a
+        // core is idle, so the sum of its fields can fall short of the time that passed.
+        double total = Math.max(1, seconds * cores * TICKS_PER_SECOND);
         Map<Long, Long> parents = new HashMap<>();
         processes.forEach(p -> parents.put(p.last().pid(), p.last().parent()));
         long own = 0;

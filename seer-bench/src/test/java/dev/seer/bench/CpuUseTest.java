@@ -42,7 +42,7 @@ class CpuUseTest {
                 use(300, 1, "javac", 0, 400),
                 use(301, 1, "redis-server", 10, 20));
 
-        String report = CpuUse.format("the run", used, 2, processes, 100);
+        String report = CpuUse.format("the run", 10.0, used, 2, processes, 100);
 
         assertThat(report).isEqualTo("cpu use during the run (10.0 s x 2 cores): busy 92% (steal 2.0%, iowait 0.5%);"
                 + " this benchmark 65% (13.0 s: this JVM 10.0 s, its child processes 3.0 s); other processes 21% (4.1 s): javac[300] 4.0 s, redis-server[301] 0.1 s;"
