@@ -18,7 +18,9 @@ import java.util.stream.Stream;
  * busy, steal and iowait shares (from {@code /proc/stat}) and the CPU seconds of every process
  * (from {@code /proc/[pid]/stat}), split into this benchmark (its JVM and the processes it
  * started) and the others. A figure taken while a compile held both cores is not one taken on a
- * quiet machine; this report lets a reader tell them apart.
+ * quiet machine; this report lets a reader tell them apart. The machine's shares are counted at
+ * the scheduler tick, so on a mostly idle machine the busy share reads low; the processes' CPU
+ * seconds are exact.
  *
  * <p>Processes are sampled every {@link #SAMPLE_MILLIS} ms, so that one that starts and ends
  * inside the interval (a test fork, a load generator) is still counted; what even that misses
@@ -123,8 +125,9 @@ final class CpuUse implements AutoCloseable {
 
     /** The text of the report; package-private and static so that a test can feed it made-up samples. */
     static String format(String what, double seconds, MachineTicks used, int cores, List<ProcessUse> processes, long self) {
-        // Shares of the cores' wall time: on this VM the idle count of /proc/stat lags when a
-        // core is idle, so the sum of its fields can fall short of the time that passed.
+        // Shares of the cores' wall time. /proc/stat counts at the scheduler tick, which an idle
+        // core skips, so on a mostly idle machine its busy share (and its total) falls below the
+        // processes' own, exactly kept, CPU times; wall time is the base both can be held to.
         double total = Math.max(1, seconds * cores * TICKS_PER_SECOND);
         Map<Long, Long> parents = new HashMap<>();
         processes.forEach(p -> parents.put(p.last().pid(), p.last().parent()));
