@@ -58,14 +58,14 @@ public final class AuditBench {
             for (int batch : options.batches) {
                 try (Store store = Store.open(backend)) {
                     Result r = runAppends(store.database, batch, options);
-                    System.out.printf(Locale.ROOT, "%-11s %-13s %12.0f %10.2f %10.2f %10.2f%n", backend,
-                            batch == 1 ? "per entry" : "group (" + batch + ")", r.perSecond, r.p50, r.p99, r.max);
+                    System.out.printf(Locale.ROOT, "%-11s %-13s %12.0f %10.2f %10.2f %10.2f%n  %s%n", backend,
+                            batch == 1 ? "per entry" : "group (" + batch + ")", r.perSecond, r.p50, r.p99, r.max, r.cpu);
                 }
             }
         }
     }
 
-    private record Result(double perSecond, double p50, double p99, double max) {}
+    private record Result(double perSecond, double p50, double p99, double max, String cpu) {}
 
     private static Result runAppends(MetadataDatabase database, int batch, Options options) throws Exception {
         Recorder recorder = new Recorder(3);
@@ -86,7 +86,11 @@ public final class AuditBench {
             long startCount = acknowledged.get();
             long start = System.nanoTime();
             measuring.set(true);
-            Thread.sleep(options.seconds * 1000L);
+            String cpu;
+            try (CpuUse use = CpuUse.start()) {
+                Thread.sleep(options.seconds * 1000L);
+                cpu = use.report("the appends");
+            }
             long count = acknowledged.get() - startCount;
             double elapsed = (System.nanoTime() - start) / 1e9;
             Histogram histogram = recorder.getIntervalHistogram();
@@ -96,7 +100,7 @@ public final class AuditBench {
             }
             inflight.acquire(options.inflight); // let every outstanding append finish before closing
             return new Result(count / elapsed, histogram.getValueAtPercentile(50) / 1e6,
-                    histogram.getValueAtPercentile(99) / 1e6, histogram.getMaxValue() / 1e6);
+                    histogram.getValueAtPercentile(99) / 1e6, histogram.getMaxValue() / 1e6, cpu);
         }
     }
 
@@ -143,16 +147,19 @@ public final class AuditBench {
                 fill(store.database, options.entries);
                 long[] millis = new long[options.runs];
                 AuditVerification last = null;
-                try (AuditLog audit = new AuditLog(store.database, Clock.systemUTC(), new SeerConfig.Audit(1000, 1000))) {
+                String cpu;
+                try (CpuUse use = CpuUse.start(); AuditLog audit = new AuditLog(store.database, Clock.systemUTC(), new SeerConfig.Audit(1000, 1000))) {
                     for (int run = 0; run < options.runs; run++) {
                         long start = System.nanoTime();
                         last = audit.verify();
                         millis[run] = (System.nanoTime() - start) / 1_000_000;
                     }
+                    cpu = use.report("the verify runs");
                 }
                 Arrays.sort(millis);
                 System.out.printf(Locale.ROOT, "%-11s verify of %,d entries: median %.2f s (runs: %s), ok=%s%n", backend,
                         last.entriesChecked(), millis[millis.length / 2] / 1000.0, Arrays.toString(millis), last.ok());
+                System.out.println("  " + cpu);
                 System.out.println("  home kept at " + homeDir + (backend.equals("postgresql") ? " (schema kept: "
                         + store.schema + ")" : ""));
                 store.keep = true;

@@ -89,6 +89,7 @@ public final class DatasetBench {
         List<Double> seer = new ArrayList<>();
         List<Double> wholeImport = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
+            CpuUse cpu = CpuUse.start();
             sha256sum.add(rate(bytes, "sha256sum", file.toString()));
             Path copy = dir.resolve("dd.copy");
             dd.add(rate(bytes, "dd", "if=" + file, "of=" + copy, "bs=4M", "conv=fdatasync", "status=none"));
@@ -104,6 +105,8 @@ public final class DatasetBench {
             System.out.printf(Locale.ROOT, "run %d: sha256sum %.0f MB/s; dd conv=fdatasync %.0f MB/s; seer hash+store %.0f MB/s"
                     + " (%.2f s); whole import with profile %.1f s%n", run + 1, sha256sum.get(run), dd.get(run), seer.get(run),
                     seconds[0], seconds[1]);
+            System.out.println("  " + cpu.report("run " + (run + 1) + " (sha256sum, dd, seer)"));
+            cpu.close();
         }
         System.out.printf(Locale.ROOT, "hash and store %,d bytes: seer median %.0f MB/s %s; sha256sum median %.0f MB/s %s;"
                 + " ratio %.2f; dd (copy, synced) median %.0f MB/s %s, ratio %.2f; whole import median %.1f s %s%n", bytes,
@@ -176,6 +179,7 @@ public final class DatasetBench {
         List<Double> seconds = new ArrayList<>();
         List<Double> peaks = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
+            CpuUse cpu = CpuUse.start();
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g", "-cp",
                     System.getProperty("java.class.path"), DatasetBench.class.getName(), "diff-child", home.toString());
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -187,7 +191,8 @@ public final class DatasetBench {
             String[] fields = last.split(" ");
             seconds.add(Double.parseDouble(fields[1]));
             peaks.add(Double.parseDouble(fields[3]));
-            System.out.printf(Locale.ROOT, "run %d: %s%n", run + 1, out.replace("\n", "; "));
+            System.out.printf(Locale.ROOT, "run %d: %s%n  %s%n", run + 1, out.replace("\n", "; "), cpu.report("the diff"));
+            cpu.close();
         }
         System.out.printf(Locale.ROOT, "diff of two %,d-row versions differing in 1%%: median %.2f s %s, peak resident memory"
                 + " median %.0f MB %s%n", rows, median(seconds), seconds, median(peaks), peaks);

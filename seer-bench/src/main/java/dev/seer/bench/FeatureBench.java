@@ -57,10 +57,14 @@ public final class FeatureBench {
         writeRepository(dir);
         try (SeerServices services = SeerServices.open(home, SeerConfig.defaults(), Clock.systemUTC())) {
             services.features().apply(dir.resolve("repo"), "bench");
+            CpuUse ingestCpu = CpuUse.start();
             IngestReport ingest = services.ingestor().ingest("transactions", Optional.of(dir.resolve("features.csv")), "bench");
             System.out.printf(Locale.ROOT, "ingest: %,d rows in %.2f s = %,.0f rows/s (%,d quarantined)%n", ingest.rowsRead(),
                     ingest.took().toMillis() / 1000.0, ingest.rowsRead() / (ingest.took().toMillis() / 1000.0),
                     ingest.rowsQuarantined());
+            System.out.println("  " + ingestCpu.report("the ingest"));
+            ingestCpu.close();
+            CpuUse joinCpu = CpuUse.start();
             double[] total = new double[runs];
             double[] join = new double[runs];
             HistoricalRetrieval.Report report = null;
@@ -77,6 +81,9 @@ public final class FeatureBench {
                     + " %d key-range pass(es) (heap %,d MB)%n", total[runs / 2], Arrays.toString(total), join[runs / 2],
                     Arrays.toString(join), report.matched(), report.rows(), report.passes(),
                     Runtime.getRuntime().maxMemory() >> 20);
+            System.out.println("  " + joinCpu.report("the join runs"));
+            joinCpu.close();
+            CpuUse materializeCpu = CpuUse.start();
             long start = System.nanoTime();
             Materializer.Report materialized = services.materializer().materialize(List.of(), Optional.empty(),
                     Instant.parse("2026-02-01T00:00:00Z"), "bench");
@@ -84,12 +91,17 @@ public final class FeatureBench {
             long written = materialized.written().values().stream().mapToLong(Long::longValue).sum();
             System.out.printf(Locale.ROOT, "materialize (rocksdb): %,d entities from %,d rows in %.2f s = %,.0f source rows/s%n",
                     written, features, seconds, features / seconds);
+            System.out.println("  " + materializeCpu.report("the materialisation"));
+            materializeCpu.close();
             System.out.printf(Locale.ROOT, "seer peak RSS: %s%n", peakRss());
+            CpuUse pandasCpu = CpuUse.start();
             JsonNode pandas = pandas(dir, runs);
             double ratio = total[runs / 2] / pandas.path("median_s").asDouble();
             System.out.printf(Locale.ROOT, "pandas %s merge_asof: median %.2f s %s, matched %,d, peak RSS %.0f MB%n",
                     pandas.path("pandas").asText(), pandas.path("median_s").asDouble(), pandas.path("runs_s"),
                     pandas.path("matched").asLong(), pandas.path("peak_rss_mb").asDouble());
+            System.out.println("  " + pandasCpu.report("the pandas runs"));
+            pandasCpu.close();
             System.out.printf(Locale.ROOT, "ratio seer end-to-end / pandas = %.2f; seer sort-merge / pandas = %.2f%n", ratio,
                     join[runs / 2] / pandas.path("median_s").asDouble());
         }

@@ -1,8 +1,10 @@
 package dev.seer.bench;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -25,10 +27,14 @@ import org.HdrHistogram.Histogram;
  * request to a few microseconds.
  *
  * <p>Usage: {@code LoadGen URL RATE SECONDS CONNECTIONS [TOKEN BODY_FORMAT KEYS]}; with a body,
- * each request is a POST of {@code String.format(BODY_FORMAT, randomKey)}. Prints one line:
- * achieved rate, failures, p50/p99/p99.9/max in ms.
+ * each request is a POST of BODY_FORMAT with its one {@code %d} replaced by a random key below KEYS. Prints one line:
+ * achieved rate, failures, p50/p99/p99.9/max in ms (after a line {@value #MEASURING} at the end of
+ * the warm-up). With {@code -Dslow.log=FILE} it also lists its slow requests ({@link SlowLog}).
  */
 public final class LoadGen {
+    /** Printed on its own line when the warm-up ends and the measured run begins. */
+    static final String MEASURING = "measuring";
+
     private LoadGen() {}
 
     public static void main(String[] args) throws Exception {
@@ -39,19 +45,50 @@ public final class LoadGen {
         String token = args.length > 4 ? args[4] : null;
         String bodyFormat = args.length > 5 ? args[5] : null;
         int keys = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+        if (bodyFormat != null && !bodyFormat.contains("%d")) {
+            throw new IllegalArgumentException("BODY_FORMAT [" + bodyFormat + "] has no %d for the key");
+        }
         int warmUp = Integer.parseInt(System.getProperty("warmup", "3"));
-        run(url, token, bodyFormat, keys, rate, warmUp, connections, new Histogram(3)); // warm-up, discarded
+        run(url, token, bodyFormat, keys, rate, warmUp, connections, new Histogram(3), SlowLog.NONE); // warm-up, discarded
+        System.out.println(MEASURING); // the caller's cue to start watching the machine
+        System.out.flush();
         Histogram histogram = new Histogram(3);
-        long[] result = run(url, token, bodyFormat, keys, rate, seconds, connections, histogram);
+        SlowLog slow = SlowLog.fromProperties();
+        long[] result = run(url, token, bodyFormat, keys, rate, seconds, connections, histogram, slow);
+        slow.close();
         System.out.printf(Locale.ROOT, "rate %.0f/s failed %d p50 %.3f p99 %.3f p99.9 %.3f max %.3f%n",
                 result[0] / (result[1] / 1e9), result[2], histogram.getValueAtPercentile(50) / 1e6,
                 histogram.getValueAtPercentile(99) / 1e6, histogram.getValueAtPercentile(99.9) / 1e6,
                 histogram.getMaxValue() / 1e6);
     }
 
+    /** What a load generator started as a child process printed, and what used the CPU while it measured. */
+    record Measured(String result, String cpu) {}
+
+    /**
+     * Runs a load generator ({@code command} ends in this class's arguments) as a child process,
+     * watching the machine from the end of its warm-up to its result.
+     */
+    static Measured measure(List<String> command, String what) throws Exception {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            if (!MEASURING.equals(line)) {
+                throw new IllegalStateException("load generator failed in its warm-up: " + line);
+            }
+            try (CpuUse cpu = CpuUse.start()) {
+                String result = out.readLine();
+                if (process.waitFor() != 0 || result == null) {
+                    throw new IllegalStateException("load generator failed: " + result);
+                }
+                return new Measured(result, cpu.report(what));
+            }
+        }
+    }
+
     /** Returns {requests, elapsed nanos, failures}. */
     private static long[] run(URI url, String token, String bodyFormat, int keys, double rate, int seconds,
-            int connections, Histogram histogram) throws Exception {
+            int connections, Histogram histogram, SlowLog slow) throws Exception {
         long total = (long) (rate * seconds);
         double period = 1e9 / rate;
         long start = System.nanoTime() + 1_000_000;
@@ -69,11 +106,13 @@ public final class LoadGen {
                         while ((wait = due - System.nanoTime()) > 0) {
                             LockSupport.parkNanos(wait);
                         }
-                        String body = bodyFormat == null ? null : String.format(bodyFormat, random.nextInt(keys));
+                        String body = bodyFormat == null ? null : body(bodyFormat, random.nextInt(keys));
                         if (conn.exchange(url, token, body) != 200) {
                             failures[connection]++;
                         }
-                        own.recordValue(System.nanoTime() - due);
+                        long latency = System.nanoTime() - due;
+                        own.recordValue(latency);
+                        slow.note(due, latency, connection);
                     }
                 } catch (IOException e) {
                     failures[connection] += 1_000_000; // a lost connection is fatal to the run's figures
@@ -94,6 +133,16 @@ public final class LoadGen {
             failed += f;
         }
         return new long[] {total, System.nanoTime() - start, failed};
+    }
+
+    /**
+     * The body with its {@code %d} replaced by the key: a concatenation, because
+     * {@code String.format} parses the format on every call, and the generator's own CPU is
+     * taken from the server on a small machine.
+     */
+    static String body(String format, int key) {
+        int at = format.indexOf("%d");
+        return format.substring(0, at) + key + format.substring(at + 2);
     }
 
     /** One keep-alive HTTP/1.1 connection: writes a request, reads one response (Content-Length or chunked). */

@@ -35,6 +35,7 @@ import org.HdrHistogram.Histogram;
 public final class OnlineBench {
     private static final int FEATURES = 50;
     private static final int KEYS = 100_000;
+    private static int loadRuns;
 
     private OnlineBench() {}
 
@@ -72,27 +73,34 @@ public final class OnlineBench {
 
     /**
      * Fixed rate, open loop, from a second JVM ({@link LoadGen}) so that client and server are
-     * separate processes as they are in production.
+     * separate processes as they are in production. Prints the figures and what used the CPU
+     * while they were measured (the warm-up excluded).
      */
     private static void http(String url, String token, int seconds, String bodyFormat, String label) throws Exception {
+        LoadGen.Measured measured = LoadGen.measure(loadGen(url, token, seconds, bodyFormat), label);
+        System.out.printf(Locale.ROOT, "%-55s %s (ms)%n  %s%n", label, measured.result(), measured.cpu());
+    }
+
+    private static List<String> loadGen(String url, String token, int seconds, String bodyFormat) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dwarmup=" + System.getProperty("warmup", "20"), "-cp", System.getProperty("java.class.path"), LoadGen.class.getName(),
+                "-Xmx256m", "-Dwarmup=" + System.getProperty("warmup", "20")));
+        if (System.getProperty("slow.log") != null) { // one file per measured route and round
+            command.add("-Dslow.log=" + System.getProperty("slow.log") + "-" + (++loadRuns) + ".txt");
+            command.add("-Dslow.ms=" + System.getProperty("slow.ms", "5"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGen.class.getName(),
                 url + (bodyFormat == null ? "/healthz" : "/api/v1/features/online"), "1000", Integer.toString(seconds), "8"));
         if (bodyFormat != null) {
             command.addAll(List.of(token, bodyFormat, Integer.toString(KEYS)));
         }
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String result = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("load generator failed: " + result);
-        }
-        System.out.printf(Locale.ROOT, "%-55s %s (ms)%n", label, result);
+        return command;
     }
 
     private static void inProcess(String label, FeatureServer server) {
         Random random = new Random(2);
         Histogram histogram = new Histogram(3);
         List<String> refs = List.of("wide_all");
+        CpuUse cpu = CpuUse.start();
         for (int i = 0; i < 120_000; i++) {
             long start = System.nanoTime();
             server.lookup(refs, Map.of("customer_id", List.of(Integer.toString(random.nextInt(KEYS)))));
@@ -101,6 +109,8 @@ public final class OnlineBench {
             }
         }
         print(label + " (1 x 50, in process)", histogram);
+        System.out.println("  " + cpu.report("the lookups"));
+        cpu.close();
     }
 
     private static void redis(Path dir, Instant end) throws Exception {
@@ -109,6 +119,7 @@ public final class OnlineBench {
         try (SeerServices services = SeerServices.open(home, SeerConfig.defaults(), Clock.systemUTC());
                 RedisOnlineStore redis = new RedisOnlineStore("redis://127.0.0.1:6379", "seer-bench:")) {
             Materializer materializer = new Materializer(services.catalog(), services.ingestor(), redis);
+            CpuUse cpu = CpuUse.start();
             long start = System.nanoTime();
             Materializer.Report report = materializer.materialize(List.of(), Optional.of(Instant.parse("2025-01-01T00:00:00Z")),
                     end, "bench");
@@ -116,6 +127,8 @@ public final class OnlineBench {
             long written = report.written().values().stream().mapToLong(Long::longValue).sum();
             System.out.printf(Locale.ROOT, "materialize (redis): %,d entities in %.2f s = %,.0f entities/s%n", written, seconds,
                     written / seconds);
+            System.out.println("  " + cpu.report("the materialisation"));
+            cpu.close();
             reads("redis raw read", redis);
             reads("rocksdb raw read", null);
             inProcess("redis via FeatureServer", new FeatureServer(services.catalog(), redis, Clock.systemUTC()));
@@ -131,6 +144,7 @@ public final class OnlineBench {
         }
         Random random = new Random(3);
         Histogram histogram = new Histogram(3);
+        CpuUse cpu = CpuUse.start();
         for (int i = 0; i < 120_000; i++) {
             long start = System.nanoTime();
             List<Optional<OnlineRecord>> read = store.read("wide", List.of(Integer.toString(random.nextInt(KEYS))));
@@ -142,6 +156,8 @@ public final class OnlineBench {
             }
         }
         print(label + " (1 key)", histogram);
+        System.out.println("  " + cpu.report("the reads"));
+        cpu.close();
     }
 
     private static void print(String label, Histogram histogram) {

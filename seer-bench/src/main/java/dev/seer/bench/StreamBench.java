@@ -81,6 +81,7 @@ public final class StreamBench {
             List<Double> rowsOnly = new ArrayList<>();
             List<Double> peer = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
+                CpuUse cpu = CpuUse.start();
                 peer.add(consumerPerformance(bootstrap, events, run));
                 double[] rates = seerIngestion(dir.resolve("run-" + run), bootstrap, "bench.events", "events" + run, events);
                 rowsOnly.add(rates[0]);
@@ -88,6 +89,8 @@ public final class StreamBench {
                 System.out.printf(Locale.ROOT, "run %d: kafka ConsumerPerformance %,.0f events/s; seer: offline store (ingestion)"
                         + " done at %,.0f events/s, ingestion and window aggregates both done at %,.0f events/s%n",
                         run + 1, peer.get(run), rates[0], rates[1]);
+                System.out.println("  " + cpu.report("run " + (run + 1) + " (ConsumerPerformance, then seer)"));
+                cpu.close();
             }
             double seerMedian = median(seer);
             double peerMedian = median(peer);
@@ -247,6 +250,7 @@ public final class StreamBench {
             p.put("key.serializer", StringSerializer.class.getName());
             p.put("value.serializer", StringSerializer.class.getName());
             Random random = new Random(9);
+            CpuUse use = null;
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
                 long start = System.nanoTime();
                 long total = (long) rate * (5 + seconds);
@@ -258,6 +262,7 @@ public final class StreamBench {
                     }
                     if (i == (long) rate * 5) {
                         measuring.set(true);
+                        use = CpuUse.start();
                     }
                     String customer = "c" + random.nextInt(100_000);
                     producer.send(new ProducerRecord<>("bench.live", customer, "{\"event_id\": " + i + ", \"customer_id\": \""
@@ -267,10 +272,13 @@ public final class StreamBench {
             }
             Thread.sleep(3000); // the last events reach online
             measuring.set(false);
+            String cpu = use.report("the measured pushes to online");
+            use.close();
             System.out.printf(Locale.ROOT, "freshness at %,d events/s for %d s (event time to online): rows p50 %.3f s p99 %.3f s"
                     + " (%,d samples); window aggregates p50 %.3f s p99 %.3f s (%,d samples)%n", rate, seconds,
                     percentile(rows, 0.5), percentile(rows, 0.99), rows.size(), percentile(windows, 0.5),
                     percentile(windows, 0.99), windows.size());
+            System.out.println("  " + cpu);
         }
     }
 
@@ -319,10 +327,9 @@ public final class StreamBench {
                         "-Dwarmup=10", "-cp", System.getProperty("java.class.path"), LoadGen.class.getName(),
                         server.url() + "/api/v1/push/clicks", Integer.toString(rate), Integer.toString(seconds), "8", token,
                         body, "100000");
-                Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                String result = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                process.waitFor();
-                System.out.printf(Locale.ROOT, "POST /api/v1/push/clicks (1 record, acks=all, one transaction) %s (ms)%n", result);
+                LoadGen.Measured measured = LoadGen.measure(command, "the pushes");
+                System.out.printf(Locale.ROOT, "POST /api/v1/push/clicks (1 record, acks=all, one transaction) %s (ms)%n  %s%n",
+                        measured.result(), measured.cpu());
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.seer.core.SeerException;
 import dev.seer.features.FeatureServer;
 import dev.seer.features.Materializer;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class OnlineApi {
     }
 
     /** Body: {@code features} (list) or {@code feature_service}, and {@code entities}: join key to values. */
-    private void online(Context ctx) {
+    private void online(Context ctx) throws IOException {
         JsonNode body = Http.body(ctx);
         List<String> features = new ArrayList<>();
         if (body.hasNonNull("feature_service")) {
@@ -74,7 +75,9 @@ final class OnlineApi {
             column.getValue().forEach(v -> values.add(v.asText()));
             entities.put(column.getKey(), values);
         }
-        ctx.contentType(Http.JSON).result(ApiJson.onlineBytes(server.lookup(features, entities)));
+        List<FeatureServer.EntityResult> results = server.lookup(features, entities);
+        ctx.contentType(Http.JSON);
+        ApiJson.writeOnline(results, ctx.outputStream()); // straight into the response: no array, no copy
     }
 
     private static Instant instant(JsonNode body, String field) {

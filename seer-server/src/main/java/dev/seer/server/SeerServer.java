@@ -34,6 +34,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +57,14 @@ public final class SeerServer implements AutoCloseable {
     /** The largest JSON request body (files travel as multipart uploads, under their own limit). */
     static final long MAX_JSON_BODY_BYTES = 10L * 1024 * 1024;
 
+    /** Bytes per copy of a response into Jetty's output buffer; see {@link #configure}. */
+    static final int RESPONSE_COPY_BUFFER = 8 * 1024;
+
+    private record RequestKind(String method, String route, int status) {}
+
     private final SeerServices services;
     private final PrometheusMeterRegistry registry;
+    private final Map<RequestKind, Timer> timers = new ConcurrentHashMap<>();
     private final List<ApiRoute> routes;
     private final Javalin app;
     private final AccessLog access;
@@ -156,13 +163,21 @@ public final class SeerServer implements AutoCloseable {
                     : new SeerException(ServerErrorCode.BAD_REQUEST, e.getMessage(), Map.of("status", e.getStatus()));
             Http.json(ctx, e.getStatus(), Http.error(error));
         });
-        config.requestLogger.http((ctx, millis) -> Timer.builder("seer.http.requests")
-                .tag("method", ctx.method().name())
-                .tag("route", ctx.endpoints().matchedHttpEndpoint() == null ? "unmatched"
-                        : ctx.endpoints().matchedHttpEndpoint().path)
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .register(registry)
-                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS));
+        // Javalin copies every result through a buffer of this size, allocated per response; its
+        // default (Jetty's whole output buffer, 32 KiB) was most of what a small response allocated.
+        config.http.responseBufferSize = RESPONSE_COPY_BUFFER;
+        config.requestLogger.http((ctx, millis) -> timer(ctx).record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS));
+    }
+
+    /** The request timer of this method, route and status: built once, not per request. */
+    private Timer timer(Context ctx) {
+        var matched = ctx.endpoints().matchedHttpEndpoint();
+        RequestKind kind = new RequestKind(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode());
+        return timers.computeIfAbsent(kind, k -> Timer.builder("seer.http.requests")
+                .tag("method", k.method())
+                .tag("route", k.route())
+                .tag("status", Integer.toString(k.status()))
+                .register(registry));
     }
 
     /**

@@ -198,7 +198,13 @@ class ApiJsonTest {
                         new Value("stats:spend", Json.parse("12.25"), Status.PRESENT, Optional.of(T1)),
                         new Value("stats:plan", Json.parse("\"pro\""), Status.PRESENT, Optional.of(T1)),
                         new Value("other:n", Json.parse("null"), Status.EXPIRED, Optional.of(T2)),
-                        new Value("more:x", Json.parse("null"), Status.MISSING, Optional.empty()))),
+                        new Value("more:x", Json.parse("null"), Status.MISSING, Optional.empty()),
+                        new Value("kinds:int", Json.parse("42"), Status.PRESENT, Optional.of(T1)),
+                        new Value("kinds:long", Json.parse("9007199254740993"), Status.PRESENT, Optional.of(T1)),
+                        new Value("kinds:big", Json.parse("123456789012345678901234567890"), Status.PRESENT, Optional.of(T1)),
+                        new Value("kinds:flag", Json.parse("true"), Status.PRESENT, Optional.of(T1)),
+                        new Value("kinds:list", Json.parse("[1, \"a\", null]"), Status.PRESENT, Optional.of(T1)),
+                        new Value("kinds:object", Json.parse("{\"a\": {\"b\": 2.5}}"), Status.PRESENT, Optional.of(T1)))),
                 new FeatureServer.EntityResult(Map.of("customer_id", "8"), List.of(
                         new Value("stats:spend", Json.parse("1e300"), Status.PRESENT, Optional.of(T2)))));
         String json = """
@@ -208,7 +214,15 @@ class ApiJsonTest {
                      "stats:spend": {"value": 12.25, "status": "present", "event_time": "2026-03-01T00:00:00.123456Z"},
                      "stats:plan": {"value": "pro", "status": "present", "event_time": "2026-03-01T00:00:00.123456Z"},
                      "other:n": {"value": null, "status": "expired", "event_time": "2026-03-02T00:00:00Z"},
-                     "more:x": {"value": null, "status": "missing", "event_time": null}}},
+                     "more:x": {"value": null, "status": "missing", "event_time": null},
+                     "kinds:int": {"value": 42, "status": "present", "event_time": "2026-03-01T00:00:00.123456Z"},
+                     "kinds:long": {"value": 9007199254740993, "status": "present", "event_time": "2026-03-01T00:00:00.123456Z"},
+                     "kinds:big": {"value": 123456789012345678901234567890, "status": "present",
+                                   "event_time": "2026-03-01T00:00:00.123456Z"},
+                     "kinds:flag": {"value": true, "status": "present", "event_time": "2026-03-01T00:00:00.123456Z"},
+                     "kinds:list": {"value": [1, "a", null], "status": "present", "event_time": "2026-03-01T00:00:00.123456Z"},
+                     "kinds:object": {"value": {"a": {"b": 2.5}}, "status": "present",
+                                      "event_time": "2026-03-01T00:00:00.123456Z"}}},
                   {"entity": {"customer_id": "8"},
                    "features": {"stats:spend": {"value": 1e300, "status": "present", "event_time": "2026-03-02T00:00:00Z"}}}]}""";
         assertJson(Json.parse(new String(ApiJson.onlineBytes(results), StandardCharsets.UTF_8)), json);
