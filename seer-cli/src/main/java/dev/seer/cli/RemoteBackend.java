@@ -314,7 +314,7 @@ final class RemoteBackend implements Backend {
             return upload("POST", operation.path(), upload);
         }
         Path out = Path.of(body.remove(output.get()).asText());
-        ObjectNode answer = (ObjectNode) download(operation.path(), new Upload(body), out);
+        ObjectNode answer = (ObjectNode) download(operation.path(), upload, out);
         return answer.put(output.get(), out.toString());
     }
 
