@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,12 +57,86 @@ public final class LoadGen {
         System.out.flush();
         Histogram histogram = new Histogram(3);
         SlowLog slow = SlowLog.fromProperties();
+        long[] gcBefore = ownGc();
+        Hiccups hiccups = Hiccups.start(slow);
         long[] result = run(url, token, bodyFormat, keys, rate, seconds, connections, histogram, slow);
+        Histogram hiccup = hiccups.stop();
+        long[] gc = ownGc();
         slow.close();
-        System.out.printf(Locale.ROOT, "rate %.0f/s failed %d p50 %.3f p99 %.3f p99.9 %.3f max %.3f%n",
+        System.out.printf(Locale.ROOT, "rate %.0f/s failed %d p50 %.3f p99 %.3f p99.9 %.3f max %.3f;"
+                + " load generator's own GCs %d (%d ms), hiccups over 5 ms %d (max %.1f ms)%n",
                 result[0] / (result[1] / 1e9), result[2], histogram.getValueAtPercentile(50) / 1e6,
                 histogram.getValueAtPercentile(99) / 1e6, histogram.getValueAtPercentile(99.9) / 1e6,
-                histogram.getMaxValue() / 1e6);
+                histogram.getMaxValue() / 1e6, gc[0] - gcBefore[0], gc[1] - gcBefore[1],
+                hiccup.getCountBetweenValues(5_000_000, Long.MAX_VALUE / 4), hiccup.getMaxValue() / 1e6);
+    }
+
+    /**
+     * A thread that asks to wake every millisecond and records how late it woke, as jHiccup does
+     * (Gil Tene). This JVM has no collector and is compiled by the time it measures, so a late
+     * wake-up here is the machine's or the kernel's: its threads were not run. A stall of the
+     * requests that coincides with one (the slow log lists both, a hiccup with connection -1) is
+     * not the server's.
+     */
+    private static final class Hiccups {
+        private final Histogram histogram = new Histogram(3);
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        private Hiccups(SlowLog slow) {
+            thread = new Thread(() -> {
+                while (running) {
+                    long before = System.nanoTime();
+                    LockSupport.parkNanos(1_000_000);
+                    long late = Math.max(0, System.nanoTime() - before - 1_000_000);
+                    histogram.recordValue(late);
+                    slow.note(before + 1_000_000, late, -1);
+                }
+            }, "hiccups");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static Hiccups start(SlowLog slow) {
+            return new Hiccups(slow);
+        }
+
+        Histogram stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            return histogram;
+        }
+    }
+
+    /**
+     * This JVM's garbage collections so far and their milliseconds: a collection here pauses
+     * every connection and would be counted as server latency, so the result line shows how many
+     * fell in the measured run.
+     */
+    private static long[] ownGc() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /**
+     * The start of a command that runs this class in a JVM of its own, with extra JVM options.
+     * The JVM has no garbage collector (Epsilon) and a pre-touched heap: a collection or a page
+     * fault in the generator would stall every connection at once and be counted as server
+     * latency (seen: 10–12 ms pauses of G1 here, each a burst of 50–80 slow requests). The
+     * generator allocates little per request (see {@link Connection}), so 1 GiB lasts
+     * far longer than any run; running out fails the run instead of skewing it.
+     */
+    static List<String> command(String... jvmOptions) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UnlockExperimentalVMOptions", "-XX:+UseEpsilonGC", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGen.class.getName()));
+        return command;
     }
 
     /** What a load generator started as a child process printed, and what used the CPU while it measured. */
@@ -99,15 +176,14 @@ public final class LoadGen {
             Thread thread = new Thread(() -> {
                 Random random = new Random(connection);
                 Histogram own = new Histogram(3);
-                try (Connection conn = new Connection(url)) {
+                try (Connection conn = new Connection(url, token, bodyFormat)) {
                     for (long i = connection; i < total; i += connections) {
                         long due = start + (long) (i * period);
                         long wait;
                         while ((wait = due - System.nanoTime()) > 0) {
                             LockSupport.parkNanos(wait);
                         }
-                        String body = bodyFormat == null ? null : body(bodyFormat, random.nextInt(keys));
-                        if (conn.exchange(url, token, body) != 200) {
+                        if (conn.exchange(random.nextInt(keys)) != 200) {
                             failures[connection]++;
                         }
                         long latency = System.nanoTime() - due;
@@ -136,22 +212,40 @@ public final class LoadGen {
     }
 
     /**
-     * The body with its {@code %d} replaced by the key: a concatenation, because
-     * {@code String.format} parses the format on every call, and the generator's own CPU is
-     * taken from the server on a small machine.
+     * One keep-alive HTTP/1.1 connection: writes a request, reads one response (Content-Length or
+     * chunked). It allocates nothing per request (the request is assembled in a reused buffer and
+     * the response parsed as bytes), so that the generator's own garbage collector does not pause
+     * it mid-run: a pause here would stall all connections at once and count as server latency.
      */
-    static String body(String format, int key) {
-        int at = format.indexOf("%d");
-        return format.substring(0, at) + key + format.substring(at + 2);
-    }
-
-    /** One keep-alive HTTP/1.1 connection: writes a request, reads one response (Content-Length or chunked). */
     private static final class Connection implements AutoCloseable {
         private final Socket socket;
         private final OutputStream out;
         private final InputStream in;
+        private final byte[] head;
+        private final byte[] bodyBefore;
+        private final byte[] bodyAfter;
+        private final byte[] request = new byte[1 << 14];
+        private final byte[] line = new byte[1 << 13];
+        private final byte[] digits = new byte[20];
 
-        Connection(URI url) throws IOException {
+        /** With a null body format, a GET; otherwise a POST of the format with its {@code %d} replaced per request. */
+        Connection(URI url, String token, String bodyFormat) throws IOException {
+            StringBuilder text = new StringBuilder(bodyFormat == null ? "GET " : "POST ").append(url.getRawPath())
+                    .append(" HTTP/1.1\r\nHost: ").append(url.getHost()).append(':').append(url.getPort()).append("\r\n");
+            if (token != null) {
+                text.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            if (bodyFormat != null) {
+                text.append("Content-Type: application/json\r\nContent-Length: ");
+                int at = bodyFormat.indexOf("%d");
+                bodyBefore = bodyFormat.substring(0, at).getBytes(StandardCharsets.UTF_8);
+                bodyAfter = bodyFormat.substring(at + 2).getBytes(StandardCharsets.UTF_8);
+            } else {
+                text.append("\r\n");
+                bodyBefore = null;
+                bodyAfter = null;
+            }
+            head = text.toString().getBytes(StandardCharsets.US_ASCII);
             socket = new Socket();
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(url.getHost(), url.getPort()));
@@ -159,47 +253,121 @@ public final class LoadGen {
             in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
         }
 
-        int exchange(URI url, String token, String body) throws IOException {
-            StringBuilder request = new StringBuilder(body == null ? "GET " : "POST ").append(url.getRawPath())
-                    .append(" HTTP/1.1\r\nHost: ").append(url.getHost()).append(':').append(url.getPort()).append("\r\n");
-            if (token != null) {
-                request.append("Authorization: Bearer ").append(token).append("\r\n");
+        /** Sends one request (for a POST, with {@code key} in its body) and returns the response's status. */
+        int exchange(int key) throws IOException {
+            int n = put(head, 0);
+            if (bodyBefore != null) {
+                int keyDigits = digits(key);
+                int length = bodyBefore.length + keyDigits + bodyAfter.length;
+                n = putDigits(n, digits(length));
+                n = put(CRLF_CRLF, n);
+                n = put(bodyBefore, n);
+                n = putDigits(n, digits(key));
+                n = put(bodyAfter, n);
             }
-            byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            if (body != null) {
-                request.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length).append("\r\n");
-            }
-            byte[] head = request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
-            byte[] whole = java.util.Arrays.copyOf(head, head.length + payload.length);
-            System.arraycopy(payload, 0, whole, head.length, payload.length);
-            out.write(whole); // one write, one segment: as real clients send a small request
+            out.write(request, 0, n); // one write, one segment: as real clients send a small request
             out.flush();
             return readResponse();
         }
 
+        private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
+
+        private int put(byte[] bytes, int at) {
+            System.arraycopy(bytes, 0, request, at, bytes.length);
+            return at + bytes.length;
+        }
+
+        /** Writes {@code value}'s decimal digits into {@link #digits} (right-aligned) and returns how many. */
+        private int digits(long value) {
+            int count = 0;
+            long left = value;
+            do {
+                digits[digits.length - 1 - count++] = (byte) ('0' + left % 10);
+                left /= 10;
+            } while (left > 0);
+            return count;
+        }
+
+        private int putDigits(int at, int count) {
+            System.arraycopy(digits, digits.length - count, request, at, count);
+            return at + count;
+        }
+
         private int readResponse() throws IOException {
-            String status = line();
-            int code = Integer.parseInt(status.substring(9, 12));
-            long length = -1;
+            int length = line();
+            if (length < 12) {
+                throw new IOException("bad status line");
+            }
+            int code = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+            long bodyLength = -1;
             boolean chunked = false;
-            for (String header = line(); !header.isEmpty(); header = line()) {
-                String lower = header.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Long.parseLong(header.substring(15).trim());
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+            for (int header = line(); header > 0; header = line()) {
+                if (startsWith(header, CONTENT_LENGTH)) {
+                    bodyLength = number(CONTENT_LENGTH.length, header, 10);
+                } else if (startsWith(header, TRANSFER_ENCODING) && contains(header, CHUNKED)) {
                     chunked = true;
                 }
             }
             if (chunked) {
-                for (long size = Long.parseLong(line().trim(), 16); size > 0; size = Long.parseLong(line().trim(), 16)) {
+                for (long size = number(0, line(), 16); size > 0; size = number(0, line(), 16)) {
                     skip(size);
                     line();
                 }
                 line();
-            } else if (length > 0) {
-                skip(length);
+            } else if (bodyLength > 0) {
+                skip(bodyLength);
             }
             return code;
+        }
+
+        private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] CHUNKED = "chunked".getBytes(StandardCharsets.US_ASCII);
+
+        private boolean startsWith(int length, byte[] lowerPrefix) {
+            if (length < lowerPrefix.length) {
+                return false;
+            }
+            for (int i = 0; i < lowerPrefix.length; i++) {
+                if (Character.toLowerCase(line[i]) != lowerPrefix[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean contains(int length, byte[] lower) {
+            for (int from = 0; from + lower.length <= length; from++) {
+                int i = 0;
+                while (i < lower.length && Character.toLowerCase(line[from + i]) == lower[i]) {
+                    i++;
+                }
+                if (i == lower.length) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The number in {@code line[from, to)} in the radix, spaces skipped, stopping at a chunk extension. */
+        private long number(int from, int to, int radix) throws IOException {
+            long value = 0;
+            boolean any = false;
+            for (int i = from; i < to && line[i] != ';'; i++) {
+                if (line[i] == ' ' || line[i] == '\t') {
+                    continue;
+                }
+                int digit = Character.digit(line[i], radix);
+                if (digit < 0) {
+                    throw new IOException("bad number in response line");
+                }
+                value = value * radix + digit;
+                any = true;
+            }
+            if (!any) {
+                throw new IOException("no number in response line");
+            }
+            return value;
         }
 
         private void skip(long n) throws IOException {
@@ -215,17 +383,21 @@ public final class LoadGen {
             }
         }
 
-        private String line() throws IOException {
-            StringBuilder line = new StringBuilder();
+        /** Reads one line into {@link #line}, without its CR LF, and returns its length. */
+        private int line() throws IOException {
+            int length = 0;
             for (int b = in.read(); b != '\n'; b = in.read()) {
                 if (b < 0) {
                     throw new IOException("connection closed");
                 }
                 if (b != '\r') {
-                    line.append((char) b);
+                    if (length == line.length) {
+                        throw new IOException("response line over " + line.length + " bytes");
+                    }
+                    line[length++] = (byte) b;
                 }
             }
-            return line.toString();
+            return length;
         }
 
         @Override

@@ -323,10 +323,9 @@ public final class StreamBench {
             String token = services.tokens().create(Role.OPERATOR, "bench", "bench").secret();
             try (SeerServer server = SeerServer.start(services)) {
                 String body = "{\"customer_id\": \"c%d\", \"event_ts\": \"2026-03-01T00:00:00Z\", \"amount\": 1.5}";
-                List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                        "-Dwarmup=10", "-cp", System.getProperty("java.class.path"), LoadGen.class.getName(),
-                        server.url() + "/api/v1/push/clicks", Integer.toString(rate), Integer.toString(seconds), "8", token,
-                        body, "100000");
+                List<String> command = LoadGen.command("-Dwarmup=10");
+                command.addAll(List.of(server.url() + "/api/v1/push/clicks", Integer.toString(rate), Integer.toString(seconds), "8", token,
+                        body, "100000"));
                 LoadGen.Measured measured = LoadGen.measure(command, "the pushes");
                 System.out.printf(Locale.ROOT, "POST /api/v1/push/clicks (1 record, acks=all, one transaction) %s (ms)%n  %s%n",
                         measured.result(), measured.cpu());
