@@ -8,7 +8,7 @@ import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.datasets.DatasetRef;
 import dev.seer.datasets.DatasetStore;
-import dev.seer.features.DuckEngine;
+import dev.seer.duckdb.DuckEngine;
 import dev.seer.server.SeerServices;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

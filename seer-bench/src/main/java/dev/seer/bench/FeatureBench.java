@@ -5,10 +5,10 @@ import static dev.seer.bench.BenchFiles.deleteTree;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.config.SeerConfig;
+import dev.seer.core.features.PointInTimeRetrieval;
 import dev.seer.core.home.SeerHome;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.IngestReport;
-import dev.seer.features.Materializer;
+import dev.seer.features.ingest.IngestReport;
+import dev.seer.features.online.Materializer;
 import dev.seer.server.SeerServices;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -67,7 +67,7 @@ public final class FeatureBench {
             CpuUse joinCpu = CpuUse.start();
             double[] total = new double[runs];
             double[] join = new double[runs];
-            HistoricalRetrieval.Report report = null;
+            PointInTimeRetrieval.Result report = null;
             for (int r = 0; r < runs; r++) {
                 long start = System.nanoTime();
                 report = services.historical().run(dir.resolve("entities.csv"), List.of("customer_stats:spend"),

@@ -6,9 +6,9 @@ import static dev.seer.bench.BenchFiles.median;
 import dev.seer.core.Role;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
+import dev.seer.features.stream.KafkaBroker;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
-import dev.seer.streaming.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,8 +208,8 @@ public final class StreamBench {
                 if (ingested == 0 && covered(services, source) >= events) {
                     ingested = now;
                 }
-                if (aggregated == 0 && dev.seer.streaming.Streaming.windowsCaughtUp(admin,
-                        dev.seer.streaming.Streaming.windowApplication(services.catalog(), source), topic)) {
+                if (aggregated == 0 && dev.seer.features.stream.Streaming.windowsCaughtUp(admin,
+                        dev.seer.features.stream.Streaming.windowApplication(services.catalog(), source), topic)) {
                     aggregated = now;
                 }
             }

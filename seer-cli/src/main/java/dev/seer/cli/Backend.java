@@ -2,15 +2,12 @@ package dev.seer.cli;
 
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.features.FeatureRegistry;
-import dev.seer.features.FeatureServer;
-import dev.seer.features.Materializer;
-import java.time.Instant;
-import java.util.Map;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.IngestReport;
-import dev.seer.features.QuarantineRecord;
-import java.nio.file.Path;
+import dev.seer.core.features.FeatureLookup;
+import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.ingest.IngestReport;
+import dev.seer.features.ingest.QuarantineRecord;
+import dev.seer.features.online.Materializer;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditPage;
 import dev.seer.metadata.AuditQuery;
@@ -18,7 +15,10 @@ import dev.seer.metadata.AuditVerification;
 import dev.seer.metadata.InclusionProof;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.metadata.TreeHead;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,9 +57,9 @@ interface Backend extends AutoCloseable {
 
     Materializer.Report materialize(List<String> views, Optional<Instant> start, Instant end);
 
-    List<FeatureServer.EntityResult> online(List<String> features, Map<String, List<String>> entities);
+    List<FeatureLookup.EntityValues> online(List<String> features, Map<String, List<String>> entities);
 
-    HistoricalRetrieval.Report historical(Path entities, List<String> features, Path out, boolean filterByCreated);
+    PointInTimeRetrieval.Result historical(Path entities, List<String> features, Path out, boolean filterByCreated);
 
     /** Every ingested batch, oldest first. */
     List<CatalogEntry> batches();
@@ -73,7 +73,7 @@ interface Backend extends AutoCloseable {
     com.fasterxml.jackson.databind.JsonNode streamingStatus();
 
     /** Records stream ingestion refused, oldest first; {@code source} empty for all. */
-    List<dev.seer.streaming.DeadLetter> deadLetters(Optional<String> source, int limit);
+    List<dev.seer.features.stream.DeadLetter> deadLetters(Optional<String> source, int limit);
 
     /** A dataset operation (see {@code DatasetApi}); {@code progress} hears a local run's steps. */
     com.fasterxml.jackson.databind.JsonNode dataset(dev.seer.server.DatasetApi.Operation operation,

@@ -1,10 +1,9 @@
 package dev.seer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.seer.core.Json;
 import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.features.FeatureRegistry;
+import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.server.ApiJson;
 import java.nio.file.Path;
 import java.util.List;

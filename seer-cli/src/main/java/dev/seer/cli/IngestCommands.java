@@ -1,8 +1,8 @@
 package dev.seer.cli;
 
 import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.features.IngestReport;
-import dev.seer.features.QuarantineRecord;
+import dev.seer.features.ingest.IngestReport;
+import dev.seer.features.ingest.QuarantineRecord;
 import dev.seer.server.ApiJson;
 import java.nio.file.Path;
 import java.util.List;

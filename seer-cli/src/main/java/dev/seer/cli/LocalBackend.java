@@ -2,18 +2,15 @@ package dev.seer.cli;
 
 import dev.seer.core.Json;
 import dev.seer.core.Role;
-import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.features.FeatureRegistry;
-import dev.seer.features.FeatureServer;
-import dev.seer.features.Materializer;
-import java.time.Instant;
-import java.util.Map;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.IngestReport;
-import dev.seer.features.QuarantineRecord;
-import java.nio.file.Path;
 import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.core.features.FeatureLookup;
+import dev.seer.core.features.PointInTimeRetrieval;
 import dev.seer.core.home.HomeLock;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.ingest.IngestReport;
+import dev.seer.features.ingest.QuarantineRecord;
+import dev.seer.features.online.Materializer;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditPage;
 import dev.seer.metadata.AuditQuery;
@@ -22,7 +19,10 @@ import dev.seer.metadata.InclusionProof;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.metadata.TreeHead;
 import dev.seer.server.SeerServices;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The CLI owning the home for the length of one command. */
@@ -108,7 +108,7 @@ final class LocalBackend implements Backend {
     }
 
     @Override
-    public HistoricalRetrieval.Report historical(Path entities, List<String> features, Path out, boolean filterByCreated) {
+    public PointInTimeRetrieval.Result historical(Path entities, List<String> features, Path out, boolean filterByCreated) {
         return services.historical().run(entities, features, out, filterByCreated);
     }
 
@@ -118,7 +118,7 @@ final class LocalBackend implements Backend {
     }
 
     @Override
-    public List<FeatureServer.EntityResult> online(List<String> features, Map<String, List<String>> entities) {
+    public List<FeatureLookup.EntityValues> online(List<String> features, Map<String, List<String>> entities) {
         return services.featureServer().lookup(features, entities);
     }
 
@@ -144,7 +144,7 @@ final class LocalBackend implements Backend {
     }
 
     @Override
-    public List<dev.seer.streaming.DeadLetter> deadLetters(Optional<String> source, int limit) {
+    public List<dev.seer.features.stream.DeadLetter> deadLetters(Optional<String> source, int limit) {
         return services.streaming().deadLetters(source, limit); // starts the home's broker for the call if it has one
     }
 

@@ -1,20 +1,20 @@
 package dev.seer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.CoreErrorCode;
 import dev.seer.core.ErrorCategory;
 import dev.seer.core.ErrorCode;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
-import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.features.FeatureRegistry;
-import dev.seer.features.FeatureServer;
-import dev.seer.features.Materializer;
-import java.time.Instant;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.IngestReport;
-import dev.seer.features.QuarantineRecord;
-import java.nio.file.Path;
 import dev.seer.core.SeerException;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.core.features.FeatureLookup;
+import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.ingest.IngestReport;
+import dev.seer.features.ingest.QuarantineRecord;
+import dev.seer.features.online.Materializer;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditPage;
 import dev.seer.metadata.AuditQuery;
@@ -22,8 +22,6 @@ import dev.seer.metadata.AuditVerification;
 import dev.seer.metadata.InclusionProof;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.metadata.TreeHead;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.seer.core.CoreErrorCode;
 import dev.seer.server.ApiJson;
 import dev.seer.server.DatasetApi;
 import dev.seer.server.ServerErrorCode;
@@ -35,12 +33,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -134,7 +134,7 @@ final class RemoteBackend implements Backend {
 
     /** The entity file is uploaded and the result downloaded to {@code out}: no path of this machine goes to the server. */
     @Override
-    public HistoricalRetrieval.Report historical(Path entities, List<String> features, Path out, boolean filterByCreated) {
+    public PointInTimeRetrieval.Result historical(Path entities, List<String> features, Path out, boolean filterByCreated) {
         var body = Json.object().put("filter_by_created_timestamp", filterByCreated)
                 .put("format", out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "parquet");
         var array = body.putArray("features");
@@ -155,7 +155,7 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
-    public List<FeatureServer.EntityResult> online(List<String> features, Map<String, List<String>> entities) {
+    public List<FeatureLookup.EntityValues> online(List<String> features, Map<String, List<String>> entities) {
         var body = Json.object();
         var array = body.putArray("features");
         features.forEach(array::add);
@@ -190,7 +190,7 @@ final class RemoteBackend implements Backend {
     }
 
     @Override
-    public List<dev.seer.streaming.DeadLetter> deadLetters(java.util.Optional<String> source, int limit) {
+    public List<dev.seer.features.stream.DeadLetter> deadLetters(java.util.Optional<String> source, int limit) {
         return ApiJson.deadLetters(send("GET", "/api/v1/dead-letters?limit=" + limit
                 + source.map(s -> "&source=" + URLEncoder.encode(s, StandardCharsets.UTF_8)).orElse(""), null));
     }

@@ -2,8 +2,8 @@ package dev.seer.cli;
 
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
-import dev.seer.features.Definitions;
-import dev.seer.features.RepositoryLoader;
+import dev.seer.features.definition.Definitions;
+import dev.seer.features.definition.RepositoryLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -10,6 +10,8 @@ public enum CoreErrorCode implements ErrorCode {
     HOME_LOCKED(ErrorCategory.CONFLICT),
     HOME_IO(ErrorCategory.INTERNAL),
     INVALID_ARGUMENT(ErrorCategory.USER_ERROR),
+    /** A stored value in a format this version cannot read (newer, or damaged). */
+    UNSUPPORTED_FORMAT(ErrorCategory.USER_ERROR),
     NOT_FOUND(ErrorCategory.NOT_FOUND);
 
     private final ErrorCategory category;

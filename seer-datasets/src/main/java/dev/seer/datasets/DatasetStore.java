@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.Sha256;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
-import dev.seer.core.Sha256;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.features.DuckEngine;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.Ingestor;
+import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.duckdb.DuckEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,23 +53,21 @@ public final class DatasetStore {
     private final VersionBuilder builder;
     private final Path staging;
     private final Catalog catalog;
-    private final HistoricalRetrieval retrieval;
-    private final Ingestor ingestor;
+    private final PointInTimeRetrieval retrieval;
     private final AuditSink audit;
     private final Clock clock;
     /** Writers of versions share it; gc takes it alone, so it never removes what a writer is about to record. */
     private final ReentrantReadWriteLock writers = new ReentrantReadWriteLock();
 
-    public DatasetStore(Path root, Catalog catalog, HistoricalRetrieval retrieval, Ingestor ingestor, AuditSink audit,
+    public DatasetStore(Path root, Catalog catalog, PointInTimeRetrieval retrieval, AuditSink audit,
             Clock clock) {
         this.objects = new ObjectStore(root.resolve("objects"));
         this.staging = root.resolve(".staging");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.retrieval = requireNonNull(retrieval, "retrieval is null");
-        this.ingestor = requireNonNull(ingestor, "ingestor is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.builder = new VersionBuilder(objects, staging, catalog, retrieval, ingestor);
+        this.builder = new VersionBuilder(objects, staging, retrieval);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.seer.datasets;
 
-import static dev.seer.features.DuckEngine.identifier;
+import static dev.seer.duckdb.DuckEngine.identifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

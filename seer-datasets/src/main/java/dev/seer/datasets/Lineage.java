@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
-import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.features.HistoricalRetrieval;
+import dev.seer.core.features.PointInTimeRetrieval.ViewInput;
+import dev.seer.core.provenance.BatchRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,26 +24,26 @@ final class Lineage {
     private Lineage() {}
 
     /** The full record of every batch read, per view: what {@code seer lineage} prints and a reproduction pins. */
-    static ArrayNode batches(List<HistoricalRetrieval.ViewInput> inputs, List<CatalogEntry> recorded) {
-        Map<String, JsonNode> byId = new HashMap<>();
-        recorded.forEach(b -> byId.put(b.body().path("batch_id").asText(), b.body()));
+    static ArrayNode batches(List<ViewInput> inputs, List<BatchRecord> recorded) {
+        Map<String, BatchRecord> byId = new HashMap<>();
+        recorded.forEach(b -> byId.put(b.batchId(), b));
         ArrayNode views = Json.mapper().createArrayNode();
-        for (HistoricalRetrieval.ViewInput input : inputs) {
+        for (ViewInput input : inputs) {
             ObjectNode view = views.addObject().put("view", input.view()).put("version", input.version());
             ArrayNode batches = view.putArray("batches");
             for (String id : input.batches()) {
-                JsonNode body = byId.getOrDefault(id, Json.object());
-                ObjectNode batch = batches.addObject().put("batch_id", id).put("source", body.path("source").asText())
-                        .put("content_hash", body.path("content_hash").asText())
-                        .put("ingested_at", body.path("ingested_at").asText());
-                if (body.path("lineage").has("topic")) {
-                    JsonNode kafka = body.path("lineage");
-                    batch.putObject("kafka").put("topic", kafka.path("topic").asText())
-                            .put("partition", kafka.path("partition").asInt())
-                            .put("first_offset", kafka.path("first_offset").asLong())
-                            .put("last_offset", kafka.path("last_offset").asLong());
+                BatchRecord record = byId.get(id);
+                if (record == null) {
+                    throw new IllegalStateException("The join read batch [" + id + "], which is not recorded"); // the retrieval listed it from the same records
+                }
+                ObjectNode batch = batches.addObject().put("batch_id", id).put("source", record.source())
+                        .put("content_hash", record.contentHash()).put("ingested_at", record.ingestedAt().toString());
+                if (record.kafka().isPresent()) {
+                    BatchRecord.KafkaSpan kafka = record.kafka().get();
+                    batch.putObject("kafka").put("topic", kafka.topic()).put("partition", kafka.partition())
+                            .put("first_offset", kafka.firstOffset()).put("last_offset", kafka.lastOffset());
                 } else {
-                    batch.put("path", body.path("path").asText());
+                    batch.put("path", record.path().orElse(""));
                 }
                 if (input.matchedRows().containsKey(id)) {
                     batch.put("matched_rows", input.matchedRows().get(id));
@@ -86,7 +86,7 @@ final class Lineage {
     }
 
     /** Every view's join keys, in order, once each. */
-    static List<String> joinKeys(List<HistoricalRetrieval.ViewInput> inputs) {
+    static List<String> joinKeys(List<ViewInput> inputs) {
         Set<String> keys = new LinkedHashSet<>();
         inputs.forEach(i -> keys.addAll(i.joinKeys()));
         return new ArrayList<>(keys);

@@ -1,13 +1,13 @@
 package dev.seer.datasets;
 
-import static dev.seer.features.DuckEngine.identifier;
-import static dev.seer.features.DuckEngine.literal;
+import static dev.seer.duckdb.DuckEngine.identifier;
+import static dev.seer.duckdb.DuckEngine.literal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
-import dev.seer.features.DuckEngine;
+import dev.seer.duckdb.DuckEngine;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

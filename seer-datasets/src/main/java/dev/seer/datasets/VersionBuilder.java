@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
-import dev.seer.core.catalog.Catalog;
-import dev.seer.features.DuckEngine;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.Ingestor;
+import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.duckdb.DuckEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,16 +29,12 @@ final class VersionBuilder {
     private final ObjectStore objects;
     /** Files under it are the store's own (moved into the object store); others are copied in. */
     private final Path staging;
-    private final Catalog catalog;
-    private final HistoricalRetrieval retrieval;
-    private final Ingestor ingestor;
+    private final PointInTimeRetrieval retrieval;
 
-    VersionBuilder(ObjectStore objects, Path staging, Catalog catalog, HistoricalRetrieval retrieval, Ingestor ingestor) {
+    VersionBuilder(ObjectStore objects, Path staging, PointInTimeRetrieval retrieval) {
         this.objects = objects;
         this.staging = staging;
-        this.catalog = catalog;
         this.retrieval = retrieval;
-        this.ingestor = ingestor;
     }
 
     /** A version's files before they are stored: data, splits, and the manifest's other parts. */
@@ -55,8 +49,8 @@ final class VersionBuilder {
         Path entities = linked(entityObject.sha256(), request.entities(), work);
         progress.accept("point-in-time join of " + request.features() + " to [" + request.entities() + "]");
         Path raw = work.resolve("joined.parquet");
-        HistoricalRetrieval.Report report = retrieval.run(new HistoricalRetrieval.Request(entities, request.features(), raw,
-                request.filterByCreated(), Map.of(), Optional.empty()));
+        PointInTimeRetrieval.Result report = retrieval.retrieve(new PointInTimeRetrieval.Request(entities, request.features(),
+                raw, request.filterByCreated()));
         List<String> joinKeys = Lineage.joinKeys(report.inputs());
         request.split().filter(s -> s.method() == SplitSpec.Method.KEY && !joinKeys.containsAll(s.columns())).ifPresent(s -> {
             throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "A key split of a joined dataset must use the entity"
@@ -67,29 +61,21 @@ final class VersionBuilder {
         lineage.putObject("entities").put("path", request.entities().toAbsolutePath().toString())
                 .put("sha256", entityObject.sha256()).put("bytes", entityObject.bytes()).put("rows", report.rows());
         request.features().forEach(lineage.putArray("features")::add);
-        service(request.features()).ifPresent(service -> lineage.set("feature_service", service));
+        report.service().ifPresent(service -> lineage.putObject("feature_service").put("name", service.name())
+                .put("version", service.version()));
         ArrayNode refs = lineage.putArray("feature_refs");
         report.inputs().forEach(v -> v.features().forEach(f -> refs.add(v.view() + ":" + f)));
         lineage.putObject("options").put("filter_by_created_timestamp", request.filterByCreated())
                 .put("label", request.label().orElse(null));
-        ArrayNode batches = Lineage.batches(report.inputs(), ingestor.batches());
+        ArrayNode batches = Lineage.batches(report.inputs(), retrieval.batches());
         lineage.set("views", Lineage.summary(batches));
         Path batchesFile = work.resolve("batches.json");
         write(batchesFile, batches);
         List<String> key = new ArrayList<>(joinKeys);
-        key.add(HistoricalRetrieval.EVENT_TIMESTAMP);
+        key.add(PointInTimeRetrieval.EVENT_TIMESTAMP);
         Built built = finish(name, null, "SELECT * FROM " + Tables.scan(raw), work, request.label(), request.split(), key,
                 lineage, progress);
         return new Built(built.data(), Optional.empty(), built.splits(), Optional.of(batchesFile), built.manifest());
-    }
-
-    /** The feature service asked for, with the version used: one name without a colon is a service. */
-    private Optional<ObjectNode> service(List<String> features) {
-        if (features.size() != 1 || features.get(0).contains(":")) {
-            return Optional.empty();
-        }
-        return catalog.latest(dev.seer.features.FeatureRegistry.SERVICE, features.get(0))
-                .map(e -> Json.object().put("name", e.name()).put("version", e.version()));
     }
 
     Built rerunRetrieval(DatasetVersion version, Path work, Consumer<String> progress) {
@@ -104,7 +90,7 @@ final class VersionBuilder {
             view.path("batches").forEach(b -> batches.add(b.path("batch_id").asText()));
         }
         Set<String> gone = new java.util.TreeSet<>(batches);
-        ingestor.batches().forEach(b -> gone.remove(b.body().path("batch_id").asText()));
+        retrieval.batches().forEach(b -> gone.remove(b.batchId()));
         if (!gone.isEmpty()) {
             throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, version + " read ingested batches that are no longer"
                     + " recorded: " + gone, Map.of("batches", gone.toString()));
@@ -112,7 +98,7 @@ final class VersionBuilder {
         List<String> features = DatasetStore.texts(lineage.path("feature_refs")); // the service as it was, view by view
         progress.accept("point-in-time join again, pinned to " + views + " and " + batches.size() + " batches");
         Path raw = work.resolve("joined.parquet");
-        retrieval.run(new HistoricalRetrieval.Request(entities, features, raw,
+        retrieval.retrieve(new PointInTimeRetrieval.Request(entities, features, raw,
                 lineage.path("options").path("filter_by_created_timestamp").asBoolean(), views, Optional.of(batches)));
         return finish(version.name(), null, "SELECT * FROM " + Tables.scan(raw), work, recordedLabel(version),
                 recordedSplit(version), List.of(), lineage.deepCopy(), progress);

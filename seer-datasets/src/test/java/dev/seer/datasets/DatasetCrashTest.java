@@ -3,10 +3,10 @@ package dev.seer.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seer.core.config.SeerConfig;
-import dev.seer.features.FeatureRegistry;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.Ingestor;
-import dev.seer.features.OfflineStore;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.ingest.Ingestor;
+import dev.seer.features.offline.HistoricalRetrieval;
+import dev.seer.features.offline.OfflineStore;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataDatabase;
@@ -141,7 +141,7 @@ class DatasetCrashTest {
             JdbcCatalog catalog = new JdbcCatalog(database, audit, Clock.systemUTC());
             Ingestor ingestor = new Ingestor(catalog, new OfflineStore(home.resolve("offline")), Clock.systemUTC());
             return use.apply(new DatasetStore(home.resolve("datasets"), catalog, new HistoricalRetrieval(catalog, ingestor),
-                    ingestor, audit, Clock.systemUTC()));
+                    audit, Clock.systemUTC()));
         }
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.SeerException;
-import dev.seer.features.DuckEngine;
-import dev.seer.features.FeatureRegistry;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.Ingestor;
-import dev.seer.features.OfflineStore;
+import dev.seer.duckdb.DuckEngine;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.ingest.Ingestor;
+import dev.seer.features.offline.HistoricalRetrieval;
+import dev.seer.features.offline.OfflineStore;
 import dev.seer.testing.InMemoryCatalog;
 import dev.seer.testing.MutableClock;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ class DatasetStoreTest {
         new FeatureRegistry(catalog).apply(dir.resolve("repo"), "alice");
         ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), new MutableClock(T0));
         ingestor.ingest("transactions", Optional.empty(), "alice");
-        datasets = new DatasetStore(dir.resolve("home/datasets"), catalog, new HistoricalRetrieval(catalog, ingestor), ingestor,
+        datasets = new DatasetStore(dir.resolve("home/datasets"), catalog, new HistoricalRetrieval(catalog, ingestor),
                 record -> {
                     audited.add(record);
                     return java.util.concurrent.CompletableFuture.completedFuture((long) audited.size());
@@ -353,7 +353,8 @@ class DatasetStoreTest {
             }
             Files.writeString(staged, lines);
             ingestor.ingestStaged("payments", staged, "pay/" + partition + "/1000", dev.seer.core.Json.object()
-                    .put("topic", "pay").put("partition", partition).put("first_offset", 1000).put("last_offset", 1049), "test");
+                    .put("topic", "pay").put("partition", partition).put("first_offset", 1000).put("last_offset", 1049)
+                    .put("records", 50).put("dead_lettered", 0).put("ingested_by", "test").put("watermark_micros", 0), "test");
         }
 
         DatasetVersion version = datasets.create("pay", new DatasetStore.CreateRequest(entities, List.of("payments:amount"),

@@ -1,9 +1,9 @@
 package dev.seer.datasets;
 
 import dev.seer.core.config.SeerConfig;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.Ingestor;
-import dev.seer.features.OfflineStore;
+import dev.seer.features.ingest.Ingestor;
+import dev.seer.features.offline.HistoricalRetrieval;
+import dev.seer.features.offline.OfflineStore;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataDatabase;
@@ -32,7 +32,7 @@ public final class DatasetWorker {
             JdbcCatalog catalog = new JdbcCatalog(database, audit, clock);
             Ingestor ingestor = new Ingestor(catalog, new OfflineStore(home.resolve("offline")), clock);
             DatasetStore datasets = new DatasetStore(home.resolve("datasets"), catalog, new HistoricalRetrieval(catalog, ingestor),
-                    ingestor, audit, clock);
+                    audit, clock);
             DatasetStore.Written written = datasets.create("churn", new DatasetStore.CreateRequest(Path.of(args[1]),
                     List.of("churn_v1"), Optional.of("churned"), false, Optional.of(SplitSpec.parse(SplitSpec.Method.KEY,
                     List.of("customer_id"), "0.8,0.1,0.1"))), "worker", step -> announce(step, pauseAt));

@@ -13,14 +13,14 @@ import java.util.Optional;
  * a space for the T, without an offset meaning UTC) are read by hand, several times faster than
  * {@link java.time.format.DateTimeFormatter}; anything else goes to java.time, which decides.
  */
-final class IsoTimes {
+public final class IsoTimes {
     private static final java.util.regex.Pattern OFFSET_WITHOUT_SECONDS =
             java.util.regex.Pattern.compile("[^T ]*[T ]\\d\\d:\\d\\d(Z|[+-].*)");
 
     private IsoTimes() {}
 
     /** The time, or empty if it is not ISO-8601 or lies beyond what epoch microseconds in a long can hold. */
-    static Optional<Instant> parse(String text) {
+    public static Optional<Instant> parse(String text) {
         long micros = fast(text);
         if (micros != Long.MIN_VALUE) {
             return Optional.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000));
@@ -42,7 +42,7 @@ final class IsoTimes {
     }
 
     /** Epoch micros of a time that {@link #parse} accepts; throws otherwise. */
-    static long micros(String text) {
+    public static long micros(String text) {
         long micros = fast(text);
         if (micros != Long.MIN_VALUE) {
             return micros;

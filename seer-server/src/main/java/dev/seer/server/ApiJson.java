@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.features.FeatureRegistry;
-import dev.seer.features.FeatureServer;
-import dev.seer.features.Materializer;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.IngestReport;
-import dev.seer.features.QuarantineRecord;
+import dev.seer.core.features.FeatureLookup;
+import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.ingest.IngestReport;
+import dev.seer.features.ingest.QuarantineRecord;
+import dev.seer.features.online.Materializer;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditEntry;
 import dev.seer.metadata.AuditPage;
@@ -200,7 +200,7 @@ public final class ApiJson {
                 node.path("already_ingested").asBoolean());
     }
 
-    public static ObjectNode historical(HistoricalRetrieval.Report report) {
+    public static ObjectNode historical(PointInTimeRetrieval.Result report) {
         ObjectNode node = Json.object();
         node.put("rows", report.rows()).put("matched", report.matched()).put("out", report.out().toString())
                 .put("join_millis", report.joinMillis()).put("passes", report.passes());
@@ -209,11 +209,12 @@ public final class ApiJson {
         return node;
     }
 
-    public static HistoricalRetrieval.Report historical(JsonNode node) {
+    public static PointInTimeRetrieval.Result historical(JsonNode node) {
         List<String> columns = new java.util.ArrayList<>();
         node.path("columns").forEach(c -> columns.add(c.asText()));
-        return new HistoricalRetrieval.Report(node.path("rows").asLong(), node.path("matched").asLong(), columns,
-                java.nio.file.Path.of(node.path("out").asText()), node.path("join_millis").asLong(), node.path("passes").asInt());
+        return new PointInTimeRetrieval.Result(node.path("rows").asLong(), node.path("matched").asLong(), columns,
+                java.nio.file.Path.of(node.path("out").asText()), node.path("join_millis").asLong(), node.path("passes").asInt(),
+                List.of(), java.util.Optional.empty()); // the wire form carries no inputs: the dataset's lineage does
     }
 
     public static ObjectNode materialized(Materializer.Report report) {
@@ -231,12 +232,12 @@ public final class ApiJson {
     }
 
     /** The online response as a tree (CLI output); the same JSON as {@link #onlineBytes}, which writes it. */
-    public static ObjectNode online(List<FeatureServer.EntityResult> results) {
+    public static ObjectNode online(List<FeatureLookup.EntityValues> results) {
         return (ObjectNode) Json.parse(new String(onlineBytes(results), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The online response as bytes; see {@link #writeOnline}. */
-    public static byte[] onlineBytes(List<FeatureServer.EntityResult> results) {
+    public static byte[] onlineBytes(List<FeatureLookup.EntityValues> results) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256 + results.size() * 2048);
         try {
             writeOnline(results, bytes);
@@ -251,11 +252,11 @@ public final class ApiJson {
      * much as the lookup) and without an intermediate array: the route streams it into the
      * response, so a lookup allocates no copies of its answer.
      */
-    public static void writeOnline(List<FeatureServer.EntityResult> results, java.io.OutputStream target) throws java.io.IOException {
+    public static void writeOnline(List<FeatureLookup.EntityValues> results, java.io.OutputStream target) throws java.io.IOException {
         try (com.fasterxml.jackson.core.JsonGenerator out = Json.mapper().getFactory().createGenerator(target)) {
             out.writeStartObject();
             out.writeArrayFieldStart("results");
-            for (FeatureServer.EntityResult result : results) {
+            for (FeatureLookup.EntityValues result : results) {
                 writeEntity(out, result);
             }
             out.writeEndArray();
@@ -263,7 +264,7 @@ public final class ApiJson {
         }
     }
 
-    private static void writeEntity(com.fasterxml.jackson.core.JsonGenerator out, FeatureServer.EntityResult result)
+    private static void writeEntity(com.fasterxml.jackson.core.JsonGenerator out, FeatureLookup.EntityValues result)
             throws java.io.IOException {
         out.writeStartObject();
         out.writeObjectFieldStart("entity");
@@ -274,7 +275,7 @@ public final class ApiJson {
         out.writeObjectFieldStart("features");
         java.time.Instant lastTime = null;
         String lastText = null;
-        for (FeatureServer.Value value : result.values()) {
+        for (FeatureLookup.Value value : result.values()) {
             out.writeObjectFieldStart(value.feature());
             out.writeFieldName("value");
             writeValue(out, value.value());
@@ -317,28 +318,28 @@ public final class ApiJson {
         }
     }
 
-    private static final String[] STATUS = java.util.Arrays.stream(FeatureServer.Status.values())
+    private static final String[] STATUS = java.util.Arrays.stream(FeatureLookup.Status.values())
             .map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
 
-    public static List<FeatureServer.EntityResult> online(JsonNode node) {
-        List<FeatureServer.EntityResult> results = new java.util.ArrayList<>();
+    public static List<FeatureLookup.EntityValues> online(JsonNode node) {
+        List<FeatureLookup.EntityValues> results = new java.util.ArrayList<>();
         for (JsonNode item : node.path("results")) {
             java.util.Map<String, String> entity = new java.util.LinkedHashMap<>();
             item.path("entity").fields().forEachRemaining(e -> entity.put(e.getKey(), e.getValue().asText()));
-            List<FeatureServer.Value> values = new java.util.ArrayList<>();
-            item.path("features").fields().forEachRemaining(e -> values.add(new FeatureServer.Value(e.getKey(),
-                    e.getValue().path("value"), FeatureServer.Status.valueOf(e.getValue().path("status").asText()
+            List<FeatureLookup.Value> values = new java.util.ArrayList<>();
+            item.path("features").fields().forEachRemaining(e -> values.add(new FeatureLookup.Value(e.getKey(),
+                    e.getValue().path("value"), FeatureLookup.Status.valueOf(e.getValue().path("status").asText()
                             .toUpperCase(java.util.Locale.ROOT)),
                     e.getValue().path("event_time").isTextual()
                             ? java.util.Optional.of(java.time.Instant.parse(e.getValue().path("event_time").asText()))
                             : java.util.Optional.empty())));
-            results.add(new FeatureServer.EntityResult(entity, values));
+            results.add(new FeatureLookup.EntityValues(entity, values));
         }
         return results;
     }
 
     /** A consistency check: what was compared, what was skipped and why, and every difference. */
-    public static ObjectNode consistency(dev.seer.features.ConsistencyCheck.Report report) {
+    public static ObjectNode consistency(dev.seer.features.online.ConsistencyCheck.Report report) {
         ObjectNode node = Json.object();
         node.put("view", report.view());
         node.put("at", report.at().toString());
@@ -362,8 +363,8 @@ public final class ApiJson {
         return node;
     }
 
-    public static ObjectNode streamingStatus(dev.seer.streaming.Streaming.Status status,
-            List<dev.seer.streaming.Streaming.SourceStatus> sources) {
+    public static ObjectNode streamingStatus(dev.seer.features.stream.Streaming.Status status,
+            List<dev.seer.features.stream.Streaming.SourceStatus> sources) {
         ObjectNode node = Json.object().put("state", status.state().name().toLowerCase(java.util.Locale.ROOT))
                 .put("error", status.error());
         ArrayNode array = node.putArray("sources");
@@ -389,7 +390,7 @@ public final class ApiJson {
         return node;
     }
 
-    public static ArrayNode deadLetters(List<dev.seer.streaming.DeadLetter> letters) {
+    public static ArrayNode deadLetters(List<dev.seer.features.stream.DeadLetter> letters) {
         ArrayNode array = Json.mapper().createArrayNode();
         letters.forEach(l -> array.addObject().put("source", l.source()).put("topic", l.topic()).put("partition", l.partition())
                 .put("offset", l.offset()).put("error", l.error()).put("value", l.value())
@@ -397,9 +398,9 @@ public final class ApiJson {
         return array;
     }
 
-    public static List<dev.seer.streaming.DeadLetter> deadLetters(JsonNode node) {
-        List<dev.seer.streaming.DeadLetter> letters = new java.util.ArrayList<>();
-        node.forEach(l -> letters.add(new dev.seer.streaming.DeadLetter(l.path("source").asText(), l.path("topic").asText(),
+    public static List<dev.seer.features.stream.DeadLetter> deadLetters(JsonNode node) {
+        List<dev.seer.features.stream.DeadLetter> letters = new java.util.ArrayList<>();
+        node.forEach(l -> letters.add(new dev.seer.features.stream.DeadLetter(l.path("source").asText(), l.path("topic").asText(),
                 l.path("partition").asInt(), l.path("offset").asLong(), l.path("error").asText(), l.path("value").asText(),
                 l.path("dead_letter_partition").asInt(), l.path("dead_letter_offset").asLong())));
         return letters;

@@ -7,8 +7,8 @@ import static dev.seer.server.ApiRole.SCIENTIST;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.catalog.Catalog;
-import dev.seer.features.FeatureRegistry;
-import dev.seer.features.Ingestor;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.ingest.Ingestor;
 import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,8 +7,9 @@ import static dev.seer.server.ApiRole.SCIENTIST;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
-import dev.seer.features.FeatureServer;
-import dev.seer.features.Materializer;
+import dev.seer.core.features.FeatureLookup;
+import dev.seer.features.online.FeatureServer;
+import dev.seer.features.online.Materializer;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Instant;
@@ -75,7 +76,7 @@ final class OnlineApi {
             column.getValue().forEach(v -> values.add(v.asText()));
             entities.put(column.getKey(), values);
         }
-        List<FeatureServer.EntityResult> results = server.lookup(features, entities);
+        List<FeatureLookup.EntityValues> results = server.lookup(features, entities);
         ctx.contentType(Http.JSON);
         ApiJson.writeOnline(results, ctx.outputStream()); // straight into the response: no array, no copy
     }

@@ -8,8 +8,8 @@ import static dev.seer.server.ApiRole.SCIENTIST;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
-import dev.seer.streaming.Pusher;
-import dev.seer.streaming.Streaming;
+import dev.seer.features.stream.Pusher;
+import dev.seer.features.stream.Streaming;
 import io.javalin.http.Context;
 import java.util.List;
 

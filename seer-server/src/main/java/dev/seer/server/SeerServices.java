@@ -2,18 +2,18 @@ package dev.seer.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.catalog.Catalog;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
-import dev.seer.core.catalog.Catalog;
-import dev.seer.features.FeatureRegistry;
-import dev.seer.features.FeatureServer;
-import dev.seer.features.Materializer;
-import dev.seer.features.OnlineStore;
-import dev.seer.features.RedisOnlineStore;
-import dev.seer.features.RocksDbOnlineStore;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.Ingestor;
-import dev.seer.features.OfflineStore;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.ingest.Ingestor;
+import dev.seer.features.offline.HistoricalRetrieval;
+import dev.seer.features.offline.OfflineStore;
+import dev.seer.features.online.FeatureServer;
+import dev.seer.features.online.Materializer;
+import dev.seer.features.online.OnlineStore;
+import dev.seer.features.online.RedisOnlineStore;
+import dev.seer.features.online.RocksDbOnlineStore;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataDatabase;
@@ -39,7 +39,7 @@ public final class SeerServices implements AutoCloseable {
     private final OnlineStore online;
     private final Materializer materializer;
     private final FeatureServer featureServer;
-    private final dev.seer.streaming.Streaming streaming;
+    private final dev.seer.features.stream.Streaming streaming;
     private final dev.seer.datasets.DatasetStore datasets;
 
     private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
@@ -60,9 +60,9 @@ public final class SeerServices implements AutoCloseable {
         this.featureServer = new FeatureServer(catalog, online, clock);
         features.onChange(featureServer::invalidate);
         // Nothing of it runs until a push or kafka source is defined and the server refreshes it.
-        this.streaming = new dev.seer.streaming.Streaming(home.root(), config.kafka(), catalog, ingestor, materializer,
+        this.streaming = new dev.seer.features.stream.Streaming(home.root(), config.kafka(), catalog, ingestor, materializer,
                 online, new dev.seer.core.Ids(clock).next("proc"));
-        this.datasets = new dev.seer.datasets.DatasetStore(home.root().resolve("datasets"), catalog, historical, ingestor, audit,
+        this.datasets = new dev.seer.datasets.DatasetStore(home.root().resolve("datasets"), catalog, historical, audit,
                 clock);
     }
 
@@ -120,11 +120,11 @@ public final class SeerServices implements AutoCloseable {
     }
 
     /** Online window aggregates against a batch recomputation. */
-    public dev.seer.features.ConsistencyCheck consistency() {
-        return new dev.seer.features.ConsistencyCheck(catalog, ingestor, online);
+    public dev.seer.features.online.ConsistencyCheck consistency() {
+        return new dev.seer.features.online.ConsistencyCheck(catalog, ingestor, online);
     }
 
-    public dev.seer.streaming.Streaming streaming() {
+    public dev.seer.features.stream.Streaming streaming() {
         return streaming;
     }
 

@@ -5,17 +5,17 @@ import static dev.seer.server.ApiRole.OPERATOR;
 import static dev.seer.server.ApiRole.PUBLIC;
 
 import dev.seer.core.Json;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 
 /** Health and metrics. */
 final class SystemApi {
     private final PrometheusMeterRegistry registry;
 
-    private final java.util.function.Supplier<dev.seer.streaming.Streaming.Status> streamingStatus;
+    private final java.util.function.Supplier<dev.seer.features.stream.Streaming.Status> streamingStatus;
 
-    SystemApi(PrometheusMeterRegistry registry, java.util.function.Supplier<dev.seer.streaming.Streaming.Status> streamingStatus) {
+    SystemApi(PrometheusMeterRegistry registry, java.util.function.Supplier<dev.seer.features.stream.Streaming.Status> streamingStatus) {
         this.registry = registry;
         this.streamingStatus = streamingStatus;
     }
@@ -33,8 +33,8 @@ final class SystemApi {
 
     /** Ready unless a part the home needs is failing (today: streaming, while its broker is unreachable). */
     private void ready(Context ctx) {
-        dev.seer.streaming.Streaming.Status streaming = streamingStatus.get();
-        boolean ready = streaming.state() != dev.seer.streaming.Streaming.State.FAILING;
+        dev.seer.features.stream.Streaming.Status streaming = streamingStatus.get();
+        boolean ready = streaming.state() != dev.seer.features.stream.Streaming.State.FAILING;
         var body = Json.object().put("ready", ready);
         var part = body.putObject("streaming").put("state", streaming.state().name().toLowerCase(java.util.Locale.ROOT));
         if (!ready) {

@@ -6,16 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.features.ConsistencyCheck;
-import dev.seer.features.FeatureRegistry;
-import dev.seer.features.FeatureRegistry.Action;
-import dev.seer.features.FeatureServer;
-import dev.seer.features.FeatureServer.Status;
-import dev.seer.features.FeatureServer.Value;
-import dev.seer.features.HistoricalRetrieval;
-import dev.seer.features.IngestReport;
-import dev.seer.features.Materializer;
-import dev.seer.features.QuarantineRecord;
+import dev.seer.core.features.FeatureLookup;
+import dev.seer.core.features.FeatureLookup.Status;
+import dev.seer.core.features.FeatureLookup.Value;
+import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.definition.FeatureRegistry.Action;
+import dev.seer.features.ingest.IngestReport;
+import dev.seer.features.ingest.QuarantineRecord;
+import dev.seer.features.online.ConsistencyCheck;
+import dev.seer.features.online.Materializer;
+import dev.seer.features.stream.DeadLetter;
+import dev.seer.features.stream.Streaming;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditEntry;
 import dev.seer.metadata.AuditPage;
@@ -23,8 +25,6 @@ import dev.seer.metadata.AuditVerification;
 import dev.seer.metadata.InclusionProof;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.metadata.TreeHead;
-import dev.seer.streaming.DeadLetter;
-import dev.seer.streaming.Streaming;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,8 +169,8 @@ class ApiJsonTest {
 
     @Test
     void aHistoricalRetrievalReportsWhatItWrote() {
-        HistoricalRetrieval.Report report = new HistoricalRetrieval.Report(60, 58, List.of("customer_id",
-                "customer_stats__spend"), Path.of("/tmp/out.parquet"), 12, 1);
+        PointInTimeRetrieval.Result report = new PointInTimeRetrieval.Result(60, 58, List.of("customer_id",
+                "customer_stats__spend"), Path.of("/tmp/out.parquet"), 12, 1, List.of(), Optional.empty());
         String json = """
                 {"rows": 60, "matched": 58, "out": "/tmp/out.parquet", "join_millis": 12, "passes": 1,
                  "columns": ["customer_id", "customer_stats__spend"]}""";
@@ -193,8 +193,8 @@ class ApiJsonTest {
         Map<String, String> entity = new LinkedHashMap<>();
         entity.put("customer_id", "7");
         entity.put("region", "eu \"west\"");
-        List<FeatureServer.EntityResult> results = List.of(
-                new FeatureServer.EntityResult(entity, List.of(
+        List<FeatureLookup.EntityValues> results = List.of(
+                new FeatureLookup.EntityValues(entity, List.of(
                         new Value("stats:spend", Json.parse("12.25"), Status.PRESENT, Optional.of(T1)),
                         new Value("stats:plan", Json.parse("\"pro\""), Status.PRESENT, Optional.of(T1)),
                         new Value("other:n", Json.parse("null"), Status.EXPIRED, Optional.of(T2)),
@@ -205,7 +205,7 @@ class ApiJsonTest {
                         new Value("kinds:flag", Json.parse("true"), Status.PRESENT, Optional.of(T1)),
                         new Value("kinds:list", Json.parse("[1, \"a\", null]"), Status.PRESENT, Optional.of(T1)),
                         new Value("kinds:object", Json.parse("{\"a\": {\"b\": 2.5}}"), Status.PRESENT, Optional.of(T1)))),
-                new FeatureServer.EntityResult(Map.of("customer_id", "8"), List.of(
+                new FeatureLookup.EntityValues(Map.of("customer_id", "8"), List.of(
                         new Value("stats:spend", Json.parse("1e300"), Status.PRESENT, Optional.of(T2)))));
         String json = """
                 {"results": [

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.config.SeerConfig;
-import dev.seer.features.IngestReport;
+import dev.seer.features.ingest.IngestReport;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,275 @@
+package dev.seer.features.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Ids;
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.duckdb.DuckEngine;
+import dev.seer.features.FeatureErrorCode;
+import dev.seer.features.definition.Definitions;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.definition.Stored;
+import dev.seer.features.offline.OfflineStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Batch ingestion of a file source into the offline store.
+ *
+ * <p>Design: DuckDB reads the file once into a temporary table with every value as text and a
+ * row number. For each feature view over the source, one query casts each needed column to its
+ * declared type with {@code TRY_CAST} and evaluates the checks; a failed cast or check becomes a
+ * quarantine record naming the row, column and reason, and the row is held back from that view.
+ * Good rows are written as Parquet, partitioned by event date, into a staging folder, then moved
+ * into the store. The batch record in the catalog is the commit point: readers only see files a
+ * recorded batch lists, so a crash at any step leaves all of a batch or none of it visible.
+ * The SHA-256 of the file's bytes names the content; the same content is never ingested twice.
+ */
+public final class Ingestor {
+    static final String BATCH = "ingest_batch";
+
+    private final Catalog catalog;
+    private final OfflineStore store;
+    private final Clock clock;
+    private final Ids ids;
+
+    public Ingestor(Catalog catalog, OfflineStore store, Clock clock) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.ids = new Ids(clock);
+    }
+
+    public IngestReport ingest(String sourceName, Optional<Path> file, String actor) {
+        return ingest(sourceName, file, actor, message -> { });
+    }
+
+    /**
+     * Ingests, telling {@code progress} what each step did as it finishes (read, each view
+     * checked and written, published), with counts and elapsed time, for long inputs.
+     */
+    public IngestReport ingest(String sourceName, Optional<Path> file, String actor, java.util.function.Consumer<String> progress) {
+        long started = System.nanoTime();
+        CatalogEntry sourceEntry = catalog.latest(FeatureRegistry.SOURCE, sourceName).orElseThrow(() ->
+                new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "Source [" + sourceName + "] is not defined; "
+                        + "run `seer apply` first", Map.of("source", sourceName)));
+        Definitions.Source source = Stored.source(sourceEntry.body());
+        if (source.streaming() && file.isEmpty()) {
+            throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Source [" + sourceName + "] is a " + source.type()
+                    + " source: its records are ingested from topic [" + source.topic() + "] as they arrive; to load a"
+                    + " JSONL file into it, give --file", Map.of("source", sourceName));
+        }
+        Path path = file.orElse(Path.of(source.path())).toAbsolutePath().normalize();
+        String hash = contentHash(sourceName, path);
+        // Also when this content is already recorded: a run killed after recording it left its
+        // staging folder and lock, and this run is the next chance to remove them.
+        sweep();
+        return write(sourceEntry, path, batchName(sourceName, hash), hash, Json.object(), actor, progress, started);
+    }
+
+    /**
+     * Removes what crashed ingestions left in the offline store. A file ingestion does it first;
+     * stream ingestion does it once when it starts, not per micro-batch (it walks the store).
+     */
+    public void sweep() {
+        store.sweep(this::recordedBatchIds);
+    }
+
+    /**
+     * Ingests a staged micro-batch of a stream source: a JSONL file of records, named by where
+     * they came from ({@code origin}, e.g. {@code topic/partition/first-offset}) instead of by
+     * content, so that a second batch from the same offset (a consumer that lost its partition,
+     * racing the new owner) is refused: of two, exactly one is recorded. {@code lineage} (topic, partition, offsets) is kept in the batch record, which is
+     * the commit point: a consumer resumes from what recorded batches cover. Leftovers of
+     * crashed runs are not swept here (see {@link #sweep}).
+     */
+    public IngestReport ingestStaged(String sourceName, Path staged, String origin, ObjectNode lineage, String actor) {
+        long started = System.nanoTime();
+        CatalogEntry sourceEntry = catalog.latest(FeatureRegistry.SOURCE, sourceName).orElseThrow(() ->
+                new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "Source [" + sourceName + "] is not defined",
+                        Map.of("source", sourceName)));
+        return write(sourceEntry, staged, batchName(sourceName, origin), contentHash(sourceName, staged), lineage, actor,
+                message -> { }, started);
+    }
+
+    private IngestReport write(CatalogEntry sourceEntry, Path path, String name, String hash, ObjectNode lineage, String actor,
+            java.util.function.Consumer<String> progress, long started) {
+        Definitions.Source source = Stored.source(sourceEntry.body());
+        String sourceName = source.name();
+        Optional<CatalogEntry> earlier = catalog.latest(BATCH, name);
+        if (earlier.isPresent()) {
+            return alreadyIngested(earlier.get(), sourceName, started);
+        }
+        List<CatalogEntry> views = catalog.latestOfKind(FeatureRegistry.VIEW).stream()
+                .filter(v -> v.body().path("source").asText().equals(sourceName)).toList();
+        String batchId = ids.next("batch");
+        Path staging = store.staging(batchId);
+        try (Connection duck = DuckEngine.open()) {
+            BatchWriter writer = new BatchWriter(duck, source, path, staging, progress);
+            progress.accept(String.format(java.util.Locale.ROOT, "reading %s (%,d bytes)", path, Files.size(path)));
+            long rowsRead = writer.load();
+            progress.accept(String.format(java.util.Locale.ROOT, "read %,d rows (%.1f s)", rowsRead, seconds(started)));
+            ObjectNode record = Json.object();
+            record.put("batch_id", batchId).put("source", sourceName).put("source_version", sourceEntry.version())
+                    .put("content_hash", hash).put("path", path.toString()).put("rows_read", rowsRead)
+                    .put("ingested_at", clock.instant().toString());
+            if (!lineage.isEmpty()) {
+                record.set("lineage", lineage);
+            }
+            ArrayNode viewRecords = record.putArray("views");
+            long written = 0;
+            long quarantined = 0;
+            for (CatalogEntry view : views) {
+                BatchWriter.ViewResult result = writer.writeView(Stored.view(view.body()), joinKeys(view));
+                ObjectNode v = viewRecords.addObject();
+                v.put("view", view.name()).put("view_version", view.version()).put("rows_written", result.written())
+                        .put("rows_quarantined", result.quarantinedRows());
+                v.set("profile", result.profile());
+                written += result.written();
+                quarantined += result.quarantinedRows();
+                progress.accept(String.format(java.util.Locale.ROOT, "view %s: %,d written, %,d quarantined (%.1f s)",
+                        view.name(), result.written(), result.quarantinedRows(), seconds(started)));
+            }
+            writer.writeQuarantine();
+            List<String> files = store.publish(staging, batchId);
+            progress.accept(String.format(java.util.Locale.ROOT, "published %d files (%.1f s)", files.size(), seconds(started)));
+            ArrayNode fileArray = record.putArray("files");
+            files.forEach(fileArray::add);
+            record.put("rows_written", written).put("rows_quarantined", quarantined);
+            if (catalog.create(BATCH, name, record, actor).isEmpty()) { // the commit point
+                // Another writer recorded this name meanwhile (two processes ingesting one file, or a
+                // stream consumer that lost its partition, racing the new owner): its record stands,
+                // and this batch's files, referenced by no record, are swept later.
+                return alreadyIngested(catalog.latest(BATCH, name).orElseThrow(), sourceName, started);
+            }
+            progress.accept(String.format(java.util.Locale.ROOT, "recorded batch %s (%.1f s)", batchId, seconds(started)));
+            return new IngestReport(batchId, sourceName, hash, rowsRead, written, quarantined,
+                    views.stream().map(CatalogEntry::name).toList(), Duration.ofNanos(System.nanoTime() - started), false);
+        } catch (SQLException e) {
+            throw DuckEngine.failure("Ingesting [" + path + "]", e);
+        } catch (java.io.IOException e) {
+            throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Cannot read [" + path + "]: " + e.getMessage(),
+                    Map.of("path", path.toString()), e);
+        } finally {
+            store.removeStaging(staging);
+        }
+    }
+
+    private static IngestReport alreadyIngested(CatalogEntry batch, String sourceName, long started) {
+        JsonNode body = batch.body();
+        return new IngestReport(body.path("batch_id").asText(), sourceName, body.path("content_hash").asText(),
+                body.path("rows_read").asLong(), 0, 0, List.of(), Duration.ofNanos(System.nanoTime() - started), true);
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    private java.util.Set<String> recordedBatchIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        catalog.latestOfKind(BATCH).forEach(b -> ids.add(b.body().path("batch_id").asText()));
+        return ids;
+    }
+
+    /**
+     * The files of one view in the batch a staged ingestion recorded under {@code origin}: one
+     * catalog lookup, where {@link #viewFiles} reads every batch record.
+     */
+    public List<Path> stagedViewFiles(String sourceName, String origin, String view) {
+        return catalog.latest(BATCH, batchName(sourceName, origin))
+                .map(batch -> store.viewFiles(List.of(batch.body()), view)).orElse(List.of());
+    }
+
+    /** Every file of a view that recorded batches hold: what readers of the offline store read. */
+    public List<Path> viewFiles(String view) {
+        return store.viewFiles(catalog.latestOfKind(BATCH).stream().map(CatalogEntry::body).toList(), view);
+    }
+
+    /** Every recorded batch, oldest first. */
+    public List<CatalogEntry> batches() {
+        return catalog.latestOfKind(BATCH).stream()
+                .sorted(java.util.Comparator.comparing(b -> b.body().path("batch_id").asText())).toList();
+    }
+
+    /** The quarantine records of one batch, in row order, at most {@code limit}. */
+    public List<QuarantineRecord> quarantine(String batchId, int limit) {
+        CatalogEntry batch = batches().stream().filter(b -> b.body().path("batch_id").asText().equals(batchId)).findFirst()
+                .orElseThrow(() -> new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "No ingested batch [" + batchId + "]",
+                        Map.of("batch", batchId)));
+        Path file = store.root().resolve("quarantine").resolve(batch.body().path("source").asText()).resolve(batchId + ".parquet");
+        List<QuarantineRecord> records = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return records;
+        }
+        try (Connection duck = DuckEngine.open(); Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT batch_id, row, view, column_name, reason, CAST(record AS VARCHAR)"
+                        + " FROM read_parquet(" + DuckEngine.literal(file.toString()) + ") ORDER BY row, view, column_name LIMIT "
+                        + Math.max(1, limit))) {
+            while (rs.next()) {
+                records.add(new QuarantineRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)));
+            }
+        } catch (SQLException e) {
+            throw DuckEngine.failure("Reading quarantine [" + file + "]", e);
+        }
+        return records;
+    }
+
+    /** Recorded batches of a source, oldest first. */
+    public List<CatalogEntry> batches(String sourceName) {
+        return catalog.latestOfKind(BATCH).stream().filter(b -> b.body().path("source").asText().equals(sourceName))
+                .sorted(java.util.Comparator.comparing(b -> b.body().path("batch_id").asText())).toList();
+    }
+
+    private List<String> joinKeys(CatalogEntry view) {
+        List<String> keys = new ArrayList<>();
+        view.body().path("entities").forEach(entity -> catalog.latest(FeatureRegistry.ENTITY, entity.asText())
+                .ifPresent(e -> keys.addAll(Stored.joinKeys(e.body()))));
+        return keys;
+    }
+
+    static String batchName(String source, String hash) {
+        return source + "@" + hash;
+    }
+
+    private static String contentHash(String source, Path path) {
+        if (!Files.isReadable(path)) {
+            throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Source [" + source + "]: file [" + path
+                    + "] does not exist or cannot be read", Map.of("source", source, "path", path.toString()));
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(path), MessageDigest.getInstance("SHA-256"))) {
+            byte[] buffer = new byte[1 << 16];
+            while (in.read(buffer) >= 0) {
+                // the digest sees every byte
+            }
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Source [" + source + "]: cannot read [" + path
+                    + "]: " + e.getMessage(), Map.of("source", source, "path", path.toString()), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.seer.features.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.seer.core.Json;
+import dev.seer.duckdb.DuckEngine;
+import dev.seer.features.Repositories;
+import dev.seer.features.offline.OfflineStore;
+import dev.seer.features.online.OnlineRowsTest;
+import dev.seer.testing.InMemoryCatalog;
+import dev.seer.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Micro-batches of a stream are named by their first offset: of two batches from the same
+ * offset (a consumer that lost its partition while paused, and the new owner), exactly one is
+ * recorded, even when both write at once.
+ */
+class StagedIngestionTest {
+    @TempDir
+    Path dir;
+
+    MutableClock clock = new MutableClock(OnlineRowsTest.NOW);
+    InMemoryCatalog catalog = new InMemoryCatalog(clock);
+
+    @Test
+    void ofTwoBatchesFromTheSameOffsetExactlyOneIsRecorded() throws Exception {
+        Repositories.applyWith(catalog, dir, OnlineRowsTest.REPOSITORY, "unused\n");
+        Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), clock);
+        // The zombie read offsets 100..102; the new owner, from the same recorded position, 100..101.
+        Path zombie = staged("zombie.jsonl", 3);
+        Path owner = staged("owner.jsonl", 2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<IngestReport>> reports = new ArrayList<>();
+        for (Path file : List.of(zombie, owner)) {
+            Callable<IngestReport> ingest = () -> ingestor.ingestStaged("events", file, "events/0/100",
+                    Json.object().put("topic", "events").put("partition", 0).put("first_offset", 100), "test");
+            reports.add(pool.submit(ingest));
+        }
+        pool.shutdown();
+        long recorded = 0;
+        long refused = 0;
+        for (Future<IngestReport> report : reports) {
+            if (report.get().alreadyIngested()) {
+                refused++;
+            } else {
+                recorded++;
+            }
+        }
+        assertThat(recorded).isEqualTo(1);
+        assertThat(refused).isEqualTo(1);
+        assertThat(ingestor.batches("events")).hasSize(1);
+        assertThat(catalog.versions(Ingestor.BATCH, Ingestor.batchName("events", "events/0/100")))
+                .as("one record of the name, not a second version over the first").hasSize(1);
+        long rows = ingestor.batches("events").get(0).body().path("rows_read").asLong();
+        assertThat(rows).isIn(2L, 3L);
+        // Only the recorded batch's files are read: the other's rows are not in the view.
+        List<Path> files = ingestor.viewFiles("by_store");
+        String list = files.stream().map(f -> DuckEngine.literal(f.toString())).collect(java.util.stream.Collectors.joining(", "));
+        try (var duck = DuckEngine.open(); var statement = duck.createStatement();
+                var rs = statement.executeQuery("SELECT count(*) FROM read_parquet([" + list + "])")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(rows);
+        }
+    }
+
+    private Path staged(String name, int records) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < records; i++) {
+            lines.append("{\"customer_id\":\"c").append(i).append("\",\"store_id\":").append(i)
+                    .append(",\"event_ts\":\"2026-11-26T00:00:0").append(i).append("Z\",\"amount\":1.5}\n");
+        }
+        return Files.writeString(dir.resolve(name), lines);
+    }
+}
