@@ -172,7 +172,7 @@ public final class StreamRecords {
         for (Map.Entry<String, FeatureType> field : source.schema().entrySet()) {
             JsonNode value = record.get(field.getKey());
             if (!isMissing(value) && !fits(value, field.getValue())) {
-                return Optional.of(new Problem(field.getKey(), "value " + value + " is not a " + field.getValue().id()));
+                return Optional.of(new Problem(field.getKey(), "value [" + text(value) + "] is not a " + field.getValue().id()));
             }
         }
         for (Feature feature : checked) {
@@ -262,13 +262,18 @@ public final class StreamRecords {
             return required ? Optional.of(new Problem(field, "event timestamp is missing")) : Optional.empty();
         }
         if (!value.isTextual() || parseTime(value.asText()).isEmpty()) {
-            return Optional.of(new Problem(field, "value " + value + " is not an ISO-8601 timestamp"));
+            return Optional.of(new Problem(field, "value [" + text(value) + "] is not a timestamp"));
         }
         return Optional.empty();
     }
 
     static Optional<Instant> parseTime(String text) {
         return IsoTimes.parse(text);
+    }
+
+    /** A value as the quarantine's reasons show it: a string without its quotes, anything else as JSON. */
+    private static String text(JsonNode value) {
+        return value.isTextual() ? value.asText() : value.toString();
     }
 
     private static boolean isMissing(JsonNode value) {
@@ -292,11 +297,15 @@ public final class StreamRecords {
         if (isMissing(value)) {
             return checks.notNull() ? Optional.of(new Problem(name, "value is missing (not_null)")) : Optional.empty();
         }
-        if (value.isNumber() && checks.min().isPresent() && value.asDouble() < checks.min().get()) {
-            return Optional.of(new Problem(name, "value " + value + " is below min " + checks.min().get()));
+        // A float feature is checked as the float it is stored as (1.50000001 is 1.5), as batch does.
+        boolean isFloat = feature.type() == FeatureType.FLOAT;
+        double number = isFloat ? (float) value.asDouble() : value.asDouble();
+        String shown = isFloat ? Float.toString((float) number) : value.toString();
+        if (value.isNumber() && checks.min().isPresent() && number < checks.min().get()) {
+            return Optional.of(new Problem(name, "value " + shown + " is below min " + checks.min().get()));
         }
-        if (value.isNumber() && checks.max().isPresent() && value.asDouble() > checks.max().get()) {
-            return Optional.of(new Problem(name, "value " + value + " is above max " + checks.max().get()));
+        if (value.isNumber() && checks.max().isPresent() && number > checks.max().get()) {
+            return Optional.of(new Problem(name, "value " + shown + " is above max " + checks.max().get()));
         }
         if (checks.allowed().isPresent() && !checks.allowed().get().contains(value.asText())) {
             return Optional.of(new Problem(name, "value [" + value.asText() + "] is not one of " + checks.allowed().get()));

@@ -1,0 +1,276 @@
+package dev.seer.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Json;
+import dev.seer.testing.InMemoryCatalog;
+import dev.seer.testing.MutableClock;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The rules a record must pass exist twice: in Java, one record at a time ({@link StreamRecords}:
+ * a push is refused, a streamed record dead-lettered), and in DuckDB SQL for a batch
+ * ({@link BatchWriter}: a row is quarantined). Stream ingestion stages the records it accepted as
+ * JSONL and ingests them as a batch, so a record accepted by the first and refused by the second
+ * would be acknowledged and then lost; and {@code seer ingest --file} of a push source's JSONL
+ * would take records a push refuses. This test pins the two to each other: random records,
+ * checked one by one and ingested as one JSONL file, are accepted by both or refused by both for
+ * the same field and reason.
+ *
+ * <p>CSV is not compared: a push or kafka source reads JSON only (CSV is for file sources, whose
+ * columns have no JSON type; StreamRecords does not take them).
+ */
+class RecordRulesTest {
+    static final String REPOSITORY = """
+            entities:
+              - {name: customer, join_keys: [customer_id]}
+              - {name: store, join_keys: [store_id]}
+            sources:
+              - name: events
+                type: push
+                timestamp_field: event_ts
+                created_timestamp_field: created_ts
+                schema: {customer_id: string, store_id: long, event_ts: timestamp, created_ts: timestamp, flag: bool,
+                         small: int, big: long, ratio: float, amount: double, label: string, seen: timestamp,
+                         code: int, note: string}
+            feature_views:
+              - name: by_customer
+                entities: [customer]
+                source: events
+                features:
+                  - {name: flag, type: bool, checks: {not_null: true}}
+                  - {name: small, type: int, checks: {not_null: true, min: -5, max: 100}}
+                  - {name: big, type: long, checks: {min: -3000000000, max: 3000000000}}
+                  - {name: ratio, type: float, checks: {min: 0, max: 1.5}}
+                  - {name: amount, type: double, checks: {not_null: true, min: -1000.5, max: 1000.5}}
+                  - {name: label, type: string, checks: {allowed: [basic, pro, "é-ü", "12"]}}
+                  - {name: seen, type: timestamp, checks: {not_null: true}}
+              - name: by_store
+                entities: [customer, store]
+                source: events
+                features:
+                  - {name: code, type: int, checks: {allowed: ["1", "2", "3"]}}
+                  - {name: note, type: string}
+            """;
+
+    static final List<String> FIELDS = List.of("customer_id", "store_id", "event_ts", "created_ts", "flag", "small", "big",
+            "ratio", "amount", "label", "seen", "code", "note");
+
+    @TempDir
+    Path dir;
+
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    InMemoryCatalog catalog = new InMemoryCatalog(clock);
+    Ingestor ingestor;
+    StreamRecords rules;
+
+    @BeforeEach
+    void apply() throws Exception {
+        Repositories.applyWith(catalog, dir, REPOSITORY, "unused\n");
+        ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), clock);
+        rules = StreamRecords.of(catalog, "events");
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void streamAndBatchJudgeRandomRecordsAlike(long seed) throws Exception {
+        Random random = new Random(seed);
+        List<ObjectNode> records = new ArrayList<>();
+        Set<Integer> singleFaults = new java.util.HashSet<>();
+        for (int i = 0; i < 400; i++) {
+            if (random.nextInt(3) == 0) {
+                records.add(randomRecord(random));
+            } else {
+                records.add(oneFault(random));
+                singleFaults.add(i);
+            }
+        }
+        List<String> disagreements = compare(records, singleFaults, "seed-" + seed);
+        assertThat(disagreements).as("seed %d: records judged differently (replay with this seed)", seed).isEmpty();
+    }
+
+    /** Each record judged by both sides; one line per record they disagree on. */
+    private List<String> compare(List<ObjectNode> records, Set<Integer> singleFaults, String name) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (ObjectNode record : records) {
+            lines.append(Json.mapper().writeValueAsString(record)).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve(name + ".jsonl"), lines);
+        IngestReport report = ingestor.ingest("events", Optional.of(file), "test");
+        assertThat(report.rowsRead()).isEqualTo(records.size());
+        Map<Long, Set<String>> quarantined = new TreeMap<>();
+        for (QuarantineRecord q : ingestor.quarantine(report.batchId(), Integer.MAX_VALUE)) {
+            quarantined.computeIfAbsent(q.row(), r -> new TreeSet<>()).add(normalized(new StreamRecords.Problem(q.column(), q.reason())));
+        }
+        List<String> disagreements = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            // The record as the stream sees it: parsed from the same text as the batch reads.
+            JsonNode parsed = Json.parse(Json.mapper().writeValueAsString(records.get(i)));
+            Optional<String> stream = rules.check(parsed).map(RecordRulesTest::normalized);
+            Set<String> batch = quarantined.getOrDefault(i + 1L, Set.of());
+            // The stream stops at the first rule broken, the batch names them all; a record with one bad field breaks one.
+            boolean agree = stream.isEmpty() ? batch.isEmpty()
+                    : singleFaults.contains(i) ? batch.equals(Set.of(stream.get())) : batch.contains(stream.get());
+            if (!agree) {
+                disagreements.add("row " + (i + 1) + " " + parsed + "\n    stream: " + stream.orElse("accepted") + "\n    batch:  "
+                        + (batch.isEmpty() ? "accepted" : batch));
+            }
+        }
+        return disagreements;
+    }
+
+    private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("^value (\\[?)([^ \\]]+)(\\]?) ");
+
+    /**
+     * The problem as the test compares it. The one difference of wording allowed: a number in
+     * the reason is compared as a number, since DuckDB prints the numbers it read its own way
+     * ({@code 1.5E20} is {@code 1.5e+20} or {@code 150000000000000000000.0} there, and a float
+     * beyond the float range is {@code inf}).
+     */
+    static String normalized(StreamRecords.Problem problem) {
+        java.util.regex.Matcher m = VALUE.matcher(problem.reason());
+        String reason = problem.reason();
+        if (m.find()) {
+            try {
+                String number = m.group(2).replace("inf", "Infinity").replace("nan", "NaN");
+                reason = "value " + m.group(1) + Double.toString(Double.parseDouble(number)) + m.group(3) + " "
+                        + reason.substring(m.end());
+            } catch (NumberFormatException e) {
+                // not a number: compared as it is
+            }
+        }
+        return new StreamRecords.Problem(problem.field(), reason).describe();
+    }
+
+    // ---- records ----
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** A record every rule accepts, with one field replaced by a random (often bad) value. */
+    private ObjectNode oneFault(Random random) {
+        ObjectNode record = goodRecord(random);
+        String field = FIELDS.get(random.nextInt(FIELDS.size()));
+        JsonNode value = value(field, random);
+        if (value == null) {
+            record.remove(field);
+        } else {
+            record.set(field, value);
+        }
+        return record;
+    }
+
+    private ObjectNode randomRecord(Random random) {
+        ObjectNode record = NODES.objectNode();
+        for (String field : FIELDS) {
+            JsonNode value = random.nextInt(3) == 0 ? value(field, random) : good(field, random);
+            if (value != null) {
+                record.set(field, value);
+            }
+        }
+        if (random.nextInt(4) == 0) {
+            record.put("extra", "dropped"); // fields outside the schema are ignored
+        }
+        return record;
+    }
+
+    private ObjectNode goodRecord(Random random) {
+        ObjectNode record = NODES.objectNode();
+        FIELDS.forEach(f -> record.set(f, good(f, random)));
+        return record;
+    }
+
+    private static JsonNode good(String field, Random random) {
+        return switch (field) {
+            case "customer_id" -> NODES.textNode("c" + random.nextInt(50));
+            case "store_id" -> NODES.numberNode(random.nextLong(1, 1_000_000_000_000L));
+            case "event_ts", "created_ts", "seen" -> NODES.textNode(Instant.parse("2026-01-01T00:00:00Z")
+                    .plusSeconds(random.nextInt(30_000_000)).toString());
+            case "flag" -> NODES.booleanNode(random.nextBoolean());
+            case "small" -> NODES.numberNode(random.nextInt(-5, 101));
+            case "big" -> NODES.numberNode(random.nextLong(-3_000_000_000L, 3_000_000_001L));
+            case "ratio" -> NODES.numberNode(random.nextInt(0, 151) / 100.0);
+            case "amount" -> NODES.numberNode(Math.round(random.nextDouble(-1000.5, 1000.5) * 100) / 100.0);
+            case "label" -> NODES.textNode(pick(random, List.of("basic", "pro", "é-ü", "12")));
+            case "code" -> NODES.numberNode(random.nextInt(1, 4));
+            case "note" -> NODES.textNode(pick(random, List.of("hello", "", "ünïcödé ✓", "日本語", "a\"quote", "line\\back")));
+            default -> throw new IllegalArgumentException(field);
+        };
+    }
+
+    /** A value for the field from its edge and bad values; null means: leave the field out. */
+    private static JsonNode value(String field, Random random) {
+        List<Function<Random, JsonNode>> common = List.of(r -> null, r -> NODES.nullNode(), r -> NODES.objectNode().put("a", 1),
+                r -> NODES.arrayNode().add(1).add("x"), r -> NODES.booleanNode(r.nextBoolean()), r -> NODES.textNode(""),
+                r -> NODES.textNode("abc"), r -> NODES.textNode("NaN"), r -> NODES.textNode("Infinity"),
+                r -> NODES.textNode("-Infinity"), r -> NODES.numberNode(r.nextInt(-10, 10)),
+                r -> NODES.numberNode(r.nextInt(-1000, 1000) / 8.0), r -> NODES.textNode(String.valueOf(r.nextInt(-10, 10))),
+                r -> NODES.textNode(" 7 "), r -> NODES.textNode("日本"), r -> NODES.numberNode(new BigInteger("123456789012345678901234567890")),
+                r -> NODES.numberNode(1e300), r -> NODES.textNode("1e400"));
+        List<Function<Random, JsonNode>> specific = switch (field) {
+            case "customer_id", "note", "label" -> List.of(r -> NODES.textNode(pick(r, List.of("basic", "pro", "Pro", " basic",
+                    "é-ü", "e\u0301-ü", "12", "gold", "😀", "\u0000x"))), r -> NODES.numberNode(12), r -> NODES.numberNode(12.0),
+                    r -> NODES.numberNode(1.5e20));
+            case "store_id", "big" -> List.of(r -> NODES.numberNode(Long.MAX_VALUE), r -> NODES.numberNode(Long.MIN_VALUE),
+                    r -> NODES.numberNode(BigInteger.valueOf(Long.MAX_VALUE).add(BigInteger.ONE)),
+                    r -> NODES.numberNode(BigInteger.valueOf(Long.MIN_VALUE).subtract(BigInteger.ONE)),
+                    r -> NODES.numberNode(3_000_000_000L), r -> NODES.numberNode(3_000_000_001L),
+                    r -> NODES.numberNode(-3_000_000_000L), r -> NODES.numberNode(-3_000_000_001L), r -> NODES.numberNode(2.0),
+                    r -> NODES.numberNode(3.0e9), r -> NODES.numberNode(1e19));
+            case "small", "code" -> List.of(r -> NODES.numberNode(Integer.MAX_VALUE), r -> NODES.numberNode(Integer.MIN_VALUE),
+                    r -> NODES.numberNode(Integer.MAX_VALUE + 1L), r -> NODES.numberNode(Integer.MIN_VALUE - 1L),
+                    r -> NODES.numberNode(-5), r -> NODES.numberNode(-6), r -> NODES.numberNode(100), r -> NODES.numberNode(101),
+                    r -> NODES.numberNode(1), r -> NODES.numberNode(4), r -> NODES.numberNode(1.0), r -> NODES.numberNode(2.5),
+                    r -> NODES.numberNode(1e2), r -> NODES.textNode("2"));
+            case "ratio", "amount" -> List.of(r -> NODES.numberNode(0.0), r -> NODES.numberNode(-0.0),
+                    r -> NODES.numberNode(Math.nextDown(0.0)), r -> NODES.numberNode(1.5), r -> NODES.numberNode(Math.nextUp(1.5)),
+                    r -> NODES.numberNode(1.5000001), r -> NODES.numberNode(1.50000001), r -> NODES.numberNode(-1000.5),
+                    r -> NODES.numberNode(1000.5), r -> NODES.numberNode(Math.nextUp(1000.5)), r -> NODES.numberNode(-1000.5001),
+                    r -> NODES.numberNode(1000.50001), r -> NODES.numberNode(3.4e38), r -> NODES.numberNode(3.5e38),
+                    r -> NODES.numberNode(1e-50), r -> NODES.numberNode(0.1), r -> NODES.numberNode(1),
+                    r -> NODES.numberNode(Long.MAX_VALUE), r -> NODES.textNode("0.5"));
+            case "event_ts", "created_ts", "seen" -> List.of(r -> NODES.textNode(pick(r, List.of("2026-03-01T10:00:00Z",
+                    "2026-03-01T10:00:00.123456789Z", "2026-03-01T10:00:00+05:30", "2026-03-01T10:00:00-08:00",
+                    "2026-03-01T10:00:00", "2026-03-01 10:00:00", "2026-03-01 10:00:00.5", "2026-03-01T10:00Z",
+                    "2026-03-01T10:00", "2026-03-01", "2026-03-01T10:00:00+0530", "2026-03-01T10:00:00+05",
+                    "2026-03-01 10:00:00Z", "2026-03-01 10:00:00+02:00", "2026-03-01T10:00:00 UTC", "2026-02-30T00:00:00Z",
+                    "2026-03-01T24:00:00Z", "2026-03-01t10:00:00z", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z",
+                    "9999-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "yesterday",
+                    "2026-03-01T10:00:00+18:00", "2026-03-01T10:00:00+19:00", "1772359200", "2026-03-01T10:00:00.Z",
+                    "2026-03-01T10:00:00.1234567891Z", "2026-03-01T10:60:00Z", "2026-03-01T10:00:60Z", "2026-00-10T00:00:00Z",
+                    "2026-03-00T00:00:00Z", "2026-13-01T00:00:00Z", "2026-03-01T10:00:00+05:30:15", "2026-03-01T10:00:00.1234567Z",
+                    "2026-03-01T10:00:00-18:00", "2026-03-01T10:00:00-18:30", "2026-03-01T10:00:00+05:60", "2026-3-1T10:00:00Z",
+                    "infinity", "2026-03-01T10:00:00\u0665Z", "2026-03-01T10:00:00Z "))),
+                    r -> NODES.numberNode(1_772_359_200L));
+            case "flag" -> List.of(r -> NODES.textNode(pick(r, List.of("true", "false", "t", "yes", "1", "TRUE"))),
+                    r -> NODES.numberNode(1), r -> NODES.numberNode(0));
+            default -> throw new IllegalArgumentException(field);
+        };
+        List<Function<Random, JsonNode>> choices = random.nextBoolean() ? specific : common;
+        return choices.get(random.nextInt(choices.size())).apply(random);
+    }
+
+    private static <T> T pick(Random random, List<T> values) {
+        return values.get(random.nextInt(values.size()));
+    }
+}
