@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,12 +108,127 @@ class RecordRulesTest {
                 singleFaults.add(i);
             }
         }
-        List<String> disagreements = compare(records, singleFaults, "seed-" + seed);
+        List<Judged> judged = judge(records, "seed-" + seed);
+        List<String> disagreements = new ArrayList<>();
+        Set<String> rulesBroken = new TreeSet<>();
+        int accepted = 0;
+        for (int i = 0; i < judged.size(); i++) {
+            Judged j = judged.get(i);
+            // The stream stops at the first rule broken, the batch names them all; a record with one bad field breaks one.
+            Optional<String> stream = j.stream().map(p -> normalized(p.describe()));
+            boolean agree = stream.isEmpty() ? j.batch().isEmpty()
+                    : singleFaults.contains(i) ? j.batch().equals(Set.of(stream.get())) : j.batch().contains(stream.get());
+            if (!agree) {
+                disagreements.add("row " + (i + 1) + " " + j.record() + "\n    stream: " + stream.orElse("accepted") + "\n    batch:  "
+                        + (j.batch().isEmpty() ? "accepted" : j.batch()));
+            }
+            accepted += stream.isEmpty() && j.batch().isEmpty() ? 1 : 0;
+            j.batch().forEach(reason -> rulesBroken.add(rule(reason)));
+        }
         assertThat(disagreements).as("seed %d: records judged differently (replay with this seed)", seed).isEmpty();
+        // The records exercise every rule, and not only refusals.
+        assertThat(accepted).as("seed %d: records accepted by both", seed).isGreaterThan(records.size() / 10);
+        assertThat(rulesBroken).as("seed %d: rules broken", seed).contains("is not a bool", "is not a int", "is not a long",
+                "is not a float", "is not a double", "is not a string", "is not a timestamp", "join key is missing",
+                "event timestamp is missing", "value is missing (not_null)", "is below min", "is above max", "is not one of");
     }
 
-    /** Each record judged by both sides; one line per record they disagree on. */
-    private List<String> compare(List<ObjectNode> records, Set<Integer> singleFaults, String name) throws Exception {
+    /** The rule a reason names, without field and values. */
+    private static String rule(String reason) {
+        String rule = reason.replaceFirst("^\\[\\w+] ", "");
+        if (!rule.startsWith("value is missing")) {
+            rule = rule.replaceFirst("^value (\\[.*]|\\S+) ", "");
+        }
+        return rule.replaceFirst(" (min|max) .*", " $1").replaceFirst(" one of .*", " one of");
+    }
+
+    // ---- each disagreement found, by name ----
+
+    @Test
+    void aRecordEveryRuleAcceptsIsAcceptedByBothAtTheBoundsOfItsChecks() throws Exception {
+        ObjectNode record = goodRecord(new Random(0));
+        record.put("small", -5).put("big", 3_000_000_000L).put("ratio", 1.5).put("amount", -1000.5).put("label", "é-ü")
+                .put("customer_id", "").put("event_ts", "2026-03-01 10:00:00.25").put("seen", "0000-01-01T00:00:00-18:00");
+        assertJudgedAlike(List.of(record), Optional.empty());
+    }
+
+    @Test
+    void aNumberWrittenAsAStringIsNotANumber() throws Exception {
+        // The batch cast the text of a JSON string: "12" was an int, "NaN" a double above its max.
+        assertJudgedAlike(List.of(with("small", NODES.textNode("12"))), Optional.of("[small] value [12] is not a int"));
+        assertJudgedAlike(List.of(with("amount", NODES.textNode("NaN"))), Optional.of("[amount] value [NaN] is not a double"));
+        assertJudgedAlike(List.of(with("ratio", NODES.textNode(" 0.5 "))), Optional.of("[ratio] value [ 0.5 ] is not a float"));
+    }
+
+    @Test
+    void aBoolIsTrueOrFalse() throws Exception {
+        // The batch took 1, 0, "true", "t" and "TRUE".
+        assertJudgedAlike(List.of(with("flag", NODES.numberNode(1))), Optional.of("[flag] value [1] is not a bool"));
+        assertJudgedAlike(List.of(with("flag", NODES.textNode("t"))), Optional.of("[flag] value [t] is not a bool"));
+    }
+
+    @Test
+    void aWholeNumberHasNoFraction() throws Exception {
+        // The batch rounded 2.5 to an int, and took 3.0E9 as a long.
+        assertJudgedAlike(List.of(with("code", NODES.numberNode(2.5))), Optional.of("[code] value [2.5] is not a int"));
+        assertJudgedAlike(List.of(with("big", NODES.numberNode(3.0e9))), Optional.of("[big] value [3.0E9] is not a long"));
+    }
+
+    @Test
+    void anObjectOrAnArrayIsNotAString() throws Exception {
+        assertJudgedAlike(List.of(with("note", NODES.arrayNode().add(1).add("x"))), Optional.of("[note] value [[1,\"x\"]] is not a string"));
+    }
+
+    @Test
+    void joinKeysHaveTheirDeclaredType() throws Exception {
+        // The batch kept join keys as text, whatever their JSON type.
+        assertJudgedAlike(List.of(with("store_id", NODES.textNode("abc"))), Optional.of("[store_id] value [abc] is not a long"));
+        assertJudgedAlike(List.of(with("customer_id", NODES.objectNode().put("a", 1))),
+                Optional.of("[customer_id] value [{\"a\":1}] is not a string"));
+    }
+
+    @Test
+    void aTimeOnlyDuckDbReadsIsRefusedByBoth() throws Exception {
+        for (String time : List.of("2026-03-01T10:00:00 UTC", "2026-03-01", "infinity", "2026-03-01T24:00:00Z", "2026-03-01 10:00:00Z",
+                "2026-03-01T10:00:00.1234567891Z", "2026-03-01T10:00:00+19:00")) {
+            assertJudgedAlike(List.of(with("event_ts", NODES.textNode(time))), Optional.of("[event_ts] value [" + time + "] is not a timestamp"));
+        }
+    }
+
+    @Test
+    void aTimeOnlyJavaReadsIsRefusedByBoth() throws Exception {
+        // The stream took these and the batch quarantined them: a push acknowledged, then lost.
+        for (String time : List.of("2026-03-01t10:00:00z", "+10000-01-01T00:00:00Z", "2026-03-01T10:00:00+05:30:15")) {
+            assertJudgedAlike(List.of(with("seen", NODES.textNode(time))), Optional.of("[seen] value [" + time + "] is not a timestamp"));
+        }
+    }
+
+    @Test
+    void aFloatIsCheckedAsTheFloatItIsStoredAs() throws Exception {
+        // 1.50000001 is stored as 1.5, which max 1.5 allows; the stream compared the double.
+        assertJudgedAlike(List.of(with("ratio", NODES.numberNode(1.50000001))), Optional.empty());
+        assertJudgedAlike(List.of(with("ratio", NODES.numberNode(1.5000002))), Optional.of("[ratio] value 1.5000002 is above max 1.5"));
+    }
+
+    private int files;
+
+    /** Each record is refused by the stream with exactly {@code reason}, and held back by the batch for it alone. */
+    private void assertJudgedAlike(List<ObjectNode> records, Optional<String> reason) throws Exception {
+        for (Judged j : judge(records, "case-" + files++)) {
+            assertThat(j.stream().map(StreamRecords.Problem::describe)).as("stream on %s", j.record()).isEqualTo(reason);
+            assertThat(j.batch()).as("batch on %s", j.record()).isEqualTo(reason.map(r -> Set.of(normalized(r))).orElse(Set.of()));
+        }
+    }
+
+    private ObjectNode with(String field, JsonNode value) {
+        return goodRecord(new Random(field.hashCode())).set(field, value);
+    }
+
+    /** A record, the stream's problem with it, and the batch's (normalised) reasons for holding it back. */
+    private record Judged(JsonNode record, Optional<StreamRecords.Problem> stream, Set<String> batch) {}
+
+    /** Each record checked by the stream, and all of them ingested as one JSONL file. */
+    private List<Judged> judge(List<ObjectNode> records, String name) throws Exception {
         StringBuilder lines = new StringBuilder();
         for (ObjectNode record : records) {
             lines.append(Json.mapper().writeValueAsString(record)).append('\n');
@@ -121,26 +238,20 @@ class RecordRulesTest {
         assertThat(report.rowsRead()).isEqualTo(records.size());
         Map<Long, Set<String>> quarantined = new TreeMap<>();
         for (QuarantineRecord q : ingestor.quarantine(report.batchId(), Integer.MAX_VALUE)) {
-            quarantined.computeIfAbsent(q.row(), r -> new TreeSet<>()).add(normalized(new StreamRecords.Problem(q.column(), q.reason())));
+            quarantined.computeIfAbsent(q.row(), r -> new TreeSet<>()).add(normalized(new StreamRecords.Problem(q.column(), q.reason())
+                    .describe()));
         }
-        List<String> disagreements = new ArrayList<>();
+        List<Judged> judged = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             // The record as the stream sees it: parsed from the same text as the batch reads.
             JsonNode parsed = Json.parse(Json.mapper().writeValueAsString(records.get(i)));
-            Optional<String> stream = rules.check(parsed).map(RecordRulesTest::normalized);
-            Set<String> batch = quarantined.getOrDefault(i + 1L, Set.of());
-            // The stream stops at the first rule broken, the batch names them all; a record with one bad field breaks one.
-            boolean agree = stream.isEmpty() ? batch.isEmpty()
-                    : singleFaults.contains(i) ? batch.equals(Set.of(stream.get())) : batch.contains(stream.get());
-            if (!agree) {
-                disagreements.add("row " + (i + 1) + " " + parsed + "\n    stream: " + stream.orElse("accepted") + "\n    batch:  "
-                        + (batch.isEmpty() ? "accepted" : batch));
-            }
+            judged.add(new Judged(parsed, rules.check(parsed),
+                    quarantined.getOrDefault(i + 1L, Set.of())));
         }
-        return disagreements;
+        return judged;
     }
 
-    private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("^value (\\[?)([^ \\]]+)(\\]?) ");
+    private static final Pattern VALUE = Pattern.compile("^(\\[\\w+] value )(\\[?)([^ \\]]+)(]?) ");
 
     /**
      * The problem as the test compares it. The one difference of wording allowed: a number in
@@ -148,19 +259,17 @@ class RecordRulesTest {
      * ({@code 1.5E20} is {@code 1.5e+20} or {@code 150000000000000000000.0} there, and a float
      * beyond the float range is {@code inf}).
      */
-    static String normalized(StreamRecords.Problem problem) {
-        java.util.regex.Matcher m = VALUE.matcher(problem.reason());
-        String reason = problem.reason();
+    static String normalized(String problem) {
+        Matcher m = VALUE.matcher(problem);
         if (m.find()) {
             try {
-                String number = m.group(2).replace("inf", "Infinity").replace("nan", "NaN");
-                reason = "value " + m.group(1) + Double.toString(Double.parseDouble(number)) + m.group(3) + " "
-                        + reason.substring(m.end());
+                String number = m.group(3).replace("inf", "Infinity").replace("nan", "NaN");
+                return m.group(1) + m.group(2) + Double.parseDouble(number) + m.group(4) + " " + problem.substring(m.end());
             } catch (NumberFormatException e) {
                 // not a number: compared as it is
             }
         }
-        return new StreamRecords.Problem(problem.field(), reason).describe();
+        return problem;
     }
 
     // ---- records ----
