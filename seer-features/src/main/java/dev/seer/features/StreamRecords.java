@@ -27,10 +27,11 @@ import java.util.Set;
 /**
  * The rules one record of a push or kafka source must pass, checked in Java one record at a
  * time (a push is refused, a streamed record goes to the dead-letter topic): a JSON object; the
- * timestamp field an ISO-8601 time (no offset means UTC); the join keys of every view on the
- * source present; every declared field of its declared type; and the views' checks
- * (not_null, min, max, allowed). These are the rules batch ingestion applies in DuckDB, so a
- * record that passes here is never quarantined there. Fields outside the schema are dropped.
+ * timestamp field an ISO-8601 time of {@link IsoTimes#FORM} (no offset means UTC); the join keys
+ * of every view on the source present; every declared field of its declared JSON type; and the
+ * views' checks (not_null, min, max, allowed). These are the rules batch ingestion applies in
+ * DuckDB to the source's JSONL, with the same reasons, so a record that passes here is never
+ * quarantined there ({@code RecordRulesTest} pins the two). Fields outside the schema are dropped.
  */
 public final class StreamRecords {
     /** Why a record was refused: the field (empty for the record as a whole) and the reason. */
