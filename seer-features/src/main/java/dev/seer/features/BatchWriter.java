@@ -14,6 +14,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -247,7 +248,7 @@ final class BatchWriter {
      * StreamRecords refuses a record with any field not of its declared type, so the view does too.
      */
     private Map<String, FeatureType> undeclared(FeatureView view) {
-        Map<String, FeatureType> fields = new java.util.LinkedHashMap<>();
+        Map<String, FeatureType> fields = new LinkedHashMap<>();
         if (source.streaming()) {
             source.schema().forEach((field, type) -> {
                 boolean checked = field.equals(source.timestampField()) || source.createdTimestampField().equals(Optional.of(field))

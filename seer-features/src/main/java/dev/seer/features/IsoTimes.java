@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * ISO-8601 times of streamed records, as epoch microseconds. Every record's timestamp is parsed,
@@ -28,7 +29,7 @@ final class IsoTimes {
     static final String FORM = "[0-9]{4}-[0-9]{2}-[0-9]{2}(T" + HH_MM + "(:[0-5][0-9](\\.[0-9]{1,9})?)?"
             + "|T" + HH_MM + ":[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-](0[0-9]|1[0-7]):[0-5][0-9]|[+-]18:00)"
             + "| " + HH_MM + "(:[0-5][0-9](\\.[0-9]{1,9})?)?)";
-    private static final java.util.regex.Pattern FORM_PATTERN = java.util.regex.Pattern.compile(FORM);
+    private static final Pattern FORM_PATTERN = Pattern.compile(FORM);
 
     private IsoTimes() {}
 

@@ -277,6 +277,10 @@ public final class StreamRecords {
         return value.isTextual() ? value.asText() : value.toString();
     }
 
+    private static String shown(JsonNode number, boolean isFloat) {
+        return isFloat ? Float.toString((float) number.asDouble()) : number.toString();
+    }
+
     private static boolean isMissing(JsonNode value) {
         return value == null || value.isNull();
     }
@@ -298,15 +302,16 @@ public final class StreamRecords {
         if (isMissing(value)) {
             return checks.notNull() ? Optional.of(new Problem(name, "value is missing (not_null)")) : Optional.empty();
         }
-        // A float feature is checked as the float it is stored as (1.50000001 is 1.5), as batch does.
-        boolean isFloat = feature.type() == FeatureType.FLOAT;
-        double number = isFloat ? (float) value.asDouble() : value.asDouble();
-        String shown = isFloat ? Float.toString((float) number) : value.toString();
-        if (value.isNumber() && checks.min().isPresent() && number < checks.min().get()) {
-            return Optional.of(new Problem(name, "value " + shown + " is below min " + checks.min().get()));
-        }
-        if (value.isNumber() && checks.max().isPresent() && number > checks.max().get()) {
-            return Optional.of(new Problem(name, "value " + shown + " is above max " + checks.max().get()));
+        if (value.isNumber() && (checks.min().isPresent() || checks.max().isPresent())) {
+            // A float feature is checked as the float it is stored as (1.50000001 is 1.5), as batch does.
+            boolean isFloat = feature.type() == FeatureType.FLOAT;
+            double number = isFloat ? (float) value.asDouble() : value.asDouble();
+            if (checks.min().isPresent() && number < checks.min().get()) {
+                return Optional.of(new Problem(name, "value " + shown(value, isFloat) + " is below min " + checks.min().get()));
+            }
+            if (checks.max().isPresent() && number > checks.max().get()) {
+                return Optional.of(new Problem(name, "value " + shown(value, isFloat) + " is above max " + checks.max().get()));
+            }
         }
         if (checks.allowed().isPresent() && !checks.allowed().get().contains(value.asText())) {
             return Optional.of(new Problem(name, "value [" + value.asText() + "] is not one of " + checks.allowed().get()));

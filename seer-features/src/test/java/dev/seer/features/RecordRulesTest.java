@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,7 +99,7 @@ class RecordRulesTest {
     void streamAndBatchJudgeRandomRecordsAlike(long seed) throws Exception {
         Random random = new Random(seed);
         List<ObjectNode> records = new ArrayList<>();
-        Set<Integer> singleFaults = new java.util.HashSet<>();
+        Set<Integer> singleFaults = new HashSet<>();
         for (int i = 0; i < 400; i++) {
             if (random.nextInt(3) == 0) {
                 records.add(randomRecord(random));
@@ -245,8 +245,7 @@ class RecordRulesTest {
         for (int i = 0; i < records.size(); i++) {
             // The record as the stream sees it: parsed from the same text as the batch reads.
             JsonNode parsed = Json.parse(Json.mapper().writeValueAsString(records.get(i)));
-            judged.add(new Judged(parsed, rules.check(parsed),
-                    quarantined.getOrDefault(i + 1L, Set.of())));
+            judged.add(new Judged(parsed, rules.check(parsed), quarantined.getOrDefault(i + 1L, Set.of())));
         }
         return judged;
     }
@@ -256,14 +255,18 @@ class RecordRulesTest {
     /**
      * The problem as the test compares it. The one difference of wording allowed: a number in
      * the reason is compared as a number, since DuckDB prints the numbers it read its own way
-     * ({@code 1.5E20} is {@code 1.5e+20} or {@code 150000000000000000000.0} there, and a float
-     * beyond the float range is {@code inf}).
+     * ({@code 1.5E20} is {@code 1.5e+20} or {@code 150000000000000000000.0} there, and a double
+     * beyond the float range, as a float, {@code inf} where Java says {@code Infinity}).
      */
     static String normalized(String problem) {
         Matcher m = VALUE.matcher(problem);
         if (m.find()) {
             try {
-                String number = m.group(3).replace("inf", "Infinity").replace("nan", "NaN");
+                String number = switch (m.group(3)) {
+                    case "inf" -> "Infinity";
+                    case "-inf" -> "-Infinity";
+                    default -> m.group(3);
+                };
                 return m.group(1) + m.group(2) + Double.parseDouble(number) + m.group(4) + " " + problem.substring(m.end());
             } catch (NumberFormatException e) {
                 // not a number: compared as it is
