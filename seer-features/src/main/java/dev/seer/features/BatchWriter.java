@@ -228,6 +228,14 @@ final class BatchWriter {
                     column.put(meta.getColumnName(i), value == null ? null : value.toString());
                 }
             }
+        } catch (SQLException e) {
+            // SUMMARIZE fails when a column's variance overflows a double (valid values near ±1e300). The
+            // statistics are not worth refusing the batch for: a stream's micro-batch would fail at every retry.
+            if (e.getMessage() == null || !e.getMessage().contains("Out of Range")) {
+                throw e;
+            }
+            String error = e.getMessage().split("\n")[0];
+            view.features().forEach(f -> profile.putObject(f.name()).put("error", error));
         }
         for (Feature f : view.features()) {
             ArrayNode top = ((ObjectNode) profile.path(f.name())).putArray("most_frequent");
@@ -265,7 +273,7 @@ final class BatchWriter {
      * A column cast to a type, NULL when it does not fit. A streamed field fits only with the JSON
      * type {@link StreamRecords} takes for it, and a streamed time only in the form both sides read
      * ({@link IsoTimes#FORM}: DuckDB alone also reads {@code 2026-03-01}, {@code ... UTC} or
-     * {@code infinity}).
+     * {@code infinity}); a streamed number beyond the range of its float or double type is not one.
      */
     private String cast(String column, FeatureType type) {
         String cast = "TRY_CAST(" + id(column) + " AS " + type.duckdbType() + ")";
@@ -276,7 +284,7 @@ final class BatchWriter {
         String fits = switch (type) {
             case BOOL -> json + " = 'BOOLEAN'";
             case INT, LONG -> json + " IN ('BIGINT', 'UBIGINT')";
-            case FLOAT, DOUBLE -> json + " IN ('BIGINT', 'UBIGINT', 'DOUBLE')";
+            case FLOAT, DOUBLE -> json + " IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND isfinite(" + cast + ")";
             case STRING -> json + " IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN')";
             case TIMESTAMP -> json + " = 'VARCHAR' AND regexp_full_match(" + id(column) + ", " + DuckEngine.literal(IsoTimes.FORM) + ")";
         };

@@ -272,9 +272,9 @@ public final class StreamRecords {
         return IsoTimes.parse(text);
     }
 
-    /** A value as the quarantine's reasons show it: a string without its quotes, anything else as JSON. */
+    /** A value as the quarantine's reasons show it: a string without its quotes, an object or array as JSON. */
     private static String text(JsonNode value) {
-        return value.isTextual() ? value.asText() : value.toString();
+        return value.isValueNode() ? value.asText() : value.toString();
     }
 
     private static String shown(JsonNode number, boolean isFloat) {
@@ -290,7 +290,9 @@ public final class StreamRecords {
             case BOOL -> value.isBoolean();
             case INT -> value.isIntegralNumber() && value.canConvertToInt();
             case LONG -> value.isIntegralNumber() && value.canConvertToLong();
-            case FLOAT, DOUBLE -> value.isNumber();
+            // JSON has no infinity: a number beyond the type's range is not of the type (staged, it would be "Infinity")
+            case FLOAT -> value.isNumber() && Float.isFinite((float) value.asDouble());
+            case DOUBLE -> value.isNumber() && Double.isFinite(value.asDouble());
             case STRING -> value.isTextual() || value.isNumber() || value.isBoolean();
             case TIMESTAMP -> value.isTextual() && parseTime(value.asText()).isPresent();
         };

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.testing.InMemoryCatalog;
 import dev.seer.testing.MutableClock;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +57,7 @@ class RecordRulesTest {
                 created_timestamp_field: created_ts
                 schema: {customer_id: string, store_id: long, event_ts: timestamp, created_ts: timestamp, flag: bool,
                          small: int, big: long, ratio: float, amount: double, label: string, seen: timestamp,
-                         code: int, note: string}
+                         code: int, note: string, score: double}
             feature_views:
               - name: by_customer
                 entities: [customer]
@@ -74,10 +76,11 @@ class RecordRulesTest {
                 features:
                   - {name: code, type: int, checks: {allowed: ["1", "2", "3"]}}
                   - {name: note, type: string}
+                  - {name: score, type: double}
             """;
 
     static final List<String> FIELDS = List.of("customer_id", "store_id", "event_ts", "created_ts", "flag", "small", "big",
-            "ratio", "amount", "label", "seen", "code", "note");
+            "ratio", "amount", "label", "seen", "code", "note", "score");
 
     @TempDir
     Path dir;
@@ -126,6 +129,18 @@ class RecordRulesTest {
             j.batch().forEach(reason -> rulesBroken.add(rule(reason)));
         }
         assertThat(disagreements).as("seed %d: records judged differently (replay with this seed)", seed).isEmpty();
+        // Stream ingestion stages the records it took as JSONL, rewritten, and ingests them: none may be held back there.
+        StringWriter staged = new StringWriter();
+        try (SequenceWriter out = Json.lines(staged)) {
+            for (Judged j : judged) {
+                if (j.stream().isEmpty()) {
+                    out.write(rules.staged(j.record()));
+                }
+            }
+        }
+        IngestReport stagedReport = ingestor.ingestStaged("events", Files.writeString(dir.resolve("staged-" + seed + ".jsonl"),
+                staged.toString()), "events/0/" + seed, Json.object(), "test");
+        assertThat(stagedReport.rowsQuarantined()).as("seed %d: records the stream took, quarantined when staged", seed).isZero();
         // The records exercise every rule, and not only refusals.
         assertThat(accepted).as("seed %d: records accepted by both", seed).isGreaterThan(records.size() / 10);
         assertThat(rulesBroken).as("seed %d: rules broken", seed).contains("is not a bool", "is not a int", "is not a long",
@@ -208,6 +223,27 @@ class RecordRulesTest {
         // 1.50000001 is stored as 1.5, which max 1.5 allows; the stream compared the double.
         assertJudgedAlike(List.of(with("ratio", NODES.numberNode(1.50000001))), Optional.empty());
         assertJudgedAlike(List.of(with("ratio", NODES.numberNode(1.5000002))), Optional.of("[ratio] value 1.5000002 is above max 1.5"));
+    }
+
+    @Test
+    void aNumberBeyondTheRangeOfItsTypeIsNotOfTheType() throws Exception {
+        // Both took 1e400 as an infinite double; staged again by stream ingestion it became the string
+        // "Infinity", which the batch refused: a record acknowledged, then quarantined.
+        String line = Json.mapper().writeValueAsString(goodRecord(new Random(1)).put("score", 7))
+                .replace("\"score\":7", "\"score\":1e400");
+        assertThat(rules.check(Json.parse(line)).map(StreamRecords.Problem::describe)).contains("[score] value [Infinity] is not a double");
+        IngestReport report = ingestor.ingest("events", Optional.of(Files.writeString(dir.resolve("inf.jsonl"), line + "\n")), "test");
+        // held back from both views: the one with the feature, and the other, as the stream refuses the whole record
+        assertThat(ingestor.quarantine(report.batchId(), 10)).extracting(q -> q.view() + " " + normalized("[" + q.column() + "] "
+                + q.reason())).containsExactly("by_customer [score] value [Infinity] is not a double",
+                        "by_store [score] value [Infinity] is not a double");
+        assertJudgedAlike(List.of(with("ratio", NODES.numberNode(3.5e38))), Optional.of("[ratio] value [3.5E38] is not a float"));
+    }
+
+    @Test
+    void hugeButFiniteDoublesDoNotFailTheBatch() throws Exception {
+        // The batch's statistics (SUMMARIZE) failed on their variance, and with them the whole batch.
+        assertJudgedAlike(List.of(with("score", NODES.numberNode(1e300)), with("score", NODES.numberNode(-1e300))), Optional.empty());
     }
 
     private int files;
@@ -323,6 +359,7 @@ class RecordRulesTest {
             case "big" -> NODES.numberNode(random.nextLong(-3_000_000_000L, 3_000_000_001L));
             case "ratio" -> NODES.numberNode(random.nextInt(0, 151) / 100.0);
             case "amount" -> NODES.numberNode(Math.round(random.nextDouble(-1000.5, 1000.5) * 100) / 100.0);
+            case "score" -> NODES.numberNode(random.nextGaussian() * 1e6);
             case "label" -> NODES.textNode(pick(random, List.of("basic", "pro", "é-ü", "12")));
             case "code" -> NODES.numberNode(random.nextInt(1, 4));
             case "note" -> NODES.textNode(pick(random, List.of("hello", "", "ünïcödé ✓", "日本語", "a\"quote", "line\\back")));
@@ -354,7 +391,7 @@ class RecordRulesTest {
                     r -> NODES.numberNode(-5), r -> NODES.numberNode(-6), r -> NODES.numberNode(100), r -> NODES.numberNode(101),
                     r -> NODES.numberNode(1), r -> NODES.numberNode(4), r -> NODES.numberNode(1.0), r -> NODES.numberNode(2.5),
                     r -> NODES.numberNode(1e2), r -> NODES.textNode("2"));
-            case "ratio", "amount" -> List.of(r -> NODES.numberNode(0.0), r -> NODES.numberNode(-0.0),
+            case "ratio", "amount", "score" -> List.of(r -> NODES.numberNode(0.0), r -> NODES.numberNode(-0.0),
                     r -> NODES.numberNode(Math.nextDown(0.0)), r -> NODES.numberNode(1.5), r -> NODES.numberNode(Math.nextUp(1.5)),
                     r -> NODES.numberNode(1.5000001), r -> NODES.numberNode(1.50000001), r -> NODES.numberNode(-1000.5),
                     r -> NODES.numberNode(1000.5), r -> NODES.numberNode(Math.nextUp(1000.5)), r -> NODES.numberNode(-1000.5001),
