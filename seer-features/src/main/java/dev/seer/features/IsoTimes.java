@@ -6,16 +6,30 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * ISO-8601 times of streamed records, as epoch microseconds. Every record's timestamp is parsed,
  * so the common forms ({@code 2026-03-01T10:00:00Z}, with a fraction, with {@code +hh:mm}, with
  * a space for the T, without an offset meaning UTC) are read by hand, several times faster than
- * {@link java.time.format.DateTimeFormatter}; anything else goes to java.time, which decides.
+ * {@link java.time.format.DateTimeFormatter}; anything else of {@link #FORM} goes to java.time,
+ * which decides.
  */
 public final class IsoTimes {
-    private static final java.util.regex.Pattern OFFSET_WITHOUT_SECONDS =
-            java.util.regex.Pattern.compile("[^T ]*[T ]\\d\\d:\\d\\d(Z|[+-].*)");
+    /**
+     * The forms of a time that both java.time and DuckDB (which checks the batches of streamed
+     * records again) read, as a regular expression both understand: a four-digit year, an upper
+     * case T (or a space when there is no offset), seconds before an offset, an offset of at most
+     * 18 hours in {@code ±HH:MM}. Outside it they disagree: java.time alone reads {@code t},
+     * {@code z}, {@code +10000-01-01}, {@code +0530} or {@code 10:00Z}; DuckDB alone
+     * {@code 2026-03-01}, {@code ... UTC}, {@code infinity}, {@code 24:00:00}, {@code +19:00} or ten
+     * fraction digits.
+     */
+    private static final String HH_MM = "([01][0-9]|2[0-3]):[0-5][0-9]";
+    public static final String FORM = "[0-9]{4}-[0-9]{2}-[0-9]{2}(T" + HH_MM + "(:[0-5][0-9](\\.[0-9]{1,9})?)?"
+            + "|T" + HH_MM + ":[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-](0[0-9]|1[0-7]):[0-5][0-9]|[+-]18:00)"
+            + "| " + HH_MM + "(:[0-5][0-9](\\.[0-9]{1,9})?)?)";
+    private static final Pattern FORM_PATTERN = Pattern.compile(FORM);
 
     private IsoTimes() {}
 
@@ -25,8 +39,8 @@ public final class IsoTimes {
         if (micros != Long.MIN_VALUE) {
             return Optional.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000));
         }
-        if (OFFSET_WITHOUT_SECONDS.matcher(text).matches()) {
-            return Optional.empty(); // java.time reads it, DuckDB does not: the offline store would refuse the row
+        if (!FORM_PATTERN.matcher(text).matches()) {
+            return Optional.empty(); // java.time or DuckDB would not read it: the other side would judge it otherwise
         }
         Instant instant;
         try {

@@ -19,7 +19,8 @@ public final class SourceFiles {
 
     /**
      * The DuckDB table expression that reads a source file. With {@code asText}, every CSV column
-     * is read as text, so that ingestion checks types itself and can say which row failed.
+     * is read as text, and every field of a push or kafka source's JSONL as a JSON value, so that
+     * ingestion checks types itself and can say which row failed.
      */
     public static String reader(Source source, Path file, boolean asText) {
         String path = DuckEngine.literal(file.toString());
@@ -27,9 +28,10 @@ public final class SourceFiles {
             case "csv" -> "read_csv(" + path + ", header = true" + (asText ? ", all_varchar = true" : "") + ")";
             case "parquet" -> "read_parquet(" + path + ")";
             case "jsonl" -> source.streaming()
-                    // staged micro-batches of a stream source: its declared fields, as text when asked
+                    // staged micro-batches of a stream source: its declared fields, typed; or, when read as
+                    // text, as JSON values, whose JSON types BatchWriter checks as StreamRecords does
                     ? "read_json(" + path + ", format = 'newline_delimited', columns = {" + source.schema().entrySet().stream()
-                            .map(f -> DuckEngine.literal(f.getKey()) + ": " + DuckEngine.literal(asText ? "VARCHAR"
+                            .map(f -> DuckEngine.literal(f.getKey()) + ": " + DuckEngine.literal(asText ? "JSON"
                                     : f.getValue().duckdbType())).collect(java.util.stream.Collectors.joining(", ")) + "})"
                     : "read_json(" + path + ", format = 'newline_delimited')";
             default -> throw new IllegalArgumentException("format " + source.format());

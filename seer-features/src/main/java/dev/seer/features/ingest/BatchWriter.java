@@ -6,9 +6,11 @@ import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.features.FeatureErrorCode;
+import dev.seer.features.IsoTimes;
 import dev.seer.features.definition.Definitions.Feature;
 import dev.seer.features.definition.Definitions.FeatureView;
 import dev.seer.features.definition.Definitions.Source;
+import dev.seer.features.definition.FeatureType;
 import dev.seer.features.definition.SourceFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,8 +19,10 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -49,14 +53,33 @@ final class BatchWriter {
     long load() throws SQLException {
         execute("SET TimeZone = 'UTC'"); // timestamps without an offset are UTC
         try {
-            DuckEngine.executeWithProgress(duck, "CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS _row, * FROM "
-                    + SourceFiles.reader(source, file, true), "reading", progress);
+            DuckEngine.executeWithProgress(duck, "CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS _row, " + rawColumns()
+                    + " FROM " + SourceFiles.reader(source, file, true), "reading", progress);
         } catch (SQLException e) {
             throw new SeerException(FeatureErrorCode.SOURCE_UNREADABLE, "Source [" + source.name() + "]: cannot read ["
                     + file + "] as " + source.format() + ": " + e.getMessage().split("\n")[0],
                     Map.of("source", source.name(), "path", file.toString()), e);
         }
         return count("SELECT count(*) FROM raw");
+    }
+
+    /**
+     * A file source's columns as read (text, for CSV). A push or kafka source's fields are read as
+     * JSON values: each becomes its text (a string without quotes) and, beside it, its JSON type,
+     * since a record's field must have the JSON type of its declared type as {@link StreamRecords}
+     * requires (the text {@code "12"} is not an int, though {@code TRY_CAST} would take it).
+     */
+    private String rawColumns() {
+        if (!source.streaming()) {
+            return "*";
+        }
+        return source.schema().keySet().stream().map(f -> id(f) + "->>'$' AS " + id(f) + ", json_type(" + id(f) + ") AS "
+                + jsonType(f)).collect(Collectors.joining(", "));
+    }
+
+    /** The column of {@code raw} holding a streamed field's JSON type. */
+    private static String jsonType(String field) {
+        return id("_json_type_" + field);
     }
 
     ViewResult writeView(FeatureView view, List<String> joinKeys) throws SQLException {
@@ -88,8 +111,10 @@ final class BatchWriter {
         }
         Path target = staging.resolve("quarantine").resolve(source.name()).resolve(batchId + ".parquet");
         target.getParent().toFile().mkdirs();
+        String row = source.streaming() ? "(SELECT * EXCLUDE (" + source.schema().keySet().stream().map(BatchWriter::jsonType)
+                .collect(Collectors.joining(", ")) + ") FROM raw)" : "raw";
         execute("COPY (SELECT " + DuckEngine.literal(batchId) + " AS batch_id, b._row AS row, b.view, b.column_name,"
-                + " b.reason, to_json(r) AS record FROM (" + unionOfBad() + ") b JOIN raw r USING (_row)"
+                + " b.reason, to_json(r) AS record FROM (" + unionOfBad() + ") b JOIN " + row + " r USING (_row)"
                 + " ORDER BY b._row, b.view, b.column_name) TO " + DuckEngine.literal(target.toString()) + " (FORMAT parquet)");
     }
 
@@ -101,13 +126,15 @@ final class BatchWriter {
     private String typedSelect(FeatureView view, List<String> joinKeys) {
         List<String> select = new ArrayList<>(List.of("_row"));
         joinKeys.forEach(k -> select.add("CAST(" + id(k) + " AS VARCHAR) AS " + id(k)));
-        select.add(cast(source.timestampField(), "TIMESTAMPTZ", "event_ts"));
-        source.createdTimestampField().ifPresent(c -> select.add(cast(c, "TIMESTAMPTZ", "created_ts")));
+        select.add(cast(source.timestampField(), FeatureType.TIMESTAMP) + " AS event_ts");
+        source.createdTimestampField().ifPresent(c -> select.add(cast(c, FeatureType.TIMESTAMP) + " AS created_ts"));
         for (Feature feature : view.features()) {
             if (feature.expression().isEmpty()) {
-                select.add(cast(feature.name(), feature.type().duckdbType(), feature.name()));
+                select.add(cast(feature.name(), feature.type()) + " AS " + id(feature.name()));
             }
         }
+        undeclared(view).forEach((field, type) -> select.add(cast(field, type) + " AS " + id("_declared_" + field) + ", "
+                + id(field) + " AS " + id("_declared_raw_" + field)));
         String base = "SELECT " + String.join(", ", select) + ", " + raws(view) + " FROM raw";
         List<String> expressions = view.features().stream().filter(f -> f.expression().isPresent())
                 .map(f -> "TRY_CAST((" + f.expression().get() + ") AS " + f.type().duckdbType() + ") AS " + id(f.name()))
@@ -125,7 +152,7 @@ final class BatchWriter {
         List<String> replace = new ArrayList<>();
         for (Feature f : view.features()) {
             if (f.expression().isEmpty()) {
-                replace.add("TRY_CAST(" + id(f.name()) + " AS " + f.type().duckdbType() + ") AS " + id(f.name()));
+                replace.add(cast(f.name(), f.type()) + " AS " + id(f.name()));
             }
         }
         return replace.isEmpty() ? "_row AS _row" : String.join(", ", replace);
@@ -172,6 +199,9 @@ final class BatchWriter {
                             .collect(Collectors.joining(", ")) + ")",
                     "'value [' || " + column + " || '] is not one of " + values.toString().replace("'", "''") + "'", from)));
         }
+        undeclared(view).forEach((field, type) -> checks.add(violation(viewName, field, id("_declared_" + field) + " IS NULL AND "
+                + id("_declared_raw_" + field) + " IS NOT NULL", "'value [' || " + id("_declared_raw_" + field) + " || '] is not a "
+                + type.id() + "'", from)));
         return String.join(" UNION ALL ", checks);
     }
 
@@ -203,6 +233,14 @@ final class BatchWriter {
                     column.put(meta.getColumnName(i), value == null ? null : value.toString());
                 }
             }
+        } catch (SQLException e) {
+            // SUMMARIZE fails when a column's variance overflows a double (valid values near ±1e300). The
+            // statistics are not worth refusing the batch for: a stream's micro-batch would fail at every retry.
+            if (e.getMessage() == null || !e.getMessage().contains("Out of Range")) {
+                throw e;
+            }
+            String error = e.getMessage().split("\n")[0];
+            view.features().forEach(f -> profile.putObject(f.name()).put("error", error));
         }
         for (Feature f : view.features()) {
             ArrayNode top = ((ObjectNode) profile.path(f.name())).putArray("most_frequent");
@@ -217,8 +255,45 @@ final class BatchWriter {
         return profile;
     }
 
-    private static String cast(String column, String type, String as) {
-        return "TRY_CAST(" + id(column) + " AS " + type + ") AS " + id(as);
+    /**
+     * The fields of a push or kafka source whose declared type the view's columns do not check:
+     * its join keys (kept as text) and fields it does not use, or uses as another type.
+     * StreamRecords refuses a record with any field not of its declared type, so the view does too.
+     */
+    private Map<String, FeatureType> undeclared(FeatureView view) {
+        Map<String, FeatureType> fields = new LinkedHashMap<>();
+        if (source.streaming()) {
+            source.schema().forEach((field, type) -> {
+                boolean checked = field.equals(source.timestampField()) || source.createdTimestampField().equals(Optional.of(field))
+                        || view.features().stream().anyMatch(f -> f.expression().isEmpty() && f.name().equals(field) && f.type() == type);
+                if (!checked) {
+                    fields.put(field, type);
+                }
+            });
+        }
+        return fields;
+    }
+
+    /**
+     * A column cast to a type, NULL when it does not fit. A streamed field fits only with the JSON
+     * type {@link StreamRecords} takes for it, and a streamed time only in the form both sides read
+     * ({@link IsoTimes#FORM}: DuckDB alone also reads {@code 2026-03-01}, {@code ... UTC} or
+     * {@code infinity}); a streamed number beyond the range of its float or double type is not one.
+     */
+    private String cast(String column, FeatureType type) {
+        String cast = "TRY_CAST(" + id(column) + " AS " + type.duckdbType() + ")";
+        if (!source.streaming()) {
+            return cast;
+        }
+        String json = jsonType(column);
+        String fits = switch (type) {
+            case BOOL -> json + " = 'BOOLEAN'";
+            case INT, LONG -> json + " IN ('BIGINT', 'UBIGINT')";
+            case FLOAT, DOUBLE -> json + " IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND isfinite(" + cast + ")";
+            case STRING -> json + " IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN')";
+            case TIMESTAMP -> json + " = 'VARCHAR' AND regexp_full_match(" + id(column) + ", " + DuckEngine.literal(IsoTimes.FORM) + ")";
+        };
+        return "CASE WHEN " + fits + " THEN " + cast + " END";
     }
 
     private static String id(String name) {

@@ -30,10 +30,11 @@ import java.util.Set;
 /**
  * The rules one record of a push or kafka source must pass, checked in Java one record at a
  * time (a push is refused, a streamed record goes to the dead-letter topic): a JSON object; the
- * timestamp field an ISO-8601 time (no offset means UTC); the join keys of every view on the
- * source present; every declared field of its declared type; and the views' checks
- * (not_null, min, max, allowed). These are the rules batch ingestion applies in DuckDB, so a
- * record that passes here is never quarantined there. Fields outside the schema are dropped.
+ * timestamp field an ISO-8601 time of {@link IsoTimes#FORM} (no offset means UTC); the join keys
+ * of every view on the source present; every declared field of its declared JSON type; and the
+ * views' checks (not_null, min, max, allowed). These are the rules batch ingestion applies in
+ * DuckDB to the source's JSONL, with the same reasons, so a record that passes here is never
+ * quarantined there ({@code RecordRulesTest} pins the two). Fields outside the schema are dropped.
  */
 public final class StreamRecords {
     /** Why a record was refused: the field (empty for the record as a whole) and the reason. */
@@ -175,7 +176,7 @@ public final class StreamRecords {
         for (Map.Entry<String, FeatureType> field : source.schema().entrySet()) {
             JsonNode value = record.get(field.getKey());
             if (!isMissing(value) && !fits(value, field.getValue())) {
-                return Optional.of(new Problem(field.getKey(), "value " + value + " is not a " + field.getValue().id()));
+                return Optional.of(new Problem(field.getKey(), "value [" + text(value) + "] is not a " + field.getValue().id()));
             }
         }
         for (Feature feature : checked) {
@@ -265,13 +266,22 @@ public final class StreamRecords {
             return required ? Optional.of(new Problem(field, "event timestamp is missing")) : Optional.empty();
         }
         if (!value.isTextual() || parseTime(value.asText()).isEmpty()) {
-            return Optional.of(new Problem(field, "value " + value + " is not an ISO-8601 timestamp"));
+            return Optional.of(new Problem(field, "value [" + text(value) + "] is not a timestamp"));
         }
         return Optional.empty();
     }
 
     static Optional<Instant> parseTime(String text) {
         return IsoTimes.parse(text);
+    }
+
+    /** A value as the quarantine's reasons show it: a string without its quotes, an object or array as JSON. */
+    private static String text(JsonNode value) {
+        return value.isValueNode() ? value.asText() : value.toString();
+    }
+
+    private static String shown(JsonNode number, boolean isFloat) {
+        return isFloat ? Float.toString((float) number.asDouble()) : number.toString();
     }
 
     private static boolean isMissing(JsonNode value) {
@@ -283,7 +293,9 @@ public final class StreamRecords {
             case BOOL -> value.isBoolean();
             case INT -> value.isIntegralNumber() && value.canConvertToInt();
             case LONG -> value.isIntegralNumber() && value.canConvertToLong();
-            case FLOAT, DOUBLE -> value.isNumber();
+            // JSON has no infinity: a number beyond the type's range is not of the type (staged, it would be "Infinity")
+            case FLOAT -> value.isNumber() && Float.isFinite((float) value.asDouble());
+            case DOUBLE -> value.isNumber() && Double.isFinite(value.asDouble());
             case STRING -> value.isTextual() || value.isNumber() || value.isBoolean();
             case TIMESTAMP -> value.isTextual() && parseTime(value.asText()).isPresent();
         };
@@ -295,11 +307,16 @@ public final class StreamRecords {
         if (isMissing(value)) {
             return checks.notNull() ? Optional.of(new Problem(name, "value is missing (not_null)")) : Optional.empty();
         }
-        if (value.isNumber() && checks.min().isPresent() && value.asDouble() < checks.min().get()) {
-            return Optional.of(new Problem(name, "value " + value + " is below min " + checks.min().get()));
-        }
-        if (value.isNumber() && checks.max().isPresent() && value.asDouble() > checks.max().get()) {
-            return Optional.of(new Problem(name, "value " + value + " is above max " + checks.max().get()));
+        if (value.isNumber() && (checks.min().isPresent() || checks.max().isPresent())) {
+            // A float feature is checked as the float it is stored as (1.50000001 is 1.5), as batch does.
+            boolean isFloat = feature.type() == FeatureType.FLOAT;
+            double number = isFloat ? (float) value.asDouble() : value.asDouble();
+            if (checks.min().isPresent() && number < checks.min().get()) {
+                return Optional.of(new Problem(name, "value " + shown(value, isFloat) + " is below min " + checks.min().get()));
+            }
+            if (checks.max().isPresent() && number > checks.max().get()) {
+                return Optional.of(new Problem(name, "value " + shown(value, isFloat) + " is above max " + checks.max().get()));
+            }
         }
         if (checks.allowed().isPresent() && !checks.allowed().get().contains(value.asText())) {
             return Optional.of(new Problem(name, "value [" + value.asText() + "] is not one of " + checks.allowed().get()));
