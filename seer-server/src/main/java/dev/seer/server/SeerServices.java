@@ -61,7 +61,7 @@ public final class SeerServices implements AutoCloseable {
         features.onChange(featureServer::invalidate);
         // Nothing of it runs until a push or kafka source is defined and the server refreshes it.
         this.streaming = new dev.seer.features.stream.Streaming(home.root(), config.kafka(), catalog, ingestor, materializer,
-                online, new dev.seer.core.Ids(clock).next("proc"));
+                online, new dev.seer.core.Ids(clock).next("proc"), clock);
         this.datasets = new dev.seer.datasets.DatasetStore(home.root().resolve("datasets"), catalog, historical, audit,
                 clock);
     }
