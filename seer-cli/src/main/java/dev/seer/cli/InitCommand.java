@@ -43,7 +43,7 @@ final class InitCommand extends CliCommand {
         SeerConfig.load(root.resolve(SeerHome.CONFIG_FILE), cli.environment()); // fails before any write
         boolean existed = Files.exists(root);
         SeerHome home = SeerHome.create(root);
-        try (HomeLock lock = home.lock("init");
+        try (HomeLock lock = home.lock("init", cli.clock());
                 SeerServices services = SeerServices.open(home, home.loadConfig(cli.environment()), cli.clock())) {
             String actor = LocalBackend.localActor();
             services.audit().appendAndWait(new AuditRecord(actor, "home.initialised", "home", home.root().toString(),

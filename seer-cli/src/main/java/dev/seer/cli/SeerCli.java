@@ -107,7 +107,7 @@ public final class SeerCli {
         if (owner.isPresent() && !owner.get().url().isEmpty()) {
             return new RemoteBackend(owner.get().url(), resolveToken(seerHome));
         }
-        var lock = seerHome.lock("cli " + command);
+        var lock = seerHome.lock("cli " + command, clock);
         try {
             SeerServices services = SeerServices.open(seerHome, seerHome.loadConfig(environment), clock);
             return new LocalBackend(services, lock, LocalBackend.localActor());

@@ -47,7 +47,7 @@ final class ServerCommand extends CliCommand {
         }
         SeerHome home = SeerHome.open(cli.homePath());
         var config = home.loadConfig(environment);
-        HomeLock lock = home.lock(command);
+        HomeLock lock = home.lock(command, cli.clock());
         SeerServices services;
         SeerServer server;
         try {

@@ -127,7 +127,7 @@ class DatasetCliTest {
     @Test
     void theSameCommandsWorkThroughTheServerThatOwnsTheHome() throws Exception {
         SeerHome seerHome = SeerHome.open(home.root);
-        try (HomeLock lock = seerHome.lock("server");
+        try (HomeLock lock = seerHome.lock("server", Clock.systemUTC());
                 SeerServices services = SeerServices.open(seerHome, home.config(), Clock.systemUTC());
                 SeerServer server = SeerServer.start(services)) {
             lock.publishUrl(server.url());

@@ -59,7 +59,7 @@ class RemoteFilesCliTest {
         home = dir.resolve("home");
         assertThat(CliRun.run(home, "init").exitCode()).isZero();
         SeerHome seerHome = SeerHome.open(home);
-        lock = seerHome.lock("server");
+        lock = seerHome.lock("server", Clock.systemUTC());
         services = SeerServices.open(seerHome, seerHome.loadConfig(Map.of()).withServer(new SeerConfig.Server("127.0.0.1", 0)),
                 Clock.systemUTC());
         server = SeerServer.start(services);

@@ -2,22 +2,27 @@ package dev.seer.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.Ids;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
+import dev.seer.datasets.DatasetStore;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.HistoricalRetrieval;
 import dev.seer.features.offline.OfflineStore;
+import dev.seer.features.online.ConsistencyCheck;
 import dev.seer.features.online.FeatureServer;
 import dev.seer.features.online.Materializer;
 import dev.seer.features.online.OnlineStore;
 import dev.seer.features.online.RedisOnlineStore;
 import dev.seer.features.online.RocksDbOnlineStore;
+import dev.seer.features.stream.Streaming;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.metadata.TokenStore;
+import dev.seer.server.Startup.Step;
 import java.time.Clock;
 
 /**
@@ -39,36 +44,59 @@ public final class SeerServices implements AutoCloseable {
     private final OnlineStore online;
     private final Materializer materializer;
     private final FeatureServer featureServer;
-    private final dev.seer.features.stream.Streaming streaming;
-    private final dev.seer.datasets.DatasetStore datasets;
+    private final Streaming streaming;
+    private final DatasetStore datasets;
+    /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
+    private final Startup startup;
 
-    private SeerServices(SeerHome home, SeerConfig config, Clock clock) {
+    private SeerServices(SeerHome home, SeerConfig config, Clock clock, Startup.Probe probe) {
         this.home = requireNonNull(home, "home is null");
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.database = MetadataDatabase.open(config.metadata(), home.root());
-        this.audit = new AuditLog(database, clock, config.audit());
-        this.tokens = new TokenStore(database, audit, clock);
-        this.catalog = new JdbcCatalog(database, audit, clock);
-        this.features = new FeatureRegistry(catalog);
-        this.ingestor = new Ingestor(catalog, new OfflineStore(home.root().resolve("offline")), clock);
-        this.historical = new HistoricalRetrieval(catalog, ingestor);
-        this.online = config.online().type().equals("redis")
-                ? new RedisOnlineStore(config.online().redisUrl(), config.online().redisPrefix())
-                : new RocksDbOnlineStore(home.root().resolve("online"));
-        this.materializer = new Materializer(catalog, ingestor, online);
-        this.featureServer = new FeatureServer(catalog, online, clock);
-        features.onChange(featureServer::invalidate);
-        // Nothing of it runs until a push or kafka source is defined and the server refreshes it.
-        this.streaming = new dev.seer.features.stream.Streaming(home.root(), config.kafka(), catalog, ingestor, materializer,
-                online, new dev.seer.core.Ids(clock).next("proc"));
-        this.datasets = new dev.seer.datasets.DatasetStore(home.root().resolve("datasets"), catalog, historical, audit,
-                clock);
+        this.startup = new Startup(probe);
+        try {
+            this.database = startup.open(Step.DATABASE, MetadataDatabase.open(config.metadata(), home.root()),
+                    MetadataDatabase::close);
+            this.audit = startup.open(Step.AUDIT_LOG, new AuditLog(database, clock, config.audit()), AuditLog::close);
+            this.tokens = startup.step(Step.TOKENS, new TokenStore(database, audit, clock));
+            this.catalog = startup.step(Step.CATALOG, new JdbcCatalog(database, audit, clock));
+            this.features = startup.step(Step.FEATURES, new FeatureRegistry(catalog));
+            this.ingestor = startup.step(Step.INGESTOR, new Ingestor(catalog, new OfflineStore(home.root().resolve("offline")),
+                    clock));
+            this.historical = startup.step(Step.RETRIEVAL, new HistoricalRetrieval(catalog, ingestor));
+            this.online = startup.open(Step.ONLINE_STORE, openOnline(home, config), OnlineStore::close);
+            this.materializer = startup.step(Step.MATERIALIZER, new Materializer(catalog, ingestor, online));
+            this.featureServer = startup.step(Step.FEATURE_SERVER, new FeatureServer(catalog, online, clock));
+            features.onChange(featureServer::invalidate);
+            // Nothing of it runs until a push or kafka source is defined and the server refreshes it;
+            // closed first, it flushes what stream ingestion read into the offline store.
+            this.streaming = startup.open(Step.STREAMING, new Streaming(home.root(), config.kafka(), catalog, ingestor,
+                    materializer, online, new Ids(clock).next("proc"), clock), Streaming::close);
+            this.datasets = startup.step(Step.DATASETS, new DatasetStore(home.root().resolve("datasets"), catalog, historical,
+                    audit, clock));
+        } catch (RuntimeException | Error e) {
+            startup.closeAll(e);
+            throw e;
+        }
     }
 
-    /** Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). */
+    private static OnlineStore openOnline(SeerHome home, SeerConfig config) {
+        return config.online().type().equals("redis")
+                ? new RedisOnlineStore(config.online().redisUrl(), config.online().redisPrefix())
+                : new RocksDbOnlineStore(home.root().resolve("online"));
+    }
+
+    /**
+     * Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). If a
+     * step fails, what the earlier ones opened is closed before the failure is thrown.
+     */
     public static SeerServices open(SeerHome home, SeerConfig config, Clock clock) {
-        return new SeerServices(home, config, clock);
+        return new SeerServices(home, config, clock, Startup.Probe.NONE);
+    }
+
+    /** As {@link #open(SeerHome, SeerConfig, Clock)}, telling {@code probe} of each step as it opens. */
+    static SeerServices open(SeerHome home, SeerConfig config, Clock clock, Startup.Probe probe) {
+        return new SeerServices(home, config, clock, probe);
     }
 
     public SeerHome home() {
@@ -120,24 +148,24 @@ public final class SeerServices implements AutoCloseable {
     }
 
     /** Online window aggregates against a batch recomputation. */
-    public dev.seer.features.online.ConsistencyCheck consistency() {
-        return new dev.seer.features.online.ConsistencyCheck(catalog, ingestor, online);
+    public ConsistencyCheck consistency() {
+        return new ConsistencyCheck(catalog, ingestor, online);
     }
 
-    public dev.seer.features.stream.Streaming streaming() {
+    public Streaming streaming() {
         return streaming;
     }
 
-    public dev.seer.datasets.DatasetStore datasets() {
+    public DatasetStore datasets() {
         return datasets;
     }
 
-    /** Closes in reverse order of opening; the audit log commits what it has queued first. */
+    /**
+     * Closes in reverse order of opening: streaming flushes what stream ingestion read into the
+     * offline store, and the audit log commits what it has queued, before the database closes.
+     */
     @Override
     public void close() {
-        streaming.close(); // flushes what stream ingestion read into the offline store
-        online.close();
-        audit.close();
-        database.close();
+        startup.closeAll();
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class HomeLock implements AutoCloseable {
         this.owner = owner;
     }
 
-    static synchronized HomeLock acquire(SeerHome home, String command) {
+    static synchronized HomeLock acquire(SeerHome home, String command, Clock clock) {
         if (HELD.containsKey(home.root())) {
             throw locked(home);
         }
@@ -55,7 +56,7 @@ public final class HomeLock implements AutoCloseable {
                 channel.close();
                 throw locked(home);
             }
-            HomeOwner owner = new HomeOwner(ProcessHandle.current().pid(), command, Instant.now(), "");
+            HomeOwner owner = new HomeOwner(ProcessHandle.current().pid(), command, clock.instant(), "");
             HomeLock homeLock = new HomeLock(home, channel, lock, owner);
             try {
                 homeLock.writeOwner();

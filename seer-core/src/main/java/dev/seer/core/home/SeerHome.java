@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,9 +85,12 @@ public final class SeerHome {
         return SeerConfig.load(configFile(), environment);
     }
 
-    /** Takes ownership of the home; fails naming the owner if another process has it. */
-    public HomeLock lock(String command) {
-        return HomeLock.acquire(this, command);
+    /**
+     * Takes ownership of the home; fails naming the owner if another process has it. The owner
+     * record says since when by {@code clock}.
+     */
+    public HomeLock lock(String command, Clock clock) {
+        return HomeLock.acquire(this, command, requireNonNull(clock, "clock is null"));
     }
 
     /** Who owns the home now, if anyone. */

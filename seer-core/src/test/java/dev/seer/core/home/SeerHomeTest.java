@@ -7,11 +7,17 @@ import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SeerHomeTest {
+    private static final Instant START = Instant.parse("2026-03-01T10:15:30Z");
+    private static final Clock CLOCK = Clock.fixed(START, ZoneOffset.UTC);
+
     @TempDir
     Path dir;
 
@@ -40,9 +46,9 @@ class SeerHomeTest {
     @Test
     void aSecondOwnerIsRefusedWithTheHoldersPid() {
         SeerHome home = SeerHome.create(dir.resolve("home"));
-        try (HomeLock lock = home.lock("server")) {
+        try (HomeLock lock = home.lock("server", CLOCK)) {
             lock.publishUrl("http://127.0.0.1:1234");
-            assertThatThrownBy(() -> home.lock("init"))
+            assertThatThrownBy(() -> home.lock("init", CLOCK))
                     .isInstanceOf(SeerException.class)
                     .hasMessageContaining("process " + ProcessHandle.current().pid())
                     .hasMessageContaining("seer server")
@@ -52,8 +58,18 @@ class SeerHomeTest {
         }
         assertThat(home.owner()).isEmpty();
         assertThat(Files.exists(home.runDirectory().resolve("owner.json"))).isFalse();
-        try (HomeLock again = home.lock("init")) {
+        try (HomeLock again = home.lock("init", CLOCK)) {
             assertThat(again.owner().command()).isEqualTo("init");
+        }
+    }
+
+    @Test
+    void theOwnerRecordSaysSinceWhenByTheInjectedClock() throws Exception {
+        SeerHome home = SeerHome.create(dir.resolve("home"));
+        try (HomeLock lock = home.lock("server", CLOCK)) {
+            assertThat(lock.owner().since()).isEqualTo(START);
+            assertThat(Files.readString(home.runDirectory().resolve("owner.json")))
+                    .contains("\"since\":\"" + START + "\"");
         }
     }
 }

@@ -41,11 +41,16 @@ public final class RedisOnlineStore implements OnlineStore {
     private String scriptSha;
 
     public RedisOnlineStore(String url, String prefix) {
+        JedisPooled pool = null;
         try {
-            this.redis = new JedisPooled(URI.create(url));
-            this.redis.ping();
-            this.scriptSha = redis.scriptLoad(WRITE_IF_LATER);
+            pool = new JedisPooled(URI.create(url));
+            pool.ping();
+            this.scriptSha = pool.scriptLoad(WRITE_IF_LATER);
+            this.redis = pool;
         } catch (JedisException | IllegalArgumentException e) {
+            if (pool != null) {
+                pool.close(); // its pool's evictor and registration would outlive a store that never opened
+            }
             throw new SeerException(FeatureErrorCode.ENGINE_FAILURE, "Cannot reach the Redis online store at [" + url + "]: "
                     + e.getMessage(), Map.of("url", url), e);
         }

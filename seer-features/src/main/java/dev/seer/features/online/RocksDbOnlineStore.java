@@ -37,11 +37,16 @@ public final class RocksDbOnlineStore implements OnlineStore {
     private boolean closed;
 
     public RocksDbOnlineStore(Path directory) {
+        Options opening = null;
         try {
             Files.createDirectories(directory);
-            this.options = new Options().setCreateIfMissing(true);
-            this.db = RocksDB.open(options, directory.toString());
+            opening = new Options().setCreateIfMissing(true);
+            this.db = RocksDB.open(opening, directory.toString());
+            this.options = opening;
         } catch (RocksDBException | java.io.IOException e) {
+            if (opening != null) {
+                opening.close(); // native memory, not freed by the collector
+            }
             throw new SeerException(FeatureErrorCode.ENGINE_FAILURE, "Cannot open the RocksDB online store at [" + directory
                     + "]: " + e.getMessage(), Map.of("path", directory.toString()), e);
         }

@@ -1,5 +1,7 @@
 package dev.seer.features.stream;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.Catalog;
@@ -11,6 +13,7 @@ import dev.seer.features.online.WindowTiles;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,13 +83,17 @@ final class StreamAggregation implements AutoCloseable {
     private final String applicationId;
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    /** Says when a state reached the online store, for freshness. */
+    private final Clock clock;
 
     /**
      * @param freshness hears, for each entity state written online, the seconds from its latest
      *                  event's time to the write
+     * @param clock says when that write happened
      */
     StreamAggregation(Catalog catalog, String sourceName, String topic, String bootstrap, Path stateDir, OnlineStore online,
-            java.util.function.DoubleConsumer freshness) {
+            java.util.function.DoubleConsumer freshness, Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.sourceName = sourceName;
         Definitions definitions = new Definitions(catalog, sourceName);
         this.direct = definitions.rules().keyedByEntity();
@@ -224,7 +231,8 @@ final class StreamAggregation implements AutoCloseable {
      */
     private void writeOnline(OnlineStore online, Definitions definitions, List<TileStore.Written> states,
             java.util.function.DoubleConsumer freshness) {
-        long now = System.currentTimeMillis() * 1000;
+        java.time.Instant at = clock.instant();
+        long now = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
         Map<String, List<OnlineRecord>> byView = new java.util.LinkedHashMap<>();
         for (TileStore.Written state : states) {
             String entity = direct ? state.key() : state.key().substring(state.key().indexOf(SEPARATOR) + 1);

@@ -1,5 +1,7 @@
 package dev.seer.features.stream;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -93,6 +96,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private final dev.seer.features.online.Materializer materializer;
     private final OnlineStore online;
     private final java.util.function.DoubleConsumer freshness;
+    /** Says what "now" is for rows due online and for freshness; elapsed times use System.nanoTime(). */
+    private final Clock clock;
     private StreamRecords rules;
     private long rulesRead;
 
@@ -114,7 +119,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
 
     StreamIngestion(Catalog catalog, Ingestor ingestor, dev.seer.features.online.Materializer materializer, OnlineStore online,
             String sourceName, String topic, String deadLetterTopic, String bootstrap, Path staging, String instance,
-            java.util.function.DoubleConsumer freshness) {
+            java.util.function.DoubleConsumer freshness, Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.instance = instance;
         this.materializer = materializer;
         this.online = online;
@@ -315,8 +321,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         return rules;
     }
 
-    private static long nowMicros() {
-        return micros(java.time.Instant.now());
+    private long nowMicros() {
+        return micros(clock.instant());
     }
 
     private static long micros(java.time.Instant instant) {
@@ -394,7 +400,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
                 return;
             }
             if (good > 0) {
-                java.time.Instant now = java.time.Instant.now();
+                java.time.Instant now = clock.instant();
                 materializer.materializeStagedBatch(sourceName, origin, now, servedByAll(records, current));
                 long nowMicros = micros(now);
                 unserved.forEach(micros -> freshness.accept((nowMicros - micros) / 1e6)); // rows not written at read

@@ -9,6 +9,7 @@ import dev.seer.features.definition.Definitions.Source;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.ingest.StreamRecords;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,6 +44,8 @@ public final class Streaming implements AutoCloseable {
     private final Ingestor ingestor;
     private final dev.seer.features.online.Materializer materializer;
     private final String instance;
+    /** What "now" is for retries, rows due online and freshness; elapsed times use System.nanoTime(). */
+    private final Clock clock;
     private final Freshness rowFreshness = new Freshness();
     private final Freshness windowFreshness = new Freshness();
     private KafkaBroker broker;
@@ -77,9 +80,12 @@ public final class Streaming implements AutoCloseable {
     /**
      * @param home folder for the embedded broker's data and staged micro-batches
      * @param instance unique per process (transactional ids of push producers)
+     * @param clock what "now" is for the ingestions, the window aggregates and the status
      */
     public Streaming(Path home, SeerConfig.Kafka config, Catalog catalog, Ingestor ingestor,
-            dev.seer.features.online.Materializer materializer, dev.seer.features.online.OnlineStore online, String instance) {
+            dev.seer.features.online.Materializer materializer, dev.seer.features.online.OnlineStore online, String instance,
+            Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.online = requireNonNull(online, "online is null");
         this.materializer = requireNonNull(materializer, "materializer is null");
         this.home = requireNonNull(home, "home is null");
@@ -108,7 +114,7 @@ public final class Streaming implements AutoCloseable {
             }
             if (!aggregations.containsKey(source.name()) && StreamAggregation.needed(catalog, source.name())) {
                 StreamAggregation aggregation = new StreamAggregation(catalog, source.name(), source.topic(), bootstrap,
-                        home.resolve("kafka-streams").resolve(instance), online, windowFreshness::record);
+                        home.resolve("kafka-streams").resolve(instance), online, windowFreshness::record, clock);
                 aggregation.start();
                 aggregations.put(source.name(), aggregation);
                 LOG.info("Aggregating windows of source {} with Kafka Streams", source.name());
@@ -179,7 +185,7 @@ public final class Streaming implements AutoCloseable {
                 failures++;
                 long delay = Math.min(LAST_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures - 1, 16));
                 status = new Status(State.FAILING, e.getMessage(), failures,
-                        Optional.of(java.time.Instant.now().plusMillis(delay)));
+                        Optional.of(clock.instant().plusMillis(delay)));
                 LOG.warn("Streaming not running (attempt {}): {}; next attempt in {} ms", failures, e.getMessage(), delay);
                 if (!retries.isShutdown()) {
                     pending = retries.schedule(this::attempt, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -445,7 +451,7 @@ public final class Streaming implements AutoCloseable {
     private Running start(Source source) {
         StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, materializer, online, source.name(), source.topic(),
                 DEAD_LETTER_TOPIC, bootstrap, home.resolve("stream-staging").resolve(source.name()), instance,
-                rowFreshness::record);
+                rowFreshness::record, clock);
         Thread thread = new Thread(ingestion, "seer-ingest-" + source.name());
         thread.setDaemon(true);
         thread.start();

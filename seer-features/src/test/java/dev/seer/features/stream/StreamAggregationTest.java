@@ -114,7 +114,7 @@ class StreamAggregationTest {
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
                 RocksDbOnlineStore online = new RocksDbOnlineStore(dir.resolve("home/online"));
                 Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka(broker.bootstrap(), 4), catalog,
-                        ingestor, new Materializer(catalog, ingestor, online), online, "agg")) {
+                        ingestor, new Materializer(catalog, ingestor, online), online, "agg", Clock.systemUTC())) {
             try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
                 admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("payments.raw", 4, (short) 1),
                         new org.apache.kafka.clients.admin.NewTopic("payments.keyed", 4, (short) 1))).all().get();

@@ -28,7 +28,7 @@ public final class StreamWorker {
         // Each worker has its own online store: RocksDB allows one process per folder.
         dev.seer.features.online.RocksDbOnlineStore online = new dev.seer.features.online.RocksDbOnlineStore(home.resolve("online-" + args[2]));
         Streaming streaming = new Streaming(home, new SeerConfig.Kafka(args[1], 4), catalog, ingestor,
-                new dev.seer.features.online.Materializer(catalog, ingestor, online), online, args[2]);
+                new dev.seer.features.online.Materializer(catalog, ingestor, online), online, args[2], clock);
         streaming.refresh();
         System.out.println("ready");
         System.out.flush();

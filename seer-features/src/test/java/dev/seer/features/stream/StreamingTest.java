@@ -14,11 +14,13 @@ import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.OfflineStore;
 import dev.seer.features.online.Materializer;
 import dev.seer.features.online.OnlineStore;
+import dev.seer.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -78,9 +80,12 @@ class StreamingTest {
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
         Materializer materializer = new Materializer(catalog, ingestor, online);
         SeerConfig.Kafka kafka = new SeerConfig.Kafka("", 2);
-        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "test")) {
-            java.util.concurrent.atomic.AtomicLong fresh = new java.util.concurrent.atomic.AtomicLong();
-            streaming.onFreshness(seconds -> fresh.incrementAndGet());
+        // Streaming's "now" (freshness, rows due online) is this clock, not the wall clock.
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:10Z"));
+        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "test",
+                clock)) {
+            List<Double> fresh = java.util.Collections.synchronizedList(new ArrayList<>());
+            streaming.onFreshness(fresh::add);
             streaming.refresh();
             Pusher.Result result = streaming.pusher().push("clicks", Json.parse("""
                     [{"customer_id": "c1", "event_ts": "2026-03-01T10:00:00Z", "amount": 5.5, "page": "home"},
@@ -108,7 +113,8 @@ class StreamingTest {
                                 .getBytes(StandardCharsets.UTF_8))).get();
             }
             awaitIngested(streaming, ingestor, 3, 2);
-            assertThat(fresh.get()).as("freshness samples: one per good event").isEqualTo(3);
+            assertThat(fresh).as("freshness samples, seconds from event time to the clock's now: one per good event")
+                    .containsExactlyInAnyOrder(10.0, 3609.0, 8.0);
             Streaming.SourceStatus status = streaming.sourceStatus().get(0);
             assertThat(status.source()).isEqualTo("clicks");
             assertThat(status.ingested()).isEqualTo(3);
@@ -144,7 +150,9 @@ class StreamingTest {
         }
         int batches = ingestor.batches("clicks").size();
         // A restart resumes after what the offline store holds: nothing is ingested twice.
-        try (Streaming again = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "test-2")) {
+        clock.set(Instant.parse("2026-03-02T00:00:05Z")); // c4's event is due online by the clock
+        try (Streaming again = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "test-2",
+                clock)) {
             again.refresh();
             again.pusher().push("clicks", Json.parse("""
                     {"customer_id": "c4", "event_ts": "2026-03-02T00:00:00Z", "amount": 9}"""));
@@ -186,11 +194,16 @@ class StreamingTest {
         }
         // A cluster configured at a port where nothing listens yet.
         SeerConfig.Kafka kafka = new SeerConfig.Kafka("127.0.0.1:" + port, 2);
-        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "retry")) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+        try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "retry",
+                clock)) {
             streaming.start();
             Streaming.Status failing = awaitState(streaming, Streaming.State.FAILING);
             assertThat(failing.error()).contains("127.0.0.1:" + port);
-            assertThat(failing.nextAttempt()).isPresent();
+            // The next attempt is due by the injected clock (which stands still): a second after the first
+            // failure, doubling with each one after.
+            assertThat(failing.nextAttempt()).contains(clock.instant()
+                    .plus(Streaming.FIRST_RETRY.multipliedBy(1L << (failing.failedAttempts() - 1))));
             // The broker comes up at that address (its ports file makes it take those ports).
             Files.createDirectories(dir.resolve("kafka"));
             Files.writeString(dir.resolve("kafka/ports.properties"), "broker=" + port + "\ncontroller=" + controller + "\n");
@@ -253,7 +266,7 @@ class StreamingTest {
         };
         Ingestor ingestor = new Ingestor(failing, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
         try (Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka("", 2), failing, ingestor,
-                new Materializer(failing, ingestor, online), online, "supervised")) {
+                new Materializer(failing, ingestor, online), online, "supervised", Clock.systemUTC())) {
             streaming.refresh();
             streaming.pusher().push("clicks", Json.parse("""
                     [{"customer_id": "c1", "event_ts": "2026-03-01T10:00:00Z", "amount": 1},
