@@ -11,15 +11,14 @@ import dev.seer.core.SeerException;
 import dev.seer.core.features.PointInTimeRetrieval.ServiceVersion;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The manifest's one JSON form, against manifests as Seer recorded them before the manifest was
- * typed (copied from the catalog of DatasetStoreTest's runs): a retrieval with a feature service
- * and a key split, a retrieval of stream batches, and an import with a time split.
+ * typed (copied from the catalog of DatasetStoreTest's runs): retrievals with a feature service
+ * and a key or a time split, a retrieval of stream batches, and an import with a key split.
  */
 class DatasetManifestCodecTest {
     /** {@code churn:1} of a key split: a feature service, file batches, a label. */
@@ -529,7 +528,7 @@ class DatasetManifestCodecTest {
             }
             """;
 
-    /** {@code churn_copy:1}: an imported Parquet file, no key. */
+    /** {@code churn_copy:1}: an imported Parquet file, no key, no label, a key split. */
     private static final String IMPORT = """
             {
               "created": "2026-11-27T12:00:00Z",
