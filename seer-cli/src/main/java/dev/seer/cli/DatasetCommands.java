@@ -3,6 +3,7 @@ package dev.seer.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
+import dev.seer.datasets.DatasetManifest;
 import dev.seer.server.DatasetApi;
 import dev.seer.server.DatasetApi.Operation;
 import java.nio.file.Path;
@@ -16,9 +17,6 @@ import picocli.CommandLine.Parameters;
 
 /** {@code seer dataset ...} and {@code seer lineage dataset}: versioned training datasets. */
 final class DatasetCommands {
-    /** The splits in the order they are used (the manifest's JSON keeps its keys sorted). */
-    private static final List<String> SPLITS = List.of("train", "validation", "test");
-
     private DatasetCommands() {}
 
     @Command(name = "dataset", mixinStandardHelpOptions = true,
@@ -54,16 +52,19 @@ final class DatasetCommands {
                     ? String.format(Locale.ROOT, "New version; %,d bytes stored (content already stored is not stored again).",
                             answer.path("bytes_stored").asLong())
                     : "Unchanged: the latest version already has this content and these inputs.");
-            JsonNode parts = answer.path("manifest").path("splits").path("parts");
-            SPLITS.stream().filter(parts::has).forEach(split -> out().printf("  split %-10s %,d rows%n", split,
-                    parts.path(split).path("rows").asLong()));
+            manifest(answer).splits().ifPresent(s -> s.parts().forEach((split, part) -> out().printf(
+                    "  split %-10s %,d rows%n", split, part.rows())));
         }
 
         void printVersion(JsonNode v) {
-            JsonNode m = v.path("manifest");
-            out().printf("%s  %,d rows  sha256 %s  %,d bytes  created %s by %s%n", v.path("dataset").asText(),
-                    m.path("data").path("rows").asLong(), m.path("data").path("sha256").asText(),
-                    m.path("data").path("bytes").asLong(), v.path("created").asText(), v.path("created_by").asText());
+            DatasetManifest.DataFile data = manifest(v).data();
+            out().printf("%s  %,d rows  sha256 %s  %,d bytes  created %s by %s%n", v.path("dataset").asText(), data.rows(),
+                    data.sha256(), data.bytes(), v.path("created").asText(), v.path("created_by").asText());
+        }
+
+        /** The manifest of a version in an answer, read by its codec: a newer server's format is refused, not misread. */
+        static DatasetManifest manifest(JsonNode version) {
+            return DatasetManifest.CODEC.decode(version.get("manifest"));
         }
     }
 
@@ -196,24 +197,21 @@ final class DatasetCommands {
             JsonNode answer = run(Operation.SHOW, Json.object().put("dataset", dataset));
             print(answer, () -> {
                 printVersion(answer);
-                JsonNode m = answer.path("manifest");
+                DatasetManifest m = manifest(answer);
                 out().println("schema:");
-                m.path("schema").forEach(c -> out().printf("  %-32s %s%n", c.path("name").asText(), c.path("type").asText()));
-                if (m.path("key").size() > 0) {
-                    out().println("key: " + m.path("key"));
+                m.schema().forEach(c -> out().printf("  %-32s %s%n", c.name(), c.type()));
+                if (!m.key().isEmpty()) {
+                    out().println("key: " + Json.write(m.key()));
                 }
-                if (m.has("label")) {
-                    out().println("label: " + m.path("label").asText());
-                }
-                if (m.path("splits").isObject()) {
-                    out().println("splits (" + m.path("splits").path("method").asText() + " on " + m.path("splits").path("columns")
-                            + "):");
-                    JsonNode parts = m.path("splits").path("parts");
-                    SPLITS.stream().filter(parts::has).forEach(split -> out().printf("  %-10s %,d rows  sha256 %s%n", split,
-                            parts.path(split).path("rows").asLong(), parts.path(split).path("sha256").asText()));
-                }
+                m.label().ifPresent(label -> out().println("label: " + label));
+                m.splits().ifPresent(s -> {
+                    out().println("splits (" + s.spec().method().name().toLowerCase(Locale.ROOT) + " on "
+                            + Json.write(s.spec().columns()) + "):");
+                    s.parts().forEach((split, part) -> out().printf("  %-10s %,d rows  sha256 %s%n", split, part.rows(),
+                            part.sha256()));
+                });
                 out().println("profile:");
-                m.path("profile").fields().forEachRemaining(e -> out().printf("  %-32s min %s  max %s  nulls %s%%  distinct ~%s%n",
+                m.profile().fields().forEachRemaining(e -> out().printf("  %-32s min %s  max %s  nulls %s%%  distinct ~%s%n",
                         e.getKey(), e.getValue().path("min").asText(), e.getValue().path("max").asText(),
                         e.getValue().path("null_percentage").asText(), e.getValue().path("approx_unique").asText()));
                 out().println("lineage: seer lineage dataset " + answer.path("dataset").asText());

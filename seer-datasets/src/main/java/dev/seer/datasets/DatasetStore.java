@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
-import dev.seer.core.Sha256;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
 import dev.seer.core.catalog.Catalog;
@@ -46,8 +45,6 @@ import java.util.stream.Stream;
  */
 public final class DatasetStore {
     public static final String KIND = "dataset";
-    /** The manifest's layout; a manifest of another layout is refused, not misread. */
-    static final int FORMAT = 1;
 
     private final ObjectStore objects;
     private final VersionBuilder builder;
@@ -162,13 +159,7 @@ public final class DatasetStore {
             }
             throw notFound(ref.toString(), "Dataset [" + ref.name() + "] does not exist" + known());
         }
-        DatasetVersion version = DatasetVersion.of(entry.get());
-        int format = version.manifest().path("format").asInt();
-        if (format != FORMAT) {
-            throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "Dataset " + version + " has manifest format " + format
-                    + "; this Seer reads format " + FORMAT, Map.of("dataset", version.toString()));
-        }
-        return version;
+        return DatasetVersion.of(entry.get()); // refuses a manifest of a format it cannot read
     }
 
     /**
@@ -262,19 +253,16 @@ public final class DatasetStore {
     /** Runs a version's recorded inputs again and compares the result's hash with the recorded one. */
     public Reproduction reproduce(DatasetRef ref, Consumer<String> progress) {
         DatasetVersion version = get(ref);
-        JsonNode lineage = version.manifest().path("lineage");
+        DatasetLineage lineage = version.manifest().lineage();
         return inWorkspace(work -> {
-            VersionBuilder.Built built = switch (lineage.path("kind").asText()) {
-                case "retrieval" -> builder.rerunRetrieval(version, work, progress);
-                case "import" -> builder.rerunImport(version, work, progress);
-                default -> throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "Dataset " + version + " has lineage of"
-                        + " kind [" + lineage.path("kind").asText() + "], which cannot be rerun", Map.of("dataset", version.toString()));
-            };
+            VersionBuilder.Built built = lineage instanceof DatasetLineage.Retrieval retrieval
+                    ? builder.rerunRetrieval(version, retrieval, work, progress)
+                    : builder.rerunImport(version, (DatasetLineage.Import) lineage, work, progress);
             Map<String, String> splits = new LinkedHashMap<>();
             built.splits().forEach((split, file) -> splits.put(split, VersionBuilder.hashInput(file)));
             Map<String, String> recordedSplits = new LinkedHashMap<>();
-            version.manifest().path("splits").path("parts").fields()
-                    .forEachRemaining(e -> recordedSplits.put(e.getKey(), e.getValue().path("sha256").asText()));
+            version.manifest().splits().ifPresent(s -> s.parts().forEach((split, part) -> recordedSplits.put(split,
+                    part.sha256())));
             return new Reproduction(version.toString(), version.contentHash(), VersionBuilder.hashInput(built.data()), recordedSplits, splits);
         });
     }
@@ -287,7 +275,7 @@ public final class DatasetStore {
         DatasetVersion version = get(ref);
         ObjectNode out = Json.object().put("dataset", version.toString()).put("content_hash", version.contentHash())
                 .put("rows", version.rows()).put("created", version.created().toString()).put("creator", version.createdBy());
-        out.set("lineage", version.manifest().path("lineage"));
+        out.set("lineage", version.manifest().toJson().get("lineage"));
         out.set("batches", builder.batchesRead(version));
         return out;
     }
@@ -297,33 +285,26 @@ public final class DatasetStore {
      * same content, splits and inputs, it is returned and nothing new is recorded.
      */
     private Written record(String name, VersionBuilder.Built built, String actor, Consumer<String> progress) {
-        ObjectNode manifest = built.manifest();
         long stored = 0;
         progress.accept("storing the objects");
         ObjectStore.Stored data = built.stored().orElseGet(() -> builder.store(built.data(), progress));
         stored += data.existed() ? 0 : data.bytes();
-        ((ObjectNode) manifest.path("data")).put("sha256", data.sha256()).put("bytes", data.bytes());
+        Map<String, ObjectStore.Stored> parts = new LinkedHashMap<>();
         for (Map.Entry<String, Path> split : built.splits().entrySet()) {
             ObjectStore.Stored part = builder.store(split.getValue(), progress);
             stored += part.existed() ? 0 : part.bytes();
-            ((ObjectNode) manifest.path("splits").path("parts").path(split.getKey())).put("sha256", part.sha256())
-                    .put("bytes", part.bytes());
+            parts.put(split.getKey(), part);
         }
-        if (built.batches().isPresent()) {
-            ObjectStore.Stored batches = builder.store(built.batches().get(), progress);
-            ((ObjectNode) manifest.path("lineage")).put("batches_object", batches.sha256());
-        }
-        ObjectNode identity = manifest.deepCopy();
-        identity.remove("profile"); // derived from the data; its floating-point sums need not repeat to the last bit
-        String fingerprint = Sha256.hex(Json.write(identity));
-        manifest.put("fingerprint", fingerprint);
-        Optional<CatalogEntry> latest = catalog.latest(KIND, name);
-        if (latest.isPresent() && latest.get().body().path("fingerprint").asText().equals(fingerprint)) {
-            return new Written(DatasetVersion.of(latest.get()), false, stored);
+        Optional<String> batches = built.batches().map(b -> builder.store(b, progress).sha256());
+        DatasetManifest manifest = built.manifest().stored(data, parts, batches);
+        String fingerprint = manifest.identity();
+        Optional<DatasetVersion> latest = catalog.latest(KIND, name).map(DatasetVersion::of);
+        if (latest.isPresent() && latest.get().manifest().fingerprint().equals(Optional.of(fingerprint))) {
+            return new Written(latest.get(), false, stored);
         }
         progress.accept("recording the version");
-        manifest.put("created", clock.instant().toString()).put("creator", actor);
-        CatalogEntry entry = catalog.put(KIND, name, manifest, actor).entry();
+        ObjectNode recorded = DatasetManifest.CODEC.encode(manifest.recorded(fingerprint, clock.instant(), actor));
+        CatalogEntry entry = catalog.put(KIND, name, recorded, actor).entry();
         progress.accept("recorded the version " + DatasetVersion.of(entry).ref());
         return new Written(DatasetVersion.of(entry), true, stored);
     }
@@ -331,18 +312,19 @@ public final class DatasetStore {
     // ---- helpers ----
 
     private String splitObject(DatasetVersion version, String split) {
-        JsonNode part = version.manifest().path("splits").path("parts").path(split);
-        if (!part.isObject()) {
-            List<String> have = Tables.SPLITS.stream().filter(version.manifest().path("splits").path("parts")::has).toList();
+        Map<String, DatasetManifest.Part> parts = version.manifest().splits().map(DatasetManifest.Splits::parts)
+                .orElse(Map.of());
+        if (!parts.containsKey(split)) {
+            List<String> have = Tables.SPLITS.stream().filter(parts::containsKey).toList();
             throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "Dataset " + version + " has no split [" + split + "]"
                     + (have.isEmpty() ? "; it was stored without splits" : "; its splits: " + have), Map.of("split", split));
         }
-        return part.path("sha256").asText();
+        return parts.get(split).sha256();
     }
 
     private static List<String> commonKey(DatasetVersion a, DatasetVersion b) {
-        List<String> keyA = texts(a.manifest().path("key"));
-        List<String> keyB = texts(b.manifest().path("key"));
+        List<String> keyA = a.manifest().key();
+        List<String> keyB = b.manifest().key();
         if (keyA.isEmpty() || !keyA.equals(keyB)) {
             throw new SeerException(DatasetErrorCode.INVALID_REQUEST, "Datasets " + a + " (key " + keyA + ") and " + b + " (key "
                     + keyB + ") have no common key; give one with --key COLUMN[,COLUMN]", Map.of("a", a.toString(),
@@ -351,26 +333,15 @@ public final class DatasetStore {
         return keyA;
     }
 
-    static List<String> texts(JsonNode array) {
-        List<String> texts = new ArrayList<>();
-        array.forEach(t -> texts.add(t.asText()));
-        return texts;
-    }
-
     /** Every object a version references (data and splits), with the versions referencing it. */
     private Map<String, List<String>> references() {
         Map<String, List<String>> referenced = new LinkedHashMap<>();
         for (CatalogEntry latest : catalog.latestOfKind(KIND)) {
             for (CatalogEntry entry : catalog.versions(KIND, latest.name())) {
-                String user = entry.name() + ":" + entry.version();
-                JsonNode body = entry.body();
-                List<JsonNode> hashes = new ArrayList<>(List.of(body.path("data").path("sha256"),
-                        body.path("lineage").path("entities").path("sha256"), body.path("lineage").path("file").path("sha256"),
-                        body.path("lineage").path("batches_object")));
-                body.path("splits").path("parts").forEach(p -> hashes.add(p.path("sha256")));
-                for (JsonNode hash : hashes) {
-                    List<String> users = hash.isTextual() ? referenced.computeIfAbsent(hash.asText(), h -> new ArrayList<>())
-                            : new ArrayList<>();
+                DatasetVersion version = DatasetVersion.of(entry);
+                String user = version.toString();
+                for (String hash : version.manifest().objects()) {
+                    List<String> users = referenced.computeIfAbsent(hash, h -> new ArrayList<>());
                     if (!users.contains(user)) {
                         users.add(user);
                     }

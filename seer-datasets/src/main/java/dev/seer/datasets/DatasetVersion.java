@@ -2,16 +2,17 @@ package dev.seer.datasets;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.SeerException;
 import dev.seer.core.catalog.CatalogEntry;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * One immutable version of a dataset: its manifest (schema, row count, content hash, profile,
  * splits, lineage, options, creation time and creator) as recorded in the catalog.
  */
-public record DatasetVersion(String name, int version, JsonNode manifest, Instant created, String createdBy) {
+public record DatasetVersion(String name, int version, DatasetManifest manifest, Instant created, String createdBy) {
     public DatasetVersion {
         requireNonNull(name, "name is null");
         requireNonNull(manifest, "manifest is null");
@@ -19,8 +20,16 @@ public record DatasetVersion(String name, int version, JsonNode manifest, Instan
         requireNonNull(createdBy, "createdBy is null");
     }
 
+    /** Refuses a manifest this Seer cannot read (a newer format, a damaged field), naming the version. */
     static DatasetVersion of(CatalogEntry entry) {
-        return new DatasetVersion(entry.name(), entry.version(), entry.body(), entry.created(), entry.createdBy());
+        DatasetManifest manifest;
+        try {
+            manifest = DatasetManifest.CODEC.decode(entry.body());
+        } catch (SeerException e) {
+            throw new SeerException(e.errorCode(), "Dataset " + entry.name() + ":" + entry.version() + ": " + e.getMessage(),
+                    Map.of("dataset", entry.name() + ":" + entry.version()), e);
+        }
+        return new DatasetVersion(entry.name(), entry.version(), manifest, entry.created(), entry.createdBy());
     }
 
     public DatasetRef ref() {
@@ -29,11 +38,11 @@ public record DatasetVersion(String name, int version, JsonNode manifest, Instan
 
     /** The SHA-256 of the data file: the version's content hash. */
     public String contentHash() {
-        return manifest.path("data").path("sha256").asText();
+        return manifest.data().sha256();
     }
 
     public long rows() {
-        return manifest.path("data").path("rows").asLong();
+        return manifest.data().rows();
     }
 
     @Override

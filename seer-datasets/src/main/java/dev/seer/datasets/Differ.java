@@ -49,7 +49,7 @@ final class Differ {
         out.set("schema", schemaChanges(columnsA, columnsB));
         rows(duck, digested(left, key, common, columnsA, columnsB), digested(right, key, common, columnsA, columnsB), key,
                 key.stream().anyMatch(k -> !columnsA.get(k).equals(columnsB.get(k))), out);
-        out.set("statistics", sideBySide(a.manifest().path("profile"), b.manifest().path("profile")));
+        out.set("statistics", sideBySide(a.manifest().profile(), b.manifest().profile()));
         return out;
     }
 

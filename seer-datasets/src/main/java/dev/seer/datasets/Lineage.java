@@ -1,11 +1,13 @@
 package dev.seer.datasets;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.features.PointInTimeRetrieval.ViewInput;
 import dev.seer.core.provenance.BatchRecord;
+import dev.seer.datasets.DatasetLineage.FileBatch;
+import dev.seer.datasets.DatasetLineage.OffsetSpan;
+import dev.seer.datasets.DatasetLineage.ViewSummary;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -25,17 +27,13 @@ final class Lineage {
 
     /** The full record of every batch read, per view: what {@code seer lineage} prints and a reproduction pins. */
     static ArrayNode batches(List<ViewInput> inputs, List<BatchRecord> recorded) {
-        Map<String, BatchRecord> byId = new HashMap<>();
-        recorded.forEach(b -> byId.put(b.batchId(), b));
+        Map<String, BatchRecord> byId = byId(recorded);
         ArrayNode views = Json.mapper().createArrayNode();
         for (ViewInput input : inputs) {
             ObjectNode view = views.addObject().put("view", input.view()).put("version", input.version());
             ArrayNode batches = view.putArray("batches");
             for (String id : input.batches()) {
-                BatchRecord record = byId.get(id);
-                if (record == null) {
-                    throw new IllegalStateException("The join read batch [" + id + "], which is not recorded"); // the retrieval listed it from the same records
-                }
+                BatchRecord record = read(byId, id);
                 ObjectNode batch = batches.addObject().put("batch_id", id).put("source", record.source())
                         .put("content_hash", record.contentHash()).put("ingested_at", record.ingestedAt().toString());
                 if (record.kafka().isPresent()) {
@@ -54,35 +52,42 @@ final class Lineage {
     }
 
     /** The manifest's summary of {@link #batches}: per view, counts, files by hash, Kafka offset spans. */
-    static ArrayNode summary(ArrayNode views) {
-        ArrayNode out = Json.mapper().createArrayNode();
-        for (JsonNode view : views) {
-            ObjectNode summary = out.addObject().put("view", view.path("view").asText())
-                    .put("version", view.path("version").asInt()).put("batches", view.path("batches").size());
-            Map<String, ObjectNode> spans = new TreeMap<>();
-            ArrayNode files = summary.putArray("files");
+    static List<ViewSummary> summary(List<ViewInput> inputs, List<BatchRecord> recorded) {
+        Map<String, BatchRecord> byId = byId(recorded);
+        List<ViewSummary> out = new ArrayList<>();
+        for (ViewInput input : inputs) {
+            Map<String, OffsetSpan> spans = new TreeMap<>(); // by topic/partition, as the summary lists them
+            List<FileBatch> files = new ArrayList<>();
             long matched = 0;
-            for (JsonNode batch : view.path("batches")) {
-                matched += batch.path("matched_rows").asLong();
-                JsonNode kafka = batch.path("kafka");
-                if (kafka.isObject()) {
-                    String at = kafka.path("topic").asText() + "/" + kafka.path("partition").asInt();
-                    ObjectNode span = spans.computeIfAbsent(at, k -> Json.object().put("topic", kafka.path("topic").asText())
-                            .put("partition", kafka.path("partition").asInt()).put("first_offset", Long.MAX_VALUE)
-                            .put("last_offset", -1L).put("batches", 0));
-                    span.put("first_offset", Math.min(span.path("first_offset").asLong(), kafka.path("first_offset").asLong()));
-                    span.put("last_offset", Math.max(span.path("last_offset").asLong(), kafka.path("last_offset").asLong()));
-                    span.put("batches", span.path("batches").asInt() + 1);
+            for (String id : input.batches()) {
+                BatchRecord record = read(byId, id);
+                matched += input.matchedRows().getOrDefault(id, 0L);
+                if (record.kafka().isPresent()) {
+                    BatchRecord.KafkaSpan kafka = record.kafka().get();
+                    spans.merge(kafka.topic() + "/" + kafka.partition(), new OffsetSpan(kafka.topic(), kafka.partition(),
+                            kafka.firstOffset(), kafka.lastOffset(), 1), OffsetSpan::plus);
                 } else {
-                    files.addObject().put("batch_id", batch.path("batch_id").asText()).put("path", batch.path("path").asText())
-                            .put("content_hash", batch.path("content_hash").asText());
+                    files.add(new FileBatch(id, record.path().orElse(""), record.contentHash()));
                 }
             }
-            summary.put("matched_rows", matched);
-            ArrayNode kafka = summary.putArray("kafka");
-            spans.values().forEach(kafka::add);
+            out.add(new ViewSummary(input.view(), input.version(), input.batches().size(), files, matched,
+                    List.copyOf(spans.values())));
         }
         return out;
+    }
+
+    private static Map<String, BatchRecord> byId(List<BatchRecord> recorded) {
+        Map<String, BatchRecord> byId = new HashMap<>();
+        recorded.forEach(b -> byId.put(b.batchId(), b));
+        return byId;
+    }
+
+    private static BatchRecord read(Map<String, BatchRecord> byId, String id) {
+        BatchRecord record = byId.get(id);
+        if (record == null) {
+            throw new IllegalStateException("The join read batch [" + id + "], which is not recorded"); // the retrieval listed it from the same records
+        }
+        return record;
     }
 
     /** Every view's join keys, in order, once each. */

@@ -2,13 +2,8 @@ package dev.seer.datasets;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.seer.core.Json;
 import dev.seer.core.SeerException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,21 +44,6 @@ public record SplitSpec(Method method, List<String> columns, double train, doubl
             }
         }
         return new SplitSpec(method, columns, f[0], f[1], f[2]);
-    }
-
-    ObjectNode toJson() {
-        ObjectNode node = Json.object().put("method", method.name().toLowerCase(Locale.ROOT));
-        columns.forEach(node.putArray("columns")::add);
-        node.putObject("fractions").put("train", train).put("validation", validation).put("test", test);
-        return node;
-    }
-
-    static SplitSpec fromJson(JsonNode node) {
-        List<String> columns = new ArrayList<>();
-        node.path("columns").forEach(c -> columns.add(c.asText()));
-        JsonNode f = node.path("fractions");
-        return new SplitSpec(Method.valueOf(node.path("method").asText().toUpperCase(Locale.ROOT)), columns,
-                f.path("train").asDouble(), f.path("validation").asDouble(), f.path("test").asDouble());
     }
 
     private static SeerException invalid(String what) {

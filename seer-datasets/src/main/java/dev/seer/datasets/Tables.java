@@ -3,7 +3,6 @@ package dev.seer.datasets;
 import static dev.seer.duckdb.DuckEngine.identifier;
 import static dev.seer.duckdb.DuckEngine.literal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
@@ -116,10 +115,8 @@ final class Tables {
         return columns;
     }
 
-    static ArrayNode schemaJson(Map<String, String> columns) {
-        ArrayNode schema = Json.mapper().createArrayNode();
-        columns.forEach((name, type) -> schema.addObject().put("name", name).put("type", type));
-        return schema;
+    static List<DatasetManifest.Column> schema(Map<String, String> columns) {
+        return columns.entrySet().stream().map(c -> new DatasetManifest.Column(c.getKey(), c.getValue())).toList();
     }
 
     /**
@@ -161,32 +158,31 @@ final class Tables {
      * The SQL condition selecting one split's rows of {@code data} (see {@link SplitSpec}), and
      * what the version records of the rule: the salt or the cutoffs.
      */
-    record SplitRule(Map<String, String> conditions, ObjectNode recorded) {}
+    /** {@code conditions}: per split, the SQL condition of its rows; {@code recorded}: the rule as the manifest keeps it. */
+    record SplitRule(Map<String, String> conditions, DatasetManifest.Splits.Rule recorded) {}
 
     static SplitRule splitRule(Connection duck, Path data, SplitSpec spec, String salt) throws SQLException {
         Map<String, String> columns = columns(duck, scan(data));
         requireColumns(columns, spec.columns(), "The dataset");
-        ObjectNode recorded = spec.toJson();
         Map<String, String> conditions = new LinkedHashMap<>();
         if (spec.method() == SplitSpec.Method.KEY) {
-            recorded.put("salt", salt).put("bucket", "first 32 bits of SHA-256(salt, 0x1f, key values joined by 0x1f) / 2^32");
             String bucket = bucket(spec.columns(), salt);
             double cut = spec.train();
             double cut2 = spec.train() + spec.validation();
             conditions.put(TRAIN, bucket + " < " + cut);
             conditions.put(VALIDATION, bucket + " >= " + cut + " AND " + bucket + " < " + cut2);
             conditions.put(TEST, bucket + " >= " + cut2);
-            return new SplitRule(conditions, recorded);
+            return new SplitRule(conditions, new DatasetManifest.Splits.KeyRule(salt,
+                    "first 32 bits of SHA-256(salt, 0x1f, key values joined by 0x1f) / 2^32"));
         }
         String time = "epoch_us(TRY_CAST(" + identifier(spec.columns().get(0)) + " AS TIMESTAMPTZ))";
         requireTimes(duck, data, spec.columns().get(0), time);
         long[] cuts = cutoffs(duck, data, time, spec);
-        recorded.put("train_before_micros", cuts[0]).put("test_from_micros", cuts[1])
-                .put("train_before", micros(cuts[0])).put("test_from", micros(cuts[1]));
         conditions.put(TRAIN, time + " < " + cuts[0]);
         conditions.put(VALIDATION, time + " >= " + cuts[0] + " AND " + time + " < " + cuts[1]);
         conditions.put(TEST, time + " >= " + cuts[1]);
-        return new SplitRule(conditions, recorded);
+        return new SplitRule(conditions, new DatasetManifest.Splits.TimeRule(cuts[0], cuts[1], micros(cuts[0]),
+                micros(cuts[1])));
     }
 
     private static String bucket(List<String> keys, String salt) {

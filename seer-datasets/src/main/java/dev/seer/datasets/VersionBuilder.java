@@ -2,10 +2,14 @@ package dev.seer.datasets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.core.provenance.BatchRecord;
+import dev.seer.datasets.DatasetManifest.Column;
+import dev.seer.datasets.DatasetManifest.DataFile;
+import dev.seer.datasets.DatasetManifest.Part;
+import dev.seer.datasets.DatasetManifest.Splits;
 import dev.seer.duckdb.DuckEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Makes a version's files in a staging folder, and makes them again from a version's recorded
@@ -37,10 +42,32 @@ final class VersionBuilder {
         this.retrieval = retrieval;
     }
 
-    /** A version's files before they are stored: data, splits, and the manifest's other parts. */
-    /** {@code stored}: the data when it is already in the object store (an imported Parquet file). */
+    /**
+     * A version's files before they are stored: data, splits, the full record of batches read,
+     * and the manifest but for what storing them tells.
+     *
+     * @param stored the data when it is already in the object store (an imported Parquet file)
+     */
     record Built(Path data, Optional<ObjectStore.Stored> stored, Map<String, Path> splits, Optional<Path> batches,
-            ObjectNode manifest) {}
+            Draft manifest) {}
+
+    /** A manifest before its files are stored: all but their hashes and sizes, and what recording adds. */
+    record Draft(String name, String engine, long rows, List<Column> schema, List<String> key, Optional<String> label,
+            JsonNode profile, Optional<SplitDraft> splits, DatasetLineage lineage) {
+        /** The manifest of the stored files; {@code parts} by split name. */
+        DatasetManifest stored(ObjectStore.Stored data, Map<String, ObjectStore.Stored> parts, Optional<String> batchesObject) {
+            Optional<Splits> stored = splits.map(s -> new Splits(s.spec(), s.rule(), s.rows().entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> new Part(e.getValue(), parts.get(e.getKey()).sha256(),
+                            parts.get(e.getKey()).bytes())))));
+            DatasetLineage read = lineage instanceof DatasetLineage.Retrieval r && batchesObject.isPresent()
+                    ? r.withBatchesObject(batchesObject.get()) : lineage;
+            return new DatasetManifest(name, engine, new DataFile(data.sha256(), data.bytes(), rows, "parquet"), schema, key,
+                    label, profile, stored, read, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** Splits before they are stored: the request, the rule, and the rows of each split. */
+    record SplitDraft(SplitSpec spec, Splits.Rule rule, Map<String, Long> rows) {}
 
     Built fromRetrieval(String name, DatasetStore.CreateRequest request, Path work, Consumer<String> progress) {
         // The join reads a stored copy of the entity file: the recorded hash is of what was joined,
@@ -57,18 +84,14 @@ final class VersionBuilder {
                     + " join keys " + joinKeys + ", not " + s.columns() + ": other columns would put an entity in two splits",
                     Map.of("field", "split"));
         });
-        ObjectNode lineage = Json.object().put("kind", "retrieval");
-        lineage.putObject("entities").put("path", request.entities().toAbsolutePath().toString())
-                .put("sha256", entityObject.sha256()).put("bytes", entityObject.bytes()).put("rows", report.rows());
-        request.features().forEach(lineage.putArray("features")::add);
-        report.service().ifPresent(service -> lineage.putObject("feature_service").put("name", service.name())
-                .put("version", service.version()));
-        ArrayNode refs = lineage.putArray("feature_refs");
+        List<String> refs = new ArrayList<>();
         report.inputs().forEach(v -> v.features().forEach(f -> refs.add(v.view() + ":" + f)));
-        lineage.putObject("options").put("filter_by_created_timestamp", request.filterByCreated())
-                .put("label", request.label().orElse(null));
-        ArrayNode batches = Lineage.batches(report.inputs(), retrieval.batches());
-        lineage.set("views", Lineage.summary(batches));
+        List<BatchRecord> recorded = retrieval.batches();
+        DatasetLineage lineage = new DatasetLineage.Retrieval(new DatasetLineage.Entities(
+                request.entities().toAbsolutePath().toString(), entityObject.sha256(), entityObject.bytes(), report.rows()),
+                request.features(), report.service(), refs, request.filterByCreated(), request.label(),
+                Lineage.summary(report.inputs(), recorded), Optional.empty());
+        ArrayNode batches = Lineage.batches(report.inputs(), recorded);
         Path batchesFile = work.resolve("batches.json");
         write(batchesFile, batches);
         List<String> key = new ArrayList<>(joinKeys);
@@ -78,11 +101,10 @@ final class VersionBuilder {
         return new Built(built.data(), Optional.empty(), built.splits(), Optional.of(batchesFile), built.manifest());
     }
 
-    Built rerunRetrieval(DatasetVersion version, Path work, Consumer<String> progress) {
-        JsonNode lineage = version.manifest().path("lineage");
-        String entitiesObject = lineage.path("entities").path("sha256").asText();
+    Built rerunRetrieval(DatasetVersion version, DatasetLineage.Retrieval lineage, Path work, Consumer<String> progress) {
+        String entitiesObject = lineage.entities().sha256();
         objects.check(entitiesObject); // never rerun from a corrupted copy
-        Path entities = linked(entitiesObject, Path.of(lineage.path("entities").path("path").asText()), work);
+        Path entities = linked(entitiesObject, Path.of(lineage.entities().path()), work);
         Map<String, Integer> views = new LinkedHashMap<>();
         Set<String> batches = new java.util.TreeSet<>();
         for (JsonNode view : batchesRead(version)) {
@@ -95,28 +117,27 @@ final class VersionBuilder {
             throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, version + " read ingested batches that are no longer"
                     + " recorded: " + gone, Map.of("batches", gone.toString()));
         }
-        List<String> features = DatasetStore.texts(lineage.path("feature_refs")); // the service as it was, view by view
+        List<String> features = lineage.featureRefs(); // the service as it was, view by view
         progress.accept("point-in-time join again, pinned to " + views + " and " + batches.size() + " batches");
         Path raw = work.resolve("joined.parquet");
         retrieval.retrieve(new PointInTimeRetrieval.Request(entities, features, raw,
-                lineage.path("options").path("filter_by_created_timestamp").asBoolean(), views, Optional.of(batches)));
-        return finish(version.name(), null, "SELECT * FROM " + Tables.scan(raw), work, recordedLabel(version),
-                recordedSplit(version), List.of(), lineage.deepCopy(), progress);
+                lineage.filterByCreatedTimestamp(), views, Optional.of(batches)));
+        return finish(version.name(), null, "SELECT * FROM " + Tables.scan(raw), work, version.manifest().label(),
+                recordedSplit(version), List.of(), lineage, progress);
     }
 
     Built fromFile(String name, DatasetStore.ImportRequest request, Path work, Consumer<String> progress) {
         Path file = request.file().toAbsolutePath();
         // Stored first, byte for byte: the manifest describes the stored bytes even if the file changes meanwhile.
         ObjectStore.Stored stored = store(file, progress);
-        ObjectNode lineage = Json.object().put("kind", "import");
-        lineage.putObject("file").put("path", file.toString()).put("sha256", stored.sha256()).put("bytes", stored.bytes());
-        lineage.putObject("options").put("label", request.label().orElse(null));
+        DatasetLineage lineage = new DatasetLineage.Import(new DatasetLineage.StoredFile(file.toString(), stored.sha256(),
+                stored.bytes()), request.label());
         return fromStoredFile(name, stored, file, work, request.label(), request.split(), request.key(), lineage, progress);
     }
 
     /** A Parquet file is the data as it is; CSV or JSON becomes canonical Parquet. */
     private Built fromStoredFile(String name, ObjectStore.Stored stored, Path original, Path work, Optional<String> label,
-            Optional<SplitSpec> split, List<String> key, ObjectNode lineage, Consumer<String> progress) {
+            Optional<SplitSpec> split, List<String> key, DatasetLineage lineage, Consumer<String> progress) {
         if (!original.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
             Path input = linked(stored.sha256(), original, work);
             return finish(name, null, "SELECT * FROM " + Tables.reader(input), work, label, split, key, lineage, progress);
@@ -126,13 +147,12 @@ final class VersionBuilder {
         return new Built(object, Optional.of(stored), built.splits(), Optional.empty(), built.manifest());
     }
 
-    Built rerunImport(DatasetVersion version, Path work, Consumer<String> progress) {
-        JsonNode file = version.manifest().path("lineage").path("file");
-        String hash = file.path("sha256").asText();
+    Built rerunImport(DatasetVersion version, DatasetLineage.Import lineage, Path work, Consumer<String> progress) {
+        String hash = lineage.file().sha256();
         objects.check(hash);
-        return fromStoredFile(version.name(), new ObjectStore.Stored(hash, file.path("bytes").asLong(), true),
-                Path.of(file.path("path").asText()), work, recordedLabel(version), recordedSplit(version), List.of(),
-                version.manifest().path("lineage").deepCopy(), progress);
+        return fromStoredFile(version.name(), new ObjectStore.Stored(hash, lineage.file().bytes(), true),
+                Path.of(lineage.file().path()), work, version.manifest().label(), recordedSplit(version), List.of(), lineage,
+                progress);
     }
 
     /**
@@ -161,7 +181,7 @@ final class VersionBuilder {
      * byte), its schema and profile, the label check and the splits.
      */
     private Built finish(String name, Path asIs, String select, Path work, Optional<String> label, Optional<SplitSpec> split,
-            List<String> key, ObjectNode lineage, Consumer<String> progress) {
+            List<String> key, DatasetLineage lineage, Consumer<String> progress) {
         Path data = asIs != null ? asIs : work.resolve("data.parquet");
         try (Connection duck = Tables.open(work)) {
             if (asIs == null) {
@@ -172,17 +192,13 @@ final class VersionBuilder {
             label.ifPresent(l -> Tables.requireColumns(columns, List.of(l), "The dataset (label column)"));
             Tables.requireColumns(columns, key, "The dataset (key)");
             progress.accept("profiling the columns");
-            ObjectNode manifest = Json.object().put("format", DatasetStore.FORMAT).put("name", name).put("engine", Tables.engine(duck));
-            manifest.putObject("data").put("rows", Tables.rows(duck, relation)).put("format", "parquet");
-            manifest.set("schema", Tables.schemaJson(columns));
-            key.forEach(manifest.putArray("key")::add);
-            label.ifPresent(l -> manifest.put("label", l));
-            manifest.set("profile", Tables.profile(duck, relation));
+            String engine = Tables.engine(duck);
+            long rows = Tables.rows(duck, relation);
+            JsonNode profile = Tables.profile(duck, relation);
             Map<String, Path> splits = new LinkedHashMap<>();
-            if (split.isPresent()) {
-                manifest.set("splits", writeSplits(duck, data, split.get(), name, work, splits, progress));
-            }
-            manifest.set("lineage", lineage);
+            Optional<SplitDraft> recorded = split.isPresent()
+                    ? Optional.of(writeSplits(duck, data, split.get(), name, work, splits, progress)) : Optional.empty();
+            Draft manifest = new Draft(name, engine, rows, Tables.schema(columns), key, label, profile, recorded, lineage);
             return new Built(data, Optional.empty(), splits, Optional.empty(), manifest);
         } catch (SQLException e) {
             throw DuckEngine.failure("Building dataset [" + name + "]", e);
@@ -190,18 +206,17 @@ final class VersionBuilder {
     }
 
     /** Writes each split of {@code data} to {@code work}, into {@code files}; returns what the manifest records of them. */
-    private static ObjectNode writeSplits(Connection duck, Path data, SplitSpec split, String name, Path work,
+    private static SplitDraft writeSplits(Connection duck, Path data, SplitSpec split, String name, Path work,
             Map<String, Path> files, Consumer<String> progress) throws SQLException {
         Tables.SplitRule rule = Tables.splitRule(duck, data, split, name); // the dataset's name salts a key split
-        ObjectNode recorded = rule.recorded();
-        ObjectNode parts = recorded.putObject("parts");
+        Map<String, Long> rows = new LinkedHashMap<>();
         for (Map.Entry<String, String> part : rule.conditions().entrySet()) {
             Path out = work.resolve(part.getKey() + ".parquet");
             Tables.writeSplit(duck, data, part.getValue(), out, progress, "writing the " + part.getKey() + " split");
             files.put(part.getKey(), out);
-            parts.putObject(part.getKey()).put("rows", Tables.rows(duck, Tables.scan(out)));
+            rows.put(part.getKey(), Tables.rows(duck, Tables.scan(out)));
         }
-        return recorded;
+        return new SplitDraft(split, rule.recorded(), rows);
     }
 
     ObjectStore.Stored store(Path file, Consumer<String> progress) {
@@ -220,13 +235,8 @@ final class VersionBuilder {
         });
     }
 
-    private static Optional<String> recordedLabel(DatasetVersion version) {
-        return Optional.ofNullable(version.manifest().path("label").textValue());
-    }
-
     private static Optional<SplitSpec> recordedSplit(DatasetVersion version) {
-        JsonNode splits = version.manifest().path("splits");
-        return splits.isObject() ? Optional.of(SplitSpec.fromJson(splits)) : Optional.empty();
+        return version.manifest().splits().map(Splits::spec);
     }
 
     static String hashInput(Path file) {
@@ -251,10 +261,11 @@ final class VersionBuilder {
 
     /** The full record of the batches a version read (its lineage object), checked against its hash first. */
     ArrayNode batchesRead(DatasetVersion version) {
-        String hash = version.manifest().path("lineage").path("batches_object").asText();
-        if (hash.isEmpty()) {
+        if (!(version.manifest().lineage() instanceof DatasetLineage.Retrieval retrieval)
+                || retrieval.batchesObject().isEmpty()) {
             return Json.mapper().createArrayNode();
         }
+        String hash = retrieval.batchesObject().get();
         objects.check(hash);
         try {
             return (ArrayNode) Json.parse(Files.readAllBytes(objects.path(hash)));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.features.definition.FeatureRegistry;
@@ -107,7 +109,7 @@ class DatasetStoreTest {
         assertThat(written.created()).isTrue();
         assertThat(v1.toString()).isEqualTo("churn:1");
         assertThat(v1.rows()).isEqualTo(1_000);
-        JsonNode manifest = v1.manifest();
+        JsonNode manifest = v1.manifest().toJson();
         assertThat(manifest.path("schema").findValuesAsText("name")).containsExactly("customer_id", "event_timestamp",
                 "churned", "customer_stats__spend", "customer_stats__plan");
         assertThat(manifest.path("key").toString()).isEqualTo("[\"customer_id\",\"event_timestamp\"]");
@@ -266,7 +268,7 @@ class DatasetStoreTest {
 
         Files.writeString(entities, Files.readString(entities) + "1,2026-01-02T00:00:00Z,true\n");
         assertThat(datasets.reproduce(v1.ref(), m -> { }).same()).as("the join reran from the stored entity file").isTrue();
-        String entityObject = v1.manifest().path("lineage").path("entities").path("sha256").asText();
+        String entityObject = ((DatasetLineage.Retrieval) v1.manifest().lineage()).entities().sha256();
         Path stored = dir.resolve("home/datasets/objects").resolve(entityObject.substring(0, 2)).resolve(entityObject.substring(2));
         Files.writeString(stored, Files.readString(stored).replace("true", "TRUE"));
         assertThatThrownBy(() -> datasets.reproduce(v1.ref(), m -> { })).hasMessageContaining("Object [" + entityObject
@@ -284,22 +286,22 @@ class DatasetStoreTest {
             datasets.export(v1.ref(), Optional.of(split), out);
             keys.put(split, strings("SELECT DISTINCT CAST(customer_id AS VARCHAR) FROM read_parquet('" + out + "')"));
             long rows = count("SELECT count(*) FROM read_parquet('" + out + "')");
-            assertThat(v1.manifest().path("splits").path("parts").path(split).path("rows").asLong()).isEqualTo(rows);
+            assertThat(v1.manifest().splits().orElseThrow().parts().get(split).rows()).isEqualTo(rows);
             total += rows;
         }
         assertThat(total).isEqualTo(1_000);
         Set<String> seen = new HashSet<>();
         keys.values().forEach(set -> set.forEach(k -> assertThat(seen.add(k)).as("entity %s in one split only", k).isTrue()));
         assertThat(keys.get("train").size()).isBetween(120, 240); // about 60% of some 290 customers
-        assertThat(v1.manifest().path("splits").path("salt").asText()).isEqualTo("churn");
+        assertThat(v1.manifest().toJson().path("splits").path("salt").asText()).isEqualTo("churn");
 
         Path other = dir.resolve("other.parquet");
         datasets.export(v1.ref(), Optional.empty(), other);
         DatasetVersion imported = datasets.importFile("churn_copy", new DatasetStore.ImportRequest(other, List.of(),
                 Optional.empty(), Optional.of(spec)), "bob", m -> { }).version();
-        assertThat(imported.manifest().path("splits").path("parts").path("train").path("rows").asLong())
+        assertThat(imported.manifest().toJson().path("splits").path("parts").path("train").path("rows").asLong())
                 .as("a different salt (the name) splits differently")
-                .isNotEqualTo(v1.manifest().path("splits").path("parts").path("train").path("rows").asLong());
+                .isNotEqualTo(v1.manifest().toJson().path("splits").path("parts").path("train").path("rows").asLong());
         assertThatThrownBy(() -> create("churn", Optional.of(SplitSpec.parse(SplitSpec.Method.KEY, List.of("churned"),
                 "0.6,0.2,0.2")))).hasMessageContaining("must use the entity join keys [customer_id], not [churned]");
         assertThatThrownBy(() -> datasets.export(imported.ref(), Optional.of("holdout"), dir.resolve("x.parquet")))
@@ -321,7 +323,7 @@ class DatasetStoreTest {
         }
         assertThat(ranges[0][1]).as("latest training row before the first validation row").isLessThan(ranges[1][0]);
         assertThat(ranges[1][1]).isLessThan(ranges[2][0]);
-        JsonNode splits = v1.manifest().path("splits");
+        JsonNode splits = v1.manifest().toJson().path("splits");
         assertThat(splits.path("train_before_micros").asLong()).isGreaterThan(ranges[0][1]).isLessThanOrEqualTo(ranges[1][0]);
         assertThat(splits.path("parts").path("train").path("rows").asLong()).isBetween(780L, 820L);
     }
@@ -360,7 +362,7 @@ class DatasetStoreTest {
         DatasetVersion version = datasets.create("pay", new DatasetStore.CreateRequest(entities, List.of("payments:amount"),
                 Optional.empty(), false, Optional.empty()), "alice", m -> { }).version();
 
-        JsonNode summary = version.manifest().path("lineage").path("views").get(0);
+        JsonNode summary = version.manifest().toJson().path("lineage").path("views").get(0);
         assertThat(summary.path("view").asText()).isEqualTo("payments");
         assertThat(summary.path("kafka").toString()).isEqualTo("[{\"batches\":1,\"first_offset\":1000,\"last_offset\":1049,"
                 + "\"partition\":0,\"topic\":\"pay\"},{\"batches\":1,\"first_offset\":1000,\"last_offset\":1049,"
@@ -394,6 +396,20 @@ class DatasetStoreTest {
                 "The dataset (label column) lacks the column(s) [outcome]");
         assertThat(catalog.versions(DatasetStore.KIND, "churn")).as("no failed create left a version").hasSize(1);
         assertThat(dir.resolve("home/datasets/.staging")).isEmptyDirectory();
+    }
+
+    /** A version written by a newer Seer is refused, naming it, rather than misread. */
+    @Test
+    void aManifestOfANewerFormatIsRefused() throws Exception {
+        DatasetVersion v1 = create("churn", Optional.empty()).version();
+        ObjectNode future = (ObjectNode) v1.manifest().toJson();
+        future.put("format", 2);
+        catalog.put(DatasetStore.KIND, "churn", future, "a newer seer");
+
+        assertThatThrownBy(() -> datasets.get(DatasetRef.parse("churn:2"))).isInstanceOfSatisfying(SeerException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(CoreErrorCode.UNSUPPORTED_FORMAT)).hasMessageStartingWith(
+                "Dataset churn:2: This Seer reads dataset manifest formats 1 to 1, not [2]");
+        assertThat(datasets.get(DatasetRef.parse("churn:1")).manifest()).isEqualTo(v1.manifest());
     }
 
     long count(String sql) throws Exception {

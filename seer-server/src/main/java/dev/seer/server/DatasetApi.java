@@ -162,7 +162,7 @@ public final class DatasetApi {
         ObjectNode node = Json.object().put("dataset", version.toString()).put("name", version.name())
                 .put("version", version.version()).put("created", version.created().toString())
                 .put("created_by", version.createdBy());
-        node.set("manifest", version.manifest());
+        node.set("manifest", version.manifest().toJson()); // the codec's form, as the catalog records it
         return node;
     }
 

@@ -265,7 +265,7 @@ class FileRoutesTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(export.statusCode()).isEqualTo(200);
         String recorded = running.services.datasets().get(DatasetRef.parse("churn:1")).manifest()
-                .path("data").path("sha256").asText();
+                .data().sha256();
         assertThat(HexFormat.of().formatHex(Sha256.of(export.body()))).isEqualTo(recorded);
         HttpResponse<String> imported = upload("/api/v1/datasets/import", Role.SCIENTIST,
                 new MultipartBody("{\"name\": \"uploaded\", \"key\": [\"customer_id\"]}").file("file", "rows.csv", ENTITIES));
