@@ -55,7 +55,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@link Materializer#materializeStagedBatch}, as {@code StreamIngestion.flush} does; the
  *       time inside the catalog is taken apart by a timing proxy around it.
  *   <li>Resume: {@code StreamIngestion.lastRecorded} for each partition, what a consumer reads on
- *       assignment and after a lost race, and {@code seer stream status} per partition.
+ *       assignment and after a lost race, and {@code seer features status} per partition.
  *   <li>View files: {@link Ingestor#viewFiles} of a view of another (file) source, what
  *       historical retrieval, materialisation and the consistency check read.
  * </ol>
@@ -175,6 +175,8 @@ public final class CatalogBench {
         final AuditLog audit;
         final JdbcCatalog jdbc;
         final AtomicLong catalogNanos = new AtomicLong();
+        /** Per catalog method, its total time: which call a slower flush spends it in. */
+        final Map<String, AtomicLong> methodNanos = new java.util.concurrent.ConcurrentHashMap<>();
         final Catalog timed;
         final Ingestor ingestor;
         final Materializer materializer;
@@ -196,7 +198,7 @@ public final class CatalogBench {
             this.database = MetadataDatabase.open(config, dir);
             this.audit = new AuditLog(database, clock, SeerConfig.defaults().audit());
             this.jdbc = new JdbcCatalog(database, audit, clock);
-            this.timed = timing(jdbc, catalogNanos);
+            this.timed = timing(jdbc, catalogNanos, methodNanos);
             this.ingestor = new Ingestor(timed, new OfflineStore(dir.resolve("offline")), clock);
             this.online = new RocksDbOnlineStore(dir.resolve("online"));
             this.materializer = new Materializer(timed, ingestor, online);
@@ -346,6 +348,7 @@ public final class CatalogBench {
         double[] measureFlushes(int count, int records, String label) throws Exception {
             List<Double> times = new ArrayList<>();
             List<Double> inCatalog = new ArrayList<>();
+            methodNanos.clear();
             CpuUse cpu = CpuUse.start();
             for (int i = 0; i < count; i++) {
                 long before = catalogNanos.get();
@@ -361,6 +364,10 @@ public final class CatalogBench {
             System.out.printf(Locale.ROOT, "%s: flush of %d records median %.2f ms, p90 %.2f ms (%.1f flushes/s); in the"
                     + " catalog median %.3f ms per flush%n  %s%n", label, records, median, percentile(times, 0.9),
                     1000 / median, catalogMedian, report);
+            StringBuilder calls = new StringBuilder("  catalog ms per flush by call (mean):");
+            new java.util.TreeMap<>(methodNanos).forEach((call, nanos) -> calls.append(String.format(Locale.ROOT, " %s %.3f;",
+                    call, nanos.get() / 1e6 / count)));
+            System.out.println(calls);
             return new double[] {median, catalogMedian};
         }
 
@@ -441,7 +448,7 @@ public final class CatalogBench {
     }
 
     /** The catalog with the time spent in each call added to {@code nanos}: what a flush costs in the catalog. */
-    private static Catalog timing(Catalog catalog, AtomicLong nanos) {
+    private static Catalog timing(Catalog catalog, AtomicLong nanos, Map<String, AtomicLong> byMethod) {
         InvocationHandler handler = (proxy, method, args) -> {
             long started = System.nanoTime();
             try {
@@ -449,7 +456,10 @@ public final class CatalogBench {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             } finally {
-                nanos.addAndGet(System.nanoTime() - started);
+                long took = System.nanoTime() - started;
+                nanos.addAndGet(took);
+                String key = method.getName() + (args == null ? "" : "(" + args[0] + ")");
+                byMethod.computeIfAbsent(key, k -> new AtomicLong()).addAndGet(took);
             }
         };
         return (Catalog) Proxy.newProxyInstance(Catalog.class.getClassLoader(), new Class<?>[] {Catalog.class}, handler);
