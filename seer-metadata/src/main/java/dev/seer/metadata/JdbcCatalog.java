@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.Sha256;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
@@ -14,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +44,7 @@ public final class JdbcCatalog implements Catalog {
     @Override
     public Put put(String kind, String name, JsonNode body, String actor) {
         String canonical = Json.canonical(body);
-        String hash = dev.seer.core.Sha256.hex(canonical);
+        String hash = Sha256.hex(canonical);
         for (int attempt = 1; ; attempt++) {
             Optional<CatalogEntry> latest = latest(kind, name);
             if (latest.isPresent() && latest.get().bodyHash().equals(hash)) {
@@ -64,12 +67,13 @@ public final class JdbcCatalog implements Catalog {
     }
 
     @Override
-    public Optional<CatalogEntry> create(String kind, String name, JsonNode body, String actor) {
+    public Optional<CatalogEntry> create(String kind, String name, JsonNode body, List<Term> terms, String actor) {
+        checkTerms(terms);
         String canonical = Json.canonical(body);
-        CatalogEntry entry = new CatalogEntry(kind, name, 1, Json.parse(canonical), dev.seer.core.Sha256.hex(canonical),
+        CatalogEntry entry = new CatalogEntry(kind, name, 1, Json.parse(canonical), Sha256.hex(canonical),
                 clock.instant(), actor);
         try {
-            insert(entry, canonical); // the primary key (kind, name, version) decides a race
+            insert(entry, canonical, terms); // the primary key (kind, name, version) decides a race
         } catch (SQLException e) {
             if (isDuplicate(e)) {
                 return Optional.empty();
@@ -98,23 +102,65 @@ public final class JdbcCatalog implements Catalog {
     }
 
     @Override
+    public List<CatalogEntry> filed(String kind, String term, int limit) {
+        return select("e JOIN catalog_term t ON t.kind = e.kind AND t.name = e.name AND t.version = e.version"
+                + " WHERE t.kind = ? AND t.term = ? ORDER BY t.term_rank DESC, t.name LIMIT ?", kind, term, Math.max(0, limit));
+    }
+
+    @Override
     public List<CatalogEntry> latestOfKind(String kind) {
         return select("e WHERE kind = ? AND version = (SELECT MAX(version) FROM catalog_entry m"
                 + " WHERE m.kind = e.kind AND m.name = e.name) ORDER BY name", kind);
     }
 
     private void insert(CatalogEntry entry, String canonical) throws SQLException {
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement statement = c.prepareStatement(
+        insert(entry, canonical, List.of());
+    }
+
+    /** The entry and its terms in one transaction: a reader sees both or neither. */
+    private void insert(CatalogEntry entry, String canonical, List<Term> terms) throws SQLException {
+        try (Connection c = database.dataSource().getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(terms.isEmpty());
+            try {
+                try (PreparedStatement statement = c.prepareStatement(
                         "INSERT INTO catalog_entry (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            statement.setString(1, entry.kind());
-            statement.setString(2, entry.name());
-            statement.setInt(3, entry.version());
-            statement.setString(4, canonical);
-            statement.setString(5, entry.bodyHash());
-            statement.setLong(6, StoredRow.toMicros(entry.created()));
-            statement.setString(7, entry.createdBy());
-            statement.executeUpdate();
+                    statement.setString(1, entry.kind());
+                    statement.setString(2, entry.name());
+                    statement.setInt(3, entry.version());
+                    statement.setString(4, canonical);
+                    statement.setString(5, entry.bodyHash());
+                    statement.setLong(6, StoredRow.toMicros(entry.created()));
+                    statement.setString(7, entry.createdBy());
+                    statement.executeUpdate();
+                }
+                if (!terms.isEmpty()) {
+                    insertTerms(c, entry, terms);
+                    c.commit();
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private static void insertTerms(Connection c, CatalogEntry entry, List<Term> terms) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(
+                "INSERT INTO catalog_term (kind, term, term_rank, name, version) VALUES (?, ?, ?, ?, ?)")) {
+            for (Term term : new LinkedHashSet<>(terms)) { // the same term given twice is filed once
+                statement.setString(1, entry.kind());
+                statement.setString(2, term.term());
+                statement.setLong(3, term.rank());
+                statement.setString(4, entry.name());
+                statement.setInt(5, entry.version());
+                statement.addBatch();
+            }
+            statement.executeBatch();
         }
     }
 
@@ -137,6 +183,18 @@ public final class JdbcCatalog implements Catalog {
             throw failure("Reading the catalog", e);
         }
         return entries;
+    }
+
+    /** One rank per term: two would file the entry twice under it. */
+    static void checkTerms(List<Term> terms) {
+        Map<String, Long> ranks = new HashMap<>();
+        for (Term term : terms) {
+            Long other = ranks.putIfAbsent(term.term(), term.rank());
+            if (other != null && other != term.rank()) {
+                throw new IllegalArgumentException("Term [" + term.term() + "] is given with ranks [" + other + "] and ["
+                        + term.rank() + "]");
+            }
+        }
     }
 
     private static boolean isDuplicate(SQLException e) {

@@ -7,12 +7,15 @@ import dev.seer.core.catalog.CatalogEntry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A catalog in memory, for testing components without a metadata store. Records puts for assertions. */
 public final class InMemoryCatalog implements Catalog {
     private final List<CatalogEntry> entries = new ArrayList<>();
+    private final List<Filed> filed = new ArrayList<>();
     private final Clock clock;
 
     public InMemoryCatalog(Clock clock) {
@@ -34,8 +37,28 @@ public final class InMemoryCatalog implements Catalog {
     }
 
     @Override
-    public synchronized Optional<CatalogEntry> create(String kind, String name, JsonNode body, String actor) {
-        return latest(kind, name).isPresent() ? Optional.empty() : Optional.of(put(kind, name, body, actor).entry());
+    public synchronized Optional<CatalogEntry> create(String kind, String name, JsonNode body, List<Term> terms, String actor) {
+        Map<String, Long> ranks = new LinkedHashMap<>();
+        for (Term term : terms) {
+            Long other = ranks.putIfAbsent(term.term(), term.rank());
+            if (other != null && other != term.rank()) {
+                throw new IllegalArgumentException("Term [" + term.term() + "] is given with ranks [" + other + "] and ["
+                        + term.rank() + "]");
+            }
+        }
+        if (latest(kind, name).isPresent()) {
+            return Optional.empty();
+        }
+        CatalogEntry entry = put(kind, name, body, actor).entry();
+        ranks.forEach((term, rank) -> filed.add(new Filed(kind, term, rank, entry)));
+        return Optional.of(entry);
+    }
+
+    @Override
+    public synchronized List<CatalogEntry> filed(String kind, String term, int limit) {
+        return filed.stream().filter(f -> f.kind().equals(kind) && f.term().equals(term))
+                .sorted(Comparator.comparingLong(Filed::rank).reversed().thenComparing(f -> f.entry().name()))
+                .limit(Math.max(0, limit)).map(Filed::entry).toList();
     }
 
     @Override
@@ -63,4 +86,6 @@ public final class InMemoryCatalog implements Catalog {
     public synchronized int size() {
         return entries.size();
     }
+
+    private record Filed(String kind, String term, long rank, CatalogEntry entry) {}
 }

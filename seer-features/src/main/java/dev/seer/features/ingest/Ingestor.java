@@ -49,6 +49,7 @@ import java.util.Optional;
  */
 public final class Ingestor {
     static final String BATCH = "ingest_batch";
+    private static final String VIEW_TERM = "view:";
 
     private final Catalog catalog;
     private final OfflineStore store;
@@ -158,7 +159,7 @@ public final class Ingestor {
             ArrayNode fileArray = record.putArray("files");
             files.forEach(fileArray::add);
             record.put("rows_written", written).put("rows_quarantined", quarantined);
-            if (catalog.create(BATCH, name, record, actor).isEmpty()) { // the commit point
+            if (catalog.create(BATCH, name, record, terms(record), actor).isEmpty()) { // the commit point
                 // Another writer recorded this name meanwhile (two processes ingesting one file, or a
                 // stream consumer that lost its partition, racing the new owner): its record stands,
                 // and this batch's files, referenced by no record, are swept later.
@@ -202,9 +203,43 @@ public final class Ingestor {
                 .map(batch -> store.viewFiles(List.of(batch.body()), view)).orElse(List.of());
     }
 
-    /** Every file of a view that recorded batches hold: what readers of the offline store read. */
+    /**
+     * Every file of a view that recorded batches hold: what readers of the offline store read.
+     * Only the batches filed under the view are read, not every batch of every source.
+     */
     public List<Path> viewFiles(String view) {
-        return store.viewFiles(catalog.latestOfKind(BATCH).stream().map(CatalogEntry::body).toList(), view);
+        return store.viewFiles(catalog.filed(BATCH, VIEW_TERM + view, Integer.MAX_VALUE).stream().map(CatalogEntry::body)
+                .toList(), view);
+    }
+
+    /**
+     * The lineage of the recorded batch of a stream partition that reaches furthest (where its
+     * consumer resumes), if any: one indexed lookup, whatever the number of batches recorded.
+     */
+    public Optional<JsonNode> lastRecorded(String sourceName, String topic, int partition) {
+        return catalog.filed(BATCH, partitionTerm(sourceName, topic, partition), 1).stream()
+                .map(b -> b.body().path("lineage")).findFirst();
+    }
+
+    /**
+     * The index terms a batch is filed under, in the step that records it (so they are part of
+     * the commit point): each of its views, and for a micro-batch of a stream its partition,
+     * ranked by the last offset it holds. The metadata store's migration that introduced terms
+     * filed the batches recorded before it the same way (V3__catalog_terms.sql).
+     */
+    private static List<Catalog.Term> terms(ObjectNode record) {
+        List<Catalog.Term> terms = new ArrayList<>();
+        record.path("views").forEach(v -> terms.add(new Catalog.Term(VIEW_TERM + v.path("view").asText(), 0)));
+        JsonNode lineage = record.path("lineage");
+        if (lineage.has("partition")) {
+            terms.add(new Catalog.Term(partitionTerm(record.path("source").asText(), lineage.path("topic").asText(),
+                    lineage.path("partition").asInt()), lineage.path("last_offset").asLong()));
+        }
+        return terms;
+    }
+
+    private static String partitionTerm(String sourceName, String topic, int partition) {
+        return "partition:" + sourceName + "/" + topic + "/" + partition;
     }
 
     /** Every recorded batch, oldest first. */

@@ -489,17 +489,9 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         return lastRecorded(ingestor, sourceName, topic, partition).map(l -> l.path("last_offset").asLong() + 1);
     }
 
-    /** The lineage of the recorded batch of a partition that reaches furthest, if any. */
+    /** The lineage of the recorded batch of a partition that reaches furthest, if any (an indexed lookup). */
     static Optional<JsonNode> lastRecorded(Ingestor ingestor, String sourceName, String topic, int partition) {
-        JsonNode last = null;
-        for (var batch : ingestor.batches(sourceName)) {
-            JsonNode lineage = batch.body().path("lineage");
-            if (lineage.path("topic").asText().equals(topic) && lineage.path("partition").asInt(-1) == partition
-                    && (last == null || lineage.path("last_offset").asLong() > last.path("last_offset").asLong())) {
-                last = lineage;
-            }
-        }
-        return Optional.ofNullable(last);
+        return ingestor.lastRecorded(sourceName, topic, partition);
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

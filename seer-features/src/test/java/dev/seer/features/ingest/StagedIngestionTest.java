@@ -73,6 +73,36 @@ class StagedIngestionTest {
         }
     }
 
+    @Test
+    void aPartitionResumesAfterTheBatchThatReachesFurthestAndAViewReadsOnlyItsBatches() throws Exception {
+        Repositories.applyWith(catalog, dir, OnlineRowsTest.REPOSITORY, "unused\n");
+        Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), clock);
+        assertThat(ingestor.lastRecorded("events", "events", 0)).isEmpty();
+        // Recorded out of offset order on purpose: the position is the furthest offset, not the latest record.
+        stage(ingestor, "a.jsonl", 0, 102, 3);
+        stage(ingestor, "b.jsonl", 0, 100, 2);
+        stage(ingestor, "c.jsonl", 1, 0, 1);
+        assertThat(ingestor.lastRecorded("events", "events", 0)).get()
+                .satisfies(l -> assertThat(l.path("last_offset").asLong()).isEqualTo(104));
+        assertThat(ingestor.lastRecorded("events", "events", 1)).get()
+                .satisfies(l -> assertThat(l.path("last_offset").asLong()).isZero());
+        assertThat(ingestor.lastRecorded("events", "events", 2)).isEmpty();
+        assertThat(ingestor.lastRecorded("events", "other-topic", 0)).isEmpty();
+        List<Path> expected = new ArrayList<>();
+        for (String origin : List.of("events/0/100", "events/0/102", "events/1/0")) {
+            expected.addAll(ingestor.stagedViewFiles("events", origin, "by_store"));
+        }
+        assertThat(expected).isNotEmpty();
+        assertThat(ingestor.viewFiles("by_store")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(ingestor.viewFiles("no_such_view")).isEmpty();
+    }
+
+    private void stage(Ingestor ingestor, String file, int partition, long first, int records) throws Exception {
+        ingestor.ingestStaged("events", staged(file, records), "events/" + partition + "/" + first, Json.object()
+                .put("topic", "events").put("partition", partition).put("first_offset", first)
+                .put("last_offset", first + records - 1), "test");
+    }
+
     private Path staged(String name, int records) throws Exception {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < records; i++) {

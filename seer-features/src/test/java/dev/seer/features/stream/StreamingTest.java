@@ -237,11 +237,16 @@ class StreamingTest {
 
             @Override
             public java.util.Optional<CatalogEntry> create(String kind, String name,
-                    com.fasterxml.jackson.databind.JsonNode body, String actor) {
+                    com.fasterxml.jackson.databind.JsonNode body, List<Term> terms, String actor) {
                 if (kind.equals("ingest_batch") && failures.getAndDecrement() > 0) {
                     throw new IllegalStateException("metadata store unavailable (test)");
                 }
-                return catalog.create(kind, name, body, actor);
+                return catalog.create(kind, name, body, terms, actor);
+            }
+
+            @Override
+            public List<CatalogEntry> filed(String kind, String term, int limit) {
+                return catalog.filed(kind, term, limit);
             }
 
             @Override

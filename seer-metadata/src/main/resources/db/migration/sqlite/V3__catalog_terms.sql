@@ -1,0 +1,26 @@
+-- Index terms of catalog entries (see Catalog.filed): what is read again and again, such as a
+-- stream partition's recorded position or a view's files, is found without reading every entry.
+CREATE TABLE catalog_term (
+    kind      TEXT    NOT NULL,
+    term      TEXT    NOT NULL,
+    term_rank INTEGER NOT NULL,
+    name      TEXT    NOT NULL,
+    version   INTEGER NOT NULL,
+    PRIMARY KEY (kind, term, name),
+    FOREIGN KEY (kind, name, version) REFERENCES catalog_entry (kind, name, version)
+);
+CREATE INDEX catalog_term_by_rank ON catalog_term (kind, term, term_rank DESC, name);
+
+-- Batches recorded before this migration get the terms Ingestor files new ones under: one per
+-- view of the batch, and, for a batch of a stream, its partition ranked by the last offset it holds.
+INSERT INTO catalog_term (kind, term, term_rank, name, version)
+SELECT DISTINCT e.kind, 'view:' || json_extract(v.value, '$.view'), 0, e.name, e.version
+FROM catalog_entry e, json_each(e.body, '$.views') v
+WHERE e.kind = 'ingest_batch' AND json_extract(v.value, '$.view') IS NOT NULL;
+
+INSERT INTO catalog_term (kind, term, term_rank, name, version)
+SELECT kind, 'partition:' || json_extract(body, '$.source') || '/' || json_extract(body, '$.lineage.topic') || '/'
+        || json_extract(body, '$.lineage.partition'),
+    json_extract(body, '$.lineage.last_offset'), name, version
+FROM catalog_entry
+WHERE kind = 'ingest_batch' AND json_extract(body, '$.lineage.partition') IS NOT NULL;

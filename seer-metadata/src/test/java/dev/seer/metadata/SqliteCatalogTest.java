@@ -1,0 +1,24 @@
+package dev.seer.metadata;
+
+import dev.seer.core.config.SeerConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/** The catalog contract against the embedded SQLite store. */
+class SqliteCatalogTest extends JdbcCatalogContract {
+    @Override
+    SeerConfig.Metadata freshConfig() {
+        return new SeerConfig.Metadata("", "", "", 4);
+    }
+
+    @Override
+    String migrationLocation() {
+        return "classpath:db/migration/sqlite";
+    }
+
+    @Override
+    Connection rawConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + home.resolve("metadata.db"));
+    }
+}
