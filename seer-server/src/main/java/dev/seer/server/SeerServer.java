@@ -157,9 +157,7 @@ public final class SeerServer implements AutoCloseable {
                     ? new SeerException(ServerErrorCode.ROUTE_NOT_FOUND, "No route [" + ctx.method() + " " + ctx.path() + "]",
                             Map.of("method", ctx.method().name(), "path", ctx.path()))
                     : e.getStatus() == ErrorCategory.TOO_LARGE.httpStatus()
-                    ? new SeerException(ServerErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the "
-                            + MAX_JSON_BODY_BYTES / (1024 * 1024) + " MiB a JSON body may be; send files as uploads",
-                            Map.of("limit_bytes", MAX_JSON_BODY_BYTES))
+                    ? Http.tooLarge()
                     : new SeerException(ServerErrorCode.BAD_REQUEST, e.getMessage(), Map.of("status", e.getStatus()));
             Http.json(ctx, e.getStatus(), Http.error(error));
         });

@@ -38,10 +38,31 @@ public final class FeatureServer implements FeatureLookup {
      * for a stored feature; {@code hasStored} and {@code hasWindows} say which reads a lookup needs.
      */
     private record ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys, int[] windows,
-            boolean hasStored, boolean hasWindows) {
+            Map<String, Integer> stored, int[] slots, boolean hasWindows) {
         ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys, int[] windows) {
-            this(view, features, refs, joinKeys, windows, java.util.Arrays.stream(windows).anyMatch(w -> w < 0),
+            this(view, features, refs, joinKeys, windows, storedSlots(features, windows), new int[features.size()],
                     java.util.Arrays.stream(windows).anyMatch(w -> w >= 0));
+            for (int f = 0; f < features.size(); f++) {
+                slots[f] = windows[f] < 0 ? stored.get(features.get(f)) : -1;
+            }
+        }
+
+        boolean hasStored() {
+            return !stored.isEmpty();
+        }
+
+        /**
+         * Each stored feature's slot among the values read from a record (a feature named twice
+         * shares one); window aggregates have none.
+         */
+        private static Map<String, Integer> storedSlots(List<String> features, int[] windows) {
+            Map<String, Integer> slots = new java.util.HashMap<>();
+            for (int f = 0; f < features.size(); f++) {
+                if (windows[f] < 0) {
+                    slots.putIfAbsent(features.get(f), slots.size());
+                }
+            }
+            return Map.copyOf(slots);
         }
     }
 
@@ -182,22 +203,26 @@ public final class FeatureServer implements FeatureLookup {
     private static void fill(Map<String, Value> into, ViewPlan plan, Optional<OnlineRecord> record, Instant now) {
         FeatureView view = plan.view();
         List<String> features = plan.features();
-        JsonNode stored = record.map(r -> Json.parse(r.values())).orElse(null);
+        JsonNode[] stored = record.map(r -> StoredValues.read(r.values(), plan.stored())).orElse(null);
         Optional<Instant> eventTime = record.map(r -> Instant.EPOCH.plus(r.eventMicros(), ChronoUnit.MICROS));
         boolean expired = eventTime.isPresent() && !view.ttl().isZero()
                 && eventTime.get().isBefore(now.minus(view.ttl()));
         for (int f = 0; f < features.size(); f++) {
-            String feature = features.get(f);
             String ref = plan.refs().get(f);
             if (stored == null || plan.windows()[f] >= 0) { // a window aggregate's place, filled by fillWindows
                 into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.MISSING, Optional.empty()));
             } else if (expired) {
                 into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.EXPIRED, eventTime));
             } else {
-                into.put(ref, new Value(ref, stored.path(feature).isMissingNode() ? Json.mapper().nullNode()
-                        : stored.get(feature), Status.PRESENT, eventTime));
+                into.put(ref, new Value(ref, value(stored, plan.slots()[f]), Status.PRESENT,
+                        eventTime));
             }
         }
+    }
+
+    private static JsonNode value(JsonNode[] stored, int slot) {
+        JsonNode value = stored[slot];
+        return value == null ? Json.mapper().nullNode() : value; // a feature the record does not carry
     }
 
     /**

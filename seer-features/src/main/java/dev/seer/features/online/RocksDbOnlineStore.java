@@ -96,6 +96,9 @@ public final class RocksDbOnlineStore implements OnlineStore {
 
     @Override
     public List<Optional<OnlineRecord>> read(String view, List<String> keys) {
+        if (keys.size() == 1) { // the common lookup: a plain get skips multi-get's arrays and lists
+            return List.of(readOne(view, keys.get(0)));
+        }
         List<byte[]> rawKeys = new ArrayList<>(keys.size());
         keys.forEach(k -> rawKeys.add(key(view, k)));
         try {
@@ -106,6 +109,15 @@ public final class RocksDbOnlineStore implements OnlineStore {
                 records.add(value == null ? Optional.empty() : Optional.of(decode(keys.get(i), value)));
             }
             return records;
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        }
+    }
+
+    private Optional<OnlineRecord> readOne(String view, String key) {
+        try {
+            byte[] value = db.get(key(view, key));
+            return value == null ? Optional.empty() : Optional.of(decode(key, value));
         } catch (RocksDBException e) {
             throw failure("read", e);
         }
