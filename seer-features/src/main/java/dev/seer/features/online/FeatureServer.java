@@ -38,9 +38,9 @@ public final class FeatureServer implements FeatureLookup {
      * for a stored feature; {@code hasStored} and {@code hasWindows} say which reads a lookup needs.
      */
     private record ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys, int[] windows,
-            Map<String, Integer> stored, int[] slots, boolean hasWindows) {
-        ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys, int[] windows) {
-            this(view, features, refs, joinKeys, windows, storedSlots(features, windows), new int[features.size()],
+            int[] outputs, Map<String, Integer> stored, int[] slots, boolean hasWindows) {
+        ViewPlan(FeatureView view, List<String> features, List<String> refs, List<String> joinKeys, int[] windows, int[] outputs) {
+            this(view, features, refs, joinKeys, windows, outputs, storedSlots(features, windows), new int[features.size()],
                     java.util.Arrays.stream(windows).anyMatch(w -> w >= 0));
             for (int f = 0; f < features.size(); f++) {
                 slots[f] = windows[f] < 0 ? stored.get(features.get(f)) : -1;
@@ -66,7 +66,11 @@ public final class FeatureServer implements FeatureLookup {
         }
     }
 
-    private record Plan(List<ViewPlan> views, long loadedNanos) {}
+    /**
+     * {@code width}: how many values an entity's answer has, one per distinct reference in the
+     * order first named; each view's {@code outputs} says where its features go.
+     */
+    private record Plan(List<ViewPlan> views, int width, long loadedNanos) {}
 
     private final Catalog catalog;
     private final OnlineStore store;
@@ -98,10 +102,7 @@ public final class FeatureServer implements FeatureLookup {
         Plan plan = plan(features);
         int n = entityCount(entities);
         Instant now = clock.instant();
-        List<Map<String, Value>> values = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            values.add(new LinkedHashMap<>());
-        }
+        Value[][] values = new Value[n][plan.width()]; // per entity, per output position
         for (ViewPlan viewPlan : plan.views()) {
             FeatureView view = viewPlan.view();
             List<String> keys = viewPlan.joinKeys();
@@ -122,9 +123,9 @@ public final class FeatureServer implements FeatureLookup {
             List<Optional<OnlineRecord>> windows = viewPlan.hasWindows()
                     ? store.read(WindowTiles.onlineNamespace(view), entityKeys) : null;
             for (int i = 0; i < n; i++) {
-                fill(values.get(i), viewPlan, records == null ? Optional.empty() : records.get(i), now);
+                fill(values[i], viewPlan, records == null ? Optional.empty() : records.get(i), now);
                 if (windows != null) {
-                    fillWindows(values.get(i), viewPlan, windows.get(i), now);
+                    fillWindows(values[i], viewPlan, windows.get(i), now);
                 }
             }
         }
@@ -133,7 +134,7 @@ public final class FeatureServer implements FeatureLookup {
             Map<String, String> entity = new LinkedHashMap<>();
             int row = i;
             entities.forEach((key, column) -> entity.put(key, column.get(row)));
-            results.add(new EntityValues(entity, List.copyOf(values.get(i).values())));
+            results.add(new EntityValues(entity, List.of(values[i])));
         }
         return results;
     }
@@ -176,6 +177,7 @@ public final class FeatureServer implements FeatureLookup {
     private Plan load(List<String> key) {
         long before = generation.get();
         List<ViewPlan> views = new ArrayList<>();
+        Map<String, Integer> outputs = new java.util.HashMap<>();
         for (Map.Entry<String, List<String>> entry : FeatureRefs.resolve(catalog, key).entrySet()) {
             FeatureView view = Stored.view(catalog.latest(FeatureRegistry.VIEW, entry.getKey()).orElseThrow().body());
             int[] windows = entry.getValue().stream().mapToInt(f -> view.aggregation(f).map(view.aggregations()::indexOf).orElse(-1))
@@ -191,16 +193,18 @@ public final class FeatureServer implements FeatureLookup {
                 }
             }
             List<String> refs = entry.getValue().stream().map(f -> view.name() + ":" + f).toList();
-            views.add(new ViewPlan(view, List.copyOf(entry.getValue()), refs, FeatureRefs.joinKeys(catalog, view), windows));
+            int[] positions = refs.stream().mapToInt(ref -> outputs.computeIfAbsent(ref, r -> outputs.size())).toArray();
+            views.add(new ViewPlan(view, List.copyOf(entry.getValue()), refs, FeatureRefs.joinKeys(catalog, view), windows,
+                    positions));
         }
-        Plan plan = new Plan(List.copyOf(views), System.nanoTime());
+        Plan plan = new Plan(List.copyOf(views), outputs.size(), System.nanoTime());
         if (generation.get() == before) {
             plans.put(key, plan);
         }
         return plan;
     }
 
-    private static void fill(Map<String, Value> into, ViewPlan plan, Optional<OnlineRecord> record, Instant now) {
+    private static void fill(Value[] into, ViewPlan plan, Optional<OnlineRecord> record, Instant now) {
         FeatureView view = plan.view();
         List<String> features = plan.features();
         JsonNode[] stored = record.map(r -> StoredValues.read(r.values(), plan.stored())).orElse(null);
@@ -210,12 +214,12 @@ public final class FeatureServer implements FeatureLookup {
         for (int f = 0; f < features.size(); f++) {
             String ref = plan.refs().get(f);
             if (stored == null || plan.windows()[f] >= 0) { // a window aggregate's place, filled by fillWindows
-                into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.MISSING, Optional.empty()));
+                into[plan.outputs()[f]] = new Value(ref, Json.mapper().nullNode(), Status.MISSING, Optional.empty());
             } else if (expired) {
-                into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.EXPIRED, eventTime));
+                into[plan.outputs()[f]] = new Value(ref, Json.mapper().nullNode(), Status.EXPIRED, eventTime);
             } else {
-                into.put(ref, new Value(ref, value(stored, plan.slots()[f]), Status.PRESENT,
-                        eventTime));
+                into[plan.outputs()[f]] = new Value(ref, value(stored, plan.slots()[f]), Status.PRESENT,
+                        eventTime);
             }
         }
     }
@@ -229,7 +233,7 @@ public final class FeatureServer implements FeatureLookup {
      * Window aggregates at the time of the read, from the entity's tiles ({@link WindowTiles}).
      * TTL does not apply: the window says which events count. An entity never seen is missing.
      */
-    private static void fillWindows(Map<String, Value> into, ViewPlan plan, Optional<OnlineRecord> record, Instant now) {
+    private static void fillWindows(Value[] into, ViewPlan plan, Optional<OnlineRecord> record, Instant now) {
         FeatureView view = plan.view();
         WindowTiles tiles = record.map(r -> WindowTiles.fromOnlineJson(view.aggregations(), r.values())).orElse(null);
         Optional<Instant> latest = record.map(r -> Instant.EPOCH.plus(r.eventMicros(), ChronoUnit.MICROS));
@@ -241,14 +245,14 @@ public final class FeatureServer implements FeatureLookup {
             }
             String ref = plan.refs().get(f);
             if (tiles == null) {
-                into.put(ref, new Value(ref, Json.mapper().nullNode(), Status.MISSING, Optional.empty()));
+                into[plan.outputs()[f]] = new Value(ref, Json.mapper().nullNode(), Status.MISSING, Optional.empty());
                 continue;
             }
             double value = tiles.value(index, at);
             JsonNode json = Double.isNaN(value) ? Json.mapper().nullNode()
                     : view.aggregations().get(index).type() == FeatureType.LONG ? Json.mapper().getNodeFactory().numberNode((long) value)
                     : Json.mapper().getNodeFactory().numberNode(value);
-            into.put(ref, new Value(ref, json, Status.PRESENT, latest));
+            into[plan.outputs()[f]] = new Value(ref, json, Status.PRESENT, latest);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.seer.features.online;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -55,8 +56,9 @@ final class StoredValues {
     /** The node Jackson's tree reader makes for the value at {@code token}. */
     private static JsonNode node(JsonParser parser, JsonToken token) throws IOException {
         return switch (token) {
-            case VALUE_NUMBER_FLOAT -> parser.getNumberType() == JsonParser.NumberType.DOUBLE
-                    ? NODES.numberNode(parser.getDoubleValue()) : NESTED.readTree(parser);
+            // From the token's characters: asking the parser for the number first made a string of them.
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(NumberInput.parseDouble(parser.getTextCharacters(),
+                    parser.getTextOffset(), parser.getTextLength(), true));
             case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
                 case INT -> NODES.numberNode(parser.getIntValue());
                 case LONG -> NODES.numberNode(parser.getLongValue());
