@@ -23,10 +23,7 @@ public final class FeatureRefs {
         if (refs.size() == 1 && !refs.get(0).contains(":")) {
             CatalogEntry service = catalog.latest(FeatureRegistry.SERVICE, refs.get(0)).orElseThrow(() -> notFound(
                     "Feature service [" + refs.get(0) + "] does not exist", refs.get(0)));
-            expanded = new ArrayList<>();
-            for (var f : service.body().path("features")) {
-                expanded.add(f.asText());
-            }
+            expanded = Stored.serviceFeatures(service.body());
         }
         Map<String, List<String>> byView = new LinkedHashMap<>();
         for (String ref : expanded) {
