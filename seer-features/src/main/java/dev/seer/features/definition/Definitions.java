@@ -187,7 +187,7 @@ public final class Definitions {
         }
 
         /** Whether {@code view:name} names something of this view: a stored feature or an aggregation. */
-        public boolean offers(String outputName) {
+        boolean offers(String outputName) {
             return feature(outputName).isPresent() || aggregation(outputName).isPresent();
         }
 

@@ -9,7 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Resolves {@code view:feature} references, or one feature service name, to features by view. */
+/**
+ * Resolves {@code view:feature} references, or one feature service name, to features by view.
+ *
+ * <p>Internal to seer-features: public only so that online, ingest and offline can reach it; no
+ * other module uses it (ArchitectureTest keeps it so).
+ */
 public final class FeatureRefs {
     private FeatureRefs() {}
 

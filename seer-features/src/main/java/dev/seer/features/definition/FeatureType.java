@@ -8,6 +8,10 @@ import java.util.Optional;
 /**
  * The value types a feature can have, as repositories name them ({@code int}, {@code double}):
  * each is one of the shared {@link ColumnType}s, whose DuckDB type it is stored as.
+ *
+ * <p>Internal to seer-features: public only so that the ingest, offline and online packages can
+ * reach it (the definitions' records carry it); no other module uses it (ArchitectureTest keeps it
+ * so): what leaves the feature store is typed with {@link ColumnType}.
  */
 public enum FeatureType {
     BOOL("bool", ColumnType.BOOLEAN),

@@ -18,6 +18,9 @@ import java.util.Optional;
  * Definitions read back from their catalog JSON (the inverse of {@code toJson}). A field that
  * {@code toJson} always writes is required, so a damaged entry is refused naming the field
  * instead of read as an empty name or a zero TTL.
+ *
+ * <p>Internal to seer-features: public only so that ingest, offline and online can reach it; no
+ * other module uses it (ArchitectureTest keeps it so).
  */
 public final class Stored {
     private Stored() {}
@@ -52,7 +55,7 @@ public final class Stored {
     }
 
     /** The feature references a stored feature service lists, in order. */
-    public static List<String> serviceFeatures(JsonNode service) {
+    static List<String> serviceFeatures(JsonNode service) {
         return new Fields(service, "stored feature service").texts("features");
     }
 
