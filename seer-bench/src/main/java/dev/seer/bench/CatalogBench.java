@@ -3,14 +3,13 @@ package dev.seer.bench;
 import static dev.seer.bench.BenchFiles.deleteTree;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Ids;
-import dev.seer.core.Json;
 import dev.seer.core.Sha256;
 import dev.seer.core.catalog.Catalog;
-import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.config.SeerConfig;
+import dev.seer.core.provenance.BatchRecord;
+import dev.seer.core.provenance.BatchRecord.KafkaSpan;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.OfflineStore;
@@ -152,10 +151,10 @@ public final class CatalogBench {
         return termsMethod() != null;
     }
 
-    /** {@code Ingestor.terms(ObjectNode)}: how a real batch record is filed; null in main's code before issue 13. */
+    /** {@code Ingestor.terms(BatchRecord)}: how a real batch record is filed; null in main's code before issue 13. */
     private static Method termsMethod() {
         try {
-            Method m = Ingestor.class.getDeclaredMethod("terms", ObjectNode.class);
+            Method m = Ingestor.class.getDeclaredMethod("terms", BatchRecord.class);
             m.setAccessible(true);
             return m;
         } catch (NoSuchMethodException e) {
@@ -255,7 +254,7 @@ public final class CatalogBench {
             new FeatureRegistry(jdbc).apply(dir.resolve("repo"), "bench");
             ingestor.ingest("orders", Optional.empty(), "bench");
             flush(0, records);
-            CatalogEntry template = ingestor.batches(SOURCE).get(0);
+            BatchRecord template = ingestor.records(SOURCE).get(0);
             long started = System.nanoTime();
             Method terms = termsMethod();
             Ids ids = new Ids(Clock.systemUTC());
@@ -266,7 +265,7 @@ public final class CatalogBench {
                 int partition = k % PARTITIONS;
                 long first = next.getOrDefault(partition, 0L);
                 next.put(partition, first + records);
-                ObjectNode body = copy(template.body(), ids.next("batch"), partition, first, first + records - 1);
+                BatchRecord body = copy(template, ids.next("batch"), partition, first, first + records - 1);
                 String name = SOURCE + "@" + TOPIC + "/" + partition + "/" + first;
                 done.add(pool.submit(() -> {
                     record(name, body, terms);
@@ -283,34 +282,31 @@ public final class CatalogBench {
             }
             pool.shutdown();
             System.out.printf(Locale.ROOT, "%s: %,d stream batches recorded in %.1f s (all but one copied through the catalog API)%n",
-                    backend, ingestor.batches(SOURCE).size(), (System.nanoTime() - started) / 1e9);
+                    backend, ingestor.records(SOURCE).size(), (System.nanoTime() - started) / 1e9);
         }
 
-        private void record(String name, ObjectNode body, Method terms) throws Exception {
+        private void record(String name, BatchRecord batch, Method terms) throws Exception {
+            ObjectNode body = BatchRecord.CODEC.encode(batch);
             if (terms == null) {
                 jdbc.create("ingest_batch", name, body, "system:stream-ingestion");
                 return;
             }
-            List<?> filed = (List<?>) terms.invoke(null, body);
+            List<?> filed = (List<?>) terms.invoke(null, batch);
             Method create = Catalog.class.getMethod("create", String.class, String.class, JsonNode.class, List.class,
                     String.class);
             create.invoke(jdbc, "ingest_batch", name, body, filed, "system:stream-ingestion");
         }
 
         /** The real record with what differs from batch to batch replaced, as the next ingestion would write it. */
-        private ObjectNode copy(JsonNode template, String batchId, int partition, long first, long last) {
-            ObjectNode body = template.deepCopy();
-            String oldId = template.path("batch_id").asText();
-            body.put("batch_id", batchId);
-            body.put("content_hash", Sha256.hex(batchId));
-            body.put("path", dir.resolve("staging").resolve(TOPIC + "-" + partition + "-" + first + "-" + last + ".jsonl")
-                    .toString());
-            body.put("ingested_at", Instant.now().toString());
-            ObjectNode lineage = (ObjectNode) body.path("lineage");
-            lineage.put("partition", partition).put("first_offset", first).put("last_offset", last);
-            ArrayNode files = body.putArray("files");
-            template.path("files").forEach(f -> files.add(f.asText().replace(oldId, batchId)));
-            return body;
+        private BatchRecord copy(BatchRecord template, String batchId, int partition, long first, long last) {
+            KafkaSpan span = template.kafka().orElseThrow();
+            return new BatchRecord(batchId, template.source(), template.sourceVersion(), Sha256.hex(batchId),
+                    Optional.of(dir.resolve("staging").resolve(TOPIC + "-" + partition + "-" + first + "-" + last + ".jsonl")
+                            .toString()), template.rowsRead(), Instant.now(),
+                    Optional.of(new KafkaSpan(span.topic(), partition, first, last, span.records(), span.deadLettered(),
+                            span.ingestedBy(), span.watermarkMicros())),
+                    template.views(), template.files().stream().map(f -> f.replace(template.batchId(), batchId)).toList(),
+                    template.rowsWritten(), template.rowsQuarantined());
         }
 
         void flushes(int count, int records) throws Exception {
@@ -332,11 +328,9 @@ public final class CatalogBench {
             }
             staged += records;
             Files.writeString(file, lines);
-            ObjectNode lineage = Json.object().put("topic", TOPIC).put("partition", partition).put("first_offset", first)
-                    .put("last_offset", last).put("records", records).put("dead_lettered", 0).put("ingested_by", "bench")
-                    .put("watermark_micros", 1_772_323_200_000_000L);
+            KafkaSpan span = new KafkaSpan(TOPIC, partition, first, last, records, 0, "bench", 1_772_323_200_000_000L);
             String origin = TOPIC + "/" + partition + "/" + first;
-            if (ingestor.ingestStaged(SOURCE, file, origin, lineage, "system:stream-ingestion").alreadyIngested()) {
+            if (ingestor.ingestStaged(SOURCE, file, origin, span, "system:stream-ingestion").alreadyIngested()) {
                 throw new IllegalStateException("Batch [" + origin + "] was recorded before");
             }
             materializer.materializeStagedBatch(SOURCE, origin, Instant.now(), Set.of());
@@ -380,8 +374,8 @@ public final class CatalogBench {
         private long resume(int partition) throws Exception {
             try {
                 @SuppressWarnings("unchecked")
-                Optional<JsonNode> lineage = (Optional<JsonNode>) lastRecorded.invoke(null, ingestor, SOURCE, TOPIC, partition);
-                long resumeAt = lineage.orElseThrow().path("last_offset").asLong() + 1;
+                Optional<KafkaSpan> span = (Optional<KafkaSpan>) lastRecorded.invoke(null, ingestor, SOURCE, TOPIC, partition);
+                long resumeAt = span.orElseThrow().lastOffset() + 1;
                 if (resumeAt != next.getOrDefault(partition, 0L)) {
                     throw new IllegalStateException("Partition " + partition + " resumes at " + resumeAt + ", expected "
                             + next.get(partition));

@@ -292,8 +292,7 @@ public final class StreamBench {
     }
 
     private static long covered(SeerServices services, String source) {
-        return services.ingestor().batches(source).stream()
-                .mapToLong(b -> b.body().path("lineage").path("records").asLong()).sum();
+        return services.ingestor().records(source).stream().mapToLong(b -> b.kafka().map(k -> k.records()).orElse(0L)).sum();
     }
 
     /** Push requests of one record at a fixed rate through a real server. */

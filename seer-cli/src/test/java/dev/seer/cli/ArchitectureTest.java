@@ -95,6 +95,28 @@ class ArchitectureTest {
                 .because("a library that exits takes the server down with it; errors are SeerExceptions"));
     }
 
+    /**
+     * Types of the feature store that are public only so that another of its packages can reach
+     * them (their Javadoc says so): the wiring and the other components use its entry points
+     * (Ingestor, HistoricalRetrieval, Materializer, FeatureServer, Streaming...) and seer-core's types.
+     */
+    @Test
+    void featureStoreInternalsStayInside() {
+        check(noClasses().that().resideOutsideOfPackage("dev.seer.features..").should().dependOnClassesThat()
+                .haveFullyQualifiedName("dev.seer.features.IsoTimes")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.seer.features.definition.FeatureRefs")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.seer.features.definition.FeatureType")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.seer.features.definition.SourceFiles")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.seer.features.definition.Stored")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.seer.features.ingest.StreamRecords")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.seer.features.offline.PointInTimeJoin")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.seer.features.offline.WindowAggregator")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.seer.features.online.OnlineRows")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.seer.features.online.WindowTiles")
+                .because("they are public only for another package of seer-features; tables leave it typed with"
+                        + " seer-core's Schema"));
+    }
+
     private static void check(ArchRule rule) {
         rule.check(seer);
     }

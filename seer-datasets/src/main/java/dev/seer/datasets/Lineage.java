@@ -1,20 +1,24 @@
 package dev.seer.datasets;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.features.PointInTimeRetrieval.ViewInput;
 import dev.seer.core.provenance.BatchRecord;
+import dev.seer.core.provenance.Fields;
 import dev.seer.datasets.DatasetLineage.FileBatch;
 import dev.seer.datasets.DatasetLineage.OffsetSpan;
 import dev.seer.datasets.DatasetLineage.ViewSummary;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The lineage of a dataset made by a point-in-time join: per view, its definition version and
@@ -49,6 +53,20 @@ final class Lineage {
             }
         }
         return views;
+    }
+
+    /** What a rerun pins, read back from {@link #batches}: each view's version, and every batch read. */
+    record Pinned(Map<String, Integer> views, Set<String> batches) {}
+
+    static Pinned pinned(JsonNode batchesRead) {
+        Map<String, Integer> views = new LinkedHashMap<>();
+        Set<String> batches = new TreeSet<>();
+        for (JsonNode node : batchesRead) {
+            Fields view = new Fields(node, "view of a dataset's batches");
+            views.put(view.text("view"), view.integer("version"));
+            view.array("batches").forEach(b -> batches.add(new Fields(b, "batch of a dataset's batches").text("batch_id")));
+        }
+        return new Pinned(views, batches);
     }
 
     /** The manifest's summary of {@link #batches}: per view, counts, files by hash, Kafka offset spans. */

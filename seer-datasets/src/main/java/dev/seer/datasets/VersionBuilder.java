@@ -105,12 +105,9 @@ final class VersionBuilder {
         String entitiesObject = lineage.entities().sha256();
         objects.check(entitiesObject); // never rerun from a corrupted copy
         Path entities = linked(entitiesObject, Path.of(lineage.entities().path()), work);
-        Map<String, Integer> views = new LinkedHashMap<>();
-        Set<String> batches = new java.util.TreeSet<>();
-        for (JsonNode view : batchesRead(version)) {
-            views.put(view.path("view").asText(), view.path("version").asInt());
-            view.path("batches").forEach(b -> batches.add(b.path("batch_id").asText()));
-        }
+        Lineage.Pinned pinned = Lineage.pinned(batchesRead(version));
+        Map<String, Integer> views = pinned.views();
+        Set<String> batches = pinned.batches();
         Set<String> gone = new java.util.TreeSet<>(batches);
         retrieval.batches().forEach(b -> gone.remove(b.batchId()));
         if (!gone.isEmpty()) {

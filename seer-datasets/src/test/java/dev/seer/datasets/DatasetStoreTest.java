@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
+import dev.seer.core.provenance.BatchRecord;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
@@ -121,7 +122,7 @@ class DatasetStoreTest {
         assertThat(lineage.path("entities").path("sha256").asText()).isEqualTo(ObjectStore.hash(entities));
         assertThat(lineage.path("views").get(0).path("view").asText()).isEqualTo("customer_stats");
         assertThat(lineage.path("views").get(0).path("batches").asInt()).isEqualTo(1);
-        String batchId = ingestor.batches().get(0).body().path("batch_id").asText();
+        String batchId = ingestor.records().get(0).batchId();
         assertThat(lineage.path("views").get(0).path("files").get(0).path("batch_id").asText()).isEqualTo(batchId);
 
         Path out = dir.resolve("export.parquet");
@@ -354,9 +355,8 @@ class DatasetStoreTest {
                         .append(T0.plusSeconds(3600L * i)).append("\", \"amount\": ").append(i).append("}\n");
             }
             Files.writeString(staged, lines);
-            ingestor.ingestStaged("payments", staged, "pay/" + partition + "/1000", dev.seer.core.Json.object()
-                    .put("topic", "pay").put("partition", partition).put("first_offset", 1000).put("last_offset", 1049)
-                    .put("records", 50).put("dead_lettered", 0).put("ingested_by", "test").put("watermark_micros", 0), "test");
+            ingestor.ingestStaged("payments", staged, "pay/" + partition + "/1000",
+                    new BatchRecord.KafkaSpan("pay", partition, 1000, 1049, 50, 0, "test", 0), "test");
         }
 
         DatasetVersion version = datasets.create("pay", new DatasetStore.CreateRequest(entities, List.of("payments:amount"),

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  * a space for the T, without an offset meaning UTC) are read by hand, several times faster than
  * {@link java.time.format.DateTimeFormatter}; anything else of {@link #FORM} goes to java.time,
  * which decides.
+ *
+ * <p>Internal to seer-features: public only so that online, ingest and stream can reach it; no
+ * other module uses it (ArchitectureTest keeps it so).
  */
 public final class IsoTimes {
     /**

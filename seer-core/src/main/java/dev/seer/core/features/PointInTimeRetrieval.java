@@ -2,7 +2,10 @@ package dev.seer.core.features;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.SeerException;
 import dev.seer.core.provenance.BatchRecord;
+import dev.seer.core.schema.Schema;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -50,17 +53,31 @@ public interface PointInTimeRetrieval {
 
     /**
      * What a retrieval produced: the rows written, how many found at least one feature value,
-     * the columns in order, the file. {@code joinMillis}: time in the sort-merge join itself
+     * the feature columns in order, the file. {@code joinMillis}: time in the sort-merge join itself
      * (the rest is reading and writing); {@code passes}: key-range passes over the feature
      * files, summed over views (1 per view when it fits in memory); {@code inputs}: per view,
-     * the definition and the batches read; {@code service}: the feature service asked for, if one was.
+     * the definition and the batches read; {@code service}: the feature service asked for, if one was;
+     * {@code schema}: the feature columns with their types, as the definitions declare them (every
+     * one nullable: an entity row may find no value), or empty where a result was read from a form
+     * that carries only the names (the HTTP API's).
      */
     record Result(long rows, long matched, List<String> columns, Path out, long joinMillis, int passes, List<ViewInput> inputs,
-            Optional<ServiceVersion> service) {
+            Optional<ServiceVersion> service, Schema schema) {
         public Result {
             columns = List.copyOf(columns);
             inputs = List.copyOf(inputs);
             requireNonNull(service, "service is null");
+            requireNonNull(schema, "schema is null");
+            if (!schema.isEmpty() && !schema.names().equals(columns)) {
+                throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Schema " + schema + " does not describe columns "
+                        + columns, Map.of("columns", columns.toString()));
+            }
+        }
+
+        /** A result whose columns' types are not known (read from a form that carries only their names). */
+        public Result(long rows, long matched, List<String> columns, Path out, long joinMillis, int passes,
+                List<ViewInput> inputs, Optional<ServiceVersion> service) {
+            this(rows, matched, columns, out, joinMillis, passes, inputs, service, Schema.empty());
         }
     }
 

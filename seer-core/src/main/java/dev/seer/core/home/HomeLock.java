@@ -1,10 +1,10 @@
 package dev.seer.core.home;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
+import dev.seer.core.provenance.Fields;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -109,9 +109,9 @@ public final class HomeLock implements AutoCloseable {
 
     private static Optional<HomeOwner> readOwner(SeerHome home) {
         try {
-            JsonNode node = JSON.readTree(home.ownerFile().toFile());
-            return Optional.of(new HomeOwner(node.path("pid").asLong(), node.path("command").asText(),
-                    Instant.parse(node.path("since").asText()), node.path("url").asText("")));
+            Fields owner = new Fields(JSON.readTree(home.ownerFile().toFile()), "home owner");
+            return Optional.of(new HomeOwner(owner.number("pid"), owner.text("command"), owner.instant("since"),
+                    owner.textOr("url", "")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

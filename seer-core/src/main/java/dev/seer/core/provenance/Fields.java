@@ -59,6 +59,18 @@ public final class Fields {
         return (int) value;
     }
 
+    public double decimal(String field) {
+        JsonNode value = json.get(field);
+        if (value == null || !value.isNumber()) {
+            throw bad(field, "a number");
+        }
+        return value.asDouble();
+    }
+
+    public Optional<Double> optionalDecimal(String field) {
+        return present(field) ? Optional.of(decimal(field)) : Optional.empty();
+    }
+
     public boolean bool(String field, boolean absent) {
         if (!present(field)) {
             return absent;

@@ -181,8 +181,13 @@ public final class Definitions {
             return aggregations.stream().filter(a -> a.name().equals(outputName)).findFirst();
         }
 
+        /** The type of what {@code view:name} gives: a stored feature's declared type, or an aggregation's. */
+        public Optional<FeatureType> outputType(String outputName) {
+            return feature(outputName).map(Feature::type).or(() -> aggregation(outputName).map(Aggregation::type));
+        }
+
         /** Whether {@code view:name} names something of this view: a stored feature or an aggregation. */
-        public boolean offers(String outputName) {
+        boolean offers(String outputName) {
             return feature(outputName).isPresent() || aggregation(outputName).isPresent();
         }
 

@@ -9,7 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Resolves {@code view:feature} references, or one feature service name, to features by view. */
+/**
+ * Resolves {@code view:feature} references, or one feature service name, to features by view.
+ *
+ * <p>Internal to seer-features: public only so that online, ingest and offline can reach it; no
+ * other module uses it (ArchitectureTest keeps it so).
+ */
 public final class FeatureRefs {
     private FeatureRefs() {}
 
@@ -23,10 +28,7 @@ public final class FeatureRefs {
         if (refs.size() == 1 && !refs.get(0).contains(":")) {
             CatalogEntry service = catalog.latest(FeatureRegistry.SERVICE, refs.get(0)).orElseThrow(() -> notFound(
                     "Feature service [" + refs.get(0) + "] does not exist", refs.get(0)));
-            expanded = new ArrayList<>();
-            for (var f : service.body().path("features")) {
-                expanded.add(f.asText());
-            }
+            expanded = Stored.serviceFeatures(service.body());
         }
         Map<String, List<String>> byView = new LinkedHashMap<>();
         for (String ref : expanded) {

@@ -13,7 +13,12 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reading file sources through DuckDB. */
+/**
+ * Reading file sources through DuckDB.
+ *
+ * <p>Internal to seer-features: public only so that ingest can reach it; no other module uses it
+ * (ArchitectureTest keeps it so).
+ */
 public final class SourceFiles {
     private SourceFiles() {}
 

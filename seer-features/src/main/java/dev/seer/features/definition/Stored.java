@@ -1,65 +1,79 @@
 package dev.seer.features.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.core.provenance.Fields;
 import dev.seer.features.definition.Definitions.Checks;
 import dev.seer.features.definition.Definitions.Feature;
 import dev.seer.features.definition.Definitions.FeatureView;
 import dev.seer.features.definition.Definitions.Source;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Definitions read back from their catalog JSON (the inverse of {@code toJson}). */
+/**
+ * Definitions read back from their catalog JSON (the inverse of {@code toJson}). A field that
+ * {@code toJson} always writes is required, so a damaged entry is refused naming the field
+ * instead of read as an empty name or a zero TTL.
+ *
+ * <p>Internal to seer-features: public only so that ingest, offline and online can reach it; no
+ * other module uses it (ArchitectureTest keeps it so).
+ */
 public final class Stored {
     private Stored() {}
 
     public static Source source(JsonNode node) {
-        java.util.Map<String, FeatureType> schema = new java.util.LinkedHashMap<>();
-        node.path("schema").fields().forEachRemaining(f -> schema.put(f.getKey(), FeatureType.parse(f.getValue().asText())
-                .orElseThrow(() -> new IllegalStateException("stored schema type " + f.getValue()))));
-        return new Source(node.path("name").asText(), node.path("type").asText(), node.path("path").asText(),
-                node.path("format").asText(), node.path("timestamp_field").asText(),
-                Optional.ofNullable(node.get("created_timestamp_field")).map(JsonNode::asText),
-                node.path("topic").asText(""), schema, Duration.ofSeconds(node.path("allowed_lateness_seconds").asLong(0)),
-                Optional.ofNullable(node.get("key_field")).map(JsonNode::asText));
+        Fields f = new Fields(node, "stored source");
+        Map<String, FeatureType> schema = new LinkedHashMap<>();
+        if (f.present("schema")) {
+            f.object("schema").fields().forEachRemaining(e -> schema.put(e.getKey(), type(e.getValue().asText())));
+        }
+        return new Source(f.text("name"), f.text("type"), f.textOr("path", ""), f.text("format"), f.text("timestamp_field"),
+                f.optionalText("created_timestamp_field"), f.textOr("topic", ""), schema,
+                Duration.ofSeconds(f.numberOr("allowed_lateness_seconds", 0)), f.optionalText("key_field"));
     }
 
     public static FeatureView view(JsonNode node) {
-        List<String> entities = new ArrayList<>();
-        node.path("entities").forEach(e -> entities.add(e.asText()));
+        Fields f = new Fields(node, "stored feature view");
         List<Feature> features = new ArrayList<>();
-        node.path("features").forEach(f -> features.add(feature(f)));
+        f.array("features").forEach(feature -> features.add(feature(feature)));
         List<Definitions.Aggregation> aggregations = new ArrayList<>();
-        node.path("aggregations").forEach(a -> aggregations.add(new Definitions.Aggregation(a.path("name").asText(),
-                Optional.ofNullable(a.get("column")).map(JsonNode::asText), a.path("function").asText(),
-                Duration.ofSeconds(a.path("window_seconds").asLong()), Duration.ofSeconds(a.path("step_seconds").asLong(0)))));
-        return new FeatureView(node.path("name").asText(), entities, node.path("source").asText(),
-                Duration.ofSeconds(node.path("ttl_seconds").asLong()), features, aggregations);
+        f.array("aggregations").forEach(a -> aggregations.add(aggregation(a)));
+        return new FeatureView(f.text("name"), f.texts("entities"), f.text("source"),
+                Duration.ofSeconds(f.number("ttl_seconds")), features, aggregations);
     }
 
-    public static boolean sourceHasCreated(dev.seer.core.catalog.Catalog catalog, String sourceName) {
+    public static boolean sourceHasCreated(Catalog catalog, String sourceName) {
         return catalog.latest(FeatureRegistry.SOURCE, sourceName).map(s -> s.body().has("created_timestamp_field")).orElse(false);
     }
 
     public static List<String> joinKeys(JsonNode entity) {
-        List<String> keys = new ArrayList<>();
-        entity.path("join_keys").forEach(k -> keys.add(k.asText()));
-        return keys;
+        return new Fields(entity, "stored entity").texts("join_keys");
+    }
+
+    /** The feature references a stored feature service lists, in order. */
+    static List<String> serviceFeatures(JsonNode service) {
+        return new Fields(service, "stored feature service").texts("features");
+    }
+
+    private static Definitions.Aggregation aggregation(JsonNode node) {
+        Fields a = new Fields(node, "stored aggregation");
+        return new Definitions.Aggregation(a.text("name"), a.optionalText("column"), a.text("function"),
+                Duration.ofSeconds(a.number("window_seconds")), Duration.ofSeconds(a.numberOr("step_seconds", 0)));
     }
 
     private static Feature feature(JsonNode node) {
-        JsonNode checks = node.path("checks");
-        Optional<List<String>> allowed = Optional.empty();
-        if (checks.has("allowed")) {
-            List<String> values = new ArrayList<>();
-            checks.path("allowed").forEach(v -> values.add(v.asText()));
-            allowed = Optional.of(values);
-        }
-        return new Feature(node.path("name").asText(), FeatureType.parse(node.path("type").asText()).orElseThrow(),
-                new Checks(checks.path("not_null").asBoolean(false),
-                        checks.has("min") ? Optional.of(checks.path("min").asDouble()) : Optional.empty(),
-                        checks.has("max") ? Optional.of(checks.path("max").asDouble()) : Optional.empty(), allowed),
-                Optional.ofNullable(node.get("expression")).map(JsonNode::asText));
+        Fields f = new Fields(node, "stored feature");
+        Fields checks = new Fields(f.object("checks"), "stored feature's checks");
+        Optional<List<String>> allowed = checks.present("allowed") ? Optional.of(checks.texts("allowed")) : Optional.empty();
+        return new Feature(f.text("name"), type(f.text("type")), new Checks(checks.bool("not_null", false),
+                checks.optionalDecimal("min"), checks.optionalDecimal("max"), allowed), f.optionalText("expression"));
+    }
+
+    private static FeatureType type(String id) {
+        return FeatureType.parse(id).orElseThrow(() -> new IllegalStateException("stored feature type [" + id + "]"));
     }
 }

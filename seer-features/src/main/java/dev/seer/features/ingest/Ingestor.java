@@ -2,14 +2,12 @@ package dev.seer.features.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Ids;
-import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.core.provenance.BatchRecord;
+import dev.seer.core.provenance.BatchRecord.KafkaSpan;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.features.FeatureErrorCode;
 import dev.seer.features.definition.Definitions;
@@ -30,10 +28,13 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Batch ingestion of a file source into the offline store.
@@ -87,7 +88,7 @@ public final class Ingestor {
         // Also when this content is already recorded: a run killed after recording it left its
         // staging folder and lock, and this run is the next chance to remove them.
         sweep();
-        return write(sourceEntry, path, batchName(sourceName, hash), hash, Json.object(), actor, progress, started);
+        return write(sourceEntry, path, batchName(sourceName, hash), hash, Optional.empty(), actor, progress, started);
     }
 
     /**
@@ -102,20 +103,20 @@ public final class Ingestor {
      * Ingests a staged micro-batch of a stream source: a JSONL file of records, named by where
      * they came from ({@code origin}, e.g. {@code topic/partition/first-offset}) instead of by
      * content, so that a second batch from the same offset (a consumer that lost its partition,
-     * racing the new owner) is refused: of two, exactly one is recorded. {@code lineage} (topic, partition, offsets) is kept in the batch record, which is
-     * the commit point: a consumer resumes from what recorded batches cover. Leftovers of
+     * racing the new owner) is refused: of two, exactly one is recorded. {@code span} (topic, partition,
+     * offsets) is kept in the batch record, which is the commit point: a consumer resumes from what recorded batches cover. Leftovers of
      * crashed runs are not swept here (see {@link #sweep}).
      */
-    public IngestReport ingestStaged(String sourceName, Path staged, String origin, ObjectNode lineage, String actor) {
+    public IngestReport ingestStaged(String sourceName, Path staged, String origin, KafkaSpan span, String actor) {
         long started = System.nanoTime();
         CatalogEntry sourceEntry = catalog.latest(FeatureRegistry.SOURCE, sourceName).orElseThrow(() ->
                 new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "Source [" + sourceName + "] is not defined",
                         Map.of("source", sourceName)));
-        return write(sourceEntry, staged, batchName(sourceName, origin), contentHash(sourceName, staged), lineage, actor,
-                message -> { }, started);
+        return write(sourceEntry, staged, batchName(sourceName, origin), contentHash(sourceName, staged),
+                Optional.of(requireNonNull(span, "span is null")), actor, message -> { }, started);
     }
 
-    private IngestReport write(CatalogEntry sourceEntry, Path path, String name, String hash, ObjectNode lineage, String actor,
+    private IngestReport write(CatalogEntry sourceEntry, Path path, String name, String hash, Optional<KafkaSpan> kafka, String actor,
             java.util.function.Consumer<String> progress, long started) {
         Definitions.Source source = Stored.source(sourceEntry.body());
         String sourceName = source.name();
@@ -124,7 +125,7 @@ public final class Ingestor {
             return alreadyIngested(earlier.get(), sourceName, started);
         }
         List<CatalogEntry> views = catalog.latestOfKind(FeatureRegistry.VIEW).stream()
-                .filter(v -> v.body().path("source").asText().equals(sourceName)).toList();
+                .filter(v -> Stored.view(v.body()).source().equals(sourceName)).toList();
         String batchId = ids.next("batch");
         Path staging = store.staging(batchId);
         try (Connection duck = DuckEngine.open()) {
@@ -132,41 +133,28 @@ public final class Ingestor {
             progress.accept(String.format(java.util.Locale.ROOT, "reading %s (%,d bytes)", path, Files.size(path)));
             long rowsRead = writer.load();
             progress.accept(String.format(java.util.Locale.ROOT, "read %,d rows (%.1f s)", rowsRead, seconds(started)));
-            ObjectNode record = Json.object();
-            record.put("batch_id", batchId).put("source", sourceName).put("source_version", sourceEntry.version())
-                    .put("content_hash", hash).put("path", path.toString()).put("rows_read", rowsRead)
-                    .put("ingested_at", clock.instant().toString());
-            if (!lineage.isEmpty()) {
-                record.set("lineage", lineage);
-            }
-            ArrayNode viewRecords = record.putArray("views");
-            long written = 0;
-            long quarantined = 0;
+            List<BatchRecord.ViewWrite> written = new ArrayList<>();
             for (CatalogEntry view : views) {
                 BatchWriter.ViewResult result = writer.writeView(Stored.view(view.body()), joinKeys(view));
-                ObjectNode v = viewRecords.addObject();
-                v.put("view", view.name()).put("view_version", view.version()).put("rows_written", result.written())
-                        .put("rows_quarantined", result.quarantinedRows());
-                v.set("profile", result.profile());
-                written += result.written();
-                quarantined += result.quarantinedRows();
+                written.add(new BatchRecord.ViewWrite(view.name(), view.version(), result.written(), result.quarantinedRows(),
+                        result.profile()));
                 progress.accept(String.format(java.util.Locale.ROOT, "view %s: %,d written, %,d quarantined (%.1f s)",
                         view.name(), result.written(), result.quarantinedRows(), seconds(started)));
             }
             writer.writeQuarantine();
             List<String> files = store.publish(staging, batchId);
             progress.accept(String.format(java.util.Locale.ROOT, "published %d files (%.1f s)", files.size(), seconds(started)));
-            ArrayNode fileArray = record.putArray("files");
-            files.forEach(fileArray::add);
-            record.put("rows_written", written).put("rows_quarantined", quarantined);
-            if (catalog.create(BATCH, name, record, terms(record), actor).isEmpty()) { // the commit point
+            BatchRecord record = new BatchRecord(batchId, sourceName, sourceEntry.version(), hash, Optional.of(path.toString()),
+                    rowsRead, clock.instant(), kafka, written, files, written.stream().mapToLong(BatchRecord.ViewWrite::rowsWritten)
+                    .sum(), written.stream().mapToLong(BatchRecord.ViewWrite::rowsQuarantined).sum());
+            if (catalog.create(BATCH, name, BatchRecord.CODEC.encode(record), terms(record), actor).isEmpty()) { // the commit point
                 // Another writer recorded this name meanwhile (two processes ingesting one file, or a
                 // stream consumer that lost its partition, racing the new owner): its record stands,
                 // and this batch's files, referenced by no record, are swept later.
                 return alreadyIngested(catalog.latest(BATCH, name).orElseThrow(), sourceName, started);
             }
             progress.accept(String.format(java.util.Locale.ROOT, "recorded batch %s (%.1f s)", batchId, seconds(started)));
-            return new IngestReport(batchId, sourceName, hash, rowsRead, written, quarantined,
+            return new IngestReport(batchId, sourceName, hash, rowsRead, record.rowsWritten(), record.rowsQuarantined(),
                     views.stream().map(CatalogEntry::name).toList(), Duration.ofNanos(System.nanoTime() - started), false);
         } catch (SQLException e) {
             throw DuckEngine.failure("Ingesting [" + path + "]", e);
@@ -179,18 +167,18 @@ public final class Ingestor {
     }
 
     private static IngestReport alreadyIngested(CatalogEntry batch, String sourceName, long started) {
-        JsonNode body = batch.body();
-        return new IngestReport(body.path("batch_id").asText(), sourceName, body.path("content_hash").asText(),
-                body.path("rows_read").asLong(), 0, 0, List.of(), Duration.ofNanos(System.nanoTime() - started), true);
+        BatchRecord record = BatchRecord.CODEC.decode(batch.body());
+        return new IngestReport(record.batchId(), sourceName, record.contentHash(), record.rowsRead(), 0, 0, List.of(),
+                Duration.ofNanos(System.nanoTime() - started), true);
     }
 
     private static double seconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private java.util.Set<String> recordedBatchIds() {
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        catalog.latestOfKind(BATCH).forEach(b -> ids.add(b.body().path("batch_id").asText()));
+    private Set<String> recordedBatchIds() {
+        Set<String> ids = new HashSet<>();
+        records().forEach(b -> ids.add(b.batchId()));
         return ids;
     }
 
@@ -200,7 +188,7 @@ public final class Ingestor {
      */
     public List<Path> stagedViewFiles(String sourceName, String origin, String view) {
         return catalog.latest(BATCH, batchName(sourceName, origin))
-                .map(batch -> store.viewFiles(List.of(batch.body()), view)).orElse(List.of());
+                .map(batch -> store.viewFiles(List.of(decode(batch)), view)).orElse(List.of());
     }
 
     /**
@@ -208,17 +196,17 @@ public final class Ingestor {
      * Only the batches filed under the view are read, not every batch of every source.
      */
     public List<Path> viewFiles(String view) {
-        return store.viewFiles(catalog.filed(BATCH, VIEW_TERM + view, Integer.MAX_VALUE).stream().map(CatalogEntry::body)
+        return store.viewFiles(catalog.filed(BATCH, VIEW_TERM + view, Integer.MAX_VALUE).stream().map(Ingestor::decode)
                 .toList(), view);
     }
 
     /**
-     * The lineage of the recorded batch of a stream partition that reaches furthest (where its
+     * The span of the recorded batch of a stream partition that reaches furthest (where its
      * consumer resumes), if any: one indexed lookup, whatever the number of batches recorded.
      */
-    public Optional<JsonNode> lastRecorded(String sourceName, String topic, int partition) {
+    public Optional<KafkaSpan> lastRecorded(String sourceName, String topic, int partition) {
         return catalog.filed(BATCH, partitionTerm(sourceName, topic, partition), 1).stream()
-                .map(b -> b.body().path("lineage")).findFirst();
+                .flatMap(b -> decode(b).kafka().stream()).findFirst();
     }
 
     /**
@@ -227,14 +215,11 @@ public final class Ingestor {
      * ranked by the last offset it holds. The metadata store's migration that introduced terms
      * filed the batches recorded before it the same way (V3__catalog_terms.sql).
      */
-    private static List<Catalog.Term> terms(ObjectNode record) {
+    private static List<Catalog.Term> terms(BatchRecord record) {
         List<Catalog.Term> terms = new ArrayList<>();
-        record.path("views").forEach(v -> terms.add(new Catalog.Term(VIEW_TERM + v.path("view").asText(), 0)));
-        JsonNode lineage = record.path("lineage");
-        if (lineage.has("partition")) {
-            terms.add(new Catalog.Term(partitionTerm(record.path("source").asText(), lineage.path("topic").asText(),
-                    lineage.path("partition").asInt()), lineage.path("last_offset").asLong()));
-        }
+        record.views().forEach(v -> terms.add(new Catalog.Term(VIEW_TERM + v.view(), 0)));
+        record.kafka().ifPresent(k -> terms.add(new Catalog.Term(partitionTerm(record.source(), k.topic(), k.partition()),
+                k.lastOffset())));
         return terms;
     }
 
@@ -242,18 +227,32 @@ public final class Ingestor {
         return "partition:" + sourceName + "/" + topic + "/" + partition;
     }
 
-    /** Every recorded batch, oldest first. */
+    /** Every recorded batch as the catalog holds it (with its entry's version and author), oldest first. */
     public List<CatalogEntry> batches() {
-        return catalog.latestOfKind(BATCH).stream()
-                .sorted(java.util.Comparator.comparing(b -> b.body().path("batch_id").asText())).toList();
+        return catalog.latestOfKind(BATCH).stream().sorted(Comparator.comparing(b -> decode(b).batchId())).toList();
+    }
+
+    /** Every recorded batch, oldest first. */
+    public List<BatchRecord> records() {
+        return catalog.latestOfKind(BATCH).stream().map(Ingestor::decode).sorted(Comparator.comparing(BatchRecord::batchId))
+                .toList();
+    }
+
+    /** Recorded batches of a source, oldest first. */
+    public List<BatchRecord> records(String sourceName) {
+        return records().stream().filter(b -> b.source().equals(sourceName)).toList();
+    }
+
+    private static BatchRecord decode(CatalogEntry batch) {
+        return BatchRecord.CODEC.decode(batch.body());
     }
 
     /** The quarantine records of one batch, in row order, at most {@code limit}. */
     public List<QuarantineRecord> quarantine(String batchId, int limit) {
-        CatalogEntry batch = batches().stream().filter(b -> b.body().path("batch_id").asText().equals(batchId)).findFirst()
+        BatchRecord batch = records().stream().filter(b -> b.batchId().equals(batchId)).findFirst()
                 .orElseThrow(() -> new SeerException(FeatureErrorCode.VIEW_NOT_FOUND, "No ingested batch [" + batchId + "]",
                         Map.of("batch", batchId)));
-        Path file = store.root().resolve("quarantine").resolve(batch.body().path("source").asText()).resolve(batchId + ".parquet");
+        Path file = store.root().resolve("quarantine").resolve(batch.source()).resolve(batchId + ".parquet");
         List<QuarantineRecord> records = new ArrayList<>();
         if (!Files.exists(file)) {
             return records;
@@ -272,15 +271,9 @@ public final class Ingestor {
         return records;
     }
 
-    /** Recorded batches of a source, oldest first. */
-    public List<CatalogEntry> batches(String sourceName) {
-        return catalog.latestOfKind(BATCH).stream().filter(b -> b.body().path("source").asText().equals(sourceName))
-                .sorted(java.util.Comparator.comparing(b -> b.body().path("batch_id").asText())).toList();
-    }
-
     private List<String> joinKeys(CatalogEntry view) {
         List<String> keys = new ArrayList<>();
-        view.body().path("entities").forEach(entity -> catalog.latest(FeatureRegistry.ENTITY, entity.asText())
+        Stored.view(view.body()).entities().forEach(entity -> catalog.latest(FeatureRegistry.ENTITY, entity)
                 .ifPresent(e -> keys.addAll(Stored.joinKeys(e.body()))));
         return keys;
     }

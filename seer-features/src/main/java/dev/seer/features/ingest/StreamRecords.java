@@ -35,6 +35,9 @@ import java.util.Set;
  * views' checks (not_null, min, max, allowed). These are the rules batch ingestion applies in
  * DuckDB to the source's JSONL, with the same reasons, so a record that passes here is never
  * quarantined there ({@code RecordRulesTest} pins the two). Fields outside the schema are dropped.
+ *
+ * <p>Internal to seer-features: public only so that definition and stream can reach it; no other
+ * module uses it (ArchitectureTest keeps it so).
  */
 public final class StreamRecords {
     /** Why a record was refused: the field (empty for the record as a whole) and the reason. */
@@ -149,7 +152,7 @@ public final class StreamRecords {
     }
 
     /** The join key fields of the views on this source, in order: a record's Kafka key is made of them. */
-    public List<String> keyFields() {
+    List<String> keyFields() {
         return keyFields;
     }
 

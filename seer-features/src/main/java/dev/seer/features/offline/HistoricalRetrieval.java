@@ -7,6 +7,8 @@ import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.features.PointInTimeRetrieval;
 import dev.seer.core.provenance.BatchRecord;
+import dev.seer.core.schema.Column;
+import dev.seer.core.schema.Schema;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.features.FeatureErrorCode;
 import dev.seer.features.definition.Definitions;
@@ -89,7 +91,7 @@ public final class HistoricalRetrieval implements PointInTimeRetrieval {
             loadEntities(duck, entities);
             List<String> selects = new ArrayList<>();
             List<String> joins = new ArrayList<>();
-            List<String> columns = new ArrayList<>();
+            List<Column> columns = new ArrayList<>();
             long matched = 0;
             long joinNanos = 0;
             int[] passes = new int[1];
@@ -123,14 +125,16 @@ public final class HistoricalRetrieval implements PointInTimeRetrieval {
                     String column = view.name() + "__" + feature;
                     selects.add((view.feature(feature).isPresent() ? alias : aggregated) + "." + DuckEngine.identifier(feature)
                             + " AS " + DuckEngine.identifier(column));
-                    columns.add(column);
+                    columns.add(new Column(column, view.outputType(feature).orElseThrow().columnType(), true));
                 }
             }
             statement.execute("COPY (SELECT ent.* EXCLUDE (_i, _t), " + String.join(", ", selects) + " FROM ent "
                     + String.join(" ", joins) + " ORDER BY ent._i) TO " + DuckEngine.literal(out.toString()) + " ("
                     + format(out) + ")");
             long rows = count(duck, "SELECT count(*) FROM ent");
-            return new Result(rows, matched, columns, out, joinNanos / 1_000_000, passes[0], inputs, service(request.features()));
+            Schema schema = Schema.of(columns);
+            return new Result(rows, matched, schema.names(), out, joinNanos / 1_000_000, passes[0], inputs,
+                    service(request.features()), schema);
         } catch (SQLException e) {
             throw DuckEngine.failure("Historical retrieval", e);
         }

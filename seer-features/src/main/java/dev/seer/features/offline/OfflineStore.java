@@ -3,6 +3,7 @@ package dev.seer.features.offline;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
+import dev.seer.core.provenance.BatchRecord;
 import dev.seer.features.FeatureErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -175,16 +176,9 @@ public final class OfflineStore {
     }
 
     /** Absolute paths of the files that recorded batches list under {@code views/<view>/}. */
-    public List<Path> viewFiles(List<com.fasterxml.jackson.databind.JsonNode> batches, String view) {
-        String prefix = "views/" + view + "/";
+    public List<Path> viewFiles(List<BatchRecord> batches, String view) {
         List<Path> files = new ArrayList<>();
-        for (var batch : batches) {
-            batch.path("files").forEach(f -> {
-                if (f.asText().startsWith(prefix)) {
-                    files.add(root.resolve(f.asText()));
-                }
-            });
-        }
+        batches.forEach(batch -> batch.filesOf(view).forEach(f -> files.add(root.resolve(f))));
         return files;
     }
 

@@ -17,6 +17,9 @@ package dev.seer.features.offline;
  * Only with {@code filterByCreated} may a row look back past candidates created too late, which
  * stays within one key's rows. This is the sort-merge form of an as-of join (cf. pandas
  * {@code merge_asof}), with Feast's TTL and created-time rules.
+ *
+ * <p>Internal to seer-features: public only so that online (materialisation and served rows) can
+ * reach it; no other module uses it (ArchitectureTest keeps it so).
  */
 public final class PointInTimeJoin {
     public static final long NO_TIME = Long.MIN_VALUE;

@@ -22,6 +22,9 @@ import java.util.Map;
  * candidates (the sliding-window minimum); last is the newest event's value (ties: the one
  * stored last; null if that value is null); distinct count keeps a count per value. Null values
  * (NaN) are skipped by sum, mean, min, max and distinct count; count counts events.
+ *
+ * <p>Internal to seer-features: public only so that online (window tiles) can reach it; no other
+ * module uses it (ArchitectureTest keeps it so).
  */
 public final class WindowAggregator {
     /** What a window with no (non-null) value gives: 0 for counts, NaN (null) otherwise. */

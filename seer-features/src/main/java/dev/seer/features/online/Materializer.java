@@ -2,9 +2,6 @@ package dev.seer.features.online;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
@@ -78,10 +75,11 @@ public final class Materializer {
     }
 
     private long materializeView(FeatureView view, Optional<Instant> start, Instant end, String actor) {
-        Optional<CatalogEntry> watermark = catalog.latest(WATERMARK, view.name());
+        Optional<MaterializedUpTo> watermark = catalog.latest(WATERMARK, view.name())
+                .map(w -> MaterializedUpTo.CODEC.decode(w.body()));
         Set<String> seenBatches = new HashSet<>();
-        watermark.ifPresent(w -> w.body().path("batches").forEach(b -> seenBatches.add(b.asText())));
-        Optional<Instant> previousEnd = watermark.map(w -> Instant.parse(w.body().path("end").asText()));
+        watermark.ifPresent(w -> seenBatches.addAll(w.batches()));
+        Optional<Instant> previousEnd = watermark.map(MaterializedUpTo::end);
         List<Path> files = ingestor.viewFiles(view.name());
         List<String> keys = FeatureRefs.joinKeys(catalog, view);
         long count = 0;
@@ -89,11 +87,9 @@ public final class Materializer {
             String filter = filter(start, end, previousEnd, seenBatches);
             count = load(view, keys, files, filter);
         }
-        ObjectNode record = Json.object();
-        record.put("end", end.toString());
-        ArrayNode batches = record.putArray("batches");
-        files.stream().map(f -> OfflineStore.batchOf(f.getFileName().toString())).distinct().sorted().forEach(batches::add);
-        catalog.put(WATERMARK, view.name(), record, actor);
+        List<String> batches = files.stream().map(f -> OfflineStore.batchOf(f.getFileName().toString())).distinct().sorted()
+                .toList();
+        catalog.put(WATERMARK, view.name(), MaterializedUpTo.CODEC.encode(new MaterializedUpTo(end, batches)), actor);
         return count;
     }
 

@@ -4,7 +4,7 @@ import dev.seer.core.ErrorCategory;
 import dev.seer.core.ErrorCode;
 
 /** Errors of streaming: the broker, push and Kafka sources. */
-public enum StreamErrorCode implements ErrorCode {
+enum StreamErrorCode implements ErrorCode {
     BROKER_FAILED(ErrorCategory.UNAVAILABLE),
     BROKER_UNREACHABLE(ErrorCategory.UNAVAILABLE),
     TOPIC_NOT_FOUND(ErrorCategory.NOT_FOUND),

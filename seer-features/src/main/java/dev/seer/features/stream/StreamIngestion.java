@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.Catalog;
+import dev.seer.core.provenance.BatchRecord.KafkaSpan;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.ingest.StreamRecords;
 import dev.seer.features.online.OnlineRecord;
@@ -389,12 +389,10 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             for (Future<RecordMetadata> ack : acks) {
                 ack.get();
             }
-            ObjectNode lineage = Json.object().put("topic", topic).put("partition", partition).put("first_offset", first)
-                    .put("last_offset", last).put("records", records.size()).put("dead_lettered", acks.size())
-                    .put("ingested_by", instance)
-                    .put("watermark_micros", watermarks.getOrDefault(partition, Long.MIN_VALUE));
+            KafkaSpan span = new KafkaSpan(topic, partition, first, last, records.size(), acks.size(), instance,
+                    watermarks.getOrDefault(partition, Long.MIN_VALUE));
             String origin = topic + "/" + partition + "/" + first;
-            var report = ingestor.ingestStaged(sourceName, file, origin, lineage, ACTOR);
+            var report = ingestor.ingestStaged(sourceName, file, origin, span, ACTOR);
             if (report.alreadyIngested()) {
                 resync(partition, first);
                 return;
@@ -432,10 +430,10 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     private void resync(int partition, long first) {
         LOG.info("Offsets from {} of {}-{} were recorded by another consumer; continuing after what is recorded",
                 first, topic, partition);
-        Optional<JsonNode> recorded = lastRecorded(ingestor, sourceName, topic, partition);
+        Optional<KafkaSpan> recorded = lastRecorded(ingestor, sourceName, topic, partition);
         if (recorded.isPresent() && consumer.assignment().contains(new TopicPartition(topic, partition))) {
-            consumer.seek(new TopicPartition(topic, partition), recorded.get().path("last_offset").asLong() + 1);
-            watermarks.put(partition, recorded.get().path("watermark_micros").asLong(Long.MIN_VALUE));
+            consumer.seek(new TopicPartition(topic, partition), recorded.get().lastOffset() + 1);
+            watermarks.put(partition, recorded.get().watermarkMicros());
         }
     }
 
@@ -486,11 +484,11 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     }
 
     static Optional<Long> recordedNext(Ingestor ingestor, String sourceName, String topic, int partition) {
-        return lastRecorded(ingestor, sourceName, topic, partition).map(l -> l.path("last_offset").asLong() + 1);
+        return lastRecorded(ingestor, sourceName, topic, partition).map(l -> l.lastOffset() + 1);
     }
 
-    /** The lineage of the recorded batch of a partition that reaches furthest, if any (an indexed lookup). */
-    static Optional<JsonNode> lastRecorded(Ingestor ingestor, String sourceName, String topic, int partition) {
+    /** The span of the recorded batch of a partition that reaches furthest, if any (an indexed lookup). */
+    static Optional<KafkaSpan> lastRecorded(Ingestor ingestor, String sourceName, String topic, int partition) {
         return ingestor.lastRecorded(sourceName, topic, partition);
     }
 
@@ -505,10 +503,10 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             partitions.forEach(p -> assigned.add(p.partition()));
             for (TopicPartition partition : partitions) {
-                Optional<JsonNode> recorded = lastRecorded(ingestor, sourceName, topic, partition.partition());
+                Optional<KafkaSpan> recorded = lastRecorded(ingestor, sourceName, topic, partition.partition());
                 if (recorded.isPresent()) {
-                    consumer.seek(partition, recorded.get().path("last_offset").asLong() + 1);
-                    watermarks.put(partition.partition(), recorded.get().path("watermark_micros").asLong(Long.MIN_VALUE));
+                    consumer.seek(partition, recorded.get().lastOffset() + 1);
+                    watermarks.put(partition.partition(), recorded.get().watermarkMicros());
                 } else {
                     consumer.seekToBeginning(List.of(partition));
                     watermarks.remove(partition.partition());

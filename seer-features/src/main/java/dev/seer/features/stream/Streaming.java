@@ -331,14 +331,14 @@ public final class Streaming implements AutoCloseable {
     }
 
     /** The partitions of each source's topic that this process ingests now. */
-    public synchronized Map<String, Set<Integer>> assignments() {
+    synchronized Map<String, Set<Integer>> assignments() {
         Map<String, Set<Integer>> assignments = new LinkedHashMap<>();
         ingestions.forEach((name, running) -> assignments.put(name, new java.util.TreeSet<>(running.ingestion().assigned())));
         return assignments;
     }
 
     /** Records each source's ingestion has written and sent to the dead-letter topic since start. */
-    public synchronized Map<String, long[]> counts() {
+    synchronized Map<String, long[]> counts() {
         Map<String, long[]> counts = new LinkedHashMap<>();
         ingestions.forEach((name, running) -> counts.put(name, new long[] {running.ingestion().ingested(),
                 running.ingestion().deadLettered()}));

@@ -68,9 +68,9 @@ class IngestorTest {
                 + " || '|' || date FROM read_parquet(" + quote(store.root() + "/views/customer_stats/*/*.parquet")
                 + ", hive_partitioning = true) ORDER BY customer_id");
         assertThat(stored).containsExactly("1|2026-01-01T10:00:00|11.5|2026-01-01", "2|2026-01-02T11:00:00|2.76|2026-01-02");
-        var batch = ingestor.batches("transactions").get(0).body();
-        assertThat(batch.path("views").get(0).path("profile").path("spend").path("count").asText()).isEqualTo("2");
-        assertThat(batch.path("files")).hasSize(3);
+        var batch = ingestor.records("transactions").get(0);
+        assertThat(batch.views().get(0).profile().path("spend").path("count").asText()).isEqualTo("2");
+        assertThat(batch.files()).hasSize(3);
         assertThat(Files.exists(store.root().resolve(".staging").resolve(report.batchId()))).isFalse();
     }
 
@@ -92,7 +92,7 @@ class IngestorTest {
         IngestReport second = ingestor.ingest("transactions", Optional.empty(), "alice");
         assertThat(second.alreadyIngested()).isTrue();
         assertThat(second.batchId()).isEqualTo(first.batchId());
-        assertThat(ingestor.batches("transactions")).hasSize(1);
+        assertThat(ingestor.records("transactions")).hasSize(1);
         assertThat(rows("SELECT count(*) FROM read_parquet(" + quote(store.root() + "/views/customer_stats/*/*.parquet") + ")"))
                 .containsExactly("2");
     }
@@ -102,7 +102,7 @@ class IngestorTest {
         assertThatThrownBy(() -> ingestor.ingest("nope", Optional.empty(), "a")).hasMessageContaining("Source [nope] is not defined");
         assertThatThrownBy(() -> ingestor.ingest("transactions", Optional.of(dir.resolve("gone.csv")), "a"))
                 .hasMessageContaining("gone.csv").hasMessageContaining("does not exist");
-        assertThat(ingestor.batches("transactions")).isEmpty();
+        assertThat(ingestor.records("transactions")).isEmpty();
     }
 
     private static String quote(Object path) {

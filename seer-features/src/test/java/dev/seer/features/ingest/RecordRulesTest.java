@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
+import dev.seer.core.provenance.BatchRecord.KafkaSpan;
 import dev.seer.features.Repositories;
 import dev.seer.features.offline.OfflineStore;
 import dev.seer.testing.InMemoryCatalog;
@@ -141,7 +142,8 @@ class RecordRulesTest {
             }
         }
         IngestReport stagedReport = ingestor.ingestStaged("events", Files.writeString(dir.resolve("staged-" + seed + ".jsonl"),
-                staged.toString()), "events/0/" + seed, Json.object(), "test");
+                staged.toString()), "events/0/" + seed,
+                new KafkaSpan("events", 0, seed, seed, 1, 0, "test", Long.MIN_VALUE), "test");
         assertThat(stagedReport.rowsQuarantined()).as("seed %d: records the stream took, quarantined when staged", seed).isZero();
         // The records exercise every rule, and not only refusals.
         assertThat(accepted).as("seed %d: records accepted by both", seed).isGreaterThan(records.size() / 10);

@@ -2,7 +2,7 @@ package dev.seer.features.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.seer.core.Json;
+import dev.seer.core.provenance.BatchRecord.KafkaSpan;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.features.Repositories;
 import dev.seer.features.offline.OfflineStore;
@@ -43,7 +43,7 @@ class StagedIngestionTest {
         List<Future<IngestReport>> reports = new ArrayList<>();
         for (Path file : List.of(zombie, owner)) {
             Callable<IngestReport> ingest = () -> ingestor.ingestStaged("events", file, "events/0/100",
-                    Json.object().put("topic", "events").put("partition", 0).put("first_offset", 100), "test");
+                    new KafkaSpan("events", 0, 100, 102, 3, 0, "test", Long.MIN_VALUE), "test");
             reports.add(pool.submit(ingest));
         }
         pool.shutdown();
@@ -58,10 +58,10 @@ class StagedIngestionTest {
         }
         assertThat(recorded).isEqualTo(1);
         assertThat(refused).isEqualTo(1);
-        assertThat(ingestor.batches("events")).hasSize(1);
+        assertThat(ingestor.records("events")).hasSize(1);
         assertThat(catalog.versions(Ingestor.BATCH, Ingestor.batchName("events", "events/0/100")))
                 .as("one record of the name, not a second version over the first").hasSize(1);
-        long rows = ingestor.batches("events").get(0).body().path("rows_read").asLong();
+        long rows = ingestor.records("events").get(0).rowsRead();
         assertThat(rows).isIn(2L, 3L);
         // Only the recorded batch's files are read: the other's rows are not in the view.
         List<Path> files = ingestor.viewFiles("by_store");
@@ -83,9 +83,9 @@ class StagedIngestionTest {
         stage(ingestor, "b.jsonl", 0, 100, 2);
         stage(ingestor, "c.jsonl", 1, 0, 1);
         assertThat(ingestor.lastRecorded("events", "events", 0)).get()
-                .satisfies(l -> assertThat(l.path("last_offset").asLong()).isEqualTo(104));
+                .satisfies(l -> assertThat(l.lastOffset()).isEqualTo(104));
         assertThat(ingestor.lastRecorded("events", "events", 1)).get()
-                .satisfies(l -> assertThat(l.path("last_offset").asLong()).isZero());
+                .satisfies(l -> assertThat(l.lastOffset()).isZero());
         assertThat(ingestor.lastRecorded("events", "events", 2)).isEmpty();
         assertThat(ingestor.lastRecorded("events", "other-topic", 0)).isEmpty();
         List<Path> expected = new ArrayList<>();
@@ -98,9 +98,8 @@ class StagedIngestionTest {
     }
 
     private void stage(Ingestor ingestor, String file, int partition, long first, int records) throws Exception {
-        ingestor.ingestStaged("events", staged(file, records), "events/" + partition + "/" + first, Json.object()
-                .put("topic", "events").put("partition", partition).put("first_offset", first)
-                .put("last_offset", first + records - 1), "test");
+        ingestor.ingestStaged("events", staged(file, records), "events/" + partition + "/" + first,
+                new KafkaSpan("events", partition, first, first + records - 1, records, 0, "test", Long.MIN_VALUE), "test");
     }
 
     private Path staged(String name, int records) throws Exception {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.SeerException;
 import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.core.schema.Column;
+import dev.seer.core.schema.ColumnType;
 import dev.seer.features.Repositories;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
@@ -84,6 +86,9 @@ public class AggregationRetrievalTest {
                 "activity:plan_distinct_count_1d", "activity:top_spend", "activity:spend", "activity:spend_mean_1d"), out, false);
         assertThat(report.columns()).containsExactly("activity__spend_sum_2h", "activity__count_1d",
                 "activity__plan_distinct_count_1d", "activity__top_spend", "activity__spend", "activity__spend_mean_1d");
+        assertThat(report.schema().columns()).extracting(Column::type).as("counts are whole numbers, the rest doubles")
+                .containsExactly(ColumnType.FLOAT64, ColumnType.INT64, ColumnType.INT64, ColumnType.FLOAT64, ColumnType.FLOAT64,
+                        ColumnType.FLOAT64);
         assertThat(Files.readAllLines(out)).containsExactly(
                 "customer_id,event_timestamp,activity__spend_sum_2h,activity__count_1d,activity__plan_distinct_count_1d,"
                         + "activity__top_spend,activity__spend,activity__spend_mean_1d",

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.core.schema.Column;
+import dev.seer.core.schema.ColumnType;
 import dev.seer.features.Repositories;
 import dev.seer.features.definition.FeatureRegistryTest;
 import dev.seer.features.ingest.Ingestor;
@@ -57,6 +59,9 @@ class HistoricalRetrievalTest {
         PointInTimeRetrieval.Result report = retrieval.run(entities, List.of("customer_stats:spend", "customer_stats:plan"), out, false);
         assertThat(report.rows()).isEqualTo(8);
         assertThat(report.columns()).containsExactly("customer_stats__spend", "customer_stats__plan");
+        assertThat(report.schema().columns()).as("typed as the view declares them").containsExactly(
+                new Column("customer_stats__spend", ColumnType.FLOAT64, true),
+                new Column("customer_stats__plan", ColumnType.STRING, true));
         assertThat(Files.readAllLines(out)).containsExactly(
                 "customer_id,event_timestamp,label,customer_stats__spend,customer_stats__plan",
                 "2,2026-01-02T11:00:00+00:00,a,3.0,pro",      // equal times match (inclusive)

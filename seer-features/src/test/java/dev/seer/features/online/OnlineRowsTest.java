@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
+import dev.seer.core.provenance.BatchRecord.KafkaSpan;
 import dev.seer.features.Repositories;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.ingest.StreamRecords;
@@ -113,7 +114,8 @@ public class OnlineRowsTest {
                 out.write(rules.staged(record));
             }
         }
-        ingestor.ingestStaged("events", staged, "events/0/0-1999", Json.object(), "test");
+        ingestor.ingestStaged("events", staged, "events/0/0-1999",
+                new KafkaSpan("events", 0, 0, 1999, 2000, 0, "test", Long.MIN_VALUE), "test");
         new Materializer(catalog, ingestor, store).materializeStagedBatch("events", "events/0/0-1999", NOW);
 
         int compared = 0;

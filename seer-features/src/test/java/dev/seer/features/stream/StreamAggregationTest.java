@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.seer.core.Json;
-import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.features.FeatureLookup;
+import dev.seer.core.provenance.BatchRecord;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.HistoricalRetrieval;
@@ -250,8 +250,8 @@ class StreamAggregationTest {
         while (seen < records && System.nanoTime() < deadline) {
             Thread.sleep(200);
             seen = 0;
-            for (CatalogEntry batch : ingestor.batches(source)) {
-                seen += batch.body().path("lineage").path("records").asLong();
+            for (BatchRecord batch : ingestor.records(source)) {
+                seen += batch.kafka().orElseThrow().records();
             }
         }
         assertThat(seen).isEqualTo(records);

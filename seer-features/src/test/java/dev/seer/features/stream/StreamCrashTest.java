@@ -2,8 +2,9 @@ package dev.seer.features.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.config.SeerConfig;
+import dev.seer.core.provenance.BatchRecord;
+import dev.seer.core.provenance.BatchRecord.KafkaSpan;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.OfflineStore;
@@ -172,8 +173,8 @@ class StreamCrashTest {
 
     private static Map<String, Set<Integer>> partitionsByProcess(Path home) {
         try (Catalogs catalogs = new Catalogs(home)) {
-            return catalogs.batches().stream().collect(Collectors.groupingBy(b -> b.body().path("lineage").path("ingested_by").asText(),
-                    Collectors.mapping(b -> b.body().path("lineage").path("partition").asInt(), Collectors.toSet())));
+            return catalogs.batches().stream().map(b -> b.kafka().orElseThrow()).collect(Collectors.groupingBy(
+                    KafkaSpan::ingestedBy, Collectors.mapping(KafkaSpan::partition, Collectors.toSet())));
         }
     }
 
@@ -331,7 +332,7 @@ class StreamCrashTest {
 
     private static long covered(Path home) {
         try (Catalogs catalogs = new Catalogs(home)) {
-            return catalogs.batches().stream().mapToLong(b -> b.body().path("lineage").path("records").asLong()).sum();
+            return catalogs.batches().stream().mapToLong(b -> b.kafka().orElseThrow().records()).sum();
         }
     }
 
@@ -354,7 +355,7 @@ class StreamCrashTest {
         long covered = 0;
         while (System.nanoTime() < deadline) {
             try (Catalogs catalogs = new Catalogs(home)) {
-                covered = catalogs.batches().stream().mapToLong(b -> b.body().path("lineage").path("records").asLong()).sum();
+                covered = catalogs.batches().stream().mapToLong(b -> b.kafka().orElseThrow().records()).sum();
             }
             if (covered >= records) {
                 break;
@@ -521,8 +522,8 @@ class StreamCrashTest {
             catalog = new JdbcCatalog(database, audit, Clock.systemUTC());
         }
 
-        List<CatalogEntry> batches() {
-            return catalog.latestOfKind("ingest_batch");
+        List<BatchRecord> batches() {
+            return catalog.latestOfKind("ingest_batch").stream().map(b -> BatchRecord.CODEC.decode(b.body())).toList();
         }
 
         @Override

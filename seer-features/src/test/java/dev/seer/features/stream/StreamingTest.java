@@ -9,6 +9,8 @@ import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.config.SeerConfig;
+import dev.seer.core.provenance.BatchRecord;
+import dev.seer.core.provenance.BatchRecord.KafkaSpan;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.OfflineStore;
@@ -148,7 +150,7 @@ class StreamingTest {
             assertThat(streaming.deadLetters(java.util.Optional.of("other"), 10)).isEmpty();
             assertThat(streaming.deadLetters(java.util.Optional.empty(), 1)).hasSize(1);
         }
-        int batches = ingestor.batches("clicks").size();
+        int batches = ingestor.records("clicks").size();
         // A restart resumes after what the offline store holds: nothing is ingested twice.
         clock.set(Instant.parse("2026-03-02T00:00:05Z")); // c4's event is due online by the clock
         try (Streaming again = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "test-2",
@@ -161,7 +163,7 @@ class StreamingTest {
             boolean servedBeforeStored = false;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
-                boolean unrecorded = ingestor.batches("clicks").size() == batches;
+                boolean unrecorded = ingestor.records("clicks").size() == batches;
                 if (online.read("click_stats", List.of("c4")).get(0).isPresent()) {
                     servedBeforeStored = unrecorded;
                     break;
@@ -171,7 +173,7 @@ class StreamingTest {
             assertThat(servedBeforeStored).as("c4 online before its batch was recorded").isTrue();
             awaitIngested(again, ingestor, 4, 2);
         }
-        assertThat(ingestor.batches("clicks")).hasSize(batches + 1);
+        assertThat(ingestor.records("clicks")).hasSize(batches + 1);
     }
 
     @Test
@@ -310,12 +312,12 @@ class StreamingTest {
         assertThat(streaming.sourceStatus().get(0).lag()).as("records not yet recorded, per partition").isNotEmpty()
                 .allSatisfy((partition, lag) -> assertThat(lag).isZero());
         long[] seen = new long[2];
-        for (CatalogEntry batch : ingestor.batches("clicks")) {
-            seen[0] += batch.body().path("rows_written").asLong();
-            seen[1] += batch.body().path("lineage").path("dead_lettered").asLong();
+        for (BatchRecord batch : ingestor.records("clicks")) {
+            seen[0] += batch.rowsWritten();
+            seen[1] += batch.kafka().orElseThrow().deadLettered();
         }
         assertThat(seen).as("rows and dead letters recorded").containsExactly(rows, deadLettered);
-        assertNoOffsetRecordedTwice(ingestor.batches("clicks"));
+        assertNoOffsetRecordedTwice(ingestor.records("clicks"));
     }
 
     private static boolean caughtUp(Streaming streaming) {
@@ -323,15 +325,15 @@ class StreamingTest {
         return !lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0);
     }
 
-    private static void assertNoOffsetRecordedTwice(List<CatalogEntry> batches) {
-        Map<Integer, List<JsonNode>> byPartition = new TreeMap<>();
-        batches.forEach(b -> byPartition.computeIfAbsent(b.body().path("lineage").path("partition").asInt(), p -> new ArrayList<>())
-                .add(b.body().path("lineage")));
+    private static void assertNoOffsetRecordedTwice(List<BatchRecord> batches) {
+        Map<Integer, List<KafkaSpan>> byPartition = new TreeMap<>();
+        batches.forEach(b -> byPartition.computeIfAbsent(b.kafka().orElseThrow().partition(), p -> new ArrayList<>())
+                .add(b.kafka().orElseThrow()));
         byPartition.forEach((partition, ranges) -> {
-            ranges.sort(Comparator.comparingLong(r -> r.path("first_offset").asLong()));
+            ranges.sort(Comparator.comparingLong(KafkaSpan::firstOffset));
             for (int i = 1; i < ranges.size(); i++) {
-                assertThat(ranges.get(i).path("first_offset").asLong()).as("partition %d: batches %s", partition, ranges)
-                        .isGreaterThan(ranges.get(i - 1).path("last_offset").asLong());
+                assertThat(ranges.get(i).firstOffset()).as("partition %d: batches %s", partition, ranges)
+                        .isGreaterThan(ranges.get(i - 1).lastOffset());
             }
         });
     }
