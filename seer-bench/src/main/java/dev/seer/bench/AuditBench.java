@@ -3,6 +3,7 @@ package dev.seer.bench;
 import dev.seer.core.Json;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.config.SeerConfig;
+import dev.seer.core.home.FileTrees;
 import dev.seer.core.home.SeerHome;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.AuditVerification;
@@ -230,9 +231,7 @@ public final class AuditBench {
                 }
             }
             if (directory != null) {
-                try (var files = Files.walk(directory)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                FileTrees.delete(directory);
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.seer.cli;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.home.FileTrees;
 import dev.seer.core.home.HomeLock;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
@@ -10,9 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.server.SeerServices;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
@@ -56,12 +57,15 @@ final class InitCommand extends CliCommand {
     }
 
     private static void removeFailedHome(SeerHome home, boolean folderExisted) {
-        try (var files = Files.walk(home.root())) {
-            files.sorted(Comparator.reverseOrder())
-                    .filter(p -> folderExisted ? !p.equals(home.root()) : true)
-                    .forEach(p -> p.toFile().delete());
+        // best effort: the error that caused this is the one to report
+        if (!folderExisted) {
+            FileTrees.deleteQuietly(home.root());
+            return;
+        }
+        try (Stream<Path> children = Files.list(home.root())) {
+            children.forEach(FileTrees::deleteQuietly);
         } catch (IOException | UncheckedIOException ignored) {
-            // best effort: the error that caused this is the one to report
+            // as above
         }
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
 import dev.seer.core.config.SeerConfig;
@@ -44,7 +45,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     public CompletableFuture<AuditEntry> append(AuditRecord record) {
         requireNonNull(record, "record is null");
         CompletableFuture<AuditEntry> done = new CompletableFuture<>();
-        long micros = StoredRow.toMicros(clock.instant());
+        long micros = Times.toMicros(clock.instant());
         writer.submit(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload()), done));
         return done;
     }
@@ -56,7 +57,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     public boolean tryAppend(AuditRecord record) {
         requireNonNull(record, "record is null");
         CompletableFuture<AuditEntry> done = new CompletableFuture<>();
-        long micros = StoredRow.toMicros(clock.instant());
+        long micros = Times.toMicros(clock.instant());
         return writer.offer(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload()), done));
     }
 
@@ -82,8 +83,8 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         query.action().ifPresent(v -> filter(sql, args, "action = ?", v));
         query.subjectType().ifPresent(v -> filter(sql, args, "subject_type = ?", v));
         query.subjectId().ifPresent(v -> filter(sql, args, "subject_id = ?", v));
-        query.from().ifPresent(v -> filter(sql, args, "ts_micros >= ?", StoredRow.toMicros(v)));
-        query.to().ifPresent(v -> filter(sql, args, "ts_micros < ?", StoredRow.toMicros(v)));
+        query.from().ifPresent(v -> filter(sql, args, "ts_micros >= ?", Times.toMicros(v)));
+        query.to().ifPresent(v -> filter(sql, args, "ts_micros < ?", Times.toMicros(v)));
         sql.append(" ORDER BY seq LIMIT ?");
         args.add(query.limit() + 1);
         List<AuditEntry> entries = new ArrayList<>();
@@ -233,7 +234,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
                                 + " ON CONFLICT (size) DO NOTHING")) {
             statement.setLong(1, head.size());
             statement.setBytes(2, head.rootBytes());
-            statement.setLong(3, StoredRow.toMicros(head.time()));
+            statement.setLong(3, Times.toMicros(head.time()));
             statement.executeUpdate();
         } catch (SQLException e) {
             throw failure("Recording a checkpoint", e);

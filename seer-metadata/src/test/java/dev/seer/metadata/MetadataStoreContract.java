@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.config.SeerConfig;
@@ -227,12 +228,12 @@ abstract class MetadataStoreContract {
         sql("UPDATE audit_entry SET seq = -seq - 1 WHERE seq >= 5");
         sql("UPDATE audit_entry SET seq = -seq WHERE seq < 0");
         byte[] prev = java.util.HexFormat.of().parseHex(fourth.hash());
-        byte[] hash = AuditHashing.entryHash(5, StoredRow.toMicros(START), "mallory", "model.promoted", "model", "m9",
+        byte[] hash = AuditHashing.entryHash(5, Times.toMicros(START), "mallory", "model.promoted", "model", "m9",
                 "{}", prev);
         try (Connection c = rawConnection();
                 PreparedStatement insert = c.prepareStatement("INSERT INTO audit_entry (" + StoredRow.COLUMNS
                         + ") VALUES (5, ?, 'mallory', 'model.promoted', 'model', 'm9', '{}', ?, ?)")) {
-            insert.setLong(1, StoredRow.toMicros(START));
+            insert.setLong(1, Times.toMicros(START));
             insert.setBytes(2, prev);
             insert.setBytes(3, hash);
             insert.executeUpdate();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
+import dev.seer.core.Times;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.definition.Definitions.Aggregation;
 import dev.seer.features.ingest.StreamRecords;
@@ -232,7 +233,7 @@ final class StreamAggregation implements AutoCloseable {
     private void writeOnline(OnlineStore online, Definitions definitions, List<TileStore.Written> states,
             java.util.function.DoubleConsumer freshness) {
         java.time.Instant at = clock.instant();
-        long now = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
+        long now = Times.toMicros(at);
         Map<String, List<OnlineRecord>> byView = new java.util.LinkedHashMap<>();
         for (TileStore.Written state : states) {
             String entity = direct ? state.key() : state.key().substring(state.key().indexOf(SEPARATOR) + 1);

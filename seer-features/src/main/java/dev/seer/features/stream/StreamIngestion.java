@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
+import dev.seer.core.Times;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.ingest.StreamRecords;
@@ -322,11 +323,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     }
 
     private long nowMicros() {
-        return micros(clock.instant());
-    }
-
-    private static long micros(java.time.Instant instant) {
-        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
+        return Times.toMicros(clock.instant());
     }
 
     /**
@@ -402,7 +399,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             if (good > 0) {
                 java.time.Instant now = clock.instant();
                 materializer.materializeStagedBatch(sourceName, origin, now, servedByAll(records, current));
-                long nowMicros = micros(now);
+                long nowMicros = Times.toMicros(now);
                 unserved.forEach(micros -> freshness.accept((nowMicros - micros) / 1e6)); // rows not written at read
             }
             commitForLag(partition, last + 1);
