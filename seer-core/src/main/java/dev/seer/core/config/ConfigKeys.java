@@ -1,6 +1,7 @@
 package dev.seer.core.config;
 
 import java.util.List;
+import java.util.Map;
 
 /** Every key {@code seer.yaml} accepts. Adding a key here and to {@link SeerConfig} is all it takes. */
 public final class ConfigKeys {
@@ -37,6 +38,13 @@ public final class ConfigKeys {
     public static final ConfigKey KAFKA_PARTITIONS = new ConfigKey("kafka.partitions", ConfigType.POSITIVE_INT, 4,
             "Partitions of the topics Seer creates (push sources, dead letters).");
 
+    public static final ConfigKey KAFKA_PROPERTIES = new ConfigKey("kafka.properties", ConfigType.PROPERTIES, Map.of(),
+            "Kafka client settings passed to every client Seer makes for a configured cluster, e.g."
+                    + " security.protocol: SASL_SSL, sasl.mechanism, ssl.truststore.location. Settings Seer owns"
+                    + " (group.id, isolation.level, enable.auto.commit, acks, transactional.id, ...) are refused;"
+                    + " a few tunings Seer sets for one client override yours there (README)."
+                    + " As variables: SEER_KAFKA_PROPERTIES_SASL_MECHANISM is sasl.mechanism.");
+
     public static final ConfigKey FILES_ROOTS = new ConfigKey("files.roots", ConfigType.ABSOLUTE_PATHS, "",
             "Server folders that requests may name as inputs or outputs (absolute, comma-separated), besides the"
                     + " home's own files/ folder, which is always one. Any other path in a request is refused (403);"
@@ -49,7 +57,7 @@ public final class ConfigKeys {
             METADATA_URL, METADATA_USERNAME, METADATA_PASSWORD, METADATA_POOL_SIZE,
             AUDIT_BATCH_MAX_ENTRIES, AUDIT_QUEUE_CAPACITY,
             ONLINE_TYPE, ONLINE_REDIS_URL, ONLINE_REDIS_PREFIX,
-            KAFKA_BOOTSTRAP, KAFKA_PARTITIONS,
+            KAFKA_BOOTSTRAP, KAFKA_PARTITIONS, KAFKA_PROPERTIES,
             FILES_ROOTS, FILES_MAX_UPLOAD_MB);
 
     private ConfigKeys() {}

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -38,14 +39,28 @@ final class ConfigLoader {
 
     static Map<ConfigKey, Object> load(Path file, Map<String, String> environment) {
         Map<ConfigKey, Object> values = defaults();
-        readYaml(file).forEach((key, located) -> values.put(key, parse(key, located.text, file + ":" + located.line)));
+        readYaml(file).forEach((entry, located) -> put(values, entry, located.text, file + ":" + located.line));
         applyEnvironment(values, environment);
         return values;
     }
 
+    /** One value from the file or the environment: a key's own, or an entry of a properties key. */
+    private record Entry(ConfigKey key, String property) {}
+
     private record Located(String text, int line) {}
 
-    private static Map<ConfigKey, Located> readYaml(Path file) {
+    private static void put(Map<ConfigKey, Object> values, Entry entry, String text, String where) {
+        if (entry.property == null) {
+            values.put(entry.key, parse(entry.key, text, where));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> properties = new java.util.TreeMap<>((Map<String, String>) values.get(entry.key));
+        properties.put(entry.property, text);
+        values.put(entry.key, Map.copyOf(properties));
+    }
+
+    private static Map<Entry, Located> readYaml(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -67,7 +82,7 @@ final class ConfigLoader {
                             + (key.isEmpty() ? "" : " (key [" + key + "])") + ": " + e.getProblem(),
                     Map.of("file", file.toString(), "line", line, "key", key));
         }
-        Map<ConfigKey, Located> found = new HashMap<>();
+        Map<Entry, Located> found = new HashMap<>();
         if (root == null) {
             return found;
         }
@@ -100,7 +115,7 @@ final class ConfigLoader {
         return String.join(".", path.stream().map(p -> (String) p[1]).toList());
     }
 
-    private static void collect(Path file, MappingNode mapping, String prefix, Map<ConfigKey, Located> found,
+    private static void collect(Path file, MappingNode mapping, String prefix, Map<Entry, Located> found,
             Set<String> seen) {
         for (NodeTuple tuple : mapping.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
@@ -119,23 +134,64 @@ final class ConfigLoader {
                 }
                 continue;
             }
+            Optional<ConfigKey> properties = propertiesKeyOf(name);
+            if (properties.isPresent()) {
+                collectProperty(file, properties.get(), name, value, found, seen);
+                continue;
+            }
             ConfigKey key = ConfigKeys.ALL.stream().filter(k -> k.name().equals(name)).findFirst()
                     .orElseThrow(() -> unknownKey(file, keyNode, name));
             if (!(value instanceof ScalarNode scalar)) {
                 throw malformed(file, value, name, "the value must be " + key.type().expectation());
             }
-            found.put(key, new Located(scalar.getValue(), line(value)));
+            found.put(new Entry(key, null), new Located(scalar.getValue(), line(value)));
+        }
+    }
+
+    /** The properties key that {@code name} is, or is an entry of. */
+    private static Optional<ConfigKey> propertiesKeyOf(String name) {
+        return ConfigKeys.ALL.stream().filter(k -> k.type() == ConfigType.PROPERTIES)
+                .filter(k -> name.equals(k.name()) || name.startsWith(k.name() + ".")).findFirst();
+    }
+
+    /** A properties key's mapping (nested names joined by dots) or one of its entries. */
+    private static void collectProperty(Path file, ConfigKey key, String name, Node value, Map<Entry, Located> found,
+            Set<String> seen) {
+        if (value instanceof MappingNode nested) {
+            for (NodeTuple tuple : nested.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+                    throw malformed(file, tuple.getKeyNode(), name, "keys must be plain names");
+                }
+                String inner = name + "." + keyNode.getValue();
+                if (!seen.add(inner)) {
+                    throw malformed(file, keyNode, inner, "the key appears twice");
+                }
+                collectProperty(file, key, inner, tuple.getValueNode(), found, seen);
+            }
+        } else if (value instanceof ScalarNode scalar && !name.equals(key.name())) {
+            found.put(new Entry(key, name.substring(key.name().length() + 1)), new Located(scalar.getValue(), line(value)));
+        } else if (!isNull(value)) {
+            throw malformed(file, value, name, "the value must be " + (name.equals(key.name())
+                    ? key.type().expectation() : "a single value"));
         }
     }
 
     private static void applyEnvironment(Map<ConfigKey, Object> values, Map<String, String> environment) {
         for (ConfigKey key : ConfigKeys.ALL) {
             String text = environment.get(key.environmentVariable());
-            if (text != null) {
+            if (text != null && key.type() != ConfigType.PROPERTIES) {
                 values.put(key, parse(key, text, "environment variable " + key.environmentVariable()));
             }
         }
-        for (String variable : environment.keySet()) {
+        for (String variable : new java.util.TreeSet<>(environment.keySet())) {
+            Optional<ConfigKey> properties = ConfigKeys.ALL.stream().filter(k -> k.type() == ConfigType.PROPERTIES)
+                    .filter(k -> variable.startsWith(k.environmentVariable() + "_")).findFirst();
+            if (properties.isPresent()) { // Kafka's setting names have dots where the variable has underscores
+                String property = variable.substring(properties.get().environmentVariable().length() + 1)
+                        .toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                put(values, new Entry(properties.get(), property), environment.get(variable), "environment variable " + variable);
+                continue;
+            }
             boolean looksLikeKey = SECTIONS.stream()
                     .anyMatch(s -> variable.startsWith("SEER_" + s.toUpperCase(java.util.Locale.ROOT) + "_"));
             boolean known = ConfigKeys.ALL.stream().anyMatch(k -> k.environmentVariable().equals(variable));

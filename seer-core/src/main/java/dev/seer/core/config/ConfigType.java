@@ -32,6 +32,16 @@ public enum ConfigType {
             return absolute ? Optional.of(String.join(",", parts)) : Optional.empty();
         }
     },
+    /**
+     * Names with values, passed on as they are (client settings of a library). In YAML a mapping,
+     * nested or with dotted names; each entry can also be one key {@code <key>.<name>}.
+     */
+    PROPERTIES("a mapping of names to values") {
+        @Override
+        Optional<Object> parse(String text) {
+            return Optional.empty(); // only ever a mapping, read entry by entry
+        }
+    },
     POSITIVE_INT("a whole number of at least 1") {
         @Override
         Optional<Object> parse(String text) {

@@ -51,8 +51,19 @@ public record SeerConfig(Server server, Metadata metadata, Audit audit, Online o
         }
     }
 
-    /** {@code bootstrap} empty: the embedded single-node broker in the home. */
-    public record Kafka(String bootstrap, int partitions) {
+    /**
+     * {@code bootstrap} empty: the embedded single-node broker in the home. {@code properties}
+     * are client settings passed on to every Kafka client (TLS, SASL).
+     */
+    public record Kafka(String bootstrap, int partitions, Map<String, String> properties) {
+        public Kafka {
+            properties = Map.copyOf(properties);
+        }
+
+        public Kafka(String bootstrap, int partitions) {
+            this(bootstrap, partitions, Map.of());
+        }
+
         public boolean embedded() {
             return bootstrap.isBlank();
         }
@@ -95,8 +106,14 @@ public record SeerConfig(Server server, Metadata metadata, Audit audit, Online o
                         (Integer) values.get(ConfigKeys.AUDIT_QUEUE_CAPACITY)),
                 new Online((String) values.get(ConfigKeys.ONLINE_TYPE), (String) values.get(ConfigKeys.ONLINE_REDIS_URL),
                         (String) values.get(ConfigKeys.ONLINE_REDIS_PREFIX)),
-                new Kafka((String) values.get(ConfigKeys.KAFKA_BOOTSTRAP), (Integer) values.get(ConfigKeys.KAFKA_PARTITIONS)),
+                new Kafka((String) values.get(ConfigKeys.KAFKA_BOOTSTRAP), (Integer) values.get(ConfigKeys.KAFKA_PARTITIONS),
+                        properties(values.get(ConfigKeys.KAFKA_PROPERTIES))),
                 new Files(roots((String) values.get(ConfigKeys.FILES_ROOTS)), (Integer) values.get(ConfigKeys.FILES_MAX_UPLOAD_MB)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> properties(Object value) {
+        return (Map<String, String>) value;
     }
 
     private static List<String> roots(String text) {
@@ -121,6 +138,9 @@ public record SeerConfig(Server server, Metadata metadata, Audit audit, Online o
     }
 
     private static String yamlScalar(Object value) {
+        if (value instanceof Map<?, ?> map && map.isEmpty()) {
+            return "{}";
+        }
         return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
     }
 }

@@ -36,6 +36,7 @@ class SeerConfigTest {
                         tuple("online.redis-prefix", ConfigType.STRING, "seer:", "SEER_ONLINE_REDIS_PREFIX"),
                         tuple("kafka.bootstrap", ConfigType.STRING, "", "SEER_KAFKA_BOOTSTRAP"),
                         tuple("kafka.partitions", ConfigType.POSITIVE_INT, 4, "SEER_KAFKA_PARTITIONS"),
+                        tuple("kafka.properties", ConfigType.PROPERTIES, Map.of(), "SEER_KAFKA_PROPERTIES"),
                         tuple("files.roots", ConfigType.ABSOLUTE_PATHS, "", "SEER_FILES_ROOTS"),
                         tuple("files.max-upload-mb", ConfigType.POSITIVE_INT, 1024, "SEER_FILES_MAX_UPLOAD_MB"));
     }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +23,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +57,7 @@ public final class Pusher implements AutoCloseable {
     private record Pending(String source, String topic, List<String> keys, List<byte[]> values, CompletableFuture<Result> done) {}
 
     private final Catalog catalog;
-    private final String bootstrap;
+    private final KafkaClients clients;
     private final String instance;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
@@ -73,9 +70,10 @@ public final class Pusher implements AutoCloseable {
     private int turn;
     private int generation;
 
-    Pusher(Catalog catalog, String bootstrap, String instance) {
+    Pusher(Catalog catalog, KafkaClients clients, String instance) {
         this.catalog = catalog;
-        this.bootstrap = bootstrap;
+        this.clients = clients;
+        String bootstrap = clients.bootstrap();
         this.instance = instance;
         @SuppressWarnings("unchecked")
         KafkaProducer<String, byte[]>[] rotation = new KafkaProducer[ROTATION];
@@ -99,22 +97,7 @@ public final class Pusher implements AutoCloseable {
     }
 
     private KafkaProducer<String, byte[]> newProducer() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("transactional.id", "seer-push-" + instance + "-" + generation++);
-        // A process that dies mid-push must not hold back readers of the topic for long.
-        p.put("transaction.timeout.ms", "10000");
-        p.put("linger.ms", "0");
-        // The next transaction's first send waits for the previous commit's markers, retrying on
-        // CONCURRENT_TRANSACTIONS: at the default backoff (100 ms) that wait dominated a push.
-        p.put("retry.backoff.ms", "5");
-        p.put("retry.backoff.max.ms", "50");
-        p.put("max.block.ms", "10000");
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", ByteArraySerializer.class.getName());
-        KafkaProducer<String, byte[]> created = new KafkaProducer<>(p);
+        KafkaProducer<String, byte[]> created = new KafkaProducer<>(clients.pushProducer("seer-push-" + instance + "-" + generation++));
         created.initTransactions();
         return created;
     }

@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,9 +40,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +115,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     }
 
     StreamIngestion(Catalog catalog, Ingestor ingestor, dev.seer.features.online.Materializer materializer, OnlineStore online,
-            String sourceName, String topic, String deadLetterTopic, String bootstrap, Path staging, String instance,
+            String sourceName, String topic, String deadLetterTopic, KafkaClients clients, Path staging, String instance,
             java.util.function.DoubleConsumer freshness, Clock clock) {
         this.clock = requireNonNull(clock, "clock is null");
         this.instance = instance;
@@ -132,8 +128,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
         this.staging = staging;
-        this.consumer = new KafkaConsumer<>(consumerProperties(bootstrap, "seer-ingest-" + sourceName));
-        this.deadLetters = new KafkaProducer<>(deadLetterProperties(bootstrap));
+        this.consumer = new KafkaConsumer<>(clients.ingestionConsumer("seer-ingest-" + sourceName));
+        this.deadLetters = new KafkaProducer<>(clients.deadLetterProducer());
         removeLeftovers(staging);
     }
 
@@ -149,33 +145,6 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Cannot clear staged files in {}", staging, e);
         }
-    }
-
-    private static Properties consumerProperties(String bootstrap, String group) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", group);
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest");
-        p.put("max.poll.records", "5000");
-        // The consumer group protocol of KIP-848: the broker assigns partitions incrementally, so a
-        // member that dies costs its own partitions a session timeout (a broker setting), and the
-        // others keep consuming instead of waiting at a group-wide rebalance barrier.
-        p.put("group.protocol", "consumer");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        return p;
-    }
-
-    private static Properties deadLetterProperties(String bootstrap) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("key.serializer", ByteArraySerializer.class.getName());
-        p.put("value.serializer", ByteArraySerializer.class.getName());
-        return p;
     }
 
     /** The partitions this consumer owns now. */
