@@ -44,10 +44,8 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     /** Queues an entry; the future completes with the stored entry once it is durable. */
     public CompletableFuture<AuditEntry> append(AuditRecord record) {
         requireNonNull(record, "record is null");
-        CompletableFuture<AuditEntry> done = new CompletableFuture<>();
         long micros = Times.toMicros(clock.instant());
-        writer.submit(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload()), done));
-        return done;
+        return writer.submit(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload())));
     }
 
     /**
@@ -56,9 +54,8 @@ public final class AuditLog implements AuditSink, AutoCloseable {
      */
     public boolean tryAppend(AuditRecord record) {
         requireNonNull(record, "record is null");
-        CompletableFuture<AuditEntry> done = new CompletableFuture<>();
         long micros = Times.toMicros(clock.instant());
-        return writer.offer(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload()), done));
+        return writer.offer(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload())));
     }
 
     /** Appends and waits until the entry is durable. */
@@ -218,7 +215,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
                 return Optional.empty();
             }
             return Optional.of(new TreeHead(rs.getLong(1), AuditHashing.hex(rs.getBytes(2)),
-                    StoredRow.toInstant(rs.getLong(3))));
+                    Times.ofMicros(rs.getLong(3))));
         }
     }
 
