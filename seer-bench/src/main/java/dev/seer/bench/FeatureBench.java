@@ -9,6 +9,7 @@ import dev.seer.core.features.PointInTimeRetrieval;
 import dev.seer.core.home.SeerHome;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.online.Materializer;
+import dev.seer.server.ConfigSections;
 import dev.seer.server.SeerServices;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -55,7 +56,7 @@ public final class FeatureBench {
         deleteTree(homeDir);
         SeerHome home = SeerHome.create(homeDir);
         writeRepository(dir);
-        try (SeerServices services = SeerServices.open(home, SeerConfig.defaults(), Clock.systemUTC())) {
+        try (SeerServices services = SeerServices.open(home, ConfigSections.defaults(), Clock.systemUTC())) {
             services.features().apply(dir.resolve("repo"), "bench");
             CpuUse ingestCpu = CpuUse.start();
             IngestReport ingest = services.ingestor().ingest("transactions", Optional.of(dir.resolve("features.csv")), "bench");

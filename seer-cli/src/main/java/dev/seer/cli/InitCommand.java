@@ -7,6 +7,7 @@ import dev.seer.core.home.FileTrees;
 import dev.seer.core.home.HomeLock;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
+import dev.seer.server.ConfigSections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,11 +42,11 @@ final class InitCommand extends CliCommand {
      */
     static IssuedToken initialise(SeerCli cli) {
         Path root = cli.homePath();
-        SeerConfig.load(root.resolve(SeerHome.CONFIG_FILE), cli.environment()); // fails before any write
+        SeerConfig.load(root.resolve(SeerHome.CONFIG_FILE), cli.environment(), ConfigSections.ALL); // fails before any write
         boolean existed = Files.exists(root);
-        SeerHome home = SeerHome.create(root);
+        SeerHome home = SeerHome.create(root, ConfigSections.ALL);
         try (HomeLock lock = home.lock("init", cli.clock());
-                SeerServices services = SeerServices.open(home, home.loadConfig(cli.environment()), cli.clock())) {
+                SeerServices services = SeerServices.open(home, home.loadConfig(cli.environment(), ConfigSections.ALL), cli.clock())) {
             String actor = LocalBackend.localActor();
             services.audit().appendAndWait(new AuditRecord(actor, "home.initialised", "home", home.root().toString(),
                     Json.object().put("metadata", services.database().describe())));

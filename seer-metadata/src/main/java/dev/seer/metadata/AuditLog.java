@@ -7,7 +7,6 @@ import dev.seer.core.SeerException;
 import dev.seer.core.Times;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.metadata.AuditVerification.Kind;
 import dev.seer.metadata.AuditVerification.Problem;
 import java.sql.Connection;
@@ -35,7 +34,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     private final Clock clock;
     private final GroupCommitWriter writer;
 
-    public AuditLog(MetadataDatabase database, Clock clock, SeerConfig.Audit config) {
+    public AuditLog(MetadataDatabase database, Clock clock, AuditConfig config) {
         this.database = requireNonNull(database, "database is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.writer = new GroupCommitWriter(database, config.batchMaxEntries(), config.queueCapacity());

@@ -8,7 +8,6 @@ import dev.seer.core.SeerException;
 import dev.seer.core.Times;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.catalog.Catalog;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.metadata.AuditVerification.Kind;
 import dev.seer.testing.MutableClock;
 import java.sql.Connection;
@@ -41,14 +40,14 @@ abstract class MetadataStoreContract {
     MetadataDatabase database;
     AuditLog audit;
 
-    abstract SeerConfig.Metadata metadataConfig() throws Exception;
+    abstract MetadataConfig metadataConfig() throws Exception;
 
     abstract Connection rawConnection() throws SQLException;
 
     @BeforeEach
     void openLog() throws Exception {
         database = MetadataDatabase.open(metadataConfig(), tempHome());
-        audit = new AuditLog(database, clock, new SeerConfig.Audit(256, 10_000));
+        audit = new AuditLog(database, clock, new AuditConfig(256, 10_000));
     }
 
     abstract java.nio.file.Path tempHome();
@@ -350,7 +349,7 @@ abstract class MetadataStoreContract {
         audit.close();
         CompletableFuture<AuditEntry> late = audit.append(record("a", "b", "c", "d"));
         assertThat(late).isCompletedExceptionally();
-        audit = new AuditLog(database, clock, new SeerConfig.Audit(16, 100));
+        audit = new AuditLog(database, clock, new AuditConfig(16, 100));
         assertThat(audit.verify().entriesChecked()).isZero();
     }
 

@@ -22,7 +22,7 @@ class AccessLogTest {
 
     @Test
     void everyRequestIsCountedOnceWhileFlushesRunConcurrently() throws Exception {
-        try (SeerServices services = SeerServices.open(SeerHome.create(dir.resolve("home")), SeerConfig.defaults(),
+        try (SeerServices services = SeerServices.open(SeerHome.create(dir.resolve("home")), ConfigSections.defaults(),
                 Clock.systemUTC())) {
             AuditLog audit = services.audit();
             AccessLog access = new AccessLog(audit, Clock.systemUTC());

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,25 +24,39 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * Turns {@code seer.yaml} plus the environment into a value per key. The YAML is read as a node
- * tree (not bound to objects) so that every error can name the file, line and key.
+ * Turns {@code seer.yaml} plus the environment into a value per key of the declared sections. The
+ * YAML is read as a node tree (not bound to objects) so that every error can name the file, line
+ * and key; a key no section declares is refused the same way.
  */
 final class ConfigLoader {
-    private static final Set<String> SECTIONS = sections();
+    /** The keys of the declared sections, and the sections' names. */
+    private final List<ConfigKey> all;
+    private final Set<String> sections;
 
-    private ConfigLoader() {}
+    private ConfigLoader(List<ConfigSection<?>> declared) {
+        this.all = declared.stream().flatMap(s -> s.keys().stream()).toList();
+        this.sections = declared.stream().map(ConfigSection::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
 
-    static Map<ConfigKey, Object> defaults() {
+    /** Each key's value, and where the value came from (keys at their default have none). */
+    record Loaded(Map<ConfigKey, Object> values, Map<ConfigKey, String> origins) {}
+
+    static Map<ConfigKey, Object> defaults(List<ConfigSection<?>> declared) {
         Map<ConfigKey, Object> values = new LinkedHashMap<>();
-        ConfigKeys.ALL.forEach(key -> values.put(key, key.defaultValue()));
+        new ConfigLoader(declared).all.forEach(key -> values.put(key, key.defaultValue()));
         return values;
     }
 
-    static Map<ConfigKey, Object> load(Path file, Map<String, String> environment) {
-        Map<ConfigKey, Object> values = defaults();
-        readYaml(file).forEach((entry, located) -> put(values, entry, located.text, file + ":" + located.line));
-        applyEnvironment(values, environment);
-        return values;
+    static Loaded load(Path file, Map<String, String> environment, List<ConfigSection<?>> declared) {
+        ConfigLoader loader = new ConfigLoader(declared);
+        Map<ConfigKey, Object> values = defaults(declared);
+        Map<ConfigKey, String> origins = new HashMap<>();
+        loader.readYaml(file).forEach((entry, located) -> {
+            put(values, entry, located.text, file + ":" + located.line);
+            origins.put(entry.key, file + ":" + located.line);
+        });
+        loader.applyEnvironment(values, origins, environment);
+        return new Loaded(values, Map.copyOf(origins));
     }
 
     /** One value from the file or the environment: a key's own, or an entry of a properties key. */
@@ -60,7 +75,7 @@ final class ConfigLoader {
         values.put(entry.key, Map.copyOf(properties));
     }
 
-    private static Map<Entry, Located> readYaml(Path file) {
+    private Map<Entry, Located> readYaml(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -115,7 +130,7 @@ final class ConfigLoader {
         return String.join(".", path.stream().map(p -> (String) p[1]).toList());
     }
 
-    private static void collect(Path file, MappingNode mapping, String prefix, Map<Entry, Located> found,
+    private void collect(Path file, MappingNode mapping, String prefix, Map<Entry, Located> found,
             Set<String> seen) {
         for (NodeTuple tuple : mapping.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
@@ -126,7 +141,7 @@ final class ConfigLoader {
                 throw malformed(file, keyNode, name, "the key appears twice");
             }
             Node value = tuple.getValueNode();
-            if (prefix.isEmpty() && SECTIONS.contains(name)) {
+            if (prefix.isEmpty() && sections.contains(name)) {
                 if (value instanceof MappingNode section) {
                     collect(file, section, name, found, seen);
                 } else if (!isNull(value)) {
@@ -139,7 +154,7 @@ final class ConfigLoader {
                 collectProperty(file, properties.get(), name, value, found, seen);
                 continue;
             }
-            ConfigKey key = ConfigKeys.ALL.stream().filter(k -> k.name().equals(name)).findFirst()
+            ConfigKey key = all.stream().filter(k -> k.name().equals(name)).findFirst()
                     .orElseThrow(() -> unknownKey(file, keyNode, name));
             if (!(value instanceof ScalarNode scalar)) {
                 throw malformed(file, value, name, "the value must be " + key.type().expectation());
@@ -149,8 +164,8 @@ final class ConfigLoader {
     }
 
     /** The properties key that {@code name} is, or is an entry of. */
-    private static Optional<ConfigKey> propertiesKeyOf(String name) {
-        return ConfigKeys.ALL.stream().filter(k -> k.type() == ConfigType.PROPERTIES)
+    private Optional<ConfigKey> propertiesKeyOf(String name) {
+        return all.stream().filter(k -> k.type() == ConfigType.PROPERTIES)
                 .filter(k -> name.equals(k.name()) || name.startsWith(k.name() + ".")).findFirst();
     }
 
@@ -176,15 +191,17 @@ final class ConfigLoader {
         }
     }
 
-    private static void applyEnvironment(Map<ConfigKey, Object> values, Map<String, String> environment) {
-        for (ConfigKey key : ConfigKeys.ALL) {
+    private void applyEnvironment(Map<ConfigKey, Object> values, Map<ConfigKey, String> origins,
+            Map<String, String> environment) {
+        for (ConfigKey key : all) {
             String text = environment.get(key.environmentVariable());
             if (text != null && key.type() != ConfigType.PROPERTIES) {
                 values.put(key, parse(key, text, "environment variable " + key.environmentVariable()));
+                origins.put(key, "environment variable " + key.environmentVariable());
             }
         }
         for (String variable : new java.util.TreeSet<>(environment.keySet())) {
-            Optional<ConfigKey> properties = ConfigKeys.ALL.stream().filter(k -> k.type() == ConfigType.PROPERTIES)
+            Optional<ConfigKey> properties = all.stream().filter(k -> k.type() == ConfigType.PROPERTIES)
                     .filter(k -> variable.startsWith(k.environmentVariable() + "_")).findFirst();
             if (properties.isPresent()) { // Kafka's setting names have dots where the variable has underscores
                 String property = variable.substring(properties.get().environmentVariable().length() + 1)
@@ -192,9 +209,9 @@ final class ConfigLoader {
                 put(values, new Entry(properties.get(), property), environment.get(variable), "environment variable " + variable);
                 continue;
             }
-            boolean looksLikeKey = SECTIONS.stream()
+            boolean looksLikeKey = sections.stream()
                     .anyMatch(s -> variable.startsWith("SEER_" + s.toUpperCase(java.util.Locale.ROOT) + "_"));
-            boolean known = ConfigKeys.ALL.stream().anyMatch(k -> k.environmentVariable().equals(variable));
+            boolean known = all.stream().anyMatch(k -> k.environmentVariable().equals(variable));
             if (looksLikeKey && !known) {
                 throw new SeerException(CoreErrorCode.CONFIG_UNKNOWN_KEY,
                         "Environment variable [" + variable + "] names no config key; known: " + knownVariables(),
@@ -217,11 +234,11 @@ final class ConfigLoader {
                 Map.of("file", file.toString(), "line", line, "key", key));
     }
 
-    private static SeerException unknownKey(Path file, Node node, String name) {
+    private SeerException unknownKey(Path file, Node node, String name) {
         int line = line(node);
         return new SeerException(CoreErrorCode.CONFIG_UNKNOWN_KEY,
                 "Config file [" + file + "] line " + line + ": unknown key [" + name + "]; known keys: "
-                        + ConfigKeys.ALL.stream().map(ConfigKey::name).toList(),
+                        + all.stream().map(ConfigKey::name).toList(),
                 Map.of("file", file.toString(), "line", line, "key", name));
     }
 
@@ -233,13 +250,7 @@ final class ConfigLoader {
         return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
     }
 
-    private static String knownVariables() {
-        return ConfigKeys.ALL.stream().map(ConfigKey::environmentVariable).toList().toString();
-    }
-
-    private static Set<String> sections() {
-        Set<String> sections = new HashSet<>();
-        ConfigKeys.ALL.forEach(k -> sections.add(k.name().substring(0, k.name().indexOf('.'))));
-        return Set.copyOf(sections);
+    private String knownVariables() {
+        return all.stream().map(ConfigKey::environmentVariable).toList().toString();
     }
 }

@@ -18,12 +18,6 @@ public enum ConfigType {
             return parseInt(text).filter(v -> v >= 0 && v <= 65535).map(v -> v);
         }
     },
-    ONLINE_STORE("rocksdb or redis") {
-        @Override
-        Optional<Object> parse(String text) {
-            return text.equals("rocksdb") || text.equals("redis") ? Optional.of(text) : Optional.empty();
-        }
-    },
     ABSOLUTE_PATHS("absolute folders separated by commas, or empty") {
         @Override
         Optional<Object> parse(String text) {

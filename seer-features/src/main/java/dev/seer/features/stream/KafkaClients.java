@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
-import dev.seer.core.config.SeerConfig;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -40,7 +39,7 @@ final class KafkaClients {
     }
 
     /** The clients of the configured cluster, or of the embedded broker at {@code embedded}. */
-    static KafkaClients of(SeerConfig.Kafka config, String embedded) {
+    static KafkaClients of(KafkaConfig config, String embedded) {
         return config.embedded() ? new KafkaClients(embedded, Map.of()) : new KafkaClients(config.bootstrap(), config.properties());
     }
 

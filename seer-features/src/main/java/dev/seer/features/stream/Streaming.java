@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.features.definition.Definitions.Source;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.ingest.StreamRecords;
@@ -39,7 +38,7 @@ public final class Streaming implements AutoCloseable {
     public static final String DEAD_LETTER_TOPIC = "seer.dead-letters";
 
     private final Path home;
-    private final SeerConfig.Kafka config;
+    private final KafkaConfig config;
     private final Catalog catalog;
     private final Ingestor ingestor;
     private final dev.seer.features.online.Materializer materializer;
@@ -83,7 +82,7 @@ public final class Streaming implements AutoCloseable {
      * @param instance unique per process (transactional ids of push producers)
      * @param clock what "now" is for the ingestions, the window aggregates and the status
      */
-    public Streaming(Path home, SeerConfig.Kafka config, Catalog catalog, Ingestor ingestor,
+    public Streaming(Path home, KafkaConfig config, Catalog catalog, Ingestor ingestor,
             dev.seer.features.online.Materializer materializer, dev.seer.features.online.OnlineStore online, String instance,
             Clock clock) {
         this.clock = requireNonNull(clock, "clock is null");
@@ -91,7 +90,6 @@ public final class Streaming implements AutoCloseable {
         this.materializer = requireNonNull(materializer, "materializer is null");
         this.home = requireNonNull(home, "home is null");
         this.config = requireNonNull(config, "config is null");
-        KafkaClients.refuseOwned(config.properties()); // a bad setting fails start-up, not the first stream
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.ingestor = requireNonNull(ingestor, "ingestor is null");
         this.instance = requireNonNull(instance, "instance is null");

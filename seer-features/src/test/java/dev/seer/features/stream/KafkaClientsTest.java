@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
+import dev.seer.core.config.ConfigSection;
 import dev.seer.core.config.SeerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KafkaClientsTest {
+    private static final List<ConfigSection<?>> SECTIONS = List.of(KafkaConfig.SECTION);
+
     @TempDir
     Path dir;
 
@@ -34,8 +37,8 @@ class KafkaClientsTest {
                       mechanism: SCRAM-SHA-512
                     request.timeout.ms: 45000
                 """);
-        SeerConfig config = SeerConfig.load(file, Map.of("SEER_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE", "PKCS12"));
-        KafkaClients clients = KafkaClients.of(config.kafka(), "unused:1");
+        SeerConfig config = SeerConfig.load(file, Map.of("SEER_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE", "PKCS12"), SECTIONS);
+        KafkaClients clients = KafkaClients.of(config.section(KafkaConfig.SECTION), "unused:1");
 
         List<Properties> consumers = List.of(clients.ingestionConsumer("g"), clients.reader());
         List<Properties> producers = List.of(clients.deadLetterProducer(), clients.pushProducer("t-1"));
@@ -67,9 +70,7 @@ class KafkaClientsTest {
                   bootstrap: broker-1:9093
                   properties.enable.auto.commit: "true"
                 """);
-        SeerConfig config = SeerConfig.load(file, Map.of());
-        assertThat(config.kafka().properties()).containsEntry("enable.auto.commit", "true");
-        assertThatThrownBy(() -> KafkaClients.of(config.kafka(), ""))
+        assertThatThrownBy(() -> SeerConfig.load(file, Map.of(), SECTIONS))
                 .isInstanceOf(SeerException.class)
                 .hasMessageContaining("[kafka.properties.enable.auto.commit]")
                 .hasMessageContaining("Seer owns")
@@ -81,7 +82,7 @@ class KafkaClientsTest {
 
     @Test
     void theEmbeddedBrokerIsPlainLocalKafka() {
-        SeerConfig.Kafka embedded = new SeerConfig.Kafka("", 4, Map.of("security.protocol", "SSL"));
+        KafkaConfig embedded = new KafkaConfig("", 4, Map.of("security.protocol", "SSL"));
         KafkaClients clients = KafkaClients.of(embedded, "127.0.0.1:1234");
         assertThat(clients.bootstrap()).isEqualTo("127.0.0.1:1234");
         assertThat(clients.admin()).doesNotContainKey("security.protocol");
