@@ -4,7 +4,6 @@ import static dev.seer.bench.BenchFiles.deleteTree;
 import static dev.seer.bench.BenchFiles.median;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.datasets.DatasetRef;
 import dev.seer.datasets.DatasetStore;

@@ -4,7 +4,6 @@ import static dev.seer.bench.BenchFiles.deleteTree;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.core.features.PointInTimeRetrieval;
 import dev.seer.core.home.SeerHome;
 import dev.seer.features.ingest.IngestReport;

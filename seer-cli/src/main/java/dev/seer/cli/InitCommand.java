@@ -46,7 +46,7 @@ final class InitCommand extends CliCommand {
         boolean existed = Files.exists(root);
         SeerHome home = SeerHome.create(root, ConfigSections.ALL);
         try (HomeLock lock = home.lock("init", cli.clock());
-                SeerServices services = SeerServices.open(home, home.loadConfig(cli.environment(), ConfigSections.ALL), cli.clock())) {
+                SeerServices services = SeerServices.open(home, ConfigSections.load(home, cli.environment()), cli.clock())) {
             String actor = LocalBackend.localActor();
             services.audit().appendAndWait(new AuditRecord(actor, "home.initialised", "home", home.root().toString(),
                     Json.object().put("metadata", services.database().describe())));

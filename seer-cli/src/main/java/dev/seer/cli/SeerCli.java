@@ -110,7 +110,7 @@ public final class SeerCli {
         }
         var lock = seerHome.lock("cli " + command, clock);
         try {
-            SeerServices services = SeerServices.open(seerHome, seerHome.loadConfig(environment, ConfigSections.ALL), clock);
+            SeerServices services = SeerServices.open(seerHome, ConfigSections.load(seerHome, environment), clock);
             return new LocalBackend(services, lock, LocalBackend.localActor());
         } catch (RuntimeException e) {
             lock.close();

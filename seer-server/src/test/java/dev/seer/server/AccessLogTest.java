@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seer.core.Json;
 import dev.seer.core.audit.AuditRecord;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.metadata.AuditEntry;
 import dev.seer.metadata.AuditLog;

@@ -9,8 +9,6 @@ import dev.seer.core.home.HomeLock;
 import dev.seer.core.home.SeerHome;
 import dev.seer.features.online.OnlineConfig;
 import dev.seer.features.online.RocksDbOnlineStore;
-import dev.seer.features.stream.KafkaConfig;
-import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.MetadataConfig;
 import dev.seer.server.Startup.Step;
 import dev.seer.testing.PostgresDatabase;
