@@ -2,6 +2,7 @@ package dev.seer.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -13,7 +14,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Calendar;
 import java.util.Date;
@@ -73,7 +77,11 @@ class ArchitectureTest {
      */
     @Test
     void timeComesFromTheInjectedClock() {
-        check(noClasses().that().doNotHaveFullyQualifiedName(SeerCli.class.getName())
+        check(clockRule());
+    }
+
+    private static ArchRule clockRule() {
+        return noClasses().that().doNotHaveFullyQualifiedName(SeerCli.class.getName())
                 .should().callMethodWhere(readsTheWallClock())
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(Clock.class, "systemUTC")
@@ -83,7 +91,26 @@ class ArchitectureTest {
                 .orShould().callConstructor(Date.class)
                 .orShould().callMethod(Calendar.class, "getInstance")
                 .because("every component takes the Clock it is given (tests run on a MutableClock); only the"
-                        + " command line's entry point picks the system clock"));
+                        + " command line's entry point picks the system clock");
+    }
+
+    /** Each way of reading the wall clock, once: the rule must catch every one and pass the injected clock. */
+    static final class WallClockReaders {
+        Object[] read(Clock clock) {
+            return new Object[] {Instant.now(), LocalDate.now(ZoneId.of("UTC")),
+                OffsetDateTime.now(), System.currentTimeMillis(), Clock.systemUTC(), InstantSource.system(),
+                new Date(), Calendar.getInstance(), Instant.now(clock)};
+        }
+    }
+
+    @Test
+    void theClockRuleCatchesEveryWallClockReading() {
+        JavaClasses fixture = new ClassFileImporter().importClasses(WallClockReaders.class);
+        assertThatThrownBy(() -> clockRule().check(fixture)).hasMessageContaining("Instant.now()")
+                .hasMessageContaining("LocalDate.now(java.time.ZoneId)").hasMessageContaining("OffsetDateTime.now()")
+                .hasMessageContaining("System.currentTimeMillis()").hasMessageContaining("Clock.systemUTC()")
+                .hasMessageContaining("InstantSource.system()").hasMessageContaining("Date.<init>()")
+                .hasMessageContaining("Calendar.getInstance()").hasMessageNotContaining("Instant.now(java.time.Clock)");
     }
 
     /** {@code X.now()} or {@code X.now(ZoneId)} of a java.time type; {@code X.now(Clock)} is the injected clock. */
