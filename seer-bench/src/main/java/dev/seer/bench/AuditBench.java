@@ -2,10 +2,12 @@ package dev.seer.bench;
 
 import dev.seer.core.Json;
 import dev.seer.core.audit.AuditRecord;
-import dev.seer.core.config.SeerConfig;
+import dev.seer.core.home.FileTrees;
 import dev.seer.core.home.SeerHome;
+import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.AuditVerification;
+import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +75,7 @@ public final class AuditBench {
         Semaphore inflight = new Semaphore(options.inflight);
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
-        try (AuditLog audit = new AuditLog(database, Clock.systemUTC(), new SeerConfig.Audit(batch, options.inflight * 2))) {
+        try (AuditLog audit = new AuditLog(database, Clock.systemUTC(), new AuditConfig(batch, options.inflight * 2))) {
             List<Thread> producers = new ArrayList<>();
             for (int p = 0; p < options.producers; p++) {
                 int producer = p;
@@ -148,7 +150,7 @@ public final class AuditBench {
                 long[] millis = new long[options.runs];
                 AuditVerification last = null;
                 String cpu;
-                try (CpuUse use = CpuUse.start(); AuditLog audit = new AuditLog(store.database, Clock.systemUTC(), new SeerConfig.Audit(1000, 1000))) {
+                try (CpuUse use = CpuUse.start(); AuditLog audit = new AuditLog(store.database, Clock.systemUTC(), new AuditConfig(1000, 1000))) {
                     for (int run = 0; run < options.runs; run++) {
                         long start = System.nanoTime();
                         last = audit.verify();
@@ -168,7 +170,7 @@ public final class AuditBench {
     }
 
     private static void fill(MetadataDatabase database, long entries) throws Exception {
-        try (AuditLog audit = new AuditLog(database, Clock.systemUTC(), new SeerConfig.Audit(5000, 50_000))) {
+        try (AuditLog audit = new AuditLog(database, Clock.systemUTC(), new AuditConfig(5000, 50_000))) {
             long existing = audit.verify().entriesChecked();
             Semaphore inflight = new Semaphore(20_000);
             long started = System.nanoTime();
@@ -211,11 +213,11 @@ public final class AuditBench {
                 s.execute("CREATE SCHEMA " + schema);
             }
             String url = PG_URL + "?currentSchema=" + schema;
-            return new Store(MetadataDatabase.open(new SeerConfig.Metadata(url, PG_USER, "", 4), Path.of(".")), url, schema, null);
+            return new Store(MetadataDatabase.open(new MetadataConfig(url, PG_USER, "", 4), Path.of(".")), url, schema, null);
         }
 
         static Store sqlite(Path directory) {
-            return new Store(MetadataDatabase.open(new SeerConfig.Metadata("", "", "", 4), directory), "", null, directory);
+            return new Store(MetadataDatabase.open(new MetadataConfig("", "", "", 4), directory), "", null, directory);
         }
 
         @Override
@@ -230,9 +232,7 @@ public final class AuditBench {
                 }
             }
             if (directory != null) {
-                try (var files = Files.walk(directory)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                FileTrees.delete(directory);
             }
         }
     }

@@ -1,9 +1,8 @@
 package dev.seer.bench;
 
-import java.nio.file.Files;
+import dev.seer.core.home.FileTrees;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** What every harness needs: a clean working folder and medians. */
@@ -11,12 +10,8 @@ final class BenchFiles {
     private BenchFiles() {}
 
     /** Removes {@code dir} and everything in it, if it exists. */
-    static void deleteTree(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+    static void deleteTree(Path dir) {
+        FileTrees.delete(dir);
     }
 
     /** The median (of an even count, the upper of the middle two). */

@@ -10,13 +10,16 @@ import dev.seer.core.catalog.Catalog;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.provenance.BatchRecord;
 import dev.seer.core.provenance.BatchRecord.KafkaSpan;
+import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.OfflineStore;
 import dev.seer.features.online.Materializer;
 import dev.seer.features.online.RocksDbOnlineStore;
+import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
+import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -185,7 +188,7 @@ public final class CatalogBench {
         int staged;
 
         private Setup(Path dir, String backend, int batches, String schema, String pgUrl, String pgUser,
-                SeerConfig.Metadata config) throws Exception {
+                MetadataConfig config) throws Exception {
             this.dir = dir;
             this.backend = backend;
             this.batches = batches;
@@ -195,7 +198,7 @@ public final class CatalogBench {
             Files.createDirectories(dir);
             Clock clock = Clock.systemUTC();
             this.database = MetadataDatabase.open(config, dir);
-            this.audit = new AuditLog(database, clock, SeerConfig.defaults().audit());
+            this.audit = new AuditLog(database, clock, AuditConfig.SECTION.defaults());
             this.jdbc = new JdbcCatalog(database, audit, clock);
             this.timed = timing(jdbc, catalogNanos, methodNanos);
             this.ingestor = new Ingestor(timed, new OfflineStore(dir.resolve("offline")), clock);
@@ -208,7 +211,7 @@ public final class CatalogBench {
 
         static Setup open(Path dir, String backend, int batches, String pgUrl, String pgUser) throws Exception {
             if (backend.equals("sqlite")) {
-                return new Setup(dir, backend, batches, null, pgUrl, pgUser, new SeerConfig.Metadata("", "", "", 8));
+                return new Setup(dir, backend, batches, null, pgUrl, pgUser, new MetadataConfig("", "", "", 8));
             }
             String schema = "seer_bench_catalog_" + batches;
             try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
@@ -216,7 +219,7 @@ public final class CatalogBench {
                 s.execute("CREATE SCHEMA " + schema);
             }
             String url = pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-            return new Setup(dir, backend, batches, schema, pgUrl, pgUser, new SeerConfig.Metadata(url, pgUser, "", 8));
+            return new Setup(dir, backend, batches, schema, pgUrl, pgUser, new MetadataConfig(url, pgUser, "", 8));
         }
 
         /**

@@ -4,11 +4,11 @@ import static dev.seer.bench.BenchFiles.deleteTree;
 import static dev.seer.bench.BenchFiles.median;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.datasets.DatasetRef;
 import dev.seer.datasets.DatasetStore;
 import dev.seer.duckdb.DuckEngine;
+import dev.seer.server.ConfigSections;
 import dev.seer.server.SeerServices;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -200,7 +200,7 @@ public final class DatasetBench {
 
     /** One diff in this fresh JVM: prints the rows counted, then {@code seconds S peak_mb M}. */
     private static void diffChild(Path home) throws Exception {
-        try (SeerServices services = SeerServices.open(SeerHome.open(home), SeerConfig.defaults(), Clock.systemUTC())) {
+        try (SeerServices services = SeerServices.open(SeerHome.open(home), ConfigSections.defaults(), Clock.systemUTC())) {
             long started = System.nanoTime();
             JsonNode diff = services.datasets().diff(DatasetRef.parse("events:1"), DatasetRef.parse("events:2"), List.of());
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -220,6 +220,6 @@ public final class DatasetBench {
 
     private static SeerServices services(Path home) {
         SeerHome seerHome = SeerHome.create(home);
-        return SeerServices.open(seerHome, SeerConfig.defaults(), Clock.systemUTC());
+        return SeerServices.open(seerHome, ConfigSections.defaults(), Clock.systemUTC());
     }
 }

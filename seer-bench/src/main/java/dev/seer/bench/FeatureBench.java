@@ -4,11 +4,11 @@ import static dev.seer.bench.BenchFiles.deleteTree;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.core.features.PointInTimeRetrieval;
 import dev.seer.core.home.SeerHome;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.online.Materializer;
+import dev.seer.server.ConfigSections;
 import dev.seer.server.SeerServices;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -55,7 +55,7 @@ public final class FeatureBench {
         deleteTree(homeDir);
         SeerHome home = SeerHome.create(homeDir);
         writeRepository(dir);
-        try (SeerServices services = SeerServices.open(home, SeerConfig.defaults(), Clock.systemUTC())) {
+        try (SeerServices services = SeerServices.open(home, ConfigSections.defaults(), Clock.systemUTC())) {
             services.features().apply(dir.resolve("repo"), "bench");
             CpuUse ingestCpu = CpuUse.start();
             IngestReport ingest = services.ingestor().ingest("transactions", Optional.of(dir.resolve("features.csv")), "bench");

@@ -10,8 +10,10 @@ import dev.seer.features.online.Materializer;
 import dev.seer.features.online.OnlineRecord;
 import dev.seer.features.online.OnlineStore;
 import dev.seer.features.online.RedisOnlineStore;
+import dev.seer.server.ConfigSections;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
+import dev.seer.server.ServerConfig;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -50,8 +52,8 @@ public final class OnlineBench {
         Files.createDirectories(dir.resolve("repo"));
         writeData(dir);
         SeerHome home = SeerHome.create(dir.resolve("home"));
-        SeerConfig defaults = SeerConfig.defaults();
-        SeerConfig config = defaults.withServer(new SeerConfig.Server("127.0.0.1", 0));
+        SeerConfig defaults = ConfigSections.defaults();
+        SeerConfig config = defaults.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0));
         try (SeerServices services = SeerServices.open(home, config, Clock.systemUTC())) {
             services.features().apply(dir.resolve("repo"), "bench");
             services.ingestor().ingest("wide_source", Optional.empty(), "bench");
@@ -149,7 +151,7 @@ public final class OnlineBench {
     private static void redis(Path dir, Instant end) throws Exception {
         // The same view into Redis: materialisation rate, then raw reads, then the key prefix is dropped.
         SeerHome home = SeerHome.open(dir.resolve("home"));
-        try (SeerServices services = SeerServices.open(home, SeerConfig.defaults(), Clock.systemUTC());
+        try (SeerServices services = SeerServices.open(home, ConfigSections.defaults(), Clock.systemUTC());
                 RedisOnlineStore redis = new RedisOnlineStore("redis://127.0.0.1:6379", "seer-bench:")) {
             Materializer materializer = new Materializer(services.catalog(), services.ingestor(), redis);
             CpuUse cpu = CpuUse.start();

@@ -7,8 +7,11 @@ import dev.seer.core.Role;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.features.stream.KafkaBroker;
+import dev.seer.features.stream.KafkaConfig;
+import dev.seer.server.ConfigSections;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
+import dev.seer.server.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,9 +185,8 @@ public final class StreamBench {
 
     private static SeerServices services(Path dir, String bootstrap) throws Exception {
         SeerHome home = SeerHome.create(dir.resolve("home"));
-        SeerConfig defaults = SeerConfig.defaults();
-        SeerConfig config = new SeerConfig(defaults.server(), defaults.metadata(), defaults.audit(), defaults.online(),
-                new SeerConfig.Kafka(bootstrap, 4));
+        SeerConfig defaults = ConfigSections.defaults();
+        SeerConfig config = defaults.with(KafkaConfig.SECTION, new KafkaConfig(bootstrap, 4));
         SeerServices services = SeerServices.open(home, config, Clock.systemUTC());
         services.features().apply(dir.resolve("repo"), "bench");
         return services;
@@ -314,9 +316,9 @@ public final class StreamBench {
                       - {name: amount, type: double, checks: {min: 0}}
                 """);
         SeerHome home = SeerHome.create(dir.resolve("home"));
-        SeerConfig defaults = SeerConfig.defaults();
-        SeerConfig config = new SeerConfig(new SeerConfig.Server("127.0.0.1", 0), defaults.metadata(), defaults.audit(),
-                defaults.online(), new SeerConfig.Kafka(bootstrap, 4));
+        SeerConfig defaults = ConfigSections.defaults();
+        SeerConfig config = defaults.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0))
+                .with(KafkaConfig.SECTION, new KafkaConfig(bootstrap, 4));
         try (SeerServices services = SeerServices.open(home, config, Clock.systemUTC())) {
             services.features().apply(dir.resolve("repo"), "bench");
             String token = services.tokens().create(Role.OPERATOR, "bench", "bench").secret();

@@ -3,16 +3,18 @@ package dev.seer.cli;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.home.FileTrees;
 import dev.seer.core.home.HomeLock;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
+import dev.seer.server.ConfigSections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.server.SeerServices;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
@@ -40,11 +42,11 @@ final class InitCommand extends CliCommand {
      */
     static IssuedToken initialise(SeerCli cli) {
         Path root = cli.homePath();
-        SeerConfig.load(root.resolve(SeerHome.CONFIG_FILE), cli.environment()); // fails before any write
+        SeerConfig.load(root.resolve(SeerHome.CONFIG_FILE), cli.environment(), ConfigSections.ALL); // fails before any write
         boolean existed = Files.exists(root);
-        SeerHome home = SeerHome.create(root);
+        SeerHome home = SeerHome.create(root, ConfigSections.ALL);
         try (HomeLock lock = home.lock("init", cli.clock());
-                SeerServices services = SeerServices.open(home, home.loadConfig(cli.environment()), cli.clock())) {
+                SeerServices services = SeerServices.open(home, ConfigSections.load(home, cli.environment()), cli.clock())) {
             String actor = LocalBackend.localActor();
             services.audit().appendAndWait(new AuditRecord(actor, "home.initialised", "home", home.root().toString(),
                     Json.object().put("metadata", services.database().describe())));
@@ -56,12 +58,15 @@ final class InitCommand extends CliCommand {
     }
 
     private static void removeFailedHome(SeerHome home, boolean folderExisted) {
-        try (var files = Files.walk(home.root())) {
-            files.sorted(Comparator.reverseOrder())
-                    .filter(p -> folderExisted ? !p.equals(home.root()) : true)
-                    .forEach(p -> p.toFile().delete());
+        // best effort: the error that caused this is the one to report
+        if (!folderExisted) {
+            FileTrees.deleteQuietly(home.root());
+            return;
+        }
+        try (Stream<Path> children = Files.list(home.root())) {
+            children.forEach(FileTrees::deleteQuietly);
         } catch (IOException | UncheckedIOException ignored) {
-            // best effort: the error that caused this is the one to report
+            // as above
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.seer.cli;
 import dev.seer.core.SeerException;
 import dev.seer.core.home.HomeOwner;
 import dev.seer.core.home.SeerHome;
+import dev.seer.server.ConfigSections;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
 import java.io.IOException;
@@ -109,7 +110,7 @@ public final class SeerCli {
         }
         var lock = seerHome.lock("cli " + command, clock);
         try {
-            SeerServices services = SeerServices.open(seerHome, seerHome.loadConfig(environment), clock);
+            SeerServices services = SeerServices.open(seerHome, ConfigSections.load(seerHome, environment), clock);
             return new LocalBackend(services, lock, LocalBackend.localActor());
         } catch (RuntimeException e) {
             lock.close();

@@ -1,10 +1,11 @@
 package dev.seer.cli;
 
-import dev.seer.core.config.ConfigKeys;
 import dev.seer.core.home.HomeLock;
 import dev.seer.core.home.SeerHome;
+import dev.seer.server.ConfigSections;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
+import dev.seer.server.ServerConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -40,13 +41,13 @@ final class ServerCommand extends CliCommand {
             throws InterruptedException {
         Map<String, String> environment = new HashMap<>(cli.environment());
         if (port != null) {
-            environment.put(ConfigKeys.SERVER_PORT.environmentVariable(), port.toString());
+            environment.put(ServerConfig.PORT.environmentVariable(), port.toString());
         }
         if (host != null) {
-            environment.put(ConfigKeys.SERVER_HOST.environmentVariable(), host);
+            environment.put(ServerConfig.HOST.environmentVariable(), host);
         }
         SeerHome home = SeerHome.open(cli.homePath());
-        var config = home.loadConfig(environment);
+        var config = home.loadConfig(environment, ConfigSections.ALL);
         HomeLock lock = home.lock(command, cli.clock());
         SeerServices services;
         SeerServer server;

@@ -1,10 +1,13 @@
 package dev.seer.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
@@ -12,10 +15,12 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
+import java.time.ZoneId;
+import java.util.Calendar;
+import java.util.Date;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -64,19 +69,65 @@ class ArchitectureTest {
                 .resideInAPackage("dev.seer.cli..").because("the CLI calls the server, never the other way"));
     }
 
+    /**
+     * Every way the JDK reads the wall clock: {@code now()} of any java.time type except with a
+     * Clock, the system clocks, {@code currentTimeMillis}, a {@code Date} or {@code Calendar} of
+     * the current time. Elapsed times ({@code System.nanoTime}) are not wall-clock readings.
+     * seer-bench's harnesses are entry points of their own and pick the system clock as SeerCli does.
+     */
     @Test
     void timeComesFromTheInjectedClock() {
-        check(noClasses().that().resideOutsideOfPackage("dev.seer.cli..")
-                .should().callMethod(Instant.class, "now")
+        check(clockRule());
+    }
+
+    private static ArchRule clockRule() {
+        return noClasses().that().doNotHaveFullyQualifiedName(SeerCli.class.getName())
+                .should().callMethodWhere(readsTheWallClock())
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(Clock.class, "systemUTC")
                 .orShould().callMethod(Clock.class, "systemDefaultZone")
-                .orShould().callMethod(LocalDate.class, "now")
-                .orShould().callMethod(LocalDateTime.class, "now")
-                .orShould().callMethod(OffsetDateTime.class, "now")
-                .orShould().callMethod(ZonedDateTime.class, "now")
+                .orShould().callMethod(Clock.class, "system", ZoneId.class)
+                .orShould().callMethod(InstantSource.class, "system")
+                .orShould().callConstructor(Date.class)
+                .orShould().callMethod(Calendar.class, "getInstance")
                 .because("every component takes the Clock it is given (tests run on a MutableClock); only the"
-                        + " command line's entry point picks the system clock"));
+                        + " command line's entry point picks the system clock");
+    }
+
+    /** Each way of reading the wall clock, once: the rule must catch every one and pass the injected clock. */
+    static final class WallClockReaders {
+        Object[] read(Clock clock) {
+            return new Object[] {Instant.now(), LocalDate.now(ZoneId.of("UTC")),
+                OffsetDateTime.now(), System.currentTimeMillis(), Clock.systemUTC(), InstantSource.system(),
+                new Date(), Calendar.getInstance(), Instant.now(clock)};
+        }
+    }
+
+    @Test
+    void theClockRuleCatchesEveryWallClockReading() {
+        JavaClasses fixture = new ClassFileImporter().importClasses(WallClockReaders.class);
+        assertThatThrownBy(() -> clockRule().check(fixture)).hasMessageContaining("Instant.now()")
+                .hasMessageContaining("LocalDate.now(java.time.ZoneId)").hasMessageContaining("OffsetDateTime.now()")
+                .hasMessageContaining("System.currentTimeMillis()").hasMessageContaining("Clock.systemUTC()")
+                .hasMessageContaining("InstantSource.system()").hasMessageContaining("Date.<init>()")
+                .hasMessageContaining("Calendar.getInstance()").hasMessageNotContaining("Instant.now(java.time.Clock)");
+    }
+
+    /** {@code X.now()} or {@code X.now(ZoneId)} of a java.time type; {@code X.now(Clock)} is the injected clock. */
+    private static DescribedPredicate<JavaMethodCall> readsTheWallClock() {
+        return DescribedPredicate.describe("now() of java.time without a Clock", call -> {
+            var target = call.getTarget();
+            return target.getOwner().getPackageName().equals("java.time") && target.getName().equals("now")
+                    && target.getRawParameterTypes().stream().noneMatch(t -> t.isEquivalentTo(Clock.class));
+        });
+    }
+
+    @Test
+    void theClockRuleSeesEveryComponent() {
+        for (String component : new String[] {"core", "metadata", "duckdb", "features", "datasets", "server", "cli"}) {
+            assertThat(seer.stream().anyMatch(c -> c.getPackageName().startsWith("dev.seer." + component)))
+                    .as("main classes of seer-%s are checked", component).isTrue();
+        }
     }
 
     @Test

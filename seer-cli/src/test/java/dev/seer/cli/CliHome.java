@@ -2,6 +2,7 @@ package dev.seer.cli;
 
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
+import dev.seer.server.ConfigSections;
 import dev.seer.testing.PostgresDatabase;
 import dev.seer.testing.TestRedis;
 import java.net.URI;
@@ -59,7 +60,7 @@ final class CliHome implements AutoCloseable {
 
     /** The configuration a server on this home runs with. */
     SeerConfig config() {
-        return SeerHome.open(root).loadConfig(environment);
+        return SeerHome.open(root).loadConfig(environment, ConfigSections.ALL);
     }
 
     /** Runs a statement on the metadata store, as someone with access to the database could. */

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.Sha256;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.HomeLock;
 import dev.seer.core.home.SeerHome;
+import dev.seer.server.ConfigSections;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
+import dev.seer.server.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class RemoteFilesCliTest {
         assertThat(CliRun.run(home, "init").exitCode()).isZero();
         SeerHome seerHome = SeerHome.open(home);
         lock = seerHome.lock("server", Clock.systemUTC());
-        services = SeerServices.open(seerHome, seerHome.loadConfig(Map.of()).withServer(new SeerConfig.Server("127.0.0.1", 0)),
+        services = SeerServices.open(seerHome, seerHome.loadConfig(Map.of(), ConfigSections.ALL).with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0)),
                 Clock.systemUTC());
         server = SeerServer.start(services);
         lock.publishUrl(server.url());

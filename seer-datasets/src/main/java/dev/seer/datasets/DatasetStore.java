@@ -11,6 +11,7 @@ import dev.seer.core.audit.AuditSink;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.core.home.FileTrees;
 import dev.seer.duckdb.DuckEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -401,13 +402,6 @@ public final class DatasetStore {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // what is left is removed by gc
-        }
+        FileTrees.deleteQuietly(dir); // what is left is removed by gc
     }
 }

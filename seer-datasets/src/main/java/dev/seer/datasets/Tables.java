@@ -6,6 +6,7 @@ import static dev.seer.duckdb.DuckEngine.literal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.duckdb.DuckEngine;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -219,7 +220,7 @@ final class Tables {
     }
 
     private static String micros(long micros) {
-        return java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS).toString();
+        return Times.ofMicros(micros).toString();
     }
 
     /** The rows of one split in dataset order, canonical. */

@@ -2,13 +2,14 @@ package dev.seer.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.seer.core.config.SeerConfig;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.HistoricalRetrieval;
 import dev.seer.features.offline.OfflineStore;
+import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
+import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.testing.JavaProcess;
 import java.io.BufferedReader;
@@ -114,9 +115,8 @@ class DatasetCrashTest {
         Files.writeString(repo.resolve("repo.yaml"), DatasetStoreTest.REPOSITORY);
         Files.writeString(repo.resolve("data/transactions.csv"), DatasetStoreTest.transactions(new Random(1), 200_000));
         withStore(home, datasets -> null); // creates the metadata database
-        SeerConfig config = SeerConfig.defaults();
-        try (MetadataDatabase database = MetadataDatabase.open(config.metadata(), home);
-                AuditLog audit = new AuditLog(database, Clock.systemUTC(), config.audit())) {
+        try (MetadataDatabase database = MetadataDatabase.open(MetadataConfig.SECTION.defaults(), home);
+                AuditLog audit = new AuditLog(database, Clock.systemUTC(), AuditConfig.SECTION.defaults())) {
             JdbcCatalog catalog = new JdbcCatalog(database, audit, Clock.systemUTC());
             new FeatureRegistry(catalog).apply(repo, "alice");
             new Ingestor(catalog, new OfflineStore(home.resolve("offline")), Clock.systemUTC())
@@ -135,9 +135,8 @@ class DatasetCrashTest {
 
     private static <T> T withStore(Path home, Function<DatasetStore, T> use) throws Exception {
         Files.createDirectories(home);
-        SeerConfig config = SeerConfig.defaults();
-        try (MetadataDatabase database = MetadataDatabase.open(config.metadata(), home);
-                AuditLog audit = new AuditLog(database, Clock.systemUTC(), config.audit())) {
+        try (MetadataDatabase database = MetadataDatabase.open(MetadataConfig.SECTION.defaults(), home);
+                AuditLog audit = new AuditLog(database, Clock.systemUTC(), AuditConfig.SECTION.defaults())) {
             JdbcCatalog catalog = new JdbcCatalog(database, audit, Clock.systemUTC());
             Ingestor ingestor = new Ingestor(catalog, new OfflineStore(home.resolve("offline")), Clock.systemUTC());
             return use.apply(new DatasetStore(home.resolve("datasets"), catalog, new HistoricalRetrieval(catalog, ingestor),

@@ -1,11 +1,12 @@
 package dev.seer.datasets;
 
-import dev.seer.core.config.SeerConfig;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.HistoricalRetrieval;
 import dev.seer.features.offline.OfflineStore;
+import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
+import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,10 +26,9 @@ public final class DatasetWorker {
     public static void main(String[] args) {
         Path home = Path.of(args[0]);
         String pauseAt = args.length > 2 ? args[2] : "";
-        SeerConfig config = SeerConfig.defaults();
         Clock clock = Clock.systemUTC();
-        try (MetadataDatabase database = MetadataDatabase.open(config.metadata(), home);
-                AuditLog audit = new AuditLog(database, clock, config.audit())) {
+        try (MetadataDatabase database = MetadataDatabase.open(MetadataConfig.SECTION.defaults(), home);
+                AuditLog audit = new AuditLog(database, clock, AuditConfig.SECTION.defaults())) {
             JdbcCatalog catalog = new JdbcCatalog(database, audit, clock);
             Ingestor ingestor = new Ingestor(catalog, new OfflineStore(home.resolve("offline")), clock);
             DatasetStore datasets = new DatasetStore(home.resolve("datasets"), catalog, new HistoricalRetrieval(catalog, ingestor),

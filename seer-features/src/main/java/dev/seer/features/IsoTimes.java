@@ -1,5 +1,6 @@
 package dev.seer.features;
 
+import dev.seer.core.Times;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -40,7 +41,7 @@ public final class IsoTimes {
     public static Optional<Instant> parse(String text) {
         long micros = fast(text);
         if (micros != Long.MIN_VALUE) {
-            return Optional.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1000));
+            return Optional.of(Times.ofMicros(micros));
         }
         if (!FORM_PATTERN.matcher(text).matches()) {
             return Optional.empty(); // java.time or DuckDB would not read it: the other side would judge it otherwise
@@ -65,7 +66,7 @@ public final class IsoTimes {
             return micros;
         }
         Instant instant = parse(text).orElseThrow(() -> new IllegalArgumentException("not an ISO-8601 time: " + text));
-        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
+        return Times.toMicros(instant);
     }
 
     /** {@code yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z|±HH:MM]}, checked field by field; MIN_VALUE when not this form. */

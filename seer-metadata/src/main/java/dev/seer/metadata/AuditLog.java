@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.metadata.AuditVerification.Kind;
 import dev.seer.metadata.AuditVerification.Problem;
 import java.sql.Connection;
@@ -34,7 +34,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     private final Clock clock;
     private final GroupCommitWriter writer;
 
-    public AuditLog(MetadataDatabase database, Clock clock, SeerConfig.Audit config) {
+    public AuditLog(MetadataDatabase database, Clock clock, AuditConfig config) {
         this.database = requireNonNull(database, "database is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.writer = new GroupCommitWriter(database, config.batchMaxEntries(), config.queueCapacity());
@@ -43,10 +43,8 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     /** Queues an entry; the future completes with the stored entry once it is durable. */
     public CompletableFuture<AuditEntry> append(AuditRecord record) {
         requireNonNull(record, "record is null");
-        CompletableFuture<AuditEntry> done = new CompletableFuture<>();
-        long micros = StoredRow.toMicros(clock.instant());
-        writer.submit(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload()), done));
-        return done;
+        long micros = Times.toMicros(clock.instant());
+        return writer.submit(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload())));
     }
 
     /**
@@ -55,9 +53,8 @@ public final class AuditLog implements AuditSink, AutoCloseable {
      */
     public boolean tryAppend(AuditRecord record) {
         requireNonNull(record, "record is null");
-        CompletableFuture<AuditEntry> done = new CompletableFuture<>();
-        long micros = StoredRow.toMicros(clock.instant());
-        return writer.offer(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload()), done));
+        long micros = Times.toMicros(clock.instant());
+        return writer.offer(new GroupCommitWriter.Pending(record, micros, Json.canonical(record.payload())));
     }
 
     /** Appends and waits until the entry is durable. */
@@ -82,8 +79,8 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         query.action().ifPresent(v -> filter(sql, args, "action = ?", v));
         query.subjectType().ifPresent(v -> filter(sql, args, "subject_type = ?", v));
         query.subjectId().ifPresent(v -> filter(sql, args, "subject_id = ?", v));
-        query.from().ifPresent(v -> filter(sql, args, "ts_micros >= ?", StoredRow.toMicros(v)));
-        query.to().ifPresent(v -> filter(sql, args, "ts_micros < ?", StoredRow.toMicros(v)));
+        query.from().ifPresent(v -> filter(sql, args, "ts_micros >= ?", Times.toMicros(v)));
+        query.to().ifPresent(v -> filter(sql, args, "ts_micros < ?", Times.toMicros(v)));
         sql.append(" ORDER BY seq LIMIT ?");
         args.add(query.limit() + 1);
         List<AuditEntry> entries = new ArrayList<>();
@@ -217,7 +214,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
                 return Optional.empty();
             }
             return Optional.of(new TreeHead(rs.getLong(1), AuditHashing.hex(rs.getBytes(2)),
-                    StoredRow.toInstant(rs.getLong(3))));
+                    Times.ofMicros(rs.getLong(3))));
         }
     }
 
@@ -233,7 +230,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
                                 + " ON CONFLICT (size) DO NOTHING")) {
             statement.setLong(1, head.size());
             statement.setBytes(2, head.rootBytes());
-            statement.setLong(3, StoredRow.toMicros(head.time()));
+            statement.setLong(3, Times.toMicros(head.time()));
             statement.executeUpdate();
         } catch (SQLException e) {
             throw failure("Recording a checkpoint", e);

@@ -1,5 +1,6 @@
 package dev.seer.metadata;
 
+import dev.seer.core.GroupCommit;
 import dev.seer.core.SeerException;
 import dev.seer.core.audit.AuditRecord;
 import java.sql.Connection;
@@ -11,21 +12,18 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for the audit log.
  *
- * <p>Appenders put entries on a bounded queue and get a future. One writer thread takes
- * whatever has queued up (up to {@code batchMaxEntries}), and in one transaction locks the chain
- * head, chains and inserts the batch, moves the head and commits; only then are the futures
- * completed. While one commit waits for its disk sync, the next batch gathers, so a sync is paid
- * per batch rather than per entry, without any timer adding latency when the load is light.
+ * <p>Appenders put entries on a bounded queue and get a future ({@link GroupCommit}). The
+ * writer thread takes whatever has queued up (up to {@code batchMaxEntries}), and in one
+ * transaction locks the chain head, chains and inserts the batch, moves the head and commits;
+ * only then are the futures completed. While one commit waits for its disk sync, the next batch
+ * gathers, so a sync is paid per batch rather than per entry.
  *
  * <p>The head is read under a lock inside the transaction, never cached, so writers in other
  * processes sharing a PostgreSQL store extend the same chain without forking it. A commit whose
@@ -41,113 +39,70 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final String INSERT = "INSERT INTO audit_entry (" + StoredRow.COLUMNS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    record Pending(AuditRecord record, long timeMicros, String payload, CompletableFuture<AuditEntry> done) {}
+    record Pending(AuditRecord record, long timeMicros, String payload) {}
 
     private record Head(long size, byte[] lastHash) {}
 
     private final MetadataDatabase database;
-    private final int batchMaxEntries;
-    private final BlockingQueue<Pending> queue;
-    private final Thread thread;
+    private final GroupCommit<Pending, AuditEntry> batches;
+    /** Only the writer thread uses it. */
     private Connection connection;
-    private volatile boolean closing;
 
     GroupCommitWriter(MetadataDatabase database, int batchMaxEntries, int queueCapacity) {
         this.database = database;
-        this.batchMaxEntries = batchMaxEntries;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.thread = new Thread(this::run, "seer-audit-writer");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.batches = new GroupCommit<>("seer-audit-writer", queueCapacity, batchMaxEntries, p -> 1, this::commitBatch,
+                GroupCommitWriter::closed);
     }
 
     /** Queues an entry, waiting for room when the queue is full. */
-    void submit(Pending pending) {
-        if (closing) {
-            pending.done().completeExceptionally(closed());
-            return;
-        }
-        try {
-            queue.put(pending);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pending.done().completeExceptionally(closed());
-            return;
-        }
-        failIfMissed(pending);
+    CompletableFuture<AuditEntry> submit(Pending pending) {
+        return batches.submit(pending);
     }
 
-    /** Queues an entry only if there is room at once; returns false (and completes nothing) otherwise. */
+    /** Queues an entry only if there is room at once; returns false otherwise. */
     boolean offer(Pending pending) {
-        if (closing || !queue.offer(pending)) {
-            return false;
-        }
-        failIfMissed(pending);
-        return true;
+        return batches.offer(pending).isPresent();
     }
 
-    /** An entry that arrived after close drained the queue would otherwise never complete. */
-    private void failIfMissed(Pending pending) {
-        if (closing && !thread.isAlive() && queue.remove(pending)) {
-            pending.done().completeExceptionally(closed());
-        }
-    }
-
-    private void run() {
-        List<Pending> batch = new ArrayList<>(batchMaxEntries);
-        while (!closing || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, batchMaxEntries - 1);
-                commitWithRetry(batch);
-            } catch (InterruptedException e) {
-                fail(batch, closed());
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException | Error e) {
-                LOG.error("Audit writer failed on a batch of {} entries", batch.size(), e);
-                fail(batch, new SeerException(MetadataErrorCode.STORE_FAILURE,
-                        "Audit entries could not be written: " + e, Map.of(), e));
-                resetConnection();
-            } finally {
-                batch.clear();
-            }
+    /** One batch; anything unexpected drops the connection, so the next batch starts afresh. */
+    private List<AuditEntry> commitBatch(List<Pending> batch) throws InterruptedException {
+        try {
+            return commitWithRetry(batch);
+        } catch (SeerException e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            LOG.error("Audit writer failed on a batch of {} entries", batch.size(), e);
+            resetConnection();
+            throw new SeerException(MetadataErrorCode.STORE_FAILURE, "Audit entries could not be written: " + e, Map.of(), e);
         }
     }
 
-    private void commitWithRetry(List<Pending> batch) throws InterruptedException {
+    private List<AuditEntry> commitWithRetry(List<Pending> batch) throws InterruptedException {
         SQLException last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             List<AuditEntry> prepared = new ArrayList<>(batch.size());
             try {
                 commit(batch, prepared);
-                complete(batch, prepared);
-                return;
+                return prepared;
             } catch (SQLException e) {
                 if (isConstraintViolation(e)) {
                     // The sequence number after the head is taken: rows were added behind the log's back.
-                    fail(batch, new SeerException(MetadataErrorCode.AUDIT_LOG_TAMPERED,
+                    throw new SeerException(MetadataErrorCode.AUDIT_LOG_TAMPERED,
                             "The audit log has an entry beyond its recorded head, so it cannot be extended; "
-                                    + "run `seer audit verify`", Map.of(), e));
-                    return;
+                                    + "run `seer audit verify`", Map.of(), e);
                 }
                 last = e;
                 LOG.warn("Audit batch of {} entries failed (attempt {} of {}): {}", batch.size(), attempt, MAX_ATTEMPTS,
                         e.getMessage());
                 resetConnection();
                 if (committedAnyway(prepared)) {
-                    complete(batch, prepared);
-                    return;
+                    return prepared;
                 }
                 Thread.sleep(20L << attempt);
             }
         }
-        fail(batch, new SeerException(MetadataErrorCode.STORE_UNAVAILABLE,
-                "Audit entries could not be written: " + MetadataDatabase.rootMessage(last), Map.of(), last));
+        throw new SeerException(MetadataErrorCode.STORE_UNAVAILABLE,
+                "Audit entries could not be written: " + MetadataDatabase.rootMessage(last), Map.of(), last);
     }
 
     /** Writes the batch in one transaction; {@code prepared} receives the entries as they are chained. */
@@ -220,16 +175,6 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private static void complete(List<Pending> batch, List<AuditEntry> entries) {
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(entries.get(i));
-        }
-    }
-
-    private static void fail(List<Pending> batch, SeerException error) {
-        batch.forEach(p -> p.done().completeExceptionally(error));
-    }
-
     private static boolean isConstraintViolation(SQLException e) {
         String state = e.getSQLState();
         return (state != null && state.startsWith("23")) || e.getErrorCode() == 19 /* SQLITE_CONSTRAINT */;
@@ -272,15 +217,7 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Stops taking entries, commits everything already queued, then stops the thread. */
     @Override
     public void close() {
-        closing = true;
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        List<Pending> late = new ArrayList<>();
-        queue.drainTo(late);
-        late.forEach(p -> p.done().completeExceptionally(closed()));
+        batches.close();
         resetConnection();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.Sha256;
+import dev.seer.core.Times;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
@@ -130,7 +131,7 @@ public final class JdbcCatalog implements Catalog {
                     statement.setInt(3, entry.version());
                     statement.setString(4, canonical);
                     statement.setString(5, entry.bodyHash());
-                    statement.setLong(6, StoredRow.toMicros(entry.created()));
+                    statement.setLong(6, Times.toMicros(entry.created()));
                     statement.setString(7, entry.createdBy());
                     statement.executeUpdate();
                 }
@@ -176,7 +177,7 @@ public final class JdbcCatalog implements Catalog {
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     entries.add(new CatalogEntry(rs.getString(1), rs.getString(2), rs.getInt(3), Json.parse(rs.getString(4)),
-                            rs.getString(5), StoredRow.toInstant(rs.getLong(6)), rs.getString(7)));
+                            rs.getString(5), Times.ofMicros(rs.getLong(6)), rs.getString(7)));
                 }
             }
         } catch (SQLException e) {

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.seer.core.SeerException;
-import dev.seer.core.config.SeerConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,10 +27,10 @@ public final class MetadataDatabase implements AutoCloseable {
 
     private final Dialect dialect;
     private final String url;
-    private final SeerConfig.Metadata config;
+    private final MetadataConfig config;
     private final HikariDataSource pool;
 
-    private MetadataDatabase(Dialect dialect, String url, SeerConfig.Metadata config) {
+    private MetadataDatabase(Dialect dialect, String url, MetadataConfig config) {
         this.dialect = dialect;
         this.url = url;
         this.config = config;
@@ -39,7 +38,7 @@ public final class MetadataDatabase implements AutoCloseable {
     }
 
     /** Opens (and migrates) the store named by {@code config}, or the SQLite file in {@code home}. */
-    public static MetadataDatabase open(SeerConfig.Metadata config, Path home) {
+    public static MetadataDatabase open(MetadataConfig config, Path home) {
         requireNonNull(config, "config is null");
         String url = config.url().isBlank() ? "jdbc:sqlite:" + home.resolve("metadata.db").toAbsolutePath() : config.url();
         Dialect dialect = dialectOf(url);
@@ -67,7 +66,7 @@ public final class MetadataDatabase implements AutoCloseable {
                 Map.of("url", redact(url)));
     }
 
-    private static HikariConfig poolConfig(Dialect dialect, String url, SeerConfig.Metadata config) {
+    private static HikariConfig poolConfig(Dialect dialect, String url, MetadataConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("seer-metadata");
         hikari.setJdbcUrl(dialect == Dialect.SQLITE ? withSqlitePragmas(url) : url);

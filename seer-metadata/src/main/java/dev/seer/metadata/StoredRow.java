@@ -1,9 +1,8 @@
 package dev.seer.metadata;
 
+import dev.seer.core.Times;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /** An audit row as read from the database, before any check. */
 record StoredRow(long seq, long timeMicros, String actor, String action, String subjectType, String subjectId,
@@ -23,15 +22,8 @@ record StoredRow(long seq, long timeMicros, String actor, String action, String 
     }
 
     AuditEntry toEntry() {
-        return new AuditEntry(seq, toInstant(timeMicros), actor, action, subjectType, subjectId, payload,
+        return new AuditEntry(seq, Times.ofMicros(timeMicros), actor, action, subjectType, subjectId, payload,
                 AuditHashing.hex(prevHash), AuditHashing.hex(hash));
     }
 
-    static Instant toInstant(long micros) {
-        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
-    }
-
-    static long toMicros(Instant instant) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
-    }
 }

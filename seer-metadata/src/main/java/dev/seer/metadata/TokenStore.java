@@ -6,6 +6,7 @@ import dev.seer.core.Ids;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.core.audit.AuditRecord;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -103,7 +104,7 @@ public final class TokenStore {
      */
     public ApiToken revoke(String idOrName, String actor) {
         ApiToken token = find(idOrName);
-        long now = StoredRow.toMicros(clock.instant());
+        long now = Times.toMicros(clock.instant());
         int changed;
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement statement = c.prepareStatement(
@@ -126,7 +127,7 @@ public final class TokenStore {
         audit.appendAndWait(new AuditRecord(actor, "token.revoked", "token", token.id(),
                 Json.object().put("name", token.name()).put("role", token.role().id())));
         return new ApiToken(token.id(), token.name(), token.role(), token.created(), token.createdBy(),
-                Optional.of(StoredRow.toInstant(now)));
+                Optional.of(Times.ofMicros(now)));
     }
 
     /** The token a secret belongs to; fails as unauthorised for an unknown or revoked secret. */
@@ -189,9 +190,9 @@ public final class TokenStore {
             statement.setString(2, token.name());
             statement.setString(3, token.role().id());
             statement.setBytes(4, hash);
-            statement.setLong(5, StoredRow.toMicros(token.created()));
+            statement.setLong(5, Times.toMicros(token.created()));
             statement.setString(6, token.createdBy());
-            statement.setLong(7, StoredRow.toMicros(token.created()));
+            statement.setLong(7, Times.toMicros(token.created()));
             statement.executeUpdate();
         } catch (SQLException e) {
             throw failure("Creating a token", e);
@@ -218,9 +219,9 @@ public final class TokenStore {
 
     private static ApiToken read(ResultSet rs) throws SQLException {
         long revoked = rs.getLong(6);
-        Optional<java.time.Instant> revokedAt = rs.wasNull() ? Optional.empty() : Optional.of(StoredRow.toInstant(revoked));
+        Optional<java.time.Instant> revokedAt = rs.wasNull() ? Optional.empty() : Optional.of(Times.ofMicros(revoked));
         return new ApiToken(rs.getString(1), rs.getString(2), Role.parse(rs.getString(3)),
-                StoredRow.toInstant(rs.getLong(4)), rs.getString(5), revokedAt);
+                Times.ofMicros(rs.getLong(4)), rs.getString(5), revokedAt);
     }
 
     private static byte[] hash(String secret) {

@@ -2,7 +2,6 @@ package dev.seer.metadata;
 
 import dev.seer.core.Json;
 import dev.seer.core.audit.AuditRecord;
-import dev.seer.core.config.SeerConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,8 +25,8 @@ public final class AuditAppender {
         int count = Integer.parseInt(args[3]);
         String prefix = args[4];
         PrintStream out = new PrintStream(System.out, false, "UTF-8");
-        try (MetadataDatabase database = MetadataDatabase.open(new SeerConfig.Metadata(url, user, "", 4), Path.of("."));
-                AuditLog audit = new AuditLog(database, Clock.systemUTC(), new SeerConfig.Audit(500, 10_000))) {
+        try (MetadataDatabase database = MetadataDatabase.open(new MetadataConfig(url, user, "", 4), Path.of("."));
+                AuditLog audit = new AuditLog(database, Clock.systemUTC(), new AuditConfig(500, 10_000))) {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;

@@ -2,7 +2,6 @@ package dev.seer.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.seer.core.config.SeerConfig;
 import dev.seer.testing.JavaProcess;
 import dev.seer.testing.PostgresDatabase;
 import java.io.BufferedReader;
@@ -46,8 +45,8 @@ class AuditCrashTest {
                 assertThat(process.exitValue()).isEqualTo(137);
             }
         }
-        try (MetadataDatabase database = MetadataDatabase.open(new SeerConfig.Metadata(url, "", "", 2), home);
-                AuditLog audit = new AuditLog(database, Clock.systemUTC(), new SeerConfig.Audit(100, 100))) {
+        try (MetadataDatabase database = MetadataDatabase.open(new MetadataConfig(url, "", "", 2), home);
+                AuditLog audit = new AuditLog(database, Clock.systemUTC(), new AuditConfig(100, 100))) {
             AuditVerification verification = audit.verify();
             assertThat(verification.ok()).as("%s", verification.problem()).isTrue();
             assertThat(verification.entriesChecked()).isGreaterThanOrEqualTo(acknowledged.size());
@@ -62,7 +61,7 @@ class AuditCrashTest {
     void twoProcessesAppendingToOnePostgresqlExtendOneChain() throws Exception {
         try (PostgresDatabase postgres = PostgresDatabase.create()) {
             // Migrate once first, so the two processes race on appends, not on schema creation.
-            MetadataDatabase.open(new SeerConfig.Metadata(postgres.url(), postgres.user(), "", 2), home).close();
+            MetadataDatabase.open(new MetadataConfig(postgres.url(), postgres.user(), "", 2), home).close();
             Process a = JavaProcess.start(AuditAppender.class, List.of(postgres.url(), postgres.user(), "4", "1500", "a"), Map.of());
             Process b = JavaProcess.start(AuditAppender.class, List.of(postgres.url(), postgres.user(), "4", "1500", "b"), Map.of());
             Map<String, Long> acknowledged = new HashMap<>();
@@ -72,8 +71,8 @@ class AuditCrashTest {
             assertThat(b.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(acknowledged).hasSize(2 * 4 * 1500);
             try (MetadataDatabase database = MetadataDatabase.open(
-                    new SeerConfig.Metadata(postgres.url(), postgres.user(), "", 2), home);
-                    AuditLog audit = new AuditLog(database, Clock.systemUTC(), new SeerConfig.Audit(100, 100))) {
+                    new MetadataConfig(postgres.url(), postgres.user(), "", 2), home);
+                    AuditLog audit = new AuditLog(database, Clock.systemUTC(), new AuditConfig(100, 100))) {
                 AuditVerification verification = audit.verify();
                 assertThat(verification.ok()).as("%s", verification.problem()).isTrue();
                 assertThat(verification.entriesChecked()).isEqualTo(12_000);

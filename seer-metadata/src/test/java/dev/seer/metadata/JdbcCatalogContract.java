@@ -8,7 +8,6 @@ import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.Catalog.Term;
 import dev.seer.core.catalog.CatalogEntry;
-import dev.seer.core.config.SeerConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +27,7 @@ abstract class JdbcCatalogContract extends CatalogContract {
     AuditLog audit;
 
     /** A fresh, empty database of the backend: its URL (blank for SQLite in {@link #home}). */
-    abstract SeerConfig.Metadata freshConfig() throws Exception;
+    abstract MetadataConfig freshConfig() throws Exception;
 
     abstract String migrationLocation();
 
@@ -37,7 +36,7 @@ abstract class JdbcCatalogContract extends CatalogContract {
     @Override
     Catalog open() throws Exception {
         database = MetadataDatabase.open(freshConfig(), home);
-        audit = new AuditLog(database, clock, new SeerConfig.Audit(256, 10_000));
+        audit = new AuditLog(database, clock, new AuditConfig(256, 10_000));
         return new JdbcCatalog(database, audit, clock);
     }
 
@@ -66,7 +65,7 @@ abstract class JdbcCatalogContract extends CatalogContract {
     @Test
     void theMigrationFilesBatchesRecordedBefore() throws Exception {
         close();
-        SeerConfig.Metadata config = freshConfig();
+        MetadataConfig config = freshConfig();
         Path old = home.resolve("old");
         java.nio.file.Files.createDirectories(old);
         String url = config.url().isBlank() ? "jdbc:sqlite:" + old.resolve("metadata.db") : config.url();
@@ -87,8 +86,8 @@ abstract class JdbcCatalogContract extends CatalogContract {
             insert.setString(2, "{\"source\":\"orders\",\"views\":[{\"view\":\"totals\"}]}");
             insert.executeUpdate();
         }
-        database = MetadataDatabase.open(new SeerConfig.Metadata(url, config.username(), "", 2), old);
-        audit = new AuditLog(database, clock, new SeerConfig.Audit(256, 10_000));
+        database = MetadataDatabase.open(new MetadataConfig(url, config.username(), "", 2), old);
+        audit = new AuditLog(database, clock, new AuditConfig(256, 10_000));
         catalog = new JdbcCatalog(database, audit, clock);
         assertThat(catalog.filed("ingest_batch", "partition:clicks/events/0", 10)).extracting(CatalogEntry::name)
                 .containsExactly("clicks@events/0/10", "clicks@events/0/0");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.SeerException;
-import dev.seer.core.config.SeerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ class MetadataDatabaseTest {
 
     @Test
     void reopeningAnUpToDateStoreKeepsItsDataAndAFailedMigrationIsRetried() throws Exception {
-        SeerConfig.Metadata config = new SeerConfig.Metadata("", "", "", 2);
+        MetadataConfig config = new MetadataConfig("", "", "", 2);
         try (MetadataDatabase database = MetadataDatabase.open(config, home);
                 Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO api_token (id, name, role, token_hash, created_micros, created_by)"
@@ -60,14 +59,14 @@ class MetadataDatabaseTest {
 
     @Test
     void anUnsupportedUrlIsNamed() {
-        assertThatThrownBy(() -> MetadataDatabase.open(new SeerConfig.Metadata("jdbc:mysql://x/y", "", "", 2), home))
+        assertThatThrownBy(() -> MetadataDatabase.open(new MetadataConfig("jdbc:mysql://x/y", "", "", 2), home))
                 .hasMessageContaining("[jdbc:mysql://x/y]").hasMessageContaining("neither");
     }
 
     @Test
     void anUnreachablePostgresqlIsUnavailableWithoutLeakingThePassword() {
         assertThatThrownBy(() -> MetadataDatabase.open(
-                new SeerConfig.Metadata("jdbc:postgresql://127.0.0.1:1/x?password=hunter2", "u", "", 1), home))
+                new MetadataConfig("jdbc:postgresql://127.0.0.1:1/x?password=hunter2", "u", "", 1), home))
                 .isInstanceOf(SeerException.class)
                 .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(MetadataErrorCode.STORE_UNAVAILABLE))
                 .hasMessageNotContaining("hunter2");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.catalog.Catalog;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.metadata.AuditVerification.Kind;
 import dev.seer.testing.MutableClock;
 import java.sql.Connection;
@@ -40,14 +40,14 @@ abstract class MetadataStoreContract {
     MetadataDatabase database;
     AuditLog audit;
 
-    abstract SeerConfig.Metadata metadataConfig() throws Exception;
+    abstract MetadataConfig metadataConfig() throws Exception;
 
     abstract Connection rawConnection() throws SQLException;
 
     @BeforeEach
     void openLog() throws Exception {
         database = MetadataDatabase.open(metadataConfig(), tempHome());
-        audit = new AuditLog(database, clock, new SeerConfig.Audit(256, 10_000));
+        audit = new AuditLog(database, clock, new AuditConfig(256, 10_000));
     }
 
     abstract java.nio.file.Path tempHome();
@@ -227,12 +227,12 @@ abstract class MetadataStoreContract {
         sql("UPDATE audit_entry SET seq = -seq - 1 WHERE seq >= 5");
         sql("UPDATE audit_entry SET seq = -seq WHERE seq < 0");
         byte[] prev = java.util.HexFormat.of().parseHex(fourth.hash());
-        byte[] hash = AuditHashing.entryHash(5, StoredRow.toMicros(START), "mallory", "model.promoted", "model", "m9",
+        byte[] hash = AuditHashing.entryHash(5, Times.toMicros(START), "mallory", "model.promoted", "model", "m9",
                 "{}", prev);
         try (Connection c = rawConnection();
                 PreparedStatement insert = c.prepareStatement("INSERT INTO audit_entry (" + StoredRow.COLUMNS
                         + ") VALUES (5, ?, 'mallory', 'model.promoted', 'model', 'm9', '{}', ?, ?)")) {
-            insert.setLong(1, StoredRow.toMicros(START));
+            insert.setLong(1, Times.toMicros(START));
             insert.setBytes(2, prev);
             insert.setBytes(3, hash);
             insert.executeUpdate();
@@ -349,7 +349,7 @@ abstract class MetadataStoreContract {
         audit.close();
         CompletableFuture<AuditEntry> late = audit.append(record("a", "b", "c", "d"));
         assertThat(late).isCompletedExceptionally();
-        audit = new AuditLog(database, clock, new SeerConfig.Audit(16, 100));
+        audit = new AuditLog(database, clock, new AuditConfig(16, 100));
         assertThat(audit.verify().entriesChecked()).isZero();
     }
 

@@ -1,6 +1,5 @@
 package dev.seer.metadata;
 
-import dev.seer.core.config.SeerConfig;
 import dev.seer.testing.PostgresDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,10 +13,10 @@ class PostgresCatalogTest extends JdbcCatalogContract {
     private final List<PostgresDatabase> schemas = new ArrayList<>();
 
     @Override
-    SeerConfig.Metadata freshConfig() {
+    MetadataConfig freshConfig() {
         PostgresDatabase postgres = PostgresDatabase.create();
         schemas.add(postgres);
-        return new SeerConfig.Metadata(postgres.url(), postgres.user(), "", 4);
+        return new MetadataConfig(postgres.url(), postgres.user(), "", 4);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.seer.metadata;
 
-import dev.seer.core.config.SeerConfig;
 import dev.seer.testing.PostgresDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,9 +16,9 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     PostgresDatabase postgres;
 
     @Override
-    SeerConfig.Metadata metadataConfig() {
+    MetadataConfig metadataConfig() {
         postgres = PostgresDatabase.create();
-        return new SeerConfig.Metadata(postgres.url(), postgres.user(), "", 4);
+        return new MetadataConfig(postgres.url(), postgres.user(), "", 4);
     }
 
     @Override

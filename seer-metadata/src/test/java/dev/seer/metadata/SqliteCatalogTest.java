@@ -1,6 +1,5 @@
 package dev.seer.metadata;
 
-import dev.seer.core.config.SeerConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -8,8 +7,8 @@ import java.sql.SQLException;
 /** The catalog contract against the embedded SQLite store. */
 class SqliteCatalogTest extends JdbcCatalogContract {
     @Override
-    SeerConfig.Metadata freshConfig() {
-        return new SeerConfig.Metadata("", "", "", 4);
+    MetadataConfig freshConfig() {
+        return new MetadataConfig("", "", "", 4);
     }
 
     @Override

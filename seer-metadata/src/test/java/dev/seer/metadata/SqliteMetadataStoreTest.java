@@ -1,6 +1,5 @@
 package dev.seer.metadata;
 
-import dev.seer.core.config.SeerConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,8 +12,8 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     Path home;
 
     @Override
-    SeerConfig.Metadata metadataConfig() {
-        return new SeerConfig.Metadata("", "", "", 4);
+    MetadataConfig metadataConfig() {
+        return new MetadataConfig("", "", "", 4);
     }
 
     @Override

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.Role;
 import dev.seer.core.SeerException;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +26,8 @@ class TokenStoreTest {
 
     @BeforeEach
     void open() {
-        database = MetadataDatabase.open(new SeerConfig.Metadata("", "", "", 2), home);
-        audit = new AuditLog(database, clock, new SeerConfig.Audit(64, 1000));
+        database = MetadataDatabase.open(new MetadataConfig("", "", "", 2), home);
+        audit = new AuditLog(database, clock, new AuditConfig(64, 1000));
         tokens = new TokenStore(database, audit, clock);
     }
 

@@ -1,31 +1,15 @@
 package dev.seer.server;
 
+import dev.seer.core.home.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Folder operations of the HTTP layer's file handling. */
 final class Folders {
     private Folders() {}
-
-    /** Deletes {@code folder} and everything in it, without following links; absent is fine. */
-    static void delete(Path folder) {
-        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot remove " + folder, e);
-        }
-    }
 
     /**
      * Puts {@code incoming} in the place of {@code target}: the old folder is moved aside and
@@ -39,7 +23,7 @@ final class Folders {
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
-            delete(old);
+            FileTrees.delete(old);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot put the uploaded folder in place of " + target, e);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.home.FileTrees;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
@@ -192,7 +193,7 @@ final class RequestFiles implements AutoCloseable {
     /** Removes what this request uploaded or wrote as scratch. */
     @Override
     public void close() {
-        Folders.delete(folder);
+        FileTrees.delete(folder);
     }
 
     private Path save(UploadedFile part, Path target) {

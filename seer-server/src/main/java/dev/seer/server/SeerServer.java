@@ -81,7 +81,7 @@ public final class SeerServer implements AutoCloseable {
         routes.addAll(new SystemApi(registry, services.streaming()::status).routes());
         routes.addAll(new AuditApi(services.audit()).routes());
         routes.addAll(new TokenApi(services.tokens()).routes());
-        this.files = ServerFiles.of(services.home(), services.config().files(), services.clock());
+        this.files = ServerFiles.of(services.home(), services.config().section(FilesConfig.SECTION), services.clock());
         routes.addAll(new FeatureApi(services.features(), services.historical(), services.consistency(), services.clock(),
                 files).routes());
         routes.addAll(new IngestApi(services.ingestor(), services.catalog(), files).routes());
@@ -112,7 +112,7 @@ public final class SeerServer implements AutoCloseable {
     /** Starts a server for these services on the configured host and port. */
     public static SeerServer start(SeerServices services) {
         SeerServer server = new SeerServer(services);
-        var config = services.config().server();
+        var config = services.config().section(ServerConfig.SECTION);
         try {
             server.app.start(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -251,7 +251,7 @@ public final class SeerServer implements AutoCloseable {
     }
 
     private String addressOf(int port) {
-        String host = services.config().server().host();
+        String host = services.config().section(ServerConfig.SECTION).host();
         String shown = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port;
     }

@@ -14,16 +14,21 @@ import dev.seer.features.offline.OfflineStore;
 import dev.seer.features.online.ConsistencyCheck;
 import dev.seer.features.online.FeatureServer;
 import dev.seer.features.online.Materializer;
+import dev.seer.features.online.OnlineConfig;
 import dev.seer.features.online.OnlineStore;
 import dev.seer.features.online.RedisOnlineStore;
 import dev.seer.features.online.RocksDbOnlineStore;
+import dev.seer.features.stream.KafkaConfig;
 import dev.seer.features.stream.Streaming;
+import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
+import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.metadata.TokenStore;
 import dev.seer.server.Startup.Step;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * The services of one home, wired by hand in one place. Both the server and the CLI (when no
@@ -55,23 +60,26 @@ public final class SeerServices implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock is null");
         this.startup = new Startup(probe);
         try {
-            this.database = startup.open(Step.DATABASE, MetadataDatabase.open(config.metadata(), home.root()),
+            OnlineConfig onlineConfig = config.section(OnlineConfig.SECTION);
+            OnlineStoreFactory onlineStores = config.choose(OnlineConfig.TYPE, onlineConfig.type(), ONLINE_STORES); // before any step
+            this.database = startup.open(Step.DATABASE, MetadataDatabase.open(config.section(MetadataConfig.SECTION), home.root()),
                     MetadataDatabase::close);
-            this.audit = startup.open(Step.AUDIT_LOG, new AuditLog(database, clock, config.audit()), AuditLog::close);
+            this.audit = startup.open(Step.AUDIT_LOG, new AuditLog(database, clock, config.section(AuditConfig.SECTION)),
+                    AuditLog::close);
             this.tokens = startup.step(Step.TOKENS, new TokenStore(database, audit, clock));
             this.catalog = startup.step(Step.CATALOG, new JdbcCatalog(database, audit, clock));
             this.features = startup.step(Step.FEATURES, new FeatureRegistry(catalog));
             this.ingestor = startup.step(Step.INGESTOR, new Ingestor(catalog, new OfflineStore(home.root().resolve("offline")),
                     clock));
             this.historical = startup.step(Step.RETRIEVAL, new HistoricalRetrieval(catalog, ingestor));
-            this.online = startup.open(Step.ONLINE_STORE, openOnline(home, config), OnlineStore::close);
+            this.online = startup.open(Step.ONLINE_STORE, onlineStores.open(home, onlineConfig), OnlineStore::close);
             this.materializer = startup.step(Step.MATERIALIZER, new Materializer(catalog, ingestor, online));
             this.featureServer = startup.step(Step.FEATURE_SERVER, new FeatureServer(catalog, online, clock));
             features.onChange(featureServer::invalidate);
             // Nothing of it runs until a push or kafka source is defined and the server refreshes it;
             // closed first, it flushes what stream ingestion read into the offline store.
-            this.streaming = startup.open(Step.STREAMING, new Streaming(home.root(), config.kafka(), catalog, ingestor,
-                    materializer, online, new Ids(clock).next("proc"), clock), Streaming::close);
+            this.streaming = startup.open(Step.STREAMING, new Streaming(home.root(), config.section(KafkaConfig.SECTION), catalog,
+                    ingestor, materializer, online, new Ids(clock).next("proc"), clock), Streaming::close);
             this.datasets = startup.step(Step.DATASETS, new DatasetStore(home.root().resolve("datasets"), catalog, historical,
                     audit, clock));
         } catch (RuntimeException | Error e) {
@@ -80,11 +88,16 @@ public final class SeerServices implements AutoCloseable {
         }
     }
 
-    private static OnlineStore openOnline(SeerHome home, SeerConfig config) {
-        return config.online().type().equals("redis")
-                ? new RedisOnlineStore(config.online().redisUrl(), config.online().redisPrefix())
-                : new RocksDbOnlineStore(home.root().resolve("online"));
+    /** Opens the online store that {@code online.type} names. */
+    @FunctionalInterface
+    private interface OnlineStoreFactory {
+        OnlineStore open(SeerHome home, OnlineConfig config);
     }
+
+    /** The online stores by {@code online.type}; another backend is one more entry. */
+    private static final Map<String, OnlineStoreFactory> ONLINE_STORES = Map.of(
+            "rocksdb", (home, config) -> new RocksDbOnlineStore(home.root().resolve("online")),
+            "redis", (home, config) -> new RedisOnlineStore(config.redisUrl(), config.redisPrefix()));
 
     /**
      * Opens the services of a home; the caller must own the home (see {@code SeerHome#lock}). If a

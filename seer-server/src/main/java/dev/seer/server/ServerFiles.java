@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.Ids;
 import dev.seer.core.SeerException;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +55,7 @@ final class ServerFiles {
     }
 
     /** The home's {@code files/} (created if absent) and the configured roots, which must exist. */
-    static ServerFiles of(SeerHome home, SeerConfig.Files config, Clock clock) {
+    static ServerFiles of(SeerHome home, FilesConfig config, Clock clock) {
         List<Path> roots = new ArrayList<>();
         Path own = home.root().resolve(HOME_FILES);
         try {

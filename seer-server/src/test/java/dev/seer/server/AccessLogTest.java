@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seer.core.Json;
 import dev.seer.core.audit.AuditRecord;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
 import dev.seer.metadata.AuditEntry;
 import dev.seer.metadata.AuditLog;
@@ -22,7 +21,7 @@ class AccessLogTest {
 
     @Test
     void everyRequestIsCountedOnceWhileFlushesRunConcurrently() throws Exception {
-        try (SeerServices services = SeerServices.open(SeerHome.create(dir.resolve("home")), SeerConfig.defaults(),
+        try (SeerServices services = SeerServices.open(SeerHome.create(dir.resolve("home")), ConfigSections.defaults(),
                 Clock.systemUTC())) {
             AuditLog audit = services.audit();
             AccessLog access = new AccessLog(audit, Clock.systemUTC());

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.features.ingest.IngestReport;
+import dev.seer.features.stream.KafkaConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ class ErrorContractTest {
 
     @Test
     void readinessIs503WithTheReasonWhileStreamingCannotReachItsBroker() throws Exception {
-        running = new RunningServer(dir, new SeerConfig.Kafka(CLOSED_PORT, 1));
+        running = new RunningServer(dir, new KafkaConfig(CLOSED_PORT, 1));
         running.services.features().apply(repository("""
                 sources:
                   - name: clicks

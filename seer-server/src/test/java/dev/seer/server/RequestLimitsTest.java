@@ -32,8 +32,8 @@ class RequestLimitsTest {
     @BeforeEach
     void start() {
         SeerHome home = SeerHome.create(dir.resolve("home"));
-        SeerConfig config = SeerConfig.defaults().withServer(new SeerConfig.Server("127.0.0.1", 0))
-                .withFiles(new SeerConfig.Files(List.of(), 1));
+        SeerConfig config = ConfigSections.defaults().with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0))
+                .with(FilesConfig.SECTION, new FilesConfig(List.of(), 1));
         services = SeerServices.open(home, config, Clock.systemUTC());
         server = SeerServer.start(services);
         admin = services.tokens().create(Role.ADMIN, "limits", "test").secret();

@@ -4,6 +4,7 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
+import dev.seer.features.stream.KafkaConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,15 +23,14 @@ final class RunningServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
 
     RunningServer(Path dir) {
-        this(dir, SeerConfig.defaults().kafka());
+        this(dir, KafkaConfig.SECTION.defaults());
     }
 
     /** A server whose streaming sources use this Kafka cluster (an empty bootstrap: the home's own broker). */
-    RunningServer(Path dir, SeerConfig.Kafka kafka) {
+    RunningServer(Path dir, KafkaConfig kafka) {
         SeerHome home = SeerHome.create(dir.resolve("home"));
-        SeerConfig defaults = SeerConfig.defaults();
-        SeerConfig config = new SeerConfig(new SeerConfig.Server("127.0.0.1", 0), defaults.metadata(), defaults.audit(),
-                defaults.online(), kafka, defaults.files());
+        SeerConfig defaults = ConfigSections.defaults();
+        SeerConfig config = defaults.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0)).with(KafkaConfig.SECTION, kafka);
         services = SeerServices.open(home, config, Clock.systemUTC());
         server = SeerServer.start(services);
         for (Role role : Role.values()) {

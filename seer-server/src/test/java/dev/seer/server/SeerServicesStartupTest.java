@@ -7,7 +7,9 @@ import dev.seer.core.SeerException;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.HomeLock;
 import dev.seer.core.home.SeerHome;
+import dev.seer.features.online.OnlineConfig;
 import dev.seer.features.online.RocksDbOnlineStore;
+import dev.seer.metadata.MetadataConfig;
 import dev.seer.server.Startup.Step;
 import dev.seer.testing.PostgresDatabase;
 import dev.seer.testing.TestRedis;
@@ -69,7 +71,7 @@ class SeerServicesStartupTest {
     @ParameterizedTest
     @EnumSource(Step.class)
     void aFailureAfterAnyStepClosesWhatWasOpened(Step failing) {
-        failAfter(failing, SeerConfig.defaults());
+        failAfter(failing, ConfigSections.defaults());
         // RocksDB's own lock is released: another store opens the folder.
         new RocksDbOnlineStore(home.root().resolve("online")).close();
     }
@@ -80,10 +82,9 @@ class SeerServicesStartupTest {
     void aFailureAfterAnyStepClosesWhatWasOpenedOnPostgresAndRedis(Step failing) throws Exception {
         TestRedis.require();
         try (PostgresDatabase postgres = PostgresDatabase.create()) {
-            SeerConfig defaults = SeerConfig.defaults();
-            SeerConfig config = new SeerConfig(defaults.server(), new SeerConfig.Metadata(postgres.url(), postgres.user(), "", 4),
-                    defaults.audit(), new SeerConfig.Online("redis", TestRedis.URL, "seer-test-" + UUID.randomUUID() + ":"),
-                    defaults.kafka(), defaults.files());
+            SeerConfig defaults = ConfigSections.defaults();
+            SeerConfig config = defaults.with(MetadataConfig.SECTION, new MetadataConfig(postgres.url(), postgres.user(), "", 4))
+                    .with(OnlineConfig.SECTION, new OnlineConfig("redis", TestRedis.URL, "seer-test-" + UUID.randomUUID() + ":"));
             failAfter(failing, config);
         }
     }
@@ -105,9 +106,8 @@ class SeerServicesStartupTest {
 
     @Test
     void aRedisThatDoesNotAnswerFailsTheOnlineStoreStepAndClosesTheEarlierOnes() {
-        SeerConfig defaults = SeerConfig.defaults();
-        SeerConfig config = new SeerConfig(defaults.server(), defaults.metadata(), defaults.audit(),
-                new SeerConfig.Online("redis", "redis://127.0.0.1:1", "seer:"), defaults.kafka(), defaults.files());
+        SeerConfig defaults = ConfigSections.defaults();
+        SeerConfig config = defaults.with(OnlineConfig.SECTION, new OnlineConfig("redis", "redis://127.0.0.1:1", "seer:"));
         Leftovers before = Leftovers.of(home.root());
         List<Step> opened = new ArrayList<>();
         assertThatThrownBy(() -> SeerServices.open(home, config, CLOCK, opened::add))
@@ -121,12 +121,12 @@ class SeerServicesStartupTest {
         List<Step> opened = new ArrayList<>();
         try (RocksDbOnlineStore holder = new RocksDbOnlineStore(home.root().resolve("online"))) {
             Leftovers before = Leftovers.of(home.root());
-            assertThatThrownBy(() -> SeerServices.open(home, SeerConfig.defaults(), CLOCK, opened::add))
+            assertThatThrownBy(() -> SeerServices.open(home, ConfigSections.defaults(), CLOCK, opened::add))
                     .isInstanceOf(SeerException.class).hasMessageContaining("Cannot open the RocksDB online store");
             assertThat(Leftovers.of(home.root()).minus(before)).as("left behind").isEmpty();
         }
         assertThat(opened).endsWith(Step.RETRIEVAL);
-        assertNothingLeftBehind(Leftovers.of(home.root()), SeerConfig.defaults());
+        assertNothingLeftBehind(Leftovers.of(home.root()), ConfigSections.defaults());
         new RocksDbOnlineStore(home.root().resolve("online")).close();
     }
 
@@ -144,7 +144,7 @@ class SeerServicesStartupTest {
         }
         Leftovers before = Leftovers.of(home.root());
         List<Step> opened = new ArrayList<>();
-        assertThatThrownBy(() -> SeerServices.open(home, SeerConfig.defaults(), CLOCK, opened::add))
+        assertThatThrownBy(() -> SeerServices.open(home, ConfigSections.defaults(), CLOCK, opened::add))
                 .isInstanceOf(SeerException.class).hasMessageContaining("Migrating the metadata store");
         assertThat(opened).isEmpty();
         assertThat(Leftovers.of(home.root()).minus(before)).as("left behind").isEmpty();
@@ -193,7 +193,7 @@ class SeerServicesStartupTest {
     @Test
     void servicesThatOpenedCloseEverythingTheyOpened() {
         Leftovers before = Leftovers.of(home.root());
-        SeerServices.open(home, SeerConfig.defaults(), CLOCK).close();
+        SeerServices.open(home, ConfigSections.defaults(), CLOCK).close();
         assertThat(Leftovers.of(home.root()).minus(before)).as("left behind").isEmpty();
     }
 

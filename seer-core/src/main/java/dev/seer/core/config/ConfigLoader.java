@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -22,30 +24,58 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * Turns {@code seer.yaml} plus the environment into a value per key. The YAML is read as a node
- * tree (not bound to objects) so that every error can name the file, line and key.
+ * Turns {@code seer.yaml} plus the environment into a value per key of the declared sections. The
+ * YAML is read as a node tree (not bound to objects) so that every error can name the file, line
+ * and key; a key no section declares is refused the same way.
  */
 final class ConfigLoader {
-    private static final Set<String> SECTIONS = sections();
+    /** The keys of the declared sections, and the sections' names. */
+    private final List<ConfigKey> all;
+    private final Set<String> sections;
 
-    private ConfigLoader() {}
+    private ConfigLoader(List<ConfigSection<?>> declared) {
+        this.all = declared.stream().flatMap(s -> s.keys().stream()).toList();
+        this.sections = declared.stream().map(ConfigSection::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
 
-    static Map<ConfigKey, Object> defaults() {
+    /** Each key's value, and where the value came from (keys at their default have none). */
+    record Loaded(Map<ConfigKey, Object> values, Map<ConfigKey, String> origins) {}
+
+    static Map<ConfigKey, Object> defaults(List<ConfigSection<?>> declared) {
         Map<ConfigKey, Object> values = new LinkedHashMap<>();
-        ConfigKeys.ALL.forEach(key -> values.put(key, key.defaultValue()));
+        new ConfigLoader(declared).all.forEach(key -> values.put(key, key.defaultValue()));
         return values;
     }
 
-    static Map<ConfigKey, Object> load(Path file, Map<String, String> environment) {
-        Map<ConfigKey, Object> values = defaults();
-        readYaml(file).forEach((key, located) -> values.put(key, parse(key, located.text, file + ":" + located.line)));
-        applyEnvironment(values, environment);
-        return values;
+    static Loaded load(Path file, Map<String, String> environment, List<ConfigSection<?>> declared) {
+        ConfigLoader loader = new ConfigLoader(declared);
+        Map<ConfigKey, Object> values = defaults(declared);
+        Map<ConfigKey, String> origins = new HashMap<>();
+        loader.readYaml(file).forEach((entry, located) -> {
+            put(values, entry, located.text, file + ":" + located.line);
+            origins.put(entry.key, file + ":" + located.line);
+        });
+        loader.applyEnvironment(values, origins, environment);
+        return new Loaded(values, Map.copyOf(origins));
     }
+
+    /** One value from the file or the environment: a key's own, or an entry of a properties key. */
+    private record Entry(ConfigKey key, String property) {}
 
     private record Located(String text, int line) {}
 
-    private static Map<ConfigKey, Located> readYaml(Path file) {
+    private static void put(Map<ConfigKey, Object> values, Entry entry, String text, String where) {
+        if (entry.property == null) {
+            values.put(entry.key, parse(entry.key, text, where));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> properties = new java.util.TreeMap<>((Map<String, String>) values.get(entry.key));
+        properties.put(entry.property, text);
+        values.put(entry.key, Map.copyOf(properties));
+    }
+
+    private Map<Entry, Located> readYaml(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -67,7 +97,7 @@ final class ConfigLoader {
                             + (key.isEmpty() ? "" : " (key [" + key + "])") + ": " + e.getProblem(),
                     Map.of("file", file.toString(), "line", line, "key", key));
         }
-        Map<ConfigKey, Located> found = new HashMap<>();
+        Map<Entry, Located> found = new HashMap<>();
         if (root == null) {
             return found;
         }
@@ -100,7 +130,7 @@ final class ConfigLoader {
         return String.join(".", path.stream().map(p -> (String) p[1]).toList());
     }
 
-    private static void collect(Path file, MappingNode mapping, String prefix, Map<ConfigKey, Located> found,
+    private void collect(Path file, MappingNode mapping, String prefix, Map<Entry, Located> found,
             Set<String> seen) {
         for (NodeTuple tuple : mapping.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
@@ -111,7 +141,7 @@ final class ConfigLoader {
                 throw malformed(file, keyNode, name, "the key appears twice");
             }
             Node value = tuple.getValueNode();
-            if (prefix.isEmpty() && SECTIONS.contains(name)) {
+            if (prefix.isEmpty() && sections.contains(name)) {
                 if (value instanceof MappingNode section) {
                     collect(file, section, name, found, seen);
                 } else if (!isNull(value)) {
@@ -119,26 +149,69 @@ final class ConfigLoader {
                 }
                 continue;
             }
-            ConfigKey key = ConfigKeys.ALL.stream().filter(k -> k.name().equals(name)).findFirst()
+            Optional<ConfigKey> properties = propertiesKeyOf(name);
+            if (properties.isPresent()) {
+                collectProperty(file, properties.get(), name, value, found, seen);
+                continue;
+            }
+            ConfigKey key = all.stream().filter(k -> k.name().equals(name)).findFirst()
                     .orElseThrow(() -> unknownKey(file, keyNode, name));
             if (!(value instanceof ScalarNode scalar)) {
                 throw malformed(file, value, name, "the value must be " + key.type().expectation());
             }
-            found.put(key, new Located(scalar.getValue(), line(value)));
+            found.put(new Entry(key, null), new Located(scalar.getValue(), line(value)));
         }
     }
 
-    private static void applyEnvironment(Map<ConfigKey, Object> values, Map<String, String> environment) {
-        for (ConfigKey key : ConfigKeys.ALL) {
+    /** The properties key that {@code name} is, or is an entry of. */
+    private Optional<ConfigKey> propertiesKeyOf(String name) {
+        return all.stream().filter(k -> k.type() == ConfigType.PROPERTIES)
+                .filter(k -> name.equals(k.name()) || name.startsWith(k.name() + ".")).findFirst();
+    }
+
+    /** A properties key's mapping (nested names joined by dots) or one of its entries. */
+    private static void collectProperty(Path file, ConfigKey key, String name, Node value, Map<Entry, Located> found,
+            Set<String> seen) {
+        if (value instanceof MappingNode nested) {
+            for (NodeTuple tuple : nested.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+                    throw malformed(file, tuple.getKeyNode(), name, "keys must be plain names");
+                }
+                String inner = name + "." + keyNode.getValue();
+                if (!seen.add(inner)) {
+                    throw malformed(file, keyNode, inner, "the key appears twice");
+                }
+                collectProperty(file, key, inner, tuple.getValueNode(), found, seen);
+            }
+        } else if (value instanceof ScalarNode scalar && !name.equals(key.name())) {
+            found.put(new Entry(key, name.substring(key.name().length() + 1)), new Located(scalar.getValue(), line(value)));
+        } else if (!isNull(value)) {
+            throw malformed(file, value, name, "the value must be " + (name.equals(key.name())
+                    ? key.type().expectation() : "a single value"));
+        }
+    }
+
+    private void applyEnvironment(Map<ConfigKey, Object> values, Map<ConfigKey, String> origins,
+            Map<String, String> environment) {
+        for (ConfigKey key : all) {
             String text = environment.get(key.environmentVariable());
-            if (text != null) {
+            if (text != null && key.type() != ConfigType.PROPERTIES) {
                 values.put(key, parse(key, text, "environment variable " + key.environmentVariable()));
+                origins.put(key, "environment variable " + key.environmentVariable());
             }
         }
-        for (String variable : environment.keySet()) {
-            boolean looksLikeKey = SECTIONS.stream()
+        for (String variable : new java.util.TreeSet<>(environment.keySet())) {
+            Optional<ConfigKey> properties = all.stream().filter(k -> k.type() == ConfigType.PROPERTIES)
+                    .filter(k -> variable.startsWith(k.environmentVariable() + "_")).findFirst();
+            if (properties.isPresent()) { // Kafka's setting names have dots where the variable has underscores
+                String property = variable.substring(properties.get().environmentVariable().length() + 1)
+                        .toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                put(values, new Entry(properties.get(), property), environment.get(variable), "environment variable " + variable);
+                continue;
+            }
+            boolean looksLikeKey = sections.stream()
                     .anyMatch(s -> variable.startsWith("SEER_" + s.toUpperCase(java.util.Locale.ROOT) + "_"));
-            boolean known = ConfigKeys.ALL.stream().anyMatch(k -> k.environmentVariable().equals(variable));
+            boolean known = all.stream().anyMatch(k -> k.environmentVariable().equals(variable));
             if (looksLikeKey && !known) {
                 throw new SeerException(CoreErrorCode.CONFIG_UNKNOWN_KEY,
                         "Environment variable [" + variable + "] names no config key; known: " + knownVariables(),
@@ -161,11 +234,11 @@ final class ConfigLoader {
                 Map.of("file", file.toString(), "line", line, "key", key));
     }
 
-    private static SeerException unknownKey(Path file, Node node, String name) {
+    private SeerException unknownKey(Path file, Node node, String name) {
         int line = line(node);
         return new SeerException(CoreErrorCode.CONFIG_UNKNOWN_KEY,
                 "Config file [" + file + "] line " + line + ": unknown key [" + name + "]; known keys: "
-                        + ConfigKeys.ALL.stream().map(ConfigKey::name).toList(),
+                        + all.stream().map(ConfigKey::name).toList(),
                 Map.of("file", file.toString(), "line", line, "key", name));
     }
 
@@ -177,13 +250,7 @@ final class ConfigLoader {
         return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
     }
 
-    private static String knownVariables() {
-        return ConfigKeys.ALL.stream().map(ConfigKey::environmentVariable).toList().toString();
-    }
-
-    private static Set<String> sections() {
-        Set<String> sections = new HashSet<>();
-        ConfigKeys.ALL.forEach(k -> sections.add(k.name().substring(0, k.name().indexOf('.'))));
-        return Set.copyOf(sections);
+    private String knownVariables() {
+        return all.stream().map(ConfigKey::environmentVariable).toList().toString();
     }
 }

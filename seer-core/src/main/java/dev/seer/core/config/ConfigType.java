@@ -18,18 +18,22 @@ public enum ConfigType {
             return parseInt(text).filter(v -> v >= 0 && v <= 65535).map(v -> v);
         }
     },
-    ONLINE_STORE("rocksdb or redis") {
-        @Override
-        Optional<Object> parse(String text) {
-            return text.equals("rocksdb") || text.equals("redis") ? Optional.of(text) : Optional.empty();
-        }
-    },
     ABSOLUTE_PATHS("absolute folders separated by commas, or empty") {
         @Override
         Optional<Object> parse(String text) {
             List<String> parts = Arrays.stream(text.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
             boolean absolute = parts.stream().allMatch(p -> p.startsWith("/") && !p.contains("\0"));
             return absolute ? Optional.of(String.join(",", parts)) : Optional.empty();
+        }
+    },
+    /**
+     * Names with values, passed on as they are (client settings of a library). In YAML a mapping,
+     * nested or with dotted names; each entry can also be one key {@code <key>.<name>}.
+     */
+    PROPERTIES("a mapping of names to values") {
+        @Override
+        Optional<Object> parse(String text) {
+            return Optional.empty(); // only ever a mapping, read entry by entry
         }
     },
     POSITIVE_INT("a whole number of at least 1") {

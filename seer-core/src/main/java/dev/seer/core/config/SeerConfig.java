@@ -2,125 +2,122 @@ package dev.seer.core.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.SeerException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * The typed configuration of one Seer home: {@code seer.yaml} with {@code SEER_*} environment
- * overrides applied. Immutable; built once at start-up, invalid input fails there.
+ * The configuration of one Seer home: {@code seer.yaml} with {@code SEER_*} environment overrides
+ * applied, bound to the typed sections the modules declare ({@link ConfigSection}). Immutable;
+ * built once at start-up, where an unknown key or an invalid value fails naming file, line and key.
+ * A module reads its own section: {@code config.section(OnlineConfig.SECTION)}.
  */
-public record SeerConfig(Server server, Metadata metadata, Audit audit, Online online, Kafka kafka, Files files) {
-    public SeerConfig {
-        requireNonNull(files, "files is null");
-        requireNonNull(server, "server is null");
-        requireNonNull(metadata, "metadata is null");
-        requireNonNull(audit, "audit is null");
-        requireNonNull(online, "online is null");
-        requireNonNull(kafka, "kafka is null");
+public final class SeerConfig {
+    private final Map<ConfigSection<?>, Object> sections;
+    /** Where each key's value came from: {@code file:line}, an environment variable, or absent for a default. */
+    private final Map<ConfigKey, String> origins;
+
+    private SeerConfig(Map<ConfigSection<?>, Object> sections, Map<ConfigKey, String> origins) {
+        this.sections = sections;
+        this.origins = origins;
     }
 
-    /** A configuration with the default {@link Files} section. */
-    public SeerConfig(Server server, Metadata metadata, Audit audit, Online online, Kafka kafka) {
-        this(server, metadata, audit, online, kafka, Files.DEFAULTS);
-    }
-
-    /** The same configuration with another server section (tests and tools pick their own port). */
-    public SeerConfig withServer(Server other) {
-        return new SeerConfig(other, metadata, audit, online, kafka, files);
-    }
-
-    /** The same configuration with another files section. */
-    public SeerConfig withFiles(Files other) {
-        return new SeerConfig(server, metadata, audit, online, kafka, other);
-    }
-
-    /**
-     * Where requests may name server files: {@code roots} are absolute folders besides the
-     * home's own {@code files/}; {@code maxUploadMb} bounds one request's uploads.
-     */
-    public record Files(List<String> roots, int maxUploadMb) {
-        static final Files DEFAULTS = new Files(List.of(), 1024);
-
-        public Files {
-            roots = List.copyOf(roots);
-        }
-
-        public long maxUploadBytes() {
-            return maxUploadMb * 1024L * 1024L;
-        }
-    }
-
-    /** {@code bootstrap} empty: the embedded single-node broker in the home. */
-    public record Kafka(String bootstrap, int partitions) {
-        public boolean embedded() {
-            return bootstrap.isBlank();
-        }
-    }
-
-    /** {@code type} is {@code rocksdb} or {@code redis}; Redis keys start with {@code redisPrefix}. */
-    public record Online(String type, String redisUrl, String redisPrefix) {}
-
-    public record Server(String host, int port) {}
-
-    /** {@code url} is empty for the embedded SQLite store. */
-    public record Metadata(String url, String username, String password, int poolSize) {
-        @Override
-        public String toString() {
-            return "Metadata[url=" + url + ", username=" + username + ", password=***, poolSize=" + poolSize + "]";
-        }
-    }
-
-    public record Audit(int batchMaxEntries, int queueCapacity) {}
-
-    public static SeerConfig defaults() {
-        return fromValues(ConfigLoader.defaults());
+    /** Every section at its defaults. */
+    public static SeerConfig defaults(List<ConfigSection<?>> sections) {
+        return bind(sections, new ConfigLoader.Loaded(ConfigLoader.defaults(sections), Map.of()));
     }
 
     /** Reads {@code file} (which may be absent) and applies overrides from {@code environment}. */
-    public static SeerConfig load(Path file, Map<String, String> environment) {
-        return fromValues(ConfigLoader.load(file, environment));
+    public static SeerConfig load(Path file, Map<String, String> environment, List<ConfigSection<?>> sections) {
+        return bind(sections, ConfigLoader.load(file, environment, sections));
     }
 
-    static SeerConfig fromValues(Map<ConfigKey, Object> values) {
-        return new SeerConfig(
-                new Server((String) values.get(ConfigKeys.SERVER_HOST), (Integer) values.get(ConfigKeys.SERVER_PORT)),
-                new Metadata(
-                        (String) values.get(ConfigKeys.METADATA_URL),
-                        (String) values.get(ConfigKeys.METADATA_USERNAME),
-                        (String) values.get(ConfigKeys.METADATA_PASSWORD),
-                        (Integer) values.get(ConfigKeys.METADATA_POOL_SIZE)),
-                new Audit(
-                        (Integer) values.get(ConfigKeys.AUDIT_BATCH_MAX_ENTRIES),
-                        (Integer) values.get(ConfigKeys.AUDIT_QUEUE_CAPACITY)),
-                new Online((String) values.get(ConfigKeys.ONLINE_TYPE), (String) values.get(ConfigKeys.ONLINE_REDIS_URL),
-                        (String) values.get(ConfigKeys.ONLINE_REDIS_PREFIX)),
-                new Kafka((String) values.get(ConfigKeys.KAFKA_BOOTSTRAP), (Integer) values.get(ConfigKeys.KAFKA_PARTITIONS)),
-                new Files(roots((String) values.get(ConfigKeys.FILES_ROOTS)), (Integer) values.get(ConfigKeys.FILES_MAX_UPLOAD_MB)));
+    private static SeerConfig bind(List<ConfigSection<?>> sections, ConfigLoader.Loaded loaded) {
+        Map<ConfigSection<?>, Object> bound = new LinkedHashMap<>();
+        for (ConfigSection<?> section : sections) {
+            bound.put(section, section.bind(loaded.values()));
+        }
+        return new SeerConfig(bound, loaded.origins());
     }
 
-    private static List<String> roots(String text) {
-        return text.isEmpty() ? List.of() : List.of(text.split(","));
+    /** A module's section; fails if the wiring did not declare it when the configuration was read. */
+    public <T> T section(ConfigSection<T> section) {
+        Object value = sections.get(section);
+        if (value == null) {
+            throw new IllegalArgumentException("Config section [" + section.name() + "] was not declared; declared: "
+                    + sections.keySet().stream().map(ConfigSection::name).toList());
+        }
+        @SuppressWarnings("unchecked")
+        T typed = (T) value;
+        return typed;
+    }
+
+    /** The same configuration with another value of one section (tests and tools pick their own port). */
+    public <T> SeerConfig with(ConfigSection<T> section, T value) {
+        requireNonNull(value, "value is null");
+        section(section); // declared
+        Map<ConfigSection<?>, Object> changed = new LinkedHashMap<>(sections);
+        changed.put(section, value);
+        return new SeerConfig(changed, origins);
+    }
+
+    /** Where {@code key}'s value came from, for error messages: {@code file:line}, a variable, or the default. */
+    public String where(ConfigKey key) {
+        return origins.getOrDefault(key, "its default");
+    }
+
+    /**
+     * The one of {@code choices} that {@code value} of {@code key} names (a backend chosen by
+     * {@code type}); an unknown name fails naming the key, where it was set and the known names.
+     */
+    public <T> T choose(ConfigKey key, String value, Map<String, T> choices) {
+        T chosen = choices.get(value);
+        if (chosen == null) {
+            throw new SeerException(CoreErrorCode.CONFIG_INVALID_VALUE, "Config key [" + key.name() + "] at " + where(key)
+                    + " has value [" + value + "], expected one of " + new TreeSet<>(choices.keySet()),
+                    Map.of("key", key.name(), "value", value, "where", where(key)));
+        }
+        return chosen;
     }
 
     /** The text of a fresh {@code seer.yaml}: every key, commented out at its default. */
-    public static String defaultYaml() {
+    public static String defaultYaml(List<ConfigSection<?>> sections) {
         StringBuilder out = new StringBuilder("# Seer configuration. Every key is listed at its default.\n"
                 + "# Any key can also be set by an environment variable: server.port -> SEER_SERVER_PORT.\n");
-        String section = "";
-        for (ConfigKey key : ConfigKeys.ALL) {
-            String[] parts = key.name().split("\\.", 2);
-            if (!parts[0].equals(section)) {
-                section = parts[0];
-                out.append('\n').append(section).append(":\n");
+        for (ConfigSection<?> section : sections) {
+            out.append('\n').append(section.name()).append(":\n");
+            for (ConfigKey key : section.keys()) {
+                out.append("  # ").append(key.description()).append('\n');
+                out.append("  # ").append(key.name().substring(section.name().length() + 1)).append(": ")
+                        .append(yamlScalar(key.defaultValue())).append('\n');
             }
-            out.append("  # ").append(key.description()).append('\n');
-            out.append("  # ").append(parts[1]).append(": ").append(yamlScalar(key.defaultValue())).append('\n');
         }
         return out.toString();
     }
 
     private static String yamlScalar(Object value) {
+        if (value instanceof Map<?, ?> map && map.isEmpty()) {
+            return "{}";
+        }
         return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SeerConfig that && sections.equals(that.sections);
+    }
+
+    @Override
+    public int hashCode() {
+        return sections.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "SeerConfig" + sections.values();
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
+import dev.seer.core.config.ConfigSection;
 import dev.seer.core.config.SeerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,8 +52,16 @@ public final class SeerHome {
         return home;
     }
 
-    /** Creates the folder and a default {@code seer.yaml}; fails if the home already exists. */
+    /** Creates the folder and a {@code seer.yaml} of only comments; fails if the home already exists. */
     public static SeerHome create(Path root) {
+        return create(root, List.of());
+    }
+
+    /**
+     * Creates the folder and a default {@code seer.yaml} listing every key of {@code sections};
+     * fails if the home already exists.
+     */
+    public static SeerHome create(Path root, List<ConfigSection<?>> sections) {
         SeerHome home = new SeerHome(root);
         if (Files.exists(home.configFile())) {
             throw new SeerException(CoreErrorCode.HOME_ALREADY_INITIALISED,
@@ -59,7 +69,7 @@ public final class SeerHome {
         }
         try {
             Files.createDirectories(home.runDirectory());
-            Files.writeString(home.configFile(), SeerConfig.defaultYaml(), StandardCharsets.UTF_8,
+            Files.writeString(home.configFile(), SeerConfig.defaultYaml(sections), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new SeerException(CoreErrorCode.HOME_IO, "Cannot create home [" + home.root + "]: " + e.getMessage(),
@@ -81,8 +91,9 @@ public final class SeerHome {
         return root.resolve("run");
     }
 
-    public SeerConfig loadConfig(Map<String, String> environment) {
-        return SeerConfig.load(configFile(), environment);
+    /** The home's {@code seer.yaml} read into {@code sections}, with overrides from {@code environment}. */
+    public SeerConfig loadConfig(Map<String, String> environment, List<ConfigSection<?>> sections) {
+        return SeerConfig.load(configFile(), environment, sections);
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.FeatureErrorCode;
 import dev.seer.features.IsoTimes;
@@ -225,13 +226,9 @@ public final class StreamRecords {
         if (lateness == 0 || watermarkMicros == Long.MIN_VALUE || eventMicros >= watermarkMicros - lateness) {
             return Optional.empty();
         }
-        return Optional.of(new Problem(source.timestampField(), "late: event time " + micros(eventMicros) + " is more than "
-                + source.allowedLateness() + " (allowed_lateness) before " + micros(watermarkMicros)
+        return Optional.of(new Problem(source.timestampField(), "late: event time " + Times.ofMicros(eventMicros) + " is more than "
+                + source.allowedLateness() + " (allowed_lateness) before " + Times.ofMicros(watermarkMicros)
                 + ", the latest event time of its partition"));
-    }
-
-    private static Instant micros(long micros) {
-        return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
     }
 
     /**

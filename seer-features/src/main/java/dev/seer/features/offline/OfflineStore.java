@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
 import dev.seer.core.provenance.BatchRecord;
+import dev.seer.core.home.FileTrees;
 import dev.seer.features.FeatureErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -113,14 +113,7 @@ public final class OfflineStore {
     }
 
     private static void deleteTree(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // leftovers in .staging are never read; a later run removes them
-        }
+        FileTrees.deleteQuietly(folder); // leftovers in .staging are never read; a later run removes them
     }
 
     /**

@@ -3,8 +3,10 @@ package dev.seer.features.online;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.core.home.FileTrees;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.features.FeatureErrorCode;
 import dev.seer.features.definition.Definitions.Aggregation;
@@ -114,14 +116,14 @@ public final class ConsistencyCheck {
     private Report compare(FeatureView view, List<List<String>> entities, double[][] batch, Instant at) {
         List<String> keys = entities.stream().map(FeatureRefs::entityKey).toList();
         List<Optional<OnlineRecord>> online = store.read(WindowTiles.onlineNamespace(view), keys);
-        long atMicros = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
+        long atMicros = Times.toMicros(at);
         List<Difference> differences = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         int missing = 0;
         int values = 0;
         for (int e = 0; e < keys.size(); e++) {
             if (online.get(e).isPresent() && online.get(e).get().eventMicros() > atMicros) {
-                skipped.add(new Skipped(keys.get(e), "online state has an event at [" + instant(online.get(e).get().eventMicros())
+                skipped.add(new Skipped(keys.get(e), "online state has an event at [" + Times.ofMicros(online.get(e).get().eventMicros())
                         + "], after [" + at + "]: its tiles give values only from their latest event on"));
                 continue;
             }
@@ -140,10 +142,6 @@ public final class ConsistencyCheck {
             }
         }
         return new Report(view.name(), at, keys.size(), keys.size() - skipped.size(), values, missing, skipped, differences);
-    }
-
-    private static Instant instant(long micros) {
-        return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
     }
 
     private static boolean same(double online, double batch, Aggregation aggregation) {
@@ -221,10 +219,6 @@ public final class ConsistencyCheck {
     }
 
     private static void delete(Path folder) {
-        try (var paths = Files.walk(folder)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left behind is harmless
-        }
+        FileTrees.deleteQuietly(folder); // a temporary folder left behind is harmless
     }
 }

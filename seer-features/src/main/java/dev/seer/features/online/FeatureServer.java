@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.features.FeatureLookup;
 import dev.seer.features.definition.Definitions.FeatureView;
@@ -15,7 +16,6 @@ import dev.seer.features.definition.FeatureType;
 import dev.seer.features.definition.Stored;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,7 +208,7 @@ public final class FeatureServer implements FeatureLookup {
         FeatureView view = plan.view();
         List<String> features = plan.features();
         JsonNode[] stored = record.map(r -> StoredValues.read(r.values(), plan.stored())).orElse(null);
-        Optional<Instant> eventTime = record.map(r -> Instant.EPOCH.plus(r.eventMicros(), ChronoUnit.MICROS));
+        Optional<Instant> eventTime = record.map(r -> Times.ofMicros(r.eventMicros()));
         boolean expired = eventTime.isPresent() && !view.ttl().isZero()
                 && eventTime.get().isBefore(now.minus(view.ttl()));
         for (int f = 0; f < features.size(); f++) {
@@ -236,8 +236,8 @@ public final class FeatureServer implements FeatureLookup {
     private static void fillWindows(Value[] into, ViewPlan plan, Optional<OnlineRecord> record, Instant now) {
         FeatureView view = plan.view();
         WindowTiles tiles = record.map(r -> WindowTiles.fromOnlineJson(view.aggregations(), r.values())).orElse(null);
-        Optional<Instant> latest = record.map(r -> Instant.EPOCH.plus(r.eventMicros(), ChronoUnit.MICROS));
-        long at = Math.max(now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, record.map(OnlineRecord::eventMicros).orElse(0L));
+        Optional<Instant> latest = record.map(r -> Times.ofMicros(r.eventMicros()));
+        long at = Math.max(Times.toMicros(now), record.map(OnlineRecord::eventMicros).orElse(0L));
         for (int f = 0; f < plan.features().size(); f++) {
             int index = plan.windows()[f];
             if (index < 0) {

@@ -1,6 +1,7 @@
 package dev.seer.features.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.GroupCommit;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
@@ -11,21 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * fails half-way. The answer comes after the commit, which Kafka acknowledges only once every
  * in-sync replica has the records (acks=all).
  *
- * <p>Design: group commit, as the audit log does it. A transaction costs several round trips
+ * <p>Design: group commit ({@link GroupCommit}), as the audit log does it. A transaction costs several round trips
  * to the transaction coordinator, so one per request would cap pushes at a few hundred a
  * second. Instead one writer thread takes every push waiting, writes them all in one
  * transaction and answers each after its commit; pushes arriving meanwhile form the next
@@ -53,17 +49,17 @@ public final class Pusher implements AutoCloseable {
     static final int MAX_GROUP_RECORDS = 20_000;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
     private static final int ROTATION = 3;
+    private static final int QUEUE_CAPACITY = 100_000;
 
     /** What a push wrote: how many records, and the last offset per partition. */
     public record Result(String source, String topic, int accepted, Map<Integer, Long> lastOffsets) {}
 
-    private record Pending(String source, String topic, List<String> keys, List<byte[]> values, CompletableFuture<Result> done) {}
+    private record Pending(String source, String topic, List<String> keys, List<byte[]> values) {}
 
     private final Catalog catalog;
-    private final String bootstrap;
+    private final KafkaClients clients;
     private final String instance;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
-    private final Thread writer;
+    private final GroupCommit<Pending, Result> transactions;
     private volatile boolean closed;
     /**
      * Transactions rotate over a few producers: a producer's next transaction must wait until
@@ -73,9 +69,10 @@ public final class Pusher implements AutoCloseable {
     private int turn;
     private int generation;
 
-    Pusher(Catalog catalog, String bootstrap, String instance) {
+    Pusher(Catalog catalog, KafkaClients clients, String instance) {
         this.catalog = catalog;
-        this.bootstrap = bootstrap;
+        this.clients = clients;
+        String bootstrap = clients.bootstrap();
         this.instance = instance;
         @SuppressWarnings("unchecked")
         KafkaProducer<String, byte[]>[] rotation = new KafkaProducer[ROTATION];
@@ -93,28 +90,12 @@ public final class Pusher implements AutoCloseable {
                     + e.getMessage(), Map.of("bootstrap", bootstrap), e);
         }
         this.producers = rotation;
-        this.writer = new Thread(this::writeLoop, "seer-push-writer");
-        writer.setDaemon(true);
-        writer.start();
+        this.transactions = new GroupCommit<>("seer-push-writer", QUEUE_CAPACITY, MAX_GROUP_RECORDS, p -> p.values().size(),
+                this::write, () -> new SeerException(StreamErrorCode.PUSH_FAILED, "The push queue is closed", Map.of()));
     }
 
     private KafkaProducer<String, byte[]> newProducer() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("transactional.id", "seer-push-" + instance + "-" + generation++);
-        // A process that dies mid-push must not hold back readers of the topic for long.
-        p.put("transaction.timeout.ms", "10000");
-        p.put("linger.ms", "0");
-        // The next transaction's first send waits for the previous commit's markers, retrying on
-        // CONCURRENT_TRANSACTIONS: at the default backoff (100 ms) that wait dominated a push.
-        p.put("retry.backoff.ms", "5");
-        p.put("retry.backoff.max.ms", "50");
-        p.put("max.block.ms", "10000");
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", ByteArraySerializer.class.getName());
-        KafkaProducer<String, byte[]> created = new KafkaProducer<>(p);
+        KafkaProducer<String, byte[]> created = new KafkaProducer<>(clients.pushProducer("seer-push-" + instance + "-" + generation++));
         created.initTransactions();
         return created;
     }
@@ -138,16 +119,18 @@ public final class Pusher implements AutoCloseable {
             values.add(Json.write(records.get(i)).getBytes(StandardCharsets.UTF_8));
         }
         String topic = rules.source().topic();
-        Pending pending = new Pending(sourceName, topic, keys, values, new CompletableFuture<>());
-        if (closed || !queue.offer(pending)) {
+        Optional<CompletableFuture<Result>> done = closed ? Optional.empty()
+                : transactions.offer(new Pending(sourceName, topic, keys, values));
+        if (done.isEmpty()) {
             throw new SeerException(StreamErrorCode.PUSH_FAILED, "Push to [" + sourceName + "] refused: the push queue is "
                     + (closed ? "closed" : "full; the broker is not keeping up"), Map.of("source", sourceName));
         }
         try {
-            return pending.done().get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return done.get().get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof SeerException s ? s : new SeerException(StreamErrorCode.PUSH_FAILED,
-                    "Push to [" + sourceName + "] failed: " + e.getCause(), Map.of("source", sourceName), e.getCause());
+                    "Push to [" + sourceName + "] (topic [" + topic + "]) failed and was rolled back: "
+                            + e.getCause().getMessage(), Map.of("source", sourceName, "topic", topic), e.getCause());
         } catch (TimeoutException e) {
             throw new SeerException(StreamErrorCode.PUSH_FAILED, "Push to [" + sourceName + "] not acknowledged within "
                     + ANSWER_TIMEOUT.toSeconds() + " s; it may still be written", Map.of("source", sourceName), e);
@@ -158,34 +141,8 @@ public final class Pusher implements AutoCloseable {
         }
     }
 
-    private void writeLoop() {
-        List<Pending> group = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                int records = first.values().size();
-                while (records < MAX_GROUP_RECORDS && queue.peek() != null
-                        && records + queue.peek().values().size() <= MAX_GROUP_RECORDS) {
-                    Pending next = queue.poll();
-                    group.add(next);
-                    records += next.values().size();
-                }
-                write(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                group.clear();
-            }
-        }
-    }
-
     /** One transaction for the whole group; each push is answered with its own offsets, or all fail. */
-    private void write(List<Pending> group) {
+    private List<Result> write(List<Pending> group) throws ExecutionException, InterruptedException {
         turn = (turn + 1) % producers.length;
         KafkaProducer<String, byte[]> producer = producers[turn];
         try {
@@ -199,6 +156,7 @@ public final class Pusher implements AutoCloseable {
                 sent.add(acks);
             }
             producer.commitTransaction(); // flushes, then waits for the commit: every record acknowledged
+            List<Result> results = new ArrayList<>(group.size());
             for (int g = 0; g < group.size(); g++) {
                 Pending pending = group.get(g);
                 Map<Integer, Long> last = new TreeMap<>();
@@ -206,18 +164,12 @@ public final class Pusher implements AutoCloseable {
                     RecordMetadata metadata = ack.get();
                     last.merge(metadata.partition(), metadata.offset(), Math::max);
                 }
-                pending.done().complete(new Result(pending.source(), pending.topic(), pending.values().size(), last));
+                results.add(new Result(pending.source(), pending.topic(), pending.values().size(), last));
             }
+            return results;
         } catch (RuntimeException | ExecutionException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            rollBack(turn);
-            for (Pending pending : group) {
-                pending.done().completeExceptionally(new SeerException(StreamErrorCode.PUSH_FAILED, "Push to ["
-                        + pending.source() + "] (topic [" + pending.topic() + "]) failed and was rolled back: " + e.getMessage(),
-                        Map.of("source", pending.source(), "topic", pending.topic()), e));
-            }
+            rollBack(turn); // each push of the group is told, in push(), that it failed and was rolled back
+            throw e;
         }
     }
 
@@ -261,11 +213,7 @@ public final class Pusher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            writer.join(ANSWER_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        transactions.close();
         for (KafkaProducer<String, byte[]> producer : producers) {
             producer.close(Duration.ofSeconds(5));
         }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
+import dev.seer.core.Times;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.definition.Definitions.Aggregation;
 import dev.seer.features.ingest.StreamRecords;
@@ -91,7 +92,7 @@ final class StreamAggregation implements AutoCloseable {
      *                  event's time to the write
      * @param clock says when that write happened
      */
-    StreamAggregation(Catalog catalog, String sourceName, String topic, String bootstrap, Path stateDir, OnlineStore online,
+    StreamAggregation(Catalog catalog, String sourceName, String topic, KafkaClients clients, Path stateDir, OnlineStore online,
             java.util.function.DoubleConsumer freshness, Clock clock) {
         this.clock = requireNonNull(clock, "clock is null");
         this.sourceName = sourceName;
@@ -111,7 +112,7 @@ final class StreamAggregation implements AutoCloseable {
                     .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("seer-by-entity"))
                     .process(() -> new AggregateByEntity(definitions, writer), TILES);
         }
-        streams = new KafkaStreams(builder.build(), properties(applicationId, bootstrap, stateDir));
+        streams = new KafkaStreams(builder.build(), properties(applicationId, clients, stateDir));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Window aggregation of source [{}] failed; replacing its stream thread", sourceName, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -151,10 +152,9 @@ final class StreamAggregation implements AutoCloseable {
         return !StreamRecords.of(catalog, sourceName).windowedViews().isEmpty();
     }
 
-    private static Properties properties(String applicationId, String bootstrap, Path stateDir) {
-        Properties p = new Properties();
+    private static Properties properties(String applicationId, KafkaClients clients, Path stateDir) {
+        Properties p = clients.streams();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
@@ -232,7 +232,7 @@ final class StreamAggregation implements AutoCloseable {
     private void writeOnline(OnlineStore online, Definitions definitions, List<TileStore.Written> states,
             java.util.function.DoubleConsumer freshness) {
         java.time.Instant at = clock.instant();
-        long now = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
+        long now = Times.toMicros(at);
         Map<String, List<OnlineRecord>> byView = new java.util.LinkedHashMap<>();
         for (TileStore.Written state : states) {
             String entity = direct ? state.key() : state.key().substring(state.key().indexOf(SEPARATOR) + 1);

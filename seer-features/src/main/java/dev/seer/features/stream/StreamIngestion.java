@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import dev.seer.core.Json;
+import dev.seer.core.Times;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.core.provenance.BatchRecord.KafkaSpan;
 import dev.seer.features.ingest.Ingestor;
@@ -24,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,9 +40,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +115,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     }
 
     StreamIngestion(Catalog catalog, Ingestor ingestor, dev.seer.features.online.Materializer materializer, OnlineStore online,
-            String sourceName, String topic, String deadLetterTopic, String bootstrap, Path staging, String instance,
+            String sourceName, String topic, String deadLetterTopic, KafkaClients clients, Path staging, String instance,
             java.util.function.DoubleConsumer freshness, Clock clock) {
         this.clock = requireNonNull(clock, "clock is null");
         this.instance = instance;
@@ -131,8 +128,8 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
         this.staging = staging;
-        this.consumer = new KafkaConsumer<>(consumerProperties(bootstrap, "seer-ingest-" + sourceName));
-        this.deadLetters = new KafkaProducer<>(deadLetterProperties(bootstrap));
+        this.consumer = new KafkaConsumer<>(clients.ingestionConsumer("seer-ingest-" + sourceName));
+        this.deadLetters = new KafkaProducer<>(clients.deadLetterProducer());
         removeLeftovers(staging);
     }
 
@@ -148,33 +145,6 @@ final class StreamIngestion implements Runnable, AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Cannot clear staged files in {}", staging, e);
         }
-    }
-
-    private static Properties consumerProperties(String bootstrap, String group) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", group);
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("auto.offset.reset", "earliest");
-        p.put("max.poll.records", "5000");
-        // The consumer group protocol of KIP-848: the broker assigns partitions incrementally, so a
-        // member that dies costs its own partitions a session timeout (a broker setting), and the
-        // others keep consuming instead of waiting at a group-wide rebalance barrier.
-        p.put("group.protocol", "consumer");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        return p;
-    }
-
-    private static Properties deadLetterProperties(String bootstrap) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("key.serializer", ByteArraySerializer.class.getName());
-        p.put("value.serializer", ByteArraySerializer.class.getName());
-        return p;
     }
 
     /** The partitions this consumer owns now. */
@@ -322,11 +292,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
     }
 
     private long nowMicros() {
-        return micros(clock.instant());
-    }
-
-    private static long micros(java.time.Instant instant) {
-        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
+        return Times.toMicros(clock.instant());
     }
 
     /**
@@ -400,7 +366,7 @@ final class StreamIngestion implements Runnable, AutoCloseable {
             if (good > 0) {
                 java.time.Instant now = clock.instant();
                 materializer.materializeStagedBatch(sourceName, origin, now, servedByAll(records, current));
-                long nowMicros = micros(now);
+                long nowMicros = Times.toMicros(now);
                 unserved.forEach(micros -> freshness.accept((nowMicros - micros) / 1e6)); // rows not written at read
             }
             commitForLag(partition, last + 1);

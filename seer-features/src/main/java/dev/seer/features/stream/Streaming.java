@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.features.definition.Definitions.Source;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.ingest.StreamRecords;
@@ -39,7 +38,7 @@ public final class Streaming implements AutoCloseable {
     public static final String DEAD_LETTER_TOPIC = "seer.dead-letters";
 
     private final Path home;
-    private final SeerConfig.Kafka config;
+    private final KafkaConfig config;
     private final Catalog catalog;
     private final Ingestor ingestor;
     private final dev.seer.features.online.Materializer materializer;
@@ -50,6 +49,7 @@ public final class Streaming implements AutoCloseable {
     private final Freshness windowFreshness = new Freshness();
     private KafkaBroker broker;
     private String bootstrap;
+    private KafkaClients clients;
     private volatile Pusher pusher;
     private final Map<String, Running> ingestions = new LinkedHashMap<>();
     private final dev.seer.features.online.OnlineStore online;
@@ -82,7 +82,7 @@ public final class Streaming implements AutoCloseable {
      * @param instance unique per process (transactional ids of push producers)
      * @param clock what "now" is for the ingestions, the window aggregates and the status
      */
-    public Streaming(Path home, SeerConfig.Kafka config, Catalog catalog, Ingestor ingestor,
+    public Streaming(Path home, KafkaConfig config, Catalog catalog, Ingestor ingestor,
             dev.seer.features.online.Materializer materializer, dev.seer.features.online.OnlineStore online, String instance,
             Clock clock) {
         this.clock = requireNonNull(clock, "clock is null");
@@ -113,7 +113,7 @@ public final class Streaming implements AutoCloseable {
                 aggregations.remove(source.name());
             }
             if (!aggregations.containsKey(source.name()) && StreamAggregation.needed(catalog, source.name())) {
-                StreamAggregation aggregation = new StreamAggregation(catalog, source.name(), source.topic(), bootstrap,
+                StreamAggregation aggregation = new StreamAggregation(catalog, source.name(), source.topic(), clients,
                         home.resolve("kafka-streams").resolve(instance), online, windowFreshness::record, clock);
                 aggregation.start();
                 aggregations.put(source.name(), aggregation);
@@ -318,10 +318,7 @@ public final class Streaming implements AutoCloseable {
 
     /** A consumer without a group, for reading a topic's offsets or committed records on request. */
     private org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> reader() {
-        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                "isolation.level", "read_committed",
-                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
-                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName()));
+        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(clients.reader());
     }
 
     private static List<org.apache.kafka.common.TopicPartition> partitions(
@@ -405,15 +402,15 @@ public final class Streaming implements AutoCloseable {
         if (config.embedded() && broker == null) {
             broker = KafkaBroker.start(home.resolve("kafka"));
         }
-        String address = config.embedded() ? broker.bootstrap() : config.bootstrap();
-        pusher = new Pusher(catalog, address, instance); // fails while the broker cannot be reached
-        bootstrap = address;
+        KafkaClients made = KafkaClients.of(config, config.embedded() ? broker.bootstrap() : "");
+        pusher = new Pusher(catalog, made, instance); // fails while the broker cannot be reached
+        clients = made;
+        bootstrap = made.bootstrap();
     }
 
     /** Creates the push sources' topics and the dead-letter topic if missing; a kafka source's topic must exist. */
     private void ensureTopics(List<Source> sources) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", "10000",
-                "default.api.timeout.ms", "10000"))) {
+        try (Admin admin = Admin.create(clients.admin())) {
             Set<String> existing = new HashSet<>(admin.listTopics().names().get());
             List<NewTopic> wanted = new ArrayList<>();
             if (!existing.contains(DEAD_LETTER_TOPIC)) {
@@ -450,7 +447,7 @@ public final class Streaming implements AutoCloseable {
 
     private Running start(Source source) {
         StreamIngestion ingestion = new StreamIngestion(catalog, ingestor, materializer, online, source.name(), source.topic(),
-                DEAD_LETTER_TOPIC, bootstrap, home.resolve("stream-staging").resolve(source.name()), instance,
+                DEAD_LETTER_TOPIC, clients, home.resolve("stream-staging").resolve(source.name()), instance,
                 rowFreshness::record, clock);
         Thread thread = new Thread(ingestion, "seer-ingest-" + source.name());
         thread.setDaemon(true);

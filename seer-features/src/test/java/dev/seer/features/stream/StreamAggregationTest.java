@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.seer.core.Json;
 import dev.seer.core.config.SeerConfig;
+import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.features.FeatureLookup;
 import dev.seer.core.provenance.BatchRecord;
 import dev.seer.features.definition.FeatureRegistry;
@@ -113,7 +114,7 @@ class StreamAggregationTest {
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
                 RocksDbOnlineStore online = new RocksDbOnlineStore(dir.resolve("home/online"));
-                Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka(broker.bootstrap(), 4), catalog,
+                Streaming streaming = new Streaming(dir.resolve("home"), new KafkaConfig(broker.bootstrap(), 4), catalog,
                         ingestor, new Materializer(catalog, ingestor, online), online, "agg", Clock.systemUTC())) {
             try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
                 admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("payments.raw", 4, (short) 1),

@@ -2,12 +2,13 @@ package dev.seer.features.stream;
 
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.Catalog;
-import dev.seer.core.config.SeerConfig;
 import dev.seer.features.online.OnlineStore;
 import dev.seer.features.online.RedisOnlineStore;
 import dev.seer.features.online.RocksDbOnlineStore;
+import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
+import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.testing.PostgresDatabase;
 import java.io.IOException;
@@ -46,11 +47,11 @@ final class StreamBackends implements AutoCloseable {
         StreamBackends backends = new StreamBackends();
         try {
             if (kind == Kind.SQLITE_AND_ROCKSDB) {
-                backends.openCatalog(SeerConfig.defaults().metadata(), home, clock);
+                backends.openCatalog(MetadataConfig.SECTION.defaults(), home, clock);
                 backends.online = backends.closeLater(new RocksDbOnlineStore(home.resolve("online")));
             } else {
                 PostgresDatabase postgres = backends.closeLater(PostgresDatabase.create());
-                backends.openCatalog(new SeerConfig.Metadata(postgres.url(), postgres.user(), "", 4), home, clock);
+                backends.openCatalog(new MetadataConfig(postgres.url(), postgres.user(), "", 4), home, clock);
                 backends.online = backends.openRedis();
             }
             return backends;
@@ -68,10 +69,10 @@ final class StreamBackends implements AutoCloseable {
         return online;
     }
 
-    private void openCatalog(SeerConfig.Metadata metadata, Path home, Clock clock) {
+    private void openCatalog(MetadataConfig metadata, Path home, Clock clock) {
         createFolder(home);
         MetadataDatabase database = closeLater(MetadataDatabase.open(metadata, home));
-        AuditLog audit = closeLater(new AuditLog(database, clock, SeerConfig.defaults().audit()));
+        AuditLog audit = closeLater(new AuditLog(database, clock, AuditConfig.SECTION.defaults()));
         catalog = new JdbcCatalog(database, audit, clock);
     }
 

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.provenance.BatchRecord;
 import dev.seer.core.provenance.BatchRecord.KafkaSpan;
+import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.OfflineStore;
+import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
+import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.testing.JavaProcess;
 import java.io.BufferedReader;
@@ -516,9 +519,8 @@ class StreamCrashTest {
         final JdbcCatalog catalog;
 
         Catalogs(Path home) {
-            SeerConfig config = SeerConfig.defaults();
-            database = MetadataDatabase.open(config.metadata(), home);
-            audit = new AuditLog(database, Clock.systemUTC(), config.audit());
+            database = MetadataDatabase.open(MetadataConfig.SECTION.defaults(), home);
+            audit = new AuditLog(database, Clock.systemUTC(), AuditConfig.SECTION.defaults());
             catalog = new JdbcCatalog(database, audit, Clock.systemUTC());
         }
 

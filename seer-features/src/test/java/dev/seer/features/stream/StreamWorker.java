@@ -1,10 +1,11 @@
 package dev.seer.features.stream;
 
-import dev.seer.core.config.SeerConfig;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.offline.OfflineStore;
+import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.JdbcCatalog;
+import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,15 +20,14 @@ public final class StreamWorker {
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[0]);
-        SeerConfig config = SeerConfig.defaults();
         Clock clock = Clock.systemUTC();
-        MetadataDatabase database = MetadataDatabase.open(config.metadata(), home);
-        AuditLog audit = new AuditLog(database, clock, config.audit());
+        MetadataDatabase database = MetadataDatabase.open(MetadataConfig.SECTION.defaults(), home);
+        AuditLog audit = new AuditLog(database, clock, AuditConfig.SECTION.defaults());
         JdbcCatalog catalog = new JdbcCatalog(database, audit, clock);
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(home.resolve("offline")), clock);
         // Each worker has its own online store: RocksDB allows one process per folder.
         dev.seer.features.online.RocksDbOnlineStore online = new dev.seer.features.online.RocksDbOnlineStore(home.resolve("online-" + args[2]));
-        Streaming streaming = new Streaming(home, new SeerConfig.Kafka(args[1], 4), catalog, ingestor,
+        Streaming streaming = new Streaming(home, new KafkaConfig(args[1], 4), catalog, ingestor,
                 new dev.seer.features.online.Materializer(catalog, ingestor, online), online, args[2], clock);
         streaming.refresh();
         System.out.println("ready");

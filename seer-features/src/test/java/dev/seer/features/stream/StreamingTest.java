@@ -81,7 +81,7 @@ class StreamingTest {
         applyRepository(catalog);
         Ingestor ingestor = new Ingestor(catalog, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
         Materializer materializer = new Materializer(catalog, ingestor, online);
-        SeerConfig.Kafka kafka = new SeerConfig.Kafka("", 2);
+        KafkaConfig kafka = new KafkaConfig("", 2);
         // Streaming's "now" (freshness, rows due online) is this clock, not the wall clock.
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:10Z"));
         try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "test",
@@ -195,7 +195,7 @@ class StreamingTest {
             controller = b.getLocalPort();
         }
         // A cluster configured at a port where nothing listens yet.
-        SeerConfig.Kafka kafka = new SeerConfig.Kafka("127.0.0.1:" + port, 2);
+        KafkaConfig kafka = new KafkaConfig("127.0.0.1:" + port, 2);
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
         try (Streaming streaming = new Streaming(dir.resolve("home"), kafka, catalog, ingestor, materializer, online, "retry",
                 clock)) {
@@ -272,7 +272,7 @@ class StreamingTest {
             }
         };
         Ingestor ingestor = new Ingestor(failing, new OfflineStore(dir.resolve("home/offline")), Clock.systemUTC());
-        try (Streaming streaming = new Streaming(dir.resolve("home"), new SeerConfig.Kafka("", 2), failing, ingestor,
+        try (Streaming streaming = new Streaming(dir.resolve("home"), new KafkaConfig("", 2), failing, ingestor,
                 new Materializer(failing, ingestor, online), online, "supervised", Clock.systemUTC())) {
             streaming.refresh();
             streaming.pusher().push("clicks", Json.parse("""

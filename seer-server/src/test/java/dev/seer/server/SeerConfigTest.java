@@ -1,0 +1,207 @@
+package dev.seer.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.SeerException;
+import dev.seer.core.config.ConfigKey;
+import dev.seer.core.config.ConfigType;
+import dev.seer.core.config.SeerConfig;
+import dev.seer.features.online.OnlineConfig;
+import dev.seer.features.stream.KafkaConfig;
+import dev.seer.metadata.AuditConfig;
+import dev.seer.metadata.MetadataConfig;
+import dev.seer.core.home.SeerHome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SeerConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void pinsEveryKeyItsTypeAndDefault() {
+        assertThat(ConfigSections.ALL.stream().flatMap(s -> s.keys().stream()).toList())
+                .extracting(ConfigKey::name, ConfigKey::type, ConfigKey::defaultValue, ConfigKey::environmentVariable)
+                .containsExactly(
+                        tuple("server.host", ConfigType.STRING, "127.0.0.1", "SEER_SERVER_HOST"),
+                        tuple("server.port", ConfigType.PORT, 7070, "SEER_SERVER_PORT"),
+                        tuple("metadata.url", ConfigType.STRING, "", "SEER_METADATA_URL"),
+                        tuple("metadata.username", ConfigType.STRING, "", "SEER_METADATA_USERNAME"),
+                        tuple("metadata.password", ConfigType.STRING, "", "SEER_METADATA_PASSWORD"),
+                        tuple("metadata.pool-size", ConfigType.POSITIVE_INT, 4, "SEER_METADATA_POOL_SIZE"),
+                        tuple("audit.batch-max-entries", ConfigType.POSITIVE_INT, 1000, "SEER_AUDIT_BATCH_MAX_ENTRIES"),
+                        tuple("audit.queue-capacity", ConfigType.POSITIVE_INT, 100_000, "SEER_AUDIT_QUEUE_CAPACITY"),
+                        tuple("online.type", ConfigType.STRING, "rocksdb", "SEER_ONLINE_TYPE"),
+                        tuple("online.redis-url", ConfigType.STRING, "redis://127.0.0.1:6379", "SEER_ONLINE_REDIS_URL"),
+                        tuple("online.redis-prefix", ConfigType.STRING, "seer:", "SEER_ONLINE_REDIS_PREFIX"),
+                        tuple("kafka.bootstrap", ConfigType.STRING, "", "SEER_KAFKA_BOOTSTRAP"),
+                        tuple("kafka.partitions", ConfigType.POSITIVE_INT, 4, "SEER_KAFKA_PARTITIONS"),
+                        tuple("kafka.properties", ConfigType.PROPERTIES, Map.of(), "SEER_KAFKA_PROPERTIES"),
+                        tuple("files.roots", ConfigType.ABSOLUTE_PATHS, "", "SEER_FILES_ROOTS"),
+                        tuple("files.max-upload-mb", ConfigType.POSITIVE_INT, 1024, "SEER_FILES_MAX_UPLOAD_MB"));
+    }
+
+    @Test
+    void defaultsBindToTheTypedConfig() {
+        SeerConfig defaults = ConfigSections.defaults();
+        assertThat(defaults.section(ServerConfig.SECTION)).isEqualTo(new ServerConfig("127.0.0.1", 7070));
+        assertThat(defaults.section(MetadataConfig.SECTION)).isEqualTo(new MetadataConfig("", "", "", 4));
+        assertThat(defaults.section(AuditConfig.SECTION)).isEqualTo(new AuditConfig(1000, 100_000));
+        assertThat(defaults.section(OnlineConfig.SECTION)).isEqualTo(new OnlineConfig("rocksdb", "redis://127.0.0.1:6379", "seer:"));
+        assertThat(defaults.section(KafkaConfig.SECTION)).isEqualTo(new KafkaConfig("", 4));
+        assertThat(defaults.section(FilesConfig.SECTION)).isEqualTo(new FilesConfig(List.of(), 1024));
+    }
+
+    @Test
+    void fileRootsAreAbsoluteFoldersSeparatedByCommas() {
+        SeerConfig config = SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_FILES_ROOTS", " /data/in , /data/out,"), ConfigSections.ALL);
+        assertThat(config.section(FilesConfig.SECTION).roots()).containsExactly("/data/in", "/data/out");
+        assertThatThrownBy(() -> SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_FILES_ROOTS", "/data,relative/x"), ConfigSections.ALL))
+                .isInstanceOf(SeerException.class).hasMessageContaining("files.roots")
+                .hasMessageContaining("absolute folders separated by commas");
+    }
+
+    @Test
+    void theDefaultFileParsesToTheDefaults() throws IOException {
+        Path file = write(ConfigSections.defaultYaml());
+        assertThat(SeerConfig.load(file, Map.of(), ConfigSections.ALL)).isEqualTo(ConfigSections.defaults());
+        assertThat(ConfigSections.defaultYaml()).contains("# port: 7070", "# pool-size: 4");
+    }
+
+    @Test
+    void aMissingFileGivesTheDefaults() {
+        assertThat(SeerConfig.load(dir.resolve("absent.yaml"), Map.of(), ConfigSections.ALL)).isEqualTo(ConfigSections.defaults());
+    }
+
+    @Test
+    void fileValuesAndEnvironmentOverridesApplyInThatOrder() throws IOException {
+        Path file = write("server:\n  port: 8080\n  host: 0.0.0.0\naudit:\n  batch-max-entries: 64\n");
+        SeerConfig config = SeerConfig.load(file, Map.of("SEER_SERVER_PORT", "9090", "PATH", "/bin"), ConfigSections.ALL);
+        assertThat(config.section(ServerConfig.SECTION)).isEqualTo(new ServerConfig("0.0.0.0", 9090));
+        assertThat(config.section(AuditConfig.SECTION).batchMaxEntries()).isEqualTo(64);
+    }
+
+    @Test
+    void malformedYamlNamesTheLine() throws IOException {
+        Path file = write("server:\n  port: 8080\n  host: [unclosed\n");
+        assertThatThrownBy(() -> SeerConfig.load(file, Map.of(), ConfigSections.ALL))
+                .isInstanceOf(SeerException.class)
+                .hasMessageContaining("not valid YAML at line 4 (key [server.host])")
+                .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(CoreErrorCode.CONFIG_MALFORMED));
+        Path tabs = write("audit:\n  batch-max-entries: 10\n\tqueue-capacity: 5\n");
+        assertThatThrownBy(() -> SeerConfig.load(tabs, Map.of(), ConfigSections.ALL))
+                .hasMessageContaining("not valid YAML at line 3 (key [audit.batch-max-entries])");
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithItsLine() throws IOException {
+        Path file = write("server:\n  port: 8080\n  prot: 1\n");
+        assertThatThrownBy(() -> SeerConfig.load(file, Map.of(), ConfigSections.ALL))
+                .isInstanceOf(SeerException.class)
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("unknown key [server.prot]")
+                .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(CoreErrorCode.CONFIG_UNKNOWN_KEY));
+    }
+
+    @Test
+    void anUnknownSectionIsAnUnknownKey() throws IOException {
+        Path file = write("servr:\n  port: 8080\n");
+        assertThatThrownBy(() -> SeerConfig.load(file, Map.of(), ConfigSections.ALL)).hasMessageContaining("unknown key [servr]")
+                .hasMessageContaining("line 1");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeNamesKeyLineAndExpectation() throws IOException {
+        Path file = write("server:\n  host: localhost\n  port: eighty\n");
+        assertThatThrownBy(() -> SeerConfig.load(file, Map.of(), ConfigSections.ALL))
+                .hasMessageContaining("[server.port]")
+                .hasMessageContaining(":3")
+                .hasMessageContaining("[eighty]")
+                .hasMessageContaining("port number");
+    }
+
+    @Test
+    void aDuplicateKeyIsRejected() throws IOException {
+        Path file = write("server:\n  port: 1\n  port: 2\n");
+        assertThatThrownBy(() -> SeerConfig.load(file, Map.of(), ConfigSections.ALL)).hasMessageContaining("appears twice")
+                .hasMessageContaining("line 3");
+    }
+
+    @Test
+    void aBadEnvironmentValueAndAnUnknownVariableAreRejected() {
+        Path absent = dir.resolve("absent.yaml");
+        assertThatThrownBy(() -> SeerConfig.load(absent, Map.of("SEER_METADATA_POOL_SIZE", "0"), ConfigSections.ALL))
+                .hasMessageContaining("environment variable SEER_METADATA_POOL_SIZE");
+        assertThatThrownBy(() -> SeerConfig.load(absent, Map.of("SEER_SERVER_PROT", "1"), ConfigSections.ALL))
+                .hasMessageContaining("[SEER_SERVER_PROT] names no config key");
+        assertThat(SeerConfig.load(absent, Map.of("SEER_HOME", "/x", "SEER_TOKEN", "t"), ConfigSections.ALL)).isEqualTo(ConfigSections.defaults());
+    }
+
+    @Test
+    void theOnlineStoreTypeIsOneTheWiringKnows() throws IOException {
+        SeerHome home = SeerHome.create(dir.resolve("home"), ConfigSections.ALL);
+        Files.writeString(home.configFile(), "server:\n  port: 0\nonline:\n  type: memcached\n");
+        SeerConfig config = ConfigSections.load(home, Map.of());
+        assertThatThrownBy(() -> SeerServices.open(home, config, Clock.systemUTC()))
+                .isInstanceOf(SeerException.class)
+                .hasMessageContaining("Config key [online.type] at " + home.configFile() + ":4 has value [memcached]")
+                .hasMessageContaining("expected one of [redis, rocksdb]")
+                .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(CoreErrorCode.CONFIG_INVALID_VALUE));
+        SeerConfig fromEnvironment = ConfigSections.load(home, Map.of("SEER_ONLINE_TYPE", "memcached"));
+        assertThatThrownBy(() -> SeerServices.open(home, fromEnvironment, Clock.systemUTC()))
+                .hasMessageContaining("[online.type] at environment variable SEER_ONLINE_TYPE");
+        assertThat(ConfigSections.load(home, Map.of("SEER_ONLINE_TYPE", "redis")).section(OnlineConfig.SECTION).type())
+                .isEqualTo("redis");
+    }
+
+    @Test
+    void aModuleSectionIsReadFromTheFileWithEnvironmentOverrides() throws IOException {
+        Path file = write("online:\n  type: redis\n  redis-url: redis://cache:6379\n  redis-prefix: \"a:\"\n");
+        SeerConfig config = SeerConfig.load(file, Map.of("SEER_ONLINE_REDIS_PREFIX", "b:"), ConfigSections.ALL);
+        assertThat(config.section(OnlineConfig.SECTION)).isEqualTo(new OnlineConfig("redis", "redis://cache:6379", "b:"));
+        assertThat(config.where(OnlineConfig.REDIS_URL)).isEqualTo(file + ":3");
+        assertThat(config.where(OnlineConfig.REDIS_PREFIX)).isEqualTo("environment variable SEER_ONLINE_REDIS_PREFIX");
+        assertThat(config.where(OnlineConfig.TYPE)).isEqualTo(file + ":2");
+        assertThat(config.where(MetadataConfig.URL)).isEqualTo("its default");
+    }
+
+    @Test
+    void anUnknownKeyInAModuleSectionIsNamedWithItsLine() throws IOException {
+        Path file = write("server:\n  port: 8080\nonline:\n  type: redis\n  redis-urll: redis://cache:6379\n");
+        assertThatThrownBy(() -> SeerConfig.load(file, Map.of(), ConfigSections.ALL))
+                .isInstanceOf(SeerException.class)
+                .hasMessageContaining("Config file [" + file + "] line 5: unknown key [online.redis-urll]")
+                .hasMessageContaining("online.redis-url")
+                .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(CoreErrorCode.CONFIG_UNKNOWN_KEY));
+        assertThatThrownBy(() -> SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_ONLINE_REDIS_URLL", "x"),
+                ConfigSections.ALL)).hasMessageContaining("[SEER_ONLINE_REDIS_URLL] names no config key");
+    }
+
+    @Test
+    void aSectionTheWiringDidNotDeclareIsRefused() {
+        SeerConfig onlyServer = SeerConfig.defaults(List.of(ServerConfig.SECTION));
+        assertThat(onlyServer.section(ServerConfig.SECTION).port()).isEqualTo(7070);
+        assertThatThrownBy(() -> onlyServer.section(OnlineConfig.SECTION))
+                .hasMessageContaining("Config section [online] was not declared; declared: [server]");
+    }
+
+    @Test
+    void thePasswordIsNotPrinted() {
+        assertThat(new MetadataConfig("jdbc:postgresql://x/db", "u", "secret", 4).toString()).doesNotContain("secret");
+    }
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("seer.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+}
