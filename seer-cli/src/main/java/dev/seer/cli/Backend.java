@@ -1,6 +1,5 @@
 package dev.seer.cli;
 
-import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.features.FeatureLookup;
 import dev.seer.core.features.PointInTimeRetrieval;
@@ -8,18 +7,18 @@ import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
 import dev.seer.features.online.Materializer;
-import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditPage;
 import dev.seer.metadata.AuditQuery;
 import dev.seer.metadata.AuditVerification;
 import dev.seer.metadata.InclusionProof;
-import dev.seer.metadata.IssuedToken;
 import dev.seer.metadata.TreeHead;
+import dev.seer.server.Operation;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What the CLI asks of a home. Two implementations: {@link LocalBackend} opens the home itself
@@ -27,6 +26,14 @@ import java.util.Optional;
  * end in the same service classes.
  */
 interface Backend extends AutoCloseable {
+    /** Runs one operation; {@code progress} hears the steps of a long local one. */
+    <I, O> O call(Operation<I, O> operation, I request, Consumer<String> progress);
+
+    /** {@link #call(Operation, Object, Consumer)} without progress. */
+    default <I, O> O call(Operation<I, O> operation, I request) {
+        return call(operation, request, message -> { });
+    }
+
     AuditPage audit(AuditQuery query);
 
     AuditVerification verify(Optional<TreeHead> against);
@@ -36,12 +43,6 @@ interface Backend extends AutoCloseable {
 
     /** A proof in the current tree, or in the tree of the first {@code treeSize} entries. */
     InclusionProof prove(long seq, Optional<Long> treeSize);
-
-    IssuedToken createToken(Role role, String name);
-
-    List<ApiToken> tokens();
-
-    ApiToken revokeToken(String idOrName);
 
     /** What applying the feature repository at {@code path} would change. */
     List<FeatureRegistry.Change> planFeatures(Path path);

@@ -1,7 +1,6 @@
 package dev.seer.cli;
 
 import dev.seer.core.Json;
-import dev.seer.core.Role;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.features.FeatureLookup;
@@ -11,19 +10,20 @@ import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
 import dev.seer.features.online.Materializer;
-import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditPage;
 import dev.seer.metadata.AuditQuery;
 import dev.seer.metadata.AuditVerification;
 import dev.seer.metadata.InclusionProof;
-import dev.seer.metadata.IssuedToken;
 import dev.seer.metadata.TreeHead;
+import dev.seer.server.Call;
+import dev.seer.server.Operation;
 import dev.seer.server.SeerServices;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The CLI owning the home for the length of one command. */
 final class LocalBackend implements Backend {
@@ -39,6 +39,11 @@ final class LocalBackend implements Backend {
 
     static String localActor() {
         return "cli:" + System.getProperty("user.name", "unknown");
+    }
+
+    @Override
+    public <I, O> O call(Operation<I, O> operation, I request, Consumer<String> progress) {
+        return operation.handle(services, request, new Call(actor, progress));
     }
 
     @Override
@@ -65,21 +70,6 @@ final class LocalBackend implements Backend {
     @Override
     public InclusionProof prove(long seq, Optional<Long> treeSize) {
         return services.audit().proveInclusion(seq, treeSize);
-    }
-
-    @Override
-    public IssuedToken createToken(Role role, String name) {
-        return services.tokens().create(role, name, actor);
-    }
-
-    @Override
-    public List<ApiToken> tokens() {
-        return services.tokens().list();
-    }
-
-    @Override
-    public ApiToken revokeToken(String idOrName) {
-        return services.tokens().revoke(idOrName, actor);
     }
 
     @Override

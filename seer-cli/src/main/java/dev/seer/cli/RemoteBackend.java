@@ -6,7 +6,6 @@ import dev.seer.core.CoreErrorCode;
 import dev.seer.core.ErrorCategory;
 import dev.seer.core.ErrorCode;
 import dev.seer.core.Json;
-import dev.seer.core.Role;
 import dev.seer.core.SeerException;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.features.FeatureLookup;
@@ -15,15 +14,14 @@ import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
 import dev.seer.features.online.Materializer;
-import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.AuditPage;
 import dev.seer.metadata.AuditQuery;
 import dev.seer.metadata.AuditVerification;
 import dev.seer.metadata.InclusionProof;
-import dev.seer.metadata.IssuedToken;
 import dev.seer.metadata.TreeHead;
 import dev.seer.server.ApiJson;
 import dev.seer.server.DatasetApi;
+import dev.seer.server.Operation;
 import dev.seer.server.ServerErrorCode;
 import java.io.IOException;
 import java.net.URI;
@@ -43,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The CLI talking to the server that owns the home. */
 final class RemoteBackend implements Backend {
@@ -53,6 +52,66 @@ final class RemoteBackend implements Backend {
     RemoteBackend(String url, String token) {
         this.url = url;
         this.token = token;
+    }
+
+    /**
+     * Sends one operation: path fields into the path (URL-encoded), the other fields as the query
+     * of a GET or DELETE or the JSON body of a POST. Input files (local paths in the request) are
+     * uploaded and an output, if the request names one, downloaded to that local path: the server
+     * sees no path of this machine.
+     */
+    @Override
+    public <I, O> O call(Operation<I, O> operation, I request, Consumer<String> progress) {
+        ObjectNode body = operation.encodeRequest(request);
+        String path = path(operation, body);
+        String method = operation.method().name();
+        if (operation.bodyField().isPresent()) {
+            return operation.decodeResponse(send(method, path, body.get(operation.bodyField().get())));
+        }
+        if (operation.method() != Operation.Method.POST) {
+            return operation.decodeResponse(send(method, path + query(body), null));
+        }
+        if (operation.inputs().isEmpty() && operation.outputs().isEmpty()) {
+            return operation.decodeResponse(send(method, path, body));
+        }
+        Upload upload = new Upload(body);
+        for (Operation.FileInput input : operation.inputs()) {
+            if (body.hasNonNull(input.field())) {
+                Operation.FileInput.Upload files = input.upload(Path.of(body.remove(input.field()).asText()));
+                files.fields().forEach(body::put);
+                files.parts().forEach(part -> upload.file(part.part(), part.filename(), part.file()));
+            }
+        }
+        Optional<String> output = operation.outputs().stream().map(Operation.FileOutput::field).filter(body::hasNonNull)
+                .findFirst();
+        if (output.isEmpty()) {
+            return operation.decodeResponse(upload(method, path, upload));
+        }
+        Path out = Path.of(body.remove(output.get()).asText());
+        ObjectNode answer = (ObjectNode) download(path, upload, out);
+        return operation.decodeResponse(answer.put(output.get(), out.toString()));
+    }
+
+    /** The operation's path with its path fields, taken out of {@code body}, filled in. */
+    private static String path(Operation<?, ?> operation, ObjectNode body) {
+        String path = operation.path();
+        for (String field : operation.pathFields()) {
+            JsonNode value = body.remove(field);
+            path = path.replace("{" + field + "}", URLEncoder.encode(value == null ? "" : value.asText(),
+                    StandardCharsets.UTF_8));
+        }
+        return path;
+    }
+
+    private static String query(ObjectNode body) {
+        StringBuilder query = new StringBuilder();
+        body.fields().forEachRemaining(field -> {
+            if (!field.getValue().isNull()) {
+                query.append(query.length() == 0 ? '?' : '&').append(field.getKey()).append('=')
+                        .append(URLEncoder.encode(field.getValue().asText(), StandardCharsets.UTF_8));
+            }
+        });
+        return query.toString();
     }
 
     @Override
@@ -87,21 +146,6 @@ final class RemoteBackend implements Backend {
     public InclusionProof prove(long seq, Optional<Long> treeSize) {
         return ApiJson.proof(send("GET", "/api/v1/audit/" + seq + "/proof"
                 + treeSize.map(size -> "?tree_size=" + size).orElse(""), null));
-    }
-
-    @Override
-    public IssuedToken createToken(Role role, String name) {
-        return ApiJson.issued(send("POST", "/api/v1/tokens", Json.object().put("role", role.id()).put("name", name)));
-    }
-
-    @Override
-    public List<ApiToken> tokens() {
-        return ApiJson.tokens(send("GET", "/api/v1/tokens", null));
-    }
-
-    @Override
-    public ApiToken revokeToken(String idOrName) {
-        return ApiJson.token(send("DELETE", "/api/v1/tokens/" + URLEncoder.encode(idOrName, StandardCharsets.UTF_8), null));
     }
 
     @Override

@@ -80,8 +80,10 @@ public final class SeerServer implements AutoCloseable {
         this.routes = new ArrayList<>();
         routes.addAll(new SystemApi(registry, services.streaming()::status).routes());
         routes.addAll(new AuditApi(services.audit()).routes());
-        routes.addAll(new TokenApi(services.tokens()).routes());
         this.files = ServerFiles.of(services.home(), services.config().files(), services.clock());
+        for (Operation<?, ?> operation : Operations.all()) {
+            routes.add(OperationRoute.of(operation, services, files));
+        }
         routes.addAll(new FeatureApi(services.features(), services.historical(), services.consistency(), services.clock(),
                 files).routes());
         routes.addAll(new IngestApi(services.ingestor(), services.catalog(), files).routes());
