@@ -2,8 +2,8 @@ package dev.seer.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.javalin.http.Context;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Who calls an operation, and where its progress goes: the local actor and the terminal for the
@@ -12,35 +12,31 @@ import java.util.function.Supplier;
 public final class Call {
     private static final Consumer<String> NOWHERE = message -> { };
 
-    private final Supplier<String> actor;
+    private final String actor;
+    private final Context ctx;
     private final Consumer<String> progress;
 
     public Call(String actor, Consumer<String> progress) {
-        this(() -> actor, progress);
-        requireNonNull(actor, "actor is null");
+        this(requireNonNull(actor, "actor is null"), null, progress);
     }
 
-    /** The actor is looked up only if the handler asks (the online route never does). */
-    private Call(Supplier<String> actor, Consumer<String> progress) {
+    private Call(String actor, Context ctx, Consumer<String> progress) {
         this.actor = actor;
+        this.ctx = ctx;
         this.progress = requireNonNull(progress, "progress is null");
     }
 
-    static Call of(Supplier<String> actor) {
-        return new Call(actor, NOWHERE);
+    /** A request's call; its actor is looked up only if the handler asks (the online route never does). */
+    static Call of(Context ctx) {
+        return new Call(null, ctx, NOWHERE);
     }
 
     /** Who the audit records of this call name. */
     public String actor() {
-        return actor.get();
+        return actor != null ? actor : Authenticator.actor(ctx);
     }
 
-    /** Tells a step of a long operation. */
-    public void progress(String message) {
-        progress.accept(message);
-    }
-
-    /** The progress consumer itself, for services that take one. */
+    /** Where the steps of a long operation are told. */
     public Consumer<String> progress() {
         return progress;
     }

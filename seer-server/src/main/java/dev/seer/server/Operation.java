@@ -64,7 +64,7 @@ public final class Operation<I, O> {
     private final Codec<I> request;
     private final Codec<O> response;
     private final ToIntFunction<O> status;
-    private final Writer<O> writer;
+    private final Optional<Writer<O>> writer;
     private final Optional<String> bodyField;
     private final Handler<I, O> handler;
 
@@ -79,7 +79,7 @@ public final class Operation<I, O> {
         this.request = requireNonNull(b.request, "request codec of " + b.name + " is null");
         this.response = requireNonNull(b.response, "response codec of " + b.name + " is null");
         this.status = b.status;
-        this.writer = b.writer;
+        this.writer = Optional.ofNullable(b.writer);
         this.bodyField = Optional.ofNullable(b.bodyField);
         this.handler = requireNonNull(b.handler, "handler of " + b.name + " is null");
         if (roles.isEmpty()) {
@@ -163,7 +163,7 @@ public final class Operation<I, O> {
 
     /** The writer of a route that streams its answer, if this one does. */
     Optional<Writer<O>> writer() {
-        return Optional.ofNullable(writer);
+        return writer;
     }
 
     @Override

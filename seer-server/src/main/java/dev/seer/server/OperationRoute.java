@@ -53,7 +53,7 @@ final class OperationRoute<I, O> {
             return;
         }
         ObjectNode body = body(ctx);
-        O result = operation.handle(services, operation.decodeRequest(body), Call.of(() -> Authenticator.actor(ctx)));
+        O result = operation.handle(services, operation.decodeRequest(body), Call.of(ctx));
         Optional<Operation.Writer<O>> writer = operation.writer();
         if (writer.isPresent()) {
             writer.get().write(ctx, result);
@@ -102,7 +102,7 @@ final class OperationRoute<I, O> {
             body.put(output.field(), out.toString());
             download = named.isPresent() ? download : Optional.of(out);
         }
-        O result = operation.handle(services, operation.decodeRequest(body), Call.of(() -> Authenticator.actor(ctx)));
+        O result = operation.handle(services, operation.decodeRequest(body), Call.of(ctx));
         JsonNode answer = operation.encodeResponse(result);
         if (download.isPresent()) {
             operation.outputs().forEach(output -> ((ObjectNode) answer).remove(output.field()));

@@ -9,7 +9,14 @@ public final class Operations {
 
     public static List<Operation<?, ?>> all() {
         List<Operation<?, ?>> all = new ArrayList<>();
+        all.addAll(SystemOperations.ALL);
+        all.addAll(AuditOperations.ALL);
         all.addAll(TokenOperations.ALL);
+        all.addAll(FeatureOperations.ALL);
+        all.addAll(IngestOperations.ALL);
+        all.addAll(OnlineOperations.ALL);
+        all.addAll(StreamOperations.ALL);
+        all.addAll(DatasetOperations.ALL);
         return List.copyOf(all);
     }
 }

@@ -23,7 +23,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,21 +74,13 @@ public final class SeerServer implements AutoCloseable {
 
     private SeerServer(SeerServices services) {
         this.services = requireNonNull(services, "services is null");
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.registry = services.meters();
         bindJvmMetrics(registry);
         this.routes = new ArrayList<>();
-        routes.addAll(new SystemApi(registry, services.streaming()::status).routes());
-        routes.addAll(new AuditApi(services.audit()).routes());
         this.files = ServerFiles.of(services.home(), services.config().files(), services.clock());
         for (Operation<?, ?> operation : Operations.all()) {
             routes.add(OperationRoute.of(operation, services, files));
         }
-        routes.addAll(new FeatureApi(services.features(), services.historical(), services.consistency(), services.clock(),
-                files).routes());
-        routes.addAll(new IngestApi(services.ingestor(), services.catalog(), files).routes());
-        routes.addAll(new OnlineApi(services.materializer(), services.featureServer()).routes());
-        routes.addAll(new PushApi(services.streaming()).routes());
-        routes.addAll(new DatasetApi(services.datasets(), files).routes());
         this.access = new AccessLog(services.audit(), services.clock());
         Authenticator authenticator = new Authenticator(services.tokens(), access);
         io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", access,
@@ -297,7 +288,6 @@ public final class SeerServer implements AutoCloseable {
         }
         step("record the stop", () -> services.audit().appendAndWait(
                 new AuditRecord(SYSTEM, "server.stopped", "server", url(), Json.object())));
-        registry.close();
     }
 
     private interface Step {

@@ -123,9 +123,9 @@ class FileRoutesTest {
         Files.writeString(root.resolve("entities.csv"), ENTITIES);
         running.services.features().apply(root.resolve("churn"), "test");
         running.services.ingestor().ingest("transactions", Optional.empty(), "test");
-        DatasetApi.call(running.services.datasets(), DatasetApi.Operation.CREATE,
+        DatasetOperations.CREATE.handle(running.services, DatasetOperations.CREATE.decodeRequest(
                 features(Json.object().put("name", "churn").put("entities", root.resolve("entities.csv").toString())
-                        .put("label", "label")), "test", m -> { });
+                        .put("label", "label"))), new Call("test", m -> { }));
     }
 
     @AfterAll
