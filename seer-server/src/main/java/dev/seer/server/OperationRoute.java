@@ -83,8 +83,10 @@ final class OperationRoute<I, O> {
                 }
             }
         }
-        for (String field : operation.pathFields()) {
-            body.put(field, ctx.pathParam(field));
+        if (!operation.pathFields().isEmpty()) {
+            for (String field : operation.pathFields()) {
+                body.put(field, ctx.pathParam(field));
+            }
         }
     }
 
