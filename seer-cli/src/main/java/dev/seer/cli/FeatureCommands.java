@@ -96,22 +96,19 @@ final class FeatureCommands {
                     var report = backend.call(FeatureOperations.CONSISTENCY,
                             new FeatureOperations.Consistency(view, sample, java.util.Optional.ofNullable(at)));
                     if (cli().json()) {
-                        printJson(report);
+                        printJson(FeatureOperations.CONSISTENCY.encodeResponse(report));
                     } else {
                         out().printf("%s at %s: %,d entities sampled, %,d compared (%,d values, %,d without online state),"
-                                + " %,d skipped, %,d differ%n", report.path("view").asText(), report.path("at").asText(),
-                                report.path("sampled").asInt(), report.path("compared").asInt(), report.path("values").asInt(),
-                                report.path("missing_online").asInt(), report.path("skipped").size(),
-                                report.path("differences").size());
-                        for (var s : report.path("skipped")) {
-                            out().printf("  skipped %-24s %s%n", s.path("entity").asText(), s.path("reason").asText());
+                                + " %,d skipped, %,d differ%n", report.view(), report.at(), report.sampled(), report.compared(),
+                                report.values(), report.missingOnline(), report.skipped().size(), report.differences().size());
+                        for (var s : report.skipped()) {
+                            out().printf("  skipped %-24s %s%n", s.entity(), s.reason());
                         }
-                        for (var d : report.path("differences")) {
-                            out().printf("  %-24s %-32s online %-14s batch %s%n", d.path("entity").asText(),
-                                    d.path("feature").asText(), d.path("online").asText(), d.path("batch").asText());
+                        for (var d : report.differences()) {
+                            out().printf("  %-24s %-32s online %-14s batch %s%n", d.entity(), d.feature(), d.online(), d.batch());
                         }
                     }
-                    return report.path("consistent").asBoolean() ? 0 : 1;
+                    return report.consistent() ? 0 : 1;
                 }
             }
         }

@@ -63,7 +63,7 @@ class LocalRemoteCliTest {
                 tokens.remove(i);
             }
         }
-        assertThat(local.get("token")).hasSize(1);
+        assertThat(local.get("token")).hasSize(2); // init's admin token and ci
         assertThat(local.get("online").path("results")).hasSize(2);
         assertThat(remote).isEqualTo(local);
     }

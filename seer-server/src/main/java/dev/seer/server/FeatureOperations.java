@@ -15,6 +15,7 @@ import dev.seer.core.features.PointInTimeRetrieval;
 import dev.seer.features.definition.Definitions;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.definition.RepositoryLoader;
+import dev.seer.features.online.ConsistencyCheck;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -74,12 +75,13 @@ public final class FeatureOperations {
             .handler((services, view, call) -> services.features().view(view.name(), view.version()));
 
     /** Online window aggregates of a sample of a view's entities against a batch recomputation. */
-    public static final Operation<Consistency, JsonNode> CONSISTENCY = Operation
-            .<Consistency, JsonNode>get("features.consistency", "/api/v1/features/views/{name}/consistency")
+    public static final Operation<Consistency, ConsistencyCheck.Report> CONSISTENCY = Operation
+            .<Consistency, ConsistencyCheck.Report>get("features.consistency", "/api/v1/features/views/{name}/consistency")
             .roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
-            .request(Codec.of(FeatureOperations::consistency, FeatureOperations::consistency)).response(Codec.TREE)
-            .handler((services, check, call) -> ApiJson.consistency(services.consistency().check(check.view(),
-                    check.sample(), check.at().orElse(services.clock().instant()))));
+            .request(Codec.of(FeatureOperations::consistency, FeatureOperations::consistency))
+            .response(Codec.of(ApiJson::consistency, ApiJson::consistency))
+            .handler((services, check, call) -> services.consistency().check(check.view(), check.sample(),
+                    check.at().orElse(services.clock().instant())));
 
     public static final Operation<Historical, PointInTimeRetrieval.Result> HISTORICAL = Operation
             .<Historical, PointInTimeRetrieval.Result>post("features.historical", "/api/v1/features/historical")

@@ -11,6 +11,7 @@ import dev.seer.core.features.PointInTimeRetrieval;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
+import dev.seer.features.online.ConsistencyCheck;
 import dev.seer.features.online.Materializer;
 import dev.seer.features.stream.DeadLetter;
 import dev.seer.features.stream.Pusher;
@@ -129,7 +130,9 @@ class OperationsTest {
         CatalogEntry view = new CatalogEntry("feature_view", "stats", 3, tree, ApiJsonTest.HASH_A, T1, "token:alice");
         add(s, FeatureOperations.VIEWS, none, List.of(view));
         add(s, FeatureOperations.VIEW, new FeatureOperations.View("stats", Optional.of(2)), view);
-        add(s, FeatureOperations.CONSISTENCY, new FeatureOperations.Consistency("stats", 50, Optional.of(T2)), tree);
+        add(s, FeatureOperations.CONSISTENCY, new FeatureOperations.Consistency("stats", 50, Optional.of(T2)),
+                new ConsistencyCheck.Report("stats", T2, 2, 1, 3, 0, List.of(new ConsistencyCheck.Skipped("9", "late")),
+                        List.of(new ConsistencyCheck.Difference("7", "sum_1h", 10.5, null))));
         add(s, FeatureOperations.HISTORICAL, new FeatureOperations.Historical(Path.of("/in/e.csv"), List.of("stats:spend"),
                 Path.of("/out/r.csv"), true), new PointInTimeRetrieval.Result(60, 58, List.of("customer_id"),
                         Path.of("/out/r.csv"), 12, 1, List.of(), Optional.empty()));
