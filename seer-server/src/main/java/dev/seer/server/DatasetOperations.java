@@ -98,7 +98,8 @@ public final class DatasetOperations {
     private DatasetOperations() {}
 
     private static <I> Operation.Builder<I, JsonNode> builder(String name, Codec<I> request) {
-        return Operation.<I, JsonNode>post("dataset." + name, "/api/v1/datasets/" + name).request(request)
+        // Every dataset route took multipart before issue 13 (and CLIs of then send it): so it still does.
+        return Operation.<I, JsonNode>post("dataset." + name, "/api/v1/datasets/" + name).multipart().request(request)
                 .response(Codec.TREE);
     }
 

@@ -66,6 +66,7 @@ public final class Operation<I, O> {
     private final ToIntFunction<O> status;
     private final Optional<Writer<O>> writer;
     private final Optional<String> bodyField;
+    private final boolean multipart;
     private final Handler<I, O> handler;
 
     private Operation(Builder<I, O> b) {
@@ -81,6 +82,7 @@ public final class Operation<I, O> {
         this.status = b.status;
         this.writer = Optional.ofNullable(b.writer);
         this.bodyField = Optional.ofNullable(b.bodyField);
+        this.multipart = b.multipart || !inputs.isEmpty() || !outputs.isEmpty();
         this.handler = requireNonNull(b.handler, "handler of " + b.name + " is null");
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("operation " + name + " allows no role");
@@ -155,6 +157,11 @@ public final class Operation<I, O> {
 
     Set<ApiRole> roles() {
         return roles;
+    }
+
+    /** Whether the route takes a multipart body (the JSON in part {@code request}) as well as JSON. */
+    boolean multipart() {
+        return multipart;
     }
 
     int status(O result) {
@@ -282,6 +289,7 @@ public final class Operation<I, O> {
         private ToIntFunction<O> status = result -> 200;
         private Writer<O> writer;
         private String bodyField;
+        private boolean multipart;
         private Handler<I, O> handler;
 
         private Builder(String name, Method method, String path) {
@@ -332,6 +340,12 @@ public final class Operation<I, O> {
 
         Builder<I, O> bodyField(String field) {
             bodyField = field;
+            return this;
+        }
+
+        /** Takes a multipart body too, without file fields (a route that always did keeps doing so). */
+        Builder<I, O> multipart() {
+            multipart = true;
             return this;
         }
 

@@ -46,7 +46,7 @@ final class OperationRoute<I, O> {
     }
 
     private void serve(Context ctx) throws IOException {
-        if (!operation.inputs().isEmpty() || !operation.outputs().isEmpty()) {
+        if (operation.multipart()) {
             try (RequestFiles request = RequestFiles.receive(ctx, files, parts)) {
                 serveFiles(ctx, request);
             }

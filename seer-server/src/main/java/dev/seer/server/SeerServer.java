@@ -17,6 +17,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.router.ParsedEndpoint;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -35,14 +37,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Seer HTTP server. Routes come from the API classes as {@link ApiRoute}s, each naming its
- * roles; {@link Authenticator} enforces them before a matched handler runs. Errors of every
- * kind are rendered as {@code {"error": {"code", "message", "details"}}} with the status of
- * their category.
+ * The Seer HTTP server. Its routes are the {@link Operations#all() operations}, each made an
+ * {@link ApiRoute} naming its roles by {@link OperationRoute}; {@link Authenticator} enforces
+ * them before a matched handler runs. Errors of every kind are rendered as
+ * {@code {"error": {"code", "message", "details"}}} with the status of their category.
  *
  * <p>At start the server issues a local admin token into {@code run/cli.token} (owner-only
  * permissions), so the CLI on this machine can reach it; the token is revoked at shutdown, and a
@@ -70,7 +73,7 @@ public final class SeerServer implements AutoCloseable {
     private final ServerFiles files;
     private ApiToken localToken;
     private String url = "";
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SeerServer(SeerServices services) {
         this.services = requireNonNull(services, "services is null");
@@ -83,17 +86,17 @@ public final class SeerServer implements AutoCloseable {
         }
         this.access = new AccessLog(services.audit(), services.clock());
         Authenticator authenticator = new Authenticator(services.tokens(), access);
-        io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", access,
+        FunctionCounter.builder("seer.audit.access.records.dropped", access,
                         AccessLog::dropped)
                 .description("Requests whose access record was not written because the audit queue was full")
                 .register(registry);
-        io.micrometer.core.instrument.DistributionSummary freshness = io.micrometer.core.instrument.DistributionSummary
+        DistributionSummary freshness = DistributionSummary
                 .builder("seer.stream.freshness").baseUnit("seconds")
                 .description("Event time to online availability of streamed events")
                 .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(3600.0)
                 .register(registry);
         services.streaming().onFreshness(freshness::record);
-        io.micrometer.core.instrument.DistributionSummary windowFreshness = io.micrometer.core.instrument.DistributionSummary
+        DistributionSummary windowFreshness = DistributionSummary
                 .builder("seer.stream.window.freshness").baseUnit("seconds")
                 .description("Latest event time to online availability of each entity's window aggregates")
                 .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(3600.0)

@@ -66,7 +66,8 @@ public final class StreamOperations {
 
     private static Pusher.Result pushed(JsonNode node) {
         Map<Integer, Long> offsets = new LinkedHashMap<>();
-        node.path("last_offsets").fields().forEachRemaining(e -> offsets.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
+        node.path("last_offsets").fields().forEachRemaining(e -> offsets.put(Integer.parseInt(e.getKey()),
+                e.getValue().asLong()));
         return new Pusher.Result(node.path("source").asText(), node.path("topic").asText(), node.path("accepted").asInt(),
                 offsets);
     }

@@ -284,6 +284,16 @@ class FileRoutesTest {
         assertThat(RunningServer.errorCode(json)).isEqualTo("UPLOAD_INVALID");
     }
 
+    @Test
+    void aDatasetRouteWithoutFilesStillTakesItsRequestAsAMultipartPart() throws Exception {
+        HttpResponse<String> shown = upload("/api/v1/datasets/show", Role.AUDITOR, new MultipartBody("{\"dataset\": \"churn\"}"));
+        assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
+        assertThat(Json.parse(shown.body()).path("dataset").asText()).isEqualTo("churn:1");
+        HttpResponse<String> file = upload("/api/v1/datasets/show", Role.AUDITOR, new MultipartBody("{\"dataset\": \"churn\"}")
+                .file("file", "e.csv", ENTITIES));
+        assertThat(RunningServer.errorCode(file)).isEqualTo("UPLOAD_INVALID");
+    }
+
     private static String historical(String entities, String out) {
         return Json.write(features(Json.object().put("entities", entities).put("out", out)));
     }
