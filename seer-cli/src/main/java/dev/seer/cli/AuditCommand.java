@@ -9,7 +9,8 @@ import dev.seer.metadata.AuditVerification;
 import dev.seer.metadata.InclusionProof;
 import dev.seer.metadata.MetadataErrorCode;
 import dev.seer.metadata.TreeHead;
-import dev.seer.server.ApiJson;
+import dev.seer.server.AuditOperations;
+import dev.seer.server.Codec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,9 +64,9 @@ final class AuditCommand {
             query = action == null ? query : query.withAction(action);
             query = subjectType == null ? query : query.withSubject(subjectType, Optional.ofNullable(subjectId));
             try (Backend backend = cli().backend("audit list")) {
-                AuditPage page = backend.audit(query);
+                AuditPage page = backend.call(AuditOperations.LIST, query);
                 if (cli().json()) {
-                    printJson(ApiJson.page(page));
+                    printJson(AuditOperations.LIST.encodeResponse(page));
                     return 0;
                 }
                 for (AuditEntry e : page.entries()) {
@@ -90,9 +91,9 @@ final class AuditCommand {
         public Integer call() {
             Optional<TreeHead> head = Optional.ofNullable(against).map(Verify::readHead);
             try (Backend backend = cli().backend("audit verify")) {
-                AuditVerification result = backend.verify(head);
+                AuditVerification result = backend.call(AuditOperations.VERIFY, head);
                 if (cli().json()) {
-                    printJson(ApiJson.verification(result));
+                    printJson(AuditOperations.VERIFY.encodeResponse(result));
                 } else if (result.ok()) {
                     out().println("Audit log OK: " + result.entriesChecked() + " entries, root "
                             + result.head().rootHash() + (head.isPresent() ? ", extends the given head of "
@@ -124,7 +125,7 @@ final class AuditCommand {
         @Override
         public Integer call() throws IOException {
             try (Backend backend = cli().backend("audit checkpoint")) {
-                TreeHead head = backend.checkpoint();
+                TreeHead head = backend.call(AuditOperations.CHECKPOINT, Codec.Empty.REQUEST);
                 if (outFile != null) {
                     Files.writeString(outFile, head.toJson() + "\n", StandardCharsets.UTF_8);
                 }
@@ -149,11 +150,11 @@ final class AuditCommand {
         public Integer call() {
             Optional<TreeHead> head = Optional.ofNullable(against).map(Verify::readHead);
             try (Backend backend = cli().backend("audit prove")) {
-                InclusionProof proof = backend.prove(seq, head.map(TreeHead::size));
+                InclusionProof proof = backend.call(AuditOperations.PROVE, new AuditOperations.Prove(seq, head.map(TreeHead::size)));
                 boolean anchored = head.map(h -> h.rootHash().equals(proof.rootHash())).orElse(true);
                 boolean holds = proof.verify() && anchored;
                 if (cli().json()) {
-                    printJson(ApiJson.proof(proof));
+                    printJson(AuditOperations.PROVE.encodeResponse(proof));
                 } else {
                     out().println("Entry " + proof.seq() + " of " + proof.treeSize() + ", root " + proof.rootHash());
                     out().println("leaf " + proof.leafHash());

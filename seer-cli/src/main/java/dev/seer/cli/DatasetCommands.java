@@ -1,14 +1,15 @@
 package dev.seer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.datasets.DatasetManifest;
-import dev.seer.server.DatasetApi;
-import dev.seer.server.DatasetApi.Operation;
+import dev.seer.server.Codec;
+import dev.seer.server.DatasetOperations;
+import dev.seer.server.Operation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,10 +30,10 @@ final class DatasetCommands {
 
     /** Base: runs one operation and prints its JSON (with --json) or a human summary. */
     abstract static class DatasetCommand extends CliCommand {
-        JsonNode run(Operation operation, ObjectNode request) {
-            try (Backend backend = cli().backend("dataset " + operation.name().toLowerCase(Locale.ROOT))) {
+        <I> JsonNode run(Operation<I, JsonNode> operation, I request) {
+            try (Backend backend = cli().backend(operation.name().replace('.', ' '))) {
                 ProgressLines lines = new ProgressLines(err(), System.console() != null);
-                JsonNode answer = backend.dataset(operation, request, m -> lines.print("dataset: " + m));
+                JsonNode answer = backend.call(operation, request, m -> lines.print("dataset: " + m));
                 lines.end();
                 return answer;
             }
@@ -87,12 +88,13 @@ final class DatasetCommands {
             String byTime;
         }
 
-        /** Adds the request's {@code split}, if a method was given. */
-        void addTo(ObjectNode request) {
-            if (method != null) {
-                request.set("split", method.byKey != null ? DatasetApi.splitJson("key", method.byKey, fractions)
-                        : DatasetApi.splitJson("time", List.of(method.byTime), fractions));
+        /** The request's split, if a method was given. */
+        Optional<DatasetOperations.Split> request() {
+            if (method == null) {
+                return Optional.empty();
             }
+            return Optional.of(method.byKey != null ? new DatasetOperations.Split("key", method.byKey, fractions)
+                    : new DatasetOperations.Split("time", List.of(method.byTime), fractions));
         }
     }
 
@@ -123,11 +125,8 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            ObjectNode request = Json.object().put("name", name).put("entities", entities.toAbsolutePath().toString())
-                    .put("label", label).put("filter_by_created_timestamp", filterByCreated);
-            features.forEach(request.putArray("features")::add);
-            split.addTo(request);
-            JsonNode answer = run(Operation.CREATE, request);
+            JsonNode answer = run(DatasetOperations.CREATE, new DatasetOperations.Create(name, entities.toAbsolutePath(),
+                    features, Optional.ofNullable(label), filterByCreated, split.request()));
             print(answer, () -> printWritten(answer));
             return 0;
         }
@@ -153,11 +152,8 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            ObjectNode request = Json.object().put("name", name).put("file", file.toAbsolutePath().toString())
-                    .put("label", label);
-            key.forEach(request.putArray("key")::add);
-            split.addTo(request);
-            JsonNode answer = run(Operation.IMPORT, request);
+            JsonNode answer = run(DatasetOperations.IMPORT, new DatasetOperations.Import(name, file.toAbsolutePath(), key,
+                    Optional.ofNullable(label), split.request()));
             print(answer, () -> printWritten(answer));
             return 0;
         }
@@ -167,7 +163,7 @@ final class DatasetCommands {
     static final class ListDatasets extends DatasetCommand {
         @Override
         public Integer call() {
-            JsonNode answer = run(Operation.LIST, Json.object());
+            JsonNode answer = run(DatasetOperations.LIST, Codec.Empty.REQUEST);
             print(answer, () -> {
                 if (answer.isEmpty()) {
                     out().println("No datasets yet. Make one with: seer dataset create NAME --entities FILE --features SERVICE");
@@ -190,11 +186,11 @@ final class DatasetCommands {
         @Override
         public Integer call() {
             if (versions) {
-                JsonNode answer = run(Operation.VERSIONS, Json.object().put("name", dataset));
+                JsonNode answer = run(DatasetOperations.VERSIONS, dataset);
                 print(answer, () -> answer.forEach(this::printVersion));
                 return 0;
             }
-            JsonNode answer = run(Operation.SHOW, Json.object().put("dataset", dataset));
+            JsonNode answer = run(DatasetOperations.SHOW, dataset);
             print(answer, () -> {
                 printVersion(answer);
                 DatasetManifest m = manifest(answer);
@@ -235,9 +231,7 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            ObjectNode request = Json.object().put("a", a).put("b", b);
-            key.forEach(request.putArray("key")::add);
-            JsonNode answer = run(Operation.DIFF, request);
+            JsonNode answer = run(DatasetOperations.DIFF, new DatasetOperations.Diff(a, b, key));
             print(answer, () -> {
                 out().printf("%s -> %s by %s%n", answer.path("a").asText(), answer.path("b").asText(), answer.path("key"));
                 answer.path("schema").forEach(c -> out().printf("  column %-24s %s %s%n", c.path("column").asText(),
@@ -276,8 +270,8 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(Operation.EXPORT, Json.object().put("dataset", dataset)
-                    .put("out", out.toAbsolutePath().toString()).put("split", split));
+            JsonNode answer = run(DatasetOperations.EXPORT, new DatasetOperations.Export(dataset,
+                    Optional.ofNullable(split), out.toAbsolutePath()));
             print(answer, () -> out().println("Wrote " + answer.path("out").asText()));
             return 0;
         }
@@ -288,7 +282,7 @@ final class DatasetCommands {
     static final class Verify extends DatasetCommand {
         @Override
         public Integer call() {
-            JsonNode answer = run(Operation.VERIFY, Json.object());
+            JsonNode answer = run(DatasetOperations.VERIFY, Codec.Empty.REQUEST);
             print(answer, () -> {
                 out().printf("%,d objects, %,d bytes hashed: %s%n", answer.path("objects").asInt(), answer.path("bytes").asLong(),
                         answer.path("ok").asBoolean() ? "all intact" : answer.path("problems").size() + " problem(s)");
@@ -307,7 +301,7 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(Operation.GC, Json.object().put("dry_run", dryRun));
+            JsonNode answer = run(DatasetOperations.GC, dryRun);
             print(answer, () -> {
                 out().printf("%s %d objects (%,d bytes) and %d leftovers%n", dryRun ? "Would remove" : "Removed",
                         answer.path("objects").size(), answer.path("bytes").asLong(), answer.path("leftovers").size());
@@ -327,7 +321,7 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(Operation.REPRODUCE, Json.object().put("dataset", dataset));
+            JsonNode answer = run(DatasetOperations.REPRODUCE, dataset);
             print(answer, () -> {
                 out().printf("%s: %s (recorded %s, reproduced %s)%n", answer.path("dataset").asText(),
                         answer.path("same").asBoolean() ? "same hash" : "DIFFERENT", answer.path("recorded_hash").asText(),
@@ -354,7 +348,7 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(Operation.LINEAGE, Json.object().put("dataset", dataset));
+            JsonNode answer = run(DatasetOperations.LINEAGE, dataset);
             print(answer, () -> printLineage(answer));
             return 0;
         }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.definition.FeatureRegistry;
-import dev.seer.server.ApiJson;
+import dev.seer.server.OnlineOperations;
+import dev.seer.server.StreamOperations;
+import dev.seer.server.Codec;
+import dev.seer.server.FeatureOperations;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +29,7 @@ final class FeatureCommands {
         @Override
         public Integer call() {
             try (Backend backend = cli().backend("plan")) {
-                print(this, backend.planFeatures(location), "would");
+                print(this, backend.call(FeatureOperations.PLAN, location), "would");
             }
             return 0;
         }
@@ -43,7 +46,7 @@ final class FeatureCommands {
         @Override
         public Integer call() {
             try (Backend backend = cli().backend("apply")) {
-                print(this, backend.applyFeatures(location), "did");
+                print(this, backend.call(FeatureOperations.APPLY, location), "did");
             }
             return 0;
         }
@@ -51,7 +54,7 @@ final class FeatureCommands {
 
     private static void print(CliCommand command, List<FeatureRegistry.Change> changes, String mood) {
         if (command.cli().json()) {
-            command.printJson(ApiJson.changes(changes));
+            command.printJson(FeatureOperations.PLAN.encodeResponse(changes));
             return;
         }
         for (FeatureRegistry.Change change : changes) {
@@ -90,24 +93,22 @@ final class FeatureCommands {
             @Override
             public Integer call() {
                 try (Backend backend = cli().backend("features check-consistency")) {
-                    var report = backend.consistency(view, sample, java.util.Optional.ofNullable(at));
+                    var report = backend.call(FeatureOperations.CONSISTENCY,
+                            new FeatureOperations.Consistency(view, sample, java.util.Optional.ofNullable(at)));
                     if (cli().json()) {
-                        printJson(report);
+                        printJson(FeatureOperations.CONSISTENCY.encodeResponse(report));
                     } else {
                         out().printf("%s at %s: %,d entities sampled, %,d compared (%,d values, %,d without online state),"
-                                + " %,d skipped, %,d differ%n", report.path("view").asText(), report.path("at").asText(),
-                                report.path("sampled").asInt(), report.path("compared").asInt(), report.path("values").asInt(),
-                                report.path("missing_online").asInt(), report.path("skipped").size(),
-                                report.path("differences").size());
-                        for (var s : report.path("skipped")) {
-                            out().printf("  skipped %-24s %s%n", s.path("entity").asText(), s.path("reason").asText());
+                                + " %,d skipped, %,d differ%n", report.view(), report.at(), report.sampled(), report.compared(),
+                                report.values(), report.missingOnline(), report.skipped().size(), report.differences().size());
+                        for (var s : report.skipped()) {
+                            out().printf("  skipped %-24s %s%n", s.entity(), s.reason());
                         }
-                        for (var d : report.path("differences")) {
-                            out().printf("  %-24s %-32s online %-14s batch %s%n", d.path("entity").asText(),
-                                    d.path("feature").asText(), d.path("online").asText(), d.path("batch").asText());
+                        for (var d : report.differences()) {
+                            out().printf("  %-24s %-32s online %-14s batch %s%n", d.entity(), d.feature(), d.online(), d.batch());
                         }
                     }
-                    return report.path("consistent").asBoolean() ? 0 : 1;
+                    return report.consistent() ? 0 : 1;
                 }
             }
         }
@@ -120,7 +121,7 @@ final class FeatureCommands {
             @Override
             public Integer call() {
                 try (Backend backend = cli().backend("features status")) {
-                    var status = backend.streamingStatus();
+                    var status = backend.call(StreamOperations.STATUS, Codec.Empty.REQUEST);
                     if (cli().json()) {
                         printJson(status);
                         return 0;
@@ -161,9 +162,9 @@ final class FeatureCommands {
             @Override
             public Integer call() {
                 try (Backend backend = cli().backend("features list")) {
-                    List<CatalogEntry> views = backend.featureViews();
+                    List<CatalogEntry> views = backend.call(FeatureOperations.VIEWS, Codec.Empty.REQUEST);
                     if (cli().json()) {
-                        printJson(ApiJson.catalogEntries(views));
+                        printJson(FeatureOperations.VIEWS.encodeResponse(views));
                         return 0;
                     }
                     out().printf("%-28s %-8s %-10s %-24s %s%n", "VIEW", "VERSION", "FEATURES", "SOURCE", "CREATED");
@@ -198,9 +199,10 @@ final class FeatureCommands {
             @Override
             public Integer call() {
                 try (Backend backend = cli().backend("features historical")) {
-                    var report = backend.historical(entities, features, out, filterByCreated);
+                    var report = backend.call(FeatureOperations.HISTORICAL,
+                            new FeatureOperations.Historical(entities, features, out, filterByCreated));
                     if (cli().json()) {
-                        printJson(ApiJson.historical(report));
+                        printJson(FeatureOperations.HISTORICAL.encodeResponse(report));
                     } else {
                         out().printf("Wrote %,d rows (%,d view matches) with %s to %s%n", report.rows(), report.matched(),
                                 report.columns(), report.out());
@@ -235,9 +237,9 @@ final class FeatureCommands {
                     }
                 }
                 try (Backend backend = cli().backend("features get")) {
-                    var results = backend.online(features, columns);
+                    var results = backend.call(OnlineOperations.ONLINE, new OnlineOperations.Lookup(features, columns));
                     if (cli().json()) {
-                        printJson(ApiJson.online(results));
+                        printJson(OnlineOperations.ONLINE.encodeResponse(results));
                         return 0;
                     }
                     for (var result : results) {
@@ -268,9 +270,10 @@ final class FeatureCommands {
             @Override
             public Integer call() {
                 try (Backend backend = cli().backend("features show")) {
-                    CatalogEntry entry = backend.featureView(view, Optional.ofNullable(version));
+                    CatalogEntry entry = backend.call(FeatureOperations.VIEW,
+                            new FeatureOperations.View(view, Optional.ofNullable(version)));
                     if (cli().json()) {
-                        printJson(ApiJson.catalogEntry(entry));
+                        printJson(FeatureOperations.VIEW.encodeResponse(entry));
                     } else {
                         out().println(entry.name() + " v" + entry.version() + " (created " + entry.created() + " by "
                                 + entry.createdBy() + ", hash " + entry.bodyHash().substring(0, 12) + ")");

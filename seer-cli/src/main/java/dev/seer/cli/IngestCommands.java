@@ -3,7 +3,10 @@ package dev.seer.cli;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
-import dev.seer.server.ApiJson;
+import dev.seer.server.Codec;
+import dev.seer.server.IngestOperations;
+import dev.seer.server.OnlineOperations;
+import dev.seer.server.StreamOperations;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -31,10 +34,11 @@ final class IngestCommands {
             try (Backend backend = cli().backend("ingest")) {
                 // Progress goes to stderr, so that stdout (and --json) carries the result alone.
                 ProgressLines lines = new ProgressLines(err(), System.console() != null);
-                IngestReport report = backend.ingest(source, Optional.ofNullable(file), m -> lines.print("ingest: " + m));
+                IngestReport report = backend.call(IngestOperations.INGEST,
+                        new IngestOperations.Ingest(source, Optional.ofNullable(file)), m -> lines.print("ingest: " + m));
                 lines.end();
                 if (cli().json()) {
-                    printJson(ApiJson.ingestReport(report));
+                    printJson(IngestOperations.INGEST.encodeResponse(report));
                 } else if (report.alreadyIngested()) {
                     out().println("Already ingested as " + report.batchId() + " (content " + report.contentHash().substring(0, 12)
                             + "): nothing added.");
@@ -67,9 +71,10 @@ final class IngestCommands {
         @Override
         public Integer call() {
             try (Backend backend = cli().backend("materialize")) {
-                var report = backend.materialize(views, Optional.ofNullable(start), end);
+                var report = backend.call(OnlineOperations.MATERIALIZE,
+                        new OnlineOperations.Materialize(views, Optional.ofNullable(start), end));
                 if (cli().json()) {
-                    printJson(ApiJson.materialized(report));
+                    printJson(OnlineOperations.MATERIALIZE.encodeResponse(report));
                 } else {
                     report.written().forEach((view, count) -> out().printf("%-28s %,d entities written up to %s%n", view,
                             count, report.end()));
@@ -87,9 +92,9 @@ final class IngestCommands {
             @Override
             public Integer call() {
                 try (Backend backend = cli().backend("quarantine list")) {
-                    List<CatalogEntry> batches = backend.batches();
+                    List<CatalogEntry> batches = backend.call(IngestOperations.BATCHES, Codec.Empty.REQUEST);
                     if (cli().json()) {
-                        printJson(ApiJson.catalogEntries(batches));
+                        printJson(IngestOperations.BATCHES.encodeResponse(batches));
                         return 0;
                     }
                     out().printf("%-34s %-20s %10s %10s %12s%n", "BATCH", "SOURCE", "READ", "WRITTEN", "QUARANTINED");
@@ -116,9 +121,10 @@ final class IngestCommands {
             @Override
             public Integer call() {
                 try (Backend backend = cli().backend("quarantine dead-letters")) {
-                    var letters = backend.deadLetters(Optional.ofNullable(source), Math.max(1, limit));
+                    var letters = backend.call(StreamOperations.DEAD_LETTERS,
+                            new StreamOperations.DeadLetters(Optional.ofNullable(source), Math.max(1, limit)));
                     if (cli().json()) {
-                        printJson(ApiJson.deadLetters(letters));
+                        printJson(StreamOperations.DEAD_LETTERS.encodeResponse(letters));
                         return 0;
                     }
                     for (var l : letters) {
@@ -144,9 +150,9 @@ final class IngestCommands {
             @Override
             public Integer call() {
                 try (Backend backend = cli().backend("quarantine show")) {
-                    List<QuarantineRecord> records = backend.quarantine(batch, limit);
+                    List<QuarantineRecord> records = backend.call(IngestOperations.QUARANTINE, new IngestOperations.Quarantine(batch, limit));
                     if (cli().json()) {
-                        printJson(ApiJson.quarantine(records));
+                        printJson(IngestOperations.QUARANTINE.encodeResponse(records));
                         return 0;
                     }
                     for (QuarantineRecord r : records) {

@@ -58,7 +58,7 @@ final class QuickstartCommand extends CliCommand {
         String body = "{\"feature_service\": \"" + service.get().name() + "\", \"entities\": {\"" + key + "\": [\"1\", \"2\"]}}";
         var results = services.featureServer().lookup(java.util.List.of(service.get().name()),
                 java.util.Map.of(key, java.util.List.of("1", "2")));
-        out().println("Online lookup of " + key + " 1 and 2: " + dev.seer.core.Json.write(dev.seer.server.ApiJson.online(results)));
+        out().println("Online lookup of " + key + " 1 and 2: " + dev.seer.core.Json.write(dev.seer.server.OnlineOperations.ONLINE.encodeResponse(results)));
         return body;
     }
 

@@ -3,7 +3,8 @@ package dev.seer.cli;
 import dev.seer.core.Role;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.IssuedToken;
-import dev.seer.server.ApiJson;
+import dev.seer.server.Codec;
+import dev.seer.server.TokenOperations;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,9 +28,9 @@ final class TokenCommand {
         public Integer call() {
             Role parsed = Role.parse(role);
             try (Backend backend = cli().backend("token create")) {
-                IssuedToken issued = backend.createToken(parsed, name);
+                IssuedToken issued = backend.call(TokenOperations.CREATE, new TokenOperations.Create(parsed, name));
                 if (cli().json()) {
-                    printJson(ApiJson.issued(issued));
+                    printJson(TokenOperations.CREATE.encodeResponse(issued));
                 } else {
                     out().println("Created token " + issued.token().name() + " (" + issued.token().id() + "), role "
                             + issued.token().role().id() + ". Secret (shown once):");
@@ -45,9 +46,9 @@ final class TokenCommand {
         @Override
         public Integer call() {
             try (Backend backend = cli().backend("token list")) {
-                List<ApiToken> tokens = backend.tokens();
+                List<ApiToken> tokens = backend.call(TokenOperations.LIST, Codec.Empty.REQUEST);
                 if (cli().json()) {
-                    printJson(ApiJson.tokens(tokens));
+                    printJson(TokenOperations.LIST.encodeResponse(tokens));
                     return 0;
                 }
                 out().printf("%-30s %-20s %-10s %-8s %s%n", "ID", "NAME", "ROLE", "STATE", "CREATED");
@@ -68,9 +69,9 @@ final class TokenCommand {
         @Override
         public Integer call() {
             try (Backend backend = cli().backend("token revoke")) {
-                ApiToken revoked = backend.revokeToken(token);
+                ApiToken revoked = backend.call(TokenOperations.REVOKE, token);
                 if (cli().json()) {
-                    printJson(ApiJson.token(revoked));
+                    printJson(TokenOperations.REVOKE.encodeResponse(revoked));
                 } else {
                     out().println("Revoked token " + revoked.name() + " (" + revoked.id() + ")");
                 }

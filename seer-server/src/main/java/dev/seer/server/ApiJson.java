@@ -394,6 +394,22 @@ public final class ApiJson {
         return node;
     }
 
+    public static dev.seer.features.online.ConsistencyCheck.Report consistency(JsonNode node) {
+        List<dev.seer.features.online.ConsistencyCheck.Skipped> skipped = new java.util.ArrayList<>();
+        node.path("skipped").forEach(s -> skipped.add(new dev.seer.features.online.ConsistencyCheck.Skipped(
+                s.path("entity").asText(), s.path("reason").asText())));
+        List<dev.seer.features.online.ConsistencyCheck.Difference> differences = new java.util.ArrayList<>();
+        node.path("differences").forEach(d -> differences.add(new dev.seer.features.online.ConsistencyCheck.Difference(
+                d.path("entity").asText(), d.path("feature").asText(), number(d.path("online")), number(d.path("batch")))));
+        return new dev.seer.features.online.ConsistencyCheck.Report(node.path("view").asText(),
+                java.time.Instant.parse(node.path("at").asText()), node.path("sampled").asInt(), node.path("compared").asInt(),
+                node.path("values").asInt(), node.path("missing_online").asInt(), skipped, differences);
+    }
+
+    private static Double number(JsonNode node) {
+        return node.isNumber() ? node.asDouble() : null;
+    }
+
     public static ObjectNode streamingStatus(dev.seer.features.stream.Streaming.Status status,
             List<dev.seer.features.stream.Streaming.SourceStatus> sources) {
         ObjectNode node = Json.object().put("state", status.state().name().toLowerCase(java.util.Locale.ROOT))

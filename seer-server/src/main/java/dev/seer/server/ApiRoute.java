@@ -6,7 +6,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.Set;
 
-/** One HTTP route: method, path, the roles allowed to call it, and its handler. */
+/** One HTTP route: method, path, the roles allowed to call it, and its handler (see {@link OperationRoute}). */
 record ApiRoute(HandlerType method, String path, Set<ApiRole> roles, Handler handler) {
     public ApiRoute {
         requireNonNull(method, "method is null");
@@ -20,14 +20,6 @@ record ApiRoute(HandlerType method, String path, Set<ApiRole> roles, Handler han
 
     static ApiRoute get(String path, Handler handler, ApiRole... roles) {
         return new ApiRoute(HandlerType.GET, path, Set.of(roles), handler);
-    }
-
-    static ApiRoute post(String path, Handler handler, ApiRole... roles) {
-        return new ApiRoute(HandlerType.POST, path, Set.of(roles), handler);
-    }
-
-    static ApiRoute delete(String path, Handler handler, ApiRole... roles) {
-        return new ApiRoute(HandlerType.DELETE, path, Set.of(roles), handler);
     }
 
     @Override

@@ -6,12 +6,9 @@ import dev.seer.core.CoreErrorCode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import io.javalin.http.Context;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
-import java.util.Optional;
 
-/** Small helpers for reading requests and writing JSON responses. */
+/** Small helpers of the HTTP layer: reading a JSON body, writing JSON answers and errors. */
 final class Http {
     static final String JSON = "application/json";
     static final String CSV = "text/csv";
@@ -89,52 +86,6 @@ final class Http {
                     "Field [" + field + "] is required and must be a non-empty string", Map.of("field", field));
         }
         return value.asText();
-    }
-
-    static Optional<String> query(Context ctx, String name) {
-        return Optional.ofNullable(ctx.queryParam(name)).filter(v -> !v.isBlank());
-    }
-
-    static Optional<Instant> instant(Context ctx, String name) {
-        return query(ctx, name).map(text -> {
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Query parameter [" + name + "] value ["
-                        + text + "] is not an ISO-8601 instant such as 2026-01-31T12:00:00Z", Map.of("parameter", name));
-            }
-        });
-    }
-
-    static long number(Context ctx, String name, long fallback) {
-        return query(ctx, name).map(text -> {
-            try {
-                return Long.parseLong(text);
-            } catch (NumberFormatException e) {
-                throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Query parameter [" + name + "] value ["
-                        + text + "] is not a whole number", Map.of("parameter", name));
-            }
-        }).orElse(fallback);
-    }
-
-    /** A whole-number query parameter that must fit an int; a larger one is refused, not wrapped around. */
-    static int intNumber(Context ctx, String name, int fallback) {
-        long value = number(ctx, name, fallback);
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Query parameter [" + name + "] value [" + value
-                    + "] is out of range", Map.of("parameter", name));
-        }
-        return (int) value;
-    }
-
-    static long pathNumber(Context ctx, String name) {
-        String text = ctx.pathParam(name);
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Path parameter [" + name + "] value [" + text
-                    + "] is not a whole number", Map.of("parameter", name));
-        }
     }
 
     static ObjectNode error(SeerException e) {

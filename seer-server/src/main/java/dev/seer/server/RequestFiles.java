@@ -105,6 +105,11 @@ final class RequestFiles implements AutoCloseable {
         }
     }
 
+    /** The allow-list every server path of this request is checked against. */
+    ServerFiles files() {
+        return files;
+    }
+
     /** The JSON request: the body, or the {@code request} part of a multipart request. */
     JsonNode body() {
         return body;
@@ -122,12 +127,6 @@ final class RequestFiles implements AutoCloseable {
             return Optional.of(save(part, folder.resolve(field).resolve(baseName(part.filename(), field))));
         }
         return serverPath(field);
-    }
-
-    /** {@link #input} that must be there. */
-    Path requiredInput(String field) {
-        return input(field).orElseThrow(() -> new SeerException(ServerErrorCode.UPLOAD_INVALID, "Field [" + field
-                + "] is required: upload the file as part [" + field + "] or name a server path", Map.of("field", field)));
     }
 
     /** The checked server path the JSON names in {@code field}, if any. */

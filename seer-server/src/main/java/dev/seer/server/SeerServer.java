@@ -17,13 +17,14 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.router.ParsedEndpoint;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,14 +37,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Seer HTTP server. Routes come from the API classes as {@link ApiRoute}s, each naming its
- * roles; {@link Authenticator} enforces them before a matched handler runs. Errors of every
- * kind are rendered as {@code {"error": {"code", "message", "details"}}} with the status of
- * their category.
+ * The Seer HTTP server. Its routes are the {@link Operations#all() operations}, each made an
+ * {@link ApiRoute} naming its roles by {@link OperationRoute}; {@link Authenticator} enforces
+ * them before a matched handler runs. Errors of every kind are rendered as
+ * {@code {"error": {"code", "message", "details"}}} with the status of their category.
  *
  * <p>At start the server issues a local admin token into {@code run/cli.token} (owner-only
  * permissions), so the CLI on this machine can reach it; the token is revoked at shutdown, and a
@@ -71,36 +73,30 @@ public final class SeerServer implements AutoCloseable {
     private final ServerFiles files;
     private ApiToken localToken;
     private String url = "";
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SeerServer(SeerServices services) {
         this.services = requireNonNull(services, "services is null");
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.registry = services.meters();
         bindJvmMetrics(registry);
         this.routes = new ArrayList<>();
-        routes.addAll(new SystemApi(registry, services.streaming()::status).routes());
-        routes.addAll(new AuditApi(services.audit()).routes());
-        routes.addAll(new TokenApi(services.tokens()).routes());
         this.files = ServerFiles.of(services.home(), services.config().section(FilesConfig.SECTION), services.clock());
-        routes.addAll(new FeatureApi(services.features(), services.historical(), services.consistency(), services.clock(),
-                files).routes());
-        routes.addAll(new IngestApi(services.ingestor(), services.catalog(), files).routes());
-        routes.addAll(new OnlineApi(services.materializer(), services.featureServer()).routes());
-        routes.addAll(new PushApi(services.streaming()).routes());
-        routes.addAll(new DatasetApi(services.datasets(), files).routes());
+        for (Operation<?, ?> operation : Operations.all()) {
+            routes.add(OperationRoute.of(operation, services, files));
+        }
         this.access = new AccessLog(services.audit(), services.clock());
         Authenticator authenticator = new Authenticator(services.tokens(), access);
-        io.micrometer.core.instrument.FunctionCounter.builder("seer.audit.access.records.dropped", access,
+        FunctionCounter.builder("seer.audit.access.records.dropped", access,
                         AccessLog::dropped)
                 .description("Requests whose access record was not written because the audit queue was full")
                 .register(registry);
-        io.micrometer.core.instrument.DistributionSummary freshness = io.micrometer.core.instrument.DistributionSummary
+        DistributionSummary freshness = DistributionSummary
                 .builder("seer.stream.freshness").baseUnit("seconds")
                 .description("Event time to online availability of streamed events")
                 .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(3600.0)
                 .register(registry);
         services.streaming().onFreshness(freshness::record);
-        io.micrometer.core.instrument.DistributionSummary windowFreshness = io.micrometer.core.instrument.DistributionSummary
+        DistributionSummary windowFreshness = DistributionSummary
                 .builder("seer.stream.window.freshness").baseUnit("seconds")
                 .description("Latest event time to online availability of each entity's window aggregates")
                 .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(3600.0)
@@ -293,7 +289,6 @@ public final class SeerServer implements AutoCloseable {
         }
         step("record the stop", () -> services.audit().appendAndWait(
                 new AuditRecord(SYSTEM, "server.stopped", "server", url(), Json.object())));
-        registry.close();
     }
 
     private interface Step {

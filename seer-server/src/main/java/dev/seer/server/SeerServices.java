@@ -27,6 +27,8 @@ import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.metadata.TokenStore;
 import dev.seer.server.Startup.Step;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 
@@ -51,6 +53,8 @@ public final class SeerServices implements AutoCloseable {
     private final FeatureServer featureServer;
     private final Streaming streaming;
     private final DatasetStore datasets;
+    /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
     private final Startup startup;
 
@@ -173,12 +177,20 @@ public final class SeerServices implements AutoCloseable {
         return datasets;
     }
 
+    PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
     /**
      * Closes in reverse order of opening: streaming flushes what stream ingestion read into the
      * offline store, and the audit log commits what it has queued, before the database closes.
      */
     @Override
     public void close() {
-        startup.closeAll();
+        try {
+            startup.closeAll();
+        } finally {
+            meters.close();
+        }
     }
 }

@@ -245,6 +245,17 @@ class ApiJsonTest {
     }
 
     @Test
+    void aConsistencyCheckIsReadBackFromItsDocumentedShape() {
+        ConsistencyCheck.Report report = new ConsistencyCheck.Report("customer_payments", T2, 2, 1, 3, 0,
+                List.of(new ConsistencyCheck.Skipped("9", "late")),
+                List.of(new ConsistencyCheck.Difference("8", "count_1h", null, 3.0)));
+        assertThat(ApiJson.consistency(Json.parse("""
+                {"view": "customer_payments", "at": "2026-03-02T00:00:00Z", "sampled": 2, "compared": 1, "values": 3,
+                 "missing_online": 0, "consistent": false, "skipped": [{"entity": "9", "reason": "late"}],
+                 "differences": [{"entity": "8", "feature": "count_1h", "online": null, "batch": 3.0}]}"""))).isEqualTo(report);
+    }
+
+    @Test
     void theStreamingStatusGivesLagAndFreshnessPerSource() {
         Streaming.Status status = new Streaming.Status(Streaming.State.RUNNING, null, 0, Optional.empty());
         Streaming.SourceStatus payments = new Streaming.SourceStatus("payments", "seer.push.payments",

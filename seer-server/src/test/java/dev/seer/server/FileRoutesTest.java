@@ -123,9 +123,9 @@ class FileRoutesTest {
         Files.writeString(root.resolve("entities.csv"), ENTITIES);
         running.services.features().apply(root.resolve("churn"), "test");
         running.services.ingestor().ingest("transactions", Optional.empty(), "test");
-        DatasetApi.call(running.services.datasets(), DatasetApi.Operation.CREATE,
+        DatasetOperations.CREATE.handle(running.services, DatasetOperations.CREATE.decodeRequest(
                 features(Json.object().put("name", "churn").put("entities", root.resolve("entities.csv").toString())
-                        .put("label", "label")), "test", m -> { });
+                        .put("label", "label"))), new Call("test", m -> { }));
     }
 
     @AfterAll
@@ -282,6 +282,16 @@ class FileRoutesTest {
         HttpResponse<String> json = upload("/api/v1/tokens", Role.ADMIN, new MultipartBody("{}").file("file", "e.csv", ENTITIES));
         assertThat(json.statusCode()).isEqualTo(400);
         assertThat(RunningServer.errorCode(json)).isEqualTo("UPLOAD_INVALID");
+    }
+
+    @Test
+    void aDatasetRouteWithoutFilesStillTakesItsRequestAsAMultipartPart() throws Exception {
+        HttpResponse<String> shown = upload("/api/v1/datasets/show", Role.AUDITOR, new MultipartBody("{\"dataset\": \"churn\"}"));
+        assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
+        assertThat(Json.parse(shown.body()).path("dataset").asText()).isEqualTo("churn:1");
+        HttpResponse<String> file = upload("/api/v1/datasets/show", Role.AUDITOR, new MultipartBody("{\"dataset\": \"churn\"}")
+                .file("file", "e.csv", ENTITIES));
+        assertThat(RunningServer.errorCode(file)).isEqualTo("UPLOAD_INVALID");
     }
 
     private static String historical(String entities, String out) {

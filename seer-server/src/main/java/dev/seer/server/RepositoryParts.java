@@ -1,6 +1,5 @@
-package dev.seer.cli;
+package dev.seer.server;
 
-import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.features.definition.Definitions;
 import dev.seer.features.definition.RepositoryLoader;
@@ -9,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -21,20 +22,20 @@ import java.util.stream.Stream;
  * source path outside the folder is sent as written and must name a file inside the server's
  * file roots.
  */
-final class RepositoryUpload {
+final class RepositoryParts {
     static final String PART = "repository";
 
-    private RepositoryUpload() {}
+    private RepositoryParts() {}
 
-    static Upload of(Path location) {
+    static Operation.FileInput.Upload of(Path location) {
         Path absolute = location.toAbsolutePath().normalize();
         boolean single = Files.isRegularFile(absolute);
         Path base = single ? absolute.getParent() : absolute;
         Set<Path> files = new LinkedHashSet<>(single ? Set.of(absolute) : yamlFiles(absolute));
         files.addAll(dataFiles(absolute, base));
-        Upload upload = new Upload(Json.object().put("name", name(absolute, single)));
-        files.forEach(file -> upload.file(PART, relative(base, file), file));
-        return upload;
+        List<Operation.FileInput.FilePart> parts = files.stream()
+                .map(file -> new Operation.FileInput.FilePart(PART, relative(base, file), file)).toList();
+        return new Operation.FileInput.Upload(parts, Map.of("name", name(absolute, single)));
     }
 
     private static Set<Path> yamlFiles(Path folder) {

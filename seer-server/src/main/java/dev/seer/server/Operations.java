@@ -1,0 +1,22 @@
+package dev.seer.server;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every API operation, area by area: the server builds its routes from this list. */
+public final class Operations {
+    private Operations() {}
+
+    public static List<Operation<?, ?>> all() {
+        List<Operation<?, ?>> all = new ArrayList<>();
+        all.addAll(SystemOperations.ALL);
+        all.addAll(AuditOperations.ALL);
+        all.addAll(TokenOperations.ALL);
+        all.addAll(FeatureOperations.ALL);
+        all.addAll(IngestOperations.ALL);
+        all.addAll(OnlineOperations.ALL);
+        all.addAll(StreamOperations.ALL);
+        all.addAll(DatasetOperations.ALL);
+        return List.copyOf(all);
+    }
+}
