@@ -57,6 +57,21 @@ class RequestLimitsTest {
                 .isEqualTo(10L * 1024 * 1024);
     }
 
+    /** The online route reads its body itself (Http.bodyBytes): the limit holds with a declared length and without one. */
+    @Test
+    void anOversizedOnlineBodyIsRefusedWith413DeclaredOrChunked() throws Exception {
+        byte[] body = new byte[11 * 1024 * 1024];
+        Arrays.fill(body, (byte) ' ');
+        List<HttpRequest.BodyPublisher> bodies = List.of(HttpRequest.BodyPublishers.ofByteArray(body),
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))); // no length: chunked
+        for (HttpRequest.BodyPublisher publisher : bodies) {
+            HttpResponse<String> response = client.send(request("/api/v1/features/online")
+                    .header("Content-Type", "application/json").POST(publisher).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("content length %s", publisher.contentLength()).isEqualTo(413);
+            assertThat(RunningServer.errorCode(response)).isEqualTo("REQUEST_TOO_LARGE");
+        }
+    }
+
     @Test
     void anUploadOverFilesMaxUploadMbIsRefusedWith413AndLeavesNothing() throws Exception {
         byte[] twoMebibytes = new byte[2 * 1024 * 1024];
