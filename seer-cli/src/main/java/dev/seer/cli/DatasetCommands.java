@@ -1,15 +1,26 @@
 package dev.seer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
+import dev.seer.datasets.BatchesRead;
+import dev.seer.datasets.DatasetDiff;
+import dev.seer.datasets.DatasetLineage;
 import dev.seer.datasets.DatasetManifest;
+import dev.seer.datasets.DatasetStore;
+import dev.seer.datasets.DatasetVersion;
+import dev.seer.datasets.LineageReport;
 import dev.seer.server.Codec;
 import dev.seer.server.DatasetOperations;
 import dev.seer.server.Operation;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,44 +39,39 @@ final class DatasetCommands {
     static final class Dataset {
     }
 
-    /** Base: runs one operation and prints its JSON (with --json) or a human summary. */
+    /** Base: runs one operation and prints its JSON (with --json) or a human summary from its typed answer. */
     abstract static class DatasetCommand extends CliCommand {
-        <I> JsonNode run(Operation<I, JsonNode> operation, I request) {
+        <I, O> O run(Operation<I, O> operation, I request) {
             try (Backend backend = cli().backend(operation.name().replace('.', ' '))) {
                 ProgressLines lines = new ProgressLines(err(), System.console() != null);
-                JsonNode answer = backend.call(operation, request, m -> lines.print("dataset: " + m));
+                O answer = backend.call(operation, request, m -> lines.print("dataset: " + m));
                 lines.end();
                 return answer;
             }
         }
 
-        void print(JsonNode answer, Runnable human) {
+        <O> void print(Operation<?, O> operation, O answer, Runnable human) {
             if (cli().json()) {
-                printJson(answer);
+                printJson(operation.encodeResponse(answer));
             } else {
                 human.run();
             }
         }
 
-        void printWritten(JsonNode answer) {
-            printVersion(answer);
-            out().println(answer.path("created_new_version").asBoolean()
+        void printWritten(DatasetStore.Written written) {
+            printVersion(written.version());
+            out().println(written.created()
                     ? String.format(Locale.ROOT, "New version; %,d bytes stored (content already stored is not stored again).",
-                            answer.path("bytes_stored").asLong())
+                            written.bytesStored())
                     : "Unchanged: the latest version already has this content and these inputs.");
-            manifest(answer).splits().ifPresent(s -> s.parts().forEach((split, part) -> out().printf(
+            written.version().manifest().splits().ifPresent(s -> s.parts().forEach((split, part) -> out().printf(
                     "  split %-10s %,d rows%n", split, part.rows())));
         }
 
-        void printVersion(JsonNode v) {
-            DatasetManifest.DataFile data = manifest(v).data();
-            out().printf("%s  %,d rows  sha256 %s  %,d bytes  created %s by %s%n", v.path("dataset").asText(), data.rows(),
-                    data.sha256(), data.bytes(), v.path("created").asText(), v.path("created_by").asText());
-        }
-
-        /** The manifest of a version in an answer, read by its codec: a newer server's format is refused, not misread. */
-        static DatasetManifest manifest(JsonNode version) {
-            return DatasetManifest.CODEC.decode(version.get("manifest"));
+        void printVersion(DatasetVersion v) {
+            DatasetManifest.DataFile data = v.manifest().data();
+            out().printf("%s  %,d rows  sha256 %s  %,d bytes  created %s by %s%n", v, data.rows(), data.sha256(),
+                    data.bytes(), v.created(), v.createdBy());
         }
     }
 
@@ -125,9 +131,9 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(DatasetOperations.CREATE, new DatasetOperations.Create(name, entities.toAbsolutePath(),
-                    features, Optional.ofNullable(label), filterByCreated, split.request()));
-            print(answer, () -> printWritten(answer));
+            DatasetStore.Written answer = run(DatasetOperations.CREATE, new DatasetOperations.Create(name,
+                    entities.toAbsolutePath(), features, Optional.ofNullable(label), filterByCreated, split.request()));
+            print(DatasetOperations.CREATE, answer, () -> printWritten(answer));
             return 0;
         }
     }
@@ -152,9 +158,9 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(DatasetOperations.IMPORT, new DatasetOperations.Import(name, file.toAbsolutePath(), key,
-                    Optional.ofNullable(label), split.request()));
-            print(answer, () -> printWritten(answer));
+            DatasetStore.Written answer = run(DatasetOperations.IMPORT, new DatasetOperations.Import(name,
+                    file.toAbsolutePath(), key, Optional.ofNullable(label), split.request()));
+            print(DatasetOperations.IMPORT, answer, () -> printWritten(answer));
             return 0;
         }
     }
@@ -163,8 +169,8 @@ final class DatasetCommands {
     static final class ListDatasets extends DatasetCommand {
         @Override
         public Integer call() {
-            JsonNode answer = run(DatasetOperations.LIST, Codec.Empty.REQUEST);
-            print(answer, () -> {
+            List<DatasetVersion> answer = run(DatasetOperations.LIST, Codec.Empty.REQUEST);
+            print(DatasetOperations.LIST, answer, () -> {
                 if (answer.isEmpty()) {
                     out().println("No datasets yet. Make one with: seer dataset create NAME --entities FILE --features SERVICE");
                 }
@@ -186,14 +192,14 @@ final class DatasetCommands {
         @Override
         public Integer call() {
             if (versions) {
-                JsonNode answer = run(DatasetOperations.VERSIONS, dataset);
-                print(answer, () -> answer.forEach(this::printVersion));
+                List<DatasetVersion> answer = run(DatasetOperations.VERSIONS, dataset);
+                print(DatasetOperations.VERSIONS, answer, () -> answer.forEach(this::printVersion));
                 return 0;
             }
-            JsonNode answer = run(DatasetOperations.SHOW, dataset);
-            print(answer, () -> {
+            DatasetVersion answer = run(DatasetOperations.SHOW, dataset);
+            print(DatasetOperations.SHOW, answer, () -> {
                 printVersion(answer);
-                DatasetManifest m = manifest(answer);
+                DatasetManifest m = answer.manifest();
                 out().println("schema:");
                 m.schema().forEach(c -> out().printf("  %-32s %s%n", c.name(), c.type()));
                 if (!m.key().isEmpty()) {
@@ -206,11 +212,11 @@ final class DatasetCommands {
                     s.parts().forEach((split, part) -> out().printf("  %-10s %,d rows  sha256 %s%n", split, part.rows(),
                             part.sha256()));
                 });
-                out().println("profile:");
+                out().println("profile:"); // DuckDB's SUMMARIZE per column: free-form, so read as JSON
                 m.profile().fields().forEachRemaining(e -> out().printf("  %-32s min %s  max %s  nulls %s%%  distinct ~%s%n",
                         e.getKey(), e.getValue().path("min").asText(), e.getValue().path("max").asText(),
                         e.getValue().path("null_percentage").asText(), e.getValue().path("approx_unique").asText()));
-                out().println("lineage: seer lineage dataset " + answer.path("dataset").asText());
+                out().println("lineage: seer lineage dataset " + answer);
             });
             return 0;
         }
@@ -231,28 +237,41 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(DatasetOperations.DIFF, new DatasetOperations.Diff(a, b, key));
-            print(answer, () -> {
-                out().printf("%s -> %s by %s%n", answer.path("a").asText(), answer.path("b").asText(), answer.path("key"));
-                answer.path("schema").forEach(c -> out().printf("  column %-24s %s %s%n", c.path("column").asText(),
-                        c.path("change").asText(), c.has("type_a") && c.has("type_b")
-                                ? c.path("type_a").asText() + " -> " + c.path("type_b").asText()
-                                : c.has("type_b") ? c.path("type_b").asText() : c.path("type_a").asText()));
-                JsonNode rows = answer.path("rows");
-                out().printf("rows: %,d added, %,d removed, %,d changed%n", rows.path("added").asLong(),
-                        rows.path("removed").asLong(), rows.path("changed").asLong());
-                answer.path("samples").fields().forEachRemaining(e -> {
-                    if (e.getValue().size() > 0) {
-                        out().println("  e.g. " + e.getKey() + ": " + e.getValue());
-                    }
-                });
-                out().println("statistics (a | b):");
-                answer.path("statistics").fields().forEachRemaining(e -> out().printf("  %-28s mean %s | %s  nulls %s%% | %s%%%n",
-                        e.getKey(), e.getValue().path("a").path("avg").asText("-"), e.getValue().path("b").path("avg").asText("-"),
-                        e.getValue().path("a").path("null_percentage").asText("-"),
-                        e.getValue().path("b").path("null_percentage").asText("-")));
-            });
+            DatasetDiff answer = run(DatasetOperations.DIFF, new DatasetOperations.Diff(a, b, key));
+            print(DatasetOperations.DIFF, answer, () -> printDiff(answer));
             return 0;
+        }
+
+        private void printDiff(DatasetDiff diff) {
+            out().printf("%s -> %s by %s%n", diff.a(), diff.b(), Json.write(diff.key()));
+            diff.schema().forEach(c -> out().printf("  column %-24s %s %s%n", c.column(), c.change().name()
+                    .toLowerCase(Locale.ROOT), c.typeA().isPresent() && c.typeB().isPresent()
+                    ? c.typeA().get() + " -> " + c.typeB().get() : c.typeB().or(c::typeA).orElse("")));
+            out().printf("rows: %,d added, %,d removed, %,d changed%n", diff.rows().added(), diff.rows().removed(),
+                    diff.rows().changed());
+            sample("added", diff.samples().added());
+            sample("removed", diff.samples().removed());
+            sample("changed", diff.samples().changed());
+            out().println("statistics (a | b):");
+            diff.statistics().forEach((column, s) -> out().printf("  %-28s mean %s | %s  nulls %s%% | %s%%%n", column,
+                    statistic(s.a(), "avg"), statistic(s.b(), "avg"), statistic(s.a(), "null_percentage"),
+                    statistic(s.b(), "null_percentage")));
+        }
+
+        private void sample(String kind, List<Map<String, String>> keys) {
+            if (!keys.isEmpty()) { // each key in its columns' order (Json.write would sort a map's keys)
+                ArrayNode rows = Json.mapper().createArrayNode();
+                keys.forEach(key -> {
+                    ObjectNode row = rows.addObject();
+                    key.forEach(row::put);
+                });
+                out().println("  e.g. " + kind + ": " + rows);
+            }
+        }
+
+        /** One figure of a column's profile (free-form: DuckDB's SUMMARIZE), {@code -} where it has none. */
+        private static String statistic(Optional<JsonNode> profile, String field) {
+            return profile.map(p -> p.path(field).asText("-")).orElse("-");
         }
     }
 
@@ -270,9 +289,9 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(DatasetOperations.EXPORT, new DatasetOperations.Export(dataset,
-                    Optional.ofNullable(split), out.toAbsolutePath()));
-            print(answer, () -> out().println("Wrote " + answer.path("out").asText()));
+            Path answer = run(DatasetOperations.EXPORT, new DatasetOperations.Export(dataset, Optional.ofNullable(split),
+                    out.toAbsolutePath()));
+            print(DatasetOperations.EXPORT, answer, () -> out().println("Wrote " + answer));
             return 0;
         }
     }
@@ -282,14 +301,13 @@ final class DatasetCommands {
     static final class Verify extends DatasetCommand {
         @Override
         public Integer call() {
-            JsonNode answer = run(DatasetOperations.VERIFY, Codec.Empty.REQUEST);
-            print(answer, () -> {
-                out().printf("%,d objects, %,d bytes hashed: %s%n", answer.path("objects").asInt(), answer.path("bytes").asLong(),
-                        answer.path("ok").asBoolean() ? "all intact" : answer.path("problems").size() + " problem(s)");
-                answer.path("problems").forEach(p -> out().println("  " + p.path("message").asText() + " (used by "
-                        + p.path("used_by") + ")"));
+            DatasetStore.Verification answer = run(DatasetOperations.VERIFY, Codec.Empty.REQUEST);
+            print(DatasetOperations.VERIFY, answer, () -> {
+                out().printf("%,d objects, %,d bytes hashed: %s%n", answer.objects(), answer.bytes(),
+                        answer.ok() ? "all intact" : answer.problems().size() + " problem(s)");
+                answer.problems().forEach(p -> out().println("  " + p.message() + " (used by " + Json.write(p.usedBy()) + ")"));
             });
-            return answer.path("ok").asBoolean() ? 0 : 1;
+            return answer.ok() ? 0 : 1;
         }
     }
 
@@ -301,12 +319,12 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(DatasetOperations.GC, dryRun);
-            print(answer, () -> {
+            DatasetStore.GarbageReport answer = run(DatasetOperations.GC, dryRun);
+            print(DatasetOperations.GC, answer, () -> {
                 out().printf("%s %d objects (%,d bytes) and %d leftovers%n", dryRun ? "Would remove" : "Removed",
-                        answer.path("objects").size(), answer.path("bytes").asLong(), answer.path("leftovers").size());
-                answer.path("objects").forEach(o -> out().println("  object " + o.asText()));
-                answer.path("leftovers").forEach(o -> out().println("  leftover " + o.asText()));
+                        answer.objects().size(), answer.bytes(), answer.leftovers().size());
+                answer.objects().forEach(o -> out().println("  object " + o));
+                answer.leftovers().forEach(o -> out().println("  leftover " + o));
             });
             return 0;
         }
@@ -321,17 +339,17 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(DatasetOperations.REPRODUCE, dataset);
-            print(answer, () -> {
-                out().printf("%s: %s (recorded %s, reproduced %s)%n", answer.path("dataset").asText(),
-                        answer.path("same").asBoolean() ? "same hash" : "DIFFERENT", answer.path("recorded_hash").asText(),
-                        answer.path("reproduced_hash").asText());
-                answer.path("recorded_splits").fields().forEachRemaining(e -> out().printf("  split %-10s %s%n", e.getKey(),
-                        e.getValue().asText().equals(answer.path("reproduced_splits").path(e.getKey()).asText()) ? "same hash"
-                                : "DIFFERENT (recorded " + e.getValue().asText() + ", reproduced "
-                                + answer.path("reproduced_splits").path(e.getKey()).asText() + ")"));
+            DatasetStore.Reproduction answer = run(DatasetOperations.REPRODUCE, dataset);
+            print(DatasetOperations.REPRODUCE, answer, () -> {
+                out().printf("%s: %s (recorded %s, reproduced %s)%n", answer.dataset(), answer.same() ? "same hash"
+                        : "DIFFERENT", answer.recordedHash(), answer.reproducedHash());
+                new TreeMap<>(answer.recordedSplits()).forEach((split, recorded) -> { // as the JSON lists them
+                    String reproduced = answer.reproducedSplits().getOrDefault(split, "");
+                    out().printf("  split %-10s %s%n", split, recorded.equals(reproduced) ? "same hash"
+                            : "DIFFERENT (recorded " + recorded + ", reproduced " + reproduced + ")");
+                });
             });
-            return answer.path("same").asBoolean() ? 0 : 1;
+            return answer.same() ? 0 : 1;
         }
     }
 
@@ -348,44 +366,47 @@ final class DatasetCommands {
 
         @Override
         public Integer call() {
-            JsonNode answer = run(DatasetOperations.LINEAGE, dataset);
-            print(answer, () -> printLineage(answer));
+            LineageReport answer = run(DatasetOperations.LINEAGE, dataset);
+            print(DatasetOperations.LINEAGE, answer, () -> printLineage(answer));
             return 0;
         }
 
-        private void printLineage(JsonNode answer) {
-            JsonNode lineage = answer.path("lineage");
-            out().printf("%s  %,d rows  sha256 %s  created %s by %s%n", answer.path("dataset").asText(),
-                    answer.path("rows").asLong(), answer.path("content_hash").asText(), answer.path("created").asText(),
-                    answer.path("creator").asText());
-            if (lineage.path("kind").asText().equals("import")) {
-                out().println("└─ imported from " + lineage.path("file").path("path").asText());
+        private void printLineage(LineageReport report) {
+            out().printf("%s  %,d rows  sha256 %s  created %s by %s%n", report.dataset(), report.rows(), report.contentHash(),
+                    report.created(), report.creator());
+            if (report.lineage() instanceof DatasetLineage.Import imported) {
+                out().println("└─ imported from " + imported.file().path());
                 return;
             }
-            out().printf("├─ entities %s (sha256 %s, %,d rows)%n", lineage.path("entities").path("path").asText(),
-                    lineage.path("entities").path("sha256").asText(), lineage.path("entities").path("rows").asLong());
-            out().println("├─ features " + lineage.path("features") + (lineage.has("feature_service") ? " (feature service "
-                    + lineage.path("feature_service").path("name").asText() + " version "
-                    + lineage.path("feature_service").path("version").asInt() + ": " + lineage.path("feature_refs") + ")" : "")
-                    + ", options " + lineage.path("options"));
-            JsonNode views = answer.path("batches");
+            DatasetLineage.Retrieval lineage = (DatasetLineage.Retrieval) report.lineage();
+            out().printf("├─ entities %s (sha256 %s, %,d rows)%n", lineage.entities().path(), lineage.entities().sha256(),
+                    lineage.entities().rows());
+            out().println("├─ features " + Json.write(lineage.features()) + lineage.featureService().map(s ->
+                    " (feature service " + s.name() + " version " + s.version() + ": " + Json.write(lineage.featureRefs())
+                    + ")").orElse("") + ", options " + options(lineage));
+            List<BatchesRead.ViewBatches> views = report.batches().views();
             for (int v = 0; v < views.size(); v++) {
-                JsonNode view = views.get(v);
+                BatchesRead.ViewBatches view = views.get(v);
                 boolean last = v == views.size() - 1;
-                out().printf("%s view %s version %d: %d batches%n", last ? "└─" : "├─", view.path("view").asText(),
-                        view.path("version").asInt(), view.path("batches").size());
-                for (JsonNode batch : view.path("batches")) {
-                    JsonNode kafka = batch.path("kafka");
-                    String from = kafka.isObject() ? String.format(Locale.ROOT, "kafka %s partition %d offsets %d..%d",
-                            kafka.path("topic").asText(), kafka.path("partition").asInt(), kafka.path("first_offset").asLong(),
-                            kafka.path("last_offset").asLong())
-                            : "file " + batch.path("path").asText() + " (sha256 " + batch.path("content_hash").asText() + ")";
-                    out().printf("%s  └─ batch %s of source %s, ingested %s: %s%s%n", last ? " " : "│", batch.path("batch_id").asText(),
-                            batch.path("source").asText(), batch.path("ingested_at").asText(), from,
-                            batch.has("matched_rows") ? String.format(Locale.ROOT, "; %,d rows matched",
-                                    batch.path("matched_rows").asLong()) : "");
+                out().printf("%s view %s version %d: %d batches%n", last ? "└─" : "├─", view.view(), view.version(),
+                        view.batches().size());
+                for (BatchesRead.Batch batch : view.batches()) {
+                    String from = batch.kafka().map(k -> String.format(Locale.ROOT, "kafka %s partition %d offsets %d..%d",
+                            k.topic(), k.partition(), k.firstOffset(), k.lastOffset()))
+                            .orElse("file " + batch.path() + " (sha256 " + batch.contentHash() + ")");
+                    out().printf("%s  └─ batch %s of source %s, ingested %s: %s%s%n", last ? " " : "│", batch.batchId(),
+                            batch.source(), batch.ingestedAt(), from, batch.matchedRows().isPresent()
+                            ? String.format(Locale.ROOT, "; %,d rows matched", batch.matchedRows().getAsLong()) : "");
                 }
             }
+        }
+
+        /** The options as the manifest records them: {@code {"filter_by_created_timestamp":false,"label":null}}. */
+        private static String options(DatasetLineage.Retrieval lineage) {
+            Map<String, Object> options = new LinkedHashMap<>();
+            options.put("filter_by_created_timestamp", lineage.filterByCreatedTimestamp());
+            options.put("label", lineage.label().orElse(null));
+            return Json.write(options);
         }
     }
 }

@@ -39,6 +39,10 @@ class LocalRemoteCliTest {
         Path entities = Files.writeString(dir.resolve("entities.csv"),
                 "customer_id,event_timestamp,churned\n11,2026-11-26T12:00:00Z,true\n3,2026-11-26T12:00:00Z,false\n");
         ok(home, "dataset", "create", "churn", "--entities", entities.toString(), "--features", "customer_stats:spend");
+        Path changed = Files.writeString(dir.resolve("entities-2.csv"),
+                "customer_id,event_timestamp,churned\n11,2026-11-26T12:00:00Z,false\n4,2026-11-26T12:00:00Z,true\n");
+        ok(home, "dataset", "create", "churn", "--entities", changed.toString(), "--features", "customer_stats:spend",
+                "--split-by-key", "customer_id");
         Map<String, List<String>> commands = new LinkedHashMap<>();
         commands.put("audit", List.of("audit", "list", "--limit", "5"));
         commands.put("token", List.of("token", "list"));
@@ -47,6 +51,12 @@ class LocalRemoteCliTest {
         commands.put("online", List.of("features", "get", "--features", "customer_stats:spend,customer_stats:plan",
                 "--entity", "customer_id=11", "--entity", "customer_id=999"));
         commands.put("datasets", List.of("dataset", "show", "churn"));
+        commands.put("dataset versions", List.of("dataset", "list"));
+        commands.put("lineage", List.of("lineage", "dataset", "churn:1"));
+        commands.put("diff", List.of("dataset", "diff", "churn:1", "churn:2", "--key", "customer_id,event_timestamp"));
+        commands.put("reproduce", List.of("dataset", "reproduce", "churn:2"));
+        commands.put("verify", List.of("dataset", "verify"));
+        commands.put("gc", List.of("dataset", "gc", "--dry-run"));
         Map<String, JsonNode> local = runAll(home, commands);
         Map<String, JsonNode> remote;
         SeerHome seerHome = SeerHome.open(home.root);
@@ -65,6 +75,9 @@ class LocalRemoteCliTest {
         }
         assertThat(local.get("token")).hasSize(2); // init's admin token and ci
         assertThat(local.get("online").path("results")).hasSize(2);
+        assertThat(local.get("lineage").path("batches").get(0).path("batches")).hasSize(1);
+        assertThat(local.get("diff").path("rows").path("added").asLong()).isEqualTo(1);
+        assertThat(local.get("reproduce").path("same").asBoolean()).isTrue();
         assertThat(remote).isEqualTo(local);
     }
 

@@ -3,6 +3,7 @@ package dev.seer.datasets;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.features.PointInTimeRetrieval.ServiceVersion;
+import dev.seer.core.provenance.Codec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,8 @@ import java.util.Optional;
  * read, so a reproduction needs nothing outside the store.
  */
 public sealed interface DatasetLineage permits DatasetLineage.Retrieval, DatasetLineage.Import {
+    /** The one JSON form of a lineage, as a manifest holds it and the lineage answer carries it. */
+    Codec<DatasetLineage> CODEC = new DatasetLineageCodec("dataset lineage");
 
     /** The manifest's name for the kind: {@code retrieval} or {@code import}. */
     String kind();

@@ -36,6 +36,9 @@ import java.util.Optional;
  * stores the canonical form (keys sorted), so the order is seen nowhere else.
  */
 final class DatasetManifestCodec implements Codec<DatasetManifest> {
+    /** The lineage inside a manifest: in the manifest's format, its messages naming the manifest. */
+    private static final DatasetLineageCodec LINEAGE = new DatasetLineageCodec("lineage of a dataset manifest");
+
     @Override
     public String kind() {
         return "dataset manifest";
@@ -57,7 +60,7 @@ final class DatasetManifestCodec implements Codec<DatasetManifest> {
         m.label().ifPresent(l -> json.put("label", l));
         json.set("profile", m.profile());
         m.splits().ifPresent(s -> json.set("splits", splits(s)));
-        json.set("lineage", lineage(m.lineage()));
+        json.set("lineage", LINEAGE.encode(m.lineage()));
         m.fingerprint().ifPresent(f -> json.put("fingerprint", f));
         m.created().ifPresent(c -> json.put("created", c.toString()));
         m.creator().ifPresent(c -> json.put("creator", c));
@@ -81,39 +84,6 @@ final class DatasetManifestCodec implements Codec<DatasetManifest> {
         return json;
     }
 
-    private static ObjectNode lineage(DatasetLineage lineage) {
-        ObjectNode json = Json.object().put("kind", lineage.kind());
-        if (lineage instanceof Retrieval r) {
-            json.putObject("entities").put("path", r.entities().path()).put("sha256", r.entities().sha256())
-                    .put("bytes", r.entities().bytes()).put("rows", r.entities().rows());
-            r.features().forEach(json.putArray("features")::add);
-            r.featureService().ifPresent(s -> json.putObject("feature_service").put("name", s.name())
-                    .put("version", s.version()));
-            r.featureRefs().forEach(json.putArray("feature_refs")::add);
-            json.putObject("options").put("filter_by_created_timestamp", r.filterByCreatedTimestamp())
-                    .put("label", r.label().orElse(null)); // recorded as null when none was asked for
-            ArrayNode views = json.putArray("views");
-            r.views().forEach(v -> views.add(view(v)));
-            r.batchesObject().ifPresent(b -> json.put("batches_object", b));
-        } else if (lineage instanceof Import i) {
-            json.putObject("file").put("path", i.file().path()).put("sha256", i.file().sha256()).put("bytes", i.file().bytes());
-            json.putObject("options").put("label", i.label().orElse(null));
-        }
-        return json;
-    }
-
-    private static ObjectNode view(ViewSummary v) {
-        ObjectNode json = Json.object().put("view", v.view()).put("version", v.version()).put("batches", v.batches());
-        ArrayNode files = json.putArray("files");
-        v.files().forEach(f -> files.addObject().put("batch_id", f.batchId()).put("path", f.path())
-                .put("content_hash", f.contentHash()));
-        json.put("matched_rows", v.matchedRows());
-        ArrayNode kafka = json.putArray("kafka");
-        v.kafka().forEach(k -> kafka.addObject().put("topic", k.topic()).put("partition", k.partition())
-                .put("first_offset", k.firstOffset()).put("last_offset", k.lastOffset()).put("batches", k.batches()));
-        return json;
-    }
-
     @Override
     public DatasetManifest decode(JsonNode json) {
         checkVersion(json);
@@ -128,7 +98,7 @@ final class DatasetManifestCodec implements Codec<DatasetManifest> {
         Optional<Instant> created = f.present("created") ? Optional.of(f.instant("created")) : Optional.empty();
         return new DatasetManifest(f.text("name"), f.text("engine"), new DataFile(data.text("sha256"), data.number("bytes"),
                 data.number("rows"), data.text("format")), schema, f.texts("key"), f.optionalText("label"),
-                f.object("profile"), splits, lineage(f.object("lineage")), f.optionalText("fingerprint"), created,
+                f.object("profile"), splits, LINEAGE.decode(f.object("lineage")), f.optionalText("fingerprint"), created,
                 f.optionalText("creator"));
     }
 
@@ -154,52 +124,6 @@ final class DatasetManifestCodec implements Codec<DatasetManifest> {
         return new Splits(spec, rule, parts);
     }
 
-    private DatasetLineage lineage(JsonNode json) {
-        String kind = "lineage of a " + kind();
-        Fields f = new Fields(json, kind);
-        Fields options = new Fields(f.object("options"), "lineage options of a " + kind());
-        return switch (f.text("kind")) {
-            case "retrieval" -> {
-                Fields e = new Fields(f.object("entities"), "entities of a " + kind());
-                Optional<ServiceVersion> service = Optional.empty();
-                if (f.present("feature_service")) {
-                    Fields s = new Fields(f.object("feature_service"), "feature service of a " + kind());
-                    service = Optional.of(new ServiceVersion(s.text("name"), s.integer("version")));
-                }
-                List<ViewSummary> views = new ArrayList<>();
-                for (JsonNode v : f.array("views")) {
-                    views.add(view(v));
-                }
-                yield new Retrieval(new Entities(e.text("path"), e.text("sha256"), e.number("bytes"), e.number("rows")),
-                        f.texts("features"), service, f.texts("feature_refs"), options.bool("filter_by_created_timestamp",
-                        false), options.optionalText("label"), views, f.optionalText("batches_object"));
-            }
-            case "import" -> {
-                Fields file = new Fields(f.object("file"), "imported file of a " + kind());
-                yield new Import(new StoredFile(file.text("path"), file.text("sha256"), file.number("bytes")),
-                        options.optionalText("label"));
-            }
-            default -> throw bad("kind", kind, "retrieval or import", json.get("kind"));
-        };
-    }
-
-    private ViewSummary view(JsonNode json) {
-        Fields v = new Fields(json, "view of the lineage of a " + kind());
-        List<FileBatch> files = new ArrayList<>();
-        for (JsonNode file : v.array("files")) {
-            Fields b = new Fields(file, "file batch of the lineage of a " + kind());
-            files.add(new FileBatch(b.text("batch_id"), b.text("path"), b.text("content_hash")));
-        }
-        List<OffsetSpan> kafka = new ArrayList<>();
-        for (JsonNode span : v.array("kafka")) {
-            Fields k = new Fields(span, "Kafka span of the lineage of a " + kind());
-            kafka.add(new OffsetSpan(k.text("topic"), k.integer("partition"), k.number("first_offset"),
-                    k.number("last_offset"), k.integer("batches")));
-        }
-        return new ViewSummary(v.text("view"), v.integer("version"), v.integer("batches"), files, v.number("matched_rows"),
-                kafka);
-    }
-
     /** Fractions are the manifest's only decimals; {@link Fields} reads whole numbers and text. */
     private static double decimal(JsonNode json, String field, String kind) {
         JsonNode value = json.get(field);
@@ -209,7 +133,7 @@ final class DatasetManifestCodec implements Codec<DatasetManifest> {
         return value.asDouble();
     }
 
-    private static SeerException bad(String field, String kind, String expected, JsonNode value) {
+    static SeerException bad(String field, String kind, String expected, JsonNode value) {
         return new SeerException(CoreErrorCode.UNSUPPORTED_FORMAT, "Field [" + field + "] of a " + kind + " must be "
                 + expected + ", not [" + (value == null ? "missing" : value.toString()) + "]",
                 Map.of("kind", kind, "field", field));

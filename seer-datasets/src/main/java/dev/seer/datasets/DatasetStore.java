@@ -2,7 +2,6 @@ package dev.seer.datasets;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
@@ -175,7 +174,7 @@ public final class DatasetStore {
     }
 
     /** Compares two versions by key; {@code key} empty: the key both versions recorded. */
-    public JsonNode diff(DatasetRef a, DatasetRef b, List<String> key) {
+    public DatasetDiff diff(DatasetRef a, DatasetRef b, List<String> key) {
         DatasetVersion left = get(a);
         DatasetVersion right = get(b);
         List<String> by = key.isEmpty() ? commonKey(left, right) : key;
@@ -272,13 +271,10 @@ public final class DatasetStore {
      * Where a version's rows came from: its lineage as recorded, with the full record of every
      * ingested batch read (source, content hash or Kafka topic, partition and offsets).
      */
-    public JsonNode lineage(DatasetRef ref) {
+    public LineageReport lineage(DatasetRef ref) {
         DatasetVersion version = get(ref);
-        ObjectNode out = Json.object().put("dataset", version.toString()).put("content_hash", version.contentHash())
-                .put("rows", version.rows()).put("created", version.created().toString()).put("creator", version.createdBy());
-        out.set("lineage", version.manifest().toJson().get("lineage"));
-        out.set("batches", builder.batchesRead(version));
-        return out;
+        return new LineageReport(version.ref(), version.contentHash(), version.rows(), version.created(),
+                version.createdBy(), version.manifest().lineage(), builder.batchesRead(version));
     }
 
     /**

@@ -3,18 +3,20 @@ package dev.seer.datasets;
 import static dev.seer.duckdb.DuckEngine.identifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.datasets.DatasetDiff.Change;
+import dev.seer.datasets.DatasetDiff.ColumnChange;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -33,7 +35,7 @@ final class Differ {
 
     private Differ() {}
 
-    static ObjectNode diff(Connection duck, DatasetVersion a, Path dataA, DatasetVersion b, Path dataB, List<String> key)
+    static DatasetDiff diff(Connection duck, DatasetVersion a, Path dataA, DatasetVersion b, Path dataB, List<String> key)
             throws SQLException {
         String left = Tables.scan(dataA);
         String right = Tables.scan(dataB);
@@ -44,14 +46,13 @@ final class Differ {
         requireUnique(duck, left, key, a);
         requireUnique(duck, right, key, b);
         List<String> common = columnsA.keySet().stream().filter(columnsB::containsKey).filter(c -> !key.contains(c)).toList();
-        ObjectNode out = Json.object().put("a", a.toString()).put("b", b.toString());
-        key.forEach(out.putArray("key")::add);
-        out.set("schema", schemaChanges(columnsA, columnsB));
-        rows(duck, digested(left, key, common, columnsA, columnsB), digested(right, key, common, columnsA, columnsB), key,
-                key.stream().anyMatch(k -> !columnsA.get(k).equals(columnsB.get(k))), out);
-        out.set("statistics", sideBySide(a.manifest().profile(), b.manifest().profile()));
-        return out;
+        Compared rows = rows(duck, digested(left, key, common, columnsA, columnsB), digested(right, key, common, columnsA,
+                columnsB), key, key.stream().anyMatch(k -> !columnsA.get(k).equals(columnsB.get(k))));
+        return new DatasetDiff(a.ref(), b.ref(), key, schemaChanges(columnsA, columnsB), rows.counts(), rows.samples(),
+                sideBySide(a.manifest().profile(), b.manifest().profile()));
     }
+
+    private record Compared(DatasetDiff.Rows counts, DatasetDiff.Samples samples) {}
 
     private static void requireUnique(Connection duck, String relation, List<String> key, DatasetVersion version)
             throws SQLException {
@@ -85,25 +86,25 @@ final class Differ {
         return type.matches("(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT))|FLOAT|DOUBLE|DECIMAL.*");
     }
 
-    private static ArrayNode schemaChanges(Map<String, String> a, Map<String, String> b) {
-        ArrayNode changes = Json.mapper().createArrayNode();
+    private static List<ColumnChange> schemaChanges(Map<String, String> a, Map<String, String> b) {
+        List<ColumnChange> changes = new ArrayList<>();
         a.forEach((column, type) -> {
             if (!b.containsKey(column)) {
-                changes.addObject().put("column", column).put("change", "removed").put("type_a", type);
+                changes.add(new ColumnChange(column, Change.REMOVED, Optional.of(type), Optional.empty()));
             } else if (!b.get(column).equals(type)) {
-                changes.addObject().put("column", column).put("change", "type").put("type_a", type).put("type_b", b.get(column));
+                changes.add(new ColumnChange(column, Change.TYPE, Optional.of(type), Optional.of(b.get(column))));
             }
         });
         b.forEach((column, type) -> {
             if (!a.containsKey(column)) {
-                changes.addObject().put("column", column).put("change", "added").put("type_b", type);
+                changes.add(new ColumnChange(column, Change.ADDED, Optional.empty(), Optional.of(type)));
             }
         });
         return changes;
     }
 
     /** {@code keyAsText}: a key column changed type, so keys are matched by their text. */
-    private static void rows(Connection duck, String left, String right, List<String> key, boolean keyAsText, ObjectNode out)
+    private static Compared rows(Connection duck, String left, String right, List<String> key, boolean keyAsText)
             throws SQLException {
         String on = key.stream().map(k -> keyAsText
                 ? "CAST(a." + identifier(k) + " AS VARCHAR) IS NOT DISTINCT FROM CAST(b." + identifier(k) + " AS VARCHAR)"
@@ -116,28 +117,32 @@ final class Differ {
                     + " FROM (SELECT *, true AS _in FROM " + left + ") a FULL OUTER JOIN (SELECT *, true AS _in FROM " + right
                     + ") b ON " + on + " WHERE a._in IS NULL OR b._in IS NULL OR a._digest <> b._digest");
         }
-        ObjectNode counts = out.putObject("rows");
-        ObjectNode samples = out.putObject("samples");
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, List<Map<String, String>>> samples = new LinkedHashMap<>();
         for (String kind : List.of("added", "removed", "changed")) {
             counts.put(kind, Tables.rows(duck, "joined WHERE _kind = '" + kind + "'"));
-            ArrayNode sample = samples.putArray(kind);
+            List<Map<String, String>> sample = new ArrayList<>();
             try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT " + String.join(", ",
                     Tables.quoted(key)) + " FROM joined WHERE _kind = '" + kind + "' ORDER BY ALL LIMIT " + SAMPLE)) {
                 while (rs.next()) {
-                    ObjectNode row = sample.addObject();
+                    Map<String, String> row = new LinkedHashMap<>(); // a null key part stays null
                     for (int i = 0; i < key.size(); i++) {
                         row.put(key.get(i), rs.getString(i + 1));
                     }
+                    sample.add(Collections.unmodifiableMap(row));
                 }
             }
+            samples.put(kind, sample);
         }
         try (Statement s = duck.createStatement()) {
             s.execute("DROP TABLE joined");
         }
+        return new Compared(new DatasetDiff.Rows(counts.get("added"), counts.get("removed"), counts.get("changed")),
+                new DatasetDiff.Samples(samples.get("added"), samples.get("removed"), samples.get("changed")));
     }
 
-    private static ObjectNode sideBySide(JsonNode a, JsonNode b) {
-        ObjectNode out = Json.object();
+    private static Map<String, DatasetDiff.Statistics> sideBySide(JsonNode a, JsonNode b) {
+        Map<String, DatasetDiff.Statistics> out = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         a.fieldNames().forEachRemaining(names::add);
         b.fieldNames().forEachRemaining(n -> {
@@ -146,9 +151,7 @@ final class Differ {
             }
         });
         for (String name : names) {
-            ObjectNode column = out.putObject(name);
-            column.set("a", a.has(name) ? a.get(name) : Json.mapper().nullNode());
-            column.set("b", b.has(name) ? b.get(name) : Json.mapper().nullNode());
+            out.put(name, new DatasetDiff.Statistics(Optional.ofNullable(a.get(name)), Optional.ofNullable(b.get(name))));
         }
         return out;
     }

@@ -1,7 +1,6 @@
 package dev.seer.datasets;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.features.PointInTimeRetrieval;
@@ -91,9 +90,8 @@ final class VersionBuilder {
                 request.entities().toAbsolutePath().toString(), entityObject.sha256(), entityObject.bytes(), report.rows()),
                 request.features(), report.service(), refs, request.filterByCreated(), request.label(),
                 Lineage.summary(report.inputs(), recorded), Optional.empty());
-        ArrayNode batches = Lineage.batches(report.inputs(), recorded);
         Path batchesFile = work.resolve("batches.json");
-        write(batchesFile, batches);
+        write(batchesFile, BatchesRead.of(report.inputs(), recorded).toJson());
         List<String> key = new ArrayList<>(joinKeys);
         key.add(PointInTimeRetrieval.EVENT_TIMESTAMP);
         Built built = finish(name, null, "SELECT * FROM " + Tables.scan(raw), work, request.label(), request.split(), key,
@@ -105,7 +103,7 @@ final class VersionBuilder {
         String entitiesObject = lineage.entities().sha256();
         objects.check(entitiesObject); // never rerun from a corrupted copy
         Path entities = linked(entitiesObject, Path.of(lineage.entities().path()), work);
-        Lineage.Pinned pinned = Lineage.pinned(batchesRead(version));
+        BatchesRead.Pinned pinned = batchesRead(version).pinned();
         Map<String, Integer> views = pinned.views();
         Set<String> batches = pinned.batches();
         Set<String> gone = new java.util.TreeSet<>(batches);
@@ -257,15 +255,15 @@ final class VersionBuilder {
     }
 
     /** The full record of the batches a version read (its lineage object), checked against its hash first. */
-    ArrayNode batchesRead(DatasetVersion version) {
+    BatchesRead batchesRead(DatasetVersion version) {
         if (!(version.manifest().lineage() instanceof DatasetLineage.Retrieval retrieval)
                 || retrieval.batchesObject().isEmpty()) {
-            return Json.mapper().createArrayNode();
+            return BatchesRead.NONE;
         }
         String hash = retrieval.batchesObject().get();
         objects.check(hash);
         try {
-            return (ArrayNode) Json.parse(Files.readAllBytes(objects.path(hash)));
+            return BatchesRead.fromJson(Json.parse(Files.readAllBytes(objects.path(hash))));
         } catch (IOException e) {
             throw new SeerException(DatasetErrorCode.STORAGE_FAILURE, "Cannot read the lineage of " + version + ": "
                     + e.getMessage(), Map.of("dataset", version.toString()), e);

@@ -2,6 +2,7 @@ package dev.seer.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -131,8 +132,8 @@ class DatasetStoreTest {
         assertThat(count("SELECT count(*) FROM read_parquet('" + out + "')")).isEqualTo(1_000);
         assertThat(count("SELECT count(*) FROM read_parquet('" + out + "') WHERE customer_stats__spend IS NOT NULL"))
                 .as("rows with a feature value").isBetween(500L, 1_000L);
-        JsonNode full = datasets.lineage(v1.ref());
-        assertThat(full.path("batches").get(0).path("batches").get(0).path("matched_rows").asLong()).isPositive();
+        LineageReport full = datasets.lineage(v1.ref());
+        assertThat(full.batches().views().get(0).batches().get(0).matchedRows().getAsLong()).isPositive();
         assertThat(catalog.versions(DatasetStore.KIND, "churn")).hasSize(1);
     }
 
@@ -163,16 +164,19 @@ class DatasetStoreTest {
         datasets.importFile("t", new DatasetStore.ImportRequest(a, List.of("id"), Optional.empty(), Optional.empty()), "bob", m -> { });
         datasets.importFile("t", new DatasetStore.ImportRequest(b, List.of("id"), Optional.empty(), Optional.empty()), "bob", m -> { });
 
-        JsonNode diff = datasets.diff(DatasetRef.parse("t:1"), DatasetRef.parse("t:2"), List.of());
+        DatasetDiff diff = datasets.diff(DatasetRef.parse("t:1"), DatasetRef.parse("t:2"), List.of());
 
-        assertThat(diff.path("rows").toString()).isEqualTo("{\"added\":1,\"removed\":1,\"changed\":1}");
-        assertThat(diff.path("samples").path("added").toString()).isEqualTo("[{\"id\":\"5\"}]");
-        assertThat(diff.path("samples").path("removed").toString()).isEqualTo("[{\"id\":\"3\"}]");
-        assertThat(diff.path("samples").path("changed").toString()).isEqualTo("[{\"id\":\"2\"}]");
-        assertThat(diff.path("schema").toString()).contains("{\"column\":\"y\",\"change\":\"removed\"")
-                .contains("{\"column\":\"z\",\"change\":\"added\"");
-        assertThat(diff.path("statistics").path("x").path("a").path("max").asText()).isEqualTo("40");
-        assertThat(diff.path("statistics").path("x").path("b").path("max").asText()).isEqualTo("50");
+        assertThat(diff.key()).containsExactly("id");
+        assertThat(diff.rows()).isEqualTo(new DatasetDiff.Rows(1, 1, 1));
+        assertThat(diff.samples()).isEqualTo(new DatasetDiff.Samples(List.of(Map.of("id", "5")), List.of(Map.of("id", "3")),
+                List.of(Map.of("id", "2"))));
+        assertThat(diff.schema()).extracting(DatasetDiff.ColumnChange::column, DatasetDiff.ColumnChange::change)
+                .containsExactly(tuple("y", DatasetDiff.Change.REMOVED), tuple("z", DatasetDiff.Change.ADDED));
+        assertThat(diff.schema().get(0).typeB()).isEmpty();
+        assertThat(diff.schema().get(1).typeA()).isEmpty();
+        assertThat(diff.statistics().get("x").a().orElseThrow().path("max").asText()).isEqualTo("40");
+        assertThat(diff.statistics().get("x").b().orElseThrow().path("max").asText()).isEqualTo("50");
+        assertThat(diff.statistics().get("y").b()).as("y is not in t:2").isEmpty();
     }
 
     @Test
@@ -367,10 +371,10 @@ class DatasetStoreTest {
         assertThat(summary.path("kafka").toString()).isEqualTo("[{\"batches\":1,\"first_offset\":1000,\"last_offset\":1049,"
                 + "\"partition\":0,\"topic\":\"pay\"},{\"batches\":1,\"first_offset\":1000,\"last_offset\":1049,"
                 + "\"partition\":1,\"topic\":\"pay\"}]"); // canonical JSON: keys in order
-        JsonNode batches = datasets.lineage(version.ref()).path("batches").get(0).path("batches");
+        List<BatchesRead.Batch> batches = datasets.lineage(version.ref()).batches().views().get(0).batches();
         assertThat(batches).hasSize(2).allSatisfy(b -> {
-            assertThat(b.path("source").asText()).isEqualTo("payments");
-            assertThat(b.path("kafka").path("last_offset").asLong()).isEqualTo(1049);
+            assertThat(b.source()).isEqualTo("payments");
+            assertThat(b.kafka().orElseThrow().lastOffset()).isEqualTo(1049);
         });
         assertThat(datasets.reproduce(version.ref(), m -> { }).same()).isTrue();
     }

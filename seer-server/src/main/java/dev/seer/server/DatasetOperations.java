@@ -6,14 +6,15 @@ import static dev.seer.server.ApiRole.OPERATOR;
 import static dev.seer.server.ApiRole.SCIENTIST;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
+import dev.seer.datasets.DatasetDiff;
 import dev.seer.datasets.DatasetRef;
 import dev.seer.datasets.DatasetStore;
 import dev.seer.datasets.DatasetVersion;
+import dev.seer.datasets.LineageReport;
 import dev.seer.datasets.SplitSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ import java.util.Optional;
 
 /**
  * Versioned datasets: {@code POST /api/v1/datasets/<operation>} with a JSON body. Reading is for
- * all who read data, writing for scientists. The answers are the JSON the CLI prints with
- * {@code --json}. Create and import read a file (uploaded, or a path inside the server's file
+ * all who read data, writing for scientists. The answers are typed values ({@link DatasetAnswers}
+ * has their JSON, which the CLI prints with {@code --json}). Create and import read a file (uploaded, or a path inside the server's file
  * roots); export writes one, sent back as the response body when the request names no path.
  */
 public final class DatasetOperations {
@@ -44,67 +45,71 @@ public final class DatasetOperations {
     /** A version's data, or one split, written to {@code out}. */
     public record Export(String dataset, Optional<String> split, Path out) {}
 
-    public static final Operation<Codec.Empty, JsonNode> LIST = read("list", Codec.EMPTY,
-            (services, request, call) -> versions(services.datasets().list()));
+    public static final Operation<Codec.Empty, List<DatasetVersion>> LIST = read("list", Codec.EMPTY, DatasetAnswers.VERSIONS,
+            (services, request, call) -> services.datasets().list());
 
-    public static final Operation<String, JsonNode> VERSIONS = read("versions", text("name"),
-            (services, name, call) -> versions(services.datasets().versions(name)));
+    public static final Operation<String, List<DatasetVersion>> VERSIONS = read("versions", text("name"),
+            DatasetAnswers.VERSIONS, (services, name, call) -> services.datasets().versions(name));
 
-    public static final Operation<String, JsonNode> SHOW = read("show", text("dataset"),
-            (services, dataset, call) -> version(services.datasets().get(DatasetRef.parse(dataset))));
+    public static final Operation<String, DatasetVersion> SHOW = read("show", text("dataset"), DatasetAnswers.VERSION,
+            (services, dataset, call) -> services.datasets().get(DatasetRef.parse(dataset)));
 
-    public static final Operation<String, JsonNode> LINEAGE = read("lineage", text("dataset"),
+    public static final Operation<String, LineageReport> LINEAGE = read("lineage", text("dataset"), DatasetAnswers.LINEAGE,
             (services, dataset, call) -> services.datasets().lineage(DatasetRef.parse(dataset)));
 
-    public static final Operation<Diff, JsonNode> DIFF = builder("diff", Codec.of(DatasetOperations::diff,
-            DatasetOperations::diff)).roles(ADMIN, SCIENTIST, AUDITOR)
+    public static final Operation<Diff, DatasetDiff> DIFF = builder("diff", Codec.of(DatasetOperations::diff,
+            DatasetOperations::diff), DatasetAnswers.DIFF).roles(ADMIN, SCIENTIST, AUDITOR)
             .handler((services, d, call) -> services.datasets().diff(DatasetRef.parse(d.a()), DatasetRef.parse(d.b()),
                     d.key()));
 
-    public static final Operation<Export, JsonNode> EXPORT = builder("export", Codec.of(DatasetOperations::export,
-            DatasetOperations::export)).roles(ADMIN, SCIENTIST).output(Operation.FileOutput.parquet("out", "out"))
-            .handler((services, e, call) -> Json.object().put("out", services.datasets().export(DatasetRef.parse(e.dataset()),
-                    e.split(), e.out()).toString()));
+    /** The answer is where the file was written: the request's path, or the local file a remote CLI saved it to. */
+    public static final Operation<Export, Path> EXPORT = builder("export", Codec.of(DatasetOperations::export,
+            DatasetOperations::export), Codec.of((Path out) -> Json.object().put("out", out.toString()),
+            node -> Path.of(Http.requiredText(node, "out")))).roles(ADMIN, SCIENTIST)
+            .output(Operation.FileOutput.parquet("out", "out"))
+            .handler((services, e, call) -> services.datasets().export(DatasetRef.parse(e.dataset()), e.split(), e.out()));
 
-    public static final Operation<Create, JsonNode> CREATE = builder("create", Codec.of(DatasetOperations::create,
-            DatasetOperations::create)).roles(ADMIN, SCIENTIST).input(Operation.FileInput.file("entities"))
-            .handler((services, c, call) -> written(services.datasets().create(c.name(), new DatasetStore.CreateRequest(
+    public static final Operation<Create, DatasetStore.Written> CREATE = builder("create", Codec.of(DatasetOperations::create,
+            DatasetOperations::create), DatasetAnswers.WRITTEN).roles(ADMIN, SCIENTIST)
+            .input(Operation.FileInput.file("entities"))
+            .handler((services, c, call) -> services.datasets().create(c.name(), new DatasetStore.CreateRequest(
                     c.entities(), c.features(), c.label(), c.filterByCreated(), c.split().map(DatasetOperations::spec)),
-                    call.actor(), call.progress())));
+                    call.actor(), call.progress()));
 
-    public static final Operation<Import, JsonNode> IMPORT = builder("import", Codec.of(DatasetOperations::importing,
-            DatasetOperations::importing)).roles(ADMIN, SCIENTIST).input(Operation.FileInput.file("file"))
-            .handler((services, i, call) -> written(services.datasets().importFile(i.name(), new DatasetStore.ImportRequest(
-                    i.file(), i.key(), i.label(), i.split().map(DatasetOperations::spec)), call.actor(), call.progress())));
+    public static final Operation<Import, DatasetStore.Written> IMPORT = builder("import", Codec.of(
+            DatasetOperations::importing, DatasetOperations::importing), DatasetAnswers.WRITTEN).roles(ADMIN, SCIENTIST)
+            .input(Operation.FileInput.file("file"))
+            .handler((services, i, call) -> services.datasets().importFile(i.name(), new DatasetStore.ImportRequest(
+                    i.file(), i.key(), i.label(), i.split().map(DatasetOperations::spec)), call.actor(), call.progress()));
 
-    public static final Operation<String, JsonNode> REPRODUCE = builder("reproduce", text("dataset"))
-            .roles(ADMIN, SCIENTIST, AUDITOR)
-            .handler((services, dataset, call) -> reproduction(services.datasets().reproduce(DatasetRef.parse(dataset),
-                    call.progress())));
+    public static final Operation<String, DatasetStore.Reproduction> REPRODUCE = builder("reproduce", text("dataset"),
+            DatasetAnswers.REPRODUCTION).roles(ADMIN, SCIENTIST, AUDITOR)
+            .handler((services, dataset, call) -> services.datasets().reproduce(DatasetRef.parse(dataset), call.progress()));
 
-    public static final Operation<Codec.Empty, JsonNode> VERIFY = builder("verify", Codec.EMPTY)
-            .roles(ADMIN, OPERATOR, AUDITOR)
-            .handler((services, request, call) -> verification(services.datasets().verify(call.progress())));
+    public static final Operation<Codec.Empty, DatasetStore.Verification> VERIFY = builder("verify", Codec.EMPTY,
+            DatasetAnswers.VERIFICATION).roles(ADMIN, OPERATOR, AUDITOR)
+            .handler((services, request, call) -> services.datasets().verify(call.progress()));
 
     /** Removes unreferenced objects and leftovers; with {@code dry run} (the request) only lists them. */
-    public static final Operation<Boolean, JsonNode> GC = builder("gc", Codec.of(
-            (Boolean dryRun) -> Json.object().put("dry_run", dryRun), node -> node.path("dry_run").asBoolean()))
-            .roles(ADMIN, OPERATOR)
-            .handler((services, dryRun, call) -> garbage(services.datasets().gc(dryRun, call.actor())));
+    public static final Operation<Boolean, DatasetStore.GarbageReport> GC = builder("gc", Codec.of(
+            (Boolean dryRun) -> Json.object().put("dry_run", dryRun), node -> node.path("dry_run").asBoolean()),
+            DatasetAnswers.GARBAGE).roles(ADMIN, OPERATOR)
+            .handler((services, dryRun, call) -> services.datasets().gc(dryRun, call.actor()));
 
     static final List<Operation<?, ?>> ALL = List.of(LIST, VERSIONS, SHOW, LINEAGE, DIFF, EXPORT, CREATE, IMPORT, REPRODUCE,
             VERIFY, GC);
 
     private DatasetOperations() {}
 
-    private static <I> Operation.Builder<I, JsonNode> builder(String name, Codec<I> request) {
+    private static <I, O> Operation.Builder<I, O> builder(String name, Codec<I> request, Codec<O> response) {
         // Every dataset route took multipart before issue 13 (and CLIs of then send it): so it still does.
-        return Operation.<I, JsonNode>post("dataset." + name, "/api/v1/datasets/" + name).multipart().request(request)
-                .response(Codec.TREE);
+        return Operation.<I, O>post("dataset." + name, "/api/v1/datasets/" + name).multipart().request(request)
+                .response(response);
     }
 
-    private static <I> Operation<I, JsonNode> read(String name, Codec<I> request, Operation.Handler<I, JsonNode> handler) {
-        return builder(name, request).roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR).handler(handler);
+    private static <I, O> Operation<I, O> read(String name, Codec<I> request, Codec<O> response,
+            Operation.Handler<I, O> handler) {
+        return builder(name, request, response).roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR).handler(handler);
     }
 
     /** A request of one required text field. */
@@ -197,49 +202,5 @@ public final class DatasetOperations {
         }
         array.forEach(t -> texts.add(t.asText()));
         return texts;
-    }
-
-    private static ObjectNode version(DatasetVersion version) {
-        ObjectNode node = Json.object().put("dataset", version.toString()).put("name", version.name())
-                .put("version", version.version()).put("created", version.created().toString())
-                .put("created_by", version.createdBy());
-        node.set("manifest", version.manifest().toJson()); // the codec's form, as the catalog records it
-        return node;
-    }
-
-    private static ArrayNode versions(List<DatasetVersion> versions) {
-        ArrayNode array = Json.mapper().createArrayNode();
-        versions.forEach(v -> array.add(version(v)));
-        return array;
-    }
-
-    private static ObjectNode written(DatasetStore.Written written) {
-        return version(written.version()).put("created_new_version", written.created()).put("bytes_stored",
-                written.bytesStored());
-    }
-
-    private static ObjectNode reproduction(DatasetStore.Reproduction r) {
-        ObjectNode node = Json.object().put("dataset", r.dataset()).put("same", r.same()).put("recorded_hash", r.recordedHash())
-                .put("reproduced_hash", r.reproducedHash());
-        node.set("recorded_splits", Json.mapper().valueToTree(r.recordedSplits()));
-        node.set("reproduced_splits", Json.mapper().valueToTree(r.reproducedSplits()));
-        return node;
-    }
-
-    private static ObjectNode verification(DatasetStore.Verification v) {
-        ObjectNode node = Json.object().put("ok", v.ok()).put("objects", v.objects()).put("bytes", v.bytes());
-        ArrayNode problems = node.putArray("problems");
-        v.problems().forEach(p -> {
-            ObjectNode problem = problems.addObject().put("object", p.object()).put("message", p.message());
-            p.usedBy().forEach(problem.putArray("used_by")::add);
-        });
-        return node;
-    }
-
-    private static ObjectNode garbage(DatasetStore.GarbageReport g) {
-        ObjectNode node = Json.object().put("dry_run", g.dryRun()).put("bytes", g.bytes());
-        g.objects().forEach(node.putArray("objects")::add);
-        g.leftovers().forEach(node.putArray("leftovers")::add);
-        return node;
     }
 }

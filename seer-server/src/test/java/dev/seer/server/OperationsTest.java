@@ -8,6 +8,14 @@ import dev.seer.core.Role;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.features.FeatureLookup;
 import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.datasets.BatchesRead;
+import dev.seer.datasets.DatasetDiff;
+import dev.seer.datasets.DatasetLineage;
+import dev.seer.datasets.DatasetManifest;
+import dev.seer.datasets.DatasetStore;
+import dev.seer.datasets.DatasetVersion;
+import dev.seer.datasets.LineageReport;
+import dev.seer.datasets.SplitSpec;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
@@ -95,6 +103,10 @@ class OperationsTest {
             JsonNode answered = operation.encodeResponse(answer);
             assertThat(operation.encodeResponse(operation.decodeResponse(Json.parse(Json.write(answered)))))
                     .as("answer of %s", operation.name()).isEqualTo(answered);
+            if (!(answer instanceof JsonNode)) {
+                assertThat(operation.decodeResponse(Json.parse(Json.write(answered)))).as("answer of %s read back",
+                        operation.name()).isEqualTo(answer);
+            }
         }
     }
 
@@ -154,20 +166,65 @@ class OperationsTest {
                 List.of(new DeadLetter("payments", "seer.push.payments", 2, 17, "late", "{\"amount\": 1}", 0, 3)));
         add(s, StreamOperations.STATUS, none, tree);
         DatasetOperations.Split split = new DatasetOperations.Split("key", List.of("customer_id"), "0.7,0.2,0.1");
-        add(s, DatasetOperations.LIST, none, tree);
-        add(s, DatasetOperations.VERSIONS, "churn", tree);
-        add(s, DatasetOperations.SHOW, "churn:1", tree);
-        add(s, DatasetOperations.LINEAGE, "churn:1", tree);
-        add(s, DatasetOperations.DIFF, new DatasetOperations.Diff("churn:1", "churn:2", List.of("customer_id")), tree);
+        DatasetVersion joined = new DatasetVersion("churn", 1, joinedManifest(), T1, "token:alice");
+        DatasetVersion imported = new DatasetVersion("churn", 2, importedManifest(), T2, "token:bob");
+        add(s, DatasetOperations.LIST, none, List.of(joined, imported));
+        add(s, DatasetOperations.VERSIONS, "churn", List.of(joined));
+        add(s, DatasetOperations.SHOW, "churn:1", joined);
+        add(s, DatasetOperations.LINEAGE, "churn:1", new LineageReport(joined.ref(), ApiJsonTest.HASH_A, 60, T1,
+                "token:alice", joined.manifest().lineage(), new BatchesRead(List.of(new BatchesRead.ViewBatches("stats", 1,
+                        List.of(new BatchesRead.Batch("b_1", "transactions", ApiJsonTest.HASH_A, T1, "/in/t.csv",
+                                Optional.empty(), OptionalLong.of(58)), new BatchesRead.Batch("b_2", "payments",
+                                ApiJsonTest.HASH_B, T2, "", Optional.of(new BatchesRead.Offsets("seer.push.payments", 1, 5,
+                                        9)), OptionalLong.empty())))))));
+        add(s, DatasetOperations.DIFF, new DatasetOperations.Diff("churn:1", "churn:2", List.of("customer_id")),
+                new DatasetDiff(joined.ref(), imported.ref(), List.of("customer_id"), List.of(
+                        new DatasetDiff.ColumnChange("plan", DatasetDiff.Change.REMOVED, Optional.of("VARCHAR"), Optional.empty()),
+                        new DatasetDiff.ColumnChange("spend", DatasetDiff.Change.TYPE, Optional.of("BIGINT"),
+                                Optional.of("DOUBLE"))), new DatasetDiff.Rows(1, 0, 2), new DatasetDiff.Samples(
+                        List.of(Map.of("customer_id", "21")), List.of(), List.of(Map.of("customer_id", "3"))),
+                        Map.of("spend", new DatasetDiff.Statistics(Optional.of(tree), Optional.empty()))));
         add(s, DatasetOperations.EXPORT, new DatasetOperations.Export("churn:1", Optional.of("train"),
-                Path.of("/out/train.parquet")), tree);
+                Path.of("/out/train.parquet")), Path.of("/out/train.parquet"));
         add(s, DatasetOperations.CREATE, new DatasetOperations.Create("churn", Path.of("/in/e.csv"), List.of("churn_v1"),
-                Optional.of("label"), true, Optional.of(split)), tree);
+                Optional.of("label"), true, Optional.of(split)), new DatasetStore.Written(joined, true, 4096));
         add(s, DatasetOperations.IMPORT, new DatasetOperations.Import("churn", Path.of("/in/d.csv"), List.of("customer_id"),
-                Optional.empty(), Optional.empty()), tree);
-        add(s, DatasetOperations.REPRODUCE, "churn:1", tree);
-        add(s, DatasetOperations.VERIFY, none, tree);
-        add(s, DatasetOperations.GC, true, tree);
+                Optional.empty(), Optional.empty()), new DatasetStore.Written(imported, false, 0));
+        add(s, DatasetOperations.REPRODUCE, "churn:1", new DatasetStore.Reproduction("churn:1", ApiJsonTest.HASH_A,
+                ApiJsonTest.HASH_B, Map.of("train", ApiJsonTest.HASH_A), Map.of("train", ApiJsonTest.HASH_B)));
+        add(s, DatasetOperations.VERIFY, none, new DatasetStore.Verification(7, 1 << 20, List.of(
+                new DatasetStore.Verification.Problem(ApiJsonTest.HASH_A, "missing", List.of("churn:1", "churn:2")))));
+        add(s, DatasetOperations.GC, true, new DatasetStore.GarbageReport(true, List.of(ApiJsonTest.HASH_B), 512,
+                List.of("tmp/x")));
         return s;
+    }
+
+    /** A version made by a point-in-time join, split by key, read from a file and a stream. */
+    private static DatasetManifest joinedManifest() {
+        DatasetLineage lineage = new DatasetLineage.Retrieval(new DatasetLineage.Entities("/in/e.csv", ApiJsonTest.HASH_A,
+                300, 60), List.of("churn_v1"), Optional.of(new PointInTimeRetrieval.ServiceVersion("churn_v1", 2)),
+                List.of("stats:spend"), true, Optional.of("churned"), List.of(new DatasetLineage.ViewSummary("stats", 1, 2,
+                        List.of(new DatasetLineage.FileBatch("b_1", "/in/t.csv", ApiJsonTest.HASH_A)), 58,
+                        List.of(new DatasetLineage.OffsetSpan("seer.push.payments", 1, 5, 9, 1)))),
+                Optional.of(ApiJsonTest.HASH_B));
+        DatasetManifest.Splits splits = new DatasetManifest.Splits(new SplitSpec(SplitSpec.Method.KEY, List.of(
+                "customer_id"), 0.7, 0.2, 0.1), new DatasetManifest.Splits.KeyRule("churn", "xxhash64 mod 1000"),
+                Map.of("train", new DatasetManifest.Part(42, ApiJsonTest.HASH_A, 100), "test",
+                        new DatasetManifest.Part(6, ApiJsonTest.HASH_B, 20)));
+        return new DatasetManifest("churn", "duckdb v1.5.6", new DatasetManifest.DataFile(ApiJsonTest.HASH_A, 1234, 60,
+                "parquet"), List.of(new DatasetManifest.Column("customer_id", "BIGINT")), List.of("customer_id"),
+                Optional.of("churned"), Json.parse("{\"customer_id\": {\"min\": \"1\", \"avg\": 5.5}}"),
+                Optional.of(splits), lineage, Optional.of(ApiJsonTest.HASH_B), Optional.of(T1), Optional.of("token:alice"));
+    }
+
+    /** A version imported from a file, split by time. */
+    private static DatasetManifest importedManifest() {
+        DatasetManifest.Splits splits = new DatasetManifest.Splits(new SplitSpec(SplitSpec.Method.TIME, List.of("ts"),
+                0.8, 0.1, 0.1), new DatasetManifest.Splits.TimeRule(10, 20, "1970-01-01T00:00:00.000010Z",
+                "1970-01-01T00:00:00.000020Z"), Map.of("validation", new DatasetManifest.Part(1, ApiJsonTest.HASH_B, 9)));
+        return new DatasetManifest("churn", "duckdb v1.5.6", new DatasetManifest.DataFile(ApiJsonTest.HASH_B, 99, 3,
+                "parquet"), List.of(), List.of(), Optional.empty(), Json.object(), Optional.of(splits),
+                new DatasetLineage.Import(new DatasetLineage.StoredFile("/in/d.csv", ApiJsonTest.HASH_B, 99), Optional.empty()),
+                Optional.empty(), Optional.of(T2), Optional.empty());
     }
 }
