@@ -1,15 +1,18 @@
 package dev.seer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.stream.Streaming;
 import dev.seer.server.OnlineOperations;
 import dev.seer.server.StreamOperations;
 import dev.seer.server.Codec;
 import dev.seer.server.FeatureOperations;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -121,40 +124,39 @@ final class FeatureCommands {
             @Override
             public Integer call() {
                 try (Backend backend = cli().backend("features status")) {
-                    var status = backend.call(StreamOperations.STATUS, Codec.Empty.REQUEST);
+                    StreamOperations.Report status = backend.call(StreamOperations.STATUS, Codec.Empty.REQUEST);
                     if (cli().json()) {
-                        printJson(status);
+                        printJson(StreamOperations.STATUS.encodeResponse(status));
                         return 0;
                     }
-                    out().println("streaming: " + status.path("state").asText()
-                            + (status.path("error").asText().isEmpty() ? "" : " (" + status.path("error").asText() + ")"));
-                    for (var source : status.path("sources")) {
-                        long lag = 0;
-                        for (var partition : source.path("lag")) {
-                            lag += partition.asLong();
-                        }
-                        out().printf("%-20s topic %-24s lag %,d %s  ingested %,d  dead-lettered %,d  freshness p50 %s p99 %s%n",
-                                source.path("source").asText(), source.path("topic").asText(), lag, source.path("lag"),
-                                source.path("ingested").asLong(), source.path("dead_lettered").asLong(),
-                                seconds(source, "freshness_p50_seconds"), seconds(source, "freshness_p99_seconds"));
-                        if (source.has("windows")) {
-                            JsonNode windows = source.path("windows");
-                            out().printf("%-20s window aggregates (Kafka Streams): %s, %,d events, %,d entity states written online,"
-                                    + " freshness p50 %s p99 %s%n", "", windows.path("state").asText(), windows.path("events").asLong(),
-                                    windows.path("writes").asLong(), seconds(windows, "freshness_p50_seconds"),
-                                    seconds(windows, "freshness_p99_seconds"));
-                        }
-                    }
-                    if (status.path("sources").isEmpty()) {
+                    out().println("streaming: " + status.state().name().toLowerCase(Locale.ROOT)
+                            + (status.error().isEmpty() ? "" : " (" + status.error() + ")"));
+                    status.sources().forEach(this::print);
+                    if (status.sources().isEmpty()) {
                         out().println("No push or kafka source is defined.");
                     }
                 }
                 return 0;
             }
+
+            private void print(Streaming.SourceStatus source) {
+                long lag = source.lag().values().stream().mapToLong(Long::longValue).sum();
+                ObjectNode partitions = Json.object();
+                source.lag().forEach((partition, records) -> partitions.put(Integer.toString(partition), records));
+                out().printf("%-20s topic %-24s lag %,d %s  ingested %,d  dead-lettered %,d  freshness p50 %s p99 %s%n",
+                        source.source(), source.topic(), lag, partitions, source.ingested(), source.deadLettered(),
+                        seconds(source.freshnessP50()), seconds(source.freshnessP99()));
+                if (!source.windows().isEmpty()) {
+                    out().printf("%-20s window aggregates (Kafka Streams): %s, %,d events, %,d entity states written online,"
+                            + " freshness p50 %s p99 %s%n", "", source.windows(), source.windowEvents(), source.windowWrites(),
+                            seconds(source.windowFreshnessP50()), seconds(source.windowFreshnessP99()));
+                }
+            }
         }
 
-        private static String seconds(JsonNode node, String field) {
-            return node.has(field) ? String.format(java.util.Locale.ROOT, "%.3f s", node.path(field).asDouble()) : "-";
+        /** A freshness in seconds; {@code -} before anything was measured. */
+        private static String seconds(double value) {
+            return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f s", value);
         }
 
         @Command(name = "list", mixinStandardHelpOptions = true, description = "List feature views at their latest version.")

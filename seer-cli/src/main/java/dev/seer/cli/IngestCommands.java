@@ -1,6 +1,7 @@
 package dev.seer.cli;
 
 import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.core.provenance.BatchRecord;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
 import dev.seer.server.Codec;
@@ -98,10 +99,10 @@ final class IngestCommands {
                         return 0;
                     }
                     out().printf("%-34s %-20s %10s %10s %12s%n", "BATCH", "SOURCE", "READ", "WRITTEN", "QUARANTINED");
-                    for (CatalogEntry b : batches) {
-                        out().printf("%-34s %-20s %,10d %,10d %,12d%n", b.body().path("batch_id").asText(),
-                                b.body().path("source").asText(), b.body().path("rows_read").asLong(),
-                                b.body().path("rows_written").asLong(), b.body().path("rows_quarantined").asLong());
+                    for (CatalogEntry entry : batches) {
+                        BatchRecord b = BatchRecord.CODEC.decode(entry.body()); // a newer format is refused, not misread
+                        out().printf("%-34s %-20s %,10d %,10d %,12d%n", b.batchId(), b.source(), b.rowsRead(),
+                                b.rowsWritten(), b.rowsQuarantined());
                     }
                 }
                 return 0;

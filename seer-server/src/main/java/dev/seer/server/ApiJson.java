@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.CoreErrorCode;
 import dev.seer.core.Json;
+import dev.seer.core.SeerException;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.features.FeatureLookup;
 import dev.seer.core.features.PointInTimeRetrieval;
@@ -21,6 +23,7 @@ import dev.seer.metadata.InclusionProof;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.metadata.TreeHead;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -410,12 +413,11 @@ public final class ApiJson {
         return node.isNumber() ? node.asDouble() : null;
     }
 
-    public static ObjectNode streamingStatus(dev.seer.features.stream.Streaming.Status status,
-            List<dev.seer.features.stream.Streaming.SourceStatus> sources) {
-        ObjectNode node = Json.object().put("state", status.state().name().toLowerCase(java.util.Locale.ROOT))
-                .put("error", status.error());
+    public static ObjectNode streamingStatus(StreamOperations.Report report) {
+        ObjectNode node = Json.object().put("state", report.state().name().toLowerCase(java.util.Locale.ROOT))
+                .put("error", report.error());
         ArrayNode array = node.putArray("sources");
-        for (var source : sources) {
+        for (var source : report.sources()) {
             ObjectNode s = array.addObject().put("source", source.source()).put("topic", source.topic())
                     .put("ingested", source.ingested()).put("dead_lettered", source.deadLettered());
             ObjectNode lag = s.putObject("lag");
@@ -435,6 +437,38 @@ public final class ApiJson {
             }
         }
         return node;
+    }
+
+    /** Read back: a freshness the answer leaves out (nothing measured yet) is NaN, as the server had it. */
+    public static StreamOperations.Report streamingStatus(JsonNode node) {
+        dev.seer.core.provenance.Fields f = new dev.seer.core.provenance.Fields(node, "streaming status");
+        String state = f.text("state").toUpperCase(java.util.Locale.ROOT);
+        if (java.util.Arrays.stream(dev.seer.features.stream.Streaming.State.values()).noneMatch(s -> s.name().equals(state))) {
+            throw new SeerException(CoreErrorCode.UNSUPPORTED_FORMAT, "Unknown streaming state [" + f.text("state") + "]",
+                    Map.of("field", "state"));
+        }
+        List<dev.seer.features.stream.Streaming.SourceStatus> sources = new java.util.ArrayList<>();
+        for (JsonNode source : f.array("sources")) {
+            dev.seer.core.provenance.Fields s = new dev.seer.core.provenance.Fields(source, "streaming source status");
+            Map<Integer, Long> lag = new java.util.LinkedHashMap<>();
+            s.object("lag").fields().forEachRemaining(e -> lag.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
+            java.util.Set<Integer> assigned = new java.util.LinkedHashSet<>();
+            s.array("assigned").forEach(p -> assigned.add(p.asInt()));
+            dev.seer.core.provenance.Fields w = new dev.seer.core.provenance.Fields(s.present("windows")
+                    ? s.object("windows") : Json.object(), "window aggregation status");
+            sources.add(new dev.seer.features.stream.Streaming.SourceStatus(s.text("source"), s.text("topic"), lag, assigned,
+                    s.number("ingested"), s.number("dead_lettered"), seconds(source, "freshness_p50_seconds"),
+                    seconds(source, "freshness_p99_seconds"), w.textOr("state", ""), w.numberOr("events", 0),
+                    w.numberOr("writes", 0), seconds(source.path("windows"), "freshness_p50_seconds"),
+                    seconds(source.path("windows"), "freshness_p99_seconds")));
+        }
+        return new StreamOperations.Report(dev.seer.features.stream.Streaming.State.valueOf(state), f.textOr("error", ""),
+                sources);
+    }
+
+    private static double seconds(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isNumber() ? Double.NaN : value.asDouble();
     }
 
     public static ArrayNode deadLetters(List<dev.seer.features.stream.DeadLetter> letters) {

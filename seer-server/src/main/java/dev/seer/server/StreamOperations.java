@@ -4,12 +4,14 @@ import static dev.seer.server.ApiRole.ADMIN;
 import static dev.seer.server.ApiRole.AUDITOR;
 import static dev.seer.server.ApiRole.OPERATOR;
 import static dev.seer.server.ApiRole.SCIENTIST;
+import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.features.stream.DeadLetter;
 import dev.seer.features.stream.Pusher;
+import dev.seer.features.stream.Streaming;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +47,23 @@ public final class StreamOperations {
             // starts the home's broker for the call, if it has one
             .handler((services, d, call) -> services.streaming().deadLetters(d.source(), Math.max(1, d.limit())));
 
+    /** Streaming as the server (or this process) sees it: its state and last error, and each source's status. */
+    public record Report(Streaming.State state, String error, List<Streaming.SourceStatus> sources) {
+        public Report {
+            requireNonNull(state, "state is null");
+            error = error == null ? "" : error; // an exception without a message
+            sources = List.copyOf(sources);
+        }
+    }
+
     /** Streaming as the server (or this process) sees it: state, and per source lag and freshness. */
-    public static final Operation<Codec.Empty, JsonNode> STATUS = Operation
-            .<Codec.Empty, JsonNode>get("stream.status", "/api/v1/streaming/status").roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
-            .request(Codec.EMPTY).response(Codec.TREE)
-            .handler((services, request, call) -> ApiJson.streamingStatus(services.streaming().status(),
-                    services.streaming().sourceStatus()));
+    public static final Operation<Codec.Empty, Report> STATUS = Operation
+            .<Codec.Empty, Report>get("stream.status", "/api/v1/streaming/status").roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
+            .request(Codec.EMPTY).response(Codec.of(ApiJson::streamingStatus, ApiJson::streamingStatus))
+            .handler((services, request, call) -> {
+                Streaming.Status status = services.streaming().status();
+                return new Report(status.state(), status.error(), services.streaming().sourceStatus());
+            });
 
     static final List<Operation<?, ?>> ALL = List.of(PUSH, DEAD_LETTERS, STATUS);
 

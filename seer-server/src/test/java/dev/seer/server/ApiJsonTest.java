@@ -257,20 +257,25 @@ class ApiJsonTest {
 
     @Test
     void theStreamingStatusGivesLagAndFreshnessPerSource() {
-        Streaming.Status status = new Streaming.Status(Streaming.State.RUNNING, null, 0, Optional.empty());
         Streaming.SourceStatus payments = new Streaming.SourceStatus("payments", "seer.push.payments",
                 Map.of(0, 0L, 1, 5L), new TreeSet<>(Set.of(0, 1)), 42, 1, 0.25, 0.5, "RUNNING", 40, 12, 0.1, 0.2);
         Streaming.SourceStatus quiet = new Streaming.SourceStatus("clicks", "seer.push.clicks", Map.of(), Set.of(), 0, 0,
                 Double.NaN, Double.NaN, "", 0, 0, Double.NaN, Double.NaN);
-        assertJson(ApiJson.streamingStatus(status, List.of(payments, quiet)), """
-                {"state": "running", "error": null, "sources": [
+        StreamOperations.Report report = new StreamOperations.Report(Streaming.State.RUNNING, "", List.of(payments, quiet));
+        String json = """
+                {"state": "running", "error": "", "sources": [
                   {"source": "payments", "topic": "seer.push.payments", "ingested": 42, "dead_lettered": 1,
                    "lag": {"0": 0, "1": 5}, "assigned": [0, 1],
                    "freshness_p50_seconds": 0.25, "freshness_p99_seconds": 0.5,
                    "windows": {"state": "RUNNING", "events": 40, "writes": 12,
                                "freshness_p50_seconds": 0.1, "freshness_p99_seconds": 0.2}},
                   {"source": "clicks", "topic": "seer.push.clicks", "ingested": 0, "dead_lettered": 0,
-                   "lag": {}, "assigned": []}]}""");
+                   "lag": {}, "assigned": []}]}""";
+        assertJson(ApiJson.streamingStatus(report), json);
+        assertThat(ApiJson.streamingStatus(Json.parse(json))).as("read back, NaN where nothing was measured")
+                .isEqualTo(report);
+        assertThat(new StreamOperations.Report(Streaming.State.FAILING, null, List.of()).error())
+                .as("an exception without a message").isEmpty();
     }
 
     @Test

@@ -164,7 +164,11 @@ class OperationsTest {
                 new Pusher.Result("payments", "seer.push.payments", 1, Map.of(0, 5L)));
         add(s, StreamOperations.DEAD_LETTERS, new StreamOperations.DeadLetters(Optional.of("payments"), 10),
                 List.of(new DeadLetter("payments", "seer.push.payments", 2, 17, "late", "{\"amount\": 1}", 0, 3)));
-        add(s, StreamOperations.STATUS, none, tree);
+        add(s, StreamOperations.STATUS, none, new StreamOperations.Report(Streaming.State.RUNNING, "", List.of(
+                new Streaming.SourceStatus("payments", "seer.push.payments", Map.of(0, 3L, 1, 0L), Set.of(0, 1), 120, 2, 0.25,
+                        1.5, "RUNNING", 118, 40, 0.5, 2.0),
+                new Streaming.SourceStatus("clicks", "clicks", Map.of(), Set.of(), 0, 0, Double.NaN, Double.NaN, "", 0, 0,
+                        Double.NaN, Double.NaN))));
         DatasetOperations.Split split = new DatasetOperations.Split("key", List.of("customer_id"), "0.7,0.2,0.1");
         DatasetVersion joined = new DatasetVersion("churn", 1, joinedManifest(), T1, "token:alice");
         DatasetVersion imported = new DatasetVersion("churn", 2, importedManifest(), T2, "token:bob");
