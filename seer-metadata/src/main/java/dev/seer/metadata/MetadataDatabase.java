@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -23,6 +25,9 @@ import org.flywaydb.core.api.FlywayException;
 public final class MetadataDatabase implements AutoCloseable {
     /** The highest migration version; {@code MetadataDatabaseTest} checks it against the migration files. */
     static final int SCHEMA_VERSION = 3;
+    /** The metadata backends by the scheme of {@code metadata.url}. */
+    private static final Map<String, Dialect> DIALECTS = Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(
+            "jdbc:sqlite:", Dialect.SQLITE, "jdbc:postgresql:", Dialect.POSTGRESQL)));
     private static final String SQLITE_PRAGMAS = "journal_mode=WAL&synchronous=FULL&busy_timeout=30000&foreign_keys=true";
 
     private final Dialect dialect;
@@ -54,16 +59,16 @@ public final class MetadataDatabase implements AutoCloseable {
         return database;
     }
 
+    /**
+     * The backend named by the URL's scheme: the store's {@code type} is the JDBC scheme, as JDBC
+     * itself picks a driver, so a URL cannot name one backend and configure another. Another
+     * backend is one more entry (with its dialect and migrations).
+     */
     private static Dialect dialectOf(String url) {
-        if (url.startsWith("jdbc:sqlite:")) {
-            return Dialect.SQLITE;
-        }
-        if (url.startsWith("jdbc:postgresql:")) {
-            return Dialect.POSTGRESQL;
-        }
-        throw new SeerException(MetadataErrorCode.UNSUPPORTED_URL,
-                "metadata.url [" + redact(url) + "] is neither a jdbc:sqlite: nor a jdbc:postgresql: URL",
-                Map.of("url", redact(url)));
+        return DIALECTS.entrySet().stream().filter(e -> url.startsWith(e.getKey())).map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new SeerException(MetadataErrorCode.UNSUPPORTED_URL, "metadata.url [" + redact(url)
+                        + "] is not one of the supported kinds: " + String.join(", ", DIALECTS.keySet()) + " URLs",
+                        Map.of("url", redact(url))));
     }
 
     private static HikariConfig poolConfig(Dialect dialect, String url, MetadataConfig config) {

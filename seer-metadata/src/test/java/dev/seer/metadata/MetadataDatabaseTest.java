@@ -60,7 +60,7 @@ class MetadataDatabaseTest {
     @Test
     void anUnsupportedUrlIsNamed() {
         assertThatThrownBy(() -> MetadataDatabase.open(new MetadataConfig("jdbc:mysql://x/y", "", "", 2), home))
-                .hasMessageContaining("[jdbc:mysql://x/y]").hasMessageContaining("neither");
+                .hasMessageContaining("[jdbc:mysql://x/y]").hasMessageContaining("is not one of the supported kinds: jdbc:postgresql:, jdbc:sqlite: URLs");
     }
 
     @Test

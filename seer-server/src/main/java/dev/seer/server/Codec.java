@@ -13,8 +13,6 @@ import java.util.function.Function;
 public final class Codec<T> {
     /** An operation without request fields: {@code {}}. */
     public static final Codec<Empty> EMPTY = new Codec<>(e -> Json.object(), node -> Empty.REQUEST);
-    /** A JSON answer passed through as it is. */
-    public static final Codec<JsonNode> TREE = new Codec<>(node -> node, node -> node);
 
     private final Function<T, ? extends JsonNode> encoder;
     private final Function<JsonNode, T> decoder;
