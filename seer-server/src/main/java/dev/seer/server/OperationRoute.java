@@ -67,7 +67,7 @@ final class OperationRoute<I, O> {
         ObjectNode body;
         if (operation.bodyField().isPresent()) {
             body = Json.object();
-            body.set(operation.bodyField().get(), Json.parse(ctx.body()));
+            body.set(operation.bodyField().get(), Json.parse(Http.bodyBytes(ctx))); // one copy, the limit enforced
         } else {
             body = query ? Json.object() : (ObjectNode) Http.body(ctx);
         }

@@ -57,18 +57,23 @@ class RequestLimitsTest {
                 .isEqualTo(10L * 1024 * 1024);
     }
 
-    /** The online route reads its body itself (Http.bodyBytes): the limit holds with a declared length and without one. */
+    /**
+     * The online and push routes read their bodies themselves (Http.bodyBytes): the limit holds
+     * with a declared length and without one.
+     */
     @Test
-    void anOversizedOnlineBodyIsRefusedWith413DeclaredOrChunked() throws Exception {
+    void anOversizedOnlineOrPushBodyIsRefusedWith413DeclaredOrChunked() throws Exception {
         byte[] body = new byte[11 * 1024 * 1024];
         Arrays.fill(body, (byte) ' ');
         List<HttpRequest.BodyPublisher> bodies = List.of(HttpRequest.BodyPublishers.ofByteArray(body),
                 HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))); // no length: chunked
-        for (HttpRequest.BodyPublisher publisher : bodies) {
-            HttpResponse<String> response = client.send(request("/api/v1/features/online")
-                    .header("Content-Type", "application/json").POST(publisher).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("content length %s", publisher.contentLength()).isEqualTo(413);
-            assertThat(RunningServer.errorCode(response)).isEqualTo("REQUEST_TOO_LARGE");
+        for (String route : List.of("/api/v1/features/online", "/api/v1/push/payments")) {
+            for (HttpRequest.BodyPublisher publisher : bodies) {
+                HttpResponse<String> response = client.send(request(route).header("Content-Type", "application/json")
+                        .POST(publisher).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as("%s, content length %s", route, publisher.contentLength()).isEqualTo(413);
+                assertThat(RunningServer.errorCode(response)).isEqualTo("REQUEST_TOO_LARGE");
+            }
         }
     }
 
