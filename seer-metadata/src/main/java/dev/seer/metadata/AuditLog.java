@@ -129,7 +129,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
      */
     public AuditVerification verify(Optional<TreeHead> against) {
         try (Connection c = database.dataSource().getConnection()) {
-            database.dialect().beginSnapshot(c);
+            database.metadataDialect().beginSnapshot(c);
             try {
                 return verify(c, against);
             } finally {

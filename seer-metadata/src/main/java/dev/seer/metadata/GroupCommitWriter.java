@@ -108,7 +108,7 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Writes the batch in one transaction; {@code prepared} receives the entries as they are chained. */
     private void commit(List<Pending> batch, List<AuditEntry> prepared) throws SQLException {
         Connection c = connection();
-        Dialect dialect = database.dialect();
+        Dialect dialect = database.metadataDialect();
         dialect.begin(c);
         try {
             Head head = readHead(c, dialect.lockHeadSql());

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.seer.core.SeerException;
+import dev.seer.core.store.SqlDatabase;
+import dev.seer.core.store.SqlDialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,7 +24,7 @@ import org.flywaydb.core.api.FlywayException;
  * synchronous=FULL, so a commit is on disk when it returns), PostgreSQL when {@code metadata.url}
  * names one. Opening it applies the Flyway migrations of its dialect.
  */
-public final class MetadataDatabase implements AutoCloseable {
+public final class MetadataDatabase implements SqlDatabase, AutoCloseable {
     /** The highest migration version; {@code MetadataDatabaseTest} checks it against the migration files. */
     static final int SCHEMA_VERSION = 3;
     /** The metadata backends by the scheme of {@code metadata.url}. */
@@ -92,41 +94,107 @@ public final class MetadataDatabase implements AutoCloseable {
     }
 
     private void migrate() {
-        if (schemaIsCurrent()) {
+        migrate(dialect.migrationLocation(), "flyway_schema_history", SCHEMA_VERSION, "the metadata store");
+    }
+
+    @Override
+    public void migrate(String component, int version) {
+        if (!component.matches("[a-z][a-z0-9_]{0,30}")) {
+            throw new IllegalArgumentException("component name [" + component + "] is not a plain lower-case name");
+        }
+        migrate("classpath:db/migration/" + component + "/" + sqlDialect().folder(), component + "_schema_history", version,
+                "the " + component + " schema of the metadata store");
+    }
+
+    /** The component's tables live beside the others: its history starts from an empty baseline in a store that has tables. */
+    private void migrate(String location, String historyTable, int version, String what) {
+        if (schemaIsCurrent(historyTable, version)) {
             return; // skips Flyway's start-up cost (about half a second) on every CLI command
         }
         try {
             Flyway.configure()
                     .dataSource(pool)
-                    .locations(dialect.migrationLocation())
+                    .locations(location)
+                    .table(historyTable)
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .loggers("slf4j")
                     .load()
                     .migrate();
         } catch (FlywayException e) {
-            pool.close();
+            if (historyTable.equals("flyway_schema_history")) {
+                pool.close();
+            }
             throw new SeerException(MetadataErrorCode.MIGRATION_FAILED,
-                    "Migrating the metadata store [" + redact(url) + "] failed: " + rootMessage(e), Map.of(), e);
+                    "Migrating " + what + " [" + redact(url) + "] failed: " + rootMessage(e), Map.of(), e);
         }
     }
 
-    /** Whether every recorded migration succeeded and the latest is {@link #SCHEMA_VERSION}. */
-    private boolean schemaIsCurrent() {
+    /** Whether every recorded migration in {@code historyTable} succeeded and the latest is {@code version}. */
+    private boolean schemaIsCurrent(String historyTable, int version) {
         try (Connection c = pool.getConnection();
                 java.sql.Statement statement = c.createStatement();
-                java.sql.ResultSet rs = statement.executeQuery("SELECT version, success FROM flyway_schema_history")) {
+                java.sql.ResultSet rs = statement.executeQuery("SELECT version, success FROM " + historyTable)) {
             int latest = 0;
             while (rs.next()) {
                 if (!rs.getBoolean(2)) {
                     return false;
                 }
-                String version = rs.getString(1);
-                if (version != null) {
-                    latest = Math.max(latest, Integer.parseInt(version));
+                String recorded = rs.getString(1);
+                if (recorded != null) {
+                    latest = Math.max(latest, Integer.parseInt(recorded));
                 }
             }
-            return latest == SCHEMA_VERSION;
+            return latest == version;
         } catch (SQLException | NumberFormatException e) {
             return false; // no history yet, or one Flyway must read: let it
+        }
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return sqlDialect();
+    }
+
+    private SqlDialect sqlDialect() {
+        return dialect == Dialect.SQLITE ? SqlDialect.SQLITE : SqlDialect.POSTGRESQL;
+    }
+
+    @Override
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    @Override
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            dialect.prepareWriter(c);
+            try {
+                dialect.begin(c);
+                T result = work.run(c);
+                dialect.commit(c);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private void rollback(Connection c, Exception cause) {
+        try {
+            if (dialect == Dialect.SQLITE) {
+                try (java.sql.Statement statement = c.createStatement()) {
+                    statement.execute("ROLLBACK");
+                }
+            } else {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -134,7 +202,8 @@ public final class MetadataDatabase implements AutoCloseable {
         return pool;
     }
 
-    Dialect dialect() {
+    /** The metadata store's own dialect, with its SQL. */
+    Dialect metadataDialect() {
         return dialect;
     }
 
