@@ -1,0 +1,11 @@
+package dev.seer.registry.tracking;
+
+import dev.seer.metadata.MetadataConfig;
+
+/** The tracking store on the embedded SQLite metadata store. */
+class SqliteTrackingStoreTest extends TrackingStoreContract {
+    @Override
+    MetadataConfig config() {
+        return new MetadataConfig("", "", "", 4);
+    }
+}
