@@ -3,8 +3,8 @@ package dev.seer.bench;
 import static dev.seer.bench.BenchFiles.deleteTree;
 import static dev.seer.bench.BenchFiles.median;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.home.SeerHome;
+import dev.seer.datasets.DatasetDiff;
 import dev.seer.datasets.DatasetRef;
 import dev.seer.datasets.DatasetStore;
 import dev.seer.duckdb.DuckEngine;
@@ -202,9 +202,10 @@ public final class DatasetBench {
     private static void diffChild(Path home) throws Exception {
         try (SeerServices services = SeerServices.open(SeerHome.open(home), ConfigSections.defaults(), Clock.systemUTC())) {
             long started = System.nanoTime();
-            JsonNode diff = services.datasets().diff(DatasetRef.parse("events:1"), DatasetRef.parse("events:2"), List.of());
+            DatasetDiff diff = services.datasets().diff(DatasetRef.parse("events:1"), DatasetRef.parse("events:2"), List.of());
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.println("rows " + diff.path("rows"));
+            System.out.printf(Locale.ROOT, "rows added %d, removed %d, changed %d%n", diff.rows().added(),
+                    diff.rows().removed(), diff.rows().changed());
             System.out.printf(Locale.ROOT, "seconds %.3f peak_mb %.0f%n", seconds, peakMegabytes());
         }
     }
