@@ -9,6 +9,7 @@ import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
 import dev.seer.core.store.SqlDatabase;
 import dev.seer.registry.RegistryErrorCode;
+import dev.seer.registry.RegistrySchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,8 +34,6 @@ import java.util.UUID;
  * logging refused only on a deleted run.
  */
 public final class TrackingStore {
-    /** The registry schema this code reads and writes (db/migration/registry). */
-    static final int SCHEMA_VERSION = 1;
     public static final String DEFAULT_EXPERIMENT = "0";
     public static final String RUN_NAME_TAG = "mlflow.runName";
     public static final String PARENT_TAG = "mlflow.parentRunId";
@@ -51,7 +50,7 @@ public final class TrackingStore {
         this.database = requireNonNull(database, "database is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");
-        database.migrate("registry", SCHEMA_VERSION);
+        RegistrySchema.migrate(database);
         write("Creating the Default experiment", c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO experiments (experiment_id, name, artifact_location,"
                     + " lifecycle_stage, creation_time, last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)"

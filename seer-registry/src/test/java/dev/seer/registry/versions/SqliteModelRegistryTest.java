@@ -1,0 +1,11 @@
+package dev.seer.registry.versions;
+
+import dev.seer.metadata.MetadataConfig;
+
+/** The model registry on the embedded SQLite metadata store. */
+class SqliteModelRegistryTest extends ModelRegistryContract {
+    @Override
+    MetadataConfig config() {
+        return new MetadataConfig("", "", "", 4);
+    }
+}
