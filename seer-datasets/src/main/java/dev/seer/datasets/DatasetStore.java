@@ -11,6 +11,7 @@ import dev.seer.core.catalog.Catalog;
 import dev.seer.core.catalog.CatalogEntry;
 import dev.seer.core.features.PointInTimeRetrieval;
 import dev.seer.core.home.FileTrees;
+import dev.seer.core.objects.ObjectStore;
 import dev.seer.duckdb.DuckEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,8 @@ public final class DatasetStore {
 
     public DatasetStore(Path root, Catalog catalog, PointInTimeRetrieval retrieval, AuditSink audit,
             Clock clock) {
-        this.objects = new ObjectStore(root.resolve("objects"));
+        this.objects = new ObjectStore(root.resolve("objects"), "Dataset objects", new ObjectStore.Errors(
+                DatasetErrorCode.INPUT_UNREADABLE, DatasetErrorCode.CORRUPTED, DatasetErrorCode.STORAGE_FAILURE));
         this.staging = root.resolve(".staging");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.retrieval = requireNonNull(retrieval, "retrieval is null");

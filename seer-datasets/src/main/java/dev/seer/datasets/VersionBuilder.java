@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.features.PointInTimeRetrieval;
+import dev.seer.core.objects.ObjectStore;
 import dev.seer.core.provenance.BatchRecord;
 import dev.seer.datasets.DatasetManifest.Column;
 import dev.seer.datasets.DatasetManifest.DataFile;

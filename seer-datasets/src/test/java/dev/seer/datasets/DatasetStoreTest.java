@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
+import dev.seer.core.objects.ObjectStore;
 import dev.seer.core.provenance.BatchRecord;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.features.definition.FeatureRegistry;
@@ -224,7 +225,9 @@ class DatasetStoreTest {
     void gcRemovesOnlyWhatNoVersionReferencesAndADryRunRemovesNothing() throws Exception {
         DatasetVersion v1 = create("churn", Optional.of(SplitSpec.parse(SplitSpec.Method.KEY, List.of("customer_id"),
                 "0.8,0.1,0.1"))).version();
-        ObjectStore objects = new ObjectStore(dir.resolve("home/datasets/objects"));
+        ObjectStore objects = new ObjectStore(dir.resolve("home/datasets/objects"), "Dataset objects",
+                new ObjectStore.Errors(DatasetErrorCode.INPUT_UNREADABLE, DatasetErrorCode.CORRUPTED,
+                        DatasetErrorCode.STORAGE_FAILURE));
         Path stray = dir.resolve("stray.bin");
         Files.writeString(stray, "left by a crashed create");
         String orphan = objects.copyIn(stray, n -> { }).sha256();

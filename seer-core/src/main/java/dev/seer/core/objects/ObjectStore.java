@@ -1,5 +1,6 @@
-package dev.seer.datasets;
+package dev.seer.core.objects;
 
+import dev.seer.core.ErrorCode;
 import dev.seer.core.SeerException;
 import dev.seer.core.Sha256;
 import java.io.IOException;
@@ -34,31 +35,53 @@ import java.util.stream.Stream;
  * name. Copying in reads and hashes on the calling thread while a second thread writes, so the
  * copy costs about what hashing alone does; the bytes written are the bytes hashed. Reading out
  * ({@link #copyOut}) hashes as it copies and deletes its output if the hash differs, so a
- * corrupted object is never served.
+ * corrupted object is never served. A name that is not 64 lower-case hex digits is refused before
+ * it comes near the file system, so no caller can reach outside the root through a "hash".
+ *
+ * <p>Shared by the components that keep files by content (dataset versions, run artifacts and
+ * model files); each gives its own error codes and a label for messages.
  */
-final class ObjectStore {
+public final class ObjectStore {
     private static final int BUFFER = 1 << 22;
     private static final int BUFFERS = 4;
 
-    private final Path root;
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
-    ObjectStore(Path root) {
+    private final Path root;
+    private final String label;
+    private final Errors errors;
+
+    /**
+     * The error codes a component's callers see: an input file that cannot be read, an object
+     * missing or changed, and a failure of the store itself.
+     */
+    public record Errors(ErrorCode unreadableInput, ErrorCode corrupted, ErrorCode storageFailure) {}
+
+    /** @param label what the objects are, for messages: {@code Dataset objects} */
+    public ObjectStore(Path root, String label, Errors errors) {
         this.root = root;
+        this.label = label;
+        this.errors = errors;
     }
 
     /** A stored object: its hash (hex), its size, and whether it was there already. */
-    record Stored(String sha256, long bytes, boolean existed) {}
+    public record Stored(String sha256, long bytes, boolean existed) {}
 
-    Path path(String sha256) {
+    /** The file of an object; a name that is not a SHA-256 in hex is refused. */
+    public Path path(String sha256) {
+        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+            throw new SeerException(errors.corrupted(), label + ": [" + sha256 + "] is not a SHA-256 (64 lower-case hex"
+                    + " digits)", Map.of("object", String.valueOf(sha256)));
+        }
         return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2));
     }
 
-    boolean contains(String sha256) {
+    public boolean contains(String sha256) {
         return Files.isRegularFile(path(sha256));
     }
 
     /** Copies {@code source} in; {@code progress} hears the bytes copied so far, every buffer. */
-    Stored copyIn(Path source, LongConsumer progress) {
+    public Stored copyIn(Path source, LongConsumer progress) {
         Path incoming = incoming();
         try {
             String hash;
@@ -73,7 +96,7 @@ final class ObjectStore {
             }
             return place(incoming, hash, bytes);
         } catch (NoSuchFileException e) {
-            throw new SeerException(DatasetErrorCode.INPUT_UNREADABLE, "File [" + source + "] does not exist",
+            throw new SeerException(errors.unreadableInput(), "File [" + source + "] does not exist",
                     Map.of("path", source.toString()), e);
         } catch (IOException e) {
             throw failure("store [" + source + "]", e);
@@ -83,7 +106,7 @@ final class ObjectStore {
     }
 
     /** Moves a file this store's caller made (on the same file system) in, without copying it. */
-    Stored moveIn(Path made) {
+    public Stored moveIn(Path made) {
         try {
             String hash = hash(made);
             long bytes = Files.size(made);
@@ -102,7 +125,7 @@ final class ObjectStore {
      * Copies an object to {@code out}, checking its hash on the way; if it differs, {@code out}
      * is not created and the object is reported corrupted.
      */
-    void copyOut(String sha256, Path out) {
+    public void copyOut(String sha256, Path out) {
         Path partial = out.resolveSibling("." + out.getFileName() + "." + UUID.randomUUID() + ".partial");
         try {
             MessageDigest digest = Sha256.digest();
@@ -126,14 +149,14 @@ final class ObjectStore {
     }
 
     /** Hashes a stored object again; throws if it is missing or its content no longer has its name. */
-    void check(String sha256) {
+    public void check(String sha256) {
         try {
             String actual = hash(path(sha256));
             if (!actual.equals(sha256)) {
                 throw corrupted(sha256, actual);
             }
         } catch (NoSuchFileException e) {
-            throw new SeerException(DatasetErrorCode.CORRUPTED, "Object [" + sha256 + "] is missing from [" + root + "]",
+            throw new SeerException(errors.corrupted(), "Object [" + sha256 + "] is missing from [" + root + "]",
                     Map.of("object", sha256), e);
         } catch (IOException e) {
             throw failure("read object [" + sha256 + "]", e);
@@ -141,7 +164,7 @@ final class ObjectStore {
     }
 
     /** Every object's hash, in name order. */
-    List<String> all() {
+    public List<String> all() {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
@@ -156,7 +179,7 @@ final class ObjectStore {
         }
     }
 
-    long size(String sha256) {
+    public long size(String sha256) {
         try {
             return Files.size(path(sha256));
         } catch (IOException e) {
@@ -164,7 +187,7 @@ final class ObjectStore {
         }
     }
 
-    void delete(String sha256) {
+    public void delete(String sha256) {
         try {
             Files.deleteIfExists(path(sha256));
         } catch (IOException e) {
@@ -173,7 +196,7 @@ final class ObjectStore {
     }
 
     /** Files left in {@code .incoming} by a copy that never finished (a crash). */
-    List<Path> leftovers() {
+    public List<Path> leftovers() {
         Path dir = root.resolve(".incoming");
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -189,12 +212,12 @@ final class ObjectStore {
         try {
             return Files.newInputStream(path(sha256));
         } catch (NoSuchFileException e) {
-            throw new SeerException(DatasetErrorCode.CORRUPTED, "Object [" + sha256 + "] is missing from [" + root + "]",
+            throw new SeerException(errors.corrupted(), "Object [" + sha256 + "] is missing from [" + root + "]",
                     Map.of("object", sha256), e);
         }
     }
 
-    static String hash(Path file) throws IOException {
+    public static String hash(Path file) throws IOException {
         MessageDigest digest = Sha256.digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 20];
@@ -244,14 +267,14 @@ final class ObjectStore {
         }
     }
 
-    private static SeerException corrupted(String expected, String actual) {
-        return new SeerException(DatasetErrorCode.CORRUPTED, "Object [" + expected + "] is corrupted: its content now hashes"
+    private SeerException corrupted(String expected, String actual) {
+        return new SeerException(errors.corrupted(), "Object [" + expected + "] is corrupted: its content now hashes"
                 + " to [" + actual + "]; it is not served. Restore it from a copy or run `seer dataset verify`",
                 Map.of("object", expected, "actual", actual));
     }
 
     private SeerException failure(String what, IOException e) {
-        return new SeerException(DatasetErrorCode.STORAGE_FAILURE, "Dataset objects [" + root + "]: cannot " + what + ": "
+        return new SeerException(errors.storageFailure(), label + " [" + root + "]: cannot " + what + ": "
                 + e.getMessage(), Map.of("root", root.toString()), e);
     }
 
@@ -267,7 +290,7 @@ final class ObjectStore {
      * Read and hash on the caller's thread, write on a second: buffers go round through two
      * queues, so at most {@link #BUFFERS} are in flight and none is written while being filled.
      */
-    private static final class Copy {
+    private final class Copy {
         private final FileChannel out;
         private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
         private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(BUFFERS + 1);
@@ -327,12 +350,12 @@ final class ObjectStore {
             }
         }
 
-        private static <T> T take(BlockingQueue<T> queue) {
+        private <T> T take(BlockingQueue<T> queue) {
             try {
                 return queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SeerException(DatasetErrorCode.STORAGE_FAILURE, "Interrupted while storing an object", Map.of(), e);
+                throw new SeerException(errors.storageFailure(), "Interrupted while storing an object", Map.of(), e);
             }
         }
 
