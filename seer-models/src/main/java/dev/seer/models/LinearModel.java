@@ -20,6 +20,8 @@ import java.util.Map;
  * <p>Immutable; the weights are copied in and out. The one stored form is {@link #CODEC}'s, with
  * {@code "kind": "seer-linear"}, read back by {@link Models#load} as {@link ModelFormat#SEER_LINEAR}.
  */
+// weights is an array for the arithmetic; it is copied in and out, and equals/hashCode compare contents
+@SuppressWarnings("ArrayRecordComponent")
 public record LinearModel(List<String> features, double[] weights, double intercept, Link link) {
     /** The one JSON form of a linear model. */
     public static final Codec<LinearModel> CODEC = new LinearModelCodec();

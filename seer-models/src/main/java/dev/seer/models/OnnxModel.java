@@ -95,7 +95,7 @@ final class OnnxModel implements Model {
         for (int i = 0; i < width; i++) {
             NodeInfo input = inputs.get(declared.names().get(i));
             long[] shape = floatTensor(input, "input").getShape();
-            if (shape.length < 1 || shape.length > 2 || shape.length == 2 && shape[1] > 1) {
+            if (shape.length < 1 || shape.length > 2 || (shape.length == 2 && shape[1] > 1)) {
                 throw mismatch("The onnx model's input [" + input.getName() + "] has shape " + shapeText(shape)
                         + "; an input per signature name is [N] or [N, 1]");
             }

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import ml.dmlc.xgboost4j.java.Booster;
 
 /**
@@ -137,7 +139,7 @@ record XGBoostHeader(List<Integer> version, String objective, long features, Lis
             throw invalid(format, "has no [version] of three numbers (" + version + ")");
         }
         List<Integer> v = List.of(version.get(0).asInt(), version.get(1).asInt(), version.get(2).asInt());
-        if (v.get(0) > LIBRARY.get(0) || v.get(0).equals(LIBRARY.get(0)) && v.get(1) > LIBRARY.get(1)) {
+        if (v.get(0) > LIBRARY.get(0) || (v.get(0).equals(LIBRARY.get(0)) && v.get(1) > LIBRARY.get(1))) {
             throw new SeerException(CoreErrorCode.UNSUPPORTED_FORMAT, "The " + format.id() + " model was written by XGBoost ["
                     + dotted(v) + "]; this Seer's XGBoost is [" + dotted(LIBRARY) + "] and reads models of XGBoost up to ["
                     + LIBRARY.get(0) + "." + LIBRARY.get(1) + "]: re-save it with an older XGBoost or upgrade Seer",
@@ -201,8 +203,12 @@ record XGBoostHeader(List<Integer> version, String objective, long features, Lis
             if (in != null) {
                 properties.load(in);
             }
-            String[] parts = properties.getProperty("version", "").split("[.-]");
-            return List.of(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+            Matcher version = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+).*").matcher(properties.getProperty("version", ""));
+            if (!version.matches()) {
+                throw new IllegalStateException("XGBoost4J names no version [major.minor.patch] in its jar");
+            }
+            return List.of(Integer.parseInt(version.group(1)), Integer.parseInt(version.group(2)),
+                    Integer.parseInt(version.group(3)));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("XGBoost4J's version could not be read from its jar", e);
         }
