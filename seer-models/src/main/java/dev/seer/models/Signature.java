@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code boolean} (as 0 and 1). Strings and timestamps are refused, since every model runtime
  * here takes a matrix of floats: encode them into numbers before the model. Any input may be
  * missing in a row (NaN), so every column of {@link #inputs()} is nullable; a non-null column given
- * is taken as nullable.
+ * is taken as nullable. A name holds no {@code ,}, {@code :} or {@code ->} and no spaces at its
+ * ends, so that the text form reads back every signature.
  *
  * <p>{@code classes} is the class count of a {@link OutputKind#CLASS_PROBABILITIES} output (at
  * least 2) and 0 for the other kinds. The one stored form is {@link #CODEC}'s; {@link #parse} and
@@ -40,7 +41,7 @@ public record Signature(Schema inputs, OutputKind output, int classes) {
         if (inputs.isEmpty()) {
             throw invalid("A model signature needs at least one input");
         }
-        inputs.forEach(Signature::checkType);
+        inputs.forEach(Signature::checkInput);
         inputs = Schema.of(inputs.columns().stream().map(c -> new Column(c.name(), c.type(), true)).toList());
         if (output == OutputKind.CLASS_PROBABILITIES && classes < 2) {
             throw invalid("Output [" + output.id() + "] needs a class count of at least 2, not [" + classes + "]");
@@ -80,7 +81,13 @@ public record Signature(Schema inputs, OutputKind output, int classes) {
         return SignatureText.format(this);
     }
 
-    private static void checkType(Column column) {
+    private static void checkInput(Column column) {
+        String name = column.name();
+        if (name.contains(",") || name.contains(":") || name.contains("->") || !name.equals(name.strip())) {
+            throw new SeerException(ModelErrorCode.INVALID_SIGNATURE, "Input name [" + name + "] has a comma, a colon, "
+                    + "an arrow or spaces at an end; a signature's text form could not read it back",
+                    Map.of("input", name));
+        }
         if (!INPUT_TYPES.contains(column.type())) {
             throw new SeerException(ModelErrorCode.INVALID_SIGNATURE, "Input [" + column.name() + "] has type ["
                     + column.type().id() + "]; a model input is one of " + typeIds()

@@ -112,6 +112,16 @@ class SignatureTest {
     }
 
     @Test
+    void aNameTheTextFormCouldNotReadBackIsRefused() {
+        for (String name : new String[] {"a,b", "a:b", "a->b", " a"}) {
+            assertThatThrownBy(() -> Signature.of(Schema.of(new Column(name, ColumnType.FLOAT64, true)), OutputKind.VALUE))
+                    .isInstanceOfSatisfying(SeerException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ModelErrorCode.INVALID_SIGNATURE))
+                    .hasMessageContaining("Input name [" + name + "]");
+        }
+    }
+
+    @Test
     void aClassCountGoesOnlyWithClassProbabilities() {
         Schema inputs = Signature.parse("a:float64->value").inputs();
 
