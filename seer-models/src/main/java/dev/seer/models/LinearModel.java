@@ -56,7 +56,7 @@ public record LinearModel(List<String> features, double[] weights, double interc
         return weights.clone();
     }
 
-    /** The stored form as UTF-8 JSON bytes, as {@link Models#load} reads them. */
+    /** The stored form as canonical UTF-8 JSON (equal models, equal bytes and hashes), as {@link Models#load} reads it. */
     public byte[] toBytes() {
         return Json.canonical(CODEC.encode(this)).getBytes(StandardCharsets.UTF_8);
     }
