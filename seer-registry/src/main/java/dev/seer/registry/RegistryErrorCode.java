@@ -13,6 +13,8 @@ public enum RegistryErrorCode implements ErrorCode {
     INVALID_REQUEST(ErrorCategory.USER_ERROR),
     /** A change the state does not allow: logging to a finished run, moving a protected alias unchecked. */
     INVALID_STATE(ErrorCategory.CONFLICT),
+    /** A stored artifact whose content no longer matches its hash, or that is missing. */
+    CORRUPTED(ErrorCategory.INTERNAL),
     /** The store failed (a database error); nothing was changed. */
     STORAGE_FAILURE(ErrorCategory.INTERNAL);
 

@@ -4,11 +4,12 @@ import dev.seer.core.store.SqlDatabase;
 
 /**
  * The registry's tables in the metadata store (db/migration/registry): tracking (V1), search
- * indexes (V2) and the model registry (V3), versioned apart from the metadata store's own.
+ * indexes (V2), the model registry (V3) and run artifacts (V4), versioned apart from the
+ * metadata store's own.
  */
 public final class RegistrySchema {
     /** The newest migration this code reads and writes. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     private RegistrySchema() {}
 
