@@ -22,6 +22,22 @@ abstract class CliCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
+    /** Runs one operation, locally or through the server, and returns its answer. */
+    <I, O> O call(dev.seer.server.Operation<I, O> operation, I request) {
+        try (Backend backend = cli().backend(operation.name().replace('.', ' '))) {
+            return backend.call(operation, request);
+        }
+    }
+
+    /** Prints an answer as the operation's JSON with {@code --json}, or as {@code human} says. */
+    <O> void show(dev.seer.server.Operation<?, O> operation, O answer, Runnable human) {
+        if (cli().json()) {
+            printJson(operation.encodeResponse(answer));
+        } else {
+            human.run();
+        }
+    }
+
     void printJson(Object value) {
         out().println(value instanceof com.fasterxml.jackson.databind.JsonNode node
                 ? dev.seer.core.Json.write(node) : dev.seer.core.Json.write(value));

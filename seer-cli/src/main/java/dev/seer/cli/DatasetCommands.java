@@ -354,7 +354,7 @@ final class DatasetCommands {
     }
 
     @Command(name = "lineage", mixinStandardHelpOptions = true, description = "Where something came from.",
-            subcommands = {LineageDataset.class})
+            subcommands = {LineageDataset.class, ModelCommands.LineageModel.class})
     static final class Lineage {
     }
 

@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
                 AuditCommand.class, FeatureCommands.Plan.class, FeatureCommands.Apply.class, FeatureCommands.Features.class,
                 IngestCommands.Ingest.class, IngestCommands.Quarantine.class, IngestCommands.Materialize.class,
                 DatasetCommands.Dataset.class, DatasetCommands.Lineage.class,
+                TrackingCommands.Experiments.class, TrackingCommands.Runs.class, ModelCommands.Models.class,
                 CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

@@ -3,6 +3,7 @@ package dev.seer.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
+import dev.seer.core.Role;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.TokenStore;
 import io.javalin.http.Context;
@@ -69,6 +70,12 @@ final class Authenticator {
     static String actor(Context ctx) {
         ApiToken token = ctx.attribute(PRINCIPAL);
         return token == null ? "anonymous" : actor(token);
+    }
+
+    /** Whether the request's token is an admin's. */
+    static boolean admin(Context ctx) {
+        ApiToken token = ctx.attribute(PRINCIPAL);
+        return token != null && token.role() == Role.ADMIN;
     }
 
     private static String bearer(Context ctx) {

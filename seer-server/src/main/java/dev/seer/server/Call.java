@@ -36,6 +36,14 @@ public final class Call {
         return actor != null ? actor : Authenticator.actor(ctx);
     }
 
+    /**
+     * Whether the caller may do what only an admin may within an operation others may call too
+     * (moving a protected alias with an override). The local CLI owns the home: it may.
+     */
+    public boolean admin() {
+        return ctx == null || Authenticator.admin(ctx);
+    }
+
     /** Where the steps of a long operation are told. */
     public Consumer<String> progress() {
         return progress;

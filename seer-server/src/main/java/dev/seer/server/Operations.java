@@ -17,6 +17,8 @@ public final class Operations {
         all.addAll(OnlineOperations.ALL);
         all.addAll(StreamOperations.ALL);
         all.addAll(DatasetOperations.ALL);
+        all.addAll(TrackingOperations.ALL);
+        all.addAll(ModelOperations.ALL);
         return List.copyOf(all);
     }
 }

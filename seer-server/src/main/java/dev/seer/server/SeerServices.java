@@ -26,6 +26,9 @@ import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.metadata.TokenStore;
+import dev.seer.registry.artifacts.ArtifactStore;
+import dev.seer.registry.tracking.TrackingStore;
+import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.server.Startup.Step;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,6 +56,9 @@ public final class SeerServices implements AutoCloseable {
     private final FeatureServer featureServer;
     private final Streaming streaming;
     private final DatasetStore datasets;
+    private final TrackingStore tracking;
+    private final ModelRegistry models;
+    private final ArtifactStore artifacts;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
@@ -86,6 +92,10 @@ public final class SeerServices implements AutoCloseable {
                     ingestor, materializer, online, new Ids(clock).next("proc"), clock), Streaming::close);
             this.datasets = startup.step(Step.DATASETS, new DatasetStore(home.root().resolve("datasets"), catalog, historical,
                     audit, clock));
+            this.tracking = startup.step(Step.TRACKING, new TrackingStore(database, audit, clock));
+            this.models = startup.step(Step.MODEL_REGISTRY, new ModelRegistry(database, audit, clock));
+            this.artifacts = startup.step(Step.ARTIFACTS, new ArtifactStore(database, home.root().resolve("artifacts"), audit,
+                    clock));
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
             throw e;
@@ -171,6 +181,21 @@ public final class SeerServices implements AutoCloseable {
 
     public Streaming streaming() {
         return streaming;
+    }
+
+    /** Experiments, runs, their parameters, metrics and tags. */
+    public TrackingStore tracking() {
+        return tracking;
+    }
+
+    /** Registered models, versions and aliases. */
+    public ModelRegistry models() {
+        return models;
+    }
+
+    /** Runs' artifacts and model files, by content. */
+    public ArtifactStore artifacts() {
+        return artifacts;
     }
 
     public DatasetStore datasets() {

@@ -16,7 +16,7 @@ final class Startup {
     /** The steps of start-up, in order. */
     enum Step {
         DATABASE, AUDIT_LOG, TOKENS, CATALOG, FEATURES, INGESTOR, RETRIEVAL, ONLINE_STORE, MATERIALIZER, FEATURE_SERVER,
-        STREAMING, DATASETS
+        STREAMING, DATASETS, TRACKING, MODEL_REGISTRY, ARTIFACTS
     }
 
     /**

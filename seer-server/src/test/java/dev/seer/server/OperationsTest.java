@@ -16,6 +16,17 @@ import dev.seer.datasets.DatasetStore;
 import dev.seer.datasets.DatasetVersion;
 import dev.seer.datasets.LineageReport;
 import dev.seer.datasets.SplitSpec;
+import dev.seer.registry.tracking.Experiment;
+import dev.seer.registry.tracking.Lifecycle;
+import dev.seer.registry.tracking.Metric;
+import dev.seer.registry.tracking.Run;
+import dev.seer.registry.tracking.RunProvenance;
+import dev.seer.registry.tracking.RunStatus;
+import dev.seer.registry.versions.AliasMove;
+import dev.seer.registry.versions.ModelVersion;
+import dev.seer.registry.versions.RegisteredModel;
+import dev.seer.registry.versions.VersionCheck;
+import dev.seer.registry.versions.VersionDetails;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
@@ -171,6 +182,7 @@ class OperationsTest {
                         Double.NaN, Double.NaN))));
         DatasetOperations.Split split = new DatasetOperations.Split("key", List.of("customer_id"), "0.7,0.2,0.1");
         DatasetVersion joined = new DatasetVersion("churn", 1, joinedManifest(), T1, "token:alice");
+        registrySamples(s, none, joined);
         DatasetVersion imported = new DatasetVersion("churn", 2, importedManifest(), T2, "token:bob");
         add(s, DatasetOperations.LIST, none, List.of(joined, imported));
         add(s, DatasetOperations.VERSIONS, "churn", List.of(joined));
@@ -201,6 +213,55 @@ class OperationsTest {
         add(s, DatasetOperations.GC, true, new DatasetStore.GarbageReport(true, List.of(ApiJsonTest.HASH_B), 512,
                 List.of("tmp/x")));
         return s;
+    }
+
+    private static void registrySamples(Map<Operation<?, ?>, Sample<?, ?>> s, Codec.Empty none, DatasetVersion dataset) {
+        Experiment experiment = new Experiment("1", "churn", "mlflow-artifacts:/1", Lifecycle.ACTIVE, T1, T2,
+                Map.of("team", "risk"));
+        String runId = "a".repeat(32);
+        Run run = new Run(runId, "1", "baseline", "token:alice", RunStatus.FINISHED, T1, Optional.of(T2), Lifecycle.ACTIVE,
+                "mlflow-artifacts:/1/" + runId + "/artifacts", Optional.of("b".repeat(32)), Map.of("max_depth", "6"),
+                Map.of("mlflow.runName", "baseline"), List.of(new Metric("auc", 0.81, 1_000, 3), new Metric("loss",
+                        Double.NaN, 1_000, 3)), Optional.of(new RunProvenance(Optional.of("churn:1"), Optional.of(
+                        ApiJsonTest.HASH_A), Optional.empty(), OptionalLong.of(7), "dev", Map.of("xgboost4j", "3.4.0"),
+                        "17", "Linux")));
+        VersionDetails details = new VersionDetails(Optional.of(ApiJsonTest.HASH_B), Optional.of("xgboost-json"),
+                Optional.of(Json.parse("{\"format\": 1}")), Optional.of("churn:1"), Optional.of("churn_v1:2"),
+                Map.of("auc", 0.81));
+        ModelVersion version = new ModelVersion("churn", 2, T1, T2, "second", "token:alice", "runs:/" + runId + "/model",
+                Optional.of(runId), details, Map.of("algo", "xgb"), List.of("champion"), List.of(new VersionCheck(
+                        "comparison", true, "p = 0.004", T2, "ci")));
+        RegisteredModel model = new RegisteredModel("churn", "churn in 30 days", T1, T2, Map.of(), Map.of("champion", 2));
+        AliasMove move = new AliasMove("churn", "champion", Optional.of(2), T2, "token:bob", "beats v1",
+                "check comparison passed");
+        add(s, TrackingOperations.EXPERIMENTS, true, List.of(experiment));
+        add(s, TrackingOperations.EXPERIMENT, new TrackingOperations.ExperimentRef("churn"), experiment);
+        add(s, TrackingOperations.CREATE_EXPERIMENT, new TrackingOperations.NewExperiment("churn", Map.of("team", "risk")),
+                experiment);
+        add(s, TrackingOperations.RUN, runId, run);
+        add(s, TrackingOperations.METRIC_HISTORY, new TrackingOperations.MetricRef(runId, "auc"), List.of(new Metric("auc",
+                0.5, 1, 0), new Metric("auc", Double.POSITIVE_INFINITY, 2, 1)));
+        add(s, ModelOperations.MODELS, none, List.of(model));
+        add(s, ModelOperations.MODEL, "churn", new ModelOperations.ModelView(model, List.of(version)));
+        add(s, ModelOperations.VERSION, new ModelOperations.VersionRef("churn", 2), version);
+        add(s, ModelOperations.REGISTER, new ModelOperations.Register("churn", runId, "model", Optional.of("onnx"),
+                Optional.empty(), "d"), version);
+        add(s, ModelOperations.IMPORT, new ModelOperations.Import("churn", Path.of("/in/m.onnx"), "onnx",
+                "a:float64->probability", ""), version);
+        add(s, ModelOperations.SET_ALIAS, new ModelOperations.SetAlias("churn", "champion", 2, "beats v1",
+                Optional.of("incident 42")), move);
+        add(s, ModelOperations.REMOVE_ALIAS, new ModelOperations.RemoveAlias("churn", "challenger", "done", Optional.empty()),
+                new AliasMove("churn", "challenger", Optional.empty(), T2, "token:bob", "done", "unprotected"));
+        add(s, ModelOperations.PROTECT, new ModelOperations.Protect("churn", "champion", "comparison"),
+                new ModelOperations.Protect("churn", "champion", "comparison"));
+        add(s, ModelOperations.CHECK, new ModelOperations.Check("churn", 2, "comparison", true, "p = 0.004"),
+                version.checks().get(0));
+        add(s, ModelOperations.HISTORY, "churn", List.of(move));
+        add(s, ModelOperations.AT, new ModelOperations.At("churn", "champion", T2), new ModelOperations.AtAnswer("churn",
+                "champion", T2, Optional.of(2)));
+        add(s, ModelOperations.LINEAGE, new ModelOperations.VersionRef("churn", 2), new ModelOperations.Lineage(version,
+                Optional.of(run), Optional.of(new LineageReport(dataset.ref(), ApiJsonTest.HASH_A, 60, T1, "token:alice",
+                        dataset.manifest().lineage(), BatchesRead.NONE))));
     }
 
     /** A version made by a point-in-time join, split by key, read from a file and a stream. */

@@ -84,6 +84,23 @@ class RoutePermissionTest {
         table.put("POST /api/v1/datasets/reproduce", Set.of(Role.ADMIN, Role.SCIENTIST, Role.AUDITOR));
         table.put("POST /api/v1/datasets/verify", Set.of(Role.ADMIN, Role.OPERATOR, Role.AUDITOR));
         table.put("POST /api/v1/datasets/gc", Set.of(Role.ADMIN, Role.OPERATOR));
+        table.put("GET /api/v1/experiments", ALL);
+        table.put("GET /api/v1/experiments/{}", ALL);
+        table.put("POST /api/v1/experiments", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("GET /api/v1/runs/{}", ALL);
+        table.put("GET /api/v1/runs/{}/metrics/{}", ALL);
+        table.put("GET /api/v1/models", ALL);
+        table.put("GET /api/v1/models/{}", ALL);
+        table.put("GET /api/v1/models/{}/versions/{}", ALL);
+        table.put("GET /api/v1/models/{}/versions/{}/lineage", ALL);
+        table.put("POST /api/v1/models/{}/versions", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("POST /api/v1/models/{}/import", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("POST /api/v1/models/{}/versions/{}/checks", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("POST /api/v1/models/{}/aliases/{}", Set.of(Role.ADMIN, Role.SCIENTIST, Role.OPERATOR));
+        table.put("DELETE /api/v1/models/{}/aliases/{}", Set.of(Role.ADMIN, Role.SCIENTIST, Role.OPERATOR));
+        table.put("POST /api/v1/models/{}/aliases/{}/protect", Set.of(Role.ADMIN));
+        table.put("GET /api/v1/models/{}/history", ALL);
+        table.put("GET /api/v1/models/{}/at", ALL);
         return table;
     }
 

@@ -1,0 +1,148 @@
+package dev.seer.cli;
+
+import dev.seer.core.Json;
+import dev.seer.registry.tracking.Experiment;
+import dev.seer.registry.tracking.Metric;
+import dev.seer.registry.tracking.Run;
+import dev.seer.server.TrackingOperations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code seer experiments ...} and {@code seer runs ...}: experiment tracking. */
+final class TrackingCommands {
+    private TrackingCommands() {}
+
+    @Command(name = "experiments", mixinStandardHelpOptions = true, description = "Experiments: named groups of runs.",
+            subcommands = {ListExperiments.class, ShowExperiment.class})
+    static final class Experiments {
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List experiments, by id.")
+    static final class ListExperiments extends CliCommand {
+        @Option(names = "--deleted", description = "Include deleted experiments.")
+        boolean deleted;
+
+        @Override
+        public Integer call() {
+            List<Experiment> experiments = call(TrackingOperations.EXPERIMENTS, deleted);
+            show(TrackingOperations.EXPERIMENTS, experiments, () -> {
+                out().printf("%-6s %-32s %-8s %-24s %s%n", "ID", "NAME", "STATE", "CREATED", "ARTIFACTS");
+                experiments.forEach(e -> out().printf("%-6s %-32s %-8s %-24s %s%n", e.id(), e.name(), e.lifecycle().id(),
+                        e.created(), e.artifactLocation()));
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an experiment, by id or name.")
+    static final class ShowExperiment extends CliCommand {
+        @Parameters(paramLabel = "ID|NAME")
+        String experiment;
+
+        @Override
+        public Integer call() {
+            Experiment e = call(TrackingOperations.EXPERIMENT, new TrackingOperations.ExperimentRef(experiment));
+            show(TrackingOperations.EXPERIMENT, e, () -> {
+                out().printf("experiment %s (%s), %s, created %s%n", e.id(), e.name(), e.lifecycle().id(), e.created());
+                out().println("artifacts: " + e.artifactLocation());
+                e.tags().forEach((k, v) -> out().printf("  tag %s = %s%n", k, v));
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "runs", mixinStandardHelpOptions = true, description = "Runs: parameters, metrics, tags and provenance.",
+            subcommands = {ShowRun.class, CompareRuns.class, MetricHistory.class})
+    static final class Runs {
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run: status, parameters, latest"
+            + " metrics, tags and provenance.")
+    static final class ShowRun extends CliCommand {
+        @Parameters(paramLabel = "RUN")
+        String run;
+
+        @Override
+        public Integer call() {
+            Run r = call(TrackingOperations.RUN, run);
+            show(TrackingOperations.RUN, r, () -> printRun(r));
+            return 0;
+        }
+
+        private void printRun(Run r) {
+            out().printf("run %s (%s) in experiment %s: %s, started %s%s by %s%n", r.id(), r.name(), r.experimentId(),
+                    r.status(), r.started(), r.ended().map(e -> ", ended " + e).orElse(""), r.userId());
+            r.parentId().ifPresent(p -> out().println("parent: " + p));
+            r.params().forEach((k, v) -> out().printf("  param  %-28s %s%n", k, v));
+            r.metrics().forEach(m -> out().printf("  metric %-28s %s (step %d)%n", m.key(), m.value(), m.step()));
+            r.tags().forEach((k, v) -> out().printf("  tag    %-28s %s%n", k, v));
+            r.provenance().ifPresent(p -> out().printf("provenance: dataset %s (sha256 %s), spec %s, seed %s, Seer %s,"
+                    + " Java %s, %s, libraries %s%n", p.dataset().orElse("-"), p.datasetHash().orElse("-"),
+                    p.specHash().orElse("-"), p.seed().isPresent() ? Long.toString(p.seed().getAsLong()) : "-",
+                    p.seerVersion(), p.javaVersion(), p.os(), Json.write(p.libraries())));
+            out().println("artifacts: " + r.artifactUri());
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true, description = "Parameters and latest metrics of runs"
+            + " side by side; differing parameters are marked.")
+    static final class CompareRuns extends CliCommand {
+        @Parameters(paramLabel = "RUN", arity = "2..*")
+        List<String> runs;
+
+        @Override
+        public Integer call() {
+            List<Run> found = new ArrayList<>();
+            runs.forEach(id -> found.add(call(TrackingOperations.RUN, id)));
+            if (cli().json()) {
+                printJson(Json.mapper().createArrayNode().addAll(found.stream().map(TrackingOperations.RUN::encodeResponse)
+                        .toList()));
+                return 0;
+            }
+            out().printf("%-30s", "");
+            found.forEach(r -> out().printf(" %-20s", r.name()));
+            out().println();
+            TreeSet<String> params = new TreeSet<>();
+            found.forEach(r -> params.addAll(r.params().keySet()));
+            for (String key : params) {
+                boolean differ = found.stream().map(r -> r.params().get(key)).distinct().count() > 1;
+                out().printf("%-30s", (differ ? "* " : "  ") + "param " + key);
+                found.forEach(r -> out().printf(" %-20s", r.params().getOrDefault(key, "-")));
+                out().println();
+            }
+            TreeSet<String> metrics = new TreeSet<>();
+            found.forEach(r -> r.metrics().forEach(m -> metrics.add(m.key())));
+            for (String key : metrics) {
+                out().printf("%-30s", "  metric " + key);
+                found.forEach(r -> out().printf(" %-20s", r.metrics().stream().filter(m -> m.key().equals(key))
+                        .map(m -> Double.toString(m.value())).findFirst().orElse("-")));
+                out().println();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "history", mixinStandardHelpOptions = true, description = "Every logged value of one metric of a run.")
+    static final class MetricHistory extends CliCommand {
+        @Parameters(index = "0", paramLabel = "RUN")
+        String run;
+
+        @Parameters(index = "1", paramLabel = "METRIC")
+        String key;
+
+        @Override
+        public Integer call() {
+            List<Metric> history = call(TrackingOperations.METRIC_HISTORY, new TrackingOperations.MetricRef(run, key));
+            show(TrackingOperations.METRIC_HISTORY, history, () -> {
+                out().printf("%-8s %-24s %s%n", "STEP", "TIME", "VALUE");
+                history.forEach(m -> out().printf("%-8d %-24s %s%n", m.step(), java.time.Instant.ofEpochMilli(m.timestamp()),
+                        m.value()));
+            });
+            return 0;
+        }
+    }
+}
