@@ -45,7 +45,7 @@ class ArchitectureTest {
     void coreDependsOnNoComponent() {
         check(noClasses().that().resideInAPackage("dev.seer.core..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.seer.metadata..", "dev.seer.duckdb..", "dev.seer.features..", "dev.seer.datasets..",
-                        "dev.seer.server..", "dev.seer.cli..")
+                        "dev.seer.models..", "dev.seer.registry..", "dev.seer.server..", "dev.seer.cli..")
                 .because("seer-core holds the contracts every component stands on"));
     }
 
@@ -65,6 +65,15 @@ class ArchitectureTest {
                 .resideInAnyPackage("dev.seer.metadata..", "dev.seer.features..", "dev.seer.datasets..", "dev.seer.server..",
                         "dev.seer.cli..")
                 .because("the embedded engine is a library under the components"));
+        check(noClasses().that().resideInAPackage("dev.seer.registry..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.seer.metadata..", "dev.seer.duckdb..", "dev.seer.features..", "dev.seer.datasets..",
+                        "dev.seer.models..", "dev.seer.server..", "dev.seer.cli..")
+                .because("the registry keeps its tables through SqlDatabase and audits through AuditSink; what it records"
+                        + " of other components (signatures, dataset versions) it holds as their codecs' JSON or as names"));
+        check(noClasses().that().resideInAPackage("dev.seer.models..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.seer.metadata..", "dev.seer.duckdb..", "dev.seer.features..", "dev.seer.datasets..",
+                        "dev.seer.registry..", "dev.seer.server..", "dev.seer.cli..")
+                .because("model files are a library: training, the registry and serving use it, it uses none of them"));
         check(noClasses().that().resideInAPackage("dev.seer.server..").should().dependOnClassesThat()
                 .resideInAPackage("dev.seer.cli..").because("the CLI calls the server, never the other way"));
     }
@@ -124,7 +133,8 @@ class ArchitectureTest {
 
     @Test
     void theClockRuleSeesEveryComponent() {
-        for (String component : new String[] {"core", "metadata", "duckdb", "features", "datasets", "server", "cli"}) {
+        for (String component : new String[] {"core", "metadata", "duckdb", "features", "datasets", "models", "registry", "server",
+                "cli"}) {
             assertThat(seer.stream().anyMatch(c -> c.getPackageName().startsWith("dev.seer." + component)))
                     .as("main classes of seer-%s are checked", component).isTrue();
         }
