@@ -10,6 +10,7 @@ import dev.seer.core.objects.ObjectStore;
 import dev.seer.core.store.SqlDatabase;
 import dev.seer.registry.RegistryErrorCode;
 import dev.seer.registry.RegistrySchema;
+import dev.seer.registry.RegistrySql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -193,18 +194,10 @@ public final class ArtifactStore {
     }
 
     private <T> T write(String what, SqlDatabase.Work<T> work) {
-        try {
-            return database.inTransaction(work);
-        } catch (SQLException e) {
-            throw new SeerException(RegistryErrorCode.STORAGE_FAILURE, what + " failed: " + e.getMessage(), Map.of(), e);
-        }
+        return RegistrySql.write(database, what, work);
     }
 
     private <T> T read(String what, SqlDatabase.Work<T> work) {
-        try (Connection c = database.connection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new SeerException(RegistryErrorCode.STORAGE_FAILURE, what + " failed: " + e.getMessage(), Map.of(), e);
-        }
+        return RegistrySql.read(database, what, work);
     }
 }

@@ -3,6 +3,7 @@ package dev.seer.registry.tracking;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.registry.RegistryErrorCode;
+import dev.seer.registry.RegistrySql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,16 +29,11 @@ final class Rows {
     private Rows() {}
 
     static int update(Connection c, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, parameters);
-            return s.executeUpdate();
-        }
+        return RegistrySql.update(c, sql, parameters);
     }
 
     private static void bind(PreparedStatement s, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            s.setObject(i + 1, parameters[i]);
-        }
+        RegistrySql.bind(s, parameters);
     }
 
     static Optional<Lifecycle> lifecycle(Connection c, String runId) throws SQLException {

@@ -10,6 +10,7 @@ import dev.seer.core.audit.AuditSink;
 import dev.seer.core.store.SqlDatabase;
 import dev.seer.registry.RegistryErrorCode;
 import dev.seer.registry.RegistrySchema;
+import dev.seer.registry.RegistrySql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -312,19 +313,11 @@ public final class TrackingStore {
     }
 
     private <T> T write(String what, SqlDatabase.Work<T> work) {
-        try {
-            return database.inTransaction(work);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+        return RegistrySql.write(database, what, work);
     }
 
     private <T> T read(String what, SqlDatabase.Work<T> work) {
-        try (Connection c = database.connection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+        return RegistrySql.read(database, what, work);
     }
 
     static SeerException notFound(String message, String kind, String id) {
@@ -332,6 +325,6 @@ public final class TrackingStore {
     }
 
     static SeerException failure(String what, SQLException e) {
-        return new SeerException(RegistryErrorCode.STORAGE_FAILURE, what + " failed: " + e.getMessage(), Map.of(), e);
+        return RegistrySql.failure(what, e);
     }
 }

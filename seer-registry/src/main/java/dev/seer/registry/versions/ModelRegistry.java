@@ -10,6 +10,7 @@ import dev.seer.core.audit.AuditSink;
 import dev.seer.core.store.SqlDatabase;
 import dev.seer.registry.RegistryErrorCode;
 import dev.seer.registry.RegistrySchema;
+import dev.seer.registry.RegistrySql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -96,7 +97,7 @@ public final class ModelRegistry {
             try {
                 version = database.inTransaction(c -> VersionRows.insertVersion(c, name, request, clock.millis(), actor));
             } catch (SQLException e) {
-                if (attempt == ATTEMPTS || !VersionRows.isDuplicate(e)) {
+                if (attempt == ATTEMPTS || !RegistrySql.isDuplicate(e)) {
                     throw failure("Adding a version of model [" + name + "]", e); // another writer took the number: again
                 }
             }
@@ -238,19 +239,11 @@ public final class ModelRegistry {
     }
 
     private <T> T write(String what, SqlDatabase.Work<T> work) {
-        try {
-            return database.inTransaction(work);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+        return RegistrySql.write(database, what, work);
     }
 
     private <T> T read(String what, SqlDatabase.Work<T> work) {
-        try (Connection c = database.connection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+        return RegistrySql.read(database, what, work);
     }
 
     private static SeerException invalid(String message, String field) {
@@ -262,6 +255,6 @@ public final class ModelRegistry {
     }
 
     private static SeerException failure(String what, SQLException e) {
-        return new SeerException(RegistryErrorCode.STORAGE_FAILURE, what + " failed: " + e.getMessage(), Map.of(), e);
+        return RegistrySql.failure(what, e);
     }
 }

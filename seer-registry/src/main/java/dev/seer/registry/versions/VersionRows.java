@@ -1,6 +1,7 @@
 package dev.seer.registry.versions;
 
 import dev.seer.core.Json;
+import dev.seer.registry.RegistrySql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,22 +19,11 @@ final class VersionRows {
     private VersionRows() {}
 
     static int update(Connection c, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, parameters);
-            return s.executeUpdate();
-        }
+        return RegistrySql.update(c, sql, parameters);
     }
 
     private static void bind(PreparedStatement s, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            s.setObject(i + 1, parameters[i]);
-        }
-    }
-
-    /** SQLite's constraint error, PostgreSQL's unique violation. */
-    static boolean isDuplicate(SQLException e) {
-        return "23505".equals(e.getSQLState()) || e.getErrorCode() == 19 || String.valueOf(e.getMessage())
-                .contains("UNIQUE constraint failed") || String.valueOf(e.getMessage()).contains("PRIMARY KEY constraint failed");
+        RegistrySql.bind(s, parameters);
     }
 
     static boolean modelExists(Connection c, String name) throws SQLException {
