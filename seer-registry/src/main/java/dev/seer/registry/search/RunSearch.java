@@ -54,12 +54,32 @@ public record RunSearch(List<Long> experimentIds, RunFilter filter, List<OrderBy
         return RunSqlCompiler.compile(this, requireNonNull(dialect, "dialect is null"));
     }
 
-    /** Runs the search: its page of run ids, and the token of the next page if there is one. */
+    /**
+     * Runs the search: its page of run ids, and the token of the next page if there is one. An
+     * order led by a metric first tries the query of the runs that have it, which an index
+     * serves in order (see {@link RunSqlCompiler}); a page it cannot fill is read in full.
+     */
     public RunPage execute(SqlDatabase database) {
-        Query query = toQuery(database.dialect());
+        SqlDialect dialect = database.dialect();
+        try (Connection connection = database.connection()) {
+            Optional<Query> leading = RunSqlCompiler.leadingMetric(this, dialect);
+            if (leading.isPresent()) {
+                List<String> runIds = fetch(connection, leading.get());
+                if (runIds.size() > maxResults) {
+                    return page(runIds);
+                }
+            }
+            return page(fetch(connection, toQuery(dialect)));
+        } catch (SQLException e) {
+            throw new SeerException(RegistryErrorCode.STORAGE_FAILURE, "Searching runs failed: " + e.getMessage(),
+                    Map.of(), e);
+        }
+    }
+
+    /** The run ids {@code query} selects. */
+    static List<String> fetch(Connection connection, Query query) throws SQLException {
         List<String> runIds = new ArrayList<>();
-        try (Connection connection = database.connection();
-                PreparedStatement statement = connection.prepareStatement(query.sql())) {
+        try (PreparedStatement statement = connection.prepareStatement(query.sql())) {
             for (int i = 0; i < query.parameters().size(); i++) {
                 statement.setObject(i + 1, query.parameters().get(i));
             }
@@ -68,11 +88,8 @@ public record RunSearch(List<Long> experimentIds, RunFilter filter, List<OrderBy
                     runIds.add(rows.getString(1));
                 }
             }
-        } catch (SQLException e) {
-            throw new SeerException(RegistryErrorCode.STORAGE_FAILURE, "Searching runs failed: " + e.getMessage(),
-                    Map.of(), e);
         }
-        return page(runIds);
+        return runIds;
     }
 
     /** The page of up to {@code maxResults + 1} fetched ids: the extra one only says a next page exists. */

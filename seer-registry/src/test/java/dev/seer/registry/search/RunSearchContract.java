@@ -192,6 +192,20 @@ abstract class RunSearchContract {
     }
 
     @Test
+    void aMetricOrderGivesTheSamePagesWhetherTheRunsWithAValueFillThemOrNot() {
+        for (int size = 1; size <= 5; size++) {
+            List<String> all = new ArrayList<>();
+            Optional<String> token = Optional.empty();
+            do {
+                RunSearch.RunPage one = page("", List.of("metrics.loss ASC"), token.orElse(null), size);
+                all.addAll(one.runIds());
+                token = one.nextPageToken();
+            } while (token.isPresent());
+            assertThat(all).as("pages of %s", size).containsExactly("r3", "r1", "r2", "r6");
+        }
+    }
+
+    @Test
     void injectionTextIsMatchedAsDataAndLeavesTheTablesIntact() throws SQLException {
         Map<String, Integer> before = counts();
         assertThat(search("params.x = 'a'' OR 1=1 --'")).containsExactly("r1");
@@ -229,6 +243,16 @@ abstract class RunSearchContract {
         RunSearch.RunPage second = RunSearch.of(experiment, filter, List.of("metrics.m1 DESC"), ViewType.ACTIVE_ONLY,
                 first.nextPageToken().orElseThrow(), 100).execute(database);
         assertThat(second.runIds()).isEqualTo(expected.subList(100, 200));
+        // The third page crosses from the runs with a value of m1 to those with NaN or none.
+        int withValue = (int) runs.stream().filter(r -> r.rank() == 0 && expected.contains(r.runId())).count();
+        assertThat(withValue).isBetween(201, 299);
+        RunSearch third = RunSearch.of(experiment, filter, List.of("metrics.m1 DESC"), ViewType.ACTIVE_ONLY,
+                second.nextPageToken().orElseThrow(), 100);
+        try (Connection c = database.connection()) {
+            assertThat(RunSearch.fetch(c, RunSqlCompiler.leadingMetric(third, database.dialect()).orElseThrow()))
+                    .isEqualTo(expected.subList(200, withValue));
+        }
+        assertThat(third.execute(database).runIds()).isEqualTo(expected.subList(200, Math.min(300, expected.size())));
     }
 
     private List<String> search(String filter, String... orderBy) {
