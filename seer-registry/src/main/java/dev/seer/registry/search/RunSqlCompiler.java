@@ -51,8 +51,8 @@ import java.util.Optional;
  * runs with a value of that metric come first, so when they alone fill the page, the page is
  * the first rows of {@link #leadingMetric}'s query: those runs only, ordered by {@code o0.value}
  * first, which the {@code latest_metrics (key, value)} index yields in order, letting the engine
- * stop after the page instead of sorting all. On SQLite, whose planner has no statistics, a
- * {@code CROSS JOIN} makes that index the outer loop; PostgreSQL's planner picks for itself.
+ * stop after the page instead of sorting all. On SQLite, whose planner has no statistics,
+ * {@code CROSS JOIN}s make that index the outer loop; PostgreSQL's planner picks for itself.
  * {@link RunSearch#execute} tries it first and, when it returns less than a full page (the
  * page reaches the NaN or missing runs), runs the complete query, which is always right.
  */
@@ -135,7 +135,7 @@ final class RunSqlCompiler {
             on.append(" AND ").append(notNan(alias)); // a NaN satisfies no numeric comparison
         }
         on.append(" AND ").append(condition(alias + ".value", comparison.operator(), comparison.value(), joinParameters));
-        joins.append(" JOIN ").append(table(comparison.entity())).append(' ').append(alias).append(" ON ").append(on);
+        joins.append(joinKeyword()).append(table(comparison.entity())).append(' ').append(alias).append(" ON ").append(on);
     }
 
     /** {@code column operator ?}, adding the bound values to {@code parameters}. */
@@ -222,6 +222,14 @@ final class RunSqlCompiler {
             case TAG -> "tags";
             case ATTRIBUTE -> throw new IllegalArgumentException("attributes are columns of runs");
         };
+    }
+
+    /**
+     * SQLite's planner keeps the tables of a CROSS JOIN in their written order: under a leading
+     * metric the filters are then looked up per run in index order, rather than driving the scan.
+     */
+    private String joinKeyword() {
+        return leading != null && dialect == SqlDialect.SQLITE ? " CROSS JOIN " : " JOIN ";
     }
 
     /** SQLite stores is_nan as 0 or 1, PostgreSQL as a boolean. */

@@ -46,14 +46,15 @@ class RunSqlCompilerTest {
                 List.of("metrics.loss DESC", "params.depth"), ViewType.ACTIVE_ONLY, PageToken.encode(10), 100);
         Query sqlite = RunSqlCompiler.leadingMetric(search, SqlDialect.SQLITE).orElseThrow();
         assertThat(sqlite.sql()).isEqualTo("SELECT r.run_id FROM latest_metrics o0 CROSS JOIN runs r"
-                + " JOIN latest_metrics f1 ON f1.run_id = r.run_id AND f1.key = ? AND f1.is_nan = 0 AND f1.value > ?"
-                + " JOIN params f2 ON f2.run_id = r.run_id AND f2.key = ? AND f2.value = ?"
+                + " CROSS JOIN latest_metrics f1 ON f1.run_id = r.run_id AND f1.key = ? AND f1.is_nan = 0 AND f1.value > ?"
+                + " CROSS JOIN params f2 ON f2.run_id = r.run_id AND f2.key = ? AND f2.value = ?"
                 + " LEFT JOIN params o3 ON o3.run_id = r.run_id AND o3.key = ?"
                 + " WHERE o0.key = ? AND o0.is_nan = 0 AND r.run_id = o0.run_id AND r.experiment_id IN (?) AND r.lifecycle_stage = ?"
                 + " ORDER BY o0.value DESC, CASE WHEN o3.run_id IS NULL THEN 1 ELSE 0 END, o3.value ASC,"
                 + " r.start_time DESC, r.run_id LIMIT ? OFFSET ?");
         assertThat(sqlite.parameters()).containsExactly("auc", 0.5, "model", "gbm", "depth", "loss", 1L, "active", 101, 10);
         assertThat(RunSqlCompiler.leadingMetric(search, SqlDialect.POSTGRESQL).orElseThrow().sql())
+                .contains("FROM latest_metrics o0 CROSS JOIN runs r JOIN latest_metrics f1 ON")
                 .contains("WHERE o0.key = ? AND NOT o0.is_nan AND r.run_id = o0.run_id");
         assertThat(RunSqlCompiler.leadingMetric(RunSearch.of(List.of(1L), "", List.of("params.depth", "metrics.auc"),
                 ViewType.ALL, null, 1), SqlDialect.SQLITE)).isEmpty();
