@@ -3,7 +3,9 @@ package dev.seer.cli;
 import dev.seer.core.Json;
 import dev.seer.registry.tracking.Experiment;
 import dev.seer.registry.tracking.Metric;
+import dev.seer.registry.search.ViewType;
 import dev.seer.registry.tracking.Run;
+import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.server.TrackingOperations;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +58,77 @@ final class TrackingCommands {
     }
 
     @Command(name = "runs", mixinStandardHelpOptions = true, description = "Runs: parameters, metrics, tags and provenance.",
-            subcommands = {ShowRun.class, CompareRuns.class, MetricHistory.class})
+            subcommands = {ListRuns.class, SearchRuns.class, ShowRun.class, CompareRuns.class, MetricHistory.class})
     static final class Runs {
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The latest runs, newest first.")
+    static final class ListRuns extends CliCommand {
+        @Option(names = "--experiment", paramLabel = "ID|NAME", description = "Only this experiment (repeatable).")
+        List<String> experiments = new ArrayList<>();
+
+        @Option(names = "--max", defaultValue = "50", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+        int max;
+
+        @Override
+        public Integer call() {
+            return printPage(this, new TrackingOperations.Search(experiments, "", List.of(), ViewType.ACTIVE_ONLY, max,
+                    java.util.Optional.empty()));
+        }
+    }
+
+    @Command(name = "search", mixinStandardHelpOptions = true,
+            description = {"Runs matching a filter in MLflow's language, e.g. \"metrics.auc > 0.8 and params.max_depth = '6'",
+                    "and tags.team = 'risk'\" (metrics compare as numbers; params and tags as text, with = != LIKE ILIKE;",
+                    "attributes: status, run_name, run_id, start_time, end_time, user_id), ordered and paged."})
+    static final class SearchRuns extends CliCommand {
+        @Option(names = "--experiment", paramLabel = "ID|NAME", description = "Only this experiment (repeatable);"
+                + " default: every active one.")
+        List<String> experiments = new ArrayList<>();
+
+        @Option(names = "--filter", defaultValue = "", paramLabel = "FILTER")
+        String filter;
+
+        @Option(names = "--order-by", paramLabel = "KEY [ASC|DESC]", description = "e.g. \"metrics.auc DESC\" (repeatable);"
+                + " default: start time, newest first.")
+        List<String> orderBy = new ArrayList<>();
+
+        @Option(names = "--max", defaultValue = "100", paramLabel = "N", description = "Runs per page (default:"
+                + " ${DEFAULT-VALUE}).")
+        int max;
+
+        @Option(names = "--page-token", paramLabel = "TOKEN", description = "The next page, as the previous one said.")
+        String pageToken;
+
+        @Option(names = "--view", defaultValue = "active_only", paramLabel = "VIEW",
+                description = "active_only, deleted_only or all (default: ${DEFAULT-VALUE}).")
+        String view;
+
+        @Override
+        public Integer call() {
+            ViewType viewType;
+            try {
+                viewType = ViewType.valueOf(view.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--view must be active_only,"
+                        + " deleted_only or all, not [" + view + "]");
+            }
+            return printPage(this, new TrackingOperations.Search(experiments, filter, orderBy, viewType, max,
+                    java.util.Optional.ofNullable(pageToken)));
+        }
+    }
+
+    /** One page of runs as a table (or JSON), and the command for the next page. */
+    static int printPage(CliCommand command, TrackingOperations.Search search) {
+        TrackingStore.RunPage page = command.call(TrackingOperations.SEARCH, search);
+        command.show(TrackingOperations.SEARCH, page, () -> {
+            command.out().printf("%-32s %-20s %-6s %-9s %-24s %s%n", "RUN", "NAME", "EXP", "STATUS", "STARTED", "METRICS");
+            page.runs().forEach(r -> command.out().printf("%-32s %-20s %-6s %-9s %-24s %s%n", r.id(), r.name(),
+                    r.experimentId(), r.status(), r.started(), r.metrics().stream().limit(4).map(m -> m.key() + "="
+                            + m.value()).toList()));
+            page.nextPageToken().ifPresent(t -> command.out().println("more: --page-token " + t));
+        });
+        return 0;
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run: status, parameters, latest"

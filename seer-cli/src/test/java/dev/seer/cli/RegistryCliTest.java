@@ -51,6 +51,17 @@ class RegistryCliTest {
         String first = trainedRun(home, 0.2);
         String second = trainedRun(home, 0.3);
 
+        JsonNode found = Json.parse(ok(home, "--json", "runs", "search", "--filter", "metrics.roc_auc > 0.5 and params.weight"
+                + " LIKE '0.%'", "--order-by", "params.weight DESC", "--max", "1"));
+        assertThat(found.path("runs")).extracting(r -> r.path("id").asText()).containsExactly(second);
+        JsonNode next = Json.parse(ok(home, "--json", "runs", "search", "--filter", "metrics.roc_auc > 0.5", "--order-by",
+                "params.weight DESC", "--max", "1", "--page-token", found.path("next_page_token").asText()));
+        assertThat(next.path("runs")).extracting(r -> r.path("id").asText()).containsExactly(first);
+        assertThat(next.has("next_page_token")).as("the last page has no token").isFalse();
+        CliRun badFilter = home.run("runs", "search", "--filter", "metrics.roc_auc >");
+        assertThat(badFilter.exitCode()).isEqualTo(2);
+        assertThat(badFilter.err()).contains("at column");
+
         assertThat(ok(home, "models", "register", first, "--name", "churn")).contains("Registered churn:1");
         assertThat(ok(home, "models", "register", second, "--name", "churn", "--description", "more trees"))
                 .contains("Registered churn:2");

@@ -10,8 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.registry.tracking.Experiment;
 import dev.seer.registry.tracking.Metric;
+import dev.seer.registry.search.RunSearch;
+import dev.seer.registry.search.ViewType;
 import dev.seer.registry.tracking.Run;
+import dev.seer.registry.tracking.TrackingStore;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +33,13 @@ public final class TrackingOperations {
 
     /** A metric of a run. */
     public record MetricRef(String run, String key) {}
+
+    /**
+     * A search of runs: in these experiments (ids or names; none: every active one), matching an
+     * MLflow filter ({@code metrics.auc > 0.8 and params.max_depth = '6'}), ordered, paged.
+     */
+    public record Search(List<String> experiments, String filter, List<String> orderBy, ViewType view, int maxResults,
+            Optional<String> pageToken) {}
 
     public static final Operation<Boolean, List<Experiment>> EXPERIMENTS = Operation
             .<Boolean, List<Experiment>>get("experiments.list", "/api/v1/experiments").roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
@@ -67,7 +79,16 @@ public final class TrackingOperations {
                     node -> RegistryJson.list(node, RegistryJson::metric)))
             .handler((services, m, call) -> services.tracking().metricHistory(m.run(), m.key()));
 
-    static final List<Operation<?, ?>> ALL = List.of(EXPERIMENTS, EXPERIMENT, CREATE_EXPERIMENT, RUN, METRIC_HISTORY);
+    public static final Operation<Search, TrackingStore.RunPage> SEARCH = Operation
+            .<Search, TrackingStore.RunPage>post("runs.search", "/api/v1/runs/search").roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
+            .request(Codec.of(TrackingOperations::search, TrackingOperations::search))
+            .response(Codec.of(TrackingOperations::page, TrackingOperations::page))
+            .handler((services, search, call) -> services.tracking().search(RunSearch.of(experimentIds(services,
+                    search.experiments()), search.filter(), search.orderBy(), search.view(), search.pageToken().orElse(null),
+                    search.maxResults())));
+
+    static final List<Operation<?, ?>> ALL = List.of(EXPERIMENTS, EXPERIMENT, CREATE_EXPERIMENT, RUN, METRIC_HISTORY,
+            SEARCH);
 
     private TrackingOperations() {}
 
@@ -79,6 +100,49 @@ public final class TrackingOperations {
         return services.tracking().experimentByName(ref).orElseThrow(() -> new dev.seer.core.SeerException(
                 dev.seer.registry.RegistryErrorCode.NOT_FOUND, "Experiment [" + ref + "] does not exist",
                 Map.of("experiment", ref)));
+    }
+
+    private static List<Long> experimentIds(SeerServices services, List<String> refs) {
+        List<Experiment> experiments = refs.isEmpty() ? services.tracking().experiments(false)
+                : refs.stream().map(ref -> experiment(services, ref)).toList();
+        return experiments.stream().map(e -> Long.parseLong(e.id())).toList();
+    }
+
+    private static ObjectNode search(Search s) {
+        ObjectNode node = Json.object().put("filter", s.filter()).put("view", s.view().name().toLowerCase(Locale.ROOT))
+                .put("max_results", s.maxResults());
+        s.experiments().forEach(node.putArray("experiments")::add);
+        s.orderBy().forEach(node.putArray("order_by")::add);
+        s.pageToken().ifPresent(t -> node.put("page_token", t));
+        return node;
+    }
+
+    private static Search search(JsonNode node) {
+        String view = Fields.optional(node, "view").orElse("active_only").toUpperCase(Locale.ROOT);
+        if (Arrays.stream(ViewType.values()).noneMatch(v -> v.name().equals(view))) {
+            throw new dev.seer.core.SeerException(dev.seer.core.CoreErrorCode.INVALID_ARGUMENT, "Field [view] must be"
+                    + " active_only, deleted_only or all", Map.of("field", "view"));
+        }
+        JsonNode max = node.get("max_results");
+        if (max != null && !max.isNull() && (!max.canConvertToInt() || max.asInt() < 1)) {
+            throw new dev.seer.core.SeerException(dev.seer.core.CoreErrorCode.INVALID_ARGUMENT, "Field [max_results] must"
+                    + " be a positive whole number", Map.of("field", "max_results"));
+        }
+        return new Search(Fields.texts(node, "experiments"), Fields.optional(node, "filter").orElse(""),
+                Fields.texts(node, "order_by"), ViewType.valueOf(view), max == null || max.isNull() ? 100 : max.asInt(),
+                Fields.optional(node, "page_token"));
+    }
+
+    private static ObjectNode page(TrackingStore.RunPage page) {
+        ObjectNode node = Json.object();
+        node.set("runs", RegistryJson.list(page.runs(), RegistryJson::run));
+        page.nextPageToken().ifPresent(t -> node.put("next_page_token", t));
+        return node;
+    }
+
+    private static TrackingStore.RunPage page(JsonNode node) {
+        return new TrackingStore.RunPage(RegistryJson.list(node.get("runs"), RegistryJson::run),
+                Fields.optional(node, "next_page_token"));
     }
 
     private static ObjectNode newExperiment(NewExperiment e) {

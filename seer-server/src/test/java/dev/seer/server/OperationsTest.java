@@ -16,12 +16,14 @@ import dev.seer.datasets.DatasetStore;
 import dev.seer.datasets.DatasetVersion;
 import dev.seer.datasets.LineageReport;
 import dev.seer.datasets.SplitSpec;
+import dev.seer.registry.search.ViewType;
 import dev.seer.registry.tracking.Experiment;
 import dev.seer.registry.tracking.Lifecycle;
 import dev.seer.registry.tracking.Metric;
 import dev.seer.registry.tracking.Run;
 import dev.seer.registry.tracking.RunProvenance;
 import dev.seer.registry.tracking.RunStatus;
+import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.registry.versions.AliasMove;
 import dev.seer.registry.versions.ModelVersion;
 import dev.seer.registry.versions.RegisteredModel;
@@ -241,6 +243,9 @@ class OperationsTest {
         add(s, TrackingOperations.RUN, runId, run);
         add(s, TrackingOperations.METRIC_HISTORY, new TrackingOperations.MetricRef(runId, "auc"), List.of(new Metric("auc",
                 0.5, 1, 0), new Metric("auc", Double.POSITIVE_INFINITY, 2, 1)));
+        add(s, TrackingOperations.SEARCH, new TrackingOperations.Search(List.of("churn", "2"), "metrics.auc > 0.8",
+                List.of("metrics.auc DESC"), ViewType.ALL, 10, Optional.of("eyJvZmZzZXQiOjEwfQ==")),
+                new TrackingStore.RunPage(List.of(run), Optional.of("eyJvZmZzZXQiOjIwfQ==")));
         add(s, ModelOperations.MODELS, none, List.of(model));
         add(s, ModelOperations.MODEL, "churn", new ModelOperations.ModelView(model, List.of(version)));
         add(s, ModelOperations.VERSION, new ModelOperations.VersionRef("churn", 2), version);

@@ -11,6 +11,7 @@ import dev.seer.core.store.SqlDatabase;
 import dev.seer.registry.RegistryErrorCode;
 import dev.seer.registry.RegistrySchema;
 import dev.seer.registry.RegistrySql;
+import dev.seer.registry.search.RunSearch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -174,6 +175,20 @@ public final class TrackingStore {
     /** The runs with these ids, in this order; ids that do not exist are left out. */
     public List<Run> runs(List<String> ids) {
         return read("Reading runs", c -> Rows.runs(c, ids));
+    }
+
+    /** A page of runs a search found, in its order, and the token of the next page if there is one. */
+    public record RunPage(List<Run> runs, Optional<String> nextPageToken) {
+        public RunPage {
+            runs = List.copyOf(runs);
+            requireNonNull(nextPageToken, "nextPageToken is null");
+        }
+    }
+
+    /** Runs the search and reads the runs of its page. */
+    public RunPage search(RunSearch search) {
+        RunSearch.RunPage page = search.execute(database);
+        return new RunPage(runs(page.runIds()), page.nextPageToken());
     }
 
     /** Sets a run's status (an end time comes with a terminal one, now unless given) or its name. */

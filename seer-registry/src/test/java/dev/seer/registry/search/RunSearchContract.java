@@ -3,6 +3,7 @@ package dev.seer.registry.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seer.metadata.MetadataDatabase;
+import dev.seer.registry.RegistrySchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +39,7 @@ abstract class RunSearchContract {
     @BeforeEach
     void createRuns() throws Exception {
         database = open();
-        database.migrate("registry", 1);
+        RegistrySchema.migrate(database);
         database.inTransaction(c -> {
             experiment(c, 1, "one");
             experiment(c, 2, "two");
