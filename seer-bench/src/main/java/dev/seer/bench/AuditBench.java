@@ -2,18 +2,13 @@ package dev.seer.bench;
 
 import dev.seer.core.Json;
 import dev.seer.core.audit.AuditRecord;
-import dev.seer.core.home.FileTrees;
 import dev.seer.core.home.SeerHome;
 import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.AuditVerification;
-import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,9 +33,7 @@ import org.HdrHistogram.Histogram;
  * the CLI can be timed on it too: {@code time ./seer --home DIR audit verify}.
  */
 public final class AuditBench {
-    private static final String PG_URL = System.getenv().getOrDefault("SEER_BENCH_POSTGRES_URL",
-            "jdbc:postgresql://127.0.0.1:5432/test");
-    private static final String PG_USER = System.getenv().getOrDefault("SEER_BENCH_POSTGRES_USER", "postgres");
+    private static final String PG_USER = BenchDatabase.PG_USER;
 
     private AuditBench() {}
 
@@ -58,7 +51,7 @@ public final class AuditBench {
                 "p99 ms", "max ms");
         for (String backend : options.backends) {
             for (int batch : options.batches) {
-                try (Store store = Store.open(backend)) {
+                try (BenchDatabase store = BenchDatabase.open(backend)) {
                     Result r = runAppends(store.database, batch, options);
                     System.out.printf(Locale.ROOT, "%-11s %-13s %12.0f %10.2f %10.2f %10.2f%n  %s%n", backend,
                             batch == 1 ? "per entry" : "group (" + batch + ")", r.perSecond, r.p50, r.p99, r.max, r.cpu);
@@ -142,7 +135,7 @@ public final class AuditBench {
             } else {
                 home = SeerHome.create(homeDir);
             }
-            try (Store store = backend.equals("sqlite") ? Store.sqlite(homeDir) : Store.open(backend)) {
+            try (BenchDatabase store = backend.equals("sqlite") ? BenchDatabase.sqlite(homeDir) : BenchDatabase.open(backend)) {
                 if (backend.equals("postgresql")) {
                     Files.writeString(home.configFile(), "metadata:\n  url: \"" + store.url + "\"\n  username: " + PG_USER + "\n");
                 }
@@ -185,54 +178,6 @@ public final class AuditBench {
             if (entries > existing) {
                 System.err.printf(Locale.ROOT, "  filled %,d entries in %.1f s%n", entries - existing,
                         (System.nanoTime() - started) / 1e9);
-            }
-        }
-    }
-
-    /** A fresh metadata database for one measurement: a temporary SQLite home or a PostgreSQL schema. */
-    private static final class Store implements AutoCloseable {
-        final MetadataDatabase database;
-        final String url;
-        final String schema;
-        final Path directory;
-        boolean keep;
-
-        private Store(MetadataDatabase database, String url, String schema, Path directory) {
-            this.database = database;
-            this.url = url;
-            this.schema = schema;
-            this.directory = directory;
-        }
-
-        static Store open(String backend) throws Exception {
-            if (backend.equals("sqlite")) {
-                return sqlite(Files.createTempDirectory("seer-bench"));
-            }
-            String schema = "seer_bench_" + Long.toHexString(System.nanoTime());
-            try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement s = c.createStatement()) {
-                s.execute("CREATE SCHEMA " + schema);
-            }
-            String url = PG_URL + "?currentSchema=" + schema;
-            return new Store(MetadataDatabase.open(new MetadataConfig(url, PG_USER, "", 4), Path.of(".")), url, schema, null);
-        }
-
-        static Store sqlite(Path directory) {
-            return new Store(MetadataDatabase.open(new MetadataConfig("", "", "", 4), directory), "", null, directory);
-        }
-
-        @Override
-        public void close() throws Exception {
-            database.close();
-            if (keep) {
-                return;
-            }
-            if (schema != null) {
-                try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement s = c.createStatement()) {
-                    s.execute("DROP SCHEMA " + schema + " CASCADE");
-                }
-            }
-            if (directory != null) {
-                FileTrees.delete(directory);
             }
         }
     }

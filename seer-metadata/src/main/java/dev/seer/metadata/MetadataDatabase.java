@@ -30,7 +30,8 @@ public final class MetadataDatabase implements SqlDatabase, AutoCloseable {
     /** The metadata backends by the scheme of {@code metadata.url}. */
     private static final Map<String, Dialect> DIALECTS = Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(
             "jdbc:sqlite:", Dialect.SQLITE, "jdbc:postgresql:", Dialect.POSTGRESQL)));
-    private static final String SQLITE_PRAGMAS = "journal_mode=WAL&synchronous=FULL&busy_timeout=30000&foreign_keys=true";
+    private static final String SQLITE_PRAGMAS = "journal_mode=WAL&synchronous=FULL&busy_timeout=30000&foreign_keys=true"
+            + "&cache_size=-65536&mmap_size=268435456";
 
     private final Dialect dialect;
     private final String url;
