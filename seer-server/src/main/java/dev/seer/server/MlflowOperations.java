@@ -55,12 +55,15 @@ public final class MlflowOperations {
     static final String API = "/api/2.0/mlflow/";
     private static final ApiRole[] READERS = {ADMIN, SCIENTIST, OPERATOR, AUDITOR};
     private static final ApiRole[] WRITERS = {ADMIN, SCIENTIST};
-    /** MLflow's default page sizes: experiments and runs 1,000, registered models 100, model versions 200,000 (capped by Seer's search limit). */
+    /** MLflow's default page sizes: experiments and runs 1,000, registered models 100, model versions 200,000. */
     private static final int EXPERIMENTS_PAGE = 1000;
     private static final int RUNS_PAGE = 1000;
     private static final int MODELS_PAGE = 100;
-    private static final int VERSIONS_PAGE = RunSearch.MAX_RESULTS_LIMIT;
+    private static final int VERSIONS_PAGE = 200_000;
     private static final int HISTORY_PAGE = 25_000;
+    /** MLflow's largest pages: registered models 1,000, model versions 200,000, the rest 50,000. */
+    private static final int MODELS_LIMIT = 1000;
+    private static final int VERSIONS_LIMIT = 200_000;
 
     /** {@code experiments/create}. */
     public record CreateExperiment(String name, Optional<String> artifactLocation, Map<String, String> tags) {}
@@ -158,7 +161,7 @@ public final class MlflowOperations {
                 s.pageToken().ifPresent(t -> node.put("page_token", t));
                 s.filter().ifPresent(f -> node.put("filter", f));
                 return node;
-            }, node -> new SearchExperiments(maxResults(node, EXPERIMENTS_PAGE), MlflowJson.optionalText(node, "page_token"),
+            }, node -> new SearchExperiments(maxResults(node, EXPERIMENTS_PAGE, RunSearch.MAX_RESULTS_LIMIT), MlflowJson.optionalText(node, "page_token"),
                     MlflowJson.optionalText(node, "filter"), viewType(node, "view_type"))))
             .response(Codec.of(p -> MlflowJson.page("experiments", p, MlflowJson::experiment),
                     node -> MlflowJson.page(node, "experiments", MlflowJson::experiment)))
@@ -270,7 +273,7 @@ public final class MlflowOperations {
                 s.pageToken().ifPresent(t -> node.put("page_token", t));
                 return node;
             }, node -> new SearchRuns(texts(node, "experiment_ids"), MlflowJson.optionalText(node, "filter").orElse(""),
-                    viewType(node, "run_view_type"), maxResults(node, RUNS_PAGE), texts(node, "order_by"),
+                    viewType(node, "run_view_type"), maxResults(node, RUNS_PAGE, RunSearch.MAX_RESULTS_LIMIT), texts(node, "order_by"),
                     MlflowJson.optionalText(node, "page_token"))))
             .response(Codec.of(p -> MlflowJson.page("runs", p, MlflowJson::run),
                     node -> MlflowJson.page(node, "runs", MlflowJson::run)))
@@ -292,7 +295,7 @@ public final class MlflowOperations {
                         .put("max_results", Integer.toString(h.maxResults()));
                 h.pageToken().ifPresent(t -> node.put("page_token", t));
                 return node;
-            }, node -> new MetricHistory(runId(node), MlflowJson.text(node, "metric_key"), maxResults(node, HISTORY_PAGE),
+            }, node -> new MetricHistory(runId(node), MlflowJson.text(node, "metric_key"), maxResults(node, HISTORY_PAGE, RunSearch.MAX_RESULTS_LIMIT),
                     MlflowJson.optionalText(node, "page_token"))))
             .response(Codec.of(p -> MlflowJson.page("metrics", p, MlflowJson::metric),
                     node -> MlflowJson.page(node, "metrics", MlflowJson::metric)))
@@ -324,7 +327,7 @@ public final class MlflowOperations {
     public static final Operation<Search, MlflowJson.Page<MlflowJson.ModelAnswer>> SEARCH_MODELS = Operation
             .<Search, MlflowJson.Page<MlflowJson.ModelAnswer>>get("mlflow.registered-models.search",
                     API + "registered-models/search").roles(READERS)
-            .request(search(MODELS_PAGE))
+            .request(search(MODELS_PAGE, MODELS_LIMIT))
             .response(Codec.of(p -> MlflowJson.page("registered_models", p, MlflowJson::model),
                     node -> MlflowJson.page(node, "registered_models", MlflowJson::model)))
             .handler((services, s, call) -> {
@@ -368,7 +371,7 @@ public final class MlflowOperations {
     public static final Operation<Search, MlflowJson.Page<ModelVersion>> SEARCH_VERSIONS = Operation
             .<Search, MlflowJson.Page<ModelVersion>>get("mlflow.model-versions.search", API + "model-versions/search")
             .roles(READERS)
-            .request(search(VERSIONS_PAGE))
+            .request(search(VERSIONS_PAGE, VERSIONS_LIMIT))
             .response(Codec.of(p -> MlflowJson.page("model_versions", p, MlflowJson::version),
                     node -> MlflowJson.page(node, "model_versions", MlflowJson::version)))
             .handler((services, s, call) -> searchVersions(services, s));
@@ -576,13 +579,13 @@ public final class MlflowOperations {
                         .orElse("")));
     }
 
-    private static Codec<Search> search(int defaultPage) {
+    private static Codec<Search> search(int defaultPage, int limit) {
         return Codec.of(s -> {
             ObjectNode node = Json.object().put("max_results", Integer.toString(s.maxResults()));
             s.filter().ifPresent(f -> node.put("filter", f));
             s.pageToken().ifPresent(t -> node.put("page_token", t));
             return node;
-        }, node -> new Search(MlflowJson.optionalText(node, "filter"), maxResults(node, defaultPage),
+        }, node -> new Search(MlflowJson.optionalText(node, "filter"), maxResults(node, defaultPage, limit),
                 MlflowJson.optionalText(node, "page_token")));
     }
 
@@ -631,10 +634,10 @@ public final class MlflowOperations {
         return (int) version;
     }
 
-    private static int maxResults(JsonNode node, int fallback) {
+    private static int maxResults(JsonNode node, int fallback, int limit) {
         long value = MlflowJson.number(node, "max_results").orElse(fallback);
-        if (value < 1 || value > RunSearch.MAX_RESULTS_LIMIT) {
-            throw MlflowJson.invalid("[max_results] " + value + " is not between 1 and " + RunSearch.MAX_RESULTS_LIMIT,
+        if (value < 1 || value > limit) {
+            throw MlflowJson.invalid("[max_results] " + value + " is not between 1 and " + limit,
                     "max_results");
         }
         return (int) value;
