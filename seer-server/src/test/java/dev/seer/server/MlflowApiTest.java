@@ -187,6 +187,47 @@ class MlflowApiTest {
         assertThat(first.path("next_page_token").asText()).isNotEmpty();
     }
 
+    @Test
+    void aChangedArtifactIsRefusedOnReadAndTheAnswerLeaksNothing() throws Exception {
+        Run other = running.services.tracking().createRun(new TrackingStore.NewRun("0", Optional.of("tampered"), "test",
+                Optional.empty(), Map.of(), Optional.empty(), Optional.empty()), "test");
+        byte[] bytes = "weights".getBytes(StandardCharsets.UTF_8);
+        String path = ARTIFACTS + "/0/" + other.id() + "/artifacts/tampered.bin";
+        assertThat(raw("PUT", path, bytes, Role.SCIENTIST).statusCode()).isEqualTo(200);
+        String sha256 = running.services.artifacts().hash(other.id(), dev.seer.registry.artifacts.ArtifactPath.of(
+                "tampered.bin"));
+        Path object;
+        try (Stream<Path> files = Files.walk(dir)) { // the object store's layout: <first two hex>/<the rest>
+            object = files.filter(f -> f.getFileName().toString().equals(sha256.substring(2))
+                    && f.getParent().getFileName().toString().equals(sha256.substring(0, 2))).findFirst().orElseThrow();
+        }
+        object.toFile().setWritable(true);
+        Files.writeString(object, "poisoned");
+        HttpResponse<byte[]> read = raw("GET", path, null, Role.AUDITOR);
+        assertThat(read.statusCode()).isEqualTo(500);
+        JsonNode error = Json.parse(read.body());
+        assertThat(error.path("error_code").asText()).isEqualTo("INTERNAL_ERROR");
+        assertThat(error.path("message").asText()).doesNotContain(dir.toString()).doesNotContain("poisoned");
+    }
+
+    @Test
+    void anAliasIsDeletedThroughMlflowsApiUnlessProtected() throws Exception {
+        var models = running.services.models();
+        models.createModel("aliased", "", Map.of(), "t");
+        models.createVersion("aliased", new dev.seer.registry.versions.ModelRegistry.NewVersion("runs:/" + run.id()
+                + "/model", Optional.of(run.id()), "", dev.seer.registry.versions.VersionDetails.NONE, Map.of()), "t");
+        models.setAlias("aliased", "challenger", 1, "", Optional.empty(), "t");
+        models.setAlias("aliased", "champion", 1, "", Optional.empty(), "t");
+        models.protect("aliased", "champion", "comparison", "t");
+        assertThat(running.send("DELETE", "/api/2.0/mlflow/registered-models/alias?name=aliased&alias=challenger",
+                Role.OPERATOR, null).statusCode()).isEqualTo(200);
+        expect(running.send("DELETE", "/api/2.0/mlflow/registered-models/alias?name=aliased&alias=champion", Role.ADMIN,
+                null), 409, "INVALID_STATE");
+        expect(running.send("GET", "/api/2.0/mlflow/registered-models/alias?name=aliased&alias=challenger", Role.AUDITOR,
+                null), 404, "RESOURCE_DOES_NOT_EXIST");
+        assertThat(models.model("aliased").aliases()).containsOnlyKeys("champion");
+    }
+
     private static void expect(HttpResponse<String> response, int status, String code) throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         JsonNode body = Json.parse(response.body());
