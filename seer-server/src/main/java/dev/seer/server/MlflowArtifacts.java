@@ -12,6 +12,9 @@ import io.javalin.http.HandlerType;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,12 +42,12 @@ final class MlflowArtifacts {
 
     private MlflowArtifacts() {}
 
-    static List<ApiRoute> routes(SeerServices services, long maxUploadBytes) {
+    static List<ApiRoute> routes(SeerServices services, ServerFiles files) {
         return List.of(
                 new ApiRoute(HandlerType.PUT, FILES, Set.of(ApiRole.ADMIN, ApiRole.SCIENTIST),
-                        ctx -> upload(ctx, services, maxUploadBytes)),
+                        ctx -> upload(ctx, services, files.maxUploadBytes())),
                 new ApiRoute(HandlerType.GET, FILES, Set.of(ApiRole.ADMIN, ApiRole.SCIENTIST, ApiRole.OPERATOR,
-                        ApiRole.AUDITOR), ctx -> download(ctx, services)));
+                        ApiRole.AUDITOR), ctx -> download(ctx, services, files)));
     }
 
     private static void upload(Context ctx, SeerServices services, long maxUploadBytes) throws IOException {
@@ -59,11 +62,24 @@ final class MlflowArtifacts {
         Http.json(ctx, Json.object());
     }
 
-    private static void download(Context ctx, SeerServices services) {
+    /**
+     * Copies the object into a scratch file of the uploads folder, checking its hash on the way
+     * (a changed object is refused before a byte is sent), then streams that file: a model of any
+     * size is never held in memory.
+     */
+    private static void download(Context ctx, SeerServices services, ServerFiles files) throws IOException {
         Location location = Location.parse(services, ctx.pathParam("path"), false);
         String sha256 = services.artifacts().hash(location.runId(), location.path().orElseThrow());
-        byte[] bytes = services.artifacts().read(sha256); // checked against its hash
-        ctx.status(200).contentType(OCTET_STREAM).result(bytes);
+        Path copy = files.uploads().resolve(files.nextUploadId() + ".artifact");
+        try {
+            services.artifacts().copyOut(sha256, copy);
+            ctx.status(200).contentType(OCTET_STREAM).header("Content-Length", Long.toString(Files.size(copy)));
+            try (InputStream in = Files.newInputStream(copy); OutputStream out = ctx.outputStream()) {
+                in.transferTo(out);
+            }
+        } finally {
+            Files.deleteIfExists(copy);
+        }
     }
 
     private static SeerException tooLarge(long limit) {

@@ -84,7 +84,7 @@ public final class SeerServer implements AutoCloseable {
         for (Operation<?, ?> operation : Operations.all()) {
             routes.add(OperationRoute.of(operation, services, files));
         }
-        routes.addAll(MlflowArtifacts.routes(services, files.maxUploadBytes())); // raw bytes both ways: see its comment
+        routes.addAll(MlflowArtifacts.routes(services, files)); // raw bytes both ways: see its comment
         this.access = new AccessLog(services.audit(), services.clock());
         Authenticator authenticator = new Authenticator(services.tokens(), access);
         FunctionCounter.builder("seer.audit.access.records.dropped", access,
