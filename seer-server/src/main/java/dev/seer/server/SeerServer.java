@@ -84,6 +84,7 @@ public final class SeerServer implements AutoCloseable {
         for (Operation<?, ?> operation : Operations.all()) {
             routes.add(OperationRoute.of(operation, services, files));
         }
+        routes.addAll(MlflowArtifacts.routes(services, files)); // raw bytes both ways: see its comment
         this.access = new AccessLog(services.audit(), services.clock());
         Authenticator authenticator = new Authenticator(services.tokens(), access);
         FunctionCounter.builder("seer.audit.access.records.dropped", access,
@@ -140,14 +141,21 @@ public final class SeerServer implements AutoCloseable {
             config.routes.addHttpHandler(route.method(), route.path(), route.handler(), route.roles().toArray(new ApiRole[0]));
         }
         config.routes.exception(SeerException.class, (e, ctx) -> {
-            if (e.category() == ErrorCategory.INTERNAL) {
+            if (MlflowJson.isMlflowPath(ctx.path())) {
+                mlflowError(ctx, e);
+            } else if (e.category() == ErrorCategory.INTERNAL) {
                 internal(ctx, e, e.errorCode(), "[" + e.errorCode().code() + "]");
             } else {
                 Http.json(ctx, e.category().httpStatus(), Http.error(e));
             }
         });
-        config.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e, ServerErrorCode.INTERNAL,
-                e.getClass().getSimpleName()));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            if (MlflowJson.isMlflowPath(ctx.path())) {
+                mlflowError(ctx, new SeerException(ServerErrorCode.INTERNAL, e.getClass().getSimpleName(), Map.of(), e));
+            } else {
+                internal(ctx, e, ServerErrorCode.INTERNAL, e.getClass().getSimpleName());
+            }
+        });
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
             SeerException error = e instanceof NotFoundResponse
                     ? new SeerException(ServerErrorCode.ROUTE_NOT_FOUND, "No route [" + ctx.method() + " " + ctx.path() + "]",
@@ -155,7 +163,12 @@ public final class SeerServer implements AutoCloseable {
                     : e.getStatus() == ErrorCategory.TOO_LARGE.httpStatus()
                     ? Http.tooLarge()
                     : new SeerException(ServerErrorCode.BAD_REQUEST, e.getMessage(), Map.of("status", e.getStatus()));
-            Http.json(ctx, e.getStatus(), Http.error(error));
+            if (MlflowJson.isMlflowPath(ctx.path())) {
+                MlflowJson.Error mlflow = MlflowJson.error(error);
+                Http.json(ctx, e.getStatus(), mlflow.json()); // Jetty's status, MLflow's shape
+            } else {
+                Http.json(ctx, e.getStatus(), Http.error(error));
+            }
         });
         // Javalin copies every result through a buffer of this size, allocated per response; its
         // default (Jetty's whole output buffer, 32 KiB) was most of what a small response allocated.
@@ -182,6 +195,18 @@ public final class SeerServer implements AutoCloseable {
     private static void internal(Context ctx, Exception e, ErrorCode code, String what) {
         LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
         Http.json(ctx, 500, Http.error(new SeerException(code, "Internal error " + what + "; see the server log", Map.of())));
+    }
+
+    /**
+     * An error on MLflow's API ({@code /api/2.0/}), in MLflow's shape, so MLflow's clients read
+     * its code; an internal one is logged in full and answered with its code only, as any other.
+     */
+    private static void mlflowError(Context ctx, SeerException e) {
+        if (e.category() == ErrorCategory.INTERNAL) {
+            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        }
+        MlflowJson.Error error = MlflowJson.error(e);
+        Http.json(ctx, error.status(), error.json());
     }
 
     /**

@@ -22,6 +22,7 @@ import dev.seer.registry.tracking.Lifecycle;
 import dev.seer.registry.tracking.Metric;
 import dev.seer.registry.tracking.Run;
 import dev.seer.registry.tracking.RunProvenance;
+import dev.seer.registry.search.ViewType;
 import dev.seer.registry.tracking.RunStatus;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.registry.versions.AliasMove;
@@ -185,6 +186,7 @@ class OperationsTest {
         DatasetOperations.Split split = new DatasetOperations.Split("key", List.of("customer_id"), "0.7,0.2,0.1");
         DatasetVersion joined = new DatasetVersion("churn", 1, joinedManifest(), T1, "token:alice");
         registrySamples(s, none, joined);
+        mlflowSamples(s);
         DatasetVersion imported = new DatasetVersion("churn", 2, importedManifest(), T2, "token:bob");
         add(s, DatasetOperations.LIST, none, List.of(joined, imported));
         add(s, DatasetOperations.VERSIONS, "churn", List.of(joined));
@@ -215,6 +217,74 @@ class OperationsTest {
         add(s, DatasetOperations.GC, true, new DatasetStore.GarbageReport(true, List.of(ApiJsonTest.HASH_B), 512,
                 List.of("tmp/x")));
         return s;
+    }
+
+    /** MLflow's messages carry times in milliseconds, no provenance, no version details or checks: the samples hold what they carry. */
+    private static void mlflowSamples(Map<Operation<?, ?>, Sample<?, ?>> s) {
+        Instant m1 = Instant.ofEpochMilli(1_772_323_200_123L);
+        Instant m2 = Instant.ofEpochMilli(1_772_409_600_000L);
+        String runId = "c".repeat(32);
+        String parent = "d".repeat(32);
+        Experiment experiment = new Experiment("3", "churn", "mlflow-artifacts:/3", Lifecycle.ACTIVE, m1, m2,
+                Map.of("team", "risk"));
+        Run run = new Run(runId, "3", "trial-1", "token:alice", RunStatus.FINISHED, m1, Optional.of(m2), Lifecycle.ACTIVE,
+                "mlflow-artifacts:/3/" + runId + "/artifacts", Optional.of(parent), Map.of("max_depth", "6"),
+                Map.of("mlflow.runName", "trial-1", "mlflow.parentRunId", parent), List.of(new Metric("auc", 0.81, 1_000, 3),
+                        new Metric("loss", Double.NaN, 1_000, 3), new Metric("gain", Double.NEGATIVE_INFINITY, 2_000, 0)),
+                Optional.empty());
+        Run running = new Run(parent, "3", "study", "token:alice", RunStatus.RUNNING, m1, Optional.empty(), Lifecycle.ACTIVE,
+                "mlflow-artifacts:/3/" + parent + "/artifacts", Optional.empty(), Map.of(), Map.of("mlflow.runName", "study"),
+                List.of(), Optional.empty());
+        ModelVersion version = new ModelVersion("churn", 2, m1, m2, "second", "token:alice", "runs:/" + runId + "/model",
+                Optional.of(runId), VersionDetails.NONE, Map.of("algo", "xgb"), List.of("champion"), List.of());
+        ModelVersion imported = new ModelVersion("churn", 1, m1, m1, "", "token:bob", "mlflow-artifacts:/3/x/model",
+                Optional.empty(), VersionDetails.NONE, Map.of(), List.of(), List.of());
+        MlflowJson.ModelAnswer model = new MlflowJson.ModelAnswer(new RegisteredModel("churn", "churn in 30 days", m1, m2,
+                Map.of("owner", "risk"), Map.of("champion", 2)), List.of(version));
+        String token = "eyJvZmZzZXQiOiAyfQ==";
+        Codec.Empty done = Codec.Empty.REQUEST;
+        add(s, MlflowOperations.CREATE_EXPERIMENT, new MlflowOperations.CreateExperiment("churn", Optional.empty(),
+                Map.of("team", "risk")), "3");
+        add(s, MlflowOperations.GET_EXPERIMENT, "3", experiment);
+        add(s, MlflowOperations.GET_EXPERIMENT_BY_NAME, "churn", experiment);
+        add(s, MlflowOperations.SEARCH_EXPERIMENTS, new MlflowOperations.SearchExperiments(2, Optional.of(token),
+                Optional.of("name LIKE 'ch%'"), ViewType.ALL), new MlflowJson.Page<>(List.of(experiment), Optional.of(token)));
+        add(s, MlflowOperations.CREATE_RUN, new MlflowOperations.CreateRun("3", Optional.of("alice"), OptionalLong.of(1_000),
+                Optional.of("trial-1"), Map.of("mlflow.parentRunId", parent)), run);
+        add(s, MlflowOperations.GET_RUN, runId, running);
+        add(s, MlflowOperations.UPDATE_RUN, new MlflowOperations.UpdateRun(runId, Optional.of(RunStatus.FINISHED),
+                OptionalLong.of(2_000), Optional.empty()), MlflowJson.RunInfo.of(run));
+        add(s, MlflowOperations.LOG_PARAMETER, new MlflowOperations.KeyValue(runId, "max_depth", "6"), done);
+        add(s, MlflowOperations.SET_TAG, new MlflowOperations.KeyValue(runId, "team", ""), done);
+        add(s, MlflowOperations.LOG_METRIC, new MlflowOperations.LogMetric(runId, new Metric("auc", Double.POSITIVE_INFINITY,
+                1_000, 4)), done);
+        add(s, MlflowOperations.LOG_BATCH, new MlflowOperations.LogBatch(runId, new TrackingStore.Batch(List.of(new Metric(
+                "auc", 0.5, 1, 0), new Metric("auc", 0.6, 2, 1)), Map.of("lr", "0.1"), Map.of("stage", "tune"))), done);
+        add(s, MlflowOperations.SEARCH_RUNS, new MlflowOperations.SearchRuns(List.of("3", "4"), "metrics.auc > 0.5",
+                ViewType.ACTIVE_ONLY, 2, List.of("metrics.auc DESC"), Optional.of(token)), new MlflowJson.Page<>(
+                List.of(run, running), Optional.empty()));
+        add(s, MlflowOperations.METRIC_HISTORY, new MlflowOperations.MetricHistory(runId, "auc", 10, Optional.empty()),
+                new MlflowJson.Page<>(run.metrics(), Optional.of(token)));
+        add(s, MlflowOperations.CREATE_MODEL, new MlflowOperations.CreateModel("churn", "churn in 30 days",
+                Map.of("owner", "risk")), new MlflowJson.ModelAnswer(model.model(), List.of()));
+        add(s, MlflowOperations.GET_MODEL, "churn", model);
+        add(s, MlflowOperations.SEARCH_MODELS, new MlflowOperations.Search(Optional.of("name = 'churn'"), 100,
+                Optional.empty()), new MlflowJson.Page<>(List.of(model), Optional.empty()));
+        add(s, MlflowOperations.LATEST_VERSIONS, new MlflowOperations.LatestVersions("churn", List.of("None")),
+                List.of(version));
+        add(s, MlflowOperations.LATEST_VERSIONS_POST, new MlflowOperations.LatestVersions("churn", List.of()), List.of());
+        add(s, MlflowOperations.CREATE_VERSION, new MlflowOperations.CreateVersion("churn", "runs:/" + runId + "/model",
+                Optional.of(runId), "second", Map.of("algo", "xgb")), version);
+        add(s, MlflowOperations.GET_VERSION, new MlflowOperations.VersionRef("churn", 1), imported);
+        add(s, MlflowOperations.SEARCH_VERSIONS, new MlflowOperations.Search(Optional.empty(), 50, Optional.of(token)),
+                new MlflowJson.Page<>(List.of(version, imported), Optional.of(token)));
+        add(s, MlflowOperations.DOWNLOAD_URI, new MlflowOperations.VersionRef("churn", 2),
+                "mlflow-artifacts:/3/" + runId + "/artifacts/model");
+        add(s, MlflowOperations.SET_ALIAS, new MlflowOperations.SetAlias("churn", "champion", 2), done);
+        add(s, MlflowOperations.DELETE_ALIAS, new MlflowOperations.AliasRef("churn", "challenger"), done);
+        add(s, MlflowOperations.GET_ALIAS, new MlflowOperations.AliasRef("churn", "champion"), version);
+        add(s, MlflowOperations.LIST_ARTIFACTS, "3/" + runId + "/artifacts/model", List.of(new MlflowJson.FileInfo(
+                "model.json", false, OptionalLong.of(1234)), new MlflowJson.FileInfo("extra", true, OptionalLong.empty())));
     }
 
     private static void registrySamples(Map<Operation<?, ?>, Sample<?, ?>> s, Codec.Empty none, DatasetVersion dataset) {

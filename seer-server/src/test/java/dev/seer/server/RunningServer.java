@@ -51,8 +51,10 @@ final class RunningServer implements AutoCloseable {
         return send(method, path, tokens.get(role), body);
     }
 
+    /** The error's code: Seer's {@code error.code}, or on MLflow's API its {@code error_code}. */
     static String errorCode(HttpResponse<String> response) {
-        return Json.parse(response.body()).path("error").path("code").asText();
+        var body = Json.parse(response.body());
+        return body.has("error_code") ? body.path("error_code").asText() : body.path("error").path("code").asText();
     }
 
     @Override
