@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Run search over one experiment of {@code --runs} runs with {@code --metrics} metrics and
+ * {@code search} (the default): run search over one experiment of {@code --runs} runs with {@code --metrics} metrics and
  * {@code --params} parameters each (issue 14): a filter on one metric and one parameter, ordered
  * by a metric, first page of 100, timed {@code --queries} times after a warm-up, on SQLite and
  * PostgreSQL. Reports p50, p99 and max in milliseconds, and how many runs matched.
@@ -29,12 +29,18 @@ import java.util.SplittableRandom;
  * so the filter {@code metrics.m0 > 0.5 and params.p0 = '3'} matches about 2.5 % of the runs.
  * The goal the issue sets: p99 under 50 ms on both stores (MLflow's Python server was reported at
  * about 1 s on 23,525 runs, its Go backend at 104 ms; neither runs here).
+ *
+ * <p>{@code api}: the MLflow-compatible API over HTTP ({@link RegistryApiBench}).
  */
 public final class RegistryBench {
     private RegistryBench() {}
 
     public static void main(String[] args) throws Exception {
         Options options = new Options(args);
+        if (options.mode.equals("api")) {
+            RegistryApiBench.run(options.backends, options.seconds, options.clients, options.batch);
+            return;
+        }
         System.out.printf(Locale.ROOT, "%-11s %8s %10s %10s %10s %10s %10s%n", "backend", "runs", "load s", "matched",
                 "p50 ms", "p99 ms", "max ms");
         for (String backend : options.backends) {
@@ -126,7 +132,11 @@ public final class RegistryBench {
     }
 
     private static final class Options {
+        String mode = "search";
         List<String> backends = List.of("sqlite", "postgresql");
+        int seconds = 20;
+        int clients = 4;
+        int batch = 500;
         int runs = 100_000;
         int metrics = 20;
         int params = 20;
@@ -136,11 +146,19 @@ public final class RegistryBench {
         String orderBy = "metrics.m1 DESC";
 
         Options(String[] args) {
-            for (int i = 0; i < args.length; i += 2) {
+            int first = 0;
+            if (args.length > 0 && !args[0].startsWith("--")) {
+                mode = args[0];
+                first = 1;
+            }
+            for (int i = first; i < args.length; i += 2) {
                 String value = args[i + 1];
                 switch (args[i]) {
                     case "--backend" -> backends = List.of(value.split(","));
                     case "--runs" -> runs = Integer.parseInt(value);
+                    case "--seconds" -> seconds = Integer.parseInt(value);
+                    case "--clients" -> clients = Integer.parseInt(value);
+                    case "--batch" -> batch = Integer.parseInt(value);
                     case "--metrics" -> metrics = Integer.parseInt(value);
                     case "--params" -> params = Integer.parseInt(value);
                     case "--queries" -> queries = Integer.parseInt(value);
