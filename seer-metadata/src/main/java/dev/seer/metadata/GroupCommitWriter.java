@@ -109,24 +109,29 @@ final class GroupCommitWriter implements AutoCloseable {
     private void commit(List<Pending> batch, List<AuditEntry> prepared) throws SQLException {
         Connection c = connection();
         Dialect dialect = database.metadataDialect();
-        dialect.begin(c);
+        database.lockWriter();
         try {
-            Head head = readHead(c, dialect.lockHeadSql());
-            byte[] last = insert(c, batch, head, prepared);
-            try (PreparedStatement update = c.prepareStatement("UPDATE audit_head SET size = ?, last_hash = ? WHERE id = 1")) {
-                update.setLong(1, head.size() + batch.size());
-                update.setBytes(2, last);
-                update.executeUpdate();
-            }
-            dialect.commit(c);
-        } catch (SQLException | RuntimeException e) {
+            dialect.begin(c);
             try {
-                dialect.rollback(c);
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-                resetConnection(); // closing the connection releases whatever lock it still holds
+                Head head = readHead(c, dialect.lockHeadSql());
+                byte[] last = insert(c, batch, head, prepared);
+                try (PreparedStatement update = c.prepareStatement("UPDATE audit_head SET size = ?, last_hash = ? WHERE id = 1")) {
+                    update.setLong(1, head.size() + batch.size());
+                    update.setBytes(2, last);
+                    update.executeUpdate();
+                }
+                dialect.commit(c);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    dialect.rollback(c);
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                    resetConnection(); // closing the connection releases whatever lock it still holds
+                }
+                throw e;
             }
-            throw e;
+        } finally {
+            database.unlockWriter();
         }
     }
 

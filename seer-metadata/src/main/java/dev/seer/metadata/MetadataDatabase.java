@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -37,6 +38,12 @@ public final class MetadataDatabase implements SqlDatabase, AutoCloseable {
     private final String url;
     private final MetadataConfig config;
     private final HikariDataSource pool;
+    /**
+     * This process's SQLite write transactions queue here, in order, rather than in SQLite's busy
+     * handler, which polls with sleeps of up to 100 ms and so turns a short wait into a long tail.
+     * Other processes on the same file still meet the busy timeout.
+     */
+    private final ReentrantLock sqliteWriter = new ReentrantLock(true);
 
     private MetadataDatabase(Dialect dialect, String url, MetadataConfig config) {
         this.dialect = dialect;
@@ -171,6 +178,7 @@ public final class MetadataDatabase implements SqlDatabase, AutoCloseable {
         try (Connection c = pool.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             dialect.prepareWriter(c);
+            lockWriter();
             try {
                 dialect.begin(c);
                 T result = work.run(c);
@@ -180,8 +188,22 @@ public final class MetadataDatabase implements SqlDatabase, AutoCloseable {
                 rollback(c, e);
                 throw e;
             } finally {
+                unlockWriter();
                 c.setAutoCommit(autoCommit);
             }
+        }
+    }
+
+    /** Takes this process's turn to write, on SQLite; PostgreSQL's writers need none. */
+    void lockWriter() {
+        if (dialect == Dialect.SQLITE) {
+            sqliteWriter.lock();
+        }
+    }
+
+    void unlockWriter() {
+        if (dialect == Dialect.SQLITE) {
+            sqliteWriter.unlock();
         }
     }
 
