@@ -254,6 +254,7 @@ public final class TrackingStore {
 
     /** Every logged value of {@code key} for a run, by step then time. */
     public List<Metric> metricHistory(String runId, String key) {
+        Names.key(key, "Metric"); // no metric can have a key that could not be logged
         return read("Reading metric [" + key + "] of run " + runId, c -> {
             requireRun(c, runId);
             return Rows.history(c, runId, key);

@@ -1,0 +1,114 @@
+package dev.seer.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.seer.core.Role;
+import dev.seer.registry.artifacts.ArtifactPath;
+import dev.seer.registry.tracking.Run;
+import dev.seer.registry.tracking.TrackingStore;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every tracking and registry route that takes a name, an id or a path, Seer's and MLflow's,
+ * given the usual encodings of a path attack aimed at a file outside the home: each is refused
+ * (400 to 404, never a 200 or a 500), no answer carries the file's content, and nothing is
+ * registered. Names and ids are only ever bound SQL parameters and artifact paths only keys, so
+ * these fail by construction; the test keeps it so.
+ */
+class RegistryRouteAttackTest {
+    private static final String SECRET = "TOP-SECRET-CONTENT-7f3a";
+
+    @TempDir
+    static Path dir;
+
+    static RunningServer running;
+    static Run run;
+    static Path secret;
+
+    @BeforeAll
+    static void start() throws Exception {
+        running = new RunningServer(dir);
+        secret = Files.writeString(dir.resolve("secret.txt"), SECRET);
+        run = running.services.tracking().createRun(new TrackingStore.NewRun(TrackingStore.DEFAULT_EXPERIMENT,
+                Optional.empty(), "alice", Optional.empty(), Map.of(), Optional.empty(), Optional.empty()), "alice");
+        running.services.artifacts().put(run.id(), ArtifactPath.of("model/model.seer-linear.json"),
+                new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), "alice");
+    }
+
+    @AfterAll
+    static void stop() {
+        running.close();
+    }
+
+    /** A path to the secret, and the usual ways of hiding {@code ..}, separators, NUL and schemes in it. */
+    static List<String> attacks() {
+        String absolute = secret.toString();
+        return List.of("..", "..%2F..%2F..%2Fsecret.txt", "%2e%2e%2f%2e%2e%2fsecret.txt", "%252e%252e%252fsecret.txt",
+                "..%5C..%5Csecret.txt", "%2Fetc%2Fpasswd", absolute.replace("/", "%2F"), "secret%00.txt",
+                "file:%2F%2F" + absolute.replace("/", "%2F"), "http:%2F%2F127.0.0.1%2Fsecret", "C:%5Csecret.txt");
+    }
+
+    @Test
+    void pathParametersOfEveryRegistryRouteRefuseAttacks() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (String attack : attacks()) {
+            for (String path : List.of("/api/v1/models/" + attack, "/api/v1/models/" + attack + "/versions/1",
+                    "/api/v1/models/" + attack + "/versions/1/lineage", "/api/v1/models/" + attack + "/history",
+                    "/api/v1/models/" + attack + "/at?time=2026-12-01T00:00:00Z", "/api/v1/runs/" + attack,
+                    "/api/v1/runs/" + run.id() + "/metrics/" + attack, "/api/v1/experiments/" + attack,
+                    "/api/2.0/mlflow/registered-models/get?name=" + attack,
+                    "/api/2.0/mlflow/model-versions/get-download-uri?name=" + attack + "&version=1",
+                    "/api/2.0/mlflow/runs/get?run_id=" + attack,
+                    "/api/2.0/mlflow/metrics/get-history?run_id=" + run.id() + "&metric_key=" + attack)) {
+                check(wrong, "GET " + path, running.send("GET", path, Role.ADMIN, null));
+            }
+            check(wrong, "register from folder " + attack, running.send("POST", "/api/v1/models/churn/versions", Role.ADMIN,
+                    "{\"run\": \"" + run.id() + "\", \"folder\": \"" + decoded(attack) + "\", \"format\": \"seer-linear\","
+                            + " \"signature\": \"x:float64->probability\"}"));
+            check(wrong, "register from run " + attack, running.send("POST", "/api/v1/models/churn/versions", Role.ADMIN,
+                    "{\"run\": \"" + decoded(attack) + "\"}"));
+            check(wrong, "import file " + attack, running.send("POST", "/api/v1/models/churn/import", Role.ADMIN,
+                    "{\"file\": \"" + decoded(attack) + "\", \"format\": \"seer-linear\", \"signature\":"
+                            + " \"x:float64->probability\"}"));
+            check(wrong, "alias on model " + attack, running.send("POST", "/api/v1/models/" + attack + "/aliases/champion",
+                    Role.ADMIN, "{\"version\": 1, \"reason\": \"x\"}"));
+        }
+        assertThat(wrong).as("routes that did not refuse an attack").isEmpty();
+        assertThat(running.services.models().models()).as("nothing was registered").isEmpty();
+        assertThat(Files.readString(secret)).isEqualTo(SECRET);
+    }
+
+    @Test
+    void importNamingAFileOutsideTheRootsIsRefusedWithoutReadingIt() throws Exception {
+        HttpResponse<String> response = running.send("POST", "/api/v1/models/churn/import", Role.ADMIN, "{\"file\": \""
+                + secret + "\", \"format\": \"seer-linear\", \"signature\": \"x:float64->probability\"}");
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(RunningServer.errorCode(response)).isEqualTo("PATH_NOT_ALLOWED");
+        assertThat(response.body()).doesNotContain(SECRET);
+    }
+
+    private static void check(List<String> wrong, String what, HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (status < 400 || status > 404 || response.body().contains(SECRET)) {
+            wrong.add(what + " -> " + status + " " + response.body());
+        }
+    }
+
+    /** The attack as a JSON body carries it: percent-escapes decoded once, as a client would have sent them. */
+    private static String decoded(String attack) {
+        return java.net.URLDecoder.decode(attack.replace("+", "%2B"), StandardCharsets.UTF_8).replace("\\", "\\\\")
+                .replace("\u0000", "\\u0000");
+    }
+}
