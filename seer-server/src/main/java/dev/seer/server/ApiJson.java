@@ -516,4 +516,34 @@ public final class ApiJson {
             throw new IllegalStateException("Server answered with an unexpected shape for " + type.getSimpleName(), e);
         }
     }
+
+    /** A list of values as an array, each by {@code encode}. */
+    static <T> ArrayNode list(List<T> values, java.util.function.Function<T, ObjectNode> encode) {
+        ArrayNode array = Json.mapper().createArrayNode();
+        values.forEach(v -> array.add(encode.apply(v)));
+        return array;
+    }
+
+    /** An array read back by {@code decode}; absent or not an array: none. */
+    static <T> List<T> list(JsonNode node, java.util.function.Function<JsonNode, T> decode) {
+        List<T> values = new java.util.ArrayList<>();
+        if (node != null && node.isArray()) {
+            node.forEach(n -> values.add(decode.apply(n)));
+        }
+        return values;
+    }
+
+    /** A map of texts as an object, keys sorted. */
+    static ObjectNode texts(Map<String, String> map) {
+        ObjectNode node = Json.object();
+        new java.util.TreeMap<>(map).forEach(node::put);
+        return node;
+    }
+
+    /** An object of texts read back, in its order. */
+    static Map<String, String> texts(JsonNode node) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        return map;
+    }
 }

@@ -1,5 +1,7 @@
 package dev.seer.server;
 
+import static dev.seer.server.ApiJson.texts;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The JSON of the dataset operations' answers, both ways: the server writes it and a remote CLI
@@ -183,19 +184,6 @@ final class DatasetAnswers {
         Fields f = new Fields(node, "dataset reproduction");
         return new DatasetStore.Reproduction(f.text("dataset"), f.text("recorded_hash"), f.text("reproduced_hash"),
                 texts(f.object("recorded_splits")), texts(f.object("reproduced_splits")));
-    }
-
-    /** Keys sorted, as the answer has always listed the splits. */
-    private static ObjectNode texts(Map<String, String> map) {
-        ObjectNode node = Json.object();
-        new TreeMap<>(map).forEach(node::put);
-        return node;
-    }
-
-    private static Map<String, String> texts(JsonNode node) {
-        Map<String, String> map = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
-        return map;
     }
 
     private static ObjectNode verification(DatasetStore.Verification v) {

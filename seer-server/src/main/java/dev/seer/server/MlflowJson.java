@@ -1,5 +1,7 @@
 package dev.seer.server;
 
+import static dev.seer.server.ApiJson.list;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -85,7 +86,7 @@ final class MlflowJson {
 
     static Experiment experiment(JsonNode node) {
         return new Experiment(text(node, "experiment_id"), text(node, "name"), text(node, "artifact_location"),
-                lifecycle(text(node, "lifecycle_stage")), instant(node, "creation_time"), instant(node, "last_update_time"),
+                Lifecycle.parse(text(node, "lifecycle_stage")), instant(node, "creation_time"), instant(node, "last_update_time"),
                 keyValues(node.get("tags")));
     }
 
@@ -122,7 +123,7 @@ final class MlflowJson {
         return new RunInfo(text(node, "run_id"), text(node, "experiment_id"), text(node, "run_name"),
                 optionalText(node, "user_id").orElse(""), RunStatus.parse(text(node, "status")), instant(node, "start_time"),
                 node.has("end_time") ? Optional.of(instant(node, "end_time")) : Optional.empty(),
-                lifecycle(text(node, "lifecycle_stage")), text(node, "artifact_uri"));
+                Lifecycle.parse(text(node, "lifecycle_stage")), text(node, "artifact_uri"));
     }
 
     static ObjectNode metric(Metric m) {
@@ -219,20 +220,6 @@ final class MlflowJson {
         return new Page<>(list(node.get(field), decode), optionalText(node, "next_page_token"));
     }
 
-    static <T> ArrayNode list(List<T> values, Function<T, ObjectNode> encode) {
-        ArrayNode array = Json.mapper().createArrayNode();
-        values.forEach(v -> array.add(encode.apply(v)));
-        return array;
-    }
-
-    static <T> List<T> list(JsonNode node, Function<JsonNode, T> decode) {
-        List<T> values = new ArrayList<>();
-        if (node != null && node.isArray()) {
-            node.forEach(n -> values.add(decode.apply(n)));
-        }
-        return values;
-    }
-
     /** Tags or params: {@code [{"key", "value"}]}, by key. */
     static ArrayNode keyValues(Map<String, String> map) {
         ArrayNode array = Json.mapper().createArrayNode();
@@ -301,9 +288,6 @@ final class MlflowJson {
         return Instant.ofEpochMilli(number(node, field).orElseThrow(() -> missing(field)));
     }
 
-    private static Lifecycle lifecycle(String id) {
-        return Lifecycle.valueOf(id.toUpperCase(Locale.ROOT));
-    }
 
     private static String shown(String text) {
         return text.length() <= 60 ? text : text.substring(0, 60) + "...";

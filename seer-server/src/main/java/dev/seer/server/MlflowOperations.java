@@ -251,11 +251,11 @@ public final class MlflowOperations {
             .<LogBatch, Codec.Empty>post("mlflow.runs.log-batch", API + "runs/log-batch").roles(WRITERS)
             .request(Codec.of(b -> {
                 ObjectNode node = Json.object().put("run_id", b.runId());
-                node.set("metrics", MlflowJson.list(b.batch().metrics(), MlflowJson::metric));
+                node.set("metrics", ApiJson.list(b.batch().metrics(), MlflowJson::metric));
                 node.set("params", keyValuesInOrder(b.batch().params()));
                 node.set("tags", keyValuesInOrder(b.batch().tags()));
                 return node;
-            }, node -> new LogBatch(runId(node), new TrackingStore.Batch(MlflowJson.list(node.get("metrics"),
+            }, node -> new LogBatch(runId(node), new TrackingStore.Batch(ApiJson.list(node.get("metrics"),
                     MlflowJson::metric), MlflowJson.keyValues(node.get("params")), MlflowJson.keyValues(node.get("tags"))))))
             .response(EMPTY_ANSWER)
             .handler((services, b, call) -> {
@@ -609,9 +609,9 @@ public final class MlflowOperations {
                 }, node -> new LatestVersions(MlflowJson.text(node, "name"), texts(node, "stages"))))
                 .response(Codec.of(list -> {
                     ObjectNode node = Json.object();
-                    node.set("model_versions", MlflowJson.list(list, MlflowJson::version));
+                    node.set("model_versions", ApiJson.list(list, MlflowJson::version));
                     return node;
-                }, node -> MlflowJson.list(node.get("model_versions"), MlflowJson::version)))
+                }, node -> ApiJson.list(node.get("model_versions"), MlflowJson::version)))
                 .handler((services, l, call) -> {
                     List<ModelVersion> versions = services.models().versions(l.name());
                     boolean none = l.stages().isEmpty() || l.stages().stream().anyMatch(s -> s.equalsIgnoreCase(

@@ -70,8 +70,8 @@ public final class ModelOperations {
 
     public static final Operation<Codec.Empty, List<RegisteredModel>> MODELS = Operation
             .<Codec.Empty, List<RegisteredModel>>get("models.list", "/api/v1/models").roles(READERS).request(Codec.EMPTY)
-            .response(Codec.of(list -> RegistryJson.list(list, RegistryJson::model),
-                    node -> RegistryJson.list(node, RegistryJson::model)))
+            .response(Codec.of(list -> ApiJson.list(list, RegistryJson::model),
+                    node -> ApiJson.list(node, RegistryJson::model)))
             .handler((services, request, call) -> services.models().models());
 
     public static final Operation<String, ModelView> MODEL = Operation
@@ -142,8 +142,8 @@ public final class ModelOperations {
     public static final Operation<String, List<AliasMove>> HISTORY = Operation
             .<String, List<AliasMove>>get("models.history", "/api/v1/models/{model}/history").roles(READERS)
             .request(Codec.of(model -> Json.object().put("model", model), node -> Fields.text(node, "model")))
-            .response(Codec.of(list -> RegistryJson.list(list, RegistryJson::move),
-                    node -> RegistryJson.list(node, RegistryJson::move)))
+            .response(Codec.of(list -> ApiJson.list(list, RegistryJson::move),
+                    node -> ApiJson.list(node, RegistryJson::move)))
             .handler((services, model, call) -> services.models().history(model));
 
     public static final Operation<At, AtAnswer> AT = Operation
@@ -211,12 +211,12 @@ public final class ModelOperations {
 
     private static ObjectNode view(ModelView v) {
         ObjectNode node = RegistryJson.model(v.model());
-        node.set("versions", RegistryJson.list(v.versions(), RegistryJson::version));
+        node.set("versions", ApiJson.list(v.versions(), RegistryJson::version));
         return node;
     }
 
     private static ModelView view(JsonNode node) {
-        return new ModelView(RegistryJson.model(node), RegistryJson.list(node.get("versions"), RegistryJson::version));
+        return new ModelView(RegistryJson.model(node), ApiJson.list(node.get("versions"), RegistryJson::version));
     }
 
     private static ObjectNode register(Register r) {

@@ -1,7 +1,9 @@
 package dev.seer.server;
 
+import static dev.seer.server.ApiJson.list;
+import static dev.seer.server.ApiJson.texts;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.core.provenance.Fields;
@@ -17,14 +19,11 @@ import dev.seer.registry.versions.RegisteredModel;
 import dev.seer.registry.versions.VersionCheck;
 import dev.seer.registry.versions.VersionDetails;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The JSON of Seer's own tracking and registry API ({@code /api/v1/experiments}, {@code /runs},
@@ -34,20 +33,6 @@ import java.util.function.Function;
  */
 final class RegistryJson {
     private RegistryJson() {}
-
-    static <T> ArrayNode list(List<T> values, Function<T, ObjectNode> encode) {
-        ArrayNode array = Json.mapper().createArrayNode();
-        values.forEach(v -> array.add(encode.apply(v)));
-        return array;
-    }
-
-    static <T> List<T> list(JsonNode node, Function<JsonNode, T> decode) {
-        List<T> values = new ArrayList<>();
-        if (node != null) {
-            node.forEach(n -> values.add(decode.apply(n)));
-        }
-        return values;
-    }
 
     static ObjectNode experiment(Experiment e) {
         ObjectNode node = Json.object().put("id", e.id()).put("name", e.name()).put("artifact_location", e.artifactLocation())
@@ -59,7 +44,7 @@ final class RegistryJson {
 
     static Experiment experiment(JsonNode node) {
         Fields f = new Fields(node, "experiment");
-        return new Experiment(f.text("id"), f.text("name"), f.text("artifact_location"), lifecycle(f.text("lifecycle")),
+        return new Experiment(f.text("id"), f.text("name"), f.text("artifact_location"), Lifecycle.parse(f.text("lifecycle")),
                 f.instant("created"), f.instant("updated"), texts(f.object("tags")));
     }
 
@@ -79,7 +64,7 @@ final class RegistryJson {
         Fields f = new Fields(node, "run");
         return new Run(f.text("id"), f.text("experiment_id"), f.text("name"), f.text("user"), RunStatus.parse(f.text("status")),
                 f.instant("started"), f.present("ended") ? Optional.of(f.instant("ended")) : Optional.empty(),
-                lifecycle(f.text("lifecycle")), f.text("artifact_uri"), f.optionalText("parent_id"), texts(f.object("params")),
+                Lifecycle.parse(f.text("lifecycle")), f.text("artifact_uri"), f.optionalText("parent_id"), texts(f.object("params")),
                 texts(f.object("tags")), list(node.get("metrics"), RegistryJson::metric), f.present("provenance")
                         ? Optional.of(RunProvenance.CODEC.decode(f.object("provenance"))) : Optional.empty());
     }
@@ -159,19 +144,4 @@ final class RegistryJson {
                 : Optional.empty(), f.instant("at"), f.text("actor"), f.text("reason"), f.text("grounds"));
     }
 
-    static ObjectNode texts(Map<String, String> map) {
-        ObjectNode node = Json.object();
-        new TreeMap<>(map).forEach(node::put);
-        return node;
-    }
-
-    static Map<String, String> texts(JsonNode node) {
-        Map<String, String> map = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
-        return map;
-    }
-
-    private static Lifecycle lifecycle(String id) {
-        return Lifecycle.valueOf(id.toUpperCase(Locale.ROOT));
-    }
 }

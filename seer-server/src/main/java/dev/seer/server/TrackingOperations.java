@@ -45,8 +45,8 @@ public final class TrackingOperations {
             .<Boolean, List<Experiment>>get("experiments.list", "/api/v1/experiments").roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
             .request(Codec.of((Boolean deleted) -> Json.object().put("deleted", deleted.toString()),
                     node -> Boolean.parseBoolean(Fields.optional(node, "deleted").orElse("false"))))
-            .response(Codec.of(list -> RegistryJson.list(list, RegistryJson::experiment),
-                    node -> RegistryJson.list(node, RegistryJson::experiment)))
+            .response(Codec.of(list -> ApiJson.list(list, RegistryJson::experiment),
+                    node -> ApiJson.list(node, RegistryJson::experiment)))
             .handler((services, deleted, call) -> services.tracking().experiments(deleted));
 
     public static final Operation<ExperimentRef, Experiment> EXPERIMENT = Operation
@@ -75,8 +75,8 @@ public final class TrackingOperations {
             .roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
             .request(Codec.of(m -> Json.object().put("run", m.run()).put("key", m.key()),
                     node -> new MetricRef(Fields.text(node, "run"), Fields.text(node, "key"))))
-            .response(Codec.of(list -> RegistryJson.list(list, RegistryJson::metric),
-                    node -> RegistryJson.list(node, RegistryJson::metric)))
+            .response(Codec.of(list -> ApiJson.list(list, RegistryJson::metric),
+                    node -> ApiJson.list(node, RegistryJson::metric)))
             .handler((services, m, call) -> services.tracking().metricHistory(m.run(), m.key()));
 
     public static final Operation<Search, TrackingStore.RunPage> SEARCH = Operation
@@ -135,24 +135,24 @@ public final class TrackingOperations {
 
     private static ObjectNode page(TrackingStore.RunPage page) {
         ObjectNode node = Json.object();
-        node.set("runs", RegistryJson.list(page.runs(), RegistryJson::run));
+        node.set("runs", ApiJson.list(page.runs(), RegistryJson::run));
         page.nextPageToken().ifPresent(t -> node.put("next_page_token", t));
         return node;
     }
 
     private static TrackingStore.RunPage page(JsonNode node) {
-        return new TrackingStore.RunPage(RegistryJson.list(node.get("runs"), RegistryJson::run),
+        return new TrackingStore.RunPage(ApiJson.list(node.get("runs"), RegistryJson::run),
                 Fields.optional(node, "next_page_token"));
     }
 
     private static ObjectNode newExperiment(NewExperiment e) {
         ObjectNode node = Json.object().put("name", e.name());
-        node.set("tags", RegistryJson.texts(e.tags()));
+        node.set("tags", ApiJson.texts(e.tags()));
         return node;
     }
 
     private static NewExperiment newExperiment(JsonNode node) {
         return new NewExperiment(Fields.text(node, "name"), node.path("tags").isObject()
-                ? RegistryJson.texts(node.get("tags")) : Map.of());
+                ? ApiJson.texts(node.get("tags")) : Map.of());
     }
 }

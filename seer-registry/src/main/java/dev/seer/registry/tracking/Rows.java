@@ -40,7 +40,7 @@ final class Rows {
         try (PreparedStatement s = c.prepareStatement("SELECT lifecycle_stage FROM runs WHERE run_id = ?")) {
             s.setString(1, runId);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(Lifecycle.of(rs.getString(1))) : Optional.empty();
+                return rs.next() ? Optional.of(Lifecycle.parse(rs.getString(1))) : Optional.empty();
             }
         }
     }
@@ -60,7 +60,7 @@ final class Rows {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     experiments.add(new Experiment(Long.toString(rs.getLong(1)), rs.getString(2), rs.getString(3),
-                            Lifecycle.of(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)),
+                            Lifecycle.parse(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)),
                             Instant.ofEpochMilli(rs.getLong(6)), tags.getOrDefault(rs.getLong(1), Map.of())));
                 }
             }
@@ -88,7 +88,7 @@ final class Rows {
                         String provenance = rs.getString(11);
                         found.put(id, new Run(id, Long.toString(rs.getLong(2)), rs.getString(3), rs.getString(4),
                                 RunStatus.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)), end,
-                                Lifecycle.of(rs.getString(8)), rs.getString(9), Optional.ofNullable(rs.getString(10)),
+                                Lifecycle.parse(rs.getString(8)), rs.getString(9), Optional.ofNullable(rs.getString(10)),
                                 params.getOrDefault(id, Map.of()), tags.getOrDefault(id, Map.of()),
                                 metrics.getOrDefault(id, List.of()), provenance == null ? Optional.empty()
                                         : Optional.of(RunProvenance.CODEC.decode(Json.parse(provenance)))));

@@ -10,13 +10,13 @@ class PostgresTrackingStoreTest extends TrackingStoreContract {
     PostgresDatabase postgres;
 
     @Override
-    MetadataConfig config() {
+    public MetadataConfig config() {
         postgres = PostgresDatabase.create();
         return new MetadataConfig(postgres.url(), postgres.user(), "", 4);
     }
 
     @Override
-    void dropBackend() throws Exception {
+    public void dropBackend() throws Exception {
         if (postgres != null) {
             postgres.close();
         }

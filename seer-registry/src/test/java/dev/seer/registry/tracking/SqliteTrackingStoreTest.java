@@ -5,7 +5,7 @@ import dev.seer.metadata.MetadataConfig;
 /** The tracking store on the embedded SQLite metadata store. */
 class SqliteTrackingStoreTest extends TrackingStoreContract {
     @Override
-    MetadataConfig config() {
+    public MetadataConfig config() {
         return new MetadataConfig("", "", "", 4);
     }
 }

@@ -4,58 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.SeerException;
-import dev.seer.metadata.AuditConfig;
-import dev.seer.metadata.AuditEntry;
-import dev.seer.metadata.AuditLog;
-import dev.seer.metadata.AuditQuery;
-import dev.seer.metadata.MetadataConfig;
-import dev.seer.metadata.MetadataDatabase;
 import dev.seer.registry.RegistryErrorCode;
-import dev.seer.testing.MutableClock;
-import java.nio.file.Path;
-import java.time.Instant;
+import dev.seer.registry.RegistryStoreFixture;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The tracking store against a real metadata database; each backend runs the same tests. */
-abstract class TrackingStoreContract {
-    static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
-
-    @TempDir
-    Path home;
-
-    MutableClock clock;
-    MetadataDatabase database;
-    AuditLog audit;
+abstract class TrackingStoreContract extends RegistryStoreFixture {
     TrackingStore store;
-
-    abstract MetadataConfig config();
-
-    void dropBackend() throws Exception {}
 
     @BeforeEach
     void open() {
-        clock = new MutableClock(T0);
-        database = MetadataDatabase.open(config(), home);
-        audit = new AuditLog(database, clock, AuditConfig.SECTION.defaults());
         store = new TrackingStore(database, audit, clock);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (audit != null) {
-            audit.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-        dropBackend();
     }
 
     @Test
@@ -191,6 +155,6 @@ abstract class TrackingStoreContract {
     }
 
     private List<String> actions() {
-        return audit.query(AuditQuery.all().page(0, 100)).entries().stream().map(AuditEntry::action).toList();
+        return auditedActions();
     }
 }

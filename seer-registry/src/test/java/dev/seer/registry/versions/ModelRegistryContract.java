@@ -5,64 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
-import dev.seer.metadata.AuditConfig;
-import dev.seer.metadata.AuditEntry;
-import dev.seer.metadata.AuditLog;
-import dev.seer.metadata.AuditQuery;
-import dev.seer.metadata.MetadataConfig;
-import dev.seer.metadata.MetadataDatabase;
 import dev.seer.registry.RegistryErrorCode;
+import dev.seer.registry.RegistryStoreFixture;
 import dev.seer.registry.tracking.Metric;
 import dev.seer.registry.tracking.Run;
 import dev.seer.registry.tracking.RunStatus;
 import dev.seer.registry.tracking.TrackingStore;
-import dev.seer.testing.MutableClock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The model registry against a real metadata database; each backend runs the same tests. */
-abstract class ModelRegistryContract {
-    static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
-
-    @TempDir
-    Path home;
-
-    MutableClock clock;
-    MetadataDatabase database;
-    AuditLog audit;
+abstract class ModelRegistryContract extends RegistryStoreFixture {
     TrackingStore tracking;
     ModelRegistry registry;
 
-    abstract MetadataConfig config();
-
-    void dropBackend() throws Exception {}
-
     @BeforeEach
     void open() {
-        clock = new MutableClock(T0);
-        database = MetadataDatabase.open(config(), home);
-        audit = new AuditLog(database, clock, AuditConfig.SECTION.defaults());
         tracking = new TrackingStore(database, audit, clock);
         registry = new ModelRegistry(database, audit, clock);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (audit != null) {
-            audit.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-        dropBackend();
     }
 
     /**
@@ -191,7 +156,6 @@ abstract class ModelRegistryContract {
     }
 
     private List<String> modelActions() {
-        return audit.query(AuditQuery.all().page(0, 200)).entries().stream().map(AuditEntry::action)
-                .filter(a -> a.startsWith("model.")).toList();
+        return auditedActions().stream().filter(a -> a.startsWith("model.")).toList();
     }
 }

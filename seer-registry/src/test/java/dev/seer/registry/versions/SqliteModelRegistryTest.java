@@ -5,7 +5,7 @@ import dev.seer.metadata.MetadataConfig;
 /** The model registry on the embedded SQLite metadata store. */
 class SqliteModelRegistryTest extends ModelRegistryContract {
     @Override
-    MetadataConfig config() {
+    public MetadataConfig config() {
         return new MetadataConfig("", "", "", 4);
     }
 }
