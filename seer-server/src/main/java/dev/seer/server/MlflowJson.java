@@ -320,7 +320,9 @@ final class MlflowJson {
             case NOT_FOUND -> code.equals(ServerErrorCode.ROUTE_NOT_FOUND.code())
                     ? new Error(404, "ENDPOINT_NOT_FOUND", e.getMessage())
                     : new Error(404, "RESOURCE_DOES_NOT_EXIST", e.getMessage());
-            case USER_ERROR, TOO_LARGE -> new Error(400, "INVALID_PARAMETER_VALUE", e.getMessage());
+            case USER_ERROR -> new Error(400, "INVALID_PARAMETER_VALUE", e.getMessage());
+            // MLflow has no code for a body over the limit; the status says it, as on Seer's own API
+            case TOO_LARGE -> new Error(ErrorCategory.TOO_LARGE.httpStatus(), "INVALID_PARAMETER_VALUE", e.getMessage());
             case CONFLICT -> code.equals("ALREADY_EXISTS")
                     ? new Error(400, "RESOURCE_ALREADY_EXISTS", e.getMessage())
                     : new Error(ErrorCategory.CONFLICT.httpStatus(), "INVALID_STATE", e.getMessage());

@@ -99,6 +99,46 @@ class RegistryRouteAttackTest {
         assertThat(response.body()).doesNotContain(SECRET);
     }
 
+    /**
+     * A model file that is not what it claims (garbage, a truncated file, a newer format, another
+     * format's bytes, a signature it does not match) is refused before anything is stored or
+     * registered, whoever uploads it.
+     */
+    @Test
+    void aMalformedOrMismatchedModelFileIsRefusedAndNothingIsRegistered() throws Exception {
+        String linear = "{\"format\": 1, \"kind\": \"seer-linear\", \"features\": [\"x\"], \"weights\": [0.5],"
+                + " \"intercept\": 0.0, \"link\": \"logit\"}";
+        Map<String, String> files = Map.of(
+                "garbage", "\u0000\u0001not a model at all",
+                "truncated", linear.substring(0, linear.length() / 2),
+                "newer format", linear.replace("\"format\": 1", "\"format\": 99"),
+                "another format's bytes", "{\"learner\": {}, \"version\": [3, 4, 0]}",
+                "signature mismatch", linear.replace("[\"x\"]", "[\"y\"]"));
+        int storedBefore = objects();
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            MultipartBody body = new MultipartBody("{\"format\": \"seer-linear\", \"signature\":"
+                    + " \"x:float64->probability\"}").file("file", "model.json", file.getValue());
+            HttpResponse<String> response = running.upload("POST", "/api/v1/models/churn/import", Role.SCIENTIST, body);
+            if (response.statusCode() != 400) {
+                wrong.add(file.getKey() + " -> " + response.statusCode() + " " + response.body());
+            }
+        }
+        assertThat(wrong).as("model files that were not refused with 400").isEmpty();
+        assertThat(running.services.models().models()).isEmpty();
+        assertThat(objects()).as("no refused file was stored").isEqualTo(storedBefore);
+    }
+
+    private static int objects() throws Exception {
+        Path root = dir.resolve("home/artifacts/objects");
+        if (!Files.exists(root)) {
+            return 0;
+        }
+        try (var walk = Files.walk(root)) {
+            return (int) walk.filter(Files::isRegularFile).count();
+        }
+    }
+
     private static void check(List<String> wrong, String what, HttpResponse<String> response) {
         int status = response.statusCode();
         if (status < 400 || status > 404 || response.body().contains(SECRET)) {

@@ -91,6 +91,33 @@ class RequestLimitsTest {
         assertThat(services.home().runDirectory().resolve("uploads").toFile().list()).containsOnly(".parts");
     }
 
+    /** The model import and MLflow's artifact upload hold to the same limit, declared or streamed, and keep nothing. */
+    @Test
+    void aModelFileOrAnArtifactOverTheLimitIsRefusedWith413AndKeepsNothing() throws Exception {
+        byte[] twoMebibytes = new byte[2 * 1024 * 1024];
+        Arrays.fill(twoMebibytes, (byte) 'x');
+        MultipartBody model = new MultipartBody("{\"format\": \"seer-linear\", \"signature\": \"x:float64->probability\"}")
+                .file("file", "big.json", twoMebibytes);
+        HttpResponse<String> imported = client.send(request("/api/v1/models/churn/import")
+                .header("Content-Type", model.contentType()).POST(model.publisher()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(413);
+        assertThat(services.models().models()).isEmpty();
+
+        var run = services.tracking().createRun(new dev.seer.registry.tracking.TrackingStore.NewRun("0",
+                java.util.Optional.empty(), "test", java.util.Optional.empty(), java.util.Map.of(), java.util.Optional.empty(),
+                java.util.Optional.empty()), "test");
+        String artifact = "/api/2.0/mlflow-artifacts/artifacts/0/" + run.id() + "/artifacts/big.bin";
+        List<HttpRequest.BodyPublisher> bodies = List.of(HttpRequest.BodyPublishers.ofByteArray(twoMebibytes),
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(twoMebibytes)));
+        for (HttpRequest.BodyPublisher publisher : bodies) {
+            HttpResponse<String> response = client.send(request(artifact).PUT(publisher).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("content length %s: %s", publisher.contentLength(), response.body())
+                    .isEqualTo(413);
+        }
+        assertThat(services.artifacts().list(run.id(), java.util.Optional.empty())).isEmpty();
+    }
+
     @Test
     void anUploadUnderTheLimitIsTaken() throws Exception {
         MultipartBody body = new MultipartBody("{\"name\": \"small\"}").file("file", "small.csv", "a,b\n1,2\n");

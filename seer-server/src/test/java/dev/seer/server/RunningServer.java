@@ -51,6 +51,14 @@ final class RunningServer implements AutoCloseable {
         return send(method, path, tokens.get(role), body);
     }
 
+    /** A multipart request (an upload) with the token of {@code role}. */
+    HttpResponse<String> upload(String method, String path, Role role, MultipartBody body)
+            throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Authorization", "Bearer "
+                + tokens.get(role)).header("Content-Type", body.contentType()).method(method, body.publisher()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The error's code: Seer's {@code error.code}, or on MLflow's API its {@code error_code}. */
     static String errorCode(HttpResponse<String> response) {
         var body = Json.parse(response.body());
