@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +57,40 @@ class MetadataDatabaseTest {
         }
         assertThatThrownBy(() -> MetadataDatabase.open(config, home.resolve("missing")))
                 .isInstanceOf(SeerException.class).hasMessageContaining("Cannot connect to the metadata store");
+    }
+
+    /**
+     * SQLite plans from statistics it never gathers by itself; opening the store refreshes them
+     * for tables that grew (and a server does again every hour), so a table filled since the
+     * last open has its row count in sqlite_stat1 after the next.
+     */
+    @Test
+    void openingASqliteStoreGathersThePlannersStatisticsOfTablesThatGrew() throws Exception {
+        MetadataConfig config = new MetadataConfig("", "", "", 2);
+        try (MetadataDatabase database = MetadataDatabase.open(config, home);
+                Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE grown (id INTEGER PRIMARY KEY, key TEXT NOT NULL)");
+            s.execute("CREATE INDEX grown_by_key ON grown (key)");
+            s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)"
+                    + " INSERT INTO grown (id, key) SELECT i, 'k' || (i % 50) FROM n");
+            assertThat(statistics(s, "grown_by_key")).isNull();
+        }
+        try (MetadataDatabase database = MetadataDatabase.open(config, home);
+                Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            assertThat(statistics(s, "grown_by_key")).startsWith("5000 100");
+        }
+    }
+
+    private static String statistics(Statement s, String index) throws SQLException {
+        try (ResultSet rows = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")) {
+            rows.next();
+            if (rows.getInt(1) == 0) {
+                return null;
+            }
+        }
+        try (ResultSet rows = s.executeQuery("SELECT stat FROM sqlite_stat1 WHERE idx = '" + index + "'")) {
+            return rows.next() ? rows.getString(1) : null;
+        }
     }
 
     @Test

@@ -3,13 +3,13 @@ package dev.seer.registry;
 import dev.seer.core.store.SqlDatabase;
 
 /**
- * The registry's tables in the metadata store (db/migration/registry): tracking (V1), search
- * indexes (V2), the model registry (V3) and run artifacts (V4), versioned apart from the
- * metadata store's own.
+ * The registry's tables in the metadata store (db/migration/registry): tracking (V1), the model
+ * registry (V3), run artifacts (V4) and covering indexes for run search (V5), versioned apart
+ * from the metadata store's own. (No V2 was ever released.)
  */
 public final class RegistrySchema {
     /** The newest migration this code reads and writes. */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     private RegistrySchema() {}
 

@@ -47,14 +47,15 @@ import java.util.Optional;
  * serving the default order. The page fetches one row more than it shows, to know if another page follows.
  *
  * <p>Speed of an order by a metric: the CASE rank above can come from no index, so that query
- * joins every matching run and sorts them all (seconds for 100,000 runs on SQLite). But the
- * runs with a value of that metric come first, so when they alone fill the page, the page is
- * the first rows of {@link #leadingMetric}'s query: those runs only, ordered by {@code o0.value}
- * first, which the {@code latest_metrics (key, value)} index yields in order, letting the engine
- * stop after the page instead of sorting all. On SQLite, whose planner has no statistics,
- * {@code CROSS JOIN}s make that index the outer loop; PostgreSQL's planner picks for itself.
- * {@link RunSearch#execute} tries it first and, when it returns less than a full page (the
- * page reaches the NaN or missing runs), runs the complete query, which is always right.
+ * joins every matching run and sorts them all (seconds for 100,000 runs on SQLite when the
+ * filter matches most of them). But the runs with a value of that metric come first, so when
+ * they alone fill the page, the page is the first rows of {@link #leadingMetric}'s query: those
+ * runs only, ordered by {@code o0.value} first, which the {@code latest_metrics (key, value)}
+ * index yields in order, letting the engine stop after the page instead of sorting all. On
+ * SQLite, {@code CROSS JOIN}s make that index the outer loop; PostgreSQL's planner picks for
+ * itself. Such a walk is cheap when matches are dense and costly when they are rare, so
+ * {@link RunSearch#execute} walks in bounded stretches ({@link #walkStretch}, {@link #walkBound})
+ * and otherwise runs the complete query, which each engine plans from its statistics.
  */
 final class RunSqlCompiler {
     private final RunSearch search;
@@ -89,12 +90,43 @@ final class RunSqlCompiler {
                 .map(first -> new RunSqlCompiler(search, dialect, first).compile());
     }
 
+    /**
+     * One stretch of {@link #leadingMetric(RunSearch, SqlDialect)}'s walk: its first
+     * {@code limit} runs whose value of the metric lies between {@code after} (exclusive, where
+     * the previous stretch stopped) and {@code through} (inclusive), both in the walk's
+     * direction; either end may be open. Every run past {@code through} comes after every run of
+     * the stretch in the complete order, so stretches concatenate into a prefix of it.
+     */
+    static Query walkStretch(RunSearch search, SqlDialect dialect, Optional<Double> after, Optional<Double> through,
+            int limit) {
+        OrderBy first = search.orderBy().stream().findFirst().filter(o -> o.entity() == Entity.METRIC)
+                .orElseThrow(() -> new IllegalArgumentException("the search's order is not led by a metric"));
+        return new RunSqlCompiler(search, dialect, first).compile(after, through, limit, 0);
+    }
+
+    /**
+     * The {@code walk}-th value of the metric in the walk's order (over every run, as the index
+     * holds them), where a stretch of at most {@code walk} index entries ends; no row when fewer
+     * runs have one. Read from the {@code latest_metrics (key, value)} index alone.
+     */
+    static Query walkBound(OrderBy metric, SqlDialect dialect, long walk) {
+        String sql = "SELECT value FROM latest_metrics WHERE key = ? AND " + notNan(dialect, "latest_metrics")
+                + " ORDER BY value" + (metric.ascending() ? " ASC" : " DESC") + " LIMIT 1 OFFSET ?";
+        return new Query(sql, List.of(metric.key(), walk - 1));
+    }
+
     private Query compile() {
+        return compile(Optional.empty(), Optional.empty(), search.maxResults() + 1, search.offset());
+    }
+
+    private Query compile(Optional<Double> after, Optional<Double> through, int limit, int offset) {
         String from = leading == null ? "runs r" : "latest_metrics o0 CROSS JOIN runs r";
         if (leading != null) {
             aliases++;
-            where.append("o0.key = ? AND ").append(notNan("o0")).append(" AND r.run_id = o0.run_id AND ");
+            where.append("o0.key = ? AND ").append(notNan(dialect, "o0")).append(" AND r.run_id = o0.run_id AND ");
             whereParameters.add(leading.key());
+            after.ifPresent(value -> valueCondition(leading.ascending() ? ">" : "<", value));
+            through.ifPresent(value -> valueCondition(leading.ascending() ? "<=" : ">=", value));
             order.add("o0.value" + (leading.ascending() ? " ASC" : " DESC"));
         }
         scope();
@@ -103,11 +135,16 @@ final class RunSqlCompiler {
         tieBreaks();
         List<Object> parameters = new ArrayList<>(joinParameters);
         parameters.addAll(whereParameters);
-        parameters.add(search.maxResults() + 1);
-        parameters.add(search.offset());
+        parameters.add(limit);
+        parameters.add(offset);
         String sql = "SELECT r.run_id FROM " + from + joins + " WHERE " + where
                 + " ORDER BY " + String.join(", ", order) + " LIMIT ? OFFSET ?";
         return new Query(sql, parameters);
+    }
+
+    private void valueCondition(String operator, double value) {
+        where.append("o0.value ").append(operator).append(" ? AND ");
+        whereParameters.add(value);
     }
 
     private void scope() {
@@ -132,7 +169,7 @@ final class RunSqlCompiler {
         joinParameters.add(comparison.key());
         StringBuilder on = new StringBuilder(alias + ".run_id = r.run_id AND " + alias + ".key = ?");
         if (comparison.entity() == Entity.METRIC) {
-            on.append(" AND ").append(notNan(alias)); // a NaN satisfies no numeric comparison
+            on.append(" AND ").append(notNan(dialect, alias)); // a NaN satisfies no numeric comparison
         }
         on.append(" AND ").append(condition(alias + ".value", comparison.operator(), comparison.value(), joinParameters));
         joins.append(joinKeyword()).append(table(comparison.entity())).append(' ').append(alias).append(" ON ").append(on);
@@ -233,7 +270,7 @@ final class RunSqlCompiler {
     }
 
     /** SQLite stores is_nan as 0 or 1, PostgreSQL as a boolean. */
-    private String notNan(String alias) {
+    private static String notNan(SqlDialect dialect, String alias) {
         return dialect == SqlDialect.SQLITE ? alias + ".is_nan = 0" : "NOT " + alias + ".is_nan";
     }
 
