@@ -68,7 +68,7 @@ public final class MlflowOperations {
     /** {@code experiments/create}. */
     public record CreateExperiment(String name, Optional<String> artifactLocation, Map<String, String> tags) {}
 
-    /** {@code experiments/search}: MLflow's filter on {@code name} ({@code =}, {@code !=}, {@code LIKE}, {@code ILIKE}). */
+    /** {@code experiments/search}: MLflow's filter on name, times and tags ({@link MlflowExperimentFilter}). */
     public record SearchExperiments(int maxResults, Optional<String> pageToken, Optional<String> filter, ViewType viewType) {}
 
     /** {@code runs/create}. */
@@ -80,6 +80,12 @@ public final class MlflowOperations {
 
     /** {@code runs/log-parameter} and {@code runs/set-tag}: a key and value of a run. */
     public record KeyValue(String runId, String key, String value) {}
+
+    /** {@code experiments/set-experiment-tag}. */
+    public record ExperimentTag(String experimentId, String key, String value) {}
+
+    /** {@code runs/delete-tag}. */
+    public record RunKey(String runId, String key) {}
 
     /** {@code runs/log-metric}. */
     public record LogMetric(String runId, Metric metric) {}
@@ -166,11 +172,23 @@ public final class MlflowOperations {
             .response(Codec.of(p -> MlflowJson.page("experiments", p, MlflowJson::experiment),
                     node -> MlflowJson.page(node, "experiments", MlflowJson::experiment)))
             .handler((services, s, call) -> {
-                Predicate<String> names = NameFilter.parse(s.filter(), "name");
+                Predicate<Experiment> matches = MlflowExperimentFilter.parse(s.filter());
                 List<Experiment> matching = services.tracking().experiments(s.viewType() != ViewType.ACTIVE_ONLY).stream()
                         .filter(e -> s.viewType() != ViewType.DELETED_ONLY || e.lifecycle() == Lifecycle.DELETED)
-                        .filter(e -> names.test(e.name())).toList();
+                        .filter(matches).toList();
                 return page(matching, s.maxResults(), s.pageToken());
+            });
+
+    public static final Operation<ExperimentTag, Codec.Empty> SET_EXPERIMENT_TAG = Operation
+            .<ExperimentTag, Codec.Empty>post("mlflow.experiments.set-experiment-tag", API + "experiments/set-experiment-tag")
+            .roles(WRITERS)
+            .request(Codec.of(t -> Json.object().put("experiment_id", t.experimentId()).put("key", t.key())
+                    .put("value", t.value()), node -> new ExperimentTag(MlflowJson.text(node, "experiment_id"),
+                    MlflowJson.text(node, "key"), MlflowJson.optionalText(node, "value").orElse(""))))
+            .response(EMPTY_ANSWER)
+            .handler((services, t, call) -> {
+                services.tracking().setExperimentTag(t.experimentId(), t.key(), t.value(), call.actor());
+                return Codec.Empty.REQUEST;
             });
 
     // ---- runs
@@ -235,6 +253,22 @@ public final class MlflowOperations {
                         t.value())), call.actor());
                 return Codec.Empty.REQUEST;
             });
+
+    public static final Operation<RunKey, Codec.Empty> DELETE_TAG = Operation
+            .<RunKey, Codec.Empty>post("mlflow.runs.delete-tag", API + "runs/delete-tag").roles(WRITERS)
+            .request(Codec.of(k -> Json.object().put("run_id", k.runId()).put("key", k.key()),
+                    node -> new RunKey(runId(node), MlflowJson.text(node, "key"))))
+            .response(EMPTY_ANSWER)
+            .handler((services, k, call) -> {
+                services.tracking().deleteTag(k.runId(), k.key(), call.actor());
+                return Codec.Empty.REQUEST;
+            });
+
+    public static final Operation<String, Codec.Empty> DELETE_RUN = lifecycle("mlflow.runs.delete", "runs/delete",
+            Lifecycle.DELETED);
+
+    public static final Operation<String, Codec.Empty> RESTORE_RUN = lifecycle("mlflow.runs.restore", "runs/restore",
+            Lifecycle.ACTIVE);
 
     public static final Operation<LogMetric, Codec.Empty> LOG_METRIC = Operation
             .<LogMetric, Codec.Empty>post("mlflow.runs.log-metric", API + "runs/log-metric").roles(WRITERS)
@@ -432,7 +466,8 @@ public final class MlflowOperations {
             .handler((services, path, call) -> listArtifacts(services, path));
 
     static final List<Operation<?, ?>> ALL = List.of(CREATE_EXPERIMENT, GET_EXPERIMENT, GET_EXPERIMENT_BY_NAME,
-            SEARCH_EXPERIMENTS, CREATE_RUN, GET_RUN, UPDATE_RUN, LOG_PARAMETER, SET_TAG, LOG_METRIC, LOG_BATCH, SEARCH_RUNS,
+            SEARCH_EXPERIMENTS, SET_EXPERIMENT_TAG, CREATE_RUN, GET_RUN, UPDATE_RUN, LOG_PARAMETER, SET_TAG, DELETE_TAG,
+            DELETE_RUN, RESTORE_RUN, LOG_METRIC, LOG_BATCH, SEARCH_RUNS,
             METRIC_HISTORY, CREATE_MODEL, GET_MODEL, SEARCH_MODELS, LATEST_VERSIONS, LATEST_VERSIONS_POST, CREATE_VERSION,
             GET_VERSION, SEARCH_VERSIONS, DOWNLOAD_URI, SET_ALIAS, DELETE_ALIAS, GET_ALIAS, LIST_ARTIFACTS);
 
@@ -573,6 +608,17 @@ public final class MlflowOperations {
         }, node -> MlflowJson.version(node.path("model_version")));
     }
 
+    /** {@code runs/delete} and {@code runs/restore}: the run is kept either way, only its lifecycle changes. */
+    private static Operation<String, Codec.Empty> lifecycle(String name, String path, Lifecycle lifecycle) {
+        return Operation.<String, Codec.Empty>post(name, API + path).roles(WRITERS)
+                .request(Codec.of(id -> Json.object().put("run_id", id), MlflowOperations::runId))
+                .response(EMPTY_ANSWER)
+                .handler((services, id, call) -> {
+                    services.tracking().setLifecycle(id, lifecycle, call.actor());
+                    return Codec.Empty.REQUEST;
+                });
+    }
+
     private static Codec<KeyValue> keyValue() {
         return Codec.of(kv -> Json.object().put("run_id", kv.runId()).put("key", kv.key()).put("value", kv.value()),
                 node -> new KeyValue(runId(node), MlflowJson.text(node, "key"), MlflowJson.optionalText(node, "value")
@@ -709,12 +755,7 @@ public final class MlflowOperations {
         }
 
         private static Predicate<String> like(String pattern, int flags) {
-            StringBuilder regex = new StringBuilder();
-            for (char ch : pattern.toCharArray()) {
-                regex.append(ch == '%' ? ".*" : ch == '_' ? "." : Pattern.quote(String.valueOf(ch)));
-            }
-            Pattern compiled = Pattern.compile(regex.toString(), flags | Pattern.DOTALL);
-            return name -> compiled.matcher(name).matches();
+            return MlflowExperimentFilter.like(pattern, flags);
         }
     }
 

@@ -115,6 +115,23 @@ class MlflowClientTest {
         assertThat(pages).isEqualTo(2);
         assertThat(found).containsExactly("trial-4", "trial-2", "trial-0");
 
+        // Tidying a study as MLflow's users do: tag the experiment, find it by the tag, drop a
+        // tag, delete a trial (kept, out of the active view) and restore it.
+        client.setExperimentTag(experimentId, "team", "risk");
+        assertThat(client.searchExperiments("tags.team = 'risk' AND name LIKE 'churn%'").getItems())
+                .extracting(Experiment::getExperimentId).containsExactly(experimentId);
+        assertThat(client.searchExperiments("tags.team = 'growth'").getItems()).isEmpty();
+        client.deleteTag(children.get(0), "stage");
+        assertThat(tags(client.getRun(children.get(0)))).doesNotContainKey("stage");
+        client.deleteRun(children.get(2));
+        assertThat(client.getRun(children.get(2)).getInfo().getLifecycleStage()).isEqualTo("deleted");
+        assertThat(client.searchRuns(List.of(experimentId), "tags.stage = 'tune'", ViewType.ACTIVE_ONLY, 10,
+                List.of("metrics.auc DESC")).getItems()).extracting(r -> r.getInfo().getRunName()).containsExactly("trial-4");
+        client.restoreRun(children.get(2));
+        assertThat(client.searchRuns(List.of(experimentId), "tags.stage = 'tune'", ViewType.ACTIVE_ONLY, 10,
+                List.of("metrics.auc DESC")).getItems()).extracting(r -> r.getInfo().getRunName())
+                .containsExactly("trial-4", "trial-2");
+
         String model = "churn-mlflow";
         client.sendPost("registered-models/create", "{\"name\": \"" + model + "\", \"description\": \"from MLflow\"}");
         List<String> versions = new ArrayList<>();

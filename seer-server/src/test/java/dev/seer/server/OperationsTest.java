@@ -249,6 +249,7 @@ class OperationsTest {
         add(s, MlflowOperations.GET_EXPERIMENT_BY_NAME, "churn", experiment);
         add(s, MlflowOperations.SEARCH_EXPERIMENTS, new MlflowOperations.SearchExperiments(2, Optional.of(token),
                 Optional.of("name LIKE 'ch%'"), ViewType.ALL), new MlflowJson.Page<>(List.of(experiment), Optional.of(token)));
+        add(s, MlflowOperations.SET_EXPERIMENT_TAG, new MlflowOperations.ExperimentTag("3", "team", "risk"), done);
         add(s, MlflowOperations.CREATE_RUN, new MlflowOperations.CreateRun("3", Optional.of("alice"), OptionalLong.of(1_000),
                 Optional.of("trial-1"), Map.of("mlflow.parentRunId", parent)), run);
         add(s, MlflowOperations.GET_RUN, runId, running);
@@ -256,6 +257,9 @@ class OperationsTest {
                 OptionalLong.of(2_000), Optional.empty()), MlflowJson.RunInfo.of(run));
         add(s, MlflowOperations.LOG_PARAMETER, new MlflowOperations.KeyValue(runId, "max_depth", "6"), done);
         add(s, MlflowOperations.SET_TAG, new MlflowOperations.KeyValue(runId, "team", ""), done);
+        add(s, MlflowOperations.DELETE_TAG, new MlflowOperations.RunKey(runId, "team"), done);
+        add(s, MlflowOperations.DELETE_RUN, runId, done);
+        add(s, MlflowOperations.RESTORE_RUN, runId, done);
         add(s, MlflowOperations.LOG_METRIC, new MlflowOperations.LogMetric(runId, new Metric("auc", Double.POSITIVE_INFINITY,
                 1_000, 4)), done);
         add(s, MlflowOperations.LOG_BATCH, new MlflowOperations.LogBatch(runId, new TrackingStore.Batch(List.of(new Metric(

@@ -106,6 +106,7 @@ class RoutePermissionTest {
         table.put("GET /api/2.0/mlflow/experiments/get", ALL);
         table.put("GET /api/2.0/mlflow/experiments/get-by-name", ALL);
         table.put("POST /api/2.0/mlflow/experiments/search", ALL);
+        table.put("POST /api/2.0/mlflow/experiments/set-experiment-tag", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("POST /api/2.0/mlflow/runs/create", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("GET /api/2.0/mlflow/runs/get", ALL);
         table.put("POST /api/2.0/mlflow/runs/update", Set.of(Role.ADMIN, Role.SCIENTIST));
@@ -113,6 +114,9 @@ class RoutePermissionTest {
         table.put("POST /api/2.0/mlflow/runs/log-metric", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("POST /api/2.0/mlflow/runs/log-batch", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("POST /api/2.0/mlflow/runs/set-tag", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("POST /api/2.0/mlflow/runs/delete-tag", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("POST /api/2.0/mlflow/runs/delete", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("POST /api/2.0/mlflow/runs/restore", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("POST /api/2.0/mlflow/runs/search", ALL);
         table.put("GET /api/2.0/mlflow/metrics/get-history", ALL);
         table.put("POST /api/2.0/mlflow/registered-models/create", Set.of(Role.ADMIN, Role.SCIENTIST));

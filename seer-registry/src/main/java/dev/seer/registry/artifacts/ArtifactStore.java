@@ -11,6 +11,7 @@ import dev.seer.core.store.SqlDatabase;
 import dev.seer.registry.RegistryErrorCode;
 import dev.seer.registry.RegistrySchema;
 import dev.seer.registry.RegistrySql;
+import dev.seer.registry.tracking.Lifecycle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -62,11 +63,15 @@ public final class ArtifactStore {
 
     /** Stores what {@code content} holds as {@code path} of the run (replacing what was there), and returns its hash. */
     public String put(String runId, ArtifactPath path, InputStream content, String actor) {
+        read("Reading run " + runId, c -> {
+            requireRun(c, runId, true); // before the upload is received, not only after
+            return null;
+        });
         Path upload = receive(content);
         try {
             ObjectStore.Stored stored = objects.copyIn(upload, n -> { });
             write("Recording artifact [" + path + "] of run " + runId, c -> {
-                requireRun(c, runId);
+                requireRun(c, runId, true);
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO run_artifacts (run_id, path, sha256, bytes, created)"
                         + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET sha256 = excluded.sha256,"
                         + " bytes = excluded.bytes, created = excluded.created")) {
@@ -116,7 +121,7 @@ public final class ArtifactStore {
         Map<String, Entry> children = new TreeMap<>();
         String prefix = directory.map(d -> d.value() + "/").orElse("");
         read("Listing artifacts of run " + runId, c -> {
-            requireRun(c, runId);
+            requireRun(c, runId, false);
             try (PreparedStatement s = c.prepareStatement("SELECT path, bytes FROM run_artifacts WHERE run_id = ? ORDER BY path")) {
                 s.setString(1, runId);
                 try (ResultSet rs = s.executeQuery()) {
@@ -139,7 +144,7 @@ public final class ArtifactStore {
 
     private Optional<String> find(String runId, ArtifactPath path) {
         return read("Reading artifact [" + path + "] of run " + runId, c -> {
-            requireRun(c, runId);
+            requireRun(c, runId, false);
             try (PreparedStatement s = c.prepareStatement("SELECT sha256 FROM run_artifacts WHERE run_id = ? AND path = ?")) {
                 s.setString(1, runId);
                 s.setString(2, path.value());
@@ -150,19 +155,30 @@ public final class ArtifactStore {
         });
     }
 
-    private static void requireRun(Connection c, String runId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM runs WHERE run_id = ?")) {
+    /**
+     * Refuses a run that does not exist and, for a change ({@code forChange}), a deleted one, as
+     * the tracking store refuses its logging.
+     */
+    private static void requireRun(Connection c, String runId, boolean forChange) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT lifecycle_stage FROM runs WHERE run_id = ?")) {
             s.setString(1, runId);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     throw new SeerException(RegistryErrorCode.NOT_FOUND, "Run [" + runId + "] does not exist",
                             Map.of("run", runId));
                 }
+                if (forChange && Lifecycle.parse(rs.getString(1)) == Lifecycle.DELETED) {
+                    throw new SeerException(RegistryErrorCode.INVALID_STATE, "Run [" + runId + "] is deleted; restore it"
+                            + " before changing it", Map.of("run", runId));
+                }
             }
         }
     }
 
-    /** An upload lands in a scratch file of Seer's naming first; only its hash names it afterwards. */
+    /**
+     * An upload lands in a scratch file of Seer's naming first; only its hash names it afterwards.
+     * Whatever stops it (a broken connection, a body over the upload limit) deletes the part.
+     */
     private Path receive(InputStream content) {
         Path upload = scratchFile();
         try {
@@ -172,6 +188,9 @@ public final class ArtifactStore {
             deleteQuietly(upload);
             throw new SeerException(RegistryErrorCode.STORAGE_FAILURE, "Cannot receive an artifact: " + e.getMessage(),
                     Map.of(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(upload);
+            throw e;
         }
     }
 

@@ -129,6 +129,22 @@ public final class TrackingStore {
                 .findFirst();
     }
 
+    /** Sets tag {@code key} of an experiment (replacing its value), as MLflow's {@code set-experiment-tag}; not on a deleted one. */
+    public void setExperimentTag(String experimentId, String key, String value, String actor) {
+        Names.value(value, Names.MAX_TAG_VALUE, "Tag " + Names.key(key, "Tag"));
+        Experiment experiment = experiment(experimentId);
+        if (experiment.lifecycle() == Lifecycle.DELETED) {
+            throw new SeerException(RegistryErrorCode.INVALID_STATE, "Experiment [" + experiment.name() + "] is deleted;"
+                    + " restore it before changing it", Map.of("experiment", experiment.id()));
+        }
+        long id = experimentKey(experimentId);
+        write("Setting tag [" + key + "] of experiment " + experimentId, c -> {
+            Rows.update(c, "DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?", id, key);
+            return Rows.update(c, "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)", id, key, value);
+        });
+        audited(actor, "experiment.tag_set", "experiment", experimentId, Json.object().put("key", key));
+    }
+
     /** Every experiment, active ones only unless {@code withDeleted}, by id. */
     public List<Experiment> experiments(boolean withDeleted) {
         return read("Listing experiments", c -> Rows.experiments(c, withDeleted ? "" : "WHERE lifecycle_stage = 'active'"));

@@ -10,10 +10,13 @@ import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.registry.RegistryErrorCode;
+import dev.seer.registry.tracking.Lifecycle;
 import dev.seer.registry.tracking.Run;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.testing.MutableClock;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,13 +39,14 @@ class ArtifactStoreTest {
     AuditLog audit;
     ArtifactStore artifacts;
     Run run;
+    TrackingStore tracking;
 
     @BeforeEach
     void open() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
         database = MetadataDatabase.open(new MetadataConfig("", "", "", 4), home);
         audit = new AuditLog(database, clock, AuditConfig.SECTION.defaults());
-        TrackingStore tracking = new TrackingStore(database, audit, clock);
+        tracking = new TrackingStore(database, audit, clock);
         artifacts = new ArtifactStore(database, home.resolve("artifacts"), audit, clock);
         run = tracking.createRun(new TrackingStore.NewRun(TrackingStore.DEFAULT_EXPERIMENT, Optional.empty(), "alice",
                 Optional.empty(), Map.of(), Optional.empty(), Optional.empty()), "alice");
@@ -108,6 +113,32 @@ class ArtifactStoreTest {
                 .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.errorCode())
                         .isEqualTo(RegistryErrorCode.NOT_FOUND));
         assertThatThrownBy(() -> put("x", "y", "0".repeat(32))).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aDeletedRunTakesNoArtifactUntilRestored() {
+        tracking.setLifecycle(run.id(), Lifecycle.DELETED, "alice");
+        assertThatThrownBy(() -> put("model.json", "{}")).isInstanceOfSatisfying(SeerException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(RegistryErrorCode.INVALID_STATE)).hasMessageContaining("is deleted");
+        assertThat(artifacts.list(run.id(), Optional.empty())).isEmpty();
+        tracking.setLifecycle(run.id(), Lifecycle.ACTIVE, "alice");
+        assertThat(put("model.json", "{}")).isEqualTo(Sha256.hex("{}"));
+    }
+
+    @Test
+    void anUploadStoppedHalfWayLeavesNoPartBehind() throws Exception {
+        InputStream failing = new SequenceInputStream(new ByteArrayInputStream(new byte[100_000]), new InputStream() {
+            @Override
+            public int read() {
+                throw new SeerException(RegistryErrorCode.INVALID_REQUEST, "over the upload limit", Map.of()); // as the server's limit stops a body
+            }
+        });
+        assertThatThrownBy(() -> artifacts.put(run.id(), ArtifactPath.of("big.bin"), failing, "alice"))
+                .hasMessageContaining("over the upload limit");
+        try (Stream<Path> left = Files.walk(home.resolve("artifacts"))) {
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
+        assertThat(artifacts.list(run.id(), Optional.empty())).isEmpty();
     }
 
     private String put(String path, String content) {

@@ -43,6 +43,22 @@ abstract class TrackingStoreContract extends RegistryStoreFixture {
     }
 
     @Test
+    void anExperimentTagIsSetReplacedAndAudited() {
+        Experiment churn = store.createExperiment("churn", Optional.empty(), Map.of("team", "risk"), "alice");
+        store.setExperimentTag(churn.id(), "team", "growth", "bob");
+        store.setExperimentTag(churn.id(), "stage", "pilot", "bob");
+        assertThat(store.experiment(churn.id()).tags()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("team", "growth", "stage", "pilot"));
+        assertThatThrownBy(() -> store.setExperimentTag(churn.id(), "../x", "v", "bob"))
+                .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(RegistryErrorCode.INVALID_REQUEST));
+        assertThatThrownBy(() -> store.setExperimentTag("99", "team", "v", "bob"))
+                .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo(RegistryErrorCode.NOT_FOUND));
+        assertThat(actions()).containsExactly("experiment.created", "experiment.tag_set", "experiment.tag_set");
+    }
+
+    @Test
     void aRunLogsParametersMetricsAndTagsAndFinishes() {
         Experiment churn = store.createExperiment("churn", Optional.empty(), Map.of(), "alice");
         RunProvenance provenance = RunProvenance.here(Optional.of("churn_training:3"), Optional.of("ab".repeat(32)),
