@@ -58,7 +58,8 @@ final class TrackingCommands {
     }
 
     @Command(name = "runs", mixinStandardHelpOptions = true, description = "Runs: parameters, metrics, tags and provenance.",
-            subcommands = {ListRuns.class, SearchRuns.class, ShowRun.class, CompareRuns.class, MetricHistory.class})
+            subcommands = {ListRuns.class, SearchRuns.class, ShowRun.class, CompareRuns.class, MetricHistory.class,
+                    DeleteRun.class, RestoreRun.class})
     static final class Runs {
     }
 
@@ -129,6 +130,34 @@ final class TrackingCommands {
             page.nextPageToken().ifPresent(t -> command.out().println("more: --page-token " + t));
         });
         return 0;
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = {"Delete a run: it is kept (restorable),",
+            "leaves searches of active runs and takes no logging or artifacts until restored."})
+    static final class DeleteRun extends CliCommand {
+        @Parameters(paramLabel = "RUN")
+        String run;
+
+        @Override
+        public Integer call() {
+            Run r = call(TrackingOperations.DELETE_RUN, run);
+            show(TrackingOperations.DELETE_RUN, r, () -> out().printf("run %s (%s) deleted; seer runs restore %s brings"
+                    + " it back%n", r.id(), r.name(), r.id()));
+            return 0;
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a deleted run.")
+    static final class RestoreRun extends CliCommand {
+        @Parameters(paramLabel = "RUN")
+        String run;
+
+        @Override
+        public Integer call() {
+            Run r = call(TrackingOperations.RESTORE_RUN, run);
+            show(TrackingOperations.RESTORE_RUN, r, () -> out().printf("run %s (%s) restored%n", r.id(), r.name()));
+            return 0;
+        }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run: status, parameters, latest"

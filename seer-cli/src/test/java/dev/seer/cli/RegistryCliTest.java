@@ -116,6 +116,11 @@ class RegistryCliTest {
                     .contains("challenger of churn now points at version 2");
             assertThat(ok(home, "--token", scientist, "lineage", "model", "churn:2")).contains("dataset churn:1");
             assertThat(ok(home, "--token", scientist, "runs", "show", first)).contains("param  ", "metric roc_auc");
+            assertThat(ok(home, "--token", scientist, "runs", "delete", first)).contains("run " + first, "deleted");
+            assertThat(ok(home, "--token", scientist, "runs", "list")).doesNotContain(first);
+            assertThat(ok(home, "--token", scientist, "runs", "search", "--view", "deleted_only")).contains(first);
+            assertThat(ok(home, "--token", scientist, "runs", "restore", first)).contains("restored");
+            assertThat(ok(home, "--token", scientist, "runs", "list")).contains(first);
         }
     }
 

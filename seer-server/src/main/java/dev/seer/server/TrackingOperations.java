@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
 import dev.seer.registry.tracking.Experiment;
+import dev.seer.registry.tracking.Lifecycle;
 import dev.seer.registry.tracking.Metric;
 import dev.seer.registry.search.RunSearch;
 import dev.seer.registry.search.ViewType;
@@ -70,6 +71,13 @@ public final class TrackingOperations {
             .response(Codec.of(RegistryJson::run, RegistryJson::run))
             .handler((services, run, call) -> services.tracking().run(run));
 
+    /** Deletes a run: it is kept, leaves the active view and takes no logging until restored. */
+    public static final Operation<String, Run> DELETE_RUN = lifecycle("runs.delete", "/api/v1/runs/{run}/delete",
+            Lifecycle.DELETED);
+
+    public static final Operation<String, Run> RESTORE_RUN = lifecycle("runs.restore", "/api/v1/runs/{run}/restore",
+            Lifecycle.ACTIVE);
+
     public static final Operation<MetricRef, List<Metric>> METRIC_HISTORY = Operation
             .<MetricRef, List<Metric>>get("runs.metric-history", "/api/v1/runs/{run}/metrics/{key}")
             .roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
@@ -87,10 +95,20 @@ public final class TrackingOperations {
                     search.experiments()), search.filter(), search.orderBy(), search.view(), search.pageToken().orElse(null),
                     search.maxResults())));
 
-    static final List<Operation<?, ?>> ALL = List.of(EXPERIMENTS, EXPERIMENT, CREATE_EXPERIMENT, RUN, METRIC_HISTORY,
-            SEARCH);
+    static final List<Operation<?, ?>> ALL = List.of(EXPERIMENTS, EXPERIMENT, CREATE_EXPERIMENT, RUN, DELETE_RUN,
+            RESTORE_RUN, METRIC_HISTORY, SEARCH);
 
     private TrackingOperations() {}
+
+    private static Operation<String, Run> lifecycle(String name, String path, Lifecycle lifecycle) {
+        return Operation.<String, Run>post(name, path).roles(ADMIN, SCIENTIST)
+                .request(Codec.of(run -> Json.object().put("run", run), node -> Fields.text(node, "run")))
+                .response(Codec.of(RegistryJson::run, RegistryJson::run))
+                .handler((services, run, call) -> {
+                    services.tracking().setLifecycle(run, lifecycle, call.actor());
+                    return services.tracking().run(run);
+                });
+    }
 
     /** Digits name an experiment by id, anything else by name. */
     static Experiment experiment(SeerServices services, String ref) {

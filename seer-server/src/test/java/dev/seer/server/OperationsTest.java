@@ -315,6 +315,8 @@ class OperationsTest {
         add(s, TrackingOperations.CREATE_EXPERIMENT, new TrackingOperations.NewExperiment("churn", Map.of("team", "risk")),
                 experiment);
         add(s, TrackingOperations.RUN, runId, run);
+        add(s, TrackingOperations.DELETE_RUN, runId, run);
+        add(s, TrackingOperations.RESTORE_RUN, runId, run);
         add(s, TrackingOperations.METRIC_HISTORY, new TrackingOperations.MetricRef(runId, "auc"), List.of(new Metric("auc",
                 0.5, 1, 0), new Metric("auc", Double.POSITIVE_INFINITY, 2, 1)));
         add(s, TrackingOperations.SEARCH, new TrackingOperations.Search(List.of("churn", "2"), "metrics.auc > 0.8",

@@ -88,6 +88,8 @@ class RoutePermissionTest {
         table.put("GET /api/v1/experiments/{}", ALL);
         table.put("POST /api/v1/experiments", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("GET /api/v1/runs/{}", ALL);
+        table.put("POST /api/v1/runs/{}/delete", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("POST /api/v1/runs/{}/restore", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("POST /api/v1/runs/search", ALL);
         table.put("GET /api/v1/runs/{}/metrics/{}", ALL);
         table.put("GET /api/v1/models", ALL);
