@@ -6,6 +6,7 @@ import dev.seer.registry.tracking.Metric;
 import dev.seer.registry.search.ViewType;
 import dev.seer.registry.tracking.Run;
 import dev.seer.registry.tracking.TrackingStore;
+import dev.seer.server.Operation;
 import dev.seer.server.TrackingOperations;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,28 +135,36 @@ final class TrackingCommands {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = {"Delete a run: it is kept (restorable),",
             "leaves searches of active runs and takes no logging or artifacts until restored."})
-    static final class DeleteRun extends CliCommand {
-        @Parameters(paramLabel = "RUN")
-        String run;
-
-        @Override
-        public Integer call() {
-            Run r = call(TrackingOperations.DELETE_RUN, run);
-            show(TrackingOperations.DELETE_RUN, r, () -> out().printf("run %s (%s) deleted; seer runs restore %s brings"
-                    + " it back%n", r.id(), r.name(), r.id()));
-            return 0;
+    static final class DeleteRun extends RunLifecycle {
+        DeleteRun() {
+            super(TrackingOperations.DELETE_RUN, "deleted; seer runs restore RUN brings it back");
         }
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a deleted run.")
-    static final class RestoreRun extends CliCommand {
+    static final class RestoreRun extends RunLifecycle {
+        RestoreRun() {
+            super(TrackingOperations.RESTORE_RUN, "restored");
+        }
+    }
+
+    /** Delete and restore: one call on the run, and what became of it. */
+    abstract static class RunLifecycle extends CliCommand {
+        private final Operation<String, Run> operation;
+        private final String outcome;
+
         @Parameters(paramLabel = "RUN")
         String run;
 
+        RunLifecycle(Operation<String, Run> operation, String outcome) {
+            this.operation = operation;
+            this.outcome = outcome;
+        }
+
         @Override
         public Integer call() {
-            Run r = call(TrackingOperations.RESTORE_RUN, run);
-            show(TrackingOperations.RESTORE_RUN, r, () -> out().printf("run %s (%s) restored%n", r.id(), r.name()));
+            Run r = call(operation, run);
+            show(operation, r, () -> out().printf("run %s (%s) %s%n", r.id(), r.name(), outcome));
             return 0;
         }
     }
