@@ -227,6 +227,7 @@ public final class SeerServer implements AutoCloseable {
         config.jetty.multipartConfig.maxFileSize(files.maxUploadBytes(), SizeUnit.BYTES);
         config.jetty.multipartConfig.maxTotalRequestSize(files.maxUploadBytes() + MAX_JSON_BODY_BYTES, SizeUnit.BYTES);
         config.jetty.modifyHttpConfiguration(http -> http.setResponseHeaderSize(64 * 1024));
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
     }
 
     private static void bindJvmMetrics(PrometheusMeterRegistry registry) {

@@ -44,6 +44,30 @@ class ErrorContractTest {
         }
     }
 
+    /**
+     * A path Jetty refuses before routing (an encoded NUL) is answered in Seer's error shape with
+     * MLflow's fields beside it (Jetty no longer knows the path), and says that the connection closes: a keep-alive client then opens a
+     * new one, and its next POST is answered (it used to fail with no answer, on a connection the
+     * server had closed without saying so).
+     */
+    @Test
+    void aPathRefusedBeforeRoutingHasTheErrorShapeAndClosesTheConnectionOpenly() throws Exception {
+        running = new RunningServer(dir);
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> refused = running.send("POST", "/api/v1/runs/x%00y/delete", Role.ADMIN, "{}");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("application/json"));
+            assertThat(Json.parse(refused.body()).path("error").path("code").asText()).isEqualTo("BAD_REQUEST");
+            assertThat(refused.body()).contains("refused before routing");
+            HttpResponse<String> next = running.send("POST", "/api/v1/runs/abc/delete", Role.ADMIN, "{}");
+            assertThat(next.statusCode()).as("the POST after it, on the same client").isEqualTo(404);
+        }
+        HttpResponse<String> mlflow = running.send("GET", "/api/2.0/mlflow/runs/get%00", Role.ADMIN, null);
+        assertThat(mlflow.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(mlflow.body()).path("error_code").asText()).as(mlflow.body()).isEqualTo("INVALID_PARAMETER_VALUE");
+    }
+
     @Test
     void revokingARevokedTokenIsAConflict() throws Exception {
         running = new RunningServer(dir);

@@ -84,9 +84,26 @@ class RegistryRouteAttackTest {
                             + " \"x:float64->probability\"}"));
             check(wrong, "alias on model " + attack, running.send("POST", "/api/v1/models/" + attack + "/aliases/champion",
                     Role.ADMIN, "{\"version\": 1, \"reason\": \"x\"}"));
+            for (String change : List.of("delete", "restore")) {
+                check(wrong, change + " run " + attack, running.send("POST", "/api/v1/runs/" + attack + "/" + change,
+                        Role.ADMIN, "{}"));
+                check(wrong, "MLflow " + change + " run " + attack, running.send("POST", "/api/2.0/mlflow/runs/" + change,
+                        Role.ADMIN, "{\"run_id\": \"" + decoded(attack) + "\"}"));
+            }
+            check(wrong, "MLflow delete-tag " + attack, running.send("POST", "/api/2.0/mlflow/runs/delete-tag", Role.ADMIN,
+                    "{\"run_id\": \"" + run.id() + "\", \"key\": \"" + decoded(attack) + "\"}"));
+            check(wrong, "MLflow set-experiment-tag key " + attack, running.send("POST",
+                    "/api/2.0/mlflow/experiments/set-experiment-tag", Role.ADMIN, "{\"experiment_id\": \"0\", \"key\": \""
+                            + decoded(attack) + "\", \"value\": \"v\"}"));
+            check(wrong, "MLflow set-experiment-tag experiment " + attack, running.send("POST",
+                    "/api/2.0/mlflow/experiments/set-experiment-tag", Role.ADMIN, "{\"experiment_id\": \""
+                            + decoded(attack) + "\", \"key\": \"k\", \"value\": \"v\"}"));
         }
         assertThat(wrong).as("routes that did not refuse an attack").isEmpty();
         assertThat(running.services.models().models()).as("nothing was registered").isEmpty();
+        assertThat(running.services.tracking().run(run.id()).lifecycle()).as("the run was not deleted")
+                .isEqualTo(dev.seer.registry.tracking.Lifecycle.ACTIVE);
+        assertThat(running.services.tracking().experiment("0").tags()).as("no experiment tag was set").isEmpty();
         assertThat(Files.readString(secret)).isEqualTo(SECRET);
     }
 
