@@ -2,6 +2,7 @@ package dev.seer.server;
 
 import dev.seer.registry.tracking.Experiment;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,12 +17,16 @@ import java.util.regex.Pattern;
  * with {@code = != > >= < <=}; and on {@code tags.<key>} (a key in backticks or double quotes
  * may hold any character) with the string comparators. An experiment without the tag matches no
  * condition on it, as in MLflow. It is evaluated in memory over the experiments, which are few;
- * nothing of it reaches SQL. Anything else is refused with the condition it could not read.
+ * nothing of it reaches SQL. Anything else is refused with the condition it could not read; the
+ * same for {@link #order}.
  */
 final class MlflowExperimentFilter {
     private static final Pattern CONDITION = Pattern.compile("\\s*(?:(?<prefix>attributes?|attr|tags?)\\.)?"
             + "(?:(?<plain>[A-Za-z0-9_.\\-]+)|`(?<backticked>[^`]+)`|\"(?<quoted>[^\"]+)\")"
             + "\\s*(?<op>=|!=|>=|<=|>|<|(?i:ILIKE|LIKE))\\s*(?:'(?<text>[^']*)'|\"(?<dtext>[^\"]*)\"|(?<number>-?\\d+))\\s*");
+
+    private static final Pattern ORDER = Pattern.compile(
+            "\\s*(?:attributes?\\.)?(name|creation_time|last_update_time|experiment_id)(?:\\s+(?i:(ASC|DESC)))?\\s*");
 
     private MlflowExperimentFilter() {}
 
@@ -120,6 +125,32 @@ final class MlflowExperimentFilter {
                 default -> actual <= value;
             };
         };
+    }
+
+    /**
+     * MLflow's {@code order_by} for experiments: {@code name}, {@code creation_time},
+     * {@code last_update_time} or {@code experiment_id} (an {@code attributes.} prefix allowed),
+     * each {@code ASC} (the default) or {@code DESC}; ties, and no order at all, by id.
+     */
+    static Comparator<Experiment> order(List<String> orderBy) {
+        Comparator<Experiment> byId = Comparator.comparingLong(e -> Long.parseLong(e.id()));
+        Comparator<Experiment> order = null;
+        for (String clause : orderBy) {
+            Matcher m = ORDER.matcher(clause);
+            if (!m.matches()) {
+                throw MlflowJson.invalid("order_by [" + clause + "] is not one of name, creation_time, last_update_time"
+                        + " or experiment_id, with ASC or DESC", "order_by");
+            }
+            Comparator<Experiment> key = switch (m.group(1)) {
+                case "name" -> Comparator.comparing(Experiment::name);
+                case "creation_time" -> Comparator.comparing(Experiment::created);
+                case "last_update_time" -> Comparator.comparing(Experiment::lastUpdated);
+                default -> byId;
+            };
+            key = "DESC".equalsIgnoreCase(m.group(2)) ? key.reversed() : key;
+            order = order == null ? key : order.thenComparing(key);
+        }
+        return order == null ? byId : order.thenComparing(byId);
     }
 
     /** SQL's LIKE: {@code %} any run of characters, {@code _} one; everything else literal. */

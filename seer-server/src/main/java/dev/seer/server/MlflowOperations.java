@@ -69,7 +69,8 @@ public final class MlflowOperations {
     public record CreateExperiment(String name, Optional<String> artifactLocation, Map<String, String> tags) {}
 
     /** {@code experiments/search}: MLflow's filter on name, times and tags ({@link MlflowExperimentFilter}). */
-    public record SearchExperiments(int maxResults, Optional<String> pageToken, Optional<String> filter, ViewType viewType) {}
+    public record SearchExperiments(int maxResults, Optional<String> pageToken, Optional<String> filter, ViewType viewType,
+            List<String> orderBy) {}
 
     /** {@code runs/create}. */
     public record CreateRun(String experimentId, Optional<String> userId, OptionalLong startTime, Optional<String> runName,
@@ -166,16 +167,18 @@ public final class MlflowOperations {
                 ObjectNode node = Json.object().put("max_results", s.maxResults()).put("view_type", s.viewType().name());
                 s.pageToken().ifPresent(t -> node.put("page_token", t));
                 s.filter().ifPresent(f -> node.put("filter", f));
+                s.orderBy().forEach(node.putArray("order_by")::add);
                 return node;
-            }, node -> new SearchExperiments(maxResults(node, EXPERIMENTS_PAGE, RunSearch.MAX_RESULTS_LIMIT), MlflowJson.optionalText(node, "page_token"),
-                    MlflowJson.optionalText(node, "filter"), viewType(node, "view_type"))))
+            }, node -> new SearchExperiments(maxResults(node, EXPERIMENTS_PAGE, RunSearch.MAX_RESULTS_LIMIT),
+                    MlflowJson.optionalText(node, "page_token"), MlflowJson.optionalText(node, "filter"),
+                    viewType(node, "view_type"), texts(node, "order_by"))))
             .response(Codec.of(p -> MlflowJson.page("experiments", p, MlflowJson::experiment),
                     node -> MlflowJson.page(node, "experiments", MlflowJson::experiment)))
             .handler((services, s, call) -> {
                 Predicate<Experiment> matches = MlflowExperimentFilter.parse(s.filter());
                 List<Experiment> matching = services.tracking().experiments(s.viewType() != ViewType.ACTIVE_ONLY).stream()
                         .filter(e -> s.viewType() != ViewType.DELETED_ONLY || e.lifecycle() == Lifecycle.DELETED)
-                        .filter(matches).toList();
+                        .filter(matches).sorted(MlflowExperimentFilter.order(s.orderBy())).toList();
                 return page(matching, s.maxResults(), s.pageToken());
             });
 

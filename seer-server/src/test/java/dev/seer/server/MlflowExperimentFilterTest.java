@@ -40,6 +40,23 @@ class MlflowExperimentFilterTest {
     }
 
     @Test
+    void experimentsOrderByNameTimesOrIdAndByIdLast() {
+        assertThat(ordered()).containsExactly("1", "2", "3");
+        assertThat(ordered("name")).containsExactly("2", "1", "3"); // code points: 'C' before 'c'
+        assertThat(ordered("attributes.last_update_time DESC")).containsExactly("3", "1", "2");
+        assertThat(ordered("creation_time desc")).containsExactly("3", "2", "1");
+        assertThat(ordered("experiment_id DESC")).containsExactly("3", "2", "1");
+        for (String bad : List.of("metrics.auc", "name SIDEWAYS", "tags.team", "name; DROP TABLE x")) {
+            assertThatThrownBy(() -> ordered(bad)).as(bad).isInstanceOf(SeerException.class)
+                    .hasMessageContaining("order_by [" + bad + "]");
+        }
+    }
+
+    private static List<String> ordered(String... orderBy) {
+        return EXPERIMENTS.stream().sorted(MlflowExperimentFilter.order(List.of(orderBy))).map(Experiment::id).toList();
+    }
+
+    @Test
     void whatItCannotReadIsRefusedNamingTheCondition() {
         for (String filter : List.of("metrics.auc > 0.5", "params.x = '1'", "name > 'a'", "name = 3",
                 "creation_time LIKE '1%'", "creation_time > 'yesterday'", "owner = 'bob'", "name = 'a' OR name = 'b'",

@@ -248,7 +248,7 @@ class OperationsTest {
         add(s, MlflowOperations.GET_EXPERIMENT, "3", experiment);
         add(s, MlflowOperations.GET_EXPERIMENT_BY_NAME, "churn", experiment);
         add(s, MlflowOperations.SEARCH_EXPERIMENTS, new MlflowOperations.SearchExperiments(2, Optional.of(token),
-                Optional.of("name LIKE 'ch%'"), ViewType.ALL), new MlflowJson.Page<>(List.of(experiment), Optional.of(token)));
+                Optional.of("name LIKE 'ch%'"), ViewType.ALL, List.of("creation_time DESC", "name")), new MlflowJson.Page<>(List.of(experiment), Optional.of(token)));
         add(s, MlflowOperations.SET_EXPERIMENT_TAG, new MlflowOperations.ExperimentTag("3", "team", "risk"), done);
         add(s, MlflowOperations.CREATE_RUN, new MlflowOperations.CreateRun("3", Optional.of("alice"), OptionalLong.of(1_000),
                 Optional.of("trial-1"), Map.of("mlflow.parentRunId", parent)), run);
