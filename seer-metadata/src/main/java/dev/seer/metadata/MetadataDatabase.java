@@ -132,10 +132,15 @@ public final class MetadataDatabase implements SqlDatabase, AutoCloseable {
         statistics.scheduleWithFixedDelay(this::optimizeStatistics, 1, 1, TimeUnit.HOURS);
     }
 
-    /** One {@code PRAGMA optimize}; a failure only leaves the statistics as they were, so it is logged. */
+    /**
+     * One {@code PRAGMA optimize}, on a connection of its own rather than the pool's: writers take
+     * a pooled connection and then the writer lock, so taking the lock and then a pooled
+     * connection could wait on them. A failure only leaves the statistics as they were, so it is
+     * logged.
+     */
     void optimizeStatistics() {
         lockWriter();
-        try (Connection c = pool.getConnection(); java.sql.Statement statement = c.createStatement()) {
+        try (Connection c = openWriterConnection(); java.sql.Statement statement = c.createStatement()) {
             statement.execute("PRAGMA optimize=0x10002");
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Refreshing the metadata store's planner statistics failed: {}", rootMessage(e));
@@ -162,7 +167,10 @@ public final class MetadataDatabase implements SqlDatabase, AutoCloseable {
         if (schemaIsCurrent(historyTable, version)) {
             return; // skips Flyway's start-up cost (about half a second) on every CLI command
         }
-        lockWriter(); // no other write of this process (the statistics' refresh) runs into a migration
+        // No other write of this process (the statistics' refresh) runs into a migration. Flyway
+        // then draws pooled connections under the lock; migrations run as stores open, before
+        // any writer holds a connection, so none is waiting for the lock with one.
+        lockWriter();
         try {
             Flyway.configure()
                     .dataSource(pool)
@@ -328,6 +336,11 @@ public final class MetadataDatabase implements SqlDatabase, AutoCloseable {
     public void close() {
         if (statistics != null) {
             statistics.shutdownNow();
+            try {
+                statistics.awaitTermination(10, TimeUnit.SECONDS); // a refresh under way finishes first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         pool.close();
     }

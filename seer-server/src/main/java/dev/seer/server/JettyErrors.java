@@ -25,10 +25,15 @@ final class JettyErrors extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) {
-        String reason = message == null || message.isBlank() ? "status " + code : message;
-        SeerException error = new SeerException(ServerErrorCode.BAD_REQUEST, "The request was refused before routing ("
-                + reason + "): its path holds an encoded NUL, an ambiguous separator or segment, or a header is too"
-                + " large", Map.of("status", code));
+        SeerException error = code >= 500
+                // An escaped failure or a server stopping: its message (an exception's text) stays in the log.
+                ? new SeerException(code == 503 ? ServerErrorCode.SERVER_UNREACHABLE : ServerErrorCode.INTERNAL,
+                        "The server could not handle the request (status " + code + "); see the server log",
+                        Map.of("status", code))
+                : new SeerException(ServerErrorCode.BAD_REQUEST, "The request was refused before routing ("
+                        + (message == null || message.isBlank() ? "status " + code : message) + "): its path holds an"
+                        + " encoded NUL, an ambiguous separator or segment, or a header is too large",
+                        Map.of("status", code));
         // Jetty has replaced the refused URI (it reads "/badMessage"), so whether the request was
         // for MLflow's API is unknown: the body carries both shapes, MLflow's fields beside Seer's.
         ObjectNode body = MlflowJson.error(error).json();

@@ -113,7 +113,12 @@ final class MlflowExperimentFilter {
         if (number == null || op.endsWith("LIKE")) {
             throw refused(part, filter, "compares a time: use = != > >= < <= and milliseconds since the epoch");
         }
-        long value = Long.parseLong(number);
+        long value;
+        try {
+            value = Long.parseLong(number);
+        } catch (NumberFormatException e) {
+            throw refused(part, filter, "compares a time with [" + number + "], beyond milliseconds a time can hold");
+        }
         return e -> {
             long actual = field.applyAsLong(e);
             return switch (op) {
@@ -130,10 +135,14 @@ final class MlflowExperimentFilter {
     /**
      * MLflow's {@code order_by} for experiments: {@code name}, {@code creation_time},
      * {@code last_update_time} or {@code experiment_id} (an {@code attributes.} prefix allowed),
-     * each {@code ASC} (the default) or {@code DESC}; ties, and no order at all, by id.
+     * each {@code ASC} (the default) or {@code DESC}, ties by id; without one, MLflow's default:
+     * newest first, then by id.
      */
     static Comparator<Experiment> order(List<String> orderBy) {
         Comparator<Experiment> byId = Comparator.comparingLong(e -> Long.parseLong(e.id()));
+        if (orderBy.isEmpty()) {
+            return Comparator.comparing(Experiment::created).reversed().thenComparing(byId); // MLflow's default
+        }
         Comparator<Experiment> order = null;
         for (String clause : orderBy) {
             Matcher m = ORDER.matcher(clause);
@@ -150,15 +159,13 @@ final class MlflowExperimentFilter {
             key = "DESC".equalsIgnoreCase(m.group(2)) ? key.reversed() : key;
             order = order == null ? key : order.thenComparing(key);
         }
-        return order == null ? byId : order.thenComparing(byId);
+        return order.thenComparing(byId);
     }
 
     /** SQL's LIKE: {@code %} any run of characters, {@code _} one; everything else literal. */
     static Predicate<String> like(String pattern, int flags) {
         StringBuilder regex = new StringBuilder();
-        for (char ch : pattern.toCharArray()) {
-            regex.append(ch == '%' ? ".*" : ch == '_' ? "." : Pattern.quote(String.valueOf(ch)));
-        }
+        pattern.codePoints().forEach(c -> regex.append(c == '%' ? ".*" : c == '_' ? "." : Pattern.quote(Character.toString(c))));
         Pattern compiled = Pattern.compile(regex.toString(), flags | Pattern.DOTALL);
         return s -> compiled.matcher(s).matches();
     }

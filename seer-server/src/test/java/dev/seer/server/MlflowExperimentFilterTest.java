@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** MLflow's experiment filter: names, times and tags, joined by AND, evaluated in memory. */
 class MlflowExperimentFilterTest {
     private static final List<Experiment> EXPERIMENTS = List.of(
-            experiment("1", "churn-study", 1_000, 5_000, Map.of("team", "risk", "stage", "pilot")),
+            experiment("1", "churn-study", 1_000, 5_000, Map.of("team", "risk", "stage", "pilot",
+                    "mood", "sunny \uD83D\uDE00 day")),
             experiment("2", "Churn and Fraud", 2_000, 2_000, Map.of("team", "fraud")),
             experiment("3", "pricing", 3_000, 9_000, Map.of("my key", "a 'quoted' AND value")));
 
@@ -37,11 +38,15 @@ class MlflowExperimentFilterTest {
         assertThat(select("tags.`my key` = \"a 'quoted' AND value\"")).as("AND inside a quoted value is not a joint")
                 .containsExactly("3");
         assertThat(select("tags.\"my key\" LIKE '%AND%'")).containsExactly("3");
+        assertThat(select("tags.mood LIKE '%\uD83D\uDE00_day'")).as("a character beyond the BMP").containsExactly("1");
+        assertThat(select("tags.mood LIKE 'sunny _ day'")).as("_ is one character, not one UTF-16 unit")
+                .containsExactly("1");
+        assertThat(select("name LIKE 'pric_ng'")).containsExactly("3");
     }
 
     @Test
     void experimentsOrderByNameTimesOrIdAndByIdLast() {
-        assertThat(ordered()).containsExactly("1", "2", "3");
+        assertThat(ordered()).as("MLflow's default: newest first").containsExactly("3", "2", "1");
         assertThat(ordered("name")).containsExactly("2", "1", "3"); // code points: 'C' before 'c'
         assertThat(ordered("attributes.last_update_time DESC")).containsExactly("3", "1", "2");
         assertThat(ordered("creation_time desc")).containsExactly("3", "2", "1");
@@ -60,7 +65,8 @@ class MlflowExperimentFilterTest {
     void whatItCannotReadIsRefusedNamingTheCondition() {
         for (String filter : List.of("metrics.auc > 0.5", "params.x = '1'", "name > 'a'", "name = 3",
                 "creation_time LIKE '1%'", "creation_time > 'yesterday'", "owner = 'bob'", "name = 'a' OR name = 'b'",
-                "name = 'a' AND", "tags.team", "name = 'a'; DROP TABLE experiments")) {
+                "name = 'a' AND", "tags.team", "name = 'a'; DROP TABLE experiments",
+                "creation_time > 99999999999999999999")) {
             assertThatThrownBy(() -> select(filter)).as(filter).isInstanceOf(SeerException.class)
                     .hasMessageContaining("Filter [" + filter + "]");
         }

@@ -47,6 +47,7 @@ public record RunSearch(List<Long> experimentIds, RunFilter filter, List<OrderBy
     static final int WALK_BUDGET = 50;
 
     private static final List<String> POSTGRESQL_SETTINGS = List.of(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
             "SET LOCAL max_parallel_workers_per_gather = 0", "SET LOCAL plan_cache_mode = force_custom_plan");
 
     public RunSearch {
@@ -86,14 +87,16 @@ public record RunSearch(List<Long> experimentIds, RunFilter filter, List<OrderBy
     public RunPage execute(SqlDatabase database) {
         SqlDialect dialect = database.dialect();
         try (Connection connection = database.connection()) {
-            if (dialect != SqlDialect.POSTGRESQL) {
-                return execute(connection, dialect);
-            }
+            // One read transaction, so the walk's statements see one snapshot: a run whose metric
+            // moved between two stretches would otherwise be read twice or not at all. SQLite's
+            // (in WAL mode) starts at the first read; PostgreSQL's is made repeatable.
             connection.setAutoCommit(false);
             try {
-                try (Statement settings = connection.createStatement()) {
-                    for (String setting : POSTGRESQL_SETTINGS) {
-                        settings.execute(setting);
+                if (dialect == SqlDialect.POSTGRESQL) {
+                    try (Statement settings = connection.createStatement()) {
+                        for (String setting : POSTGRESQL_SETTINGS) {
+                            settings.execute(setting);
+                        }
                     }
                 }
                 return execute(connection, dialect);

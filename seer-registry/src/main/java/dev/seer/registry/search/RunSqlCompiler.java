@@ -58,6 +58,9 @@ import java.util.Optional;
  * and otherwise runs the complete query, which each engine plans from its statistics.
  */
 final class RunSqlCompiler {
+    /** Characters of a parameter's or tag's value that PostgreSQL's (key, value) index holds. */
+    static final int INDEXED_PREFIX = 200;
+
     private final RunSearch search;
     private final SqlDialect dialect;
     /** The first order key, a metric, drives the query as {@code o0} (see {@link #leadingMetric}); else null. */
@@ -171,8 +174,36 @@ final class RunSqlCompiler {
         if (comparison.entity() == Entity.METRIC) {
             on.append(" AND ").append(notNan(dialect, alias)); // a NaN satisfies no numeric comparison
         }
-        on.append(" AND ").append(condition(alias + ".value", comparison.operator(), comparison.value(), joinParameters));
+        Optional<String> prefixed = indexedEquality(comparison, alias);
+        on.append(" AND ").append(prefixed.orElseGet(() -> condition(alias + ".value", comparison.operator(),
+                comparison.value(), joinParameters)));
         joins.append(joinKeyword()).append(table(comparison.entity())).append(' ').append(alias).append(" ON ").append(on);
+    }
+
+    /**
+     * PostgreSQL indexes a parameter's or tag's value by its first {@link #INDEXED_PREFIX}
+     * characters (a whole value may be longer than a B-tree entry holds; registry migration V5),
+     * so an equality is written on that prefix, which the index serves. For a value shorter than
+     * the prefix the prefix comparison alone is the equality (a longer stored value has a prefix
+     * of full length, so it cannot equal it); only a value of the prefix's length or more also
+     * compares the whole. One condition rather than both: with both, {@code params.p0 = '3'} over
+     * 100,000 runs took 38.6 ms instead of 4.3 (p50), the planner likely multiplying the two
+     * conditions' selectivities as if they were independent.
+     */
+    private Optional<String> indexedEquality(Comparison comparison, String alias) {
+        if (dialect != SqlDialect.POSTGRESQL || comparison.entity() == Entity.METRIC
+                || comparison.operator() != Operator.EQ || !(comparison.value() instanceof Text text)) {
+            return Optional.empty(); // parameters and tags compare by =, !=, LIKE and ILIKE; only = can use it
+        }
+        String prefix = "left(" + alias + ".value, " + INDEXED_PREFIX + ")";
+        String value = text.value();
+        if (value.codePointCount(0, value.length()) < INDEXED_PREFIX) {
+            joinParameters.add(value);
+            return Optional.of(prefix + " = ?");
+        }
+        joinParameters.add(value);
+        joinParameters.add(value);
+        return Optional.of(alias + ".value = ? AND " + prefix + " = left(?, " + INDEXED_PREFIX + ")");
     }
 
     /** {@code column operator ?}, adding the bound values to {@code parameters}. */

@@ -130,6 +130,40 @@ abstract class TrackingStoreContract extends RegistryStoreFixture {
                 .containsExactly(child.id(), parent.id());
     }
 
+    /**
+     * Values as long as the limits allow, and random so that nothing compresses them: they are
+     * stored, read back and found by search on every store (PostgreSQL's B-tree entries hold
+     * about 2,700 bytes, so its indexes hold a prefix of the value, not the value).
+     */
+    @Test
+    void aParameterOrTagAsLongAsAllowedIsStoredAndFound() {
+        java.util.Random random = new java.util.Random(7);
+        String param = random.ints(Names.MAX_PARAM_VALUE, 0x21, 0x7f).collect(StringBuilder::new,
+                StringBuilder::appendCodePoint, StringBuilder::append).toString().replaceAll("['\\\\]", "x");
+        String tag = random.ints(Names.MAX_TAG_VALUE, 0x21, 0x7f).collect(StringBuilder::new,
+                StringBuilder::appendCodePoint, StringBuilder::append).toString().replaceAll("['\\\\]", "x");
+        Run run = newRun("long");
+        Run other = newRun("other");
+        store.logBatch(run.id(), new TrackingStore.Batch(List.of(), Map.of("long", param), Map.of("long", tag)), "alice");
+        store.logBatch(other.id(), new TrackingStore.Batch(List.of(), Map.of("long", param.substring(0, 250) + "different"),
+                Map.of()), "alice");
+        String stored = param;
+        assertThat(store.run(run.id()).params()).containsEntry("long", stored);
+        assertThat(store.run(run.id()).tags()).containsEntry("long", tag);
+        List<Long> experiment = List.of(Long.parseLong(run.experimentId()));
+        assertThat(search(experiment, "params.long = '" + stored + "'")).containsExactly(run.id());
+        assertThat(search(experiment, "tags.long = '" + tag + "'")).containsExactly(run.id());
+        assertThat(search(experiment, "params.long != '" + stored + "'")).containsExactly(other.id());
+        assertThat(search(experiment, "params.long = '" + stored.substring(0, 10) + "'")).as("a prefix is not the value")
+                .isEmpty();
+        assertThat(search(experiment, "params.long = '" + stored.substring(0, 200) + "'")).isEmpty();
+    }
+
+    private List<String> search(List<Long> experiment, String filter) {
+        return dev.seer.registry.search.RunSearch.of(experiment, filter, List.of(),
+                dev.seer.registry.search.ViewType.ACTIVE_ONLY, null, 10).execute(database).runIds();
+    }
+
     @Test
     void badKeysValuesAndUnknownRunsAreRefusedByName() {
         Run run = newRun("r");
