@@ -7,6 +7,7 @@ import dev.seer.metadata.AuditQuery;
 import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.testing.MutableClock;
+import dev.seer.testing.PostgresDatabase;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -29,10 +30,16 @@ public abstract class RegistryStoreFixture {
     public MetadataDatabase database;
     public AuditLog audit;
 
+    /** A schema of its own on the test PostgreSQL, when {@link #config} asked for one; dropped after each test. */
+    private PostgresDatabase postgres;
+
     public abstract MetadataConfig config();
 
-    /** Drops what the backend kept outside the home (a PostgreSQL schema). */
-    public void dropBackend() throws Exception {}
+    /** For {@link #config}: PostgreSQL, in a fresh schema (skipped, outside CI, when it is down). */
+    public MetadataConfig postgresConfig() {
+        postgres = PostgresDatabase.create();
+        return new MetadataConfig(postgres.url(), postgres.user(), "", 4);
+    }
 
     @BeforeEach
     void openDatabase() {
@@ -49,7 +56,9 @@ public abstract class RegistryStoreFixture {
         if (database != null) {
             database.close();
         }
-        dropBackend();
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 
     /** The actions audited so far, oldest first. */

@@ -107,6 +107,27 @@ class RegistryRouteAttackTest {
         assertThat(Files.readString(secret)).isEqualTo(SECRET);
     }
 
+    /** The write routes added for run deletion and tags refuse a body that is not JSON, or too large, and change nothing. */
+    @Test
+    void malformedOrOversizedBodiesOnTheRunAndTagRoutesChangeNothing() throws Exception {
+        String oversized = "{\"run_id\": \"" + "x".repeat(11 * 1024 * 1024) + "\"}";
+        for (String path : List.of("/api/v1/runs/" + run.id() + "/delete", "/api/2.0/mlflow/runs/delete",
+                "/api/2.0/mlflow/runs/restore", "/api/2.0/mlflow/runs/delete-tag",
+                "/api/2.0/mlflow/experiments/set-experiment-tag")) {
+            HttpResponse<String> malformed = running.send("POST", path, Role.ADMIN, "{\"run_id\": ");
+            assertThat(malformed.statusCode()).as("malformed body on %s: %s", path, malformed.body()).isEqualTo(400);
+            if (!path.startsWith("/api/v1/runs/")) {
+                assertThat(running.send("POST", path, Role.ADMIN, "[1, 2]").statusCode()).as("an array on %s", path)
+                        .isEqualTo(400);
+            }
+            HttpResponse<String> large = running.send("POST", path, Role.ADMIN, oversized);
+            assertThat(large.statusCode()).as("oversized body on %s", path).isEqualTo(413);
+        }
+        assertThat(running.services.tracking().run(run.id()).lifecycle())
+                .isEqualTo(dev.seer.registry.tracking.Lifecycle.ACTIVE);
+        assertThat(running.services.tracking().experiment("0").tags()).isEmpty();
+    }
+
     @Test
     void importNamingAFileOutsideTheRootsIsRefusedWithoutReadingIt() throws Exception {
         HttpResponse<String> response = running.send("POST", "/api/v1/models/churn/import", Role.ADMIN, "{\"file\": \""

@@ -161,30 +161,34 @@ public record RunSearch(List<Long> experimentIds, RunFilter filter, List<OrderBy
     /** The value of {@code metric} at the {@code walk}-th index entry in the order; empty past the last. */
     private static Optional<Double> walkBound(Connection connection, SqlDialect dialect, OrderBy metric, long walk)
             throws SQLException {
-        Query query = RunSqlCompiler.walkBound(metric, dialect, walk);
-        try (PreparedStatement statement = connection.prepareStatement(query.sql())) {
-            statement.setObject(1, query.parameters().get(0));
-            statement.setObject(2, query.parameters().get(1));
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.of(rows.getDouble(1)) : Optional.empty();
-            }
-        }
+        return select(connection, RunSqlCompiler.walkBound(metric, dialect, walk), rows -> rows.getDouble(1)).stream()
+                .findFirst();
     }
 
     /** The run ids {@code query} selects. */
     static List<String> fetch(Connection connection, Query query) throws SQLException {
-        List<String> runIds = new ArrayList<>();
+        return select(connection, query, rows -> rows.getString(1));
+    }
+
+    /** A column read from each row. */
+    @FunctionalInterface
+    private interface Column<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    private static <T> List<T> select(Connection connection, Query query, Column<T> column) throws SQLException {
+        List<T> values = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(query.sql())) {
             for (int i = 0; i < query.parameters().size(); i++) {
                 statement.setObject(i + 1, query.parameters().get(i));
             }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    runIds.add(rows.getString(1));
+                    values.add(column.read(rows));
                 }
             }
         }
-        return runIds;
+        return values;
     }
 
     /** The page of up to {@code maxResults + 1} fetched ids: the extra one only says a next page exists. */
