@@ -12,6 +12,8 @@ import java.util.Arrays;
  * non-empty bin gives the mean prediction, the fraction of positives and the row count. Empty bins are dropped, so
  * there may be fewer than {@code bins} points. Arrays are in bin order.
  */
+// Arrays as components: the API other packages integrate against; equality is by content below.
+@SuppressWarnings("ArrayRecordComponent")
 public record CalibrationCurve(double[] meanPredicted, double[] fractionPositive, long[] counts) {
     public static final int DEFAULT_BINS = 10;
 
@@ -65,6 +67,23 @@ public record CalibrationCurve(double[] meanPredicted, double[] fractionPositive
     @Override
     public long[] counts() {
         return counts.clone();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CalibrationCurve curve && Arrays.equals(meanPredicted, curve.meanPredicted)
+                && Arrays.equals(fractionPositive, curve.fractionPositive) && Arrays.equals(counts, curve.counts);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.hashCode(meanPredicted) + Arrays.hashCode(fractionPositive)) + Arrays.hashCode(counts);
+    }
+
+    @Override
+    public String toString() {
+        return "CalibrationCurve[meanPredicted=" + Arrays.toString(meanPredicted) + ", fractionPositive="
+                + Arrays.toString(fractionPositive) + ", counts=" + Arrays.toString(counts) + "]";
     }
 
     // The interior edges of numpy.linspace(0, 1, bins + 1): i · (1 / bins).

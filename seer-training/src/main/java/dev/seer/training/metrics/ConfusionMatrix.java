@@ -3,6 +3,7 @@ package dev.seer.training.metrics;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.training.Task;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -12,6 +13,8 @@ import java.util.stream.IntStream;
  * predictions are class 1 iff P(1) > threshold (0.5 by default, sklearn's {@code predict}); multiclass predictions are
  * the argmax, first on ties.
  */
+// Arrays as components: the API other packages integrate against; equality is by content below.
+@SuppressWarnings("ArrayRecordComponent")
 public record ConfusionMatrix(List<String> classes, long[][] counts) {
     public ConfusionMatrix {
         classes = List.copyOf(requireNonNull(classes, "classes is null"));
@@ -56,6 +59,22 @@ public record ConfusionMatrix(List<String> classes, long[][] counts) {
     /** The count of rows of true class {@code truth} predicted as {@code predicted}. */
     public long count(int truth, int predicted) {
         return counts[truth][predicted];
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ConfusionMatrix matrix && classes.equals(matrix.classes)
+                && Arrays.deepEquals(counts, matrix.counts);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * classes.hashCode() + Arrays.deepHashCode(counts);
+    }
+
+    @Override
+    public String toString() {
+        return "ConfusionMatrix[classes=" + classes + ", counts=" + Arrays.deepToString(counts) + "]";
     }
 
     @Override

@@ -4,11 +4,9 @@ import dev.seer.core.SeerException;
 import dev.seer.training.Task;
 import dev.seer.training.TrainingErrorCode;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -30,22 +28,20 @@ import java.util.stream.Collectors;
  * order sorted once per {@link Scored} (see {@link Ranking}), so a replicate costs O(n).
  */
 public enum Metric {
-    ROC_AUC(true, Task.BINARY, Task.MULTICLASS),
-    PR_AUC(true, Task.BINARY, Task.MULTICLASS),
-    LOG_LOSS(false, Task.BINARY, Task.MULTICLASS),
-    ACCURACY(true, Task.BINARY, Task.MULTICLASS),
-    F1(true, Task.BINARY, Task.MULTICLASS),
-    BRIER(false, Task.BINARY),
-    RMSE(false, Task.REGRESSION),
-    MAE(false, Task.REGRESSION),
-    R2(true, Task.REGRESSION);
+    ROC_AUC(true),
+    PR_AUC(true),
+    LOG_LOSS(false),
+    ACCURACY(true),
+    F1(true),
+    BRIER(false),
+    RMSE(false),
+    MAE(false),
+    R2(true);
 
     private final boolean higherIsBetter;
-    private final Set<Task> tasks;
 
-    Metric(boolean higherIsBetter, Task first, Task... rest) {
+    Metric(boolean higherIsBetter) {
         this.higherIsBetter = higherIsBetter;
-        this.tasks = EnumSet.of(first, rest);
     }
 
     public String id() {
@@ -66,8 +62,13 @@ public enum Metric {
         return higherIsBetter;
     }
 
+    /** Brier is binary only (as in sklearn 1.2.1); the other classification metrics take binary and multiclass. */
     public boolean appliesTo(Task task) {
-        return tasks.contains(task);
+        return switch (this) {
+            case BRIER -> task == Task.BINARY;
+            case RMSE, MAE, R2 -> task == Task.REGRESSION;
+            case ROC_AUC, PR_AUC, LOG_LOSS, ACCURACY, F1 -> task != Task.REGRESSION;
+        };
     }
 
     /** The metrics of a task, in declaration order. */
@@ -128,7 +129,7 @@ public enum Metric {
     private void checkTask(Scored scored) {
         if (!appliesTo(scored.task())) {
             throw Scored.invalid("metric", "Metric [" + id() + "] does not apply to task [" + scored.task().id()
-                    + "]; it applies to " + tasks.stream().map(Task::id).toList());
+                    + "]; it applies to " + Arrays.stream(Task.values()).filter(this::appliesTo).map(Task::id).toList());
         }
     }
 

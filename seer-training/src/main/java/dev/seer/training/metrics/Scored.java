@@ -19,8 +19,12 @@ import java.util.Map;
  * </ul>
  *
  * <p>The arrays are copied on the way in and on the way out, so a {@code Scored} never changes; metrics read the
- * fields directly. Invalid input is refused here, once, with {@code INVALID_ARGUMENT} naming the argument.
+ * fields directly. Invalid input is refused here, once, with {@code INVALID_ARGUMENT} naming the argument. Equality
+ * is identity (record equality over arrays compares references), which is what the per-{@code Scored} ranking cache
+ * wants: hashing the contents would cost O(n) per lookup.
  */
+// The component types are fixed by the API other packages integrate against.
+@SuppressWarnings("ArrayRecordComponent")
 public record Scored(Task task, double[] truth, double[] score, double[][] probabilities) {
     // numpy.allclose(1, row.sum()) with its defaults rtol = 1e-5, atol = 1e-8
     private static final double ROW_SUM_TOLERANCE = 1e-8 + 1e-5;
@@ -100,6 +104,11 @@ public record Scored(Task task, double[] truth, double[] score, double[][] proba
             copy[i] = probabilities[i].clone();
         }
         return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "Scored[" + task.id() + ", " + truth.length + " rows]";
     }
 
     // Package-private reads without copies, for the metrics' inner loops.

@@ -90,6 +90,17 @@ class MetricTest {
     }
 
     @Test
+    void curvesAndMatricesAreValuesAndCheckTheirShape() {
+        Scored scored = SklearnFixtures.dataset("binary_ties").scored();
+        assertThat(ConfusionMatrix.of(scored)).isEqualTo(ConfusionMatrix.of(scored))
+                .hasSameHashCodeAs(ConfusionMatrix.of(scored));
+        assertThat(CalibrationCurve.of(scored, 5, true)).isEqualTo(CalibrationCurve.of(scored, 5, true))
+                .isNotEqualTo(CalibrationCurve.of(scored, 5, false));
+        assertInvalid(() -> new ConfusionMatrix(List.of("0", "1"), new long[][] {{1, 2}}), "counts", "[1] rows");
+        assertInvalid(() -> new CalibrationCurve(new double[1], new double[2], new long[1]), "counts", "[1], [2], [1]");
+    }
+
+    @Test
     void rocAucIsTheMannWhitneyProbabilityWithTiesOneHalf() {
         SplittableRandom random = new SplittableRandom(7);
         for (int trial = 0; trial < 20; trial++) {

@@ -5,7 +5,7 @@ Run from this folder with Debian 12's Python and packages (the versions that pro
     /usr/bin/python3 make_fixtures.py      # scikit-learn 1.2.1, numpy 1.24.2
 
 It writes sklearn-metrics.json: several seeded datasets (binary with ties, with probabilities exactly 0 and 1,
-continuous; multiclass k = 3 with ties and k = 4; regression; tiny edge cases) and, for each, scikit-learn's value of
+continuous; multiclass k = 3 with ties, k = 4, k = 3 rounded to float32; regression; tiny edge cases) and, for each, scikit-learn's value of
 every metric that applies, calibration_curve (uniform and quantile, 5 and 10 bins) and confusion_matrix.
 
 Conventions asked of sklearn here (the Java side must match them):
@@ -166,6 +166,14 @@ def multiclass_four(rng):
     return y, np.array([rng.dirichlet(row) for row in alpha])
 
 
+def multiclass_float32(rng):
+    # probabilities rounded to float32, as XGBoost returns them: rows sum to 1 only within ~1e-7, so log_loss's
+    # renormalisation shows at 1e-12
+    y = rng.choice(3, 250)
+    alpha = np.ones((250, 3)) + 1.5 * np.eye(3)[y]
+    return y, np.array([rng.dirichlet(row) for row in alpha]).astype(np.float32).astype(np.float64)
+
+
 def regression_normal(rng):
     y = rng.normal(10, 3, 500)
     return y, y + rng.normal(0.5, 2, 500)
@@ -181,6 +189,7 @@ def main():
     sets["multiclass_ties_k3"] = dataset("multiclass", *multiclass_ties(rng))
     sets["multiclass_k4"] = dataset("multiclass", *multiclass_four(rng))
     sets["regression"] = dataset("regression", *regression_normal(rng))
+    sets["multiclass_float32_k3"] = dataset("multiclass", *multiclass_float32(rng))
     sets["tiny_binary_two_rows"] = dataset("binary", np.array([0, 1]), np.array([0.4, 0.6]))
     sets["tiny_binary_all_tied"] = dataset("binary", np.array([0, 1, 0, 1]), np.array([0.5, 0.5, 0.5, 0.5]))
     sets["tiny_binary_only_negatives"] = dataset("binary", np.array([0, 0, 0]), np.array([0.2, 0.7, 0.4]))
