@@ -14,6 +14,10 @@ final class ClassMetrics {
     /** {@code np.finfo(float64).eps}, log_loss's clip when {@code eps="auto"}. */
     private static final double EPS = Math.ulp(1.0);
 
+    // −ln of each row's clipped, renormalised probability of its class: the logarithms are the costly part of a
+    // replicate, so they are taken once per Scored and a replicate only sums them.
+    private static final PerScored<double[]> ROW_LOG_LOSSES = new PerScored<>(ClassMetrics::rowLogLosses);
+
     private ClassMetrics() {
     }
 
@@ -44,12 +48,21 @@ final class ClassMetrics {
      * take [1 − p, p]), divide each row by its sum, mean of −ln(probability of the true class).
      */
     static double logLoss(Scored scored, int[] rows) {
+        double[] losses = ROW_LOG_LOSSES.get(scored);
         int m = size(scored, rows);
         double sum = 0.0;
         for (int t = 0; t < m; t++) {
-            sum += rowLoss(scored, row(rows, t));
+            sum += losses[row(rows, t)];
         }
         return sum / m;
+    }
+
+    private static double[] rowLogLosses(Scored scored) {
+        double[] losses = new double[scored.rows()];
+        for (int i = 0; i < losses.length; i++) {
+            losses[i] = rowLoss(scored, i);
+        }
+        return losses;
     }
 
     private static double rowLoss(Scored scored, int row) {

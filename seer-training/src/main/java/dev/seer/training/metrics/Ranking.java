@@ -1,10 +1,7 @@
 package dev.seer.training.metrics;
 
 import dev.seer.training.Task;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.stream.IntStream;
 
 /**
@@ -13,12 +10,11 @@ import java.util.stream.IntStream;
  *
  * <p>A bootstrap replicate is the original rows with a count each (0, 1, 2, ...). The ranking metrics only depend on
  * how many positives and negatives share each distinct score, in score order; a row drawn twice counts twice and a
- * row not drawn counts zero, which is exactly what a sort of the replicate would give. The orders are kept in a
- * weak cache keyed by the {@code Scored} (whose arrays are private copies, so its record identity is its array
- * identity): computed on first use, shared by every thread and every replicate, dropped with the {@code Scored}.
+ * row not drawn counts zero, which is exactly what a sort of the replicate would give. The orders are kept per
+ * {@code Scored} ({@link PerScored}): computed on first use, shared by every thread and replicate.
  */
 final class Ranking {
-    private static final Map<Scored, Ranking[]> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final PerScored<Ranking[]> CACHE = new PerScored<>(Ranking::build);
 
     /** Row indices by descending score; order within a tie is irrelevant. */
     final int[] order;
@@ -42,16 +38,7 @@ final class Ranking {
 
     /** The rankings of a classification {@code Scored}: one for binary (P(1)), one per class for multiclass. */
     static Ranking[] of(Scored scored) {
-        Ranking[] rankings = CACHE.get(scored);
-        if (rankings == null) {
-            // sorted outside the lock so that threads ranking different Scored do not wait for each other
-            rankings = build(scored);
-            Ranking[] raced = CACHE.putIfAbsent(scored, rankings);
-            if (raced != null) {
-                rankings = raced;
-            }
-        }
-        return rankings;
+        return CACHE.get(scored);
     }
 
     private static Ranking[] build(Scored scored) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.SeerException;
 import dev.seer.training.metrics.SklearnFixtures.Dataset;
+import dev.seer.training.Task;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,35 @@ class BootstrapTest {
         Interval first = Bootstrap.interval(Metric.ROC_AUC, scored, 300, 0.9, 7);
         assertThat(Bootstrap.interval(Metric.ROC_AUC, scored, 300, 0.9, 7)).isEqualTo(first);
         assertThat(Bootstrap.interval(Metric.ROC_AUC, scored, 300, 0.9, 8)).isNotEqualTo(first);
+    }
+
+    @Test
+    void severalMetricsShareReplicatesAndAgreeWithOneAtATime() {
+        Scored scored = SklearnFixtures.dataset("multiclass_k4").scored();
+        List<Metric> metrics = Metric.forTask(Task.MULTICLASS);
+        Map<Metric, Interval> together = Bootstrap.intervals(metrics, scored, 150, 0.8, 99);
+        assertThat(together).containsOnlyKeys(metrics);
+        for (Metric metric : metrics) {
+            assertThat(together.get(metric)).isEqualTo(Bootstrap.interval(metric, scored, 150, 0.8, 99));
+        }
+    }
+
+    @Test
+    void theIntervalIsThePercentileOfTheReplicatesDrawnWithThePublicResample() {
+        // the replicates rebuilt outside Bootstrap: stratified by class, one SplittableRandom(seed) in sequence
+        Scored scored = SklearnFixtures.dataset("binary_ties").scored();
+        SplittableRandom random = new SplittableRandom(5);
+        int[] strata = Arrays.stream(scored.truth()).mapToInt(v -> (int) v).toArray();
+        double[] replicates = new double[101];
+        for (int b = 0; b < replicates.length; b++) {
+            replicates[b] = Metric.F1.value(scored, Bootstrap.resample(strata, scored.rows(), random));
+        }
+        Arrays.sort(replicates);
+        Interval interval = Bootstrap.interval(Metric.F1, scored, 101, 0.5, 5);
+        // 101 sorted values: the 25 % and 75 % quantiles fall exactly on positions 25 and 75
+        assertThat(interval.low()).isEqualTo(replicates[25]);
+        assertThat(interval.high()).isEqualTo(replicates[75]);
+        assertThat(replicates[25]).isLessThan(replicates[75]);
     }
 
     @Test
