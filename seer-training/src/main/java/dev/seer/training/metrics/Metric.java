@@ -19,13 +19,14 @@ import java.util.stream.Collectors;
  *   <li>{@code pr_auc}: average precision, step-wise (not trapezoid); multiclass macro over one-vs-rest columns.
  *   <li>Both ranking metrics are NaN when a class they need is absent from the truth (sklearn 1.2.1 raises for
  *       ROC AUC and returns 0 or 1 with a warning for average precision).
- *   <li>{@code log_loss}: clip to [eps, 1 − eps], renormalise rows, natural log, mean (sklearn 1.2.1's
- *       {@code eps="auto"}).
+ *   <li>{@code log_loss}: clip to [eps, 1 − eps] (eps = 2.22e-16), renormalise rows, natural log, mean (sklearn
+ *       1.2.1's {@code eps="auto"}, with {@code labels} = every class, so one class in the truth is fine).
  *   <li>{@code f1}: zero denominators give 0; multiclass macro over the classes present in truth or predictions.
  *   <li>{@code r2}: {@code force_finite}; NaN for fewer than two rows.
  * </ul>
  * A subset or bootstrap resample is given as row indices with repeats allowed; the ranking metrics then reuse the
- * order sorted once per {@link Scored} (see {@link Ranking}), so a replicate costs O(n).
+ * order sorted once per {@link Scored} (see {@link Ranking}) and log loss its per-row losses, so a replicate costs
+ * O(n) without sorting or logarithms. Every method is safe to call from several threads.
  */
 public enum Metric {
     ROC_AUC(true),

@@ -12,6 +12,10 @@ import java.util.stream.IntStream;
  * how many positives and negatives share each distinct score, in score order; a row drawn twice counts twice and a
  * row not drawn counts zero, which is exactly what a sort of the replicate would give. The orders are kept per
  * {@code Scored} ({@link PerScored}): computed on first use, shared by every thread and replicate.
+ *
+ * <p>ROC AUC as the Mann–Whitney probability: Hanley &amp; McNeil (1982), "The meaning and use of the area under a
+ * receiver operating characteristic (ROC) curve", Radiology 143:29–36; ties and the ROC construction over distinct
+ * thresholds: Fawcett (2006), "An introduction to ROC analysis", Pattern Recognition Letters 27:861–874.
  */
 final class Ranking {
     private static final PerScored<Ranking[]> CACHE = new PerScored<>(Ranking::build);
