@@ -5,8 +5,9 @@ Run from this folder with Debian 12's Python and packages (the versions that pro
     /usr/bin/python3 make_fixtures.py      # scikit-learn 1.2.1, numpy 1.24.2
 
 It writes sklearn-metrics.json: several seeded datasets (binary with ties, with probabilities exactly 0 and 1,
-continuous; multiclass k = 3 with ties, k = 4, k = 3 rounded to float32; regression; tiny edge cases) and, for each, scikit-learn's value of
-every metric that applies, calibration_curve (uniform and quantile, 5 and 10 bins) and confusion_matrix.
+continuous; multiclass k = 3 with ties, k = 4, k = 3 rounded to float32; regression; tiny edge cases) and, for each,
+scikit-learn's value of every metric that applies, calibration_curve (uniform and quantile, 5 and 10 bins) and
+confusion_matrix. Running it again writes the same file byte for byte (seeded numpy Generator).
 
 Conventions asked of sklearn here (the Java side must match them):
 - predicted class, binary: argmax of [1 - p, p] (first on ties), as a sklearn classifier's predict does from
@@ -16,8 +17,8 @@ Conventions asked of sklearn here (the Java side must match them):
 - log_loss with labels=range(k) (so a truth with one class is allowed), eps="auto".
 - A value sklearn refuses (ValueError) or defines only with an UndefinedMetricWarning (single-class ranking metrics,
   R^2 of one row) is written as null: Seer returns NaN there. Seer also returns NaN for both ranking metrics whenever
-  a class is absent from the truth, including average precision with no negatives (sklearn: 1.0). The warning-only values sklearn gives are kept under
-  "sklearn_undefined" for the record.
+  a class is absent from the truth, including average precision with no negatives (sklearn: 1.0). What sklearn gives
+  in those cases is kept under "sklearn_undefined" for the record.
 - calibration counts are not returned by calibration_curve; they are recomputed with the same numpy binning calls
   (np.percentile / np.linspace, np.searchsorted, np.bincount) so the Java counts can be checked too.
 """
