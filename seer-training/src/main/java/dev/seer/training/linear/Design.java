@@ -1,9 +1,12 @@
 package dev.seer.training.linear;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.seer.core.SeerException;
 import dev.seer.models.LinearModel;
 import dev.seer.training.TrainingErrorCode;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -56,9 +59,10 @@ final class Design {
 
     /** Checks the arguments every linear fit shares and builds the design; y is checked by the caller. */
     static Design of(List<String> features, double[][] x, double[] y, double[] weights, LinearOptions options) {
-        if (features == null || x == null || y == null || options == null) {
-            throw argument("features, x, y and options are required; weights may be null");
-        }
+        requireNonNull(features, "features is null");
+        requireNonNull(x, "x is null");
+        requireNonNull(y, "y is null");
+        requireNonNull(options, "options is null");
         if (options.l1Ratio() != 0) {
             throw argument("Only the L2 penalty is implemented: l1Ratio must be 0, not [" + options.l1Ratio() + "]");
         }
@@ -74,6 +78,9 @@ final class Design {
         int width = features.size();
         if (width == 0) {
             throw argument("A linear model needs at least one feature");
+        }
+        if (new HashSet<>(features).size() != width) {
+            throw argument("A linear model names each feature once; the features are " + features);
         }
         checkRows(x, width);
         return new Design(x, checkedWeights(weights, x.length), options.standardize());

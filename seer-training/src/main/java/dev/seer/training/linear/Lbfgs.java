@@ -36,6 +36,7 @@ final class Lbfgs {
     }
 
     /** The point reached, its value, the iterations taken, and whether the gradient met the tolerance. */
+    @SuppressWarnings("ArrayRecordComponent") // internal results, never compared or hashed
     record Result(double[] x, double value, int iterations, boolean converged, double gradientNorm) {}
 
     static Result minimize(Objective objective, double[] start, int maxIterations, double tolerance) {
@@ -81,6 +82,7 @@ final class Lbfgs {
     }
 
     /** A trial point of a line search: its step, position, value, gradient and slope along the direction. */
+    @SuppressWarnings("ArrayRecordComponent") // a line search's scratch, never compared or hashed
     private record Point(double step, double[] x, double value, double[] gradient, double slope) {}
 
     private static Point evaluate(Objective objective, double[] x, double[] direction, double step) {

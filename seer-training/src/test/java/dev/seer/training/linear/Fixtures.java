@@ -14,6 +14,7 @@ final class Fixtures {
     private Fixtures() {}
 
     /** One dataset and the optimum of the objective on it, on the original feature scale. */
+    @SuppressWarnings("ArrayRecordComponent") // read-only test data, never compared or hashed
     record Case(String name, String kind, double c, boolean standardize, double[][] x, double[] y, double[] weights,
             double[] coef, double intercept, double[] fill, double[][] testX, double[] testPrediction) {
         List<String> features() {

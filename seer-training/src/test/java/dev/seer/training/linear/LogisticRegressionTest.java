@@ -122,6 +122,8 @@ class LogisticRegressionTest {
                 TrainingErrorCode.INVALID_ARGUMENT, "x has [2] rows and y [3] values");
         assertInvalid(() -> LogisticRegression.fit(AB, new double[][] {{1, 2}, {3, 4}, {5, 6}}, y, new double[] {1, -1, 1},
                 LinearOptions.defaults()), TrainingErrorCode.INVALID_DATA, "The weight of row [1] is [-1.0]");
+        assertInvalid(() -> LogisticRegression.fit(List.of("a", "a"), new double[][] {{1, 2}, {3, 4}, {5, 6}}, y, null,
+                LinearOptions.defaults()), TrainingErrorCode.INVALID_ARGUMENT, "names each feature once");
     }
 
     @Test
