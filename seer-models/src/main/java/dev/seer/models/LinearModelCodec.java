@@ -16,6 +16,12 @@ import java.util.Map;
  * Format 1: {@code {"format": 1, "kind": "seer-linear", "features": ["age"], "weights": [0.5],
  * "intercept": -1.0, "link": "logit"}}. {@code kind} tells this file from other JSON a model store
  * may hold; a file without it, or with another, is refused rather than read as weights.
+ *
+ * <p>Format 2 adds {@code "fill": [41.5]}, the value used in place of a missing one per feature. A
+ * model without fill values is still written as format 1, byte for byte as before, so the hashes of
+ * models already stored do not change and an older Seer still reads them; only a model that fills
+ * is written as format 2, which an older Seer refuses rather than predicting NaN where this one
+ * would not.
  */
 final class LinearModelCodec implements Codec<LinearModel> {
     static final String KIND = "seer-linear";
@@ -27,40 +33,54 @@ final class LinearModelCodec implements Codec<LinearModel> {
 
     @Override
     public int version() {
-        return 1;
+        return 2;
     }
 
     @Override
     public ObjectNode encode(LinearModel model) {
-        ObjectNode json = Json.object().put(FORMAT, version()).put("kind", KIND);
+        ObjectNode json = Json.object().put(FORMAT, model.fillsMissingValues() ? 2 : 1).put("kind", KIND);
         model.features().forEach(json.putArray("features")::add);
         ArrayNode weights = json.putArray("weights");
         for (double w : model.weights()) {
             weights.add(w);
         }
-        return json.put("intercept", model.intercept()).put("link", model.link().name().toLowerCase(Locale.ROOT));
+        json.put("intercept", model.intercept()).put("link", model.link().name().toLowerCase(Locale.ROOT));
+        if (model.fillsMissingValues()) {
+            ArrayNode fill = json.putArray("fill");
+            for (double v : model.fillValues()) {
+                fill.add(v);
+            }
+        }
+        return json;
     }
 
     @Override
     public LinearModel decode(JsonNode json) {
-        checkVersion(json);
+        int format = checkVersion(json);
         Fields f = new Fields(json, kind());
         if (!KIND.equals(json.path("kind").asText(null))) {
             throw bad("kind", "[" + KIND + "]", json.get("kind"));
         }
         List<String> features = f.texts("features");
-        JsonNode weights = json.get("weights");
-        if (weights == null || !weights.isArray()) {
-            throw bad("weights", "a list of numbers", weights);
+        double[] weights = numbers(json, "weights");
+        // format 1 has no fill; format 2 always has one (a model without is written as format 1)
+        double[] fill = format >= 2 ? numbers(json, "fill") : new double[0];
+        return new LinearModel(features, weights, f.decimal("intercept"), link(f.text("link")), fill);
+    }
+
+    private double[] numbers(JsonNode json, String field) {
+        JsonNode array = json.get(field);
+        if (array == null || !array.isArray()) {
+            throw bad(field, "a list of numbers", array);
         }
-        double[] values = new double[weights.size()];
+        double[] values = new double[array.size()];
         for (int i = 0; i < values.length; i++) {
-            if (!weights.get(i).isNumber()) {
-                throw bad("weights", "a list of numbers", weights);
+            if (!array.get(i).isNumber()) {
+                throw bad(field, "a list of numbers", array);
             }
-            values[i] = weights.get(i).asDouble();
+            values[i] = array.get(i).asDouble();
         }
-        return new LinearModel(features, values, f.decimal("intercept"), link(f.text("link")));
+        return values;
     }
 
     private LinearModel.Link link(String name) {
