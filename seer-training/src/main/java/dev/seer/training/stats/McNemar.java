@@ -85,7 +85,8 @@ public final class McNemar {
         double c = onlyB + 0.5;
         double rows = n + 2.0;
         double centre = (b - c) / rows;
-        double halfWidth = Distributions.normalCritical(confidence) * Math.sqrt((b + c) - (b - c) * (b - c) / rows) / rows;
+        double standardError = Math.sqrt((b + c) - (b - c) * (b - c) / rows) / rows;
+        double halfWidth = Distributions.normalCritical(confidence) * standardError;
         return new TestResult(test, statistic, p, (double) (onlyA - onlyB) / n,
                 Math.max(-1, centre - halfWidth), Math.min(1, centre + halfWidth));
     }
@@ -96,8 +97,8 @@ public final class McNemar {
                     + onlyA + "] and [onlyBCorrect] [" + onlyB + "] must be >= 0");
         }
         if (n <= 0 || onlyA > n - onlyB) {
-            throw Arguments.invalid("n", "Argument [n] [" + n + "] must be > 0 and at least onlyACorrect + onlyBCorrect ["
-                    + onlyA + " + " + onlyB + "]");
+            throw Arguments.invalid("n", "Argument [n] [" + n + "] must be > 0 and at least onlyACorrect"
+                    + " + onlyBCorrect [" + onlyA + " + " + onlyB + "]");
         }
     }
 }

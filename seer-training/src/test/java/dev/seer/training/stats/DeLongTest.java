@@ -48,8 +48,10 @@ class DeLongTest {
 
     @Test
     void refusesBadArguments() {
-        assertRefused(() -> DeLong.compare(new boolean[] {true, true, true}, new double[3], new double[3], 0.95), "positive");
-        assertRefused(() -> DeLong.compare(new boolean[] {true, false, false}, new double[3], new double[3], 0.95), "positive");
+        boolean[] oneClass = {true, true, true};
+        boolean[] onePositive = {true, false, false};
+        assertRefused(() -> DeLong.compare(oneClass, new double[3], new double[3], 0.95), "positive");
+        assertRefused(() -> DeLong.compare(onePositive, new double[3], new double[3], 0.95), "positive");
         assertRefused(() -> DeLong.compare(null, A, B, 0.95), "positive");
         assertRefused(() -> DeLong.compare(POSITIVE, new double[3], B, 0.95), "scoresA");
         assertRefused(() -> DeLong.compare(POSITIVE, A, new double[3], 0.95), "scoresB");
