@@ -45,9 +45,7 @@ final class Design {
         this.means = new double[columns];
         this.scales = new double[columns];
         this.constant = new boolean[columns];
-        for (int j = 0; j < columns; j++) {
-            describeColumn(x, j, standardize);
-        }
+        describeColumns(x, standardize);
         this.z = new double[rows * columns];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < columns; j++) {
@@ -63,9 +61,6 @@ final class Design {
         requireNonNull(x, "x is null");
         requireNonNull(y, "y is null");
         requireNonNull(options, "options is null");
-        if (options.l1Ratio() != 0) {
-            throw argument("Only the L2 penalty is implemented: l1Ratio must be 0, not [" + options.l1Ratio() + "]");
-        }
         if (x.length == 0) {
             throw data("There are no rows to fit on", Map.of());
         }
@@ -119,32 +114,46 @@ final class Design {
         return weights.clone();
     }
 
-    private void describeColumn(double[][] x, int j, boolean standardize) {
-        double total = 0;
-        int known = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
+    /** Means, constancy and scales of every column, in row-major passes (a column-wise walk of double[][] misses cache). */
+    private void describeColumns(double[][] x, boolean standardize) {
+        int[] known = new int[columns];
+        double[] min = new double[columns];
+        double[] max = new double[columns];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
         for (double[] row : x) {
-            double v = row[j];
-            if (!Double.isNaN(v)) {
-                total += v;
-                known++;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-        }
-        means[j] = known == 0 ? 0 : total / known;
-        constant[j] = known == 0 || min == max;
-        scales[j] = 1;
-        if (standardize && !constant[j]) {
-            double squares = 0; // two passes: the deviations from the mean, not E[x²] - E[x]², which cancels badly
-            for (double[] row : x) {
+            for (int j = 0; j < columns; j++) {
                 double v = row[j];
                 if (!Double.isNaN(v)) {
-                    squares += (v - means[j]) * (v - means[j]);
+                    means[j] += v;
+                    known[j]++;
+                    min[j] = Math.min(min[j], v);
+                    max[j] = Math.max(max[j], v);
                 }
             }
-            scales[j] = Math.sqrt(squares / rows); // a filled value sits at the mean and adds 0
+        }
+        for (int j = 0; j < columns; j++) {
+            means[j] = known[j] == 0 ? 0 : means[j] / known[j];
+            constant[j] = known[j] == 0 || min[j] == max[j];
+            scales[j] = 1;
+        }
+        if (!standardize) {
+            return;
+        }
+        // a second pass over the deviations, not E[x²] − E[x]², which cancels badly
+        double[] squares = new double[columns];
+        for (double[] row : x) {
+            for (int j = 0; j < columns; j++) {
+                double v = row[j];
+                if (!Double.isNaN(v)) {
+                    squares[j] += (v - means[j]) * (v - means[j]);
+                }
+            }
+        }
+        for (int j = 0; j < columns; j++) {
+            if (!constant[j]) {
+                scales[j] = Math.sqrt(squares[j] / rows); // a filled value sits at the mean and adds 0
+            }
         }
     }
 

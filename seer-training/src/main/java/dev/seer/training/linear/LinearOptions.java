@@ -10,12 +10,13 @@ import java.util.Map;
  * @param c inverse regularisation strength, scikit-learn's {@code C}: the objective is
  *     {@code ½‖w‖² + C·Σ s_i·loss_i}, so a smaller c shrinks the weights more (for ridge that is
  *     scikit-learn's {@code Ridge(alpha = 1/c)})
- * @param l1Ratio the share of the penalty that is L1 (elastic net); only 0, pure L2, is implemented,
- *     a fit refuses anything else
- * @param maxIterations the most L-BFGS iterations before the fit stops unconverged
+ * @param l1Ratio ρ, the share of the penalty that is L1: the penalty is {@code (1 − ρ)/2·‖w‖² +
+ *     ρ·‖w‖₁}; 0 is pure L2 (ridge), above 0 the elastic net, 1 the lasso
+ * @param maxIterations the most solver iterations (L-BFGS's, or the elastic net's outer Newton
+ *     steps) before the fit stops unconverged
  * @param tolerance the fit has converged when the largest gradient component of the mean-loss
  *     objective ({@code Σ s_i·loss_i / Σ s_i + ½‖w‖² / (C·Σ s_i)}, scikit-learn's internal scaling
- *     and {@code tol}) is at most this
+ *     and {@code tol}) is at most this; for the elastic net, the smallest subgradient's
  * @param standardize centre and scale each feature by its training mean and standard deviation
  *     inside the fit, so the penalty treats features alike whatever their units (scikit-learn's
  *     {@code Pipeline(StandardScaler(), ...)}); the model returned is on the original scale anyway

@@ -25,6 +25,10 @@ import java.util.Map;
  * need dozens, and the answer has no stopping tolerance in it. Squaring the condition number is
  * harmless here because the penalty bounds the smallest eigenvalue below by λ and the design is
  * centred (and usually scaled); one step of iterative refinement recovers the digits it costs.
+ *
+ * <p>With {@code l1Ratio ρ > 0} the penalty is the elastic net's {@code (1 − ρ)/2·‖w‖² + ρ·‖w‖₁},
+ * scikit-learn's {@code ElasticNet(alpha = 1/(C·Σ s_i), l1_ratio = ρ)}, fitted by {@link
+ * ElasticNet}'s coordinate descent.
  */
 public final class LinearRegression {
     private LinearRegression() {}
@@ -37,13 +41,21 @@ public final class LinearRegression {
 
     /**
      * Fits on rows x (NaN = missing, filled with the column's training mean, which the model keeps)
-     * with finite targets y and optional sample weights. Always converged (the solve is exact); the
-     * gradient norm reported is measured at the solution, as a check.
+     * with finite targets y and optional sample weights. With the L2 penalty alone always converged
+     * (the solve is exact) and the gradient norm reported is measured at the solution, as a check.
      */
     public static LinearFit train(List<String> features, double[][] x, double[] y, double[] weights,
             LinearOptions options) {
         Design design = Design.of(features, x, y, weights, options);
         checkTargets(y);
+        if (options.l1Ratio() > 0) {
+            double[] start = new double[design.columns + 1];
+            start[design.columns] = weightedMean(y, design);
+            Lbfgs.Result result = ElasticNet.minimize(design, y, ElasticNet.RowLoss.SQUARED, options, start);
+            LinearModel model = design.model(features, Arrays.copyOf(result.x(), design.columns),
+                    result.x()[design.columns], LinearModel.Link.IDENTITY);
+            return new LinearFit(model, result.converged(), result.iterations(), result.gradientNorm());
+        }
         SquaredLoss loss = new SquaredLoss(design, y, options.c());
         double[] theta = solve(design, y, loss.penalty);
         double[] gradient = new double[theta.length];
@@ -51,6 +63,14 @@ public final class LinearRegression {
         LinearModel model = design.model(features, Arrays.copyOf(theta, design.columns), theta[design.columns],
                 LinearModel.Link.IDENTITY);
         return new LinearFit(model, true, 1, Lbfgs.maxNorm(gradient));
+    }
+
+    private static double weightedMean(double[] y, Design design) {
+        double total = 0;
+        for (int i = 0; i < y.length; i++) {
+            total += design.weights[i] * y[i];
+        }
+        return total / design.weightSum;
     }
 
     private static void checkTargets(double[] y) {

@@ -18,6 +18,10 @@ import java.util.Map;
  * iterations the zero start spends finding it. log(1 + e^η) is computed as {@code max(η, 0) +
  * log1p(e^−|η|)}, which neither overflows nor loses the small tail; the probability likewise only
  * exponentiates a negative number.
+ *
+ * <p>With {@code l1Ratio ρ > 0} the penalty is the elastic net's {@code (1 − ρ)/2·‖w‖² + ρ·‖w‖₁}
+ * (scikit-learn's {@code penalty="elasticnet"}), not differentiable at 0, and {@link ElasticNet}'s
+ * coordinate descent fits it instead.
  */
 public final class LogisticRegression {
     private LogisticRegression() {}
@@ -39,7 +43,9 @@ public final class LogisticRegression {
         Loss loss = new Loss(design, y, options.c());
         double[] start = new double[design.columns + 1];
         start[design.columns] = loss.logOdds();
-        Lbfgs.Result result = Lbfgs.minimize(loss, start, options.maxIterations(), options.tolerance());
+        Lbfgs.Result result = options.l1Ratio() > 0
+                ? ElasticNet.minimize(design, y, ElasticNet.RowLoss.LOG, options, start)
+                : Lbfgs.minimize(loss, start, options.maxIterations(), options.tolerance());
         double[] w = Arrays.copyOf(result.x(), design.columns);
         LinearModel model = design.model(features, w, result.x()[design.columns], LinearModel.Link.LOGIT);
         return new LinearFit(model, result.converged(), result.iterations(), result.gradientNorm());

@@ -15,8 +15,12 @@ final class Fixtures {
 
     /** One dataset and the optimum of the objective on it, on the original feature scale. */
     @SuppressWarnings("ArrayRecordComponent") // read-only test data, never compared or hashed
-    record Case(String name, String kind, double c, boolean standardize, double[][] x, double[] y, double[] weights,
+    record Case(String name, String kind, double c, double l1Ratio, boolean standardize, double[][] x, double[] y, double[] weights,
             double[] coef, double intercept, double[] fill, double[][] testX, double[] testPrediction) {
+        LinearOptions options(double tolerance) {
+            return new LinearOptions(c, l1Ratio, 10_000, tolerance, standardize);
+        }
+
         List<String> features() {
             return IntStream.range(0, coef.length).mapToObj(j -> "x" + j).toList();
         }
@@ -32,7 +36,8 @@ final class Fixtures {
         List<Case> cases = new ArrayList<>();
         for (JsonNode c : root.get("cases")) {
             if (c.get("kind").asText().equals(kind)) {
-                cases.add(new Case(c.get("name").asText(), kind, c.get("C").asDouble(), c.get("standardize").asBoolean(),
+                cases.add(new Case(c.get("name").asText(), kind, c.get("C").asDouble(), c.get("l1_ratio").asDouble(),
+                        c.get("standardize").asBoolean(),
                         matrix(c.get("x")), vector(c.get("y")), c.get("weights").isNull() ? null : vector(c.get("weights")),
                         vector(c.get("coef")), c.get("intercept").asDouble(), vector(c.get("fill")), matrix(c.get("test_x")),
                         vector(c.get("test_prediction"))));

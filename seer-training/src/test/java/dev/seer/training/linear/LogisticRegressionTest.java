@@ -22,7 +22,7 @@ class LogisticRegressionTest {
     }
 
     private static LinearOptions tight(Fixtures.Case c) {
-        return new LinearOptions(c.c(), 0, 10_000, 1e-10, c.standardize());
+        return c.options(1e-10);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -51,7 +51,7 @@ class LogisticRegressionTest {
     void theObjectivesGradientVanishesAtTheSolution(Fixtures.Case c) {
         LinearModel model = LogisticRegression.fit(c.features(), c.x(), c.y(), c.weights(), tight(c));
 
-        assertThat(Optimality.gradientMaxNorm(model, c.x(), c.y(), c.weights(), c.c(), c.standardize()))
+        assertThat(Optimality.gradientMaxNorm(model, c.x(), c.y(), c.weights(), c.c(), c.l1Ratio(), c.standardize()))
                 .isLessThan(1e-9);
     }
 
@@ -73,6 +73,29 @@ class LogisticRegressionTest {
         assertThat(fit.converged()).isFalse();
         assertThat(fit.iterations()).isEqualTo(2);
         assertThat(fit.gradientNorm()).isGreaterThan(1e-10);
+    }
+
+    @Test
+    void theL1PartZeroesTheIrrelevantFeaturesExactly() {
+        Fixtures.Case lasso = Fixtures.of("logistic").stream().filter(c -> c.name().equals("lasso")).findFirst()
+                .orElseThrow();
+        LinearFit fit = LogisticRegression.train(lasso.features(), lasso.x(), lasso.y(), null, lasso.options(1e-6));
+
+        assertThat(fit.converged()).isTrue();
+        assertThat(fit.model().weights()[2]).isZero();
+        assertThat(fit.model().weights()[4]).isZero();
+        assertThat(fit.model().weights()[0]).isNotZero();
+    }
+
+    @Test
+    void theElasticNetReportsRunningOutOfIterations() {
+        Fixtures.Case net = Fixtures.of("logistic").stream().filter(c -> c.name().equals("elastic_net")).findFirst()
+                .orElseThrow();
+        LinearFit fit = LogisticRegression.train(net.features(), net.x(), net.y(), null,
+                new LinearOptions(net.c(), net.l1Ratio(), 1, 1e-12, true));
+
+        assertThat(fit.converged()).isFalse();
+        assertThat(fit.iterations()).isEqualTo(1);
     }
 
     @Test
@@ -136,8 +159,6 @@ class LogisticRegressionTest {
                 "maxIterations must be at least 1");
         assertInvalid(() -> new LinearOptions(1, 0, 10, Double.NaN, true), TrainingErrorCode.INVALID_ARGUMENT,
                 "tolerance must be a finite number above 0");
-        assertInvalid(() -> LogisticRegression.fit(AB, new double[][] {{1, 2}, {3, 4}}, new double[] {0, 1}, null,
-                new LinearOptions(1, 0.5, 10, 1e-6, true)), TrainingErrorCode.INVALID_ARGUMENT, "Only the L2 penalty");
     }
 
     @Test
@@ -155,15 +176,21 @@ class LogisticRegressionTest {
             }
             y[i] = random.nextDouble() < 1 / (1 + Math.exp(-score)) ? 1 : 0;
         }
-        LogisticRegression.train(Checks.names(d), x, y, null, LinearOptions.defaults()); // warm the JIT
-        long start = System.nanoTime();
-        LinearFit fit = LogisticRegression.train(Checks.names(d), x, y, null, LinearOptions.defaults());
-        long millis = (System.nanoTime() - start) / 1_000_000;
+        LinearOptions l2 = LinearOptions.defaults();
+        LinearOptions net = new LinearOptions(0.001, 0.5, 1000, 1e-6, true); // strong enough to zero some weights
+        LogisticRegression.train(Checks.names(d), x, y, null, l2); // warm the JIT
+        LogisticRegression.train(Checks.names(d), x, y, null, net);
+        for (LinearOptions options : List.of(l2, net)) {
+            long start = System.nanoTime();
+            LinearFit fit = LogisticRegression.train(Checks.names(d), x, y, null, options);
+            long millis = (System.nanoTime() - start) / 1_000_000;
 
-        System.out.printf("LogisticRegression 100000 x 20: %d ms, %d iterations, gradient %.2e%n", millis,
-                fit.iterations(), fit.gradientNorm());
-        assertThat(fit.converged()).isTrue();
-        assertThat(Optimality.gradientMaxNorm(fit.model(), x, y, null, 1.0, true)).isLessThanOrEqualTo(1e-6);
+            System.out.printf("LogisticRegression 100000 x 20, l1Ratio %s: %d ms, %d iterations, gradient %.2e%n",
+                    options.l1Ratio(), millis, fit.iterations(), fit.gradientNorm());
+            assertThat(fit.converged()).isTrue();
+            assertThat(Optimality.gradientMaxNorm(fit.model(), x, y, null, options.c(), options.l1Ratio(), true))
+                    .isLessThanOrEqualTo(1e-6);
+        }
     }
 
     static void assertInvalid(Runnable call, TrainingErrorCode code, String message) {

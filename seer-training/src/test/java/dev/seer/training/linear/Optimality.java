@@ -9,15 +9,21 @@ import java.util.Arrays;
  * the population sd (sd taken as 1 without standardize or for a constant column), the standardized
  * weight v_j = w_j·sd_j, and
  *
- * <pre>  ∂/∂v_j = v_j + C·Σ s_i·r_i·z_ij,   ∂/∂b = C·Σ s_i·r_i</pre>
+ * <pre>  g_j = (1 − ρ)·v_j + C·Σ s_i·r_i·z_ij,   ∂/∂b = C·Σ s_i·r_i</pre>
  *
- * with r = p − y for the log-loss and η − y for the squared error; divided by C·Σ s_i, the scale the
- * tolerance is on. At the optimum every component is 0.
+ * with r = p − y for the log-loss and η − y for the squared error; with an L1 share ρ the smallest
+ * subgradient is {@code g_j + ρ·sign(v_j)} where v_j ≠ 0 and {@code max(|g_j| − ρ, 0)} where v_j = 0.
+ * Divided by C·Σ s_i, the scale the tolerance is on. At the optimum every component is 0.
  */
 final class Optimality {
     private Optimality() {}
 
     static double gradientMaxNorm(LinearModel model, double[][] x, double[] y, double[] weights, double c,
+            boolean standardize) {
+        return gradientMaxNorm(model, x, y, weights, c, 0, standardize);
+    }
+
+    static double gradientMaxNorm(LinearModel model, double[][] x, double[] y, double[] weights, double c, double rho,
             boolean standardize) {
         int n = x.length;
         int d = x[0].length;
@@ -52,10 +58,12 @@ final class Optimality {
             gradient[d] += c * s * r;
             total += s;
         }
-        double max = 0;
-        for (int j = 0; j <= d; j++) {
-            double g = (j < d ? gradient[j] + w[j] * sd[j] : gradient[j]) / (c * total);
-            max = Math.max(max, Math.abs(g));
+        double max = Math.abs(gradient[d]) / (c * total);
+        for (int j = 0; j < d; j++) {
+            double v = w[j] * sd[j];
+            double g = gradient[j] + (1 - rho) * v;
+            double sub = v != 0 ? Math.abs(g + rho * Math.signum(v)) : Math.max(Math.abs(g) - rho, 0);
+            max = Math.max(max, sub / (c * total));
         }
         return max;
     }

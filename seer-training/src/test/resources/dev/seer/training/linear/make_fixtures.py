@@ -17,13 +17,19 @@ is why the Java tests compare with the polished optimum rather than sklearn's co
 predictions are the pipeline's own transform (imputer, scaler) of the test rows times the polished
 coefficients in the estimator's space, so they check the mapping back to the original scale and the
 fill independently. "x" uses null for NaN.
+
+The elastic-net cases ("l1_ratio" > 0) use LogisticRegression(penalty="elasticnet", solver="saga",
+l1_ratio, C, tol=1e-14) and ElasticNet(alpha=1/(C·Σs), l1_ratio, tol=1e-14); the script checks each
+reaches the optimum (the minimum-norm subgradient below 1e-9) instead of polishing. (A lasso at
+C=0.02, where every weight is 0, made saga stop after 4 epochs with the intercept unconverged, so the
+lasso case uses C=0.1.)
 """
 import json
 
 import numpy as np
 import sklearn
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -50,10 +56,30 @@ def polish_logistic(z, y, s, c, w, b):
     return theta[:-1], theta[-1], float(np.max(np.abs(grad)))
 
 
+def subgradient(z, y, s, c, rho, w, b, kind):
+    """Max-norm of the minimum-norm subgradient of Σ s ℓ / Σ s + λ((1-ρ)/2 ‖w‖² + ρ‖w‖₁), λ = 1/(C Σ s)."""
+    eta = z @ w + b
+    r = sigmoid(eta) - y if kind == "logistic" else eta - y
+    lam = 1 / (c * s.sum())
+    g = z.T @ (s * r) / s.sum() + lam * (1 - rho) * w
+    sub = np.where(w != 0, np.abs(g + lam * rho * np.sign(w)), np.maximum(np.abs(g) - lam * rho, 0))
+    return float(max(np.max(sub), abs(np.sum(s * r) / s.sum())))
+
+
 def fit(case):
     x, y, s, c, standardize, kind = case["x"], case["y"], case["weights"], case["C"], case["standardize"], case["kind"]
-    estimator = (LogisticRegression(C=c, tol=1e-10, max_iter=10000) if kind == "logistic"
-                 else Ridge(alpha=1 / c, solver="cholesky"))
+    rho = case.get("l1_ratio", 0.0)
+    total = len(y) if s is None else float(np.sum(s))
+    if rho > 0 and kind == "logistic":
+        estimator = LogisticRegression(C=c, penalty="elasticnet", solver="saga", l1_ratio=rho, tol=1e-14,
+                                       max_iter=1_000_000)
+    elif rho > 0:
+        # ElasticNet minimises Σ s_i r_i² / (2 Σ s_i) + alpha (rho ‖w‖₁ + (1-rho)/2 ‖w‖²) (it rescales s to sum n)
+        estimator = ElasticNet(alpha=1 / (c * total), l1_ratio=rho, tol=1e-14, max_iter=1_000_000)
+    elif kind == "logistic":
+        estimator = LogisticRegression(C=c, tol=1e-10, max_iter=10000)
+    else:
+        estimator = Ridge(alpha=1 / c, solver="cholesky")
     steps = [SimpleImputer(strategy="mean")] + ([StandardScaler()] if standardize else []) + [estimator]
     pipe = make_pipeline(*steps)
     name = pipe.steps[-1][0]
@@ -70,7 +96,10 @@ def fit(case):
     b = float(np.ravel(estimator.intercept_)[0])
     gradient = None
     moved = 0.0
-    if kind == "logistic":
+    if rho > 0:
+        gradient = subgradient(z, y, np.ones(len(y)) if s is None else s, c, rho, w, b, kind)
+        assert gradient < 1e-9, (case["name"], gradient)
+    elif kind == "logistic":
         w2, b2, gradient = polish_logistic(z, y, np.ones(len(y)) if s is None else s, c, w, b)
         moved = np.max(np.abs(np.append(w2 - w, b2 - b))) / max(1.0, np.max(np.abs(np.append(w, b))))
         assert moved < 1e-2, (case["name"], moved)
@@ -84,7 +113,7 @@ def fit(case):
     if kind == "ridge":
         assert np.allclose(prediction, pipe.predict(test), rtol=1e-12, atol=1e-12)
     return {
-        "name": case["name"], "kind": kind, "C": c, "standardize": standardize,
+        "name": case["name"], "kind": kind, "C": c, "l1_ratio": rho, "standardize": standardize,
         "x": [[None if np.isnan(v) else float(v) for v in row] for row in x],
         "y": [float(v) for v in y],
         "weights": None if s is None else [float(v) for v in s],
@@ -105,11 +134,11 @@ def cases():
     rng = np.random.default_rng(20261204)
     out = []
 
-    def add(name, kind, x, y, c, standardize=True, weights=None):
+    def add(name, kind, x, y, c, standardize=True, weights=None, l1_ratio=0.0):
         test = np.vstack([x[:3], rng.normal(size=(2, x.shape[1])) * np.nanstd(x, axis=0) + np.nanmean(x, axis=0)])
         test[3, 0] = np.nan  # a missing value at prediction: filled with the training mean
         out.append({"name": name, "kind": kind, "x": x, "y": y, "C": c, "standardize": standardize,
-                    "weights": weights, "test_x": test})
+                    "weights": weights, "test_x": test, "l1_ratio": l1_ratio})
 
     # well-conditioned, features on different scales
     x = rng.normal(size=(200, 4)) * [1, 10, 0.1, 3] + [0, 50, -2, 1]
@@ -162,6 +191,19 @@ def cases():
     x[rng.random(size=(200, 3)) < 0.05] = np.nan
     add("ridge_unstandardized", "ridge", x, ridge_target(x, np.array([0.5, 0.2, -1]), 1, 0.1), 0.01,
         standardize=False)
+
+    # elastic net and lasso: two irrelevant features the L1 part should zero
+    x = rng.normal(size=(200, 5)) * [1, 2, 1, 3, 1] + [0, 1, 0, -1, 0]
+    x[rng.random(size=(200, 5)) < 0.05] = np.nan
+    y = logistic_labels(rng, x, np.array([1.0, -0.5, 0, 0.3, 0]), 0.2)
+    add("elastic_net", "logistic", x, y, 0.05, l1_ratio=0.5)
+    add("lasso", "logistic", x, y, 0.1, l1_ratio=1.0)
+    x = rng.normal(size=(250, 5)) * [1, 2, 1, 3, 1] + [0, 1, 0, -1, 0]
+    x[rng.random(size=(250, 5)) < 0.05] = np.nan
+    s = rng.uniform(0.1, 3.0, size=250)
+    y = ridge_target(x, np.array([1.0, -0.5, 0, 0.3, 0]), 4, 0.5)
+    add("ridge_elastic_net", "ridge", x, y, 0.02, weights=s, l1_ratio=0.5)
+    add("ridge_lasso", "ridge", x, y, 0.05, l1_ratio=1.0)
     return out
 
 
