@@ -24,7 +24,8 @@ final class ModelCommands {
             description = {"Registered models: immutable versions with their run, dataset, signature and metrics, and",
                     "aliases (champion, challenger, any name) whose every move is kept."},
             subcommands = {ListModels.class, Show.class, Register.class, Import.class, Alias.class, Unalias.class,
-                    Protect.class, Check.class, History.class, At.class})
+                    Protect.class, Check.class, History.class, At.class, TrainingCommands.Promote.class,
+                    TrainingCommands.Card.class})
     static final class Models {
     }
 

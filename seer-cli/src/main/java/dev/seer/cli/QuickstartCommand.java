@@ -2,11 +2,20 @@ package dev.seer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.home.SeerHome;
+import dev.seer.datasets.DatasetStore;
+import dev.seer.datasets.SplitSpec;
 import dev.seer.metadata.IssuedToken;
+import dev.seer.server.Call;
+import dev.seer.server.ModelOperations;
 import dev.seer.server.SeerServer;
+import dev.seer.server.SeerServices;
+import dev.seer.server.TrainingOperations;
+import dev.seer.training.TrainingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,6 +59,7 @@ final class QuickstartCommand extends CliCommand {
         }
         services.materializer().materialize(java.util.List.of(), java.util.Optional.empty(), cli().clock().instant(), actor);
         streamExample(services);
+        trainExample(services);
         var service = services.catalog().latestOfKind("feature_service").stream().findFirst();
         if (service.isEmpty()) {
             return null;
@@ -60,6 +70,59 @@ final class QuickstartCommand extends CliCommand {
                 java.util.Map.of(key, java.util.List.of("1", "2")));
         out().println("Online lookup of " + key + " 1 and 2: " + dev.seer.core.Json.write(dev.seer.server.OnlineOperations.ONLINE.encodeResponse(results)));
         return body;
+    }
+
+    /**
+     * Builds a labelled dataset version from the example (its {@code data/churn_labels.csv} joined
+     * point-in-time with the first feature service), trains the example's spec on it, promotes the
+     * model to champion through the gate, and writes its card under the home. Skipped when the
+     * example has no labels or spec; a model already champion is left as it is.
+     */
+    private void trainExample(SeerServices services) {
+        Path labels = example.resolve("data/churn_labels.csv");
+        Path specFile = example.resolve("training/churn.yaml");
+        var service = services.catalog().latestOfKind("feature_service").stream().findFirst();
+        if (!Files.isRegularFile(labels) || !Files.isRegularFile(specFile) || service.isEmpty()) {
+            return;
+        }
+        String actor = LocalBackend.localActor();
+        TrainingSpec spec = TrainingSpec.read(specFile);
+        String dataset = spec.dataset().replace(":latest", "");
+        var written = services.datasets().create(dataset, new DatasetStore.CreateRequest(labels,
+                List.of(service.get().name()), spec.label(), false, Optional.of(new SplitSpec(SplitSpec.Method.TIME,
+                        List.of("event_timestamp"), 0.6, 0.2, 0.2))), actor, m -> { });
+        out().printf("Training example: dataset %s (%,d rows); training %s (%d candidates)...%n", written.version(),
+                written.version().rows(), spec.name(), spec.candidates().size());
+        Call call = new Call(actor, m -> { });
+        TrainingOperations.Trained trained;
+        try {
+            trained = TrainingOperations.TRAIN.handle(services, new TrainingOperations.Train(specFile.toString(),
+                    spec.text()), call);
+        } catch (RuntimeException e) {
+            out().println("  training failed: " + e.getMessage());
+            return;
+        }
+        var report = trained.report();
+        var best = report.candidate(report.best());
+        out().printf("  run %s: best %s, %s %.4f [%.4f, %.4f] on %,d held-out rows; gate %s%n", trained.runId(),
+                report.best(), report.metric().id(), best.test().get(report.metric().id()).value(),
+                best.test().get(report.metric().id()).low(), best.test().get(report.metric().id()).high(),
+                report.testRows(), report.gate() ? "passed" : "not passed");
+        if (trained.version().isEmpty()) {
+            return;
+        }
+        var version = trained.version().get();
+        if (report.gate() && !version.aliases().contains("champion")
+                && services.models().model(version.name()).aliases().get("champion") == null) {
+            var move = TrainingOperations.PROMOTE.handle(services, new TrainingOperations.Promote(version.name(),
+                    version.version(), "champion", false, ""), call);
+            out().printf("  %s:%d is now champion (%s)%n", version.name(), version.version(), move.grounds());
+        }
+        var card = TrainingOperations.CARD.handle(services, new ModelOperations.VersionRef(version.name(),
+                version.version()), call);
+        List<Path> files = TrainingCommands.Card.write(card, cli().homePath().resolve("cards"), version.name() + "-"
+                + version.version());
+        out().println("  model card: " + files.get(1).toAbsolutePath().normalize());
     }
 
     /**

@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code seer} command. Global options are inherited by every subcommand. Exit codes follow
@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
                 IngestCommands.Ingest.class, IngestCommands.Quarantine.class, IngestCommands.Materialize.class,
                 DatasetCommands.Dataset.class, DatasetCommands.Lineage.class,
                 TrackingCommands.Experiments.class, TrackingCommands.Runs.class, ModelCommands.Models.class,
+                TrainingCommands.Train.class,
                 CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

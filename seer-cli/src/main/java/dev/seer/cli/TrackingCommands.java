@@ -1,13 +1,15 @@
 package dev.seer.cli;
 
 import dev.seer.core.Json;
+import dev.seer.registry.search.ViewType;
 import dev.seer.registry.tracking.Experiment;
 import dev.seer.registry.tracking.Metric;
-import dev.seer.registry.search.ViewType;
 import dev.seer.registry.tracking.Run;
+import dev.seer.registry.tracking.RunStatus;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.server.Operation;
 import dev.seer.server.TrackingOperations;
+import dev.seer.server.TrainingOperations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -178,7 +180,12 @@ final class TrackingCommands {
         @Override
         public Integer call() {
             Run r = call(TrackingOperations.RUN, run);
-            show(TrackingOperations.RUN, r, () -> printRun(r));
+            show(TrackingOperations.RUN, r, () -> {
+                printRun(r);
+                if ("training".equals(r.tags().get("seer.kind")) && r.status() == RunStatus.FINISHED) {
+                    TrainingCommands.ReportPrinter.print(out(), call(TrainingOperations.REPORT, r.id()));
+                }
+            });
             return 0;
         }
 

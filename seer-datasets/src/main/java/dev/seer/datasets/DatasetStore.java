@@ -175,6 +175,16 @@ public final class DatasetStore {
         return out;
     }
 
+    /**
+     * The stored file of a version's data, or of one of its splits, for reading in place (never
+     * write to it): its hash is checked first, so a corrupted object is reported, not read.
+     */
+    public Path file(DatasetVersion version, Optional<String> split) {
+        String hash = split.map(s -> splitObject(version, s)).orElse(version.contentHash());
+        objects.check(hash);
+        return objects.path(hash);
+    }
+
     /** Compares two versions by key; {@code key} empty: the key both versions recorded. */
     public DatasetDiff diff(DatasetRef a, DatasetRef b, List<String> key) {
         DatasetVersion left = get(a);

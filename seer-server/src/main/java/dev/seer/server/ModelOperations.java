@@ -200,7 +200,7 @@ public final class ModelOperations {
                 : Optional.of(DatasetAnswers.LINEAGE.decode(dataset)));
     }
 
-    private static int version(JsonNode node) {
+    static int version(JsonNode node) {
         long version = Fields.pathNumber(node, "version");
         if (version < 1 || version > Integer.MAX_VALUE) {
             throw new SeerException(dev.seer.core.CoreErrorCode.INVALID_ARGUMENT, "Version [" + version + "] must be a"

@@ -28,6 +28,7 @@ import dev.seer.metadata.MetadataDatabase;
 import dev.seer.metadata.TokenStore;
 import dev.seer.registry.artifacts.ArtifactStore;
 import dev.seer.registry.tracking.TrackingStore;
+import dev.seer.training.Training;
 import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.server.Startup.Step;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -59,6 +60,7 @@ public final class SeerServices implements AutoCloseable {
     private final TrackingStore tracking;
     private final ModelRegistry models;
     private final ArtifactStore artifacts;
+    private final Training training;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
@@ -96,6 +98,8 @@ public final class SeerServices implements AutoCloseable {
             this.models = startup.step(Step.MODEL_REGISTRY, new ModelRegistry(database, audit, clock));
             this.artifacts = startup.step(Step.ARTIFACTS, new ArtifactStore(database, home.root().resolve("artifacts"), audit,
                     clock));
+            this.training = new Training(new TrainingDatasets(datasets), tracking, artifacts, clock,
+                    Runtime.getRuntime().availableProcessors());
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
             throw e;
@@ -191,6 +195,11 @@ public final class SeerServices implements AutoCloseable {
     /** Registered models, versions and aliases. */
     public ModelRegistry models() {
         return models;
+    }
+
+    /** Trains and evaluates specs, recording runs; registration is {@link TrainingOperations}'. */
+    public Training training() {
+        return training;
     }
 
     /** Runs' artifacts and model files, by content. */

@@ -1,6 +1,7 @@
 package dev.seer.features.definition;
 
 import dev.seer.core.SeerException;
+import dev.seer.core.yaml.YamlNode;
 import dev.seer.features.FeatureErrorCode;
 import dev.seer.features.definition.Definitions.Checks;
 import dev.seer.features.definition.Definitions.Entity;
@@ -19,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -31,7 +31,6 @@ import java.util.stream.Stream;
  */
 public final class RepositoryLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([smhdw]?)");
     private static final Set<String> TOP = Set.of("entities", "sources", "feature_views", "feature_services");
 
     private RepositoryLoader() {}
@@ -43,7 +42,7 @@ public final class RepositoryLoader {
         List<FeatureView> views = new ArrayList<>();
         List<FeatureService> services = new ArrayList<>();
         for (Path file : files) {
-            YamlNode root = YamlNode.parse(file);
+            YamlNode root = YamlNode.parse(file, FeatureErrorCode.DEFINITION_UNREADABLE, FeatureErrorCode.DEFINITION_INVALID);
             if (root.isEmpty()) {
                 continue;
             }
@@ -267,19 +266,7 @@ public final class RepositoryLoader {
         return name;
     }
 
-    /** {@code 2d}, {@code 36h}, {@code 90m}, {@code 45s}, {@code 1w}, or {@code 0} for no limit. */
     static Duration duration(YamlNode node) {
-        Matcher matcher = DURATION.matcher(node.text().trim());
-        if (!matcher.matches()) {
-            throw node.error("[" + node.text() + "] is not a duration such as 30s, 15m, 36h, 2d or 0");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "", "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "d" -> Duration.ofDays(amount);
-            default -> Duration.ofDays(7 * amount);
-        };
+        return node.duration();
     }
 }

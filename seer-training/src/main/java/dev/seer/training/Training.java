@@ -1,0 +1,133 @@
+package dev.seer.training;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.seer.core.SeerException;
+import dev.seer.registry.artifacts.ArtifactStore;
+import dev.seer.registry.tracking.RunStatus;
+import dev.seer.registry.tracking.TrackingStore;
+import dev.seer.training.TrainingSpec.Candidate;
+import dev.seer.training.data.DatasetSource;
+import dev.seer.training.data.FrameReader;
+import dev.seer.training.data.TrainingData;
+import dev.seer.training.evaluation.EvaluationReport;
+import dev.seer.training.evaluation.Evaluator;
+import dev.seer.training.evaluation.Evaluator.Chosen;
+import dev.seer.training.tuning.Trial;
+import dev.seer.training.tuning.TrialState;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs a training spec end to end: reads the dataset version (every problem with the data is
+ * found before a run is created), tunes the candidates that have a search space (each trial a
+ * child run), evaluates every candidate by the one strategy ({@link Evaluator}), and records the
+ * run: parameters, metrics per fold and overall with intervals, the evaluation report, the best
+ * model's file with its descriptor, and typed provenance. A run that fails is marked failed, one
+ * interrupted is marked killed; the model is written only once everything else is, so a run is
+ * never left half-written. Registering the model and the promotion check belong to the caller,
+ * which sees the registry and the other components.
+ */
+public final class Training {
+    private final DatasetSource datasets;
+    private final TrackingStore tracking;
+    private final ArtifactStore artifacts;
+    private final Clock clock;
+    private final int threads;
+
+    public Training(DatasetSource datasets, TrackingStore tracking, ArtifactStore artifacts, Clock clock, int threads) {
+        this.datasets = requireNonNull(datasets, "datasets is null");
+        this.tracking = requireNonNull(tracking, "tracking is null");
+        this.artifacts = requireNonNull(artifacts, "artifacts is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.threads = threads;
+    }
+
+    /**
+     * What a training run produced.
+     *
+     * @param modelFolder the run's artifact folder holding the best model and its descriptor; empty if it has no file
+     */
+    public record Outcome(String runId, String experimentId, EvaluationReport report, Optional<String> modelFolder) {}
+
+    /** Finds the model to compare against, given the features the data has; a note for each reason one is left out. */
+    @FunctionalInterface
+    public interface ReferenceLookup {
+        ReferenceLookup NONE = (features, notes) -> Optional.empty();
+
+        Optional<Evaluator.Reference> find(List<String> features, Consumer<String> notes);
+    }
+
+    public Outcome train(TrainingSpec spec, ReferenceLookup references, String actor, Consumer<String> progress) {
+        progress.accept("reading dataset " + spec.dataset());
+        DatasetSource.Snapshot snapshot = datasets.open(spec.dataset());
+        TrainingData data = FrameReader.read(snapshot, spec.label(), spec.task(), spec.features());
+        progress.accept(String.format("%,d training, %,d validation, %,d test rows; %d features%s", data.train().rows(),
+                data.validation().rows(), data.test().rows(), data.train().width(), data.leftOut().isEmpty() ? ""
+                        : "; left out: " + data.leftOut()));
+        Optional<Evaluator.Reference> reference = references.find(data.train().features(), progress);
+        reference.ifPresent(r -> progress.accept("comparing with " + r.label()));
+        RunRecorder recorder = RunRecorder.start(tracking, artifacts, clock, spec, data, actor);
+        // Ctrl-C or a kill (SIGTERM) ends the process through its shutdown hooks: the run is marked killed
+        Thread killed = new Thread(() -> recorder.end(RunStatus.KILLED), "seer-training-killed-" + recorder.runId());
+        Runtime.getRuntime().addShutdownHook(killed);
+        try {
+            List<Chosen> chosen = choose(spec, data, recorder, progress);
+            Evaluator evaluator = new Evaluator(spec.evaluation().metric(), spec.evaluation().alpha(),
+                    spec.evaluation().folds(), spec.evaluation().bootstrap(), spec.seed(), threads, progress);
+            Evaluator.Evaluated evaluated = evaluator.evaluate(data, chosen, reference);
+            Optional<String> folder;
+            try (var best = evaluated.best()) {
+                folder = recorder.finish(evaluated, chosen);
+            }
+            progress.accept("run " + recorder.runId() + " finished; best: " + evaluated.report().best());
+            return new Outcome(recorder.runId(), recorder.experimentId(), evaluated.report(), folder);
+        } catch (RuntimeException | Error e) {
+            recorder.end(Thread.currentThread().isInterrupted() ? RunStatus.KILLED : RunStatus.FAILED);
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(killed);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: it marks the run killed
+            }
+        }
+    }
+
+    /** Each candidate with its parameters: fixed, or fixed with the best trial's. */
+    private List<Chosen> choose(TrainingSpec spec, TrainingData data, RunRecorder recorder, Consumer<String> progress) {
+        List<Chosen> chosen = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (Candidate candidate : spec.candidates()) {
+            int n = seen.merge(candidate.algorithm().id(), 1, Integer::sum);
+            String name = candidate.algorithm().id() + (n > 1 ? "_" + n : "");
+            if (!candidate.tuned()) {
+                chosen.add(new Chosen(name, candidate.algorithm(), candidate.params()));
+                continue;
+            }
+            TrainingSpec.Tuning tuning = spec.tuning().orElseThrow();
+            progress.accept("tuning " + name + ": " + tuning.trials() + " trials, " + tuning.strategy().name()
+                    .toLowerCase(Locale.ROOT) + (tuning.asha() ? ", ASHA" : ""));
+            List<Trial> trials = new Tuner(spec.evaluation().metric(), tuning, threads, clock).tune(candidate, data,
+                    List.of(), recorder.trials(name, spec.evaluation().metric().id(), spec.evaluation().metric().higherIsBetter(),
+                            tuning.trials(), progress));
+            Trial best = best(trials, spec.evaluation().metric().higherIsBetter()).orElseThrow(() -> new SeerException(
+                    TrainingErrorCode.TRAINING_FAILED, "No trial of " + name + " completed", Map.of("candidate", name)));
+            chosen.add(new Chosen(name, candidate.algorithm(), Tuner.params(candidate, best.params())));
+        }
+        return chosen;
+    }
+
+    static Optional<Trial> best(List<Trial> trials, boolean higherIsBetter) {
+        Comparator<Trial> byValue = Comparator.comparingDouble(t -> t.value().getAsDouble());
+        return trials.stream().filter(t -> t.state() == TrialState.COMPLETE && t.value().isPresent()
+                && !Double.isNaN(t.value().getAsDouble())).max(higherIsBetter ? byValue : byValue.reversed());
+    }
+}

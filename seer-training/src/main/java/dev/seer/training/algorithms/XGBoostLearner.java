@@ -1,0 +1,155 @@
+package dev.seer.training.algorithms;
+
+import dev.seer.core.SeerException;
+import dev.seer.models.ModelFormat;
+import dev.seer.training.Task;
+import dev.seer.training.TrainingErrorCode;
+import dev.seer.training.data.Frame;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * XGBoost through XGBoost4J, in boosting mode or random-forest mode (one round of
+ * {@code num_parallel_tree} trees with row and column sampling and eta 1, as XGBoost's own
+ * random-forest tutorial sets it). Rounds are driven one at a time with {@code Booster.update},
+ * so that a reporter can watch the model grow and stop it (ASHA) without a second training.
+ * The file is XGBoost's JSON with the feature names, which seer-models checks against the signature.
+ */
+final class XGBoostLearner implements Learner {
+    private final Algorithm algorithm;
+
+    XGBoostLearner(Algorithm algorithm) {
+        this.algorithm = algorithm;
+    }
+
+    @Override
+    public Fitted fit(Frame train, Map<String, Object> params, long seed, int threads, RoundReporter rounds) {
+        DMatrix matrix = null;
+        Booster booster = null;
+        try {
+            matrix = matrix(train);
+            matrix.setLabel(train.labelFloats());
+            booster = XGBoost.train(matrix, native_(train, params, seed, threads), 0, new LinkedHashMap<>(), null, null);
+            int total = algorithm == Algorithm.RANDOM_FOREST ? 1 : ((Number) params.get("rounds")).intValue();
+            int trained = 0;
+            for (int round = 0; round < total; round++) {
+                booster.update(matrix, round);
+                trained = round + 1;
+                if (rounds.every() > 0 && trained % rounds.every() == 0 && trained < total
+                        && !rounds.report(trained, predict(booster, rounds.watch().x(), train))) {
+                    break;
+                }
+            }
+            byte[] bytes = booster.toByteArray("json");
+            return new Trained(train, booster, bytes, trained);
+        } catch (XGBoostError e) {
+            if (booster != null) {
+                booster.dispose();
+            }
+            throw new SeerException(TrainingErrorCode.TRAINING_FAILED, "XGBoost failed to train [" + algorithm.id() + "]: "
+                    + e.getMessage(), Map.of("algorithm", algorithm.id()), e);
+        } finally {
+            if (matrix != null) {
+                matrix.dispose();
+            }
+        }
+    }
+
+    private Map<String, Object> native_(Frame train, Map<String, Object> params, long seed, int threads) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("objective", switch (train.task()) {
+            case BINARY -> "binary:logistic";
+            case MULTICLASS -> "multi:softprob";
+            case REGRESSION -> "reg:squarederror";
+        });
+        if (train.task() == Task.MULTICLASS) {
+            p.put("num_class", train.classes().size());
+        }
+        p.put("tree_method", "hist");
+        p.put("nthread", threads);
+        p.put("seed", seed & Integer.MAX_VALUE); // XGBoost's seed is an int
+        p.put("verbosity", 0);
+        params.forEach((name, value) -> {
+            switch (name) {
+                case "rounds" -> { }
+                case "trees" -> p.put("num_parallel_tree", value);
+                default -> p.put(name, value);
+            }
+        });
+        if (algorithm == Algorithm.RANDOM_FOREST) {
+            p.put("eta", 1.0);
+            p.put("booster", "gbtree");
+        }
+        return p;
+    }
+
+    static DMatrix matrix(Frame frame) throws XGBoostError {
+        DMatrix matrix = new DMatrix(frame.rowMajorFloats(), frame.rows(), frame.width(), Float.NaN);
+        matrix.setFeatureNames(frame.features().toArray(new String[0]));
+        return matrix;
+    }
+
+    private static double[][] predict(Booster booster, double[][] rows, Frame like) throws XGBoostError {
+        Frame frame = new Frame(like.task(), like.inputs(), like.classes(), rows, new double[rows.length]);
+        DMatrix matrix = matrix(frame);
+        try {
+            float[][] out = booster.predict(matrix);
+            double[][] result = new double[out.length][];
+            for (int i = 0; i < out.length; i++) {
+                result[i] = new double[out[i].length];
+                for (int j = 0; j < out[i].length; j++) {
+                    result[i][j] = out[i][j];
+                }
+            }
+            return result;
+        } finally {
+            matrix.dispose();
+        }
+    }
+
+    /** The booster stays open for predictions while the fit is in use; the model file is kept as bytes. */
+    private final class Trained implements Fitted {
+        private final Frame like;
+        private final Booster booster;
+        private final byte[] bytes;
+        private final int rounds;
+
+        Trained(Frame like, Booster booster, byte[] bytes, int rounds) {
+            this.like = like;
+            this.booster = booster;
+            this.bytes = bytes;
+            this.rounds = rounds;
+        }
+
+        @Override
+        public synchronized double[][] predict(double[][] rows) {
+            try {
+                return XGBoostLearner.predict(booster, rows, like);
+            } catch (XGBoostError e) {
+                throw new SeerException(TrainingErrorCode.TRAINING_FAILED, "XGBoost failed to predict: " + e.getMessage(),
+                        Map.of("algorithm", algorithm.id()), e);
+            }
+        }
+
+        @Override
+        public Optional<ModelFile> file() {
+            return Optional.of(new ModelFile(ModelFormat.XGBOOST_JSON, "model.json", bytes.clone()));
+        }
+
+        @Override
+        public Map<String, String> facts() {
+            return Map.of("rounds_trained", Integer.toString(rounds));
+        }
+
+        @Override
+        public synchronized void close() {
+            booster.dispose();
+        }
+    }
+}

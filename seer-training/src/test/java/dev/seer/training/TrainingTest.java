@@ -1,0 +1,156 @@
+package dev.seer.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.seer.core.Json;
+import dev.seer.metadata.AuditConfig;
+import dev.seer.metadata.AuditLog;
+import dev.seer.metadata.MetadataConfig;
+import dev.seer.metadata.MetadataDatabase;
+import dev.seer.models.Model;
+import dev.seer.models.ModelFormat;
+import dev.seer.models.Models;
+import dev.seer.models.Signature;
+import dev.seer.registry.artifacts.ArtifactPath;
+import dev.seer.registry.artifacts.ArtifactStore;
+import dev.seer.registry.search.RunSearch;
+import dev.seer.registry.search.ViewType;
+import dev.seer.registry.tracking.Run;
+import dev.seer.registry.tracking.RunStatus;
+import dev.seer.registry.tracking.TrackingStore;
+import dev.seer.testing.MutableClock;
+import dev.seer.training.evaluation.Comparison;
+import dev.seer.training.evaluation.EvaluationReport;
+import dev.seer.training.data.DatasetSource;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A spec trained end to end into a real tracking store (SQLite) and artifact store. */
+class TrainingTest {
+    @TempDir
+    Path home;
+
+    MetadataDatabase database;
+    AuditLog audit;
+    TrackingStore tracking;
+    ArtifactStore artifacts;
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-04T09:00:00Z"));
+
+    @BeforeEach
+    void open() {
+        database = MetadataDatabase.open(new MetadataConfig("", "", "", 4), home);
+        audit = new AuditLog(database, clock, AuditConfig.SECTION.defaults());
+        tracking = new TrackingStore(database, audit, clock);
+        artifacts = new ArtifactStore(database, home.resolve("artifacts"), audit, clock);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        audit.close();
+        database.close();
+    }
+
+    @Test
+    void trainsEvaluatesAndRecordsARunWithItsModelReportAndProvenance() {
+        DatasetSource.Snapshot data = TestData.binary(home, "churn:1", 1500, 4, 2.0, 11);
+        TrainingSpec spec = TrainingSpec.parse("spec.yaml", """
+                name: churn
+                dataset: churn:latest
+                task: binary
+                evaluation: {folds: 3, metric: roc_auc, bootstrap: 200}
+                candidates:
+                  - algorithm: xgboost
+                    params: {rounds: 30, max_depth: 3}
+                  - algorithm: logistic
+                seed: 3
+                """);
+        List<String> progress = new ArrayList<>();
+        Training.Outcome outcome = new Training(TestData.source(data), tracking, artifacts, clock, 2).train(spec,
+                Training.ReferenceLookup.NONE, "alice", progress::add);
+
+        EvaluationReport report = outcome.report();
+        assertThat(report.candidates()).extracting(c -> c.name()).containsExactly("xgboost", "logistic", "baseline");
+        assertThat(report.best()).isIn("xgboost", "logistic");
+        assertThat(report.candidate("baseline").cvMean()).isEqualTo(0.5); // a constant score ranks nothing
+        assertThat(report.candidate(report.best()).cvMean()).isGreaterThan(0.75);
+        Comparison vsBaseline = report.bestAgainst("baseline").orElseThrow();
+        assertThat(vsBaseline.tests()).extracting(t -> t.test())
+                .containsExactly("nadeau_bengio", "mcnemar", "delong", "paired_bootstrap");
+        assertThat(vsBaseline.primary()).isEqualTo("delong");
+        assertThat(vsBaseline.better()).isTrue();
+        assertThat(report.gate()).isTrue();
+        assertThat(progress).anyMatch(m -> m.contains("cross-validating xgboost"));
+
+        Run run = tracking.run(outcome.runId());
+        assertThat(run.status()).isEqualTo(RunStatus.FINISHED);
+        assertThat(run.params()).containsEntry("dataset", "churn:1").containsEntry("metric", "roc_auc")
+                .containsEntry("best", report.best()).containsKey("algorithm");
+        assertThat(run.metrics()).extracting(m -> m.key()).contains("cv_roc_auc", "test_roc_auc", "test_roc_auc_low",
+                "test_roc_auc_high", "test_log_loss", "test_brier");
+        assertThat(tracking.metricHistory(run.id(), "fold_roc_auc")).hasSize(3);
+        var provenance = run.provenance().orElseThrow();
+        assertThat(provenance.dataset()).contains("churn:1");
+        assertThat(provenance.datasetHash()).contains("sha-of-churn:1");
+        assertThat(provenance.specHash()).contains(spec.sha256());
+        assertThat(provenance.seed()).hasValue(3);
+        assertThat(provenance.libraries()).containsKey("xgboost4j");
+
+        EvaluationReport stored = EvaluationReport.CODEC.decode(Json.parse(artifacts.read(artifacts.hash(run.id(),
+                ArtifactPath.of("evaluation.json")))));
+        assertThat(EvaluationReport.CODEC.encode(stored)).isEqualTo(EvaluationReport.CODEC.encode(report));
+        var descriptor = Json.parse(artifacts.read(artifacts.hash(run.id(), ArtifactPath.of("model/seer-model.json"))));
+        Signature signature = Signature.CODEC.decode(descriptor.get("signature"));
+        assertThat(signature.names()).containsExactly("x1", "x2", "x3", "x4");
+        byte[] modelBytes = artifacts.read(artifacts.hash(run.id(), ArtifactPath.of("model/"
+                + descriptor.get("file").asText())));
+        try (Model model = Models.load(ModelFormat.parse(descriptor.get("model_format").asText()), modelBytes, signature)) {
+            double[][] p = model.predict(new double[][] {{3, 3, 0, 0}, {-3, -3, 0, 0}});
+            assertThat(p[0][0]).isGreaterThan(0.8); // the label rises with x1 + x2
+            assertThat(p[1][0]).isLessThan(0.2);
+        }
+        List<Run> children = tracking.search(RunSearch.of(List.of(Long.parseLong(run.experimentId())),
+                "tags.`seer.kind` = 'candidate'", List.of(), ViewType.ACTIVE_ONLY, "", 100)).runs();
+        assertThat(children).hasSize(3).allMatch(c -> c.parentId().equals(Optional.of(run.id())));
+    }
+
+    @Test
+    void aLabelOfNoiseDoesNotPassTheGate() {
+        DatasetSource.Snapshot data = TestData.binary(home, "noise:1", 800, 3, 0.0, 5);
+        TrainingSpec spec = TrainingSpec.parse("spec.yaml", """
+                name: noise
+                dataset: noise:1
+                task: binary
+                evaluation: {folds: 3, bootstrap: 200}
+                candidates: [{algorithm: logistic}]
+                """);
+        Training.Outcome outcome = new Training(TestData.source(data), tracking, artifacts, clock, 2).train(spec,
+                Training.ReferenceLookup.NONE, "alice", m -> { });
+        assertThat(outcome.report().gate()).isFalse();
+        assertThat(outcome.report().bestAgainst("baseline").orElseThrow().better()).isFalse();
+    }
+
+    @Test
+    void aFailingTrainingMarksItsRunFailedAndBadDataCreatesNoRun() {
+        DatasetSource.Snapshot data = TestData.binary(home, "d:1", 300, 2, 1.0, 5);
+        Training training = new Training(TestData.source(data), tracking, artifacts, clock, 2);
+        TrainingSpec wrongLabel = TrainingSpec.parse("s.yaml", "name: t\ndataset: d:1\nlabel: nope\ntask: binary\n"
+                + "candidates: [{algorithm: logistic}]\n");
+        assertThatThrownBy(() -> training.train(wrongLabel, Training.ReferenceLookup.NONE, "alice", m -> { }))
+                .hasMessageContaining("has no column [nope]");
+        assertThat(tracking.experimentByName("t")).isEmpty();
+        TrainingSpec tooManyFolds = TrainingSpec.parse("s.yaml", "name: t\ndataset: d:1\ntask: binary\n"
+                + "evaluation: {folds: 1000}\ncandidates: [{algorithm: logistic}]\n");
+        assertThatThrownBy(() -> training.train(tooManyFolds, Training.ReferenceLookup.NONE, "alice", m -> { }));
+        Run failed = tracking.search(RunSearch.of(List.of(Long.parseLong(tracking.experimentByName("t").orElseThrow()
+                .id())), "", List.of(), ViewType.ACTIVE_ONLY, "", 100)).runs().get(0);
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+    }
+}
