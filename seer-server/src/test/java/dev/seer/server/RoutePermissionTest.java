@@ -104,6 +104,10 @@ class RoutePermissionTest {
         table.put("POST /api/v1/models/{}/aliases/{}/protect", Set.of(Role.ADMIN));
         table.put("GET /api/v1/models/{}/history", ALL);
         table.put("GET /api/v1/models/{}/at", ALL);
+        table.put("POST /api/v1/train", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("GET /api/v1/runs/{}/evaluation", ALL);
+        table.put("POST /api/v1/models/{}/versions/{}/promote", Set.of(Role.ADMIN, Role.SCIENTIST, Role.OPERATOR));
+        table.put("GET /api/v1/models/{}/versions/{}/card", ALL);
         table.put("POST /api/2.0/mlflow/experiments/create", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("GET /api/2.0/mlflow/experiments/get", ALL);
         table.put("GET /api/2.0/mlflow/experiments/get-by-name", ALL);

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
 public final class References {
     private References() {}
 
-    public static Optional<Evaluator.Reference> find(ModelRegistry models, TrackingStore tracking, ArtifactStore artifacts,
+    /** @param features the numeric columns the dataset offers */
+    public static Optional<Found> find(ModelRegistry models, TrackingStore tracking, ArtifactStore artifacts,
             String model, String alias, List<String> features, Consumer<String> notes) {
         ModelVersion version;
         try {
@@ -57,23 +58,22 @@ public final class References {
         Model loaded = Models.load(ModelFormat.parse(details.format().get()), artifacts.read(details.artifactSha256().get()),
                 signature);
         String label = version + " (" + alias + ")";
-        return Optional.of(new Evaluator.Reference(label, adapter(loaded, signature, features),
-                version.runId().flatMap(id -> retrain(tracking.run(id), label))));
+        return Optional.of(new Found(label, fitted(loaded), version.runId().flatMap(id -> retrain(tracking.run(id), label)),
+                signature.names()));
     }
 
-    /** The loaded model, reading its own features out of rows in the dataset's feature order. */
-    private static Fitted adapter(Model model, Signature signature, List<String> features) {
-        int[] columns = signature.names().stream().mapToInt(features::indexOf).toArray();
+    /**
+     * A reference found: the model, how to retrain it if known, and the features it reads, in its
+     * signature's order (the caller reads the rows with them).
+     */
+    public record Found(String label, Fitted model, Optional<Evaluator.Chosen> retrain, List<String> features) {}
+
+    /** The loaded model, given rows of its own features in its signature's order. */
+    private static Fitted fitted(Model model) {
         return new Fitted() {
             @Override
             public double[][] predict(double[][] rows) {
-                double[][] own = new double[rows.length][columns.length];
-                for (int r = 0; r < rows.length; r++) {
-                    for (int c = 0; c < columns.length; c++) {
-                        own[r][c] = rows[r][columns[c]];
-                    }
-                }
-                return model.predict(own);
+                return model.predict(rows);
             }
 
             @Override

@@ -57,12 +57,15 @@ public final class Training {
      */
     public record Outcome(String runId, String experimentId, EvaluationReport report, Optional<String> modelFolder) {}
 
-    /** Finds the model to compare against, given the features the data has; a note for each reason one is left out. */
+    /**
+     * Finds the model to compare against, given the numeric columns the dataset offers; a note for
+     * each reason one is left out.
+     */
     @FunctionalInterface
     public interface ReferenceLookup {
         ReferenceLookup NONE = (features, notes) -> Optional.empty();
 
-        Optional<Evaluator.Reference> find(List<String> features, Consumer<String> notes);
+        Optional<References.Found> find(List<String> columns, Consumer<String> notes);
     }
 
     public Outcome train(TrainingSpec spec, ReferenceLookup references, String actor, Consumer<String> progress) {
@@ -72,7 +75,9 @@ public final class Training {
         progress.accept(String.format("%,d training, %,d validation, %,d test rows; %d features%s", data.train().rows(),
                 data.validation().rows(), data.test().rows(), data.train().width(), data.leftOut().isEmpty() ? ""
                         : "; left out: " + data.leftOut()));
-        Optional<Evaluator.Reference> reference = references.find(data.train().features(), progress);
+        Optional<Evaluator.Reference> reference = references.find(FrameReader.numericColumns(snapshot, data.label()),
+                progress).map(found -> new Evaluator.Reference(found.label(), found.model(), found.retrain(),
+                FrameReader.read(snapshot, Optional.of(data.label()), spec.task(), found.features())));
         reference.ifPresent(r -> progress.accept("comparing with " + r.label()));
         RunRecorder recorder = RunRecorder.start(tracking, artifacts, clock, spec, data, actor);
         // Ctrl-C or a kill (SIGTERM) ends the process through its shutdown hooks: the run is marked killed

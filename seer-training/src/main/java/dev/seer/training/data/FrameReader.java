@@ -109,6 +109,13 @@ public final class FrameReader {
         return Schema.of(columns);
     }
 
+    /** The columns of {@code snapshot} a model may read: numeric, neither the label nor the key. */
+    public static List<String> numericColumns(DatasetSource.Snapshot snapshot, String label) {
+        Set<String> key = new HashSet<>(snapshot.key());
+        return snapshot.columns().stream().filter(c -> !c.name().equals(label) && !key.contains(c.name())
+                && numeric(c.type().toUpperCase(Locale.ROOT))).map(DatasetSource.Column::name).toList();
+    }
+
     static boolean numeric(String type) {
         return NUMERIC.contains(type) || type.startsWith("DECIMAL");
     }

@@ -76,14 +76,16 @@ public final class Evaluator {
     }
 
     /**
-     * The model to beat. {@code predict} takes rows of the frame's features; {@code retrain}, when
-     * the reference's algorithm and parameters are known, lets it be cross-validated on the same folds.
+     * The model to beat, with the same rows read with its own features (in its signature's order),
+     * which may differ from the candidates'. {@code retrain}, when the reference's algorithm and
+     * parameters are known, lets it be cross-validated on the same folds.
      */
-    public record Reference(String label, Fitted model, Optional<Chosen> retrain) {
+    public record Reference(String label, Fitted model, Optional<Chosen> retrain, TrainingData data) {
         public Reference {
             requireNonNull(label, "label is null");
             requireNonNull(model, "model is null");
             requireNonNull(retrain, "retrain is null");
+            requireNonNull(data, "data is null");
         }
     }
 
@@ -108,7 +110,7 @@ public final class Evaluator {
                 ratio, test));
         Optional<String> referenceLabel = reference.map(Reference::label);
         if (reference.isPresent()) {
-            Outcome ref = referenceOutcome(reference.get(), development, test, nbSplit, notes);
+            Outcome ref = referenceOutcome(reference.get(), nbSplit, notes);
             comparisons.addAll(compareAll(candidates, outcomes, reference.get().label(), ref, ratio, test));
         }
         String against = referenceLabel.orElse(BASELINE);
@@ -165,8 +167,10 @@ public final class Evaluator {
         return scores.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private Outcome referenceOutcome(Reference reference, Frame development, Frame test, List<Folds> split,
-            List<String> notes) {
+    /** The reference on the same rows: the folds index rows, which are the candidates' rows in the same order. */
+    private Outcome referenceOutcome(Reference reference, List<Folds> split, List<String> notes) {
+        Frame development = reference.data().development();
+        Frame test = reference.data().test();
         Scored scored = scored(test, reference.model().predict(test.x()));
         double[] foldScores = new double[0];
         if (reference.retrain().isPresent()) {
