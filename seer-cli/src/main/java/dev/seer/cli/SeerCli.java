@@ -31,7 +31,7 @@ import picocli.CommandLine;
                 IngestCommands.Ingest.class, IngestCommands.Quarantine.class, IngestCommands.Materialize.class,
                 DatasetCommands.Dataset.class, DatasetCommands.Lineage.class,
                 TrackingCommands.Experiments.class, TrackingCommands.Runs.class, ModelCommands.Models.class,
-                TrainingCommands.Train.class,
+                TrainingCommands.Train.class, TrainingCommands.AutoMl.class, TrainingCommands.Tune.class,
                 CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

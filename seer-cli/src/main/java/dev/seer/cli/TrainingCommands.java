@@ -7,15 +7,19 @@ import dev.seer.server.ModelOperations;
 import dev.seer.server.Operation;
 import dev.seer.server.TrainingOperations;
 import dev.seer.training.card.ModelCard;
+import dev.seer.training.evaluation.CandidateResult;
 import dev.seer.training.evaluation.EvaluationReport;
+import dev.seer.training.metrics.Interval;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,6 +57,78 @@ final class TrainingCommands {
             show(op, trained, () -> {
                 out().printf("run %s (experiment %s)%n", trained.runId(), trained.experimentId());
                 ReportPrinter.print(out(), trained.report());
+                trained.version().ifPresent(v -> out().printf("registered %s:%d%n", v.name(), v.version()));
+                trained.gate().ifPresent(g -> out().printf("%s %s: %s%n", g.check(), g.passed() ? "passed" : "failed",
+                        g.detail()));
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "tune", mixinStandardHelpOptions = true, description = "Tuning studies.",
+            subcommands = {Resume.class})
+    static final class Tune {
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = {
+            "Continue a training run that was killed (Ctrl-C, a kill) or failed: its recorded spec on the same dataset",
+            "version (checked by hash), keeping every recorded trial; a trial cut short runs again under its own",
+            "number, so the study ends as if uninterrupted. Then it evaluates, records and registers as `seer train`."})
+    static final class Resume extends CliCommand {
+        @Parameters(index = "0", paramLabel = "RUN")
+        String run;
+
+        @Override
+        public Integer call() {
+            TrainingOperations.Trained trained;
+            try (Backend backend = cli().backend("tune resume")) {
+                ProgressLines lines = new ProgressLines(err(), System.console() != null);
+                trained = backend.call(TrainingOperations.RESUME, run, m -> lines.print("tune: " + m));
+                lines.end();
+            }
+            show(TrainingOperations.RESUME, trained, () -> {
+                out().printf("run %s (experiment %s)%n", trained.runId(), trained.experimentId());
+                ReportPrinter.print(out(), trained.report());
+                trained.version().ifPresent(v -> out().printf("registered %s:%d%n", v.name(), v.version()));
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "automl", mixinStandardHelpOptions = true, description = {
+            "Train without a spec: the task is read from the label, the candidates (XGBoost tuned by TPE with ASHA,",
+            "a random forest, the linear model, the baseline) and the budget split are chosen, and every candidate is",
+            "evaluated as `seer train` does. Prints a leaderboard: the metric with its interval on held-out rows,",
+            "training time and prediction time per row; registers the best as automl-DATASET."})
+    static final class AutoMl extends CliCommand {
+        @Option(names = "--dataset", required = true, paramLabel = "NAME[:VERSION]")
+        String dataset;
+
+        @Option(names = "--label", paramLabel = "COLUMN", description = "Default: the label recorded with the version.")
+        String label;
+
+        @Option(names = "--task", paramLabel = "TASK", description = "binary, multiclass or regression (default: from the label).")
+        String task;
+
+        @Option(names = "--time", defaultValue = "5m", paramLabel = "DURATION",
+                description = "The budget, e.g. 90s, 5m, 1h (default: ${DEFAULT-VALUE}); half goes to tuning.")
+        String time;
+
+        @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Override
+        public Integer call() {
+            TrainingOperations.Trained trained;
+            try (Backend backend = cli().backend("automl")) {
+                ProgressLines lines = new ProgressLines(err(), System.console() != null);
+                trained = backend.call(TrainingOperations.AUTOML, new TrainingOperations.AutoMlRequest(dataset,
+                        Optional.ofNullable(label), Optional.ofNullable(task), time, seed), m -> lines.print("automl: " + m));
+                lines.end();
+            }
+            show(TrainingOperations.AUTOML, trained, () -> {
+                out().printf("run %s (experiment %s)%n", trained.runId(), trained.experimentId());
+                ReportPrinter.leaderboard(out(), trained.report());
                 trained.version().ifPresent(v -> out().printf("registered %s:%d%n", v.name(), v.version()));
                 trained.gate().ifPresent(g -> out().printf("%s %s: %s%n", g.check(), g.passed() ? "passed" : "failed",
                         g.detail()));
@@ -132,6 +208,26 @@ final class TrainingCommands {
     /** Prints an evaluation report for people. */
     static final class ReportPrinter {
         private ReportPrinter() {}
+
+        /** The candidates best first by the cross-validated metric, with the held-out interval and the costs. */
+        static void leaderboard(PrintWriter out, EvaluationReport report) {
+            String metric = report.metric().id();
+            out.printf("leaderboard (%s; cross-validated mean, then %,d held-out rows with 95%% bootstrap interval):%n",
+                    metric, report.testRows());
+            out.printf("  %-4s %-16s %-9s %-30s %-10s %s%n", "RANK", "CANDIDATE", "CV MEAN", "TEST (95% CI)", "TRAIN S",
+                    "PREDICT US/ROW");
+            Comparator<CandidateResult> order = Comparator.comparingDouble(CandidateResult::cvMean);
+            List<CandidateResult> ranked = report.candidates().stream().sorted(report.metric().higherIsBetter()
+                    ? order.reversed() : order).toList();
+            for (int i = 0; i < ranked.size(); i++) {
+                CandidateResult c = ranked.get(i);
+                Interval test = c.test().get(metric);
+                out.printf("  %-4d %-16s %-9.4f %-30s %-10.2f %.2f%n", i + 1, c.name(), c.cvMean(), String.format(
+                        "%.4f [%.4f, %.4f]", test.value(), test.low(), test.high()), c.trainingSeconds(),
+                        c.predictMicrosPerRow());
+            }
+            print(out, report);
+        }
 
         static void print(PrintWriter out, EvaluationReport report) {
             out.printf("evaluation: %s, %d folds over %,d development rows, %,d held-out test rows, alpha %s%n",

@@ -91,6 +91,20 @@ class TrainingCliTest {
     }
 
     @Test
+    void automlReadsTheTaskFromTheLabelTunesWithinItsBudgetAndPrintsALeaderboard() {
+        CliRun automl = home.run("automl", "--dataset", "churn_training", "--time", "12s");
+        assertThat(automl.exitCode()).as(automl.err()).isZero();
+        assertThat(automl.err()).contains("tuning xgboost", "ASHA");
+        assertThat(automl.out()).contains("leaderboard (roc_auc;", "RANK", "xgboost", "random_forest", "logistic",
+                "baseline", "registered automl-churn_training:1");
+        String leaderboard = automl.out().substring(automl.out().indexOf("RANK"));
+        assertThat(leaderboard.indexOf("baseline")).isGreaterThan(leaderboard.indexOf("xgboost")); // the baseline ranks last
+        CliRun badTime = home.run("automl", "--dataset", "churn_training", "--time", "soon");
+        assertThat(badTime.exitCode()).isNotZero();
+        assertThat(badTime.err()).contains("[soon] is not a duration");
+    }
+
+    @Test
     void theSameTrainingWorksThroughTheServerThatOwnsTheHome() throws Exception {
         Path spec = dir.resolve("quick.yaml");
         Files.writeString(spec, Files.readString(SPEC).replace("trials: 20", "trials: 4"));

@@ -14,13 +14,18 @@ import dev.seer.registry.artifacts.ArtifactPath;
 import dev.seer.registry.versions.AliasMove;
 import dev.seer.registry.versions.ModelVersion;
 import dev.seer.registry.versions.VersionCheck;
+import dev.seer.core.yaml.YamlNode;
+import dev.seer.training.AutoMl;
 import dev.seer.training.References;
+import dev.seer.training.Task;
 import dev.seer.training.Training;
 import dev.seer.training.TrainingSpec;
 import dev.seer.training.card.ModelCard;
 import dev.seer.training.evaluation.Comparison;
 import dev.seer.training.evaluation.EvaluationReport;
 import dev.seer.training.stats.TestResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +57,24 @@ public final class TrainingOperations {
                     node -> new Train(Fields.optional(node, "source").orElse("spec.yaml"), Fields.text(node, "spec"))))
             .response(Codec.of(TrainingOperations::trained, TrainingOperations::trained))
             .handler((services, t, call) -> train(services, TrainingSpec.parse(t.source(), t.spec()), call));
+
+    /** What {@code seer automl} asks: a dataset version, its label (empty: the recorded one), a task (empty: from the label), a budget. */
+    public record AutoMlRequest(String dataset, Optional<String> label, Optional<String> task, String time, long seed) {}
+
+    public static final Operation<AutoMlRequest, Trained> AUTOML = Operation.<AutoMlRequest, Trained>post("automl",
+            "/api/v1/automl").roles(ADMIN, SCIENTIST)
+            .request(Codec.of(a -> {
+                ObjectNode node = Json.object().put("dataset", a.dataset()).put("time", a.time()).put("seed", a.seed());
+                a.label().ifPresent(l -> node.put("label", l));
+                a.task().ifPresent(t -> node.put("task", t));
+                return node;
+            }, node -> new AutoMlRequest(Fields.text(node, "dataset"), Fields.optional(node, "label"),
+                    Fields.optional(node, "task"), Fields.optional(node, "time").orElse("5m"),
+                    node.path("seed").asLong(42))))
+            .response(Codec.of(TrainingOperations::trained, TrainingOperations::trained))
+            .handler((services, a, call) -> train(services, AutoMl.spec(new TrainingDatasets(services.datasets())
+                    .open(a.dataset()), a.label(), a.task().map(Task::parse), YamlNode.parse(Path.of("time"), a.time(),
+                    ServerErrorCode.BAD_REQUEST).duration(), a.seed()), call));
 
     /** A training run's evaluation report ({@code evaluation.json} of its artifacts). */
     public static final Operation<String, EvaluationReport> REPORT = Operation
@@ -85,7 +108,14 @@ public final class TrainingOperations {
             .response(Codec.of(TrainingOperations::card, TrainingOperations::card))
             .handler((services, v, call) -> ModelCards.card(services, v.model(), v.version()));
 
-    static final List<Operation<?, ?>> ALL = List.of(TRAIN, REPORT, PROMOTE, CARD);
+    /** Continues a killed or failed training run ({@code seer tune resume RUN}). */
+    public static final Operation<String, Trained> RESUME = Operation.<String, Trained>post("tune.resume",
+            "/api/v1/runs/{run}/resume").roles(ADMIN, SCIENTIST)
+            .request(Codec.of(run -> Json.object().put("run", run), node -> Fields.text(node, "run")))
+            .response(Codec.of(TrainingOperations::trained, TrainingOperations::trained))
+            .handler(TrainingOperations::resume);
+
+    static final List<Operation<?, ?>> ALL = List.of(TRAIN, AUTOML, RESUME, REPORT, PROMOTE, CARD);
 
     private static ObjectNode card(ModelCard.Card card) {
         ObjectNode node = Json.object().put("markdown", card.markdown()).put("html", card.html());
@@ -103,9 +133,29 @@ public final class TrainingOperations {
     private TrainingOperations() {}
 
     static Trained train(SeerServices services, TrainingSpec spec, Call call) {
-        Training.Outcome outcome = services.training().train(spec, (features, notes) -> References.find(services.models(),
-                services.tracking(), services.artifacts(), spec.model(), spec.evaluation().reference(), features, notes),
-                call.actor(), call.progress());
+        return registered(services, spec, services.training().train(spec, references(services, spec), call.actor(),
+                call.progress()), call);
+    }
+
+    /** Continues a killed or failed training run, then registers its model as {@link #train} does. */
+    static Trained resume(SeerServices services, String runId, Call call) {
+        Training.Outcome outcome = services.training().resume(runId, (columns, notes) -> references(services,
+                spec(services, runId)).find(columns, notes), call.actor(), call.progress());
+        return registered(services, spec(services, runId), outcome, call);
+    }
+
+    private static TrainingSpec spec(SeerServices services, String runId) {
+        return TrainingSpec.parse("spec.yaml", new String(services.artifacts().read(services.artifacts().hash(runId,
+                ArtifactPath.of("spec.yaml"))), StandardCharsets.UTF_8));
+    }
+
+    private static Training.ReferenceLookup references(SeerServices services, TrainingSpec spec) {
+        return (columns, notes) -> References.find(services.models(), services.tracking(), services.artifacts(),
+                spec.model(), spec.evaluation().reference(), columns, notes);
+    }
+
+    /** Registers the run's model as the next version, protects the champion alias, and records the gate's check. */
+    private static Trained registered(SeerServices services, TrainingSpec spec, Training.Outcome outcome, Call call) {
         if (outcome.modelFolder().isEmpty()) {
             return new Trained(outcome.runId(), outcome.experimentId(), outcome.report(), Optional.empty(), Optional.empty());
         }

@@ -105,6 +105,8 @@ class RoutePermissionTest {
         table.put("GET /api/v1/models/{}/history", ALL);
         table.put("GET /api/v1/models/{}/at", ALL);
         table.put("POST /api/v1/train", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("POST /api/v1/automl", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("POST /api/v1/runs/{}/resume", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("GET /api/v1/runs/{}/evaluation", ALL);
         table.put("POST /api/v1/models/{}/versions/{}/promote", Set.of(Role.ADMIN, Role.SCIENTIST, Role.OPERATOR));
         table.put("GET /api/v1/models/{}/versions/{}/card", ALL);

@@ -11,6 +11,8 @@ import dev.seer.registry.tracking.Metric;
 import dev.seer.registry.tracking.Run;
 import dev.seer.registry.tracking.RunProvenance;
 import dev.seer.registry.tracking.RunStatus;
+import dev.seer.registry.search.RunSearch;
+import dev.seer.registry.search.ViewType;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.training.algorithms.Fitted;
 import dev.seer.training.data.TrainingData;
@@ -19,6 +21,9 @@ import dev.seer.training.evaluation.EvaluationReport;
 import dev.seer.training.evaluation.Evaluator;
 import dev.seer.training.metrics.Interval;
 import dev.seer.training.metrics.Scored;
+import dev.seer.training.tuning.IntParam;
+import dev.seer.training.tuning.Param;
+import dev.seer.training.tuning.SearchSpace;
 import dev.seer.training.tuning.StudyListener;
 import dev.seer.training.tuning.Trial;
 import dev.seer.training.tuning.TrialState;
@@ -30,13 +35,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -52,6 +61,10 @@ final class RunRecorder {
     static final String MODEL_FOLDER = "model";
     static final String DESCRIPTOR = "seer-model.json";
     static final String KIND_TAG = "seer.kind";
+    static final String SPEC = "spec.yaml";
+    static final String CANDIDATE_TAG = "seer.candidate";
+    static final String TRIAL_TAG = "seer.trial";
+    static final String TRIAL_STATE_TAG = "seer.trial_state";
 
     private final TrackingStore tracking;
     private final ArtifactStore artifacts;
@@ -95,8 +108,64 @@ final class RunRecorder {
         params.put("candidates", String.join(",", spec.candidates().stream().map(c -> c.algorithm().id()).toList()));
         tracking.logBatch(run.id(), new TrackingStore.Batch(List.of(), params, Map.of()), actor);
         RunRecorder recorder = new RunRecorder(tracking, artifacts, clock, spec, data, actor, run);
-        recorder.put("spec.yaml", spec.text().getBytes(StandardCharsets.UTF_8));
+        recorder.put(SPEC, spec.text().getBytes(StandardCharsets.UTF_8));
         return recorder;
+    }
+
+    /** Takes up a killed or failed run again: marked running, its parameters and recorded trials as they are. */
+    static RunRecorder reopen(TrackingStore tracking, ArtifactStore artifacts, Clock clock, TrainingSpec spec,
+            TrainingData data, String actor, Run run) {
+        tracking.updateRun(run.id(), Optional.of(RunStatus.RUNNING), Optional.empty(), Optional.empty(), actor);
+        tracking.logBatch(run.id(), new TrackingStore.Batch(List.of(), Map.of(), Map.of("seer.resumed",
+                Instant.now(clock).toString())), actor);
+        return new RunRecorder(tracking, artifacts, clock, spec, data, actor, tracking.run(run.id()));
+    }
+
+    /**
+     * The trials a run recorded, by candidate, read back from its child runs: parameters typed as
+     * the search space draws them, state, value and the intermediate values ASHA saw.
+     */
+    static Map<String, List<Trial>> recordedTrials(TrackingStore tracking, Run run, TrainingSpec spec) {
+        String metric = spec.evaluation().metric().id();
+        Map<String, SearchSpace> spaces = new LinkedHashMap<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        spec.candidates().forEach(c -> {
+            int n = seen.merge(c.algorithm().id(), 1, Integer::sum);
+            c.search().ifPresent(space -> spaces.put(c.algorithm().id() + (n > 1 ? "_" + n : ""), space));
+        });
+        Map<String, List<Trial>> trials = new LinkedHashMap<>();
+        String filter = "tags.`" + TrackingStore.PARENT_TAG + "` = '" + run.id() + "' and tags.`" + KIND_TAG + "` = 'trial'";
+        String token = "";
+        do {
+            TrackingStore.RunPage page = tracking.search(RunSearch.of(List.of(Long.parseLong(run.experimentId())), filter,
+                    List.of(), ViewType.ACTIVE_ONLY, token, RunSearch.MAX_RESULTS_LIMIT));
+            for (Run child : page.runs()) {
+                String candidate = child.tags().get(CANDIDATE_TAG);
+                SearchSpace space = spaces.get(candidate);
+                if (space != null) {
+                    trials.computeIfAbsent(candidate, c -> new ArrayList<>()).add(trial(tracking, child, space, metric));
+                }
+            }
+            token = page.nextPageToken().orElse("");
+        } while (!token.isEmpty());
+        trials.values().forEach(list -> list.sort(Comparator.comparingInt(Trial::number)));
+        return trials;
+    }
+
+    private static Trial trial(TrackingStore tracking, Run child, SearchSpace space, String metric) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (Param param : space.params()) {
+            String text = child.params().get(param.name());
+            params.put(param.name(), param instanceof IntParam ? (Object) Long.parseLong(text) : (Object) Double.parseDouble(
+                    text));
+        }
+        TrialState state = TrialState.valueOf(child.tags().get(TRIAL_STATE_TAG));
+        OptionalDouble value = child.metrics().stream().filter(m -> m.key().equals(metric)).mapToDouble(Metric::value)
+                .findFirst();
+        SortedMap<Long, Double> intermediate = new TreeMap<>();
+        tracking.metricHistory(child.id(), "watch_" + metric).forEach(m -> intermediate.put(m.step(), m.value()));
+        return new Trial(Integer.parseInt(child.tags().get(TRIAL_TAG)), params, state, state == TrialState.COMPLETE ? value
+                : OptionalDouble.empty(), intermediate, Duration.ZERO);
     }
 
     String runId() {
@@ -133,8 +202,8 @@ final class RunRecorder {
     }
 
     private void recordTrial(String candidate, String metric, Trial trial) {
-        Map<String, String> tags = Map.of(KIND_TAG, "trial", "seer.candidate", candidate, "seer.trial",
-                Integer.toString(trial.number()), "seer.trial_state", trial.state().name());
+        Map<String, String> tags = Map.of(KIND_TAG, "trial", CANDIDATE_TAG, candidate, TRIAL_TAG,
+                Integer.toString(trial.number()), TRIAL_STATE_TAG, trial.state().name());
         Run child = tracking.createRun(new TrackingStore.NewRun(run.experimentId(), Optional.of(candidate + "-trial-"
                 + trial.number()), actor, Optional.empty(), tags, Optional.of(run.id()), Optional.empty()), actor);
         Map<String, String> params = new LinkedHashMap<>();

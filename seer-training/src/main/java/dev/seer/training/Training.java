@@ -3,7 +3,9 @@ package dev.seer.training;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
+import dev.seer.registry.artifacts.ArtifactPath;
 import dev.seer.registry.artifacts.ArtifactStore;
+import dev.seer.registry.tracking.Run;
 import dev.seer.registry.tracking.RunStatus;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.training.TrainingSpec.Candidate;
@@ -15,6 +17,7 @@ import dev.seer.training.evaluation.Evaluator;
 import dev.seer.training.evaluation.Evaluator.Chosen;
 import dev.seer.training.tuning.Trial;
 import dev.seer.training.tuning.TrialState;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,20 +74,70 @@ public final class Training {
     public Outcome train(TrainingSpec spec, ReferenceLookup references, String actor, Consumer<String> progress) {
         progress.accept("reading dataset " + spec.dataset());
         DatasetSource.Snapshot snapshot = datasets.open(spec.dataset());
+        TrainingData data = read(spec, snapshot, progress);
+        Optional<Evaluator.Reference> reference = reference(spec, snapshot, data, references, progress);
+        RunRecorder recorder = RunRecorder.start(tracking, artifacts, clock, spec, data, actor);
+        return run(spec, data, reference, recorder, Map.of(), progress);
+    }
+
+    /**
+     * Continues a training run that was killed or failed: its spec (as recorded) on the same dataset
+     * version, checked by hash, in the same run. Every trial it recorded is kept and the studies go
+     * on from there; a trial the interruption cut short runs again under its own number, so the
+     * trials end the same as if the run had not stopped. Refuses a run that finished.
+     */
+    public Outcome resume(String runId, ReferenceLookup references, String actor, Consumer<String> progress) {
+        Run run = tracking.run(runId);
+        if (!"training".equals(run.tags().get(RunRecorder.KIND_TAG))) {
+            throw new SeerException(TrainingErrorCode.INVALID_STATE, "Run " + runId + " is not a training run",
+                    Map.of("run", runId));
+        }
+        if (run.status() == RunStatus.FINISHED) {
+            throw new SeerException(TrainingErrorCode.INVALID_STATE, "Run " + runId + " finished: there is nothing to resume",
+                    Map.of("run", runId));
+        }
+        TrainingSpec spec = TrainingSpec.parse("spec.yaml", new String(artifacts.read(artifacts.hash(runId,
+                ArtifactPath.of(RunRecorder.SPEC))), StandardCharsets.UTF_8));
+        String dataset = run.params().get("dataset");
+        progress.accept("resuming run " + runId + " (" + run.status() + ") on dataset " + dataset);
+        DatasetSource.Snapshot snapshot = datasets.open(dataset);
+        Optional<String> recordedHash = run.provenance().flatMap(p -> p.datasetHash());
+        if (recordedHash.isPresent() && !recordedHash.get().equals(snapshot.sha256())) {
+            throw new SeerException(TrainingErrorCode.INVALID_STATE, "Dataset " + dataset + " has changed since run " + runId
+                    + " read it (SHA-256 " + recordedHash.get() + ", now " + snapshot.sha256() + ")", Map.of("run", runId));
+        }
+        TrainingData data = read(spec, snapshot, progress);
+        Optional<Evaluator.Reference> reference = reference(spec, snapshot, data, references, progress);
+        Map<String, List<Trial>> recorded = RunRecorder.recordedTrials(tracking, run, spec);
+        progress.accept("kept " + recorded.values().stream().mapToInt(List::size).sum() + " recorded trials");
+        RunRecorder recorder = RunRecorder.reopen(tracking, artifacts, clock, spec, data, actor, run);
+        return run(spec, data, reference, recorder, recorded, progress);
+    }
+
+    private static TrainingData read(TrainingSpec spec, DatasetSource.Snapshot snapshot, Consumer<String> progress) {
         TrainingData data = FrameReader.read(snapshot, spec.label(), spec.task(), spec.features());
         progress.accept(String.format("%,d training, %,d validation, %,d test rows; %d features%s", data.train().rows(),
                 data.validation().rows(), data.test().rows(), data.train().width(), data.leftOut().isEmpty() ? ""
                         : "; left out: " + data.leftOut()));
+        return data;
+    }
+
+    private static Optional<Evaluator.Reference> reference(TrainingSpec spec, DatasetSource.Snapshot snapshot,
+            TrainingData data, ReferenceLookup references, Consumer<String> progress) {
         Optional<Evaluator.Reference> reference = references.find(FrameReader.numericColumns(snapshot, data.label()),
                 progress).map(found -> new Evaluator.Reference(found.label(), found.model(), found.retrain(),
                 FrameReader.read(snapshot, Optional.of(data.label()), spec.task(), found.features())));
         reference.ifPresent(r -> progress.accept("comparing with " + r.label()));
-        RunRecorder recorder = RunRecorder.start(tracking, artifacts, clock, spec, data, actor);
+        return reference;
+    }
+
+    private Outcome run(TrainingSpec spec, TrainingData data, Optional<Evaluator.Reference> reference,
+            RunRecorder recorder, Map<String, List<Trial>> recorded, Consumer<String> progress) {
         // Ctrl-C or a kill (SIGTERM) ends the process through its shutdown hooks: the run is marked killed
         Thread killed = new Thread(() -> recorder.end(RunStatus.KILLED), "seer-training-killed-" + recorder.runId());
         Runtime.getRuntime().addShutdownHook(killed);
         try {
-            List<Chosen> chosen = choose(spec, data, recorder, progress);
+            List<Chosen> chosen = choose(spec, data, recorder, recorded, progress);
             Evaluator evaluator = new Evaluator(spec.evaluation().metric(), spec.evaluation().alpha(),
                     spec.evaluation().folds(), spec.evaluation().bootstrap(), spec.seed(), threads, progress);
             Evaluator.Evaluated evaluated = evaluator.evaluate(data, chosen, reference);
@@ -107,7 +160,8 @@ public final class Training {
     }
 
     /** Each candidate with its parameters: fixed, or fixed with the best trial's. */
-    private List<Chosen> choose(TrainingSpec spec, TrainingData data, RunRecorder recorder, Consumer<String> progress) {
+    private List<Chosen> choose(TrainingSpec spec, TrainingData data, RunRecorder recorder,
+            Map<String, List<Trial>> recorded, Consumer<String> progress) {
         List<Chosen> chosen = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (Candidate candidate : spec.candidates()) {
@@ -121,7 +175,7 @@ public final class Training {
             progress.accept("tuning " + name + ": " + tuning.trials() + " trials, " + tuning.strategy().name()
                     .toLowerCase(Locale.ROOT) + (tuning.asha() ? ", ASHA" : ""));
             List<Trial> trials = new Tuner(spec.evaluation().metric(), tuning, threads, clock).tune(candidate, data,
-                    List.of(), recorder.trials(name, spec.evaluation().metric().id(), spec.evaluation().metric().higherIsBetter(),
+                    recorded.getOrDefault(name, List.of()), recorder.trials(name, spec.evaluation().metric().id(), spec.evaluation().metric().higherIsBetter(),
                             tuning.trials(), progress));
             Trial best = best(trials, spec.evaluation().metric().higherIsBetter()).orElseThrow(() -> new SeerException(
                     TrainingErrorCode.TRAINING_FAILED, "No trial of " + name + " completed", Map.of("candidate", name)));

@@ -29,6 +29,7 @@ import java.util.Set;
  */
 public final class FrameReader {
     static final List<String> SPLITS = List.of("train", "validation", "test");
+    static final int MAX_INFERRED_CLASSES = 20;
     private static final Set<String> NUMERIC = Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
             "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "BOOLEAN");
 
@@ -107,6 +108,34 @@ public final class FrameReader {
                     "features");
         }
         return Schema.of(columns);
+    }
+
+    /**
+     * The task a label asks for: two distinct values, binary; text or at most
+     * {@value #MAX_INFERRED_CLASSES} whole numbers, multiclass; other numbers, regression.
+     */
+    public static Task inferTask(DatasetSource.Snapshot snapshot, String label) {
+        String type = snapshot.columns().stream().filter(c -> c.name().equals(label)).findFirst()
+                .map(c -> c.type().toUpperCase(Locale.ROOT)).orElseThrow(() -> invalid("Dataset " + snapshot.ref()
+                        + " has no column [" + label + "]", "label"));
+        String column = DuckEngine.identifier(label);
+        try (Connection duck = DuckEngine.open(); Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(DISTINCT " + column + "), bool_and(" + (numeric(type) ? "CAST(" + column
+                        + " AS DOUBLE) = round(CAST(" + column + " AS DOUBLE))" : "true") + ") FROM read_parquet("
+                        + files(snapshot) + ") WHERE " + column + " IS NOT NULL")) {
+            rs.next();
+            long distinct = rs.getLong(1);
+            boolean whole = rs.getBoolean(2);
+            if (distinct == 2) {
+                return Task.BINARY;
+            }
+            if (!numeric(type) || (whole && distinct <= MAX_INFERRED_CLASSES)) {
+                return Task.MULTICLASS;
+            }
+            return Task.REGRESSION;
+        } catch (SQLException e) {
+            throw DuckEngine.failure("Reading the label of dataset " + snapshot.ref(), e);
+        }
     }
 
     /** The columns of {@code snapshot} a model may read: numeric, neither the label nor the key. */
