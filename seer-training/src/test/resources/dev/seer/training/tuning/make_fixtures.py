@@ -12,7 +12,8 @@ Contents:
                        truncated-normal log density lacks the -log(sigma) term for real
                        parameters (_truncnorm.logpdf ignores `scale`; later Optuna adds it);
                        "logPdfDensity" is the mixture's true log density, recomputed here with
-                       scipy.stats.truncnorm from Optuna's kernels. Seer uses the true density.
+                       scipy.stats.truncnorm from Optuna's kernels. Seer's TPE scores
+                       as 3.1.0 does by default and uses the true density on request.
   asha                 optuna.pruners.SuccessiveHalvingPruner run sequentially on deterministic
                        learning curves v_k(step) = q_k + a_k / step (k = trial number): which
                        trials were pruned and the steps each reported
