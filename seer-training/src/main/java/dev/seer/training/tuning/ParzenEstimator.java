@@ -261,8 +261,9 @@ final class ParzenEstimator {
                 return Math.max(f.low(), Math.min(f.high(), value));
             }
             IntParam p = (IntParam) param;
-            double value = log ? Math.rint(Math.exp(x)) : Math.rint(x - p.low()) + p.low();
-            return Math.max(p.low(), Math.min(p.high(), value));
+            double low = (double) p.low();
+            double value = log ? Math.rint(Math.exp(x)) : Math.rint(x - low) + low;
+            return Math.max(low, Math.min((double) p.high(), value));
         }
 
         @Override

@@ -23,6 +23,7 @@ class AshaPrunerTest {
      */
     @Test
     void prunesTheSameTrialsAtTheSameStepsAsOptuna() {
+        assertThat(OptunaReference.root().get("asha").size()).isEqualTo(4);
         for (JsonNode c : OptunaReference.root().get("asha")) {
             String label = c.get("label").asText();
             AshaPruner pruner = c.get("minResource").isTextual()

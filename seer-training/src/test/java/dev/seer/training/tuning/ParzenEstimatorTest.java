@@ -76,6 +76,7 @@ class ParzenEstimatorTest {
      */
     @Test
     void matchesOptunasParzenEstimator() {
+        assertThat(OptunaReference.root().get("parzen").size()).isEqualTo(11);
         for (JsonNode c : OptunaReference.root().get("parzen")) {
             String label = c.get("label").asText();
             List<Param> params = new ArrayList<>();
