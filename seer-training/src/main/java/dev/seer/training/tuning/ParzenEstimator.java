@@ -15,6 +15,13 @@ import java.util.stream.IntStream;
  * estimator; with several it is the multivariate one, whose components share one Scott-rule
  * bandwidth per dimension (3.1's {@code _precompute_sigmas0}).
  *
+ * <p>Scoring quirk kept from 3.1.0: its {@code _truncnorm.logpdf} ignores the kernel's scale, so
+ * a real parameter's kernel contributes log φ(z) − log mass without −log σ, which weighs wide
+ * kernels (the prior's above all) up against narrow ones in both l and g. Later Optuna adds the
+ * term. Seer keeps 3.1.0's scoring by default because that is the peer it is measured against
+ * and it did better on the benchmark functions (see {@link TpeOptions#scaledKernelDensity});
+ * integers (cell masses) and categoricals are unaffected.
+ *
  * <p>Values are handled in their internal form: a number as a double, a categorical as the index
  * of its choice.
  */
@@ -140,8 +147,10 @@ final class ParzenEstimator {
         final double[] mus;
         final double[] sigmas;
         private final double[] logMass;
+        /** log σ per kernel, or zeros to score as Optuna 3.1.0 does (see TpeOptions#scaledKernelDensity). */
+        private final double[] logScale;
 
-        private Numeric(Param param, double low, double high, boolean log, boolean stepped, double[] mus, double[] sigmas) {
+        private Numeric(Param param, double low, double high, boolean log, boolean stepped, double[] mus, double[] sigmas, boolean scaled) {
             this.param = param;
             this.low = low;
             this.high = high;
@@ -150,7 +159,9 @@ final class ParzenEstimator {
             this.mus = mus;
             this.sigmas = sigmas;
             this.logMass = new double[mus.length];
+            this.logScale = new double[mus.length];
             for (int c = 0; c < mus.length; c++) {
+                logScale[c] = scaled ? Math.log(sigmas[c]) : 0.0;
                 logMass[c] = TruncatedNormal.logMass((low - mus[c]) / sigmas[c], (high - mus[c]) / sigmas[c]);
             }
         }
@@ -192,7 +203,7 @@ final class ParzenEstimator {
             if (prior) {
                 sigmas[n] = max;
             }
-            return new Numeric(param, low, high, log, stepped, mus, sigmas);
+            return new Numeric(param, low, high, log, stepped, mus, sigmas, options.scaledKernelDensity());
         }
 
         /** 3.1's multivariate bandwidth: 0.2 · max(n, 1)^(−1/(d+4)) · (high − low) for every kernel. */
@@ -250,8 +261,9 @@ final class ParzenEstimator {
                 return Math.max(f.low(), Math.min(f.high(), value));
             }
             IntParam p = (IntParam) param;
-            double value = log ? Math.rint(Math.exp(x)) : Math.rint(x - p.low()) + p.low();
-            return Math.max(p.low(), Math.min(p.high(), value));
+            double low = (double) p.low();
+            double value = log ? Math.rint(Math.exp(x)) : Math.rint(x - low) + low;
+            return Math.max(low, Math.min((double) p.high(), value));
         }
 
         @Override
@@ -267,7 +279,7 @@ final class ParzenEstimator {
                     terms[c] += TruncatedNormal.logMass((lower - mu) / sigma, (upper - mu) / sigma) - logMass[c];
                 } else {
                     double z = (x - mu) / sigma;
-                    terms[c] += -0.5 * z * z - 0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - logMass[c];
+                    terms[c] += -0.5 * z * z - 0.5 * Math.log(2 * Math.PI) - logScale[c] - logMass[c];
                 }
             }
         }

@@ -10,6 +10,8 @@ import java.util.Map;
  */
 public interface Sampler {
     /**
+     * Draws the parameters of trial {@code trialNumber}.
+     *
      * @param history the finished trials this trial may learn from, in number order
      * @return one value per parameter of {@code space}, in the space's order
      */

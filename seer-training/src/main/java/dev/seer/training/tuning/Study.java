@@ -8,14 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,7 +109,7 @@ public final class Study {
             throw new SeerException(TrainingErrorCode.INVALID_ARGUMENT, "Trial budget must be >= 0, got [" + trials + "]", Map.of("trials", trials));
         }
         Instant deadline = timeout == null ? null : clock.instant().plus(timeout);
-        TreeSet<Integer> pending = new TreeSet<>();
+        List<Integer> pending = new ArrayList<>();
         lock.lock();
         try {
             if (optimizing) {
@@ -154,7 +152,7 @@ public final class Study {
         }
     }
 
-    private void schedule(Objective objective, TreeSet<Integer> pending, Instant deadline, ExecutorService pool) {
+    private void schedule(Objective objective, List<Integer> pending, Instant deadline, ExecutorService pool) {
         lock.lock();
         try {
             for (Integer number : pending) {

@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  *       {@code gamma(n) = min(⌈0.1·n⌉, 25)} into "below", the rest into "above", each kept in trial
  *       order so that {@code default_weights} favours recent trials.
  *   <li>Fit a {@link ParzenEstimator} l(x) to below and g(x) to above; draw {@code eiCandidates}
- *       points from l and keep the one maximising log l(x) − log g(x), the EI-equivalent criterion.
+ *       points from l and keep the one maximising log l(x) − log g(x), the EI-equivalent criterion
+ *       (by default with 3.1.0's kernel scoring, see {@link TpeOptions}).
  * </ol>
  *
  * <p>Univariate (Optuna's default) does step 3 per parameter, each independently; multivariate

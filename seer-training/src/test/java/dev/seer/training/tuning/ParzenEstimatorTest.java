@@ -70,12 +70,13 @@ class ParzenEstimatorTest {
      * Every case make_fixtures.py built with Optuna's own _ParzenEstimator: weights, kernels, log
      * pdf, for floats, log floats, integers, log integers, categoricals, endpoints, the weights ramp
      * past 25 observations, and joint estimators with univariate and multivariate bandwidths. The
-     * log pdf is compared with the mixture's true density ("logPdfDensity", recomputed with
-     * scipy.stats.truncnorm from Optuna's kernels): Optuna 3.1.0's own log_pdf drops −log σ for
-     * real parameters (fixed in later Optuna), and Seer does not copy that.
+     * default scoring must give Optuna 3.1.0's own log_pdf (which drops −log σ for real
+     * parameters); with scaledKernelDensity it must give the mixture's true density
+     * ("logPdfDensity", recomputed with scipy.stats.truncnorm from Optuna's kernels).
      */
     @Test
     void matchesOptunasParzenEstimator() {
+        assertThat(OptunaReference.root().get("parzen").size()).isEqualTo(11);
         for (JsonNode c : OptunaReference.root().get("parzen")) {
             String label = c.get("label").asText();
             List<Param> params = new ArrayList<>();
@@ -86,8 +87,9 @@ class ParzenEstimatorTest {
                 obs[d] = OptunaReference.doubles(c.get("observations").get(params.get(d).name()));
                 points[d] = OptunaReference.doubles(c.get("points").get(params.get(d).name()));
             }
-            TpeOptions options = new TpeOptions(true, 1.0, true, c.get("considerEndpoints").asBoolean(), 10, 24, c.get("multivariate").asBoolean());
+            TpeOptions options = new TpeOptions(true, 1.0, true, c.get("considerEndpoints").asBoolean(), 10, 24, c.get("multivariate").asBoolean(), false);
             ParzenEstimator pe = new ParzenEstimator(params, obs, options);
+            ParzenEstimator scaled = new ParzenEstimator(params, obs, options.withScaledKernelDensity(true));
             double[] weights = ParzenEstimator.weights(obs[0].length, true, 1.0);
             assertThat(weights).as(label + " weights").containsExactly(OptunaReference.doubles(c.get("weights")), within(1e-12));
             for (int d = 0; d < params.size(); d++) {
@@ -105,7 +107,8 @@ class ParzenEstimatorTest {
                     assertThat(num.sigmas).as(label + " sigmas").containsExactly(OptunaReference.doubles(dim.get("sigmas")), within(1e-9));
                 }
             }
-            assertThat(pe.logPdf(points)).as(label + " log pdf").containsExactly(OptunaReference.doubles(c.get("logPdfDensity")), within(1e-7));
+            assertThat(pe.logPdf(points)).as(label + " log pdf, 3.1.0's scoring").containsExactly(OptunaReference.doubles(c.get("logPdf")), within(1e-7));
+            assertThat(scaled.logPdf(points)).as(label + " log pdf, true density").containsExactly(OptunaReference.doubles(c.get("logPdfDensity")), within(1e-7));
         }
     }
 
@@ -126,7 +129,7 @@ class ParzenEstimatorTest {
     /** The mixture's kernels integrate to one: the probabilities of all integers in range sum to 1. */
     @Test
     void integerProbabilitiesSumToOne() {
-        ParzenEstimator pe = new ParzenEstimator(List.of(new IntParam("n", 0, 9, false)), new double[][] {{0, 2, 2, 9}}, DEFAULTS);
+        ParzenEstimator pe = new ParzenEstimator(List.of(new IntParam("n", 0, 9, false)), new double[][] {{0, 2, 2, 9}}, DEFAULTS.withScaledKernelDensity(true));
         double[] all = new double[10];
         for (int i = 0; i < 10; i++) {
             all[i] = i;

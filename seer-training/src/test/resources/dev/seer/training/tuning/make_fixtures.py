@@ -12,10 +12,13 @@ Contents:
                        truncated-normal log density lacks the -log(sigma) term for real
                        parameters (_truncnorm.logpdf ignores `scale`; later Optuna adds it);
                        "logPdfDensity" is the mixture's true log density, recomputed here with
-                       scipy.stats.truncnorm from Optuna's kernels. Seer uses the true density.
+                       scipy.stats.truncnorm from Optuna's kernels. Seer's TPE scores
+                       as 3.1.0 does by default and uses the true density on request.
   asha                 optuna.pruners.SuccessiveHalvingPruner run sequentially on deterministic
                        learning curves v_k(step) = q_k + a_k / step (k = trial number): which
                        trials were pruned and the steps each reported
+  concentration        TPESampler(seed=s), s = 0..19, 50 trials on (x - 2)^2, x in [-10, 10]: the
+                       share of trials 30-49 with |x - 2| < 1 (a statistical target, not bitwise)
 """
 import json
 import math
@@ -120,7 +123,8 @@ def parzen_cases():
     ]
 
 
-def asha_case(label, pruner, direction, q, a, max_step):
+def asha_case(label, config, direction, q, a, max_step):
+    pruner = optuna.pruners.SuccessiveHalvingPruner(**config)
     study = optuna.create_study(direction=direction, pruner=pruner,
                                 sampler=optuna.samplers.RandomSampler(seed=0))
 
@@ -137,6 +141,9 @@ def asha_case(label, pruner, direction, q, a, max_step):
     study.optimize(objective, n_trials=len(q))
     return {
         "label": label,
+        "minResource": config.get("min_resource", "auto"),
+        "reductionFactor": config.get("reduction_factor", 4),
+        "minEarlyStoppingRate": config.get("min_early_stopping_rate", 0),
         "direction": direction.upper(),
         "q": q, "a": a, "maxStep": max_step,
         "states": [t.state.name for t in study.trials],
@@ -148,13 +155,22 @@ def asha_cases():
     rng = np.random.RandomState(11)
     q = [float(round(v, 6)) for v in rng.uniform(0, 1, size=40)]
     a = [float(round(v, 6)) for v in rng.uniform(0, 2, size=40)]
-    SH = optuna.pruners.SuccessiveHalvingPruner
     return [
-        asha_case("min 1, eta 3, rate 0, minimise", SH(min_resource=1, reduction_factor=3), "minimize", q, a, 30),
-        asha_case("min 2, eta 2, rate 1, minimise", SH(min_resource=2, reduction_factor=2, min_early_stopping_rate=1), "minimize", q, a, 40),
-        asha_case("min 1, eta 4, rate 0, maximise", SH(min_resource=1, reduction_factor=4), "maximize", q, [-x for x in a], 70),
-        asha_case("auto, eta 4 (Optuna's defaults)", SH(), "minimize", q, a, 300),
+        asha_case("min 1, eta 3, rate 0, minimise", dict(min_resource=1, reduction_factor=3), "minimize", q, a, 30),
+        asha_case("min 2, eta 2, rate 1, minimise",
+                  dict(min_resource=2, reduction_factor=2, min_early_stopping_rate=1), "minimize", q, a, 40),
+        asha_case("min 1, eta 4, rate 0, maximise", dict(min_resource=1, reduction_factor=4), "maximize", q, [-x for x in a], 70),
+        asha_case("auto, eta 4 (Optuna's defaults)", dict(), "minimize", q, a, 300),
     ]
+
+
+def concentration():
+    near = 0
+    for seed in range(20):
+        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+        study.optimize(lambda t: (t.suggest_float("x", -10, 10) - 2) ** 2, n_trials=50)
+        near += sum(abs(t.params["x"] - 2) < 1 for t in study.trials[30:50])
+    return {"seeds": 20, "trials": 50, "late": [30, 50], "band": 1.0, "share": near / (20 * 20)}
 
 
 if __name__ == "__main__":
@@ -165,6 +181,7 @@ if __name__ == "__main__":
         "weights": {str(n): default_weights(n).tolist() for n in [0, 1, 5, 24, 25, 26, 27, 40, 100]},
         "parzen": parzen_cases(),
         "asha": asha_cases(),
+        "concentration": concentration(),
     }
     json.dump(out, sys.stdout, indent=1)
     sys.stdout.write("\n")
