@@ -7,12 +7,13 @@ import dev.seer.models.OutputKind;
 import dev.seer.models.Signature;
 import dev.seer.registry.artifacts.ArtifactPath;
 import dev.seer.registry.artifacts.ArtifactStore;
+import dev.seer.registry.search.RunSearch;
+import dev.seer.registry.search.ViewType;
+import dev.seer.registry.tracking.Lifecycle;
 import dev.seer.registry.tracking.Metric;
 import dev.seer.registry.tracking.Run;
 import dev.seer.registry.tracking.RunProvenance;
 import dev.seer.registry.tracking.RunStatus;
-import dev.seer.registry.search.RunSearch;
-import dev.seer.registry.search.ViewType;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.training.algorithms.Fitted;
 import dev.seer.training.data.TrainingData;
@@ -123,7 +124,9 @@ final class RunRecorder {
 
     /**
      * The trials a run recorded, by candidate, read back from its child runs: parameters typed as
-     * the search space draws them, state, value and the intermediate values ASHA saw.
+     * the search space draws them, state, value and the intermediate values ASHA saw. A trial's
+     * child run is complete once it has ended (created, logged, then ended: three writes); one
+     * still running was cut short while being recorded, and is deleted so that the trial runs again.
      */
     static Map<String, List<Trial>> recordedTrials(TrackingStore tracking, Run run, TrainingSpec spec) {
         String metric = spec.evaluation().metric().id();
@@ -142,7 +145,10 @@ final class RunRecorder {
             for (Run child : page.runs()) {
                 String candidate = child.tags().get(CANDIDATE_TAG);
                 SearchSpace space = spaces.get(candidate);
-                if (space != null) {
+                if (child.status() == RunStatus.RUNNING) {
+                    // cut short while it was being recorded (its end is the commit point): it runs again
+                    tracking.setLifecycle(child.id(), Lifecycle.DELETED, "resume");
+                } else if (space != null) {
                     trials.computeIfAbsent(candidate, c -> new ArrayList<>()).add(trial(tracking, child, space, metric));
                 }
             }

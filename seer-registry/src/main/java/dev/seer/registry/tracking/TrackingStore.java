@@ -214,7 +214,8 @@ public final class TrackingStore {
         write("Updating run " + id, c -> {
             requireActive(c, id);
             if (status.isPresent()) {
-                Long end = status.get().terminal() ? ended.orElse(clock.instant()).toEpochMilli()
+                // boxed on both sides: a conditional of long and Long would unbox the null of a running run
+                Long end = status.get().terminal() ? Long.valueOf(ended.orElse(clock.instant()).toEpochMilli())
                         : ended.map(Instant::toEpochMilli).orElse(null);
                 Rows.update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?", status.get().name(), end, id);
             }

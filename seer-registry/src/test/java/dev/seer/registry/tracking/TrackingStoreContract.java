@@ -91,6 +91,10 @@ abstract class TrackingStoreContract extends RegistryStoreFixture {
         assertThat(finished.provenance()).contains(provenance);
         assertThat(actions()).containsExactly("experiment.created", "run.created", "run.logged", "run.logged",
                 "run.updated");
+        // a run taken up again (a resumed training) is running, with no end time, until it ends again
+        Run again = store.updateRun(run.id(), Optional.of(RunStatus.RUNNING), Optional.empty(), Optional.empty(), "alice");
+        assertThat(again.status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(again.ended()).isEmpty();
     }
 
     @Test
