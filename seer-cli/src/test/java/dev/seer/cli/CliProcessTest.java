@@ -74,6 +74,11 @@ class CliProcessTest {
             entries.forEach(e -> actions.add(e.path("action").asText()));
             assertThat(actions).containsSubsequence("home.initialised", "token.created", "token.created", "server.started");
             assertThat(text).contains("Example: source transactions, 200 rows read, 198 written, 2 quarantined");
+            // the example trains, evaluates and promotes a first model, and says where its card is
+            assertThat(text).contains("Training example: dataset churn_training:1 (1,500 rows)", "gate passed",
+                    "churn:1 is now champion (check comparison passed)");
+            Path card = Path.of(find(text, "model card: (\\S+)"));
+            assertThat(Files.readString(card)).contains("<h1>Model card: churn version 1</h1>", "<svg");
             // Each customer's latest valid row of the example's transactions.csv.
             JsonNode lookup = Json.parse(find(text, "Online lookup of customer_id 1 and 2: (\\{.*)"));
             assertThat(lookup.path("results").get(0).path("features").path("customer_stats:spend")).isEqualTo(Json.parse(

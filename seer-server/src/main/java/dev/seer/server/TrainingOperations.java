@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -211,10 +212,15 @@ public final class TrainingOperations {
             return "no comparison of " + report.best() + " with " + against + " on " + dataset;
         }
         TestResult primary = comparison.get().primaryResult();
-        return String.format("%s vs %s on %s: %s %s effect %+.4f [%.4f, %.4f], p %.4g, Holm-adjusted %.4g, alpha %s: %s",
-                report.best(), against, dataset, report.metric().id(), primary.test(), primary.effect(), primary.low(),
-                primary.high(), primary.pValue(), comparison.get().adjustedP(), report.alpha(),
+        return String.format(Locale.ROOT, "%s vs %s on %s: %s %s effect %+.4f [%.4f, %.4f], p %s, Holm-adjusted %s,"
+                + " alpha %s: %s", report.best(), against, dataset, report.metric().id(), primary.test(), primary.effect(),
+                primary.low(), primary.high(), p(primary.pValue()), p(comparison.get().adjustedP()), report.alpha(),
                 comparison.get().better() ? "better" : "not shown better");
+    }
+
+    /** A p-value in words: one that underflowed a double is below 1e-300, not zero. */
+    private static String p(double p) {
+        return p == 0 ? "< 1e-300" : String.format(Locale.ROOT, "%.4g", p);
     }
 
     private static ObjectNode trained(Trained t) {

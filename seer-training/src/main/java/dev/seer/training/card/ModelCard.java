@@ -84,7 +84,8 @@ public final class ModelCard {
         CandidateResult best = r.candidate(r.best());
         List<Section> sections = new ArrayList<>();
         sections.add(new Section("Intended use", List.of(
-                (f.description().isBlank() ? "" : f.description() + " ") + "A " + task(f) + " of [" + f.label() + "]"
+                (f.description().isBlank() ? "" : f.description().strip() + (f.description().strip().endsWith(".") ? " "
+                        : ". ")) + "A " + task(f) + " of [" + f.label() + "]"
                         + (f.classes().isEmpty() ? "" : " (classes " + f.classes() + ")") + " from " + f.features().size()
                         + " features: " + String.join(", ", f.features()) + ".",
                 "Registered " + f.created() + " by " + f.createdBy() + (f.aliases().isEmpty() ? "" : "; aliases "
@@ -223,7 +224,11 @@ public final class ModelCard {
         return Arrays.stream(scores).mapToObj(s -> String.format(Locale.ROOT, "%.4f", s)).toList().toString();
     }
 
+    /** A statistic or p-value; a p-value below the smallest double is shown as such, not as 0. */
     private static String num(double v) {
+        if (v == 0) {
+            return "< 1e-300";
+        }
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4g", v);
     }
 }
