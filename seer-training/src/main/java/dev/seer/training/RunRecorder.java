@@ -258,7 +258,10 @@ final class RunRecorder {
         tracking.updateRun(child.id(), Optional.of(RunStatus.FINISHED), Optional.empty(), Optional.empty(), actor);
     }
 
-    /** The spec metric per fold ({@code fold_<metric>}, step = fold) and mean ({@code cv_<metric>}), and every test metric with its interval. */
+    /**
+     * The spec metric per fold ({@code fold_<metric>}, step = fold) and mean ({@code cv_<metric>}),
+     * and every test metric with its interval.
+     */
     private List<Metric> metrics(CandidateResult candidate, EvaluationReport report) {
         long now = clock.millis();
         List<Metric> metrics = new ArrayList<>();

@@ -165,7 +165,10 @@ final class SpecReader {
         return new SearchSpace(params);
     }
 
-    /** {@code {int: [3, 10]}}, {@code {int_log: [1, 1000]}}, {@code {float: [0.5, 1]}}, {@code {log: [0.01, 0.3]}}, {@code {choice: [...]}}. */
+    /**
+     * {@code {int: [3, 10]}}, {@code {int_log: [1, 1000]}}, {@code {float: [0.5, 1]}},
+     * {@code {log: [0.01, 0.3]}}, {@code {choice: [...]}}.
+     */
     private static Param range(String name, YamlNode node, boolean whole) {
         Map<String, YamlNode> map = node.mapping(RANGE_KINDS);
         if (map.size() != 1) {

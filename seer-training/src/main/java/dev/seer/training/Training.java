@@ -174,9 +174,10 @@ public final class Training {
             TrainingSpec.Tuning tuning = spec.tuning().orElseThrow();
             progress.accept("tuning " + name + ": " + tuning.trials() + " trials, " + tuning.strategy().name()
                     .toLowerCase(Locale.ROOT) + (tuning.asha() ? ", ASHA" : ""));
-            List<Trial> trials = new Tuner(spec.evaluation().metric(), tuning, threads, clock).tune(candidate, data,
-                    recorded.getOrDefault(name, List.of()), recorder.trials(name, spec.evaluation().metric().id(), spec.evaluation().metric().higherIsBetter(),
-                            tuning.trials(), progress));
+            TrainingSpec.Evaluation evaluation = spec.evaluation();
+            List<Trial> trials = new Tuner(evaluation.metric(), tuning, threads, clock).tune(candidate, data,
+                    recorded.getOrDefault(name, List.of()), recorder.trials(name, evaluation.metric().id(),
+                            evaluation.metric().higherIsBetter(), tuning.trials(), progress));
             Trial best = best(trials, spec.evaluation().metric().higherIsBetter()).orElseThrow(() -> new SeerException(
                     TrainingErrorCode.TRAINING_FAILED, "No trial of " + name + " completed", Map.of("candidate", name)));
             chosen.add(new Chosen(name, candidate.algorithm(), Tuner.params(candidate, best.params())));

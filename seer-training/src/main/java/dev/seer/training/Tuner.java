@@ -58,11 +58,11 @@ final class Tuner {
         Direction direction = metric.higherIsBetter() ? Direction.MAXIMIZE : Direction.MINIMIZE;
         int parallelism = Math.max(1, Math.min(tuning.parallelism(), threads));
         int perTrialThreads = Math.max(1, threads / parallelism);
+        AshaPruner pruner = asha ? new AshaPruner(REPORT_EVERY, REDUCTION_FACTOR, 0) : null;
         Study study = recorded.isEmpty()
-                ? new Study(candidate.search().orElseThrow(), direction, sampler, asha ? new AshaPruner(REPORT_EVERY, REDUCTION_FACTOR, 0)
-                        : null, parallelism, listener, clock)
-                : Study.resume(candidate.search().orElseThrow(), direction, sampler, asha ? new AshaPruner(REPORT_EVERY,
-                        REDUCTION_FACTOR, 0) : null, parallelism, listener, clock, recorded);
+                ? new Study(candidate.search().orElseThrow(), direction, sampler, pruner, parallelism, listener, clock)
+                : Study.resume(candidate.search().orElseThrow(), direction, sampler, pruner, parallelism, listener, clock,
+                        recorded);
         return study.optimize(trial -> objective(candidate, split[0], split[1], trial, perTrialThreads, asha),
                 tuning.trials(), tuning.timeout().orElse(Duration.ofDays(365)));
     }
