@@ -1,5 +1,6 @@
 package dev.seer.server;
 
+import static dev.seer.training.metrics.Metric.ROC_AUC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,20 +17,6 @@ import dev.seer.datasets.DatasetStore;
 import dev.seer.datasets.DatasetVersion;
 import dev.seer.datasets.LineageReport;
 import dev.seer.datasets.SplitSpec;
-import dev.seer.registry.search.ViewType;
-import dev.seer.registry.tracking.Experiment;
-import dev.seer.registry.tracking.Lifecycle;
-import dev.seer.registry.tracking.Metric;
-import dev.seer.registry.tracking.Run;
-import dev.seer.registry.tracking.RunProvenance;
-import dev.seer.registry.search.ViewType;
-import dev.seer.registry.tracking.RunStatus;
-import dev.seer.registry.tracking.TrackingStore;
-import dev.seer.registry.versions.AliasMove;
-import dev.seer.registry.versions.ModelVersion;
-import dev.seer.registry.versions.RegisteredModel;
-import dev.seer.registry.versions.VersionCheck;
-import dev.seer.registry.versions.VersionDetails;
 import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
@@ -43,6 +30,26 @@ import dev.seer.metadata.AuditQuery;
 import dev.seer.metadata.AuditVerification;
 import dev.seer.metadata.InclusionProof;
 import dev.seer.metadata.IssuedToken;
+import dev.seer.registry.search.ViewType;
+import dev.seer.registry.tracking.Experiment;
+import dev.seer.registry.tracking.Lifecycle;
+import dev.seer.registry.tracking.Metric;
+import dev.seer.registry.tracking.Run;
+import dev.seer.registry.tracking.RunProvenance;
+import dev.seer.registry.tracking.RunStatus;
+import dev.seer.registry.tracking.TrackingStore;
+import dev.seer.registry.versions.AliasMove;
+import dev.seer.registry.versions.ModelVersion;
+import dev.seer.registry.versions.RegisteredModel;
+import dev.seer.registry.versions.VersionCheck;
+import dev.seer.registry.versions.VersionDetails;
+import dev.seer.training.algorithms.Algorithm;
+import dev.seer.training.card.ModelCard;
+import dev.seer.training.evaluation.CandidateResult;
+import dev.seer.training.evaluation.Comparison;
+import dev.seer.training.evaluation.EvaluationReport;
+import dev.seer.training.metrics.Interval;
+import dev.seer.training.stats.TestResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -340,6 +347,26 @@ class OperationsTest {
         add(s, ModelOperations.HISTORY, "churn", List.of(move));
         add(s, ModelOperations.AT, new ModelOperations.At("churn", "champion", T2), new ModelOperations.AtAnswer("churn",
                 "champion", T2, Optional.of(2)));
+        EvaluationReport report = new EvaluationReport(ROC_AUC, 0.05, 5, 800, 200, List.of(new CandidateResult(
+                "xgboost", Algorithm.XGBOOST, Map.of("max_depth", 6, "eta", 0.3), new double[] {0.8, Double.NaN}, 0.8,
+                Map.of("roc_auc", new Interval(0.81, 0.78, 0.84, 1000, 0.95)), Map.of("rounds_trained", "100"), 1.5, 2.5),
+                new CandidateResult("baseline", Algorithm.BASELINE, Map.of(), new double[] {0.5, 0.5}, 0.5, Map.of(
+                        "roc_auc", new Interval(0.5, 0.5, 0.5, 1000, 0.95)), Map.of(), 0.01, 0.1)), "xgboost", List.of(
+                new Comparison("xgboost", "baseline", List.of(new TestResult("delong", 3.1, 0.002, 0.3, 0.1, 0.5),
+                        new TestResult("nadeau_bengio", 2.0, 0.07, 0.2, -0.02, 0.42)), "delong", 0.004, true)),
+                Optional.of("churn:1 (champion)"), true, List.of("a note"));
+        TrainingOperations.Trained trained = new TrainingOperations.Trained(runId, "2", report, Optional.of(version),
+                Optional.of(version.checks().get(0)));
+        add(s, TrainingOperations.TRAIN, new TrainingOperations.Train("churn.yaml", "name: churn\n"), trained);
+        add(s, TrainingOperations.AUTOML, new TrainingOperations.AutoMlRequest("churn:2", Optional.of("churned"),
+                Optional.empty(), "90s", 7), new TrainingOperations.Trained(runId, "3", report, Optional.empty(),
+                Optional.empty()));
+        add(s, TrainingOperations.RESUME, runId, trained);
+        add(s, TrainingOperations.REPORT, runId, report);
+        add(s, TrainingOperations.PROMOTE, new TrainingOperations.Promote("churn", 2, "champion", true, "incident 42"),
+                move);
+        add(s, TrainingOperations.CARD, new ModelOperations.VersionRef("churn", 2), new ModelCard.Card("# card", "<html>",
+                Map.of("churn-2.roc.svg", "<svg/>")));
         add(s, ModelOperations.LINEAGE, new ModelOperations.VersionRef("churn", 2), new ModelOperations.Lineage(version,
                 Optional.of(run), Optional.of(new LineageReport(dataset.ref(), ApiJsonTest.HASH_A, 60, T1, "token:alice",
                         dataset.manifest().lineage(), BatchesRead.NONE))));

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.training.algorithms.Algorithm;
 import dev.seer.training.metrics.Interval;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How one candidate did: its parameters, its spec metric on each cross-validation fold and their
@@ -14,7 +16,7 @@ import java.util.Map;
  *
  * @param name the candidate's name in the report ({@code xgboost}, {@code baseline}, or with a number if repeated)
  */
-// foldScores is copied in and out
+// foldScores is copied in and out, and compared by content
 @SuppressWarnings("ArrayRecordComponent")
 public record CandidateResult(String name, Algorithm algorithm, Map<String, Object> params, double[] foldScores,
         double cvMean, Map<String, Interval> test, Map<String, String> facts, double trainingSeconds,
@@ -36,5 +38,18 @@ public record CandidateResult(String name, Algorithm algorithm, Map<String, Obje
     @Override
     public Map<String, Interval> test() {
         return new LinkedHashMap<>(test);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CandidateResult c && name.equals(c.name) && algorithm == c.algorithm && params.equals(c.params)
+                && Arrays.equals(foldScores, c.foldScores) && Double.compare(cvMean, c.cvMean) == 0 && test.equals(c.test)
+                && facts.equals(c.facts) && Double.compare(trainingSeconds, c.trainingSeconds) == 0
+                && Double.compare(predictMicrosPerRow, c.predictMicrosPerRow) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, algorithm, params, Arrays.hashCode(foldScores), cvMean, test, facts);
     }
 }
