@@ -57,7 +57,8 @@ import java.util.regex.Pattern;
  * fresh JVM (one repetition, as a user's first training would run). The first in-JVM repetition
  * is cold (classes loaded, code interpreted) and is reported apart from the warm median.
  * Usage: {@code TrainingBench [--dir D] [--reps 7] [--seed 42] [--threads 2]
- * [--peer seer-bench/python/training_peer.py] [--python /usr/bin/python3] [--base-score B]}.
+ * [--peer seer-bench/python/training_peer.py] [--python /usr/bin/python3] [--base-score B]};
+ * {@code TrainingBench read DIR N} times only the read, N times, over the data a run left in DIR.
  */
 public final class TrainingBench {
     static final int ROWS = 100_000;
@@ -87,6 +88,10 @@ public final class TrainingBench {
             Parts parts = seer(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]), baseScore(args, 4));
             System.out.println(JSON.writeValueAsString(Map.of("read", parts.read(), "fit", parts.fit(), "predict",
                     parts.predict(), "auc_seconds", parts.aucSeconds(), "auc", parts.auc())));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("read")) {
+            reads(Path.of(args[1]), Integer.parseInt(args[2]));
             return;
         }
         Map<String, String> options = new HashMap<>();
@@ -197,6 +202,26 @@ public final class TrainingBench {
         return new Parts(median(parts.stream().map(Parts::read).toList()), median(parts.stream().map(Parts::fit).toList()),
                 median(parts.stream().map(Parts::predict).toList()), median(parts.stream().map(Parts::aucSeconds).toList()),
                 median(parts.stream().map(Parts::auc).toList()));
+    }
+
+    /**
+     * Only the read, {@code times} times over the data a run left in {@code dir}: the median of all but
+     * the first three. With another build's classes first on the class path, it compares two versions
+     * of {@link FrameReader}; the sum of the labels shows they read the same.
+     */
+    private static void reads(Path dir, int times) {
+        List<Double> seconds = new ArrayList<>();
+        double labels = 0;
+        for (int i = 0; i < times; i++) {
+            long started = System.nanoTime();
+            TrainingData data = FrameReader.read(snapshot(dir), Optional.of("label"), Task.BINARY, List.of());
+            seconds.add((System.nanoTime() - started) / 1e9);
+            for (double y : data.train().y()) {
+                labels += y;
+            }
+        }
+        System.out.printf(Locale.ROOT, "read both splits: median %.3f s over reads 4..%d (labels summed %.0f); all %s%n",
+                median(seconds.subList(Math.min(3, times - 1), times)), times, labels, seconds);
     }
 
     /** One repetition of Seer: read both splits, fit, predict the test rows, AUC. */
