@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -200,26 +201,31 @@ public final class FrameReader {
             }
             sql.append("CAST(").append(column).append(" AS DOUBLE)");
         } else {
-            sql.append("CAST(").append(column).append(" AS VARCHAR)");
+            // The class index computed by DuckDB: a label read as text costs a Java string per row
+            // (most of the read of a wide numeric split); a null label stays null, and is refused below.
+            sql.append("list_position([").append(String.join(", ", classes.stream().map(DuckEngine::literal).toList()))
+                    .append("], CAST(").append(column).append(" AS VARCHAR)) - 1");
         }
         for (String feature : inputs.names()) {
             sql.append(", CAST(").append(DuckEngine.identifier(feature)).append(" AS DOUBLE)");
         }
         sql.append(" FROM read_parquet(").append(DuckEngine.literal(file.toString())).append(")");
-        Map<String, Integer> index = new LinkedHashMap<>();
-        classes.forEach(c -> index.put(c, index.size()));
         List<double[]> xs = new ArrayList<>();
-        List<Double> ys = new ArrayList<>();
+        double[] y = new double[1024];
         int width = inputs.size();
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
             while (rs.next()) {
-                Object value = task == Task.REGRESSION ? (Object) rs.getDouble(1) : rs.getString(1);
-                if (rs.wasNull() || (value instanceof Double d && !Double.isFinite(d))) {
+                double value = task == Task.REGRESSION ? rs.getDouble(1) : rs.getInt(1);
+                boolean missing = rs.wasNull();
+                if (missing || !Double.isFinite(value)) {
                     throw invalid("Row " + xs.size() + " of split [" + split + "] of dataset " + snapshot.ref()
-                            + " has " + (rs.wasNull() ? "no label" : "label [" + value + "]") + " in [" + label
+                            + " has " + (missing ? "no label" : "label [" + value + "]") + " in [" + label
                             + "]; every training row needs a finite label", "label");
                 }
-                ys.add(value instanceof Double d ? d : (double) index.get((String) value));
+                if (xs.size() == y.length) {
+                    y = Arrays.copyOf(y, y.length * 2);
+                }
+                y[xs.size()] = value;
                 double[] row = new double[width];
                 for (int c = 0; c < width; c++) {
                     double v = rs.getDouble(c + 2);
@@ -231,11 +237,7 @@ public final class FrameReader {
         if (xs.isEmpty() && !split.equals("validation")) {
             throw invalid("Split [" + split + "] of dataset " + snapshot.ref() + " has no rows", "dataset");
         }
-        double[] y = new double[ys.size()];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = ys.get(i);
-        }
-        return new Frame(task, inputs, classes, xs.toArray(new double[0][]), y);
+        return new Frame(task, inputs, classes, xs.toArray(new double[0][]), Arrays.copyOf(y, xs.size()));
     }
 
     private static SeerException invalid(String message, String field) {
