@@ -20,14 +20,16 @@ import dev.seer.registry.tracking.Run;
 import dev.seer.registry.tracking.RunStatus;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.testing.MutableClock;
+import dev.seer.training.data.DatasetSource;
 import dev.seer.training.evaluation.Comparison;
 import dev.seer.training.evaluation.EvaluationReport;
-import dev.seer.training.data.DatasetSource;
+import dev.seer.training.metrics.Metric;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,38 @@ class TrainingTest {
         List<Run> children = tracking.search(RunSearch.of(List.of(Long.parseLong(run.experimentId())),
                 "tags.`seer.kind` = 'candidate'", List.of(), ViewType.ACTIVE_ONLY, "", 100)).runs();
         assertThat(children).hasSize(3).allMatch(c -> c.parentId().equals(Optional.of(run.id())));
+    }
+
+    @Test
+    void regressionAndMulticlassRunThroughTheSameStrategy() {
+        List<String> rows = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(9);
+        for (int i = 0; i < 600; i++) {
+            double a = random.nextDouble() * 4 - 2;
+            double b = random.nextDouble() * 4 - 2;
+            double y = 3 * a - 2 * b + random.nextGaussian() * 0.5;
+            String tier = a + b > 1 ? "gold" : a + b > -1 ? "silver" : "bronze";
+            rows.add("(" + i + ", " + a + ", " + b + ", " + y + ", '" + tier + "')");
+        }
+        DatasetSource source = TestData.source(TestData.write(home, "r:1", "id, a, b, y, tier", rows, "y", List.of("id")));
+        Training training = new Training(source, tracking, artifacts, clock, 2);
+        EvaluationReport regression = training.train(TrainingSpec.parse("r.yaml", "name: r\ndataset: r:1\ntask: regression\n"
+                + "features: [a, b]\nevaluation: {folds: 3, bootstrap: 100}\ncandidates: [{algorithm: linear},"
+                + " {algorithm: xgboost, params: {rounds: 30}}]\n"), Training.ReferenceLookup.NONE, "alice", m -> { }).report();
+        assertThat(regression.metric()).isEqualTo(Metric.RMSE);
+        assertThat(regression.best()).isEqualTo("linear"); // the truth is linear
+        assertThat(regression.candidate("linear").test().get("r2").value()).isGreaterThan(0.95);
+        assertThat(regression.bestAgainst("baseline").orElseThrow().tests()).extracting(t -> t.test())
+                .containsExactly("nadeau_bengio", "paired_bootstrap");
+        assertThat(regression.gate()).isTrue();
+
+        EvaluationReport multiclass = training.train(TrainingSpec.parse("m.yaml", "name: m\ndataset: r:1\nlabel: tier\n"
+                + "task: multiclass\nfeatures: [a, b]\nevaluation: {folds: 3, metric: accuracy, bootstrap: 100}\n"
+                + "candidates: [{algorithm: xgboost, params: {rounds: 30}}, {algorithm: random_forest, params: {trees: 20}}]\n"),
+                Training.ReferenceLookup.NONE, "alice", m -> { }).report();
+        assertThat(multiclass.candidate(multiclass.best()).test().get("accuracy").value()).isGreaterThan(0.8);
+        assertThat(multiclass.candidate("baseline").test()).containsKeys("roc_auc", "log_loss", "f1");
+        assertThat(multiclass.gate()).isTrue();
     }
 
     @Test

@@ -22,6 +22,13 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * The file is XGBoost's JSON with the feature names, which seer-models checks against the signature.
  */
 final class XGBoostLearner implements Learner {
+    /**
+     * Below this many rows a fit runs on one thread: a round on small data is over before threads
+     * pay for themselves, and XGBoost's OpenMP threads spin at every barrier, so on a core another
+     * process is using a small fit measured 8 to 20 times slower with two threads than with one.
+     */
+    static final int PARALLEL_ROWS = 20_000;
+
     private final Algorithm algorithm;
 
     XGBoostLearner(Algorithm algorithm) {
@@ -72,7 +79,7 @@ final class XGBoostLearner implements Learner {
             p.put("num_class", train.classes().size());
         }
         p.put("tree_method", "hist");
-        p.put("nthread", threads);
+        p.put("nthread", train.rows() < PARALLEL_ROWS ? 1 : threads);
         p.put("seed", seed & Integer.MAX_VALUE); // XGBoost's seed is an int
         p.put("verbosity", 0);
         params.forEach((name, value) -> {
