@@ -52,7 +52,8 @@ import java.util.Optional;
  * half; the peer refits after its timeout).
  *
  * <p>Run: {@code java -cp "seer-bench/target/classes:seer-bench/target/lib/*" dev.seer.bench.AutoMlBench
- * [--seeds 3] [--budgets breast_cancer=30,diabetes=30,synthetic100k=90] [--threads 1] [--dir /tmp/automl-bench]}.
+ * [--seeds 3] [--budgets breast_cancer=30,diabetes=30,synthetic100k=90] [--threads 1] [--dir /tmp/automl-bench] [--asha yes|no] [--peer yes|no]}; {@code --asha no --peer no}
+ * is the ablation: Seer alone, its AutoML spec with the study's ASHA turned off.
  */
 public final class AutoMlBench {
     private AutoMlBench() {}
@@ -67,6 +68,8 @@ public final class AutoMlBench {
         }
         int seeds = Integer.parseInt(options.getOrDefault("--seeds", "3"));
         int threads = Integer.parseInt(options.getOrDefault("--threads", "1"));
+        boolean asha = options.getOrDefault("--asha", "yes").equals("yes");
+        boolean withPeer = options.getOrDefault("--peer", "yes").equals("yes");
         Path dir = Files.createDirectories(Path.of(options.getOrDefault("--dir", "/tmp/automl-bench")));
         Map<String, Integer> budgets = new LinkedHashMap<>();
         for (String pair : options.getOrDefault("--budgets", "breast_cancer=30,diabetes=30,synthetic100k=90").split(",")) {
@@ -76,7 +79,7 @@ public final class AutoMlBench {
         run("/usr/bin/python3", script(), "data", dir.toString());
         List<String> summary = new ArrayList<>();
         for (Map.Entry<String, Integer> entry : budgets.entrySet()) {
-            summary.add(dataset(dir, entry.getKey(), entry.getValue(), seeds, threads));
+            summary.add(dataset(dir, entry.getKey(), entry.getValue(), seeds, threads, asha, withPeer));
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "%-14s %6s %7s | %-9s %10s %10s | %-8s | %-17s%n", "data set", "budget", "rows", "metric",
@@ -84,7 +87,7 @@ public final class AutoMlBench {
         summary.forEach(System.out::println);
     }
 
-    private static String dataset(Path dir, String name, int budget, int seeds, int threads) throws Exception {
+    private static String dataset(Path dir, String name, int budget, int seeds, int threads, boolean asha, boolean withPeer) throws Exception {
         Path home = dir.resolve("home-" + name);
         if (Files.exists(home)) {
             BenchFiles.deleteTree(home);
@@ -106,6 +109,9 @@ public final class AutoMlBench {
             boolean higher = true;
             for (int seed = 0; seed < seeds; seed++) {
                 TrainingSpec spec = AutoMl.spec(snapshot, Optional.empty(), Optional.empty(), Duration.ofSeconds(budget), seed);
+                if (!asha) { // the ablation: the same spec, its study without ASHA
+                    spec = TrainingSpec.parse(spec.name() + ".yaml", spec.text().replace("early_stopping: asha", "early_stopping: none"));
+                }
                 Path log = dir.resolve(name + "-seer-" + seed + ".log");
                 long start = System.nanoTime();
                 EvaluationReport report;
@@ -123,6 +129,12 @@ public final class AutoMlBench {
                             c.test().get(metric).value(), c.trainingSeconds()));
                 }
                 seer.add(new Result(report.candidate(report.best()).test().get(metric).value(), wall, detail.toString()));
+                if (!withPeer) {
+                    peer.add(new Result(Double.NaN, 0, ""));
+                    System.out.printf(Locale.ROOT, "%s seed %d: Seer %s %.4f (%.1f s; %s)%n", name, seed, metric, seer.get(seed).value(),
+                            wall, detail);
+                    continue;
+                }
                 JsonNode row = new ObjectMapper().readTree(run("/usr/bin/python3", script(), "tune", development.toString(),
                         test.toString(), report.metric().id().equals("rmse") ? "regression" : "binary", Integer.toString(budget),
                         Integer.toString(seed)));
