@@ -96,7 +96,7 @@ final class TrainingCommands {
     }
 
     @Command(name = "automl", mixinStandardHelpOptions = true, description = {
-            "Train without a spec: the task is read from the label, the candidates (XGBoost tuned by TPE with ASHA,",
+            "Train without a spec: the task is read from the label, the candidates (XGBoost tuned by TPE,",
             "a random forest, the linear model, the baseline) and the budget split are chosen, and every candidate is",
             "evaluated as `seer train` does. Prints a leaderboard: the metric with its interval on held-out rows,",
             "training time and prediction time per row; registers the best as automl-DATASET."})

@@ -94,7 +94,7 @@ class TrainingCliTest {
     void automlReadsTheTaskFromTheLabelTunesWithinItsBudgetAndPrintsALeaderboard() {
         CliRun automl = home.run("automl", "--dataset", "churn_training", "--time", "12s");
         assertThat(automl.exitCode()).as(automl.err()).isZero();
-        assertThat(automl.err()).contains("tuning xgboost", "ASHA");
+        assertThat(automl.err()).contains("tuning xgboost", "tpe");
         assertThat(automl.out()).contains("leaderboard (roc_auc;", "RANK", "xgboost", "random_forest", "logistic",
                 "baseline", "registered automl-churn_training:1");
         String leaderboard = automl.out().substring(automl.out().indexOf("RANK"));

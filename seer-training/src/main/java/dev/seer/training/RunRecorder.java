@@ -183,7 +183,8 @@ final class RunRecorder {
     }
 
     /** Records each trial of {@code candidate} as a child run and prints progress: done, best so far, time left. */
-    StudyListener trials(String candidate, String metric, boolean higherIsBetter, int total, Consumer<String> progress) {
+    StudyListener trials(String candidate, String metric, boolean higherIsBetter, int total, Optional<Duration> timeout,
+            Consumer<String> progress) {
         Instant started = clock.instant();
         AtomicInteger done = new AtomicInteger();
         List<Trial> finished = new ArrayList<>();
@@ -198,7 +199,9 @@ final class RunRecorder {
                     best = Training.best(finished, higherIsBetter);
                 }
                 Duration elapsed = Duration.between(started, clock.instant());
-                Duration left = elapsed.multipliedBy(Math.max(0, total - n)).dividedBy(n);
+                Duration projected = elapsed.multipliedBy(Math.max(0, total - n)).dividedBy(n);
+                Duration left = timeout.map(t -> t.minus(elapsed)).filter(t -> t.compareTo(projected) < 0)
+                        .map(t -> t.isNegative() ? Duration.ZERO : t).orElse(projected);
                 progress.accept(String.format("%s trial %d/%d %s%s; best %s; about %ds left", candidate, n, total,
                         trial.state().name().toLowerCase(Locale.ROOT), trial.value().isPresent() ? " "
                                 + format(trial.value().getAsDouble()) : "", best.map(b -> format(b.value().getAsDouble()))

@@ -177,7 +177,7 @@ public final class Training {
             TrainingSpec.Evaluation evaluation = spec.evaluation();
             List<Trial> trials = new Tuner(evaluation.metric(), tuning, threads, clock).tune(candidate, data,
                     recorded.getOrDefault(name, List.of()), recorder.trials(name, evaluation.metric().id(),
-                            evaluation.metric().higherIsBetter(), tuning.trials(), progress));
+                            evaluation.metric().higherIsBetter(), tuning.trials(), tuning.timeout(), progress));
             Trial best = best(trials, spec.evaluation().metric().higherIsBetter()).orElseThrow(() -> new SeerException(
                     TrainingErrorCode.TRAINING_FAILED, "No trial of " + name + " completed", Map.of("candidate", name)));
             chosen.add(new Chosen(name, candidate.algorithm(), Tuner.params(candidate, best.params())));

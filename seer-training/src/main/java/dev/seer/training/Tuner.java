@@ -13,6 +13,7 @@ import dev.seer.training.evaluation.Folds;
 import dev.seer.training.metrics.Metric;
 import dev.seer.training.tuning.AshaPruner;
 import dev.seer.training.tuning.Direction;
+import dev.seer.training.tuning.IntParam;
 import dev.seer.training.tuning.RandomSampler;
 import dev.seer.training.tuning.Sampler;
 import dev.seer.training.tuning.Study;
@@ -31,7 +32,8 @@ import java.util.Map;
  * and scores the spec's metric on the validation split (or, without one, on a fifth of the
  * training rows held out), so that tuning never sees the test rows the evaluation judges by.
  * With ASHA, boosting reports the metric every {@value #REPORT_EVERY} rounds and a trial that
- * falls behind its rung stops there, recorded as pruned.
+ * falls behind its rung stops there, recorded as pruned; the first rung is the fewest rounds the
+ * search allows.
  */
 final class Tuner {
     static final long REPORT_EVERY = 10;
@@ -58,7 +60,7 @@ final class Tuner {
         Direction direction = metric.higherIsBetter() ? Direction.MAXIMIZE : Direction.MINIMIZE;
         int parallelism = Math.max(1, Math.min(tuning.parallelism(), threads));
         int perTrialThreads = Math.max(1, threads / parallelism);
-        AshaPruner pruner = asha ? new AshaPruner(REPORT_EVERY, REDUCTION_FACTOR, 0) : null;
+        AshaPruner pruner = asha ? new AshaPruner(minResource(candidate), REDUCTION_FACTOR, 0) : null;
         Study study = recorded.isEmpty()
                 ? new Study(candidate.search().orElseThrow(), direction, sampler, pruner, parallelism, listener, clock)
                 : Study.resume(candidate.search().orElseThrow(), direction, sampler, pruner, parallelism, listener, clock,
@@ -92,6 +94,18 @@ final class Tuner {
                 tuning.seed() + trial.number(), trialThreads, reporter)) {
             return metric.value(Evaluator.scored(watch, fitted.predict(watch.x())));
         }
+    }
+
+    /**
+     * ASHA's first rung: the fewest rounds the search may choose (at least {@value #REPORT_EVERY}).
+     * A rung below it would judge every trial before even the shortest one is done, when a slow
+     * learning rate always looks worse; measured on 100,000 rows, a first rung at round 10 pruned
+     * all but 1 to 6 trials of 61 to 119 and lost to Optuna without pruning.
+     */
+    static long minResource(Candidate candidate) {
+        return candidate.search().flatMap(space -> space.params().stream().filter(p -> p.name().equals("rounds"))
+                .findFirst()).map(p -> p instanceof IntParam ip ? ip.low() : REPORT_EVERY).map(low -> Math.max(
+                REPORT_EVERY, low)).orElse(REPORT_EVERY);
     }
 
     /** The candidate's fixed parameters with a trial's, as the algorithm takes them. */
