@@ -29,6 +29,16 @@ abstract class CliCommand implements Callable<Integer> {
         }
     }
 
+    /** Runs one long operation with its steps on stderr, each prefixed ({@code "train: "}). */
+    <I, O> O callWithProgress(dev.seer.server.Operation<I, O> operation, I request, String prefix) {
+        try (Backend backend = cli().backend(operation.name().replace('.', ' '))) {
+            ProgressLines lines = new ProgressLines(err(), System.console() != null);
+            O answer = backend.call(operation, request, m -> lines.print(prefix + m));
+            lines.end();
+            return answer;
+        }
+    }
+
     /** Prints an answer as the operation's JSON with {@code --json}, or as {@code human} says. */
     <O> void show(dev.seer.server.Operation<?, O> operation, O answer, Runnable human) {
         if (cli().json()) {

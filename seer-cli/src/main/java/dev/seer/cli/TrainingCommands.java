@@ -47,13 +47,8 @@ final class TrainingCommands {
                         + e.getMessage(), Map.of("file", file.toString()), e);
             }
             Operation<TrainingOperations.Train, TrainingOperations.Trained> op = TrainingOperations.TRAIN;
-            TrainingOperations.Trained trained;
-            try (Backend backend = cli().backend("train")) {
-                ProgressLines lines = new ProgressLines(err(), System.console() != null);
-                trained = backend.call(op, new TrainingOperations.Train(file.getFileName().toString(), text),
-                        m -> lines.print("train: " + m));
-                lines.end();
-            }
+            TrainingOperations.Trained trained = callWithProgress(op, new TrainingOperations.Train(
+                    file.getFileName().toString(), text), "train: ");
             show(op, trained, () -> {
                 out().printf("run %s (experiment %s)%n", trained.runId(), trained.experimentId());
                 ReportPrinter.print(out(), trained.report());
@@ -80,12 +75,7 @@ final class TrainingCommands {
 
         @Override
         public Integer call() {
-            TrainingOperations.Trained trained;
-            try (Backend backend = cli().backend("tune resume")) {
-                ProgressLines lines = new ProgressLines(err(), System.console() != null);
-                trained = backend.call(TrainingOperations.RESUME, run, m -> lines.print("tune: " + m));
-                lines.end();
-            }
+            TrainingOperations.Trained trained = callWithProgress(TrainingOperations.RESUME, run, "tune: ");
             show(TrainingOperations.RESUME, trained, () -> {
                 out().printf("run %s (experiment %s)%n", trained.runId(), trained.experimentId());
                 ReportPrinter.print(out(), trained.report());
@@ -119,13 +109,9 @@ final class TrainingCommands {
 
         @Override
         public Integer call() {
-            TrainingOperations.Trained trained;
-            try (Backend backend = cli().backend("automl")) {
-                ProgressLines lines = new ProgressLines(err(), System.console() != null);
-                trained = backend.call(TrainingOperations.AUTOML, new TrainingOperations.AutoMlRequest(dataset,
-                        Optional.ofNullable(label), Optional.ofNullable(task), time, seed), m -> lines.print("automl: " + m));
-                lines.end();
-            }
+            TrainingOperations.Trained trained = callWithProgress(TrainingOperations.AUTOML,
+                    new TrainingOperations.AutoMlRequest(dataset, Optional.ofNullable(label), Optional.ofNullable(task),
+                            time, seed), "automl: ");
             show(TrainingOperations.AUTOML, trained, () -> {
                 out().printf("run %s (experiment %s)%n", trained.runId(), trained.experimentId());
                 ReportPrinter.leaderboard(out(), trained.report());
