@@ -64,6 +64,30 @@ final class Http {
         }
     }
 
+    /** How much of a refused body is read and dropped before the connection is let go. */
+    private static final long DISCARD_LIMIT_BYTES = 4 * SeerServer.MAX_JSON_BODY_BYTES;
+
+    /**
+     * Reads and drops what is left of a body refused with 413, up to {@link #DISCARD_LIMIT_BYTES}.
+     * A server that closes a connection with unread bytes in its receive buffer makes the kernel
+     * send a reset, and the reset destroys the 413 in the client's buffer before the client reads
+     * it: the client sees "no bytes", not the error (seen in CI on an 11 MiB body). Reading the
+     * rest is the "lingering close" of nginx and Apache; past the bound the connection is closed
+     * anyway, so a client cannot make the server read without end.
+     */
+    static void discardUnread(Context ctx) {
+        try {
+            java.io.InputStream in = ctx.req().getInputStream();
+            byte[] sink = new byte[64 * 1024];
+            long read = 0;
+            for (int n; read < DISCARD_LIMIT_BYTES && (n = in.read(sink)) >= 0; ) {
+                read += n;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the body was consumed another way, or the client went: nothing left to protect
+        }
+    }
+
     static SeerException tooLarge() {
         return new SeerException(ServerErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the "
                 + SeerServer.MAX_JSON_BODY_BYTES / (1024 * 1024) + " MiB a JSON body may be; send files as uploads",

@@ -148,6 +148,9 @@ public final class SeerServer implements AutoCloseable {
             } else {
                 Http.json(ctx, e.category().httpStatus(), Http.error(e));
             }
+            if (e.category() == ErrorCategory.TOO_LARGE) {
+                Http.discardUnread(ctx);
+            }
         });
         config.routes.exception(Exception.class, (e, ctx) -> {
             if (MlflowJson.isMlflowPath(ctx.path())) {
@@ -168,6 +171,9 @@ public final class SeerServer implements AutoCloseable {
                 Http.json(ctx, e.getStatus(), mlflow.json()); // Jetty's status, MLflow's shape
             } else {
                 Http.json(ctx, e.getStatus(), Http.error(error));
+            }
+            if (e.getStatus() == ErrorCategory.TOO_LARGE.httpStatus()) {
+                Http.discardUnread(ctx);
             }
         });
         // Javalin copies every result through a buffer of this size, allocated per response; its
