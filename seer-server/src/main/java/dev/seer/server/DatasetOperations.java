@@ -92,7 +92,7 @@ public final class DatasetOperations {
 
     /** Removes unreferenced objects and leftovers; with {@code dry run} (the request) only lists them. */
     public static final Operation<Boolean, DatasetStore.GarbageReport> GC = builder("gc", Codec.of(
-            (Boolean dryRun) -> Json.object().put("dry_run", dryRun), node -> node.path("dry_run").asBoolean()),
+            (Boolean dryRun) -> Json.object().put("dry_run", dryRun), node -> Fields.flag(node, "dry_run")),
             DatasetAnswers.GARBAGE).roles(ADMIN, OPERATOR)
             .handler((services, dryRun, call) -> services.datasets().gc(dryRun, call.actor()));
 
@@ -127,7 +127,7 @@ public final class DatasetOperations {
 
     private static Create create(JsonNode node) {
         return new Create(Fields.text(node, "name"), Path.of(Fields.text(node, "entities")), texts(node, "features"),
-                Fields.optional(node, "label"), node.path("filter_by_created_timestamp").asBoolean(), split(node));
+                Fields.optional(node, "label"), Fields.flag(node, "filter_by_created_timestamp"), split(node));
     }
 
     private static ObjectNode importing(Import i) {

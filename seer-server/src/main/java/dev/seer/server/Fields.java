@@ -77,6 +77,32 @@ final class Fields {
         }
     }
 
+    /** A true/false field of a JSON body, absent or null meaning false; any other value is refused, not read as false. */
+    static boolean flag(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + field + "] must be true or false, got ["
+                    + value + "]", Map.of("field", field));
+        }
+        return value.booleanValue();
+    }
+
+    /** A whole-number field of a JSON body, absent or null meaning {@code fallback}; text or a fraction is refused. */
+    static long wholeNumber(JsonNode body, String field, long fallback) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + field + "] must be a whole number, got ["
+                    + value + "]", Map.of("field", field));
+        }
+        return value.longValue();
+    }
+
     /** A required instant of a JSON body. */
     static Instant instant(JsonNode body, String field) {
         try {

@@ -71,7 +71,7 @@ public final class TrainingOperations {
                 return node;
             }, node -> new AutoMlRequest(Fields.text(node, "dataset"), Fields.optional(node, "label"),
                     Fields.optional(node, "task"), Fields.optional(node, "time").orElse("5m"),
-                    node.path("seed").asLong(42))))
+                    Fields.wholeNumber(node, "seed", 42))))
             .response(Codec.of(TrainingOperations::trained, TrainingOperations::trained))
             .handler((services, a, call) -> train(services, AutoMl.spec(new TrainingDatasets(services.datasets())
                     .open(a.dataset()), a.label(), a.task().map(Task::parse), YamlNode.parse(Path.of("time"), a.time(),
@@ -95,7 +95,7 @@ public final class TrainingOperations {
             .request(Codec.of(p -> Json.object().put("model", p.model()).put("version", Integer.toString(p.version()))
                     .put("alias", p.alias()).put("force", p.force()).put("reason", p.reason()),
                     node -> new Promote(Fields.text(node, "model"), ModelOperations.version(node),
-                            Fields.optional(node, "alias").orElse(CHAMPION), node.path("force").asBoolean(),
+                            Fields.optional(node, "alias").orElse(CHAMPION), Fields.flag(node, "force"),
                             Fields.optional(node, "reason").orElse(""))))
             .response(Codec.of(RegistryJson::move, RegistryJson::move))
             .handler(TrainingOperations::promote);

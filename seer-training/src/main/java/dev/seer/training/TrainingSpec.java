@@ -2,6 +2,7 @@ package dev.seer.training;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.SeerException;
 import dev.seer.core.Sha256;
 import dev.seer.training.algorithms.Algorithm;
 import dev.seer.training.metrics.Metric;
@@ -45,7 +46,14 @@ public record TrainingSpec(String name, String dataset, Optional<String> label, 
 
     /** Reads and checks spec text; {@code source} names it in errors. */
     public static TrainingSpec parse(String source, String text) {
-        return SpecReader.parse(Path.of(source), text);
+        Path name;
+        try {
+            name = Path.of(source);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new SeerException(TrainingErrorCode.INVALID_SPEC, "The spec's source name is not a file name: "
+                    + e.getReason(), Map.of("field", "source"));
+        }
+        return SpecReader.parse(name, text);
     }
 
     /** The SHA-256 of the spec's text, as recorded in provenance. */

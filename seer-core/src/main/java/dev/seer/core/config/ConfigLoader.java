@@ -96,6 +96,10 @@ final class ConfigLoader {
                     "Config file [" + file + "] is not valid YAML at line " + line
                             + (key.isEmpty() ? "" : " (key [" + key + "])") + ": " + e.getProblem(),
                     Map.of("file", file.toString(), "line", line, "key", key));
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            // refusals without a position: a character YAML does not allow, too many aliases, too deep
+            throw new SeerException(CoreErrorCode.CONFIG_MALFORMED, "Config file [" + file + "] is not valid YAML: "
+                    + e.getMessage(), Map.of("file", file.toString()));
         }
         Map<Entry, Located> found = new HashMap<>();
         if (root == null) {

@@ -20,6 +20,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -71,6 +72,11 @@ public final class YamlNode {
             int line = mark == null ? 0 : mark.getLine() + 1;
             throw new SeerException(invalid, "File [" + file + "] is not valid YAML at line " + line + ": "
                     + e.getProblem(), Map.of("file", file.toString(), "line", line));
+        } catch (YAMLException e) {
+            // the reader's refusals without a position: a character YAML does not allow (NUL), more
+            // aliases than LoaderOptions allows (a "billion laughs"), nesting deeper than its limit
+            throw new SeerException(invalid, "File [" + file + "] is not valid YAML: " + e.getMessage(),
+                    Map.of("file", file.toString()));
         }
     }
 
@@ -143,14 +149,18 @@ public final class YamlNode {
         if (!matcher.matches()) {
             throw error("[" + text() + "] is not a duration such as 30s, 15m, 36h, 2d or 0");
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "", "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "d" -> Duration.ofDays(amount);
-            default -> Duration.ofDays(7 * amount);
-        };
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "", "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
+                default -> Duration.ofDays(Math.multiplyExact(7, amount));
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw error("[" + text() + "] is longer than a duration can be");
+        }
     }
 
     public boolean bool() {
