@@ -46,7 +46,11 @@ record XGBoostHeader(List<Integer> version, String objective, long features, Lis
 
     /** The header of {@code bytes} read as {@code format}; refuses bytes of another format or a newer XGBoost. */
     static XGBoostHeader read(ModelFormat format, byte[] bytes) {
-        JsonNode document = format == ModelFormat.XGBOOST_JSON ? json(bytes) : ubj(bytes);
+        return of(document(format, bytes, SKIPPED), format);
+    }
+
+    /** The header of a document already read (with or without its trees). */
+    static XGBoostHeader of(JsonNode document, ModelFormat format) {
         List<Integer> version = version(document, format);
         JsonNode learner = document.path("learner");
         JsonNode params = learner.path("learner_model_param");
@@ -93,39 +97,52 @@ record XGBoostHeader(List<Integer> version, String objective, long features, Lis
         };
     }
 
-    private static JsonNode json(byte[] bytes) {
+    /** The whole document, trees included ({@link TreeEnsemble} reads them). */
+    static JsonNode document(ModelFormat format, byte[] bytes) {
+        return document(format, bytes, Set.of());
+    }
+
+    private static JsonNode document(ModelFormat format, byte[] bytes, Set<String> skipped) {
+        if (format != ModelFormat.XGBOOST_JSON && format != ModelFormat.XGBOOST_UBJ) {
+            throw new SeerException(ModelErrorCode.INVALID_MODEL, "Format [" + format.id() + "] is not an XGBoost format",
+                    Map.of("format", format.id()));
+        }
+        return format == ModelFormat.XGBOOST_JSON ? json(bytes, skipped) : ubj(bytes, skipped);
+    }
+
+    private static JsonNode json(byte[] bytes, Set<String> skipped) {
         try (JsonParser parser = JSON.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw notModel(ModelFormat.XGBOOST_JSON, "it does not start with a JSON object", bytes);
             }
-            return object(parser, "");
+            return object(parser, "", skipped);
         } catch (IOException e) {
             throw notModel(ModelFormat.XGBOOST_JSON, "it is not JSON (" + e.getMessage().lines().findFirst().orElse("")
                     + ")", bytes);
         }
     }
 
-    private static ObjectNode object(JsonParser parser, String path) throws IOException {
+    private static ObjectNode object(JsonParser parser, String path, Set<String> skipped) throws IOException {
         ObjectNode object = JSON.createObjectNode();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
             String child = path + "/" + key;
             JsonToken token = parser.nextToken();
-            if (SKIPPED.contains(child)) {
+            if (skipped.contains(child)) {
                 parser.skipChildren();
             } else {
-                object.set(key, token == JsonToken.START_OBJECT ? object(parser, child) : JSON.readTree(parser));
+                object.set(key, token == JsonToken.START_OBJECT ? object(parser, child, skipped) : JSON.readTree(parser));
             }
         }
         return object;
     }
 
-    private static JsonNode ubj(byte[] bytes) {
+    private static JsonNode ubj(byte[] bytes, Set<String> skipped) {
         if (bytes.length < 2 || bytes[0] != '{') {
             throw notModel(ModelFormat.XGBOOST_UBJ, "it does not start with a UBJSON object", bytes);
         }
         try {
-            return new UbjReader(bytes, SKIPPED).read();
+            return new UbjReader(bytes, skipped).read();
         } catch (SeerException e) {
             throw notModel(ModelFormat.XGBOOST_UBJ, e.getMessage(), bytes);
         }
