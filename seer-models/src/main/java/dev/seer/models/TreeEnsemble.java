@@ -22,8 +22,8 @@ import java.util.Map;
  * vector leaves, a tree whose children do not form a tree.
  */
 public final class TreeEnsemble {
-    /** Deeper trees are refused: XGBoost's own limit for {@code hist} is far below, and walks stay bounded. */
-    static final int MAX_DEPTH = 64;
+    /** Deeper trees are refused: walks over a tree stay bounded, and a path's features fit a 64-bit mask. */
+    public static final int MAX_DEPTH = 64;
 
     /** How margins become the model's output. */
     public enum Link {
