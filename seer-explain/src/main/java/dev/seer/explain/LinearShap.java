@@ -80,9 +80,16 @@ public final class LinearShap {
             contributions[i] = weights[i] * (x - means[i]);
             value += weights[i] * x;
         }
-        String output = model.link() == LinearModel.Link.LOGIT ? "p(1)" : "value";
-        return new Attribution(output, model.link() == LinearModel.Link.LOGIT ? Scale.MARGIN : Scale.VALUE, base,
-                contributions, value);
+        return new Attribution(output(), scale(), base, contributions, value);
+    }
+
+    /** {@code 1} (the positive class, on its log-odds) for a logistic model, {@code value} for a regression. */
+    public String output() {
+        return model.link() == LinearModel.Link.LOGIT ? "1" : "value";
+    }
+
+    public Scale scale() {
+        return model.link() == LinearModel.Link.LOGIT ? Scale.MARGIN : Scale.VALUE;
     }
 
     private double filled(double x, int i) {
