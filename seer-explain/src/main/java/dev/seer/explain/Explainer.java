@@ -20,6 +20,12 @@ public interface Explainer {
     /** How the values were computed, for reports: {@code tree-shap (path-dependent)}, {@code linear-shap}, {@code kernel-shap}. */
     String method();
 
+    /**
+     * The model's own outputs for {@code rows} (P(class 1), the class probabilities, or the value),
+     * computed from the same model representation the explanation uses, in Java.
+     */
+    double[][] predict(double[][] rows);
+
     /** One attribution per output for {@code row} (NaN: a missing value). */
     List<Attribution> explain(double[] row);
 

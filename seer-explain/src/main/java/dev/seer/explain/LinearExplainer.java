@@ -31,6 +31,16 @@ final class LinearExplainer implements Explainer {
     }
 
     @Override
+    public double[][] predict(double[][] rows) {
+        double[][] out = new double[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            Rows.check(rows[r], shap.features());
+            out[r] = new double[] {shap.predict(rows[r])};
+        }
+        return out;
+    }
+
+    @Override
     public List<Attribution> explain(double[] row) {
         Rows.check(row, shap.features());
         return List.of(shap.explain(row));

@@ -83,6 +83,12 @@ public final class LinearShap {
         return new Attribution(output(), scale(), base, contributions, value);
     }
 
+    /** The model's output for {@code row}: P(class 1) for a logistic model, the value for a regression. */
+    public double predict(double[] row) {
+        double margin = explain(row).value();
+        return model.link() == LinearModel.Link.LOGIT ? 1 / (1 + Math.exp(-margin)) : margin;
+    }
+
     /** {@code 1} (the positive class, on its log-odds) for a logistic model, {@code value} for a regression. */
     public String output() {
         return model.link() == LinearModel.Link.LOGIT ? "1" : "value";

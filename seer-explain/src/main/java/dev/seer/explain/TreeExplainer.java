@@ -45,6 +45,16 @@ final class TreeExplainer implements Explainer {
     }
 
     @Override
+    public double[][] predict(double[][] rows) {
+        double[][] out = new double[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            Rows.check(rows[r], features);
+            out[r] = ensemble.predict(rows[r]);
+        }
+        return out;
+    }
+
+    @Override
     public List<Attribution> explain(double[] row) {
         Rows.check(row, features);
         double[] values = pathDependent != null ? pathDependent.contributions(row) : interventional.contributions(row);

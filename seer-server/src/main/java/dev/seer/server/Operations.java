@@ -20,6 +20,7 @@ public final class Operations {
         all.addAll(TrackingOperations.ALL);
         all.addAll(ModelOperations.ALL);
         all.addAll(TrainingOperations.ALL);
+        all.addAll(ExplainOperations.ALL);
         all.addAll(MlflowOperations.ALL);
         return List.copyOf(all);
     }

@@ -61,6 +61,7 @@ public final class SeerServices implements AutoCloseable {
     private final ModelRegistry models;
     private final ArtifactStore artifacts;
     private final Training training;
+    private final ExplainedModels explainedModels;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
@@ -100,6 +101,7 @@ public final class SeerServices implements AutoCloseable {
                     clock));
             this.training = new Training(new TrainingDatasets(datasets), tracking, artifacts, clock,
                     Runtime.getRuntime().availableProcessors());
+            this.explainedModels = new ExplainedModels(models, artifacts);
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
             throw e;
@@ -209,6 +211,11 @@ public final class SeerServices implements AutoCloseable {
 
     public DatasetStore datasets() {
         return datasets;
+    }
+
+    /** Registered versions loaded for explanations. */
+    ExplainedModels explainedModels() {
+        return explainedModels;
     }
 
     PrometheusMeterRegistry meters() {

@@ -1,0 +1,166 @@
+package dev.seer.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seer.core.Json;
+import dev.seer.core.Role;
+import dev.seer.metadata.AuditQuery;
+import dev.seer.datasets.DatasetStore;
+import dev.seer.datasets.SplitSpec;
+import dev.seer.models.Model;
+import dev.seer.models.ModelFormat;
+import dev.seer.models.Models;
+import dev.seer.models.Signature;
+import dev.seer.registry.versions.ModelVersion;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Explaining a trained XGBoost version over HTTP: contributions that add up to the margin whose
+ * logistic is the model's own prediction (XGBoost4J's, loaded independently), what-if answers that
+ * are the model's predictions, clear refusals of bad rows, and the audit trail of each call.
+ */
+class ExplainRouteTest {
+    @TempDir
+    static Path dir;
+
+    static RunningServer running;
+
+    @BeforeAll
+    static void start() throws Exception {
+        running = new RunningServer(dir);
+        StringBuilder csv = new StringBuilder("id,x1,x2,noise,y\n");
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 1500; i++) {
+            double x1 = random.nextDouble() * 4 - 2;
+            double x2 = random.nextDouble() * 4 - 2;
+            double p = 1 / (1 + Math.exp(-(2 * x1 - 1.5 * x2 + x1 * x2)));
+            csv.append(i).append(',').append(x1).append(',').append(x2).append(',').append(random.nextDouble()).append(',')
+                    .append(random.nextDouble() < p ? 1 : 0).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("explain.csv"), csv);
+        running.services.datasets().importFile("explain", new DatasetStore.ImportRequest(file, List.of("id"), Optional.of("y"),
+                Optional.of(new SplitSpec(SplitSpec.Method.KEY, List.of("id"), 0.6, 0.2, 0.2))), "test", m -> { });
+        String spec = "name: explain\ndataset: explain\ntask: binary\nfeatures: [x1, x2, noise]\n"
+                + "evaluation: {folds: 3, bootstrap: 100}\ncandidates: [{algorithm: xgboost, params: {rounds: 30, max_depth: 3}}]\n";
+        HttpResponse<String> trained = running.send("POST", "/api/v1/train", Role.SCIENTIST, Json.object().put("spec", spec)
+                .toString());
+        assertThat(trained.statusCode()).as(trained.body()).isEqualTo(200);
+        assertThat(Json.parse(trained.body()).path("version").path("details").path("model_format").asText())
+                .startsWith("xgboost");
+    }
+
+    @AfterAll
+    static void stop() {
+        running.close();
+    }
+
+    @Test
+    void contributionsAddUpToTheMarginOfTheModelsOwnPrediction() throws Exception {
+        String body = "{\"model\": \"explain\", \"version\": 1, \"rows\": [{\"x1\": 1.5, \"x2\": -1, \"noise\": 0.3},"
+                + " {\"x1\": -0.5, \"x2\": null, \"noise\": 0.9}]}";
+        HttpResponse<String> response = running.send("POST", "/api/v1/explain", Role.AUDITOR, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = Json.parse(response.body());
+        assertThat(answer.path("method").asText()).isEqualTo("tree-shap (path-dependent)");
+        assertThat(answer.path("scale").asText()).isEqualTo("margin");
+        double[][] rows = {{1.5, -1, 0.3}, {-0.5, Double.NaN, 0.9}};
+        double[][] predictions = predictions(rows);
+        for (int r = 0; r < 2; r++) {
+            JsonNode out = answer.path("rows").get(r).path("outputs").get(0);
+            double sum = out.path("base").asDouble();
+            for (String f : List.of("x1", "x2", "noise")) {
+                sum += out.path("contributions").path(f).asDouble();
+            }
+            assertThat(sum).isCloseTo(out.path("value").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(1 / (1 + Math.exp(-sum))).isCloseTo(predictions[r][0], org.assertj.core.api.Assertions.within(1e-6));
+        }
+        assertThat(running.services.audit().query(AuditQuery.all().withAction("model.explained")).entries()).isNotEmpty();
+    }
+
+    @Test
+    void whatIfGivesTheModelsPredictionsBeforeAndAfter() throws Exception {
+        String body = "{\"model\": \"explain\", \"version\": 1, \"row\": {\"x1\": 1.5, \"x2\": -1, \"noise\": 0.3},"
+                + " \"changes\": {\"x1\": -1.5}}";
+        HttpResponse<String> response = running.send("POST", "/api/v1/what-if", Role.OPERATOR, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = Json.parse(response.body());
+        double[][] predictions = predictions(new double[][] {{1.5, -1, 0.3}, {-1.5, -1, 0.3}});
+        assertThat(answer.path("before").get(0).asDouble()).isCloseTo(predictions[0][0],
+                org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(answer.path("after").get(0).asDouble()).isCloseTo(predictions[1][0],
+                org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(answer.path("explained_after").get(0).path("contributions").path("x1").asDouble())
+                .isLessThan(answer.path("explained_before").get(0).path("contributions").path("x1").asDouble());
+        assertThat(running.services.audit().query(AuditQuery.all().withAction("model.what_if")).entries()).isNotEmpty();
+    }
+
+    @Test
+    void aRowThatLacksOrAddsAFeatureOrGivesTextIsRefusedNamingIt() throws Exception {
+        expect400("{\"model\": \"explain\", \"version\": 1, \"rows\": [{\"x1\": 1, \"x2\": 2}]}",
+                "rows[0] lacks feature [noise]");
+        expect400("{\"model\": \"explain\", \"version\": 1, \"rows\": [{\"x1\": 1, \"x2\": 2, \"noise\": 0, \"age\": 3}]}",
+                "rows[0] has feature [age], which the model does not take");
+        expect400("{\"model\": \"explain\", \"version\": 1, \"rows\": [{\"x1\": \"high\", \"x2\": 2, \"noise\": 0}]}",
+                "feature [x1] must be a number or null");
+        expect400("{\"model\": \"explain\", \"version\": 1, \"rows\": []}", "[rows] must hold 1 to");
+        expect400("{\"model\": \"explain\", \"version\": 1, \"row\": {\"x1\": 1, \"x2\": 2, \"noise\": 0},"
+                + " \"changes\": {\"height\": 2}}", "Feature [height] is not one the model takes");
+        HttpResponse<String> noChampion = running.send("POST", "/api/v1/explain", Role.SCIENTIST,
+                "{\"model\": \"explain\", \"rows\": [{\"x1\": 1, \"x2\": 2, \"noise\": 0}]}");
+        assertThat(noChampion.statusCode()).as(noChampion.body()).isEqualTo(404);
+    }
+
+    /** Names aimed at files, oversized and malformed bodies: refused, nothing read or answered from elsewhere. */
+    @Test
+    void attacksOnTheModelNameOrTheBodyAreRefused() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.json"), "EXPLAIN-SECRET-55");
+        java.util.List<String> wrong = new java.util.ArrayList<>();
+        for (String attack : PathAttacks.encoded(secret)) {
+            String name = java.net.URLDecoder.decode(attack.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            for (String field : List.of("model", "alias")) {
+                var body = Json.object().put("model", field.equals("model") ? name : "explain").put("alias", name);
+                body.putArray("rows").addObject().put("x1", 1).put("x2", 1).put("noise", 1);
+                HttpResponse<String> response = running.send("POST", "/api/v1/explain", Role.ADMIN, body.toString());
+                if (response.statusCode() < 400 || response.statusCode() > 404 || response.body().contains("EXPLAIN-SECRET")) {
+                    wrong.add(field + " " + attack + " -> " + response.statusCode() + " " + response.body());
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+        String oversized = "{\"model\": \"explain\", \"rows\": [" + "{\"x1\": 1},".repeat(1_200_000) + "{}]}";
+        for (String path : List.of("/api/v1/explain", "/api/v1/what-if")) {
+            assertThat(running.send("POST", path, Role.ADMIN, oversized).statusCode()).isEqualTo(413);
+            assertThat(running.send("POST", path, Role.ADMIN, "{\"model\": ").statusCode()).isEqualTo(400);
+            assertThat(running.send("POST", path, Role.ADMIN, "[1]").statusCode()).isEqualTo(400);
+            assertThat(running.send("POST", path, Role.ADMIN, "{\"model\": \"explain\", \"version\": \"1/../2\"}")
+                    .statusCode()).isEqualTo(400);
+        }
+    }
+
+    private static void expect400(String body, String message) throws Exception {
+        String path = body.contains("\"changes\"") ? "/api/v1/what-if" : "/api/v1/explain";
+        HttpResponse<String> response = running.send("POST", path, Role.SCIENTIST, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains(message);
+    }
+
+    private static double[][] predictions(double[][] rows) {
+        ModelVersion version = running.services.models().version("explain", 1);
+        var details = version.details();
+        try (Model model = Models.load(ModelFormat.parse(details.format().orElseThrow()),
+                running.services.artifacts().read(details.artifactSha256().orElseThrow()),
+                Signature.CODEC.decode(details.signature().orElseThrow()))) {
+            return model.predict(rows);
+        }
+    }
+}
