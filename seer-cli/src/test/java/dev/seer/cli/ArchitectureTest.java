@@ -74,6 +74,11 @@ class ArchitectureTest {
                 .resideInAnyPackage("dev.seer.metadata..", "dev.seer.duckdb..", "dev.seer.features..", "dev.seer.datasets..",
                         "dev.seer.registry..", "dev.seer.server..", "dev.seer.cli..")
                 .because("model files are a library: training, the registry and serving use it, it uses none of them"));
+        check(noClasses().that().resideInAPackage("dev.seer.explain..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.seer.metadata..", "dev.seer.duckdb..", "dev.seer.features..", "dev.seer.datasets..",
+                        "dev.seer.registry..", "dev.seer.training..", "dev.seer.server..", "dev.seer.cli..")
+                .because("explanations work on model files and rows; the wiring brings the registry's versions and"
+                        + " training's metrics to them"));
         check(noClasses().that().resideInAPackage("dev.seer.server..").should().dependOnClassesThat()
                 .resideInAPackage("dev.seer.cli..").because("the CLI calls the server, never the other way"));
     }
@@ -133,8 +138,8 @@ class ArchitectureTest {
 
     @Test
     void theClockRuleSeesEveryComponent() {
-        for (String component : new String[] {"core", "metadata", "duckdb", "features", "datasets", "models", "registry", "server",
-                "cli"}) {
+        for (String component : new String[] {"core", "metadata", "duckdb", "features", "datasets", "models", "registry",
+                "training", "explain", "server", "cli"}) {
             assertThat(seer.stream().anyMatch(c -> c.getPackageName().startsWith("dev.seer." + component)))
                     .as("main classes of seer-%s are checked", component).isTrue();
         }
