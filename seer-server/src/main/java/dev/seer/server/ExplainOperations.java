@@ -65,7 +65,30 @@ public final class ExplainOperations {
             .response(Codec.of(ExplainOperations::encode, ExplainOperations::whatIfAnswer))
             .handler(ExplainOperations::whatIf);
 
-    static final List<Operation<?, ?>> ALL = List.of(EXPLAIN, WHAT_IF);
+    /**
+     * A version's global explanations as its training run recorded them (mean |SHAP|, permutation
+     * importance with intervals, partial dependence with ICE curves, the counterfactuals' reference sample).
+     */
+    public static final Operation<ModelOperations.VersionRef, JsonNode> IMPORTANCE = Operation
+            .<ModelOperations.VersionRef, JsonNode>get("models.importance", "/api/v1/models/{model}/versions/{version}/importance")
+            .roles(READERS)
+            .request(Codec.of(v -> Json.object().put("model", v.model()).put("version", Integer.toString(v.version())),
+                    node -> new ModelOperations.VersionRef(Fields.text(node, "model"), ModelOperations.version(node))))
+            .response(Codec.of(node -> node, node -> node))
+            .handler(ExplainOperations::importance);
+
+    static final List<Operation<?, ?>> ALL = List.of(EXPLAIN, WHAT_IF, IMPORTANCE);
+
+    static JsonNode importance(SeerServices services, ModelOperations.VersionRef ref, Call call) {
+        var version = services.models().version(ref.model(), ref.version());
+        var run = version.runId().map(id -> services.tracking().run(id)).orElseThrow(() -> new SeerException(
+                dev.seer.registry.RegistryErrorCode.NOT_FOUND, "Model " + version + " was not trained by Seer: it has no"
+                + " recorded global explanations; explain its predictions with POST /api/v1/explain",
+                Map.of("model", version.toString())));
+        return ModelCards.explanations(services, run).orElseThrow(() -> new SeerException(
+                dev.seer.registry.RegistryErrorCode.NOT_FOUND, "The run of model " + version + " recorded no global"
+                + " explanations" + run.tags().getOrDefault("seer.explanations", ""), Map.of("model", version.toString())));
+    }
 
     private ExplainOperations() {}
 

@@ -1,5 +1,6 @@
 package dev.seer.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.datasets.DatasetLineage;
@@ -11,6 +12,7 @@ import dev.seer.registry.artifacts.ArtifactPath;
 import dev.seer.registry.tracking.Run;
 import dev.seer.registry.versions.ModelVersion;
 import dev.seer.registry.versions.VersionCheck;
+import dev.seer.training.GlobalExplanations;
 import dev.seer.training.card.ModelCard;
 import dev.seer.training.evaluation.EvaluationReport;
 import dev.seer.training.metrics.Scored;
@@ -45,7 +47,20 @@ final class ModelCards {
                 .findFirst().map(ModelCards::gate);
         return ModelCard.of(new ModelCard.Facts(version.name(), version.version(), version.description(),
                 version.created(), version.userId(), version.aliases(), run.id(), run.provenance(), lineage(services,
-                run), signature.names(), classes, descriptor.path("label").asText("label"), report, test, gate));
+                run), signature.names(), classes, descriptor.path("label").asText("label"), report, test, gate,
+                explanations(services, run).map(GlobalExplanations::importance)));
+    }
+
+    /** The run's recorded global explanations; a run from before they were recorded has none. */
+    static Optional<JsonNode> explanations(SeerServices services, Run run) {
+        try {
+            return Optional.of(Json.parse(artifact(services, run, GlobalExplanations.ARTIFACT)));
+        } catch (SeerException e) {
+            if (e.errorCode() == RegistryErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     private static String gate(VersionCheck check) {

@@ -120,6 +120,22 @@ class ExplainRouteTest {
         assertThat(noChampion.statusCode()).as(noChampion.body()).isEqualTo(404);
     }
 
+    @Test
+    void theVersionsGlobalExplanationsAreServedAndOnItsCard() throws Exception {
+        HttpResponse<String> response = running.send("GET", "/api/v1/models/explain/versions/1/importance", Role.AUDITOR, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode importance = Json.parse(response.body());
+        var shap = importance.path("mean_abs_shap").path("1");
+        assertThat(shap.path("x1").asDouble()).isGreaterThan(shap.path("noise").asDouble());
+        assertThat(shap.path("x2").asDouble()).isGreaterThan(shap.path("noise").asDouble());
+        assertThat(importance.path("permutation").path("metric").asText()).isEqualTo("roc_auc");
+        assertThat(importance.path("reference").get(0)).hasSize(3);
+        HttpResponse<String> card = running.send("GET", "/api/v1/models/explain/versions/1/card", Role.AUDITOR, null);
+        assertThat(Json.parse(card.body()).path("markdown").asText()).contains("## Global explanations", "| x1 |");
+        assertThat(running.send("GET", "/api/v1/models/explain/versions/9/importance", Role.AUDITOR, null).statusCode())
+                .isEqualTo(404);
+    }
+
     /** Names aimed at files, oversized and malformed bodies: refused, nothing read or answered from elsewhere. */
     @Test
     void attacksOnTheModelNameOrTheBodyAreRefused() throws Exception {

@@ -3,6 +3,7 @@ package dev.seer.training;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.Json;
+import dev.seer.core.SeerException;
 import dev.seer.models.OutputKind;
 import dev.seer.models.Signature;
 import dev.seer.registry.artifacts.ArtifactPath;
@@ -241,6 +242,7 @@ final class RunRecorder {
         tracking.logBatch(run.id(), new TrackingStore.Batch(metrics(best, report), params, tags), actor);
         put("evaluation.json", Json.canonical(EvaluationReport.CODEC.encode(report)).getBytes(StandardCharsets.UTF_8));
         put("test_predictions.csv", predictions(evaluated.bestTest()));
+        evaluated.best().file().ifPresent(this::putExplanations);
         Optional<String> folder = evaluated.best().file().map(this::putModel);
         if (!ended.compareAndSet(false, true)) {
             throw new IllegalStateException("Run " + run.id() + " was ended (killed) while it was being recorded");
@@ -282,6 +284,22 @@ final class RunRecorder {
         metrics.add(new Metric("training_seconds", candidate.trainingSeconds(), now, 0));
         metrics.add(new Metric("predict_micros_per_row", candidate.predictMicrosPerRow(), now, 0));
         return metrics;
+    }
+
+    /**
+     * The model's global explanations ({@link GlobalExplanations}), before the model file, which
+     * is written last. A model they cannot be computed for still registers: the run says why in
+     * its {@code seer.explanations} tag instead.
+     */
+    private void putExplanations(Fitted.ModelFile file) {
+        try {
+            ObjectNode explanations = GlobalExplanations.compute(file, signature(), data.train(), data.test(),
+                    spec.evaluation().metric(), spec.seed());
+            put(GlobalExplanations.ARTIFACT, Json.canonical(explanations).getBytes(StandardCharsets.UTF_8));
+        } catch (SeerException e) {
+            tracking.logBatch(run.id(), new TrackingStore.Batch(List.of(), Map.of(), Map.of("seer.explanations",
+                    "not computed: " + e.getMessage())), actor);
+        }
     }
 
     private String putModel(Fitted.ModelFile file) {

@@ -121,6 +121,24 @@ class TrainingTest {
         List<Run> children = tracking.search(RunSearch.of(List.of(Long.parseLong(run.experimentId())),
                 "tags.`seer.kind` = 'candidate'", List.of(), ViewType.ACTIVE_ONLY, "", 100)).runs();
         assertThat(children).hasSize(3).allMatch(c -> c.parentId().equals(Optional.of(run.id())));
+
+        // the global explanations, on the held-out rows: the signal's features lead, by SHAP and by permutation
+        var explained = Json.parse(artifacts.read(artifacts.hash(run.id(), ArtifactPath.of("explanations.json"))));
+        assertThat(explained.path("features")).hasSize(4);
+        var shap = explained.path("mean_abs_shap").path("1");
+        for (String signal : List.of("x1", "x2")) {
+            for (String noise : List.of("x3", "x4")) {
+                assertThat(shap.path(signal).asDouble()).isGreaterThan(shap.path(noise).asDouble());
+            }
+        }
+        var permutation = explained.path("permutation");
+        assertThat(permutation.path("metric").asText()).isEqualTo("roc_auc");
+        assertThat(permutation.path("features").get(0).path("name").asText()).isEqualTo("x1");
+        assertThat(permutation.path("features").get(0).path("low").asDouble()).isPositive();
+        assertThat(explained.path("partial_dependence")).hasSize(3);
+        assertThat(explained.path("partial_dependence").get(0).path("feature").asText()).isIn("x1", "x2");
+        assertThat(explained.path("reference").size()).isBetween(1, 500);
+        assertThat(explained.path("reference").get(0)).hasSize(4);
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class ModelCard {
     public record Facts(String model, int version, String description, Instant created, String createdBy,
             List<String> aliases, String runId, Optional<RunProvenance> provenance, List<String> lineage,
             List<String> features, List<String> classes, String label, EvaluationReport report, Scored test,
-            Optional<String> gate) {
+            Optional<String> gate, Optional<Importance> importance) {
         public Facts {
             requireNonNull(model, "model is null");
             requireNonNull(report, "report is null");
@@ -52,6 +52,20 @@ public final class ModelCard {
             features = List.copyOf(features);
             classes = List.copyOf(classes);
         }
+    }
+
+    /**
+     * The version's global explanations: per feature, the mean |SHAP| on held-out rows and the
+     * permutation importance by the evaluation metric with its interval.
+     */
+    public record Importance(String method, String scale, int rows, String metric, double confidence,
+            List<Feature> features) {
+        public Importance {
+            features = List.copyOf(features);
+        }
+
+        /** One feature's figures. */
+        public record Feature(String name, double meanAbsShap, double permutation, double low, double high) {}
     }
 
     /** A card: its Markdown (naming the SVG files by name), its HTML page, and the SVG files. */
@@ -127,7 +141,21 @@ public final class ModelCard {
         f.gate().ifPresent(g -> comparison.add("Promotion gate: " + g));
         r.notes().forEach(n -> comparison.add("Note: " + n));
         sections.add(new Section("Comparison report", comparison, Optional.of(tests)));
+        f.importance().ifPresent(i -> sections.add(importance(i)));
         return sections;
+    }
+
+    private static Section importance(Importance i) {
+        List<List<String>> table = new ArrayList<>();
+        table.add(List.of("feature", "mean |SHAP| (" + i.scale() + ")", "permutation importance, " + i.metric() + " ("
+                + Math.round(i.confidence() * 100) + "% CI)"));
+        i.features().stream().sorted(java.util.Comparator.comparingDouble(Importance.Feature::meanAbsShap).reversed())
+                .forEach(f -> table.add(List.of(f.name(), num(f.meanAbsShap()), String.format(Locale.ROOT,
+                        "%+.4f [%.4f, %.4f]", f.permutation(), f.low(), f.high()))));
+        return new Section("Global explanations", List.of(String.format(Locale.ROOT, "On %,d held-out rows: the mean"
+                + " absolute SHAP value of each feature (%s), and how much %s worsens when the feature's values are"
+                + " shuffled (an interval above 0: the model relies on it).", i.rows(), i.method(), i.metric())),
+                Optional.of(table));
     }
 
     private static Map<String, String> charts(Facts f) {

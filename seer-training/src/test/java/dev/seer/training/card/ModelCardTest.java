@@ -61,10 +61,15 @@ class ModelCardTest {
         ModelCard.Card card = ModelCard.of(new ModelCard.Facts("churn", 3, "Scores <script>alert(1)</script> churn",
                 Instant.parse("2026-12-04T00:00:00Z"), "alice", List.of("champion"), "run1", Optional.empty(),
                 List.of("dataset d:1"), List.of("a&b", "x"), List.of("stay", "leave"), "churned", report,
-                Scored.binary(truth, score), Optional.of("passed")));
+                Scored.binary(truth, score), Optional.of("passed"), Optional.of(new ModelCard.Importance(
+                        "tree-shap (path-dependent)", "margin", 8, "roc_auc", 0.95, List.of(
+                        new ModelCard.Importance.Feature("a&b", 0.1, 0.01, -0.002, 0.02),
+                        new ModelCard.Importance.Feature("x", 0.4, 0.12, 0.08, 0.16))))));
         assertThat(card.markdown()).contains("# Model card: churn version 3", "## Intended use", "## Training data",
                 "## Metrics on the held-out test rows", "## Comparison report", "| roc_auc | 0.7500 [0.5000, 1.0000] |",
-                "delong (primary)", "< 1e-300", "![roc](churn-3.roc.svg)", "Promotion gate: passed");
+                "delong (primary)", "< 1e-300", "![roc](churn-3.roc.svg)", "Promotion gate: passed", "## Global explanations",
+                "| x | 0.4 | +0.1200 [0.0800, 0.1600] |");
+        assertThat(card.markdown().indexOf("| x | 0.4")).isLessThan(card.markdown().indexOf("| a&b | 0.1"));
         assertThat(card.html()).contains("&lt;script&gt;alert(1)&lt;/script&gt;", "a&amp;b").doesNotContain("<script");
         assertThat(card.charts().keySet()).containsExactly("churn-3.roc.svg", "churn-3.pr.svg", "churn-3.calibration.svg",
                 "churn-3.confusion.svg");
