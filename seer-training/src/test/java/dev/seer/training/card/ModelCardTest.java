@@ -68,7 +68,7 @@ class ModelCardTest {
         assertThat(card.markdown()).contains("# Model card: churn version 3", "## Intended use", "## Training data",
                 "## Metrics on the held-out test rows", "## Comparison report", "| roc_auc | 0.7500 [0.5000, 1.0000] |",
                 "delong (primary)", "< 1e-300", "![roc](churn-3.roc.svg)", "Promotion gate: passed", "## Global explanations",
-                "| x | 0.4 | +0.1200 [0.0800, 0.1600] |");
+                "| x | 0.4000 | +0.1200 [0.0800, 0.1600] |");
         assertThat(card.markdown().indexOf("| x | 0.4")).isLessThan(card.markdown().indexOf("| a&b | 0.1"));
         assertThat(card.html()).contains("&lt;script&gt;alert(1)&lt;/script&gt;", "a&amp;b").doesNotContain("<script");
         assertThat(card.charts().keySet()).containsExactly("churn-3.roc.svg", "churn-3.pr.svg", "churn-3.calibration.svg",
