@@ -107,6 +107,102 @@ final class ExplainCommands {
         }
     }
 
+    @Command(name = "counterfactual", mixinStandardHelpOptions = true, description = {
+            "The nearest changes to a row that bring MODEL's output across a threshold (by default across 0.5 from",
+            "the row's prediction: flip the decision), within constraints per feature; several diverse ones on request.",
+            "Distance is L1 scaled by each feature's median absolute deviation in the training run's reference sample.",
+            "\"none found\" is an answer. MODEL is NAME:VERSION, NAME@ALIAS, or NAME (its champion)."})
+    static final class Counterfactual extends CliCommand {
+        @Parameters(index = "0", paramLabel = "MODEL")
+        String model;
+
+        @Option(names = "--row", required = true, paramLabel = "F=V,...", description = "The row (NA: missing).")
+        String row;
+
+        @Option(names = "--at-least", paramLabel = "P", description = "Reach an output of at least P.")
+        Double atLeast;
+
+        @Option(names = "--at-most", paramLabel = "P", description = "Reach an output of at most P.")
+        Double atMost;
+
+        @Option(names = "--output", defaultValue = "0", paramLabel = "N", description = "Which output (a class's index).")
+        int output;
+
+        @Option(names = "--immutable", split = ",", paramLabel = "F", description = "Features that may not change.")
+        List<String> immutable = new ArrayList<>();
+
+        @Option(names = "--range", split = ",", paramLabel = "F=LO:HI", description = "A feature's allowed values.")
+        List<String> ranges = new ArrayList<>();
+
+        @Option(names = "--step", split = ",", paramLabel = "F=S", description = "A feature moves in multiples of S.")
+        List<String> steps = new ArrayList<>();
+
+        @Option(names = "--increase-only", split = ",", paramLabel = "F", description = "Features that may only rise.")
+        List<String> increase = new ArrayList<>();
+
+        @Option(names = "--decrease-only", split = ",", paramLabel = "F", description = "Features that may only fall.")
+        List<String> decrease = new ArrayList<>();
+
+        @Option(names = "--count", defaultValue = "3", paramLabel = "N", description = "How many (at most 10).")
+        int count;
+
+        @Option(names = "--budget", defaultValue = "20000", paramLabel = "ROWS", description = "Most rows to evaluate.")
+        int budget;
+
+        @Override
+        public Integer call() {
+            Map<String, double[]> range = new LinkedHashMap<>();
+            for (String r : ranges) {
+                String[] parts = r.split("[=:]");
+                if (parts.length != 3) {
+                    throw invalid("--range", "[" + r + "] in --range is not F=LO:HI");
+                }
+                range.put(parts[0], new double[] {number(parts[1], "--range"), number(parts[2], "--range")});
+            }
+            Map<String, Double> step = new LinkedHashMap<>();
+            steps.forEach(p -> pairs(p, "--step").forEach(step::put));
+            java.util.Set<String> named = new java.util.LinkedHashSet<>(immutable);
+            named.addAll(range.keySet());
+            named.addAll(step.keySet());
+            named.addAll(increase);
+            named.addAll(decrease);
+            Map<String, dev.seer.explain.Counterfactuals.Constraint> constraints = new LinkedHashMap<>();
+            for (String f : named) {
+                double[] lohi = range.getOrDefault(f, new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY});
+                constraints.put(f, new dev.seer.explain.Counterfactuals.Constraint(immutable.contains(f), lohi[0], lohi[1],
+                        step.getOrDefault(f, 0.0) == null ? 0 : step.getOrDefault(f, 0.0), increase.contains(f)
+                        ? dev.seer.explain.Counterfactuals.Direction.INCREASE : decrease.contains(f)
+                        ? dev.seer.explain.Counterfactuals.Direction.DECREASE : dev.seer.explain.Counterfactuals.Direction.ANY));
+            }
+            if (atLeast != null && atMost != null) {
+                throw invalid("--at-least", "Give --at-least or --at-most, not both");
+            }
+            Optional<Double> threshold = Optional.ofNullable(atLeast != null ? atLeast : atMost);
+            Optional<Boolean> up = atLeast != null ? Optional.of(true) : atMost != null ? Optional.of(false) : Optional.empty();
+            ExplainOperations.CounterfactualAnswer answer = call(ExplainOperations.COUNTERFACTUAL,
+                    new ExplainOperations.CounterfactualRequest(target(model), pairs(row, "--row"), threshold, up, output,
+                            constraints, count, budget));
+            show(ExplainOperations.COUNTERFACTUAL, answer, () -> print(out(), answer));
+            return 0;
+        }
+
+        private static void print(PrintWriter out, ExplainOperations.CounterfactualAnswer answer) {
+            var goal = answer.goal();
+            out.printf("%s:%d: output %d is %.6f; goal: %s %.6f%n", answer.model(), answer.version(), goal.output(),
+                    answer.prediction()[goal.output()], goal.atLeast() ? "at least" : "at most", goal.threshold());
+            if (answer.result().none()) {
+                out.printf("none found within the constraints (%,d rows evaluated%s)%n", answer.result().evaluated(),
+                        answer.result().budgetSpent() ? ", budget spent" : "");
+                return;
+            }
+            int i = 1;
+            for (var c : answer.result().found()) {
+                out.printf("%d. distance %.4f -> output %.6f:%n", i++, c.distance(), c.prediction()[goal.output()]);
+                c.changes().forEach((f, fromTo) -> out.printf("   %-24s %s -> %s%n", f, fromTo[0], fromTo[1]));
+            }
+        }
+    }
+
     /** Features by |value|, largest first. */
     static void contributions(PrintWriter out, List<String> features, double[] values) {
         List<Integer> order = new ArrayList<>();
@@ -177,6 +273,14 @@ final class ExplainCommands {
             out.add(row);
         }
         return out;
+    }
+
+    private static double number(String text, String option) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw invalid(option, "[" + text + "] in " + option + " is not a number");
+        }
     }
 
     private static SeerException invalid(String option, String message) {

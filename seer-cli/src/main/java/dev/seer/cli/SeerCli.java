@@ -32,7 +32,7 @@ import picocli.CommandLine;
                 DatasetCommands.Dataset.class, DatasetCommands.Lineage.class,
                 TrackingCommands.Experiments.class, TrackingCommands.Runs.class, ModelCommands.Models.class,
                 TrainingCommands.Train.class, TrainingCommands.AutoMl.class, TrainingCommands.Tune.class,
-                ExplainCommands.Explain.class, ExplainCommands.WhatIf.class,
+                ExplainCommands.Explain.class, ExplainCommands.WhatIf.class, ExplainCommands.Counterfactual.class,
                 CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

@@ -58,6 +58,12 @@ class ExplainCliTest {
         CliRun bad = home.run("explain", "credit:1", "--row", "income=4");
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.err()).contains("lacks feature [debt]");
+        CliRun counterfactual = home.run("counterfactual", "credit:1", "--row", "income=4,debt=3", "--immutable", "income",
+                "--range", "debt=0:5", "--step", "debt=0.5");
+        assertThat(counterfactual.exitCode()).isNotZero(); // an imported model has no training sample to measure by
+        assertThat(counterfactual.err()).contains("no recorded reference sample");
+        CliRun badRange = home.run("counterfactual", "credit:1", "--row", "income=4,debt=3", "--range", "debt=0");
+        assertThat(badRange.err()).contains("[debt=0] in --range is not F=LO:HI");
         CliRun text = home.run("explain", "credit:1", "--row", "income=high,debt=1");
         assertThat(text.exitCode()).isNotZero();
         assertThat(text.err()).contains("[high] for feature [income] in --row is not a number");

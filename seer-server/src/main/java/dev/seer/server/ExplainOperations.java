@@ -13,6 +13,7 @@ import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.explain.Attribution;
+import dev.seer.explain.Counterfactuals;
 import dev.seer.explain.Explainer;
 import dev.seer.explain.Scale;
 import dev.seer.explain.WhatIf;
@@ -77,7 +78,75 @@ public final class ExplainOperations {
             .response(Codec.of(node -> node, node -> node))
             .handler(ExplainOperations::importance);
 
-    static final List<Operation<?, ?>> ALL = List.of(EXPLAIN, WHAT_IF, IMPORTANCE);
+    /** What a counterfactual must reach, and what each feature may do. */
+    public record CounterfactualRequest(Target target, Map<String, Double> row, Optional<Double> threshold,
+            Optional<Boolean> atLeast, int output, Map<String, Counterfactuals.Constraint> constraints, int count,
+            int budget) {}
+
+    /** The answer: counterfactuals nearest first, or none, with the rows evaluated. */
+    public record CounterfactualAnswer(String model, int version, List<String> features, double[] prediction,
+            Counterfactuals.Goal goal, Counterfactuals.Result result) {}
+
+    public static final Operation<CounterfactualRequest, CounterfactualAnswer> COUNTERFACTUAL = Operation
+            .<CounterfactualRequest, CounterfactualAnswer>post("counterfactual", "/api/v1/counterfactual").roles(READERS)
+            .request(Codec.of(ExplainOperations::encode, ExplainOperations::counterfactualRequest))
+            .response(Codec.of(ExplainOperations::encode, ExplainOperations::counterfactualAnswer))
+            .handler(ExplainOperations::counterfactual);
+
+    /** Counterfactuals asked for at most, and rows evaluated at most, in one request. */
+    static final int MAX_COUNT = 10;
+    static final int MAX_BUDGET = 200_000;
+
+    static final List<Operation<?, ?>> ALL = List.of(EXPLAIN, WHAT_IF, IMPORTANCE, COUNTERFACTUAL);
+
+    /**
+     * The goal defaults to the other side of 0.5 from the row's probability (flip the decision);
+     * distances and candidate values come from the reference sample the training run recorded.
+     */
+    static CounterfactualAnswer counterfactual(SeerServices services, CounterfactualRequest request, Call call) {
+        ExplainedModels.Loaded loaded = services.explainedModels().load(request.target().model(), request.target().version(),
+                request.target().alias());
+        List<String> features = loaded.signature().names();
+        double[] row = matrix(List.of(request.row()), features, "row")[0];
+        Explainer explainer = loaded.explainer();
+        double[] prediction = explainer.predict(new double[][] {row})[0];
+        if (request.output() < 0 || request.output() >= prediction.length) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[output] must be 0 to " + (prediction.length - 1),
+                    Map.of("field", "output"));
+        }
+        double threshold = request.threshold().orElse(0.5);
+        boolean atLeast = request.atLeast().orElse(prediction[request.output()] < threshold);
+        Counterfactuals.Goal goal = new Counterfactuals.Goal(request.output(), threshold, atLeast);
+        double[][] reference = reference(services, loaded, features);
+        Map<Integer, double[]> thresholds = loaded.format() == dev.seer.models.ModelFormat.SEER_LINEAR ? Map.of()
+                : Counterfactuals.thresholds(dev.seer.models.TreeEnsemble.read(loaded.format(), loaded.bytes()));
+        Counterfactuals.Result result = Counterfactuals.search(explainer::predict, features, row, goal, request.constraints(),
+                reference, thresholds, request.count(), request.budget());
+        audit(services, call, "model.counterfactual", loaded, Json.object().put("found", result.found().size())
+                .put("evaluated", result.evaluated()));
+        return new CounterfactualAnswer(loaded.version().name(), loaded.version().version(), features, prediction, goal,
+                result);
+    }
+
+    private static double[][] reference(SeerServices services, ExplainedModels.Loaded loaded, List<String> features) {
+        Optional<JsonNode> explanations = loaded.version().runId().map(id -> services.tracking().run(id))
+                .flatMap(run -> ModelCards.explanations(services, run));
+        JsonNode recorded = explanations.map(e -> e.path("reference")).orElse(null);
+        if (recorded == null || recorded.size() == 0 || !Fields.texts(explanations.get(), "features").equals(features)) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Model " + loaded.version().name() + ":"
+                    + loaded.version().version() + " has no recorded reference sample of its training data (a version"
+                    + " Seer trained has one), which counterfactuals measure distance by", Map.of("model",
+                    loaded.version().name()));
+        }
+        double[][] rows = new double[recorded.size()][features.size()];
+        for (int r = 0; r < rows.length; r++) {
+            for (int f = 0; f < features.size(); f++) {
+                JsonNode v = recorded.get(r).get(f);
+                rows[r][f] = v == null || v.isNull() ? Double.NaN : v.asDouble();
+            }
+        }
+        return rows;
+    }
 
     static JsonNode importance(SeerServices services, ModelOperations.VersionRef ref, Call call) {
         var version = services.models().version(ref.model(), ref.version());
@@ -316,6 +385,126 @@ public final class ExplainOperations {
                 attributions(node.path("explained_after"), features));
         return new WhatIfAnswer(node.path("model").asText(), node.path("version").asInt(), node.path("method").asText(),
                 features, whatIf);
+    }
+
+    private static ObjectNode encode(CounterfactualRequest c) {
+        ObjectNode node = target(c.target(), Json.object());
+        node.set("row", rowJson(c.row()));
+        ObjectNode goal = node.putObject("goal").put("output", c.output());
+        c.threshold().ifPresent(t -> goal.put("threshold", t));
+        c.atLeast().ifPresent(a -> goal.put("direction", a ? "at_least" : "at_most"));
+        ObjectNode constraints = node.putObject("constraints");
+        c.constraints().forEach((name, k) -> {
+            ObjectNode one = constraints.putObject(name).put("immutable", k.immutable()).put("step", k.step())
+                    .put("direction", k.direction().name().toLowerCase(java.util.Locale.ROOT));
+            if (Double.isFinite(k.min())) {
+                one.put("min", k.min());
+            }
+            if (Double.isFinite(k.max())) {
+                one.put("max", k.max());
+            }
+        });
+        return node.put("count", c.count()).put("budget", c.budget());
+    }
+
+    private static CounterfactualRequest counterfactualRequest(JsonNode node) {
+        JsonNode goal = node.path("goal");
+        Optional<Double> threshold = goal.has("threshold") ? Optional.of(number(goal.get("threshold"), "goal.threshold"))
+                : Optional.empty();
+        Optional<Boolean> atLeast = Optional.empty();
+        if (goal.has("direction")) {
+            String direction = goal.get("direction").asText();
+            if (!direction.equals("at_least") && !direction.equals("at_most")) {
+                throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[goal.direction] must be at_least or at_most, got ["
+                        + direction + "]", Map.of("field", "goal.direction"));
+            }
+            atLeast = Optional.of(direction.equals("at_least"));
+        }
+        Map<String, Counterfactuals.Constraint> constraints = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.path("constraints").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            constraints.put(e.getKey(), constraint(e.getKey(), e.getValue()));
+        }
+        return new CounterfactualRequest(target(node), row(node.get("row"), "row"), threshold, atLeast,
+                (int) Fields.wholeNumber(goal, "output", 0), constraints, bounded(node, "count", 3, MAX_COUNT),
+                bounded(node, "budget", 20_000, MAX_BUDGET));
+    }
+
+    private static Counterfactuals.Constraint constraint(String name, JsonNode node) {
+        String field = "constraints." + name;
+        if (!node.isObject()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + field + "] must be an object of immutable, min,"
+                    + " max, step, direction", Map.of("field", field));
+        }
+        for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!List.of("immutable", "min", "max", "step", "direction").contains(key)) {
+                throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + field + "." + key + "] is not a constraint;"
+                        + " give immutable, min, max, step or direction", Map.of("field", field + "." + key));
+            }
+        }
+        String direction = node.path("direction").asText("any").toUpperCase(java.util.Locale.ROOT);
+        if (!List.of("ANY", "INCREASE", "DECREASE").contains(direction)) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + field + ".direction] must be any, increase or"
+                    + " decrease", Map.of("field", field + ".direction"));
+        }
+        return new Counterfactuals.Constraint(Fields.flag(node, "immutable"),
+                node.has("min") ? number(node.get("min"), field + ".min") : Double.NEGATIVE_INFINITY,
+                node.has("max") ? number(node.get("max"), field + ".max") : Double.POSITIVE_INFINITY,
+                node.has("step") ? number(node.get("step"), field + ".step") : 0,
+                Counterfactuals.Direction.valueOf(direction));
+    }
+
+    private static double number(JsonNode value, String field) {
+        if (value == null || !value.isNumber()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + field + "] must be a number, got [" + value + "]",
+                    Map.of("field", field));
+        }
+        return value.doubleValue();
+    }
+
+    private static int bounded(JsonNode node, String field, int fallback, int max) {
+        long value = Fields.wholeNumber(node, field, fallback);
+        if (value < 1 || value > max) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + field + "] must be 1 to " + max + ", got ["
+                    + value + "]", Map.of("field", field));
+        }
+        return (int) value;
+    }
+
+    private static ObjectNode encode(CounterfactualAnswer a) {
+        ObjectNode node = Json.object().put("model", a.model()).put("version", a.version());
+        node.set("features", Json.mapper().valueToTree(a.features()));
+        node.set("prediction", Json.mapper().valueToTree(a.prediction()));
+        node.putObject("goal").put("output", a.goal().output()).put("threshold", a.goal().threshold())
+                .put("direction", a.goal().atLeast() ? "at_least" : "at_most");
+        node.put("status", a.result().none() ? "none found" : "found").put("evaluated", a.result().evaluated())
+                .put("budget_spent", a.result().budgetSpent());
+        ArrayNode found = node.putArray("counterfactuals");
+        for (Counterfactuals.Counterfactual c : a.result().found()) {
+            ObjectNode one = found.addObject().put("distance", c.distance());
+            ObjectNode changes = one.putObject("changes");
+            c.changes().forEach((f, fromTo) -> changes.putObject(f).put("from", fromTo[0]).put("to", fromTo[1]));
+            one.set("prediction", Json.mapper().valueToTree(c.prediction()));
+        }
+        return node;
+    }
+
+    private static CounterfactualAnswer counterfactualAnswer(JsonNode node) {
+        List<String> features = Fields.texts(node, "features");
+        List<Counterfactuals.Counterfactual> found = new ArrayList<>();
+        for (JsonNode c : node.path("counterfactuals")) {
+            Map<String, double[]> changes = new LinkedHashMap<>();
+            c.path("changes").fields().forEachRemaining(e -> changes.put(e.getKey(), new double[] {
+                e.getValue().path("from").asDouble(), e.getValue().path("to").asDouble()}));
+            found.add(new Counterfactuals.Counterfactual(new double[0], changes, doubles(c.get("prediction")),
+                    c.path("distance").asDouble()));
+        }
+        JsonNode goal = node.path("goal");
+        return new CounterfactualAnswer(node.path("model").asText(), node.path("version").asInt(), features,
+                doubles(node.get("prediction")), new Counterfactuals.Goal(goal.path("output").asInt(),
+                goal.path("threshold").asDouble(), goal.path("direction").asText().equals("at_least")),
+                new Counterfactuals.Result(found, node.path("evaluated").asInt(), node.path("budget_spent").asBoolean()));
     }
 
     private static double[] doubles(JsonNode array) {

@@ -136,6 +136,45 @@ class ExplainRouteTest {
                 .isEqualTo(404);
     }
 
+    @Test
+    void counterfactualsReachTheGoalWithinTheConstraintsOrSayNoneWasFound() throws Exception {
+        // P(1) rises with x1 and falls with x2: a refused row is flipped by raising x1 or lowering x2
+        String body = "{\"model\": \"explain\", \"version\": 1, \"row\": {\"x1\": -1.5, \"x2\": 1.5, \"noise\": 0.5},"
+                + " \"constraints\": {\"noise\": {\"immutable\": true}, \"x2\": {\"min\": -2, \"max\": 2}}, \"count\": 2}";
+        HttpResponse<String> response = running.send("POST", "/api/v1/counterfactual", Role.AUDITOR, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = Json.parse(response.body());
+        assertThat(answer.path("prediction").get(0).asDouble()).isLessThan(0.5);
+        assertThat(answer.path("goal").path("direction").asText()).isEqualTo("at_least");
+        assertThat(answer.path("status").asText()).isEqualTo("found");
+        assertThat(answer.path("counterfactuals").size()).isBetween(1, 2);
+        for (JsonNode c : answer.path("counterfactuals")) {
+            assertThat(c.path("changes").has("noise")).isFalse();
+            assertThat(c.path("prediction").get(0).asDouble()).isGreaterThanOrEqualTo(0.5);
+            double[] row = {-1.5, 1.5, 0.5};
+            List<String> names = List.of("x1", "x2", "noise");
+            c.path("changes").fields().forEachRemaining(e -> row[names.indexOf(e.getKey())] = e.getValue().path("to").asDouble());
+            assertThat(predictions(new double[][] {row})[0][0]).isGreaterThanOrEqualTo(0.5 - 1e-6);
+            if (c.path("changes").has("x2")) {
+                assertThat(c.path("changes").path("x2").path("to").asDouble()).isBetween(-2.0, 2.0);
+            }
+        }
+        String impossible = "{\"model\": \"explain\", \"version\": 1, \"row\": {\"x1\": -1.5, \"x2\": 1.5, \"noise\": 0.5},"
+                + " \"constraints\": {\"x1\": {\"immutable\": true}, \"x2\": {\"immutable\": true}}}";
+        JsonNode none = Json.parse(running.send("POST", "/api/v1/counterfactual", Role.AUDITOR, impossible).body());
+        assertThat(none.path("status").asText()).isEqualTo("none found");
+        assertThat(none.path("counterfactuals")).isEmpty();
+        HttpResponse<String> contradictory = running.send("POST", "/api/v1/counterfactual", Role.AUDITOR,
+                "{\"model\": \"explain\", \"version\": 1, \"row\": {\"x1\": 0, \"x2\": 0, \"noise\": 0},"
+                        + " \"constraints\": {\"x1\": {\"min\": 3, \"max\": 1}}}");
+        assertThat(contradictory.statusCode()).isEqualTo(400);
+        assertThat(contradictory.body()).contains("Feature [x1] has min [3.0] above max [1.0]");
+        HttpResponse<String> unknownKey = running.send("POST", "/api/v1/counterfactual", Role.AUDITOR,
+                "{\"model\": \"explain\", \"version\": 1, \"row\": {\"x1\": 0, \"x2\": 0, \"noise\": 0},"
+                        + " \"constraints\": {\"x1\": {\"maximum\": 3}}}");
+        assertThat(unknownKey.body()).contains("[constraints.x1.maximum] is not a constraint");
+    }
+
     /** Names aimed at files, oversized and malformed bodies: refused, nothing read or answered from elsewhere. */
     @Test
     void attacksOnTheModelNameOrTheBodyAreRefused() throws Exception {

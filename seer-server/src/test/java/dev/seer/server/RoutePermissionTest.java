@@ -113,6 +113,7 @@ class RoutePermissionTest {
         table.put("POST /api/v1/explain", ALL);
         table.put("POST /api/v1/what-if", ALL);
         table.put("GET /api/v1/models/{}/versions/{}/importance", ALL);
+        table.put("POST /api/v1/counterfactual", ALL);
         table.put("POST /api/2.0/mlflow/experiments/create", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("GET /api/2.0/mlflow/experiments/get", ALL);
         table.put("GET /api/2.0/mlflow/experiments/get-by-name", ALL);
