@@ -68,7 +68,29 @@ public final class Counterfactuals {
     }
 
     /** One counterfactual: the changed row, the changes by feature (from, to), its output, its distance. */
-    public record Counterfactual(double[] row, Map<String, double[]> changes, double[] prediction, double distance) {}
+    public record Counterfactual(double[] row, Map<String, double[]> changes, double[] prediction, double distance) {
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Counterfactual c) || !Arrays.equals(row, c.row) || !Arrays.equals(prediction, c.prediction)
+                    || Double.compare(distance, c.distance) != 0 || !changes.keySet().equals(c.changes.keySet())) {
+                return false;
+            }
+            return changes.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), c.changes.get(e.getKey())));
+        }
+
+        @Override
+        public int hashCode() {
+            return (Arrays.hashCode(row) * 31 + changes.keySet().hashCode()) * 31 + Double.hashCode(distance);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder("Counterfactual[distance " + distance + ", prediction "
+                    + Arrays.toString(prediction) + ",");
+            changes.forEach((f, v) -> text.append(' ').append(f).append(' ').append(v[0]).append("->").append(v[1]));
+            return text.append(']').toString();
+        }
+    }
 
     /** The answer: the counterfactuals found (maybe none) and the rows evaluated to find them. */
     public record Result(List<Counterfactual> found, int evaluated, boolean budgetSpent) {

@@ -39,6 +39,18 @@ public record WhatIf(Map<String, Double> changes, double[] before, double[] afte
                 explainer.explain(changed));
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WhatIf w && changes.equals(w.changes) && java.util.Arrays.equals(before, w.before)
+                && java.util.Arrays.equals(after, w.after) && explainedBefore.equals(w.explainedBefore)
+                && explainedAfter.equals(w.explainedAfter);
+    }
+
+    @Override
+    public int hashCode() {
+        return (changes.hashCode() * 31 + java.util.Arrays.hashCode(before)) * 31 + java.util.Arrays.hashCode(after);
+    }
+
     /** Per output, how each feature's contribution moved (after − before), in the explainer's feature order. */
     public List<double[]> contributionChanges() {
         List<double[]> out = new ArrayList<>();

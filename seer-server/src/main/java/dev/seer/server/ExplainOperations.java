@@ -85,7 +85,19 @@ public final class ExplainOperations {
 
     /** The answer: counterfactuals nearest first, or none, with the rows evaluated. */
     public record CounterfactualAnswer(String model, int version, List<String> features, double[] prediction,
-            Counterfactuals.Goal goal, Counterfactuals.Result result) {}
+            Counterfactuals.Goal goal, Counterfactuals.Result result) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CounterfactualAnswer a && model.equals(a.model) && version == a.version
+                    && features.equals(a.features) && java.util.Arrays.equals(prediction, a.prediction) && goal.equals(a.goal)
+                    && result.equals(a.result);
+        }
+
+        @Override
+        public int hashCode() {
+            return (model.hashCode() * 31 + version) * 31 + result.hashCode();
+        }
+    }
 
     public static final Operation<CounterfactualRequest, CounterfactualAnswer> COUNTERFACTUAL = Operation
             .<CounterfactualRequest, CounterfactualAnswer>post("counterfactual", "/api/v1/counterfactual").roles(READERS)
@@ -483,6 +495,14 @@ public final class ExplainOperations {
         ArrayNode found = node.putArray("counterfactuals");
         for (Counterfactuals.Counterfactual c : a.result().found()) {
             ObjectNode one = found.addObject().put("distance", c.distance());
+            ArrayNode row = one.putArray("row");
+            for (double v : c.row()) {
+                if (Double.isNaN(v)) {
+                    row.addNull();
+                } else {
+                    row.add(v);
+                }
+            }
             ObjectNode changes = one.putObject("changes");
             c.changes().forEach((f, fromTo) -> changes.putObject(f).put("from", fromTo[0]).put("to", fromTo[1]));
             one.set("prediction", Json.mapper().valueToTree(c.prediction()));
@@ -497,7 +517,11 @@ public final class ExplainOperations {
             Map<String, double[]> changes = new LinkedHashMap<>();
             c.path("changes").fields().forEachRemaining(e -> changes.put(e.getKey(), new double[] {
                 e.getValue().path("from").asDouble(), e.getValue().path("to").asDouble()}));
-            found.add(new Counterfactuals.Counterfactual(new double[0], changes, doubles(c.get("prediction")),
+            double[] row = new double[c.path("row").size()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = c.path("row").get(i).isNull() ? Double.NaN : c.path("row").get(i).asDouble();
+            }
+            found.add(new Counterfactuals.Counterfactual(row, changes, doubles(c.get("prediction")),
                     c.path("distance").asDouble()));
         }
         JsonNode goal = node.path("goal");

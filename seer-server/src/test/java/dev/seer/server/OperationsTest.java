@@ -365,6 +365,30 @@ class OperationsTest {
         add(s, TrainingOperations.REPORT, runId, report);
         add(s, TrainingOperations.PROMOTE, new TrainingOperations.Promote("churn", 2, "champion", true, "incident 42"),
                 move);
+        ExplainOperations.Target target = new ExplainOperations.Target("churn", Optional.of(2), Optional.empty());
+        java.util.Map<String, Double> row = new java.util.LinkedHashMap<>();
+        row.put("age", 41.0);
+        row.put("income", null);
+        var attribution = new dev.seer.explain.Attribution("1", dev.seer.explain.Scale.MARGIN, -0.25,
+                new double[] {0.5, -0.125}, 0.125);
+        add(s, ExplainOperations.EXPLAIN, new ExplainOperations.Explain(target, List.of(row), List.of(row, row)),
+                new ExplainOperations.Explained("churn", 2, "tree-shap (path-dependent)", "margin", List.of("age", "income"),
+                        List.of(List.of(attribution), List.of(attribution))));
+        add(s, ExplainOperations.WHAT_IF, new ExplainOperations.WhatIfRequest(new ExplainOperations.Target("churn",
+                Optional.empty(), Optional.of("champion")), row, java.util.Map.of("age", 30.0)),
+                new ExplainOperations.WhatIfAnswer("churn", 2, "linear-shap", List.of("age", "income"),
+                        new dev.seer.explain.WhatIf(java.util.Map.of("age", 30.0), new double[] {0.53}, new double[] {0.41},
+                                List.of(attribution), List.of(attribution))));
+        add(s, ExplainOperations.IMPORTANCE, new ModelOperations.VersionRef("churn", 2), Json.object().put("format", 1));
+        var constraint = new dev.seer.explain.Counterfactuals.Constraint(false, 0, 120, 1,
+                dev.seer.explain.Counterfactuals.Direction.INCREASE);
+        add(s, ExplainOperations.COUNTERFACTUAL, new ExplainOperations.CounterfactualRequest(target, row, Optional.of(0.5),
+                Optional.of(true), 0, java.util.Map.of("age", constraint), 3, 20_000),
+                new ExplainOperations.CounterfactualAnswer("churn", 2, List.of("age", "income"), new double[] {0.31},
+                        new dev.seer.explain.Counterfactuals.Goal(0, 0.5, true), new dev.seer.explain.Counterfactuals.Result(
+                                List.of(new dev.seer.explain.Counterfactuals.Counterfactual(new double[] {47, Double.NaN},
+                                        java.util.Map.of("age", new double[] {41, 47}), new double[] {0.52}, 1.5)), 812,
+                                false)));
         add(s, TrainingOperations.CARD, new ModelOperations.VersionRef("churn", 2), new ModelCard.Card("# card", "<html>",
                 Map.of("churn-2.roc.svg", "<svg/>")));
         add(s, ModelOperations.LINEAGE, new ModelOperations.VersionRef("churn", 2), new ModelOperations.Lineage(version,
