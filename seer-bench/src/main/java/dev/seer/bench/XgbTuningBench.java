@@ -21,6 +21,7 @@ import dev.seer.training.tuning.Sampler;
 import dev.seer.training.tuning.SearchSpace;
 import dev.seer.training.tuning.Study;
 import dev.seer.training.tuning.StudyListener;
+import dev.seer.training.tuning.TpeOptions;
 import dev.seer.training.tuning.TpeSampler;
 import dev.seer.training.tuning.Trial;
 import java.io.BufferedReader;
@@ -86,7 +87,13 @@ public final class XgbTuningBench {
         int firstSeed = Integer.parseInt(options.getOrDefault("--first-seed", "0"));
         int trials = Integer.parseInt(options.getOrDefault("--trials", "100"));
         Path dir = Files.createDirectories(Path.of(options.getOrDefault("--dir", "/tmp/xgb-tuning")));
-        Frame[] data = task(20261204L);
+        // development runs: another data seed and fewer rows (a cheaper proxy), other TPE settings
+        long dataSeed = Long.parseLong(options.getOrDefault("--data-seed", "20261204"));
+        int trainRows = Integer.parseInt(options.getOrDefault("--train", Integer.toString(TRAIN)));
+        int validationRows = Integer.parseInt(options.getOrDefault("--validation", Integer.toString(VALIDATION)));
+        TpeOptions tpe = TpeVariants.parse(options.getOrDefault("--tpe", "default"));
+        boolean peer = !options.getOrDefault("--peer", "yes").equals("no");
+        Frame[] data = task(dataSeed, trainRows, validationRows);
         write(data[0], dir.resolve("train"));
         write(data[1], dir.resolve("validation"));
         // java: Optuna's sampler tunes the objective Seer's does (XGBoost4J, answered over a pipe);
@@ -101,10 +108,21 @@ public final class XgbTuningBench {
         List<Outcome> seer = new ArrayList<>();
         List<Outcome> optuna = new ArrayList<>();
         for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
-            seer.add(seer(data, seed, trials, counts));
+            seer.add(seer(data, seed, trials, counts, tpe));
+            if (!peer) {
+                System.out.printf(Locale.ROOT, "seed %d: Seer %s (%.0f s)%n", seed, seer.get(seer.size() - 1).best(), seer.get(seer.size() - 1).wallSeconds());
+                continue;
+            }
             optuna.add(served ? optunaOnXgboost4j(data, dir, seed, trials, counts) : optuna(dir, seed, trials, counts));
             System.out.printf(Locale.ROOT, "seed %d: Seer %s (%.0f s), Optuna %s (%.0f s)%n", seed, seer.get(seer.size() - 1).best(),
                     seer.get(seer.size() - 1).wallSeconds(), optuna.get(optuna.size() - 1).best(), optuna.get(optuna.size() - 1).wallSeconds());
+        }
+        if (!peer) {
+            for (int count : counts) {
+                System.out.printf(Locale.ROOT, "%6d | Seer TPE %10.5f (median over seeds %d..%d; Optuna not run)%n", count,
+                        median(seer, o -> o.best().get(count)), firstSeed, firstSeed + seeds - 1);
+            }
+            return;
         }
         System.out.printf(Locale.ROOT, "%6s | %10s %10s | %9s | %-22s | %-22s | %-18s%n", "trials", "Seer TPE", "Optuna TPE",
                 "Seer wins", "sampler ms/trial S/O", "overhead ms/trial S/O", "objective s/trial S/O");
@@ -131,8 +149,8 @@ public final class XgbTuningBench {
         return new SearchSpace(params);
     }
 
-    private static Outcome seer(Frame[] data, long seed, int trials, int[] counts) {
-        TpeSampler tpe = new TpeSampler(seed);
+    private static Outcome seer(Frame[] data, long seed, int trials, int[] counts, TpeOptions options) {
+        TpeSampler tpe = new TpeSampler(seed, options);
         long[] samplerNanos = {0};
         long[] objectiveNanos = {0};
         Sampler timed = (space, history, number, direction) -> {
@@ -266,9 +284,9 @@ public final class XgbTuningBench {
      * + 0.5 x7 (x8 > 0) + 0.3 x9, label ~ Bernoulli(sigmoid(logit)); x10..x19 are noise.
      * Features are rounded to float32 so that both sides read the same values.
      */
-    static Frame[] task(long seed) {
+    static Frame[] task(long seed, int trainRows, int validationRows) {
         Random random = new Random(seed);
-        int rows = TRAIN + VALIDATION;
+        int rows = trainRows + validationRows;
         double[][] x = new double[rows][FEATURES];
         double[] y = new double[rows];
         for (int i = 0; i < rows; i++) {
@@ -287,13 +305,13 @@ public final class XgbTuningBench {
         Schema inputs = Schema.of(columns);
         List<String> classes = List.of("0", "1");
         Frame all = new Frame(Task.BINARY, inputs, classes, x, y);
-        int[] train = new int[TRAIN];
-        int[] validation = new int[VALIDATION];
+        int[] train = new int[trainRows];
+        int[] validation = new int[validationRows];
         for (int i = 0; i < rows; i++) {
-            if (i < TRAIN) {
+            if (i < trainRows) {
                 train[i] = i;
             } else {
-                validation[i - TRAIN] = i;
+                validation[i - trainRows] = i;
             }
         }
         return new Frame[] {all.select(train), all.select(validation)};

@@ -37,7 +37,7 @@ final class ParzenEstimator {
     ParzenEstimator(List<Param> params, double[][] observations, TpeOptions options) {
         int n = observations.length == 0 ? 0 : observations[0].length;
         boolean prior = options.considerPrior() || n == 0;
-        double[] weights = weights(n, prior, options.priorWeight());
+        double[] weights = weights(n, prior, options.priorWeight(), options.weighting());
         this.logWeights = Arrays.stream(weights).map(Math::log).toArray();
         this.cumulativeWeights = cumulative(weights);
         this.dims = new Dimension[params.size()];
@@ -54,13 +54,20 @@ final class ParzenEstimator {
     }
 
     /** Component weights: {@code default_weights(n)} then the prior's, normalised to sum 1. */
-    static double[] weights(int n, boolean prior, double priorWeight) {
-        double[] w = Arrays.copyOf(TpeSampler.defaultWeights(n), prior ? n + 1 : n);
+    static double[] weights(int n, boolean prior, double priorWeight, TpeOptions.Weighting weighting) {
+        double[] observed = weighting == TpeOptions.Weighting.UNIFORM ? ones(n) : TpeSampler.defaultWeights(n);
+        double[] w = Arrays.copyOf(observed, prior ? n + 1 : n);
         if (prior) {
             w[n] = priorWeight;
         }
         double sum = Arrays.stream(w).sum();
         return Arrays.stream(w).map(x -> x / sum).toArray();
+    }
+
+    private static double[] ones(int n) {
+        double[] w = new double[n];
+        Arrays.fill(w, 1.0);
+        return w;
     }
 
     /** Draws {@code size} points: [dimension][sample], in internal form (integers rounded). */
@@ -193,10 +200,13 @@ final class ParzenEstimator {
                 mus[n] = 0.5 * (low + high);
             }
             double[] sigmas = options.multivariate()
-                    ? scottSigmas(mus.length, n, dimensions, high - low)
+                    ? scottSigmas(mus.length, n, dimensions, options.bandwidthScale() * (high - low))
                     : neighbourSigmas(mus, low, high, options.considerEndpoints());
             double max = high - low;
             double min = options.considerMagicClip() ? max / Math.min(100.0, 1.0 + mus.length) : EPS;
+            // Watanabe 2023's floor: no kernel narrower than a fixed share of the range, so late
+            // below-sets do not collapse onto single points
+            min = Math.max(min, options.minBandwidthFactor() * max);
             for (int i = 0; i < sigmas.length; i++) {
                 sigmas[i] = Math.max(min, Math.min(max, sigmas[i]));
             }

@@ -84,7 +84,7 @@ public final class TpeSampler implements Sampler {
         if (observed.size() < options.startupTrials()) {
             return RandomSampler.draw(space, random);
         }
-        boolean[] below = splitBelow(observed, defaultGamma(observed.size()), direction);
+        boolean[] below = splitBelow(observed, options.below(observed.size()), direction);
         Map<String, Object> params = new LinkedHashMap<>();
         List<Param> free = new ArrayList<>();
         for (Param param : space.params()) {

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ParzenEstimatorTest {
-    private static final TpeOptions DEFAULTS = TpeOptions.defaults();
+    private static final TpeOptions DEFAULTS = TpeOptions.optuna310();
 
     /**
      * Worked by hand from Optuna 3.1.0's rules (notes §1.5, as installed: the prior's mean is
@@ -26,7 +26,7 @@ class ParzenEstimatorTest {
 
         assertThat(x.mus).containsExactly(1.0, 7.0, 5.0);
         assertThat(x.sigmas).containsExactly(4.0, 2.5, 10.0);
-        assertThat(ParzenEstimator.weights(2, true, 1.0)).containsExactly(1 / 3.0, 1 / 3.0, 1 / 3.0);
+        assertThat(ParzenEstimator.weights(2, true, 1.0, TpeOptions.Weighting.OPTUNA)).containsExactly(1 / 3.0, 1 / 3.0, 1 / 3.0);
     }
 
     /**
@@ -87,10 +87,10 @@ class ParzenEstimatorTest {
                 obs[d] = OptunaReference.doubles(c.get("observations").get(params.get(d).name()));
                 points[d] = OptunaReference.doubles(c.get("points").get(params.get(d).name()));
             }
-            TpeOptions options = new TpeOptions(true, 1.0, true, c.get("considerEndpoints").asBoolean(), 10, 24, c.get("multivariate").asBoolean(), false);
+            TpeOptions options = TpeOptions.optuna310().withEndpoints(c.get("considerEndpoints").asBoolean()).withMultivariate(c.get("multivariate").asBoolean());
             ParzenEstimator pe = new ParzenEstimator(params, obs, options);
             ParzenEstimator scaled = new ParzenEstimator(params, obs, options.withScaledKernelDensity(true));
-            double[] weights = ParzenEstimator.weights(obs[0].length, true, 1.0);
+            double[] weights = ParzenEstimator.weights(obs[0].length, true, 1.0, TpeOptions.Weighting.OPTUNA);
             assertThat(weights).as(label + " weights").containsExactly(OptunaReference.doubles(c.get("weights")), within(1e-12));
             for (int d = 0; d < params.size(); d++) {
                 JsonNode dim = c.get("dims").get(params.get(d).name());

@@ -83,7 +83,7 @@ class TpeSamplerTest {
         for (boolean multivariate : new boolean[] {false, true}) {
             int[] tpe = new int[3];
             for (long seed = 0; seed < 5; seed++) {
-                int[] hits = lateHits(new TpeSampler(seed, TpeOptions.defaults().withMultivariate(multivariate)));
+                int[] hits = lateHits(new TpeSampler(seed, TpeOptions.optuna310().withMultivariate(multivariate)));
                 for (int i = 0; i < 3; i++) {
                     tpe[i] += hits[i];
                 }
