@@ -78,7 +78,7 @@ public final class KernelShap implements Explainer {
     /**
      * Against {@code background} rows (the model's features, NaN missing): kept as they are up to
      * {@link #MAX_UNSUMMARISED} rows, summarised by k-means into {@link #SUMMARY_CLUSTERS} weighted
-     * centres past that.
+     * centres past that (k-means seeded by {@code seed}, snapped to real values as shap's).
      *
      * @param nsamples coalitions per row, at least 2, or {@link #AUTO}
      */
