@@ -55,8 +55,17 @@ public final class SeerCli {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), Clock.systemUTC(), new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+        int code;
+        try {
+            code = run(args, System.getenv(), Clock.systemUTC(), new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                    new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+        } catch (Throwable e) {
+            // an Error that escapes a command (a broken install, out of memory) must still end the process:
+            // the server's and Kafka's threads would otherwise keep it running with nothing left to do
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** Runs one command line; returns its exit code. */

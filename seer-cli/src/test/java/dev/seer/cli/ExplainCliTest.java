@@ -3,10 +3,8 @@ package dev.seer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seer.core.Json;
-import dev.seer.models.LinearModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,9 +21,10 @@ class ExplainCliTest {
     void home() throws Exception {
         home = CliHome.local(dir.resolve("home"));
         assertThat(home.run("init").exitCode()).isZero();
-        LinearModel model = new LinearModel(List.of("income", "debt"), new double[] {1.0, -2.0}, -1.0, LinearModel.Link.LOGIT,
-                new double[] {3.0, 1.0});
-        Path file = Files.write(dir.resolve("credit.json"), model.toBytes());
+        // Seer's linear model file, written as a user would: margin -1 + income - 2 debt, missing values filled with 3 and 1
+        Path file = Files.writeString(dir.resolve("credit.json"), "{\"format\": 2, \"kind\": \"seer-linear\", \"features\":"
+                + " [\"income\", \"debt\"], \"weights\": [1.0, -2.0], \"intercept\": -1.0, \"link\": \"logit\","
+                + " \"fill\": [3.0, 1.0]}");
         CliRun imported = home.run("models", "import", "--name", "credit", "--format", "seer-linear", "--file", file.toString(),
                 "--signature", "income:float64,debt:float64->probability");
         assertThat(imported.exitCode()).as(imported.err()).isZero();
