@@ -129,6 +129,9 @@ final class SubtreeTables {
             }
             p.roots.add(root);
             p.floats += (long) root.union.size() << (k[n] + root.splits.size());
+            if (p.floats > Integer.MAX_VALUE - 8) {
+                return null; // past one array
+            }
         }
         p.upper.sort(null);
         p.roots.sort((x, y) -> Integer.compare(x.node, y.node));
@@ -163,14 +166,14 @@ final class SubtreeTables {
     /**
      * Adds this tree's contributions for rows {@code 0..count−1} of {@code x} to
      * {@code acc[(offset + feature) × block + row]}, root by root so that a root's table stays in
-     * cache across the rows. {@code x}: each row as floats, missing values as NaN, then again with
-     * missing values as −∞. {@code masks}: room for {@link #nodes()}; {@code entry}: for
+     * cache across the rows. {@code x[column × block + row]}: the rows as floats, missing values as
+     * NaN in columns {@code 0..features−1}, then again as −∞. {@code masks}: room for {@link #nodes()}; {@code entry}: for
      * {@link #roots()} {@code × block}.
      */
-    void add(float[][] x, int count, int[] masks, int[] entry, float[] acc, int block, int offset) {
+    void add(float[] x, int count, int[] masks, int[] entry, float[] acc, int block, int offset) {
         int roots = rootNode.length;
         for (int r = 0; r < count; r++) {
-            carryMasks(x[r], masks);
+            carryMasks(x, r, block, masks);
             for (int j = 0; j < roots; j++) {
                 entry[j * block + r] = masks[rootNode[j]];
             }
@@ -179,11 +182,11 @@ final class SubtreeTables {
             int at = j * block;
             int m = splitStart[j + 1] - splitStart[j];
             if (m == 3) {
-                directionsThree(j, x, count, entry, at);
+                directionsThree(j, x, count, block, entry, at);
             } else if (m == 7) {
-                directionsSeven(j, x, count, entry, at);
+                directionsSeven(j, x, count, block, entry, at);
             } else {
-                directions(j, x, count, entry, at);
+                directions(j, x, count, block, entry, at);
             }
             gather(j, count, entry, at, acc, block, offset);
         }
@@ -194,7 +197,7 @@ final class SubtreeTables {
      * one row without its loops over rows, the same sums in the same order.
      */
     void addRow(float[] x, int[] masks, float[] acc, int offset) {
-        carryMasks(x, masks);
+        carryMasks(x, 0, 1, masks);
         for (int j = 0; j < rootNode.length; j++) {
             int index = masks[rootNode[j]];
             int end = splitStart[j + 1];
@@ -211,44 +214,43 @@ final class SubtreeTables {
     }
 
     /** Appends the row's directions at root j's splits to its mask there: the index of its table entry. */
-    private void directions(int j, float[][] x, int count, int[] entry, int at) {
+    private void directions(int j, float[] x, int count, int block, int[] entry, int at) {
         int from = splitStart[j];
         int to = splitStart[j + 1];
         for (int r = 0; r < count; r++) {
-            float[] row = x[r];
             int index = entry[at + r];
             for (int s = from; s < to; s++) {
-                index = index << 1 | (row[splitFeature[s]] < splitThreshold[s] ? 1 : 0);
+                index = index << 1 | (x[splitFeature[s] * block + r] < splitThreshold[s] ? 1 : 0);
             }
             entry[at + r] = index;
         }
     }
 
     /** {@link #directions} for a full subtree of height 2, its three comparisons written out. */
-    private void directionsThree(int j, float[][] x, int count, int[] entry, int at) {
+    private void directionsThree(int j, float[] x, int count, int block, int[] entry, int at) {
         int s = splitStart[j];
-        int f0 = splitFeature[s];
-        int f1 = splitFeature[s + 1];
-        int f2 = splitFeature[s + 2];
+        int f0 = splitFeature[s] * block;
+        int f1 = splitFeature[s + 1] * block;
+        int f2 = splitFeature[s + 2] * block;
         float t0 = splitThreshold[s];
         float t1 = splitThreshold[s + 1];
         float t2 = splitThreshold[s + 2];
         for (int r = 0; r < count; r++) {
-            float[] row = x[r];
-            entry[at + r] = entry[at + r] << 3 | (row[f0] < t0 ? 4 : 0) | (row[f1] < t1 ? 2 : 0) | (row[f2] < t2 ? 1 : 0);
+            entry[at + r] = entry[at + r] << 3 | (x[f0 + r] < t0 ? 4 : 0) | (x[f1 + r] < t1 ? 2 : 0)
+                    | (x[f2 + r] < t2 ? 1 : 0);
         }
     }
 
     /** {@link #directions} for a full subtree of height 3, its seven comparisons written out. */
-    private void directionsSeven(int j, float[][] x, int count, int[] entry, int at) {
+    private void directionsSeven(int j, float[] x, int count, int block, int[] entry, int at) {
         int s = splitStart[j];
-        int f0 = splitFeature[s];
-        int f1 = splitFeature[s + 1];
-        int f2 = splitFeature[s + 2];
-        int f3 = splitFeature[s + 3];
-        int f4 = splitFeature[s + 4];
-        int f5 = splitFeature[s + 5];
-        int f6 = splitFeature[s + 6];
+        int f0 = splitFeature[s] * block;
+        int f1 = splitFeature[s + 1] * block;
+        int f2 = splitFeature[s + 2] * block;
+        int f3 = splitFeature[s + 3] * block;
+        int f4 = splitFeature[s + 4] * block;
+        int f5 = splitFeature[s + 5] * block;
+        int f6 = splitFeature[s + 6] * block;
         float t0 = splitThreshold[s];
         float t1 = splitThreshold[s + 1];
         float t2 = splitThreshold[s + 2];
@@ -257,10 +259,9 @@ final class SubtreeTables {
         float t5 = splitThreshold[s + 5];
         float t6 = splitThreshold[s + 6];
         for (int r = 0; r < count; r++) {
-            float[] row = x[r];
-            entry[at + r] = entry[at + r] << 7 | (row[f0] < t0 ? 64 : 0) | (row[f1] < t1 ? 32 : 0)
-                    | (row[f2] < t2 ? 16 : 0) | (row[f3] < t3 ? 8 : 0) | (row[f4] < t4 ? 4 : 0)
-                    | (row[f5] < t5 ? 2 : 0) | (row[f6] < t6 ? 1 : 0);
+            entry[at + r] = entry[at + r] << 7 | (x[f0 + r] < t0 ? 64 : 0) | (x[f1 + r] < t1 ? 32 : 0)
+                    | (x[f2 + r] < t2 ? 16 : 0) | (x[f3 + r] < t3 ? 8 : 0) | (x[f4 + r] < t4 ? 4 : 0)
+                    | (x[f5 + r] < t5 ? 2 : 0) | (x[f6 + r] < t6 ? 1 : 0);
         }
     }
 
@@ -281,11 +282,11 @@ final class SubtreeTables {
     }
 
     /** The masks of the upper nodes' children, branch free: children are consecutive. */
-    private void carryMasks(float[] x, int[] masks) {
+    private void carryMasks(float[] x, int r, int block, int[] masks) {
         masks[0] = 0;
         for (int i = 0; i < upperNode.length; i++) {
             int mask = masks[upperNode[i]];
-            int left = x[upperFeature[i]] < upperThreshold[i] ? -1 : 0;
+            int left = x[upperFeature[i] * block + r] < upperThreshold[i] ? -1 : 0;
             int taken = mask | upperFresh[i];
             int other = mask & upperClear[i];
             int toLeft = (taken & left) | (other & ~left);

@@ -47,7 +47,7 @@ public final class TreeShap {
     /** Default memory for the tables of one model. */
     public static final long DEFAULT_TABLE_BUDGET_BYTES = 256L * 1024 * 1024;
     /** Rows explained together, tree by tree and table by table, so a table stays in cache across them. */
-    static final int BLOCK = 128;
+    static final int BLOCK = 256;
     /** Trees whose table floats are summed in float before going into the double results. */
     static final int FLUSH = 16;
 
@@ -232,16 +232,16 @@ public final class TreeShap {
         LeafPaths.Scratch scratch = new LeafPaths.Scratch(maxDepth());
         int stride = bias.length * width;
         float[] acc = new float[block * stride];
-        float[][] x = new float[block][2 * features()];
+        float[] x = new float[block * 2 * features()];
         for (int start = from; start < to; start += BLOCK) {
             int end = Math.min(to, start + BLOCK);
             for (int r = start; r < end; r++) {
-                twice(rows[r], x[r - start]);
+                twice(rows[r], x, r - start, block);
             }
             for (int t = 0; t < fast.length; t++) {
                 int offset = group[t] * width;
                 if (fast[t] != null && block == 1) {
-                    fast[t].addRow(x[0], masks, acc, offset);
+                    fast[t].addRow(x, masks, acc, offset);
                 } else if (fast[t] != null) {
                     fast[t].add(x, end - start, masks, entries, acc, block, offset);
                 } else {
@@ -272,13 +272,16 @@ public final class TreeShap {
         }
     }
 
-    /** The row as floats, missing values as NaN, then again with missing values as −∞ (see {@link SubtreeTables}). */
-    private static void twice(double[] row, float[] x) {
+    /**
+     * Row {@code r} of a block into {@code x[column × block + r]}: as floats, missing values as NaN,
+     * then again with missing values as −∞ (see {@link SubtreeTables}).
+     */
+    private static void twice(double[] row, float[] x, int r, int block) {
         int n = row.length;
         for (int j = 0; j < n; j++) {
             float v = (float) row[j];
-            x[j] = v;
-            x[n + j] = Float.isNaN(v) ? Float.NEGATIVE_INFINITY : v;
+            x[j * block + r] = v;
+            x[(n + j) * block + r] = Float.isNaN(v) ? Float.NEGATIVE_INFINITY : v;
         }
     }
 
