@@ -194,9 +194,10 @@ final class SubtreeTables {
 
     /**
      * One row's contributions added to {@code acc[offset + feature]}: {@link #add} for a block of
-     * one row without its loops over rows, the same sums in the same order.
+     * one row without its loops over rows, the same sums in the same order. Every root's entry is
+     * found before any is read, so the reads of one row, which miss the caches, overlap.
      */
-    void addRow(float[] x, int[] masks, float[] acc, int offset) {
+    void addRow(float[] x, int[] masks, int[] entry, float[] acc, int offset) {
         carryMasks(x, 0, 1, masks);
         for (int j = 0; j < rootNode.length; j++) {
             int index = masks[rootNode[j]];
@@ -204,9 +205,12 @@ final class SubtreeTables {
             for (int s = splitStart[j]; s < end; s++) {
                 index = index << 1 | (x[splitFeature[s]] < splitThreshold[s] ? 1 : 0);
             }
+            entry[j] = tableOffset[j] + index * (featureStart[j + 1] - featureStart[j]);
+        }
+        for (int j = 0; j < rootNode.length; j++) {
             int from = featureStart[j];
             int width = featureStart[j + 1] - from;
-            int base = tableOffset[j] + index * width;
+            int base = entry[j];
             for (int i = 0; i < width; i++) {
                 acc[offset + rootFeatures[from + i]] += table[base + i];
             }

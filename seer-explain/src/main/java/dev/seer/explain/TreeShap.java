@@ -241,7 +241,7 @@ public final class TreeShap {
             for (int t = 0; t < fast.length; t++) {
                 int offset = group[t] * width;
                 if (fast[t] != null && block == 1) {
-                    fast[t].addRow(x, masks, acc, offset);
+                    fast[t].addRow(x, masks, entries, acc, offset);
                 } else if (fast[t] != null) {
                     fast[t].add(x, end - start, masks, entries, acc, block, offset);
                 } else {
