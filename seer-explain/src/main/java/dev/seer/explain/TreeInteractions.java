@@ -15,7 +15,7 @@ import java.util.Map;
  * <p>Per leaf (notation of {@link TreeShap}): conditioning on j multiplies the leaf's game by o_j
  * (present) or z_j (absent), so the leaf adds to Φ_ij and Φ_ji
  * {@code ½ v (o_i − z_i)(o_j − z_j) Σ_{S⊆A∖{i,j}} w_{k−1}(|S|) Π_{U∖{i,j}∖S} z}, the sum taken, as
- * in {@link LeafTables#leaf}, from the polynomial Π(z_m + t) over A∖{i,j}. The leaves are reached
+ * in {@link LeafPaths#leaf}, from the polynomial Π(z_m + t) over A∖{i,j}. The leaves are reached
  * by a walk that carries the path's distinct features, their z and the row's o: O(L·D⁴) per tree,
  * against XGBoost's M runs of TreeSHAP.
  */
@@ -120,7 +120,7 @@ public final class TreeInteractions {
             if (k < 2) {
                 return;
             }
-            double[] w = LeafTables.Weights.of(k - 1);
+            double[] w = LeafPaths.Weights.of(k - 1);
             for (int i = 0; i < k; i++) {
                 for (int j = i + 1; j < k; j++) {
                     double term = 0.5 * v * (o[i] - z[i]) * (o[j] - z[j]) * rest(k, i, j, w);

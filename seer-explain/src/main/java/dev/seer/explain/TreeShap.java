@@ -26,53 +26,128 @@ import java.util.concurrent.Future;
  * <pre>  φ_i += v · (o_i − z_i) · Σ_{S ⊆ A∖{i}} w_k(|S|) · Π_{j ∈ U∖{i}∖S} z_j,   w_k(s) = s!(k−s−1)!/k!,</pre>
  *
  * where A is the set of path features x follows. The sum depends on the row only through A, a
- * k-bit mask, so each leaf's k contributions are computed once for each of its 2^k masks
- * ({@link LeafTables}); a row then costs one pass over the tree's nodes to find every leaf's mask
- * and one k-vector addition per leaf: O(L·D) per tree against Algorithm 2's O(L·D²). A tree whose
- * tables would pass the memory budget computes the same sum per row from the polynomial
- * Π_{j∈A}(z_j + t) instead (O(D²) per leaf). The bias is the intercept plus each tree's
- * cover-weighted mean leaf value.
+ * k-bit mask, so FastTreeSHAP v2 computes each leaf's k contributions once for each of its 2^k
+ * masks; a row then costs one pass over the tree's nodes to find every leaf's mask and one
+ * k-vector addition per leaf: O(L·D) per tree against Algorithm 2's O(L·D²).
+ *
+ * <p>Seer goes one step further ({@link SubtreeTables}, our own design): the summed contributions
+ * of all the leaves under a node of small height h depend only on the node's mask and the row's
+ * directions at the node's splits, so one table per such node replaces 2^h leaf look-ups by one
+ * (h ≤ {@link #MAX_HEIGHT}, the highest that fits the memory budget). Rows go through in blocks,
+ * root table by root table, the comparisons branch free and missing values without tests; the
+ * tables' float values are summed in float over at most {@link #FLUSH} trees, then in double. A
+ * tree whose tables would pass the budget computes its leaves' sums per row from the polynomial
+ * Π_{j∈A}(z_j + t) instead ({@link LeafPaths}, O(D²) per leaf, in double). The bias is the
+ * intercept plus each tree's cover-weighted mean leaf value.
  *
  * <p>Output layout, as XGBoost's: per output group (class), one value per feature then the bias;
  * the values of a group add up to its margin. Thread-safe after construction.
  */
 public final class TreeShap {
-    /** Default memory for the leaf tables of one model. */
+    /** Default memory for the tables of one model. */
     public static final long DEFAULT_TABLE_BUDGET_BYTES = 256L * 1024 * 1024;
-    /** Rows explained together, tree by tree, so a tree's tables stay in cache across them. */
-    static final int BLOCK = 32;
+    /** Rows explained together, tree by tree and table by table, so a table stays in cache across them. */
+    static final int BLOCK = 256;
+    /** Trees whose table floats are summed in float before going into the double results. */
+    static final int FLUSH = 16;
+
+    /** Highest subtree tables tried ({@link SubtreeTables}): 2^(k + 7) entries per root at 3. */
+    static final int MAX_HEIGHT = 3;
 
     private final TreeEnsemble ensemble;
-    private final List<LeafTables> trees;
+    private final SubtreeTables[] fast;
+    private final LeafPaths[] exact;
+    private final int[] group;
     private final double[] bias;
     private final int width;
 
-    private TreeShap(TreeEnsemble ensemble, List<LeafTables> trees, double[] bias) {
+    private TreeShap(TreeEnsemble ensemble, SubtreeTables[] fast, LeafPaths[] exact, double[] bias) {
         this.ensemble = ensemble;
-        this.trees = trees;
+        this.fast = fast;
+        this.exact = exact;
         this.bias = bias;
         this.width = ensemble.features() + 1;
+        this.group = new int[fast.length];
+        for (int t = 0; t < fast.length; t++) {
+            group[t] = fast[t] != null ? fast[t].group() : exact[t].group();
+        }
     }
 
     public static TreeShap of(TreeEnsemble ensemble) {
         return of(ensemble, DEFAULT_TABLE_BUDGET_BYTES);
     }
 
-    /** {@code tableBudgetBytes}: memory the leaf tables may take; trees past it are explained without tables. */
+    /** {@code tableBudgetBytes}: memory the tables may take; trees past it are explained without tables. */
     public static TreeShap of(TreeEnsemble ensemble, long tableBudgetBytes) {
-        List<LeafTables> trees = new ArrayList<>(ensemble.trees().size());
+        return of(ensemble, tableBudgetBytes, MAX_HEIGHT);
+    }
+
+    /**
+     * With subtree tables of height at most {@code maxHeight}: the highest height H whose tables
+     * all fit the budget (a tree that cannot take H takes its smallest lower one); if none does,
+     * tree by tree the smallest tables while the budget lasts, then none.
+     */
+    static TreeShap of(TreeEnsemble ensemble, long tableBudgetBytes, int maxHeight) {
+        int trees = ensemble.trees().size();
         double[] bias = new double[ensemble.groups()];
         for (int g = 0; g < bias.length; g++) {
             bias[g] = ensemble.baseMargin(g);
         }
-        long left = tableBudgetBytes;
-        for (TreeEnsemble.Tree tree : ensemble.trees()) {
-            LeafTables compiled = LeafTables.compile(tree, left);
-            left -= compiled.tableBytes();
-            bias[tree.group()] += compiled.expectedValue();
-            trees.add(compiled);
+        LeafPaths.Builder[] builders = new LeafPaths.Builder[trees];
+        SubtreeTables.Plan[][] plans = new SubtreeTables.Plan[trees][];
+        for (int t = 0; t < trees; t++) {
+            builders[t] = new LeafPaths.Builder(ensemble.trees().get(t));
+            bias[builders[t].group] += builders[t].expected;
+            plans[t] = new SubtreeTables.Plan[maxHeight + 1];
+            for (int h = 0; h <= maxHeight && tableBudgetBytes > 0; h++) {
+                plans[t][h] = SubtreeTables.plan(builders[t], h, ensemble.features());
+            }
         }
-        return new TreeShap(ensemble, List.copyOf(trees), bias);
+        SubtreeTables.Plan[] chosen = choose(plans, tableBudgetBytes, maxHeight);
+        SubtreeTables[] fast = new SubtreeTables[trees];
+        LeafPaths[] exact = new LeafPaths[trees];
+        for (int t = 0; t < trees; t++) {
+            if (chosen[t] != null) {
+                fast[t] = SubtreeTables.compile(chosen[t]);
+            } else {
+                exact[t] = LeafPaths.exact(builders[t]);
+            }
+        }
+        return new TreeShap(ensemble, fast, exact, bias);
+    }
+
+    private static SubtreeTables.Plan[] choose(SubtreeTables.Plan[][] plans, long budget, int maxHeight) {
+        for (int top = maxHeight; top >= 0; top--) {
+            SubtreeTables.Plan[] chosen = new SubtreeTables.Plan[plans.length];
+            long total = 0;
+            for (int t = 0; t < plans.length && total <= budget; t++) {
+                chosen[t] = plans[t][top] != null ? plans[t][top] : smallest(plans[t], top);
+                total = chosen[t] == null ? Long.MAX_VALUE : total + chosen[t].bytes();
+            }
+            if (total <= budget) {
+                return chosen;
+            }
+        }
+        SubtreeTables.Plan[] chosen = new SubtreeTables.Plan[plans.length];
+        long left = budget;
+        for (int t = 0; t < plans.length; t++) {
+            SubtreeTables.Plan p = smallest(plans[t], maxHeight);
+            if (p != null && p.bytes() <= left) {
+                chosen[t] = p;
+                left -= p.bytes();
+            }
+        }
+        return chosen;
+    }
+
+    private static SubtreeTables.Plan smallest(SubtreeTables.Plan[] plans, int top) {
+        SubtreeTables.Plan best = null;
+        for (int h = 0; h <= top; h++) {
+            if (plans[h] != null && (best == null || plans[h].bytes() < best.bytes())) {
+                best = plans[h];
+            }
+        }
+        return best;
     }
 
     public int features() {
@@ -90,7 +165,11 @@ public final class TreeShap {
 
     /** Memory the leaf tables take. */
     public long tableBytes() {
-        return trees.stream().mapToLong(LeafTables::tableBytes).sum();
+        long bytes = 0;
+        for (SubtreeTables tree : fast) {
+            bytes += tree == null ? 0 : tree.tableBytes();
+        }
+        return bytes;
     }
 
     /** The contributions of one row: {@code groups × (features + 1)} values, each group's features then its bias. */
@@ -140,16 +219,38 @@ public final class TreeShap {
         return out;
     }
 
-    /** Rows {@code from..to} in blocks, tree by tree within a block. */
+    /**
+     * Rows {@code from..to} in blocks, tree by tree within a block. The tables' floats are summed
+     * in float for at most {@link #FLUSH} trees, then into the rows' doubles.
+     */
     private void explain(double[][] rows, double[][] out, int from, int to) {
-        long[] masks = new long[maxNodes()];
-        LeafTables.Scratch scratch = new LeafTables.Scratch(maxDepth());
+        int nodes = maxNodes();
+        int block = Math.min(BLOCK, to - from);
+        int[] masks = new int[nodes];
+        int[] entries = new int[block * maxRoots()];
+        long[] longMasks = new long[nodes];
+        LeafPaths.Scratch scratch = new LeafPaths.Scratch(maxDepth());
+        int stride = bias.length * width;
+        float[] acc = new float[block * stride];
+        float[] x = new float[block * 2 * features()];
         for (int start = from; start < to; start += BLOCK) {
             int end = Math.min(to, start + BLOCK);
-            for (LeafTables tree : trees) {
-                int offset = tree.group() * width;
-                for (int r = start; r < end; r++) {
-                    tree.add(rows[r], masks, out[r], offset, scratch);
+            for (int r = start; r < end; r++) {
+                twice(rows[r], x, r - start, block);
+            }
+            for (int t = 0; t < fast.length; t++) {
+                int offset = group[t] * width;
+                if (fast[t] != null && block == 1) {
+                    fast[t].addRow(x, masks, entries, acc, offset);
+                } else if (fast[t] != null) {
+                    fast[t].add(x, end - start, masks, entries, acc, block, offset);
+                } else {
+                    for (int r = start; r < end; r++) {
+                        exact[t].add(rows[r], longMasks, out[r], offset, scratch);
+                    }
+                }
+                if (t % FLUSH == FLUSH - 1 || t == fast.length - 1) {
+                    flush(acc, block, out, start, end);
                 }
             }
             for (int r = start; r < end; r++) {
@@ -160,11 +261,51 @@ public final class TreeShap {
         }
     }
 
+    /** Adds the float sums ({@code acc[column × block + row]}) to the rows and clears them. */
+    private static void flush(float[] acc, int block, double[][] out, int start, int end) {
+        for (int r = start; r < end; r++) {
+            double[] o = out[r];
+            for (int j = 0; j < o.length; j++) {
+                o[j] += acc[j * block + r - start];
+                acc[j * block + r - start] = 0;
+            }
+        }
+    }
+
+    /**
+     * Row {@code r} of a block into {@code x[column × block + r]}: as floats, missing values as NaN,
+     * then again with missing values as −∞ (see {@link SubtreeTables}).
+     */
+    private static void twice(double[] row, float[] x, int r, int block) {
+        int n = row.length;
+        for (int j = 0; j < n; j++) {
+            float v = (float) row[j];
+            x[j * block + r] = v;
+            x[(n + j) * block + r] = Float.isNaN(v) ? Float.NEGATIVE_INFINITY : v;
+        }
+    }
+
     private int maxNodes() {
-        return trees.stream().mapToInt(LeafTables::nodes).max().orElse(1);
+        int nodes = 1;
+        for (int t = 0; t < fast.length; t++) {
+            nodes = Math.max(nodes, fast[t] != null ? fast[t].nodes() : exact[t].nodes());
+        }
+        return nodes;
+    }
+
+    private int maxRoots() {
+        int roots = 1;
+        for (SubtreeTables tree : fast) {
+            roots = Math.max(roots, tree == null ? 0 : tree.roots());
+        }
+        return roots;
     }
 
     private int maxDepth() {
-        return trees.stream().mapToInt(LeafTables::depth).max().orElse(0) + 1;
+        int depth = 0;
+        for (LeafPaths tree : exact) {
+            depth = Math.max(depth, tree == null ? 0 : tree.depth());
+        }
+        return depth + 1;
     }
 }

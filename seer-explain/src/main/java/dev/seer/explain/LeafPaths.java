@@ -7,13 +7,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One tree compiled for TreeSHAP (see {@link TreeShap} for the method): its nodes renumbered
- * breadth first, so a parent comes before its children and one forward pass finds every leaf's
- * mask; for each split, the bit of its feature among the distinct features of its root path and
- * whether the feature is new there; for each leaf, the path's distinct features, their cover
- * products z and, within the memory budget, the contributions for every mask.
+ * One tree prepared for TreeSHAP leaf by leaf (see {@link TreeShap} for the method): its nodes
+ * renumbered breadth first, so a parent comes before its children (left and right consecutive)
+ * and one forward pass finds every leaf's mask; for each split, the bit of its feature among the
+ * distinct features of its root path and whether the feature is new there; for each leaf, the
+ * path's distinct features and their cover products z. {@link Builder} is also the input of
+ * {@link SubtreeTables}; a tree explained here computes each leaf's contributions per row from
+ * its polynomial ({@link #leaf}), in double, with no tables.
  */
-final class LeafTables {
+final class LeafPaths {
     private final int[] left;
     private final int[] right;
     private final int[] feature;
@@ -27,13 +29,10 @@ final class LeafTables {
     private final int[] pathFeatures;
     private final double[] pathZ;
     private final double[] value;
-    private final int[] tableOffset;
-    private final float[] table;
     private final int group;
     private final int depth;
-    private final double expectedValue;
 
-    private LeafTables(Builder b, float[] table, int[] tableOffset) {
+    private LeafPaths(Builder b) {
         this.left = b.left;
         this.right = b.right;
         this.feature = b.feature;
@@ -49,38 +48,11 @@ final class LeafTables {
         this.value = b.value.stream().mapToDouble(Double::doubleValue).toArray();
         this.group = b.group;
         this.depth = b.depth;
-        this.table = table;
-        this.tableOffset = tableOffset;
-        this.expectedValue = b.expected;
     }
 
-    /** Compiles {@code tree}; builds its tables if they take at most {@code budgetBytes}. */
-    static LeafTables compile(TreeEnsemble.Tree tree, long budgetBytes) {
-        Builder b = new Builder(tree);
-        long floats = 0;
-        for (int l = 0; l < b.pathLength.size(); l++) {
-            floats += (1L << b.pathLength.get(l)) * b.pathLength.get(l);
-        }
-        if (b.depth > 24 || floats * Float.BYTES > budgetBytes) {
-            return new LeafTables(b, null, null);
-        }
-        float[] table = new float[(int) floats];
-        int[] offsets = new int[b.pathLength.size()];
-        Scratch scratch = new Scratch(b.depth + 1);
-        double[] contribution = new double[b.depth + 1];
-        int offset = 0;
-        for (int l = 0; l < offsets.length; l++) {
-            offsets[l] = offset;
-            int k = b.pathLength.get(l);
-            double[] z = b.z(l);
-            for (int mask = 0; mask < 1 << k; mask++) {
-                leaf(k, z, b.value.get(l), mask, contribution, scratch);
-                for (int i = 0; i < k; i++) {
-                    table[offset++] = (float) contribution[i];
-                }
-            }
-        }
-        return new LeafTables(b, table, offsets);
+    /** The tree without tables: each leaf's contributions from its polynomial, per row, in double. */
+    static LeafPaths exact(Builder b) {
+        return new LeafPaths(b);
     }
 
     int group() {
@@ -93,14 +65,6 @@ final class LeafTables {
 
     int depth() {
         return depth;
-    }
-
-    double expectedValue() {
-        return expectedValue;
-    }
-
-    long tableBytes() {
-        return table == null ? 0 : (long) table.length * Float.BYTES;
     }
 
     /** Adds this tree's contributions for {@code row} to {@code out[offset + feature]}. */
@@ -125,13 +89,6 @@ final class LeafTables {
     private void addLeaf(int l, long mask, double[] out, int offset, Scratch scratch) {
         int k = pathLength[l];
         int start = pathStart[l];
-        if (table != null) {
-            int base = tableOffset[l] + (int) mask * k;
-            for (int i = 0; i < k; i++) {
-                out[offset + pathFeatures[start + i]] += table[base + i];
-            }
-            return;
-        }
         double[] z = scratch.z;
         System.arraycopy(pathZ, start, z, 0, k);
         leaf(k, z, value[l], mask, scratch.contribution, scratch);
@@ -241,7 +198,7 @@ final class LeafTables {
     }
 
     /** The tree renumbered breadth first, with each node's path facts. */
-    private static final class Builder {
+    static final class Builder {
         final int[] left;
         final int[] right;
         final int[] feature;
