@@ -15,8 +15,12 @@ import dev.seer.core.audit.AuditRecord;
 import dev.seer.explain.Attribution;
 import dev.seer.explain.Counterfactuals;
 import dev.seer.explain.Explainer;
+import dev.seer.explain.KernelShap;
 import dev.seer.explain.Scale;
 import dev.seer.explain.WhatIf;
+import dev.seer.models.Model;
+import dev.seer.models.ModelFormat;
+import dev.seer.models.Models;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,6 +39,8 @@ import java.util.Optional;
 public final class ExplainOperations {
     /** Rows one request may explain. */
     static final int MAX_ROWS = 10_000;
+    /** Rows one request may explain by KernelSHAP (about half a second each). */
+    static final int MAX_KERNEL_ROWS = 100;
 
     private static final ApiRole[] READERS = {ADMIN, SCIENTIST, OPERATOR, AUDITOR};
 
@@ -120,7 +126,7 @@ public final class ExplainOperations {
                 request.target().alias());
         List<String> features = loaded.signature().names();
         double[] row = matrix(List.of(request.row()), features, "row")[0];
-        Explainer explainer = loaded.explainer();
+        Explainer explainer = exact(loaded, "counterfactual search");
         double[] prediction = explainer.predict(new double[][] {row})[0];
         if (request.output() < 0 || request.output() >= prediction.length) {
             throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[output] must be 0 to " + (prediction.length - 1),
@@ -130,7 +136,7 @@ public final class ExplainOperations {
         boolean atLeast = request.atLeast().orElse(prediction[request.output()] < threshold);
         Counterfactuals.Goal goal = new Counterfactuals.Goal(request.output(), threshold, atLeast);
         double[][] reference = reference(services, loaded, features);
-        Map<Integer, double[]> thresholds = loaded.format() == dev.seer.models.ModelFormat.SEER_LINEAR ? Map.of()
+        Map<Integer, double[]> thresholds = loaded.format() == ModelFormat.SEER_LINEAR ? Map.of()
                 : Counterfactuals.thresholds(dev.seer.models.TreeEnsemble.read(loaded.format(), loaded.bytes()));
         Counterfactuals.Result result = Counterfactuals.search(explainer::predict, features, row, goal, request.constraints(),
                 reference, thresholds, request.count(), request.budget());
@@ -178,6 +184,9 @@ public final class ExplainOperations {
                 request.target().alias());
         List<String> features = loaded.signature().names();
         double[][] rows = matrix(request.rows(), features, "rows");
+        if (loaded.format() == ModelFormat.ONNX) {
+            return kernel(services, request, call, loaded, rows);
+        }
         Explainer explainer = request.background().isEmpty() ? loaded.explainer()
                 : loaded.against(matrix(request.background(), features, "background"));
         List<List<Attribution>> explained = explainer.explainAll(rows);
@@ -187,12 +196,50 @@ public final class ExplainOperations {
                 explainer.scale().id(), features, explained);
     }
 
+    /**
+     * An ONNX version, explained by KernelSHAP against the request's background with the ONNX
+     * Runtime session opened for this request and closed after it (about half a second a row at
+     * shap's default budget, so fewer rows per request).
+     */
+    private static Explained kernel(SeerServices services, Explain request, Call call, ExplainedModels.Loaded loaded,
+            double[][] rows) {
+        if (request.background().isEmpty()) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Model " + loaded.version().name() + ":"
+                    + loaded.version().version() + " is ONNX: it is explained by KernelSHAP against [background] rows,"
+                    + " which the request must give", Map.of("field", "background"));
+        }
+        if (rows.length > MAX_KERNEL_ROWS) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "KernelSHAP explains at most " + MAX_KERNEL_ROWS
+                    + " rows a request; [rows] holds [" + rows.length + "]", Map.of("field", "rows"));
+        }
+        double[][] background = matrix(request.background(), loaded.signature().names(), "background");
+        try (Model model = Models.load(loaded.format(), loaded.bytes(), loaded.signature())) {
+            KernelShap explainer = KernelShap.of(model, background, KernelShap.AUTO, 0);
+            List<List<Attribution>> explained = explainer.explainAll(rows);
+            audit(services, call, "model.explained", loaded, Json.object().put("rows", rows.length)
+                    .put("method", explainer.method()).put("background_rows", background.length));
+            return new Explained(loaded.version().name(), loaded.version().version(), explainer.method(),
+                    explainer.scale().id(), loaded.signature().names(), explained);
+        }
+    }
+
+    /** The exact explainer of a version; an ONNX one has none for what-if and counterfactuals yet. */
+    private static Explainer exact(ExplainedModels.Loaded loaded, String what) {
+        if (loaded.explainer() == null) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Model " + loaded.version().name() + ":"
+                    + loaded.version().version() + " is " + loaded.format().id() + ": " + what + " works on Seer's tree and"
+                    + " linear models; explain an ONNX model with POST /api/v1/explain and a background",
+                    Map.of("model", loaded.version().name()));
+        }
+        return loaded.explainer();
+    }
+
     static WhatIfAnswer whatIf(SeerServices services, WhatIfRequest request, Call call) {
         ExplainedModels.Loaded loaded = services.explainedModels().load(request.target().model(), request.target().version(),
                 request.target().alias());
         List<String> features = loaded.signature().names();
         double[] row = matrix(List.of(request.row()), features, "row")[0];
-        Explainer explainer = loaded.explainer();
+        Explainer explainer = exact(loaded, "what-if");
         WhatIf answer = WhatIf.of(explainer::predict, explainer, row, request.changes());
         audit(services, call, "model.what_if", loaded, Json.object().put("changed", String.join(",",
                 request.changes().keySet())));

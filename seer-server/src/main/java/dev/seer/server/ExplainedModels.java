@@ -22,7 +22,10 @@ final class ExplainedModels {
     /** Versions kept loaded. */
     static final int KEPT = 8;
 
-    /** One loaded version; the explainer also predicts, in Java, so nothing native is held. */
+    /**
+     * One loaded version; the explainer also predicts, in Java, so nothing native is held. An ONNX
+     * version has no explainer here ({@link #explainer} is null): see {@link ExplainOperations}.
+     */
     record Loaded(ModelVersion version, ModelFormat format, byte[] bytes, Signature signature, Explainer explainer) {
         /** An explainer of this version against {@code background} rows (interventional for trees). */
         Explainer against(double[][] background) {
@@ -62,7 +65,9 @@ final class ExplainedModels {
         ModelFormat format = ModelFormat.parse(details.format().get());
         Signature signature = Signature.CODEC.decode(details.signature().get());
         byte[] bytes = artifacts.read(key);
-        Loaded loaded = new Loaded(version, format, bytes, signature, Explainers.of(format, bytes, signature, null));
+        // an ONNX model has no exact explainer: KernelSHAP explains it per request, against the request's background
+        Loaded loaded = new Loaded(version, format, bytes, signature, format == ModelFormat.ONNX ? null
+                : Explainers.of(format, bytes, signature, null));
         synchronized (kept) {
             Loaded raced = kept.putIfAbsent(key, loaded);
             if (raced != null) {

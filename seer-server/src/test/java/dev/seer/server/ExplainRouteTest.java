@@ -175,6 +175,41 @@ class ExplainRouteTest {
         assertThat(unknownKey.body()).contains("[constraints.x1.maximum] is not a constraint");
     }
 
+    /**
+     * An imported ONNX model (y = 0.5a − 2b + c + 0.25) is explained by KernelSHAP against the
+     * request's background; on a linear model the values are exactly w·(x − background mean).
+     */
+    @Test
+    void anOnnxModelIsExplainedByKernelShapAgainstTheBackgroundGiven() throws Exception {
+        byte[] onnx;
+        try (var in = ExplainRouteTest.class.getResourceAsStream("/models/linear-value.onnx")) {
+            onnx = in.readAllBytes();
+        }
+        HttpResponse<String> imported = running.upload("POST", "/api/v1/models/linear/import", Role.SCIENTIST,
+                new MultipartBody("{\"format\": \"onnx\", \"signature\": \"a:float64,b:float64,c:float64->value\"}")
+                        .file("file", "linear.onnx", onnx));
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+        String body = "{\"model\": \"linear\", \"version\": 1, \"rows\": [{\"a\": 2, \"b\": 1, \"c\": -1}],"
+                + " \"background\": [{\"a\": 0, \"b\": 0, \"c\": 0}, {\"a\": 2, \"b\": 1, \"c\": 2}]}";
+        HttpResponse<String> response = running.send("POST", "/api/v1/explain", Role.SCIENTIST, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode out = Json.parse(response.body()).path("rows").get(0).path("outputs").get(0);
+        assertThat(Json.parse(response.body()).path("method").asText()).isEqualTo("kernel-shap");
+        var within = org.assertj.core.api.Assertions.within(1e-5);
+        assertThat(out.path("contributions").path("a").asDouble()).isCloseTo(0.5 * (2 - 1), within);
+        assertThat(out.path("contributions").path("b").asDouble()).isCloseTo(-2 * (1 - 0.5), within);
+        assertThat(out.path("contributions").path("c").asDouble()).isCloseTo(1 * (-1 - 1), within);
+        assertThat(out.path("value").asDouble()).isCloseTo(0.5 * 2 - 2 * 1 - 1 + 0.25, within);
+        HttpResponse<String> noBackground = running.send("POST", "/api/v1/explain", Role.SCIENTIST,
+                "{\"model\": \"linear\", \"version\": 1, \"rows\": [{\"a\": 2, \"b\": 1, \"c\": -1}]}");
+        assertThat(noBackground.statusCode()).isEqualTo(400);
+        assertThat(noBackground.body()).contains("KernelSHAP against [background] rows");
+        HttpResponse<String> whatIf = running.send("POST", "/api/v1/what-if", Role.SCIENTIST, "{\"model\": \"linear\","
+                + " \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1}, \"changes\": {\"a\": 0}}");
+        assertThat(whatIf.statusCode()).isEqualTo(400);
+        assertThat(whatIf.body()).contains("is onnx: what-if works on Seer's tree and linear models");
+    }
+
     /** Names aimed at files, oversized and malformed bodies: refused, nothing read or answered from elsewhere. */
     @Test
     void attacksOnTheModelNameOrTheBodyAreRefused() throws Exception {
