@@ -100,24 +100,7 @@ class InterventionalTreeShapTest {
                 v[s] += ensemble.margins(hybrid)[group] / background.length;
             }
         }
-        double[] phi = new double[m];
-        for (int i = 0; i < m; i++) {
-            for (int s = 0; s < v.length; s++) {
-                if ((s >>> i & 1) == 0) {
-                    int size = Integer.bitCount(s);
-                    phi[i] += factorial(size) * factorial(m - size - 1) / factorial(m) * (v[s | 1 << i] - v[s]);
-                }
-            }
-        }
-        return phi;
-    }
-
-    private static double factorial(int n) {
-        double f = 1;
-        for (int i = 2; i <= n; i++) {
-            f *= i;
-        }
-        return f;
+        return ShapleyGames.values(v, m);
     }
 
     private static double[][] rows(Random random, int count) {

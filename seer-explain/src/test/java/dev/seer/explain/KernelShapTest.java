@@ -239,29 +239,7 @@ class KernelShapTest {
                 v[s] += weights[b] * f.applyAsDouble(row) / total;
             }
         }
-        return shapley(v, m);
-    }
-
-    /** Shapley values of a game given by its value on every bitmask of m players. */
-    static double[] shapley(double[] v, int m) {
-        double[] phi = new double[m];
-        for (int i = 0; i < m; i++) {
-            for (int s = 0; s < v.length; s++) {
-                if ((s >> i & 1) == 0) {
-                    int size = Integer.bitCount(s);
-                    phi[i] += factorial(size) * factorial(m - size - 1) / factorial(m) * (v[s | 1 << i] - v[s]);
-                }
-            }
-        }
-        return phi;
-    }
-
-    private static double factorial(int n) {
-        double f = 1;
-        for (int i = 2; i <= n; i++) {
-            f *= i;
-        }
-        return f;
+        return ShapleyGames.values(v, m);
     }
 
     /** A term of a model on a few features: its Shapley values come from its own small game. */
@@ -280,7 +258,7 @@ class KernelShapTest {
                     v[s] += f.applyAsDouble(row) / background.length;
                 }
             }
-            double[] local = shapley(v, k);
+            double[] local = ShapleyGames.values(v, k);
             for (int i = 0; i < k; i++) {
                 phi[features[i]] += local[i];
             }

@@ -44,13 +44,13 @@ class PathDependentGameTest {
                 for (int g = 0; g < ensemble.groups(); g++) {
                     double[] v = game(ensemble, x, g);
                     for (int i = 0; i < FEATURES; i++) {
-                        expect(wrong, objective + " phi " + i, phi[g * width + i], shapley(v, i));
+                        expect(wrong, objective + " phi " + i, phi[g * width + i], ShapleyGames.values(v, FEATURES)[i]);
                         double rowSum = 0;
                         for (int j = 0; j < FEATURES; j++) {
                             double value = matrix[g * width * width + i * width + j];
                             rowSum += value;
                             if (j != i) {
-                                expect(wrong, objective + " Phi " + i + "," + j, value, interaction(v, i, j));
+                                expect(wrong, objective + " Phi " + i + "," + j, value, ShapleyGames.interaction(v, FEATURES, i, j));
                             }
                         }
                         expect(wrong, objective + " row " + i + " of the matrix", rowSum, phi[g * width + i]);
@@ -90,38 +90,6 @@ class PathDependentGameTest {
         }
         return (tree.cover(tree.left(node)) * expectation(tree, tree.left(node), x, coalition)
                 + tree.cover(tree.right(node)) * expectation(tree, tree.right(node), x, coalition)) / tree.cover(node);
-    }
-
-    private static double shapley(double[] v, int i) {
-        double phi = 0;
-        for (int s = 0; s < v.length; s++) {
-            if ((s >>> i & 1) == 0) {
-                int size = Integer.bitCount(s);
-                phi += factorial(size) * factorial(FEATURES - size - 1) / factorial(FEATURES) * (v[s | 1 << i] - v[s]);
-            }
-        }
-        return phi;
-    }
-
-    /** The Shapley interaction index, split in half between (i, j) and (j, i) as Lundberg et al. do. */
-    private static double interaction(double[] v, int i, int j) {
-        double phi = 0;
-        for (int s = 0; s < v.length; s++) {
-            if ((s >>> i & 1) == 0 && (s >>> j & 1) == 0) {
-                int size = Integer.bitCount(s);
-                double w = factorial(size) * factorial(FEATURES - size - 2) / (2 * factorial(FEATURES - 1));
-                phi += w * (v[s | 1 << i | 1 << j] - v[s | 1 << i] - v[s | 1 << j] + v[s]);
-            }
-        }
-        return phi;
-    }
-
-    private static double factorial(int n) {
-        double f = 1;
-        for (int i = 2; i <= n; i++) {
-            f *= i;
-        }
-        return f;
     }
 
     private static TreeEnsemble model(String objective) throws XGBoostError {
