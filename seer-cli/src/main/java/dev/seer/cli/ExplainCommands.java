@@ -170,7 +170,7 @@ final class ExplainCommands {
             for (String f : named) {
                 double[] lohi = range.getOrDefault(f, new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY});
                 constraints.put(f, new dev.seer.explain.Counterfactuals.Constraint(immutable.contains(f), lohi[0], lohi[1],
-                        step.getOrDefault(f, 0.0) == null ? 0 : step.getOrDefault(f, 0.0), increase.contains(f)
+                        step.get(f) == null ? 0 : step.get(f), increase.contains(f)
                         ? dev.seer.explain.Counterfactuals.Direction.INCREASE : decrease.contains(f)
                         ? dev.seer.explain.Counterfactuals.Direction.DECREASE : dev.seer.explain.Counterfactuals.Direction.ANY));
             }

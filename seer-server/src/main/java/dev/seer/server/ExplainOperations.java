@@ -291,16 +291,13 @@ public final class ExplainOperations {
     }
 
     private static Target target(JsonNode node) {
-        JsonNode version = node.get("version");
-        Optional<Integer> number = Optional.empty();
-        if (version != null && !version.isNull()) {
-            if (!version.canConvertToInt() || version.asInt() < 1 || !(version.isIntegralNumber() || version.isTextual())) {
-                throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[version] must be a positive whole number, got ["
-                        + version + "]", Map.of("field", "version"));
-            }
-            number = Optional.of(version.asInt());
+        long version = Fields.wholeNumber(node, "version", 0);
+        if (version < 0 || version > Integer.MAX_VALUE || (node.hasNonNull("version") && version == 0)) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[version] must be a positive whole number, got ["
+                    + version + "]", Map.of("field", "version"));
         }
-        return new Target(Fields.text(node, "model"), number, Fields.optional(node, "alias"));
+        return new Target(Fields.text(node, "model"), version == 0 ? Optional.empty() : Optional.of((int) version),
+                Fields.optional(node, "alias"));
     }
 
     private static ObjectNode encode(Explain e) {

@@ -226,9 +226,18 @@ class ExplainRouteTest {
                 }
             }
         }
+        for (String attack : PathAttacks.encoded(secret)) {
+            for (String path : List.of("/api/v1/models/" + attack + "/versions/1/importance",
+                    "/api/v1/models/explain/versions/" + attack + "/importance")) {
+                HttpResponse<String> response = running.send("GET", path, Role.ADMIN, null);
+                if (response.statusCode() < 400 || response.statusCode() > 404 || response.body().contains("EXPLAIN-SECRET")) {
+                    wrong.add(path + " -> " + response.statusCode() + " " + response.body());
+                }
+            }
+        }
         assertThat(wrong).isEmpty();
         String oversized = "{\"model\": \"explain\", \"rows\": [" + "{\"x1\": 1},".repeat(1_200_000) + "{}]}";
-        for (String path : List.of("/api/v1/explain", "/api/v1/what-if")) {
+        for (String path : List.of("/api/v1/explain", "/api/v1/what-if", "/api/v1/counterfactual")) {
             assertThat(running.send("POST", path, Role.ADMIN, oversized).statusCode()).isEqualTo(413);
             assertThat(running.send("POST", path, Role.ADMIN, "{\"model\": ").statusCode()).isEqualTo(400);
             assertThat(running.send("POST", path, Role.ADMIN, "[1]").statusCode()).isEqualTo(400);
