@@ -84,10 +84,15 @@ final class ExplainCommands {
                 + " their new values.")
         String changes;
 
+        @Option(names = "--background", paramLabel = "FILE", description = "A JSON list of rows to explain against:"
+                + " interventional TreeSHAP for trees; KernelSHAP for an ONNX model, which needs it.")
+        Path background;
+
         @Override
         public Integer call() {
             ExplainOperations.WhatIfAnswer answer = call(ExplainOperations.WHAT_IF, new ExplainOperations.WhatIfRequest(
-                    target(model), pairs(row, "--row"), pairs(changes, "--set")));
+                    target(model), pairs(row, "--row"), pairs(changes, "--set"),
+                    background == null ? List.of() : read(background, "--background")));
             show(ExplainOperations.WHAT_IF, answer, () -> print(out(), answer));
             return 0;
         }
@@ -110,7 +115,8 @@ final class ExplainCommands {
     @Command(name = "counterfactual", mixinStandardHelpOptions = true, description = {
             "The nearest changes to a row that bring MODEL's output across a threshold (by default across 0.5 from",
             "the row's prediction: flip the decision), within constraints per feature; several diverse ones on request.",
-            "Distance is L1 scaled by each feature's median absolute deviation in the training run's reference sample.",
+            "Distance is L1 scaled by each feature's median absolute deviation in the training run's reference sample",
+            "(or the --reference rows).",
             "\"none found\" is an answer. MODEL is NAME:VERSION, NAME@ALIAS, or NAME (its champion)."})
     static final class Counterfactual extends CliCommand {
         @Parameters(index = "0", paramLabel = "MODEL")
@@ -149,6 +155,11 @@ final class ExplainCommands {
         @Option(names = "--budget", defaultValue = "20000", paramLabel = "ROWS", description = "Most rows to evaluate.")
         int budget;
 
+        @Option(names = "--reference", paramLabel = "FILE", description = "A JSON list of rows of the training data to"
+                + " measure distance and draw values by, instead of the sample the training run recorded (needed for a"
+                + " version Seer did not train, such as an imported ONNX model).")
+        Path reference;
+
         @Override
         public Integer call() {
             Map<String, double[]> range = new LinkedHashMap<>();
@@ -181,7 +192,7 @@ final class ExplainCommands {
             Optional<Boolean> up = atLeast != null ? Optional.of(true) : atMost != null ? Optional.of(false) : Optional.empty();
             ExplainOperations.CounterfactualAnswer answer = call(ExplainOperations.COUNTERFACTUAL,
                     new ExplainOperations.CounterfactualRequest(target(model), pairs(row, "--row"), threshold, up, output,
-                            constraints, count, budget));
+                            constraints, count, budget, reference == null ? List.of() : read(reference, "--reference")));
             show(ExplainOperations.COUNTERFACTUAL, answer, () -> print(out(), answer));
             return 0;
         }

@@ -61,6 +61,21 @@ class ExplainCliTest {
                 "--range", "debt=0:5", "--step", "debt=0.5");
         assertThat(counterfactual.exitCode()).isNotZero(); // an imported model has no training sample to measure by
         assertThat(counterfactual.err()).contains("no recorded reference sample");
+        StringBuilder sample = new StringBuilder("[");
+        for (int i = 0; i < 40; i++) {
+            sample.append(i == 0 ? "" : ",").append("{\"income\": ").append(i % 8).append(", \"debt\": ").append(i % 5 * 0.7)
+                    .append("}");
+        }
+        Path reference = Files.writeString(dir.resolve("reference.json"), sample.append("]").toString());
+        var found = Json.parse(home.run("--json", "counterfactual", "credit:1", "--row", "income=4,debt=3", "--immutable",
+                "income", "--range", "debt=0:5", "--step", "debt=0.5", "--reference", reference.toString()).out());
+        assertThat(found.path("status").asText()).isEqualTo("found");
+        for (var c : found.path("counterfactuals")) { // margin 3 - 2 debt reaches 0 at debt 1.5
+            assertThat(c.path("row").get(0).asDouble()).isEqualTo(4.0);
+            assertThat(c.path("row").get(1).asDouble()).isBetween(0.0, 1.5);
+            assertThat(c.path("row").get(1).asDouble() % 0.5).isZero();
+            assertThat(c.path("prediction").get(0).asDouble()).isGreaterThanOrEqualTo(0.5);
+        }
         CliRun badRange = home.run("counterfactual", "credit:1", "--row", "income=4,debt=3", "--range", "debt=0");
         assertThat(badRange.err()).contains("[debt=0] in --range is not F=LO:HI");
         CliRun text = home.run("explain", "credit:1", "--row", "income=high,debt=1");

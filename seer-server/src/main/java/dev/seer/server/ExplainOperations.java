@@ -30,7 +30,10 @@ import java.util.Optional;
 
 /**
  * Explanations through the API (issue 16): a registered version's predictions explained row by
- * row ({@code POST /api/v1/explain}), and what-if ({@code POST /api/v1/what-if}). Rows are objects
+ * row ({@code POST /api/v1/explain}), what-if ({@code POST /api/v1/what-if}), counterfactuals
+ * ({@code POST /api/v1/counterfactual}) and the recorded global explanations. An ONNX version has
+ * no exact explainer: it is opened per request and explained by KernelSHAP against the request's
+ * background, and its counterfactuals search from the request's reference rows. Rows are objects
  * of the model's features by name; a row that lacks one, names one the model does not take, or
  * gives text where a number belongs is refused naming the row and the feature; {@code null} is a
  * missing value. Every call is in the audit log (who explained which version, how many rows), the
@@ -54,8 +57,12 @@ public final class ExplainOperations {
     public record Explained(String model, int version, String method, String scale, List<String> features,
             List<List<Attribution>> rows) {}
 
-    /** A row and the features to change in it. */
-    public record WhatIfRequest(Target target, Map<String, Double> row, Map<String, Double> changes) {}
+    /**
+     * A row and the features to change in it; {@code background} rows as for {@link Explain}
+     * (interventional TreeSHAP, or KernelSHAP for an ONNX version, which needs them).
+     */
+    public record WhatIfRequest(Target target, Map<String, Double> row, Map<String, Double> changes,
+            List<Map<String, Double>> background) {}
 
     /** The answer: outputs and attributions before and after. */
     public record WhatIfAnswer(String model, int version, String method, List<String> features, WhatIf whatIf) {}
@@ -84,10 +91,13 @@ public final class ExplainOperations {
             .response(Codec.of(node -> node, node -> node))
             .handler(ExplainOperations::importance);
 
-    /** What a counterfactual must reach, and what each feature may do. */
+    /**
+     * What a counterfactual must reach, and what each feature may do; {@code reference} rows, when
+     * given, replace the training run's recorded sample (a version Seer did not train has none).
+     */
     public record CounterfactualRequest(Target target, Map<String, Double> row, Optional<Double> threshold,
             Optional<Boolean> atLeast, int output, Map<String, Counterfactuals.Constraint> constraints, int count,
-            int budget) {}
+            int budget, List<Map<String, Double>> reference) {}
 
     /** The answer: counterfactuals nearest first, or none, with the rows evaluated. */
     public record CounterfactualAnswer(String model, int version, List<String> features, double[] prediction,
@@ -126,8 +136,24 @@ public final class ExplainOperations {
                 request.target().alias());
         List<String> features = loaded.signature().names();
         double[] row = matrix(List.of(request.row()), features, "row")[0];
-        Explainer explainer = exact(loaded, "counterfactual search");
-        double[] prediction = explainer.predict(new double[][] {row})[0];
+        double[][] reference = request.reference().isEmpty() ? reference(services, loaded, features)
+                : matrix(request.reference(), features, "reference");
+        if (loaded.format() != ModelFormat.ONNX) {
+            return counterfactual(services, request, call, loaded, row, reference, loaded.explainer()::predict,
+                    loaded.format() == ModelFormat.SEER_LINEAR ? Map.of()
+                            : Counterfactuals.thresholds(dev.seer.models.TreeEnsemble.read(loaded.format(), loaded.bytes())));
+        }
+        try (Model model = Models.load(loaded.format(), loaded.bytes(), loaded.signature())) {
+            // no split thresholds to try: the search steps through the reference sample's quantiles
+            return counterfactual(services, request, call, loaded, row, reference, model::predict, Map.of());
+        }
+    }
+
+    private static CounterfactualAnswer counterfactual(SeerServices services, CounterfactualRequest request, Call call,
+            ExplainedModels.Loaded loaded, double[] row, double[][] reference, dev.seer.explain.Predictor model,
+            Map<Integer, double[]> thresholds) {
+        List<String> features = loaded.signature().names();
+        double[] prediction = model.predict(new double[][] {row})[0];
         if (request.output() < 0 || request.output() >= prediction.length) {
             throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[output] must be 0 to " + (prediction.length - 1),
                     Map.of("field", "output"));
@@ -135,13 +161,10 @@ public final class ExplainOperations {
         double threshold = request.threshold().orElse(0.5);
         boolean atLeast = request.atLeast().orElse(prediction[request.output()] < threshold);
         Counterfactuals.Goal goal = new Counterfactuals.Goal(request.output(), threshold, atLeast);
-        double[][] reference = reference(services, loaded, features);
-        Map<Integer, double[]> thresholds = loaded.format() == ModelFormat.SEER_LINEAR ? Map.of()
-                : Counterfactuals.thresholds(dev.seer.models.TreeEnsemble.read(loaded.format(), loaded.bytes()));
-        Counterfactuals.Result result = Counterfactuals.search(explainer::predict, features, row, goal, request.constraints(),
+        Counterfactuals.Result result = Counterfactuals.search(model, features, row, goal, request.constraints(),
                 reference, thresholds, request.count(), request.budget());
         audit(services, call, "model.counterfactual", loaded, Json.object().put("found", result.found().size())
-                .put("evaluated", result.evaluated()));
+                .put("evaluated", result.evaluated()).put("reference_rows", request.reference().size()));
         return new CounterfactualAnswer(loaded.version().name(), loaded.version().version(), features, prediction, goal,
                 result);
     }
@@ -153,8 +176,8 @@ public final class ExplainOperations {
         if (recorded == null || recorded.size() == 0 || !Fields.texts(explanations.get(), "features").equals(features)) {
             throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Model " + loaded.version().name() + ":"
                     + loaded.version().version() + " has no recorded reference sample of its training data (a version"
-                    + " Seer trained has one), which counterfactuals measure distance by", Map.of("model",
-                    loaded.version().name()));
+                    + " Seer trained has one), which counterfactuals measure distance by: give [reference] rows",
+                    Map.of("field", "reference"));
         }
         double[][] rows = new double[recorded.size()][features.size()];
         for (int r = 0; r < rows.length; r++) {
@@ -201,18 +224,24 @@ public final class ExplainOperations {
      * Runtime session opened for this request and closed after it (about half a second a row at
      * shap's default budget, so fewer rows per request).
      */
-    private static Explained kernel(SeerServices services, Explain request, Call call, ExplainedModels.Loaded loaded,
-            double[][] rows) {
-        if (request.background().isEmpty()) {
+    /** The background KernelSHAP needs for an ONNX version: the request must give it. */
+    private static double[][] kernelBackground(List<Map<String, Double>> background, ExplainedModels.Loaded loaded,
+            String what) {
+        if (background.isEmpty()) {
             throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Model " + loaded.version().name() + ":"
-                    + loaded.version().version() + " is ONNX: it is explained by KernelSHAP against [background] rows,"
+                    + loaded.version().version() + " is ONNX: it is " + what + " by KernelSHAP against [background] rows,"
                     + " which the request must give", Map.of("field", "background"));
         }
+        return matrix(background, loaded.signature().names(), "background");
+    }
+
+    private static Explained kernel(SeerServices services, Explain request, Call call, ExplainedModels.Loaded loaded,
+            double[][] rows) {
         if (rows.length > MAX_KERNEL_ROWS) {
             throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "KernelSHAP explains at most " + MAX_KERNEL_ROWS
                     + " rows a request; [rows] holds [" + rows.length + "]", Map.of("field", "rows"));
         }
-        double[][] background = matrix(request.background(), loaded.signature().names(), "background");
+        double[][] background = kernelBackground(request.background(), loaded, "explained");
         try (Model model = Models.load(loaded.format(), loaded.bytes(), loaded.signature())) {
             KernelShap explainer = KernelShap.of(model, background, KernelShap.AUTO, 0);
             List<List<Attribution>> explained = explainer.explainAll(rows);
@@ -223,27 +252,30 @@ public final class ExplainOperations {
         }
     }
 
-    /** The exact explainer of a version; an ONNX one has none for what-if and counterfactuals yet. */
-    private static Explainer exact(ExplainedModels.Loaded loaded, String what) {
-        if (loaded.explainer() == null) {
-            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "Model " + loaded.version().name() + ":"
-                    + loaded.version().version() + " is " + loaded.format().id() + ": " + what + " works on Seer's tree and"
-                    + " linear models; explain an ONNX model with POST /api/v1/explain and a background",
-                    Map.of("model", loaded.version().name()));
-        }
-        return loaded.explainer();
-    }
-
     static WhatIfAnswer whatIf(SeerServices services, WhatIfRequest request, Call call) {
         ExplainedModels.Loaded loaded = services.explainedModels().load(request.target().model(), request.target().version(),
                 request.target().alias());
         List<String> features = loaded.signature().names();
         double[] row = matrix(List.of(request.row()), features, "row")[0];
-        Explainer explainer = exact(loaded, "what-if");
+        if (loaded.format() != ModelFormat.ONNX) {
+            Explainer explainer = request.background().isEmpty() ? loaded.explainer()
+                    : loaded.against(matrix(request.background(), features, "background"));
+            return whatIf(services, request, call, loaded, row, explainer);
+        }
+        double[][] background = kernelBackground(request.background(), loaded, "what-if");
+        try (Model model = Models.load(loaded.format(), loaded.bytes(), loaded.signature())) {
+            return whatIf(services, request, call, loaded, row, KernelShap.of(model, background, KernelShap.AUTO, 0));
+        }
+    }
+
+    private static WhatIfAnswer whatIf(SeerServices services, WhatIfRequest request, Call call,
+            ExplainedModels.Loaded loaded, double[] row, Explainer explainer) {
         WhatIf answer = WhatIf.of(explainer::predict, explainer, row, request.changes());
         audit(services, call, "model.what_if", loaded, Json.object().put("changed", String.join(",",
-                request.changes().keySet())));
-        return new WhatIfAnswer(loaded.version().name(), loaded.version().version(), explainer.method(), features, answer);
+                request.changes().keySet())).put("method", explainer.method())
+                .put("background_rows", request.background().size()));
+        return new WhatIfAnswer(loaded.version().name(), loaded.version().version(), explainer.method(),
+                loaded.signature().names(), answer);
     }
 
     private static void audit(SeerServices services, Call call, String action, ExplainedModels.Loaded loaded,
@@ -317,11 +349,15 @@ public final class ExplainOperations {
         ObjectNode node = target(w.target(), Json.object());
         node.set("row", rowJson(w.row()));
         node.set("changes", rowJson(w.changes()));
+        if (!w.background().isEmpty()) {
+            node.set("background", rowsJson(w.background()));
+        }
         return node;
     }
 
     private static WhatIfRequest whatIfRequest(JsonNode node) {
-        return new WhatIfRequest(target(node), row(node.get("row"), "row"), row(node.get("changes"), "changes"));
+        return new WhatIfRequest(target(node), row(node.get("row"), "row"), row(node.get("changes"), "changes"),
+                node.has("background") ? rows(node, "background") : List.of());
     }
 
     private static ArrayNode rowsJson(List<Map<String, Double>> rows) {
@@ -460,6 +496,9 @@ public final class ExplainOperations {
                 one.put("max", k.max());
             }
         });
+        if (!c.reference().isEmpty()) {
+            node.set("reference", rowsJson(c.reference()));
+        }
         return node.put("count", c.count()).put("budget", c.budget());
     }
 
@@ -483,7 +522,7 @@ public final class ExplainOperations {
         }
         return new CounterfactualRequest(target(node), row(node.get("row"), "row"), threshold, atLeast,
                 (int) Fields.wholeNumber(goal, "output", 0), constraints, bounded(node, "count", 3, MAX_COUNT),
-                bounded(node, "budget", 20_000, MAX_BUDGET));
+                bounded(node, "budget", 20_000, MAX_BUDGET), node.has("reference") ? rows(node, "reference") : List.of());
     }
 
     private static Counterfactuals.Constraint constraint(String name, JsonNode node) {

@@ -204,10 +204,92 @@ class ExplainRouteTest {
                 "{\"model\": \"linear\", \"version\": 1, \"rows\": [{\"a\": 2, \"b\": 1, \"c\": -1}]}");
         assertThat(noBackground.statusCode()).isEqualTo(400);
         assertThat(noBackground.body()).contains("KernelSHAP against [background] rows");
-        HttpResponse<String> whatIf = running.send("POST", "/api/v1/what-if", Role.SCIENTIST, "{\"model\": \"linear\","
+        HttpResponse<String> whatIfAlone = running.send("POST", "/api/v1/what-if", Role.SCIENTIST, "{\"model\": \"linear\","
                 + " \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1}, \"changes\": {\"a\": 0}}");
-        assertThat(whatIf.statusCode()).isEqualTo(400);
-        assertThat(whatIf.body()).contains("is onnx: what-if works on Seer's tree and linear models");
+        assertThat(whatIfAlone.statusCode()).isEqualTo(400);
+        assertThat(whatIfAlone.body()).contains("KernelSHAP against [background] rows");
+    }
+
+    /**
+     * What-if on the ONNX model (y = 0.5a − 2b + c + 0.25) by KernelSHAP: a from 2 to 0 moves the
+     * output by −1 and only a's contribution, by the same −1.
+     */
+    @Test
+    void whatIfOnAnOnnxModelMovesTheChangedFeaturesContributionByTheOutputsChange() throws Exception {
+        importOnnx("linear-what-if");
+        HttpResponse<String> response = running.send("POST", "/api/v1/what-if", Role.SCIENTIST, "{\"model\":"
+                + " \"linear-what-if\", \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1}, \"changes\": {\"a\": 0},"
+                + " \"background\": [{\"a\": 0, \"b\": 0, \"c\": 0}, {\"a\": 2, \"b\": 1, \"c\": 2}]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = Json.parse(response.body());
+        var within = org.assertj.core.api.Assertions.within(1e-5);
+        assertThat(answer.path("method").asText()).isEqualTo("kernel-shap");
+        assertThat(answer.path("before").get(0).asDouble()).isCloseTo(0.5 * 2 - 2 - 1 + 0.25, within);
+        assertThat(answer.path("after").get(0).asDouble()).isCloseTo(-2 - 1 + 0.25, within);
+        JsonNode before = answer.path("explained_before").get(0).path("contributions");
+        JsonNode after = answer.path("explained_after").get(0).path("contributions");
+        assertThat(after.path("a").asDouble() - before.path("a").asDouble()).isCloseTo(-1, within);
+        assertThat(after.path("b").asDouble() - before.path("b").asDouble()).isCloseTo(0, within);
+        assertThat(after.path("c").asDouble() - before.path("c").asDouble()).isCloseTo(0, within);
+    }
+
+    /**
+     * Counterfactuals for the ONNX model against the request's reference rows: with b immutable and
+     * c at most 1, reaching y ≥ 1 from (2, 1, −1) needs a ≥ 3.5 − 2c; every answer keeps the
+     * constraints and reaches the goal. With a also immutable, y ≤ 0.25 − 2 + 1 + 1 < 1: none found.
+     */
+    @Test
+    void counterfactualsForAnOnnxModelUseTheReferenceGivenAndKeepTheConstraints() throws Exception {
+        importOnnx("linear-cf");
+        StringBuilder reference = new StringBuilder("[");
+        for (int i = 0; i < 60; i++) {
+            reference.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
+                    "{\"a\": %.2f, \"b\": %.2f, \"c\": %.2f}", (i % 10) * 0.8, (i % 7) * 0.3, (i % 5) * 0.5 - 1));
+        }
+        reference.append("]");
+        String body = "{\"model\": \"linear-cf\", \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1},"
+                + " \"goal\": {\"threshold\": 1, \"direction\": \"at_least\"}, \"count\": 3, \"reference\": " + reference
+                + ", \"constraints\": {\"b\": {\"immutable\": true}, \"c\": {\"max\": 1}}}";
+        HttpResponse<String> response = running.send("POST", "/api/v1/counterfactual", Role.AUDITOR, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = Json.parse(response.body());
+        assertThat(answer.path("status").asText()).isEqualTo("found");
+        assertThat(answer.path("counterfactuals").size()).isGreaterThanOrEqualTo(1);
+        for (JsonNode c : answer.path("counterfactuals")) {
+            JsonNode row = c.path("row");
+            double a = row.get(0).asDouble();
+            double b = row.get(1).asDouble();
+            double cValue = row.get(2).asDouble();
+            assertThat(b).as(c.toString()).isEqualTo(1.0);
+            assertThat(cValue).as(c.toString()).isLessThanOrEqualTo(1.0);
+            assertThat(0.5 * a - 2 * b + cValue + 0.25).as(c.toString()).isGreaterThanOrEqualTo(1 - 1e-6);
+            assertThat(c.path("prediction").get(0).asDouble()).isCloseTo(0.5 * a - 2 * b + cValue + 0.25,
+                    org.assertj.core.api.Assertions.within(1e-5));
+        }
+        HttpResponse<String> none = running.send("POST", "/api/v1/counterfactual", Role.AUDITOR, body.replace(
+                "\"c\": {\"max\": 1}", "\"c\": {\"max\": 1}, \"a\": {\"immutable\": true}"));
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(200);
+        assertThat(Json.parse(none.body()).path("status").asText()).isEqualTo("none found");
+        HttpResponse<String> noReference = running.send("POST", "/api/v1/counterfactual", Role.AUDITOR,
+                "{\"model\": \"linear-cf\", \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1}}");
+        assertThat(noReference.statusCode()).isEqualTo(400);
+        assertThat(noReference.body()).contains("give [reference] rows");
+        HttpResponse<String> badReference = running.send("POST", "/api/v1/counterfactual", Role.AUDITOR,
+                "{\"model\": \"linear-cf\", \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1},"
+                        + " \"reference\": [{\"a\": 1, \"b\": 1}]}");
+        assertThat(badReference.statusCode()).isEqualTo(400);
+        assertThat(badReference.body()).contains("reference[0] lacks feature [c]");
+    }
+
+    private void importOnnx(String name) throws Exception {
+        byte[] onnx;
+        try (var in = ExplainRouteTest.class.getResourceAsStream("/models/linear-value.onnx")) {
+            onnx = in.readAllBytes();
+        }
+        HttpResponse<String> imported = running.upload("POST", "/api/v1/models/" + name + "/import", Role.SCIENTIST,
+                new MultipartBody("{\"format\": \"onnx\", \"signature\": \"a:float64,b:float64,c:float64->value\"}")
+                        .file("file", "linear.onnx", onnx));
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
     }
 
     /** Names aimed at files, oversized and malformed bodies: refused, nothing read or answered from elsewhere. */

@@ -375,7 +375,7 @@ class OperationsTest {
                 new ExplainOperations.Explained("churn", 2, "tree-shap (path-dependent)", "margin", List.of("age", "income"),
                         List.of(List.of(attribution), List.of(attribution))));
         add(s, ExplainOperations.WHAT_IF, new ExplainOperations.WhatIfRequest(new ExplainOperations.Target("churn",
-                Optional.empty(), Optional.of("champion")), row, java.util.Map.of("age", 30.0)),
+                Optional.empty(), Optional.of("champion")), row, java.util.Map.of("age", 30.0), List.of(row)),
                 new ExplainOperations.WhatIfAnswer("churn", 2, "linear-shap", List.of("age", "income"),
                         new dev.seer.explain.WhatIf(java.util.Map.of("age", 30.0), new double[] {0.53}, new double[] {0.41},
                                 List.of(attribution), List.of(attribution))));
@@ -383,7 +383,7 @@ class OperationsTest {
         var constraint = new dev.seer.explain.Counterfactuals.Constraint(false, 0, 120, 1,
                 dev.seer.explain.Counterfactuals.Direction.INCREASE);
         add(s, ExplainOperations.COUNTERFACTUAL, new ExplainOperations.CounterfactualRequest(target, row, Optional.of(0.5),
-                Optional.of(true), 0, java.util.Map.of("age", constraint), 3, 20_000),
+                Optional.of(true), 0, java.util.Map.of("age", constraint), 3, 20_000, List.of(row, row)),
                 new ExplainOperations.CounterfactualAnswer("churn", 2, List.of("age", "income"), new double[] {0.31},
                         new dev.seer.explain.Counterfactuals.Goal(0, 0.5, true), new dev.seer.explain.Counterfactuals.Result(
                                 List.of(new dev.seer.explain.Counterfactuals.Counterfactual(new double[] {47, Double.NaN},
