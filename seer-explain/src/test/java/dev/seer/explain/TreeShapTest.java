@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * TreeSHAP against XGBoost's own {@code predictContrib} on the same models and rows: binary,
  * regression, multiclass, missing values, random forests, depth up to 10, with the leaf tables and
- * without them; and the values add up to the margin.
+ * without them; and the values add up to the margin. Interaction values against XGBoost's.
  */
 class TreeShapTest {
     private static final int FEATURES = 8;
@@ -127,6 +127,58 @@ class TreeShapTest {
                 }
             }
         }
+    }
+
+    /**
+     * Interaction values against XGBoost's own ({@code pred_interactions}, which XGBoost4J's Java API
+     * does not expose: its native predict is called with the interactions bit of the C API's option
+     * mask), on binary with missing values, regression and multiclass models.
+     */
+    @Test
+    void interactionValuesEqualXGBoostsOnEveryKindOfModel() throws Exception {
+        Map<String, Object[]> cases = new java.util.LinkedHashMap<>();
+        cases.put("binary depth 5", new Object[] {"binary", Map.of("objective", "binary:logistic", "max_depth", 5), 12});
+        cases.put("regression depth 4", new Object[] {"regression", Map.of("objective", "reg:squarederror", "max_depth", 4), 10});
+        cases.put("multiclass depth 3", new Object[] {"multiclass", Map.of("objective", "multi:softprob", "num_class", 3,
+                "max_depth", 3), 5});
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, Object[]> c : cases.entrySet()) {
+            Data data = data((String) c.getValue()[0], c.getKey().hashCode());
+            @SuppressWarnings("unchecked")
+            Booster booster = train(data, (Map<String, Object>) c.getValue()[1], (Integer) c.getValue()[2]);
+            try {
+                float[] reference = xgboostInteractions(booster, data.matrix());
+                TreeInteractions ours = TreeInteractions.of(TreeEnsemble.read(ModelFormat.XGBOOST_UBJ,
+                        booster.toByteArray("ubj")));
+                double[][] rows = data.table();
+                int per = reference.length / rows.length;
+                for (int r = 0; r < rows.length && wrong.size() < 20; r += 7) {
+                    double[] matrix = ours.interactions(rows[r]);
+                    assertThat(matrix).hasSize(per);
+                    for (int j = 0; j < per; j++) {
+                        float expected = reference[r * per + j];
+                        if (Math.abs(matrix[j] - expected) > 1e-5 * Math.max(1, Math.abs(expected))) {
+                            wrong.add(c.getKey() + " row " + r + " cell " + j + ": " + matrix[j] + " vs XGBoost " + expected);
+                        }
+                    }
+                }
+            } finally {
+                booster.dispose();
+            }
+        }
+        assertThat(wrong).as("interaction values that differ from XGBoost's").isEmpty();
+    }
+
+    /** XGBoost's interaction values, flat: rows × groups × (features + 1)². */
+    private static float[] xgboostInteractions(Booster booster, DMatrix matrix) throws Exception {
+        java.lang.reflect.Field handle = Booster.class.getDeclaredField("handle");
+        handle.setAccessible(true);
+        float[][] out = new float[1][];
+        int predInteractions = 16; // XGBoosterPredict's option mask: 4 contributions, 16 interactions
+        int status = ml.dmlc.xgboost4j.java.XGBoostJNI.XGBoosterPredict((long) handle.get(booster), matrix.getHandle(),
+                predInteractions, 0, out);
+        assertThat(status).as(ml.dmlc.xgboost4j.java.XGBoostJNI.XGBGetLastError()).isZero();
+        return out[0];
     }
 
     @Test
