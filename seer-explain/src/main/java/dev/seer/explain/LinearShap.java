@@ -67,10 +67,7 @@ public final class LinearShap {
 
     /** The row explained on the margin. */
     public Attribution explain(double[] row) {
-        if (row.length != weights.length) {
-            throw new SeerException(ExplainErrorCode.INVALID_ROW, "A row has [" + row.length + "] values; the model takes ["
-                    + weights.length + "] " + model.features(), Map.of("width", row.length));
-        }
+        check(row);
         double base = model.intercept();
         double[] contributions = new double[weights.length];
         double value = model.intercept();
@@ -85,7 +82,11 @@ public final class LinearShap {
 
     /** The model's output for {@code row}: P(class 1) for a logistic model, the value for a regression. */
     public double predict(double[] row) {
-        double margin = explain(row).value();
+        check(row);
+        double margin = model.intercept();
+        for (int i = 0; i < weights.length; i++) {
+            margin += weights[i] * filled(row[i], i);
+        }
         return model.link() == LinearModel.Link.LOGIT ? 1 / (1 + Math.exp(-margin)) : margin;
     }
 
@@ -96,6 +97,13 @@ public final class LinearShap {
 
     public Scale scale() {
         return model.link() == LinearModel.Link.LOGIT ? Scale.MARGIN : Scale.VALUE;
+    }
+
+    private void check(double[] row) {
+        if (row.length != weights.length) {
+            throw new SeerException(ExplainErrorCode.INVALID_ROW, "A row has [" + row.length + "] values; the model takes ["
+                    + weights.length + "] " + model.features(), Map.of("width", row.length));
+        }
     }
 
     private double filled(double x, int i) {
