@@ -60,6 +60,10 @@ public final class TreeShap {
     private final int[] group;
     private final double[] bias;
     private final int width;
+    /** Scratch sizes of {@link #explain}, the largest over the trees. */
+    private final int maxNodes;
+    private final int maxRoots;
+    private final int maxDepth;
 
     private TreeShap(TreeEnsemble ensemble, SubtreeTables[] fast, LeafPaths[] exact, double[] bias) {
         this.ensemble = ensemble;
@@ -71,6 +75,9 @@ public final class TreeShap {
         for (int t = 0; t < fast.length; t++) {
             group[t] = fast[t] != null ? fast[t].group() : exact[t].group();
         }
+        this.maxNodes = maxNodes();
+        this.maxRoots = maxRoots();
+        this.maxDepth = maxDepth();
     }
 
     public static TreeShap of(TreeEnsemble ensemble) {
@@ -224,12 +231,11 @@ public final class TreeShap {
      * in float for at most {@link #FLUSH} trees, then into the rows' doubles.
      */
     private void explain(double[][] rows, double[][] out, int from, int to) {
-        int nodes = maxNodes();
         int block = Math.min(BLOCK, to - from);
-        int[] masks = new int[nodes];
-        int[] entries = new int[block * maxRoots()];
-        long[] longMasks = new long[nodes];
-        LeafPaths.Scratch scratch = new LeafPaths.Scratch(maxDepth());
+        int[] masks = new int[maxNodes];
+        int[] entries = new int[block * maxRoots];
+        long[] longMasks = new long[maxNodes];
+        LeafPaths.Scratch scratch = new LeafPaths.Scratch(maxDepth);
         int stride = bias.length * width;
         float[] acc = new float[block * stride];
         float[] x = new float[block * 2 * features()];
