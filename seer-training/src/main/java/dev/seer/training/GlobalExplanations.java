@@ -24,8 +24,9 @@ import java.util.SplittableRandom;
  * The global explanations of a trained model, recorded with its run as {@value #ARTIFACT} and so
  * kept with every version registered from it: on up to {@value #MAX_ROWS} held-out test rows, the
  * mean |SHAP| per feature, permutation importance by the spec's metric with 95% intervals over
- * {@value #REPEATS} shuffles, and partial dependence with ICE curves of the {@value #PDP_FEATURES}
- * most important features; and a sample of training rows, the reference that counterfactuals
+ * {@value #REPEATS} shuffles, partial dependence with ICE curves of the {@value #PDP_FEATURES}
+ * most important features, and SHAP dependence data (each row's value and contribution) of the
+ * {@value #DEPENDENCE_FEATURES} most important on {@value #DEPENDENCE_ROWS} of those rows; and a sample of training rows, the reference that counterfactuals
  * measure distances and draw candidate values from.
  */
 public final class GlobalExplanations {
@@ -37,6 +38,8 @@ public final class GlobalExplanations {
     static final int GRID = 20;
     static final int ICE_ROWS = 50;
     static final int REFERENCE_ROWS = 500;
+    static final int DEPENDENCE_FEATURES = 10;
+    static final int DEPENDENCE_ROWS = 500;
 
     private GlobalExplanations() {}
 
@@ -73,6 +76,7 @@ public final class GlobalExplanations {
             curve.set("average", Json.mapper().valueToTree(pd.average()));
             curve.set("ice", Json.mapper().valueToTree(pd.ice()));
         }
+        node.set("dependence", dependence(summary));
         ArrayNode reference = node.putArray("reference");
         for (double[] row : sample(train, REFERENCE_ROWS, seed + 2).x()) {
             ArrayNode values = reference.addArray();
@@ -85,6 +89,32 @@ public final class GlobalExplanations {
             }
         }
         return node;
+    }
+
+    /**
+     * Dependence plots' data for the first output: per feature, most important first, the rows'
+     * values (null: missing) and their contributions, in the same order.
+     */
+    private static ArrayNode dependence(ShapSummary summary) {
+        ArrayNode plots = Json.mapper().createArrayNode();
+        List<String> ranked = summary.ranking(0);
+        int rows = Math.min(DEPENDENCE_ROWS, summary.rows().length);
+        for (String name : ranked.subList(0, Math.min(DEPENDENCE_FEATURES, ranked.size()))) {
+            int f = summary.features().indexOf(name);
+            ObjectNode plot = plots.addObject().put("feature", name).put("output", summary.outputs().get(0));
+            ArrayNode values = plot.putArray("values");
+            ArrayNode contributions = plot.putArray("contributions");
+            for (int r = 0; r < rows; r++) {
+                double v = summary.rows()[r][f];
+                if (Double.isNaN(v)) {
+                    values.addNull();
+                } else {
+                    values.add(v);
+                }
+                contributions.add(summary.values()[r][0][f]);
+            }
+        }
+        return plots;
     }
 
     /** What a model card shows of recorded explanations: per feature, mean |SHAP| and permutation importance. */

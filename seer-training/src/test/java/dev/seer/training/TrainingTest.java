@@ -137,6 +137,21 @@ class TrainingTest {
         assertThat(permutation.path("features").get(0).path("low").asDouble()).isPositive();
         assertThat(explained.path("partial_dependence")).hasSize(3);
         assertThat(explained.path("partial_dependence").get(0).path("feature").asText()).isIn("x1", "x2");
+        // dependence data: x1's contribution rises with x1, as the label's logit does
+        var dependence = explained.path("dependence");
+        assertThat(dependence).hasSize(4);
+        var x1 = java.util.stream.StreamSupport.stream(dependence.spliterator(), false)
+                .filter(d -> d.path("feature").asText().equals("x1")).findFirst().orElseThrow();
+        assertThat(x1.path("values").size()).isEqualTo(x1.path("contributions").size()).isPositive();
+        double low = 0;
+        double high = 0;
+        for (int r = 0; r < x1.path("values").size(); r++) {
+            double v = x1.path("values").get(r).asDouble();
+            double c = x1.path("contributions").get(r).asDouble();
+            low += v < -0.5 ? c : 0;
+            high += v > 0.5 ? c : 0;
+        }
+        assertThat(high).isGreaterThan(low);
         assertThat(explained.path("reference").size()).isBetween(1, 500);
         assertThat(explained.path("reference").get(0)).hasSize(4);
     }
