@@ -75,7 +75,7 @@ class TreeShapTest {
     }
 
     @Test
-    void contributionsEqualXGBoostsOnEveryKindOfModelWithAndWithoutTables() throws XGBoostError {
+    void contributionsEqualXGBoostsOnEveryKindOfModelWithAndWithoutTables() throws Exception {
         Map<String, Object[]> cases = new java.util.LinkedHashMap<>();
         cases.put("binary depth 6", new Object[] {"binary", Map.of("objective", "binary:logistic", "max_depth", 6), 30});
         cases.put("regression depth 4", new Object[] {"regression", Map.of("objective", "reg:squarederror", "max_depth", 4), 40});
@@ -86,24 +86,17 @@ class TreeShapTest {
         cases.put("random forest", new Object[] {"binary", Map.of("objective", "binary:logistic", "max_depth", 7,
                 "num_parallel_tree", 25, "subsample", 0.8, "colsample_bynode", 0.7, "eta", 1), 1});
         List<String> wrong = new ArrayList<>();
-        for (Map.Entry<String, Object[]> c : cases.entrySet()) {
-            Data data = data((String) c.getValue()[0], c.getKey().hashCode());
-            @SuppressWarnings("unchecked")
-            Booster booster = train(data, (Map<String, Object>) c.getValue()[1], (Integer) c.getValue()[2]);
-            try {
-                float[][] reference = booster.predictContrib(data.matrix(), 0);
-                float[][] margins = booster.predict(data.matrix(), true);
-                TreeEnsemble ensemble = TreeEnsemble.read(ModelFormat.XGBOOST_UBJ, booster.toByteArray("ubj"));
-                for (long budget : new long[] {TreeShap.DEFAULT_TABLE_BUDGET_BYTES, 0}) {
-                    TreeShap shap = TreeShap.of(ensemble, budget);
-                    assertThat(shap.tableBytes() > 0).as("tables built").isEqualTo(budget > 0);
-                    double[][] ours = shap.contributions(data.table(), 2);
-                    compare(c.getKey() + (budget > 0 ? " with tables" : " without"), ours, reference, margins, shap, wrong);
-                }
-            } finally {
-                booster.dispose();
+        eachCase(cases, (name, data, booster) -> {
+            float[][] reference = booster.predictContrib(data.matrix(), 0);
+            float[][] margins = booster.predict(data.matrix(), true);
+            TreeEnsemble ensemble = TreeEnsemble.read(ModelFormat.XGBOOST_UBJ, booster.toByteArray("ubj"));
+            for (long budget : new long[] {TreeShap.DEFAULT_TABLE_BUDGET_BYTES, 0}) {
+                TreeShap shap = TreeShap.of(ensemble, budget);
+                assertThat(shap.tableBytes() > 0).as("tables built").isEqualTo(budget > 0);
+                double[][] ours = shap.contributions(data.table(), 2);
+                compare(name + (budget > 0 ? " with tables" : " without"), ours, reference, margins, shap, wrong);
             }
-        }
+        });
         assertThat(wrong).as("contributions that differ from XGBoost's or do not add up").isEmpty();
     }
 
@@ -142,31 +135,41 @@ class TreeShapTest {
         cases.put("multiclass depth 3", new Object[] {"multiclass", Map.of("objective", "multi:softprob", "num_class", 3,
                 "max_depth", 3), 5});
         List<String> wrong = new ArrayList<>();
+        eachCase(cases, (name, data, booster) -> {
+            float[] reference = xgboostInteractions(booster, data.matrix());
+            TreeInteractions ours = TreeInteractions.of(TreeEnsemble.read(ModelFormat.XGBOOST_UBJ, booster.toByteArray("ubj")));
+            double[][] rows = data.table();
+            int per = reference.length / rows.length;
+            for (int r = 0; r < rows.length && wrong.size() < 20; r += 7) {
+                double[] matrix = ours.interactions(rows[r]);
+                assertThat(matrix).hasSize(per);
+                for (int j = 0; j < per; j++) {
+                    float expected = reference[r * per + j];
+                    if (Math.abs(matrix[j] - expected) > 1e-5 * Math.max(1, Math.abs(expected))) {
+                        wrong.add(name + " row " + r + " cell " + j + ": " + matrix[j] + " vs XGBoost " + expected);
+                    }
+                }
+            }
+        });
+        assertThat(wrong).as("interaction values that differ from XGBoost's").isEmpty();
+    }
+
+    private interface Case {
+        void check(String name, Data data, Booster booster) throws Exception;
+    }
+
+    /** Trains each case's model on its data (kind, parameters, rounds) and checks it. */
+    private static void eachCase(Map<String, Object[]> cases, Case check) throws Exception {
         for (Map.Entry<String, Object[]> c : cases.entrySet()) {
             Data data = data((String) c.getValue()[0], c.getKey().hashCode());
             @SuppressWarnings("unchecked")
             Booster booster = train(data, (Map<String, Object>) c.getValue()[1], (Integer) c.getValue()[2]);
             try {
-                float[] reference = xgboostInteractions(booster, data.matrix());
-                TreeInteractions ours = TreeInteractions.of(TreeEnsemble.read(ModelFormat.XGBOOST_UBJ,
-                        booster.toByteArray("ubj")));
-                double[][] rows = data.table();
-                int per = reference.length / rows.length;
-                for (int r = 0; r < rows.length && wrong.size() < 20; r += 7) {
-                    double[] matrix = ours.interactions(rows[r]);
-                    assertThat(matrix).hasSize(per);
-                    for (int j = 0; j < per; j++) {
-                        float expected = reference[r * per + j];
-                        if (Math.abs(matrix[j] - expected) > 1e-5 * Math.max(1, Math.abs(expected))) {
-                            wrong.add(c.getKey() + " row " + r + " cell " + j + ": " + matrix[j] + " vs XGBoost " + expected);
-                        }
-                    }
-                }
+                check.check(c.getKey(), data, booster);
             } finally {
                 booster.dispose();
             }
         }
-        assertThat(wrong).as("interaction values that differ from XGBoost's").isEmpty();
     }
 
     /** XGBoost's interaction values, flat: rows × groups × (features + 1)². */
