@@ -172,6 +172,11 @@ final class ExplainCommands {
             }
             Map<String, Double> step = new LinkedHashMap<>();
             steps.forEach(p -> pairs(p, "--step").forEach(step::put));
+            for (String f : increase) {
+                if (decrease.contains(f)) {
+                    throw invalid("--increase-only", "Feature [" + f + "] is in both --increase-only and --decrease-only");
+                }
+            }
             java.util.Set<String> named = new java.util.LinkedHashSet<>(immutable);
             named.addAll(range.keySet());
             named.addAll(step.keySet());
@@ -201,6 +206,10 @@ final class ExplainCommands {
             var goal = answer.goal();
             out.printf("%s:%d: output %d is %.6f; goal: %s %.6f%n", answer.model(), answer.version(), goal.output(),
                     answer.prediction()[goal.output()], goal.atLeast() ? "at least" : "at most", goal.threshold());
+            if (answer.result().rowReachesGoal()) {
+                out.println("the row already reaches the goal: no change is needed");
+                return;
+            }
             if (answer.result().none()) {
                 out.printf("none found within the constraints (%,d rows evaluated%s)%n", answer.result().evaluated(),
                         answer.result().budgetSpent() ? ", budget spent" : "");

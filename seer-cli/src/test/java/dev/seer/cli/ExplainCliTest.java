@@ -76,6 +76,10 @@ class ExplainCliTest {
             assertThat(c.path("row").get(1).asDouble() % 0.5).isZero();
             assertThat(c.path("prediction").get(0).asDouble()).isGreaterThanOrEqualTo(0.5);
         }
+        CliRun both = home.run("counterfactual", "credit:1", "--row", "income=4,debt=3", "--increase-only", "debt",
+                "--decrease-only", "debt", "--reference", reference.toString());
+        assertThat(both.exitCode()).isNotZero();
+        assertThat(both.err()).contains("Feature [debt] is in both --increase-only and --decrease-only");
         CliRun badRange = home.run("counterfactual", "credit:1", "--row", "income=4,debt=3", "--range", "debt=0");
         assertThat(badRange.err()).contains("[debt=0] in --range is not F=LO:HI");
         CliRun text = home.run("explain", "credit:1", "--row", "income=high,debt=1");

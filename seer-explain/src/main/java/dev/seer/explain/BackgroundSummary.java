@@ -119,6 +119,12 @@ public final class BackgroundSummary {
                 throw new SeerException(ExplainErrorCode.INVALID_ARGUMENT, "Background row [" + r + "] has [" + got
                         + "] values; [" + expected + "] were expected", Map.of("field", "background", "row", r));
             }
+            for (int j = 0; j < expected; j++) {
+                if (Double.isInfinite(background[r][j])) { // k-means centres and the model's splits have no meaning for it
+                    throw new SeerException(ExplainErrorCode.INVALID_ARGUMENT, "Background row [" + r + "] has an"
+                            + " infinite value in column [" + j + "]", Map.of("field", "background", "row", r, "column", j));
+                }
+            }
         }
     }
 

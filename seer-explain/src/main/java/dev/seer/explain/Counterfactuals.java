@@ -92,8 +92,12 @@ public final class Counterfactuals {
         }
     }
 
-    /** The answer: the counterfactuals found (maybe none) and the rows evaluated to find them. */
-    public record Result(List<Counterfactual> found, int evaluated, boolean budgetSpent) {
+    /**
+     * The answer: the counterfactuals found (maybe none) and the rows evaluated to find them (the
+     * row itself included), never more than the budget; {@code rowReachesGoal}: the row as given
+     * already reaches the goal, so no change is needed (and none is offered).
+     */
+    public record Result(List<Counterfactual> found, int evaluated, boolean budgetSpent, boolean rowReachesGoal) {
         public boolean none() {
             return found.isEmpty();
         }
@@ -130,8 +134,7 @@ public final class Counterfactuals {
         for (int f = 0; f < names.size(); f++) {
             options.add(candidates(f, row[f], rules[f], reference, thresholds.getOrDefault(f, new double[0]), scale[f]));
         }
-        double[] steps = Arrays.stream(rules).mapToDouble(Constraint::step).toArray();
-        return new Search(model, names, row, goal, options, wanted, budget, scale, steps).run();
+        return new Search(model, names, row, goal, options, wanted, budget, scale, rules).run();
     }
 
     /** One feature set to one value, and what that costs in distance. */
@@ -194,6 +197,9 @@ public final class Counterfactuals {
                 throw invalid(e.getKey(), "Constraint on feature [" + e.getKey() + "], which the model does not take: " + names);
             }
             Constraint c = e.getValue();
+            if (Double.isNaN(c.min()) || Double.isNaN(c.max())) {
+                throw invalid(e.getKey(), "Feature [" + e.getKey() + "] has a min or max that is not a number");
+            }
             if (c.min() > c.max()) {
                 throw invalid(e.getKey(), "Feature [" + e.getKey() + "] has min [" + c.min() + "] above max [" + c.max() + "]");
             }
@@ -238,15 +244,15 @@ public final class Counterfactuals {
         private final int wanted;
         private final int budget;
         private final double[] scale;
-        private final double[] steps;
+        private final Constraint[] rules;
         private final List<Counterfactual> found = new ArrayList<>();
         private final Set<Set<Integer>> usedFeatureSets = new HashSet<>();
         private int evaluated;
 
         Search(Predictor model, List<String> names, double[] row, Goal goal, List<List<Change>> options, int wanted,
-                int budget, double[] scale, double[] steps) {
+                int budget, double[] scale, Constraint[] rules) {
             this.scale = scale;
-            this.steps = steps;
+            this.rules = rules;
             this.model = model;
             this.names = names;
             this.row = row;
@@ -259,23 +265,30 @@ public final class Counterfactuals {
         /** A partial counterfactual: the changes so far (by feature), their distance, its gap to the goal. */
         private record State(Map<Integer, Change> changes, double distance, double gap) {}
 
+        /** Whether the budget cut the search short. */
+        private boolean spent;
+
         Result run() {
+            double[] own = model.predict(new double[][] {row.clone()})[0];
+            evaluated = 1;
+            if (goal.output() >= own.length) {
+                throw invalid("goal", "The goal is on output [" + goal.output() + "]; the model has [" + own.length
+                        + "] outputs");
+            }
+            if (goal.reached(own)) {
+                return new Result(List.of(), evaluated, false, true);
+            }
             List<State> beam = List.of(new State(Map.of(), 0, Double.POSITIVE_INFINITY));
-            boolean spent = false;
-            for (int level = 1; level <= Math.min(MAX_CHANGES, names.size()) && !beam.isEmpty(); level++) {
-                List<State> next = expand(beam, bound());
-                if (evaluated + next.size() > budget) {
-                    next = next.stream().sorted(Comparator.comparingDouble(State::distance)).limit(budget - evaluated)
-                            .toList();
+            for (int level = 1; level <= Math.min(MAX_CHANGES, names.size()) && !beam.isEmpty() && !spent; level++) {
+                if (evaluated >= budget) {
                     spent = true;
-                }
-                beam = evaluate(next);
-                if (spent) {
                     break;
                 }
+                beam = evaluate(expand(beam, bound(), budget - evaluated));
             }
             found.sort(Comparator.comparingDouble(Counterfactual::distance));
-            return new Result(List.copyOf(found.subList(0, Math.min(wanted, found.size()))), evaluated, spent);
+            spent |= evaluated >= budget;
+            return new Result(List.copyOf(found.subList(0, Math.min(wanted, found.size()))), evaluated, spent, false);
         }
 
         /** Once enough solutions are found, a state at least as far as the farthest kept one cannot improve the answer. */
@@ -286,25 +299,44 @@ public final class Counterfactuals {
             return found.stream().mapToDouble(Counterfactual::distance).sorted().skip(wanted - 1).findFirst().orElseThrow();
         }
 
-        private List<State> expand(List<State> beam, double bound) {
+        /**
+         * The next level's states: each beam state with one more change, at most {@code room} of
+         * them (the nearest, kept in a heap as they are built, so a level's work is bounded by
+         * the budget left, not by features × candidates), in the order they were built.
+         */
+        private List<State> expand(List<State> beam, double bound, int room) {
             Set<Map<Integer, Change>> seen = new HashSet<>();
-            List<State> out = new ArrayList<>();
+            // farthest (then latest built) on top: the first to go when the heap is over room
+            java.util.PriorityQueue<Built> nearest = new java.util.PriorityQueue<>(Comparator
+                    .comparingDouble((Built b) -> b.state().distance()).thenComparingInt(Built::order).reversed());
+            int order = 0;
             for (State state : beam) {
                 for (List<Change> feature : options) {
                     for (Change change : feature) {
-                        if (state.changes().containsKey(change.feature()) || state.distance() + change.cost() >= bound) {
+                        double distance = state.distance() + change.cost();
+                        if (state.changes().containsKey(change.feature()) || distance >= bound) {
+                            continue;
+                        }
+                        if (nearest.size() >= room && distance >= nearest.peek().state().distance()) {
+                            spent = true;
                             continue;
                         }
                         Map<Integer, Change> changes = new java.util.TreeMap<>(state.changes());
                         changes.put(change.feature(), change);
                         if (seen.add(changes) && !containsSolution(changes)) {
-                            out.add(new State(changes, state.distance() + change.cost(), Double.NaN));
+                            nearest.add(new Built(new State(changes, distance, Double.NaN), order++));
+                            if (nearest.size() > room) {
+                                nearest.poll();
+                                spent = true;
+                            }
                         }
                     }
                 }
             }
-            return out;
+            return nearest.stream().sorted(Comparator.comparingInt(Built::order)).map(Built::state).toList();
         }
+
+        private record Built(State state, int order) {}
 
         /** States that reached the goal become solutions; the rest, closest to it per unit of distance, form the next beam. */
         private List<State> evaluate(List<State> states) {
@@ -326,7 +358,7 @@ public final class Counterfactuals {
             }
             reached.sort(Comparator.comparingDouble(i -> states.get(i).distance()));
             for (int i : reached.subList(0, Math.min(reached.size(), REFINED_PER_WANTED * wanted))) {
-                accept(refine(states.get(i)));
+                accept(refine(states.get(i), predictions[i]));
             }
             open.sort(Comparator.comparingDouble((State s) -> s.gap() * (1 + s.distance())));
             return open.subList(0, Math.min(BEAM, open.size()));
@@ -335,29 +367,38 @@ public final class Counterfactuals {
         /**
          * Moves each changed feature back toward the row's value as far as the goal still holds,
          * by bisection (on the step's grid when there is one): a candidate value overshoots the
-         * boundary by up to a percentile's width.
+         * boundary by up to a percentile's width. When the row's own value is outside the
+         * feature's range, the move stops at the nearest allowed value, tried first. Stops when
+         * the budget is spent; the state's prediction is the last one that reached the goal.
          */
-        private State refine(State state) {
+        private Refined refine(State state, double[] reachedWith) {
             Map<Integer, Change> changes = new java.util.TreeMap<>(state.changes());
+            double[] prediction = reachedWith;
             for (int f : List.copyOf(changes.keySet())) {
-                Change reaching = changes.get(f);
                 double from = row[f];
                 if (Double.isNaN(from)) {
                     continue;
                 }
-                double step = steps[f];
-                double near = from;
-                double far = reaching.value();
-                for (int i = 0; i < BISECTIONS && Math.abs(far - near) > Math.max(step, 1e-9 * Math.abs(far)); i++) {
+                double step = rules[f].step();
+                double near = nearestAllowed(f, from);
+                double far = changes.get(f).value();
+                if (near != from && near != far && evaluated < budget) {
+                    double[] atNear = predict(changes, f, near);
+                    if (goal.reached(atNear)) {
+                        far = near;
+                        prediction = atNear;
+                    }
+                }
+                for (int i = 0; i < BISECTIONS && evaluated < budget && Math.abs(far - near) > Math.max(step, 1e-9
+                        * Math.abs(far)); i++) {
                     double middle = step > 0 ? Math.round((near + far) / 2 / step) * step : (near + far) / 2;
                     if (middle == near || middle == far) {
                         break;
                     }
-                    changes.put(f, new Change(f, middle, 0));
-                    double[] prediction = model.predict(new double[][] {apply(changes)})[0];
-                    evaluated++;
-                    if (goal.reached(prediction)) {
+                    double[] atMiddle = predict(changes, f, middle);
+                    if (goal.reached(atMiddle)) {
                         far = middle;
+                        prediction = atMiddle;
                     } else {
                         near = middle;
                     }
@@ -365,20 +406,40 @@ public final class Counterfactuals {
                 changes.put(f, new Change(f, far, Math.abs(far - from) / scale[f]));
             }
             double distance = changes.values().stream().mapToDouble(Change::cost).sum();
-            return new State(changes, distance, 0);
+            return new Refined(new State(changes, distance, 0), prediction);
         }
 
-        private void accept(State state) {
-            double[] changed = apply(state.changes());
-            double[] prediction = model.predict(new double[][] {changed})[0];
+        private record Refined(State state, double[] prediction) {}
+
+        /** The prediction with feature {@code f} set to {@code value} (the other changes as they are). */
+        private double[] predict(Map<Integer, Change> changes, int f, double value) {
+            changes.put(f, new Change(f, value, 0));
             evaluated++;
+            return model.predict(new double[][] {apply(changes)})[0];
+        }
+
+        /** The allowed value nearest the row's {@code from}: itself inside the range, else the bound on the step's grid. */
+        private double nearestAllowed(int f, double from) {
+            Constraint rule = rules[f];
+            double step = rule.step();
+            if (from < rule.min()) {
+                return step > 0 ? Math.ceil(rule.min() / step) * step : rule.min();
+            }
+            if (from > rule.max()) {
+                return step > 0 ? Math.floor(rule.max() / step) * step : rule.max();
+            }
+            return from;
+        }
+
+        private void accept(Refined refined) {
+            State state = refined.state();
             Set<Integer> features = new TreeSet<>(state.changes().keySet());
             if (containsSolution(state.changes()) || !usedFeatureSets.add(features)) {
                 return;
             }
             Map<String, double[]> changes = new LinkedHashMap<>();
             state.changes().values().forEach(c -> changes.put(names.get(c.feature()), new double[] {row[c.feature()], c.value()}));
-            found.add(new Counterfactual(changed, changes, prediction, state.distance()));
+            found.add(new Counterfactual(apply(state.changes()), changes, refined.prediction(), state.distance()));
         }
 
         /** Whether some solution's changes are all among {@code changes} (then these are not minimal). */

@@ -43,6 +43,10 @@ public record PartialDependence(String feature, int output, double[] grid, doubl
             }
         }
         double[][] predictions = model.predict(hybrid);
+        if (output < 0 || output >= predictions[0].length) {
+            throw new SeerException(ExplainErrorCode.INVALID_ARGUMENT, "Partial dependence of output [" + output
+                    + "]; the model has [" + predictions[0].length + "] outputs", Map.of("field", "output"));
+        }
         double[][] ice = new double[rows.length][grid.length];
         double[] average = new double[grid.length];
         for (int r = 0; r < rows.length; r++) {

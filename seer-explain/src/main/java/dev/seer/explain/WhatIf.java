@@ -32,7 +32,7 @@ public record WhatIf(Map<String, Double> changes, double[] before, double[] afte
                 throw new SeerException(ExplainErrorCode.INVALID_ROW, "Feature [" + change.getKey() + "] is not one the model"
                         + " takes: " + names, Map.of("feature", change.getKey()));
             }
-            changed[f] = change.getValue();
+            changed[f] = change.getValue() == null ? Double.NaN : change.getValue(); // null: made missing
         }
         double[][] predictions = model.predict(new double[][] {row, changed});
         return new WhatIf(new LinkedHashMap<>(changes), predictions[0], predictions[1], explainer.explain(row),

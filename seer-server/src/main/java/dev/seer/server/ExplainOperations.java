@@ -291,10 +291,11 @@ public final class ExplainOperations {
                     + " rows; it holds [" + rows.size() + "]", Map.of("field", field));
         }
         double[][] out = new double[rows.size()][features.size()];
+        java.util.Set<String> known = new java.util.HashSet<>(features);
         for (int r = 0; r < rows.size(); r++) {
             Map<String, Double> row = rows.get(r);
             for (String name : row.keySet()) {
-                if (!features.contains(name)) {
+                if (!known.contains(name)) {
                     throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, field + "[" + r + "] has feature [" + name
                             + "], which the model does not take: " + features, Map.of("field", field, "row", r,
                             "feature", name));
@@ -400,9 +401,10 @@ public final class ExplainOperations {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode value = e.getValue();
-            if (!value.isNull() && !value.isNumber()) {
+            if (!value.isNull() && !(value.isNumber() && Double.isFinite(value.doubleValue()))) {
                 throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, field + " feature [" + e.getKey()
-                        + "] must be a number or null, got [" + value + "]", Map.of("field", field, "feature", e.getKey()));
+                        + "] must be a finite number or null, got [" + value + "]", Map.of("field", field, "feature",
+                        e.getKey()));
             }
             row.put(e.getKey(), value.isNull() ? null : value.doubleValue());
         }
@@ -521,8 +523,17 @@ public final class ExplainOperations {
             constraints.put(e.getKey(), constraint(e.getKey(), e.getValue()));
         }
         return new CounterfactualRequest(target(node), row(node.get("row"), "row"), threshold, atLeast,
-                (int) Fields.wholeNumber(goal, "output", 0), constraints, bounded(node, "count", 3, MAX_COUNT),
+                output(goal), constraints, bounded(node, "count", 3, MAX_COUNT),
                 bounded(node, "budget", 20_000, MAX_BUDGET), node.has("reference") ? rows(node, "reference") : List.of());
+    }
+
+    private static int output(JsonNode goal) {
+        long output = Fields.wholeNumber(goal, "output", 0);
+        if (output < 0 || output > 1_000_000) {
+            throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[goal.output] must be an output's index, got ["
+                    + output + "]", Map.of("field", "goal.output"));
+        }
+        return (int) output;
     }
 
     private static Counterfactuals.Constraint constraint(String name, JsonNode node) {
@@ -551,7 +562,7 @@ public final class ExplainOperations {
     }
 
     private static double number(JsonNode value, String field) {
-        if (value == null || !value.isNumber()) {
+        if (value == null || !value.isNumber() || !Double.isFinite(value.doubleValue())) {
             throw new SeerException(CoreErrorCode.INVALID_ARGUMENT, "[" + field + "] must be a number, got [" + value + "]",
                     Map.of("field", field));
         }
@@ -573,7 +584,8 @@ public final class ExplainOperations {
         node.set("prediction", Json.mapper().valueToTree(a.prediction()));
         node.putObject("goal").put("output", a.goal().output()).put("threshold", a.goal().threshold())
                 .put("direction", a.goal().atLeast() ? "at_least" : "at_most");
-        node.put("status", a.result().none() ? "none found" : "found").put("evaluated", a.result().evaluated())
+        node.put("status", a.result().rowReachesGoal() ? "row reaches goal" : a.result().none() ? "none found" : "found")
+                .put("evaluated", a.result().evaluated())
                 .put("budget_spent", a.result().budgetSpent());
         ArrayNode found = node.putArray("counterfactuals");
         for (Counterfactuals.Counterfactual c : a.result().found()) {
@@ -611,7 +623,8 @@ public final class ExplainOperations {
         return new CounterfactualAnswer(node.path("model").asText(), node.path("version").asInt(), features,
                 doubles(node.get("prediction")), new Counterfactuals.Goal(goal.path("output").asInt(),
                 goal.path("threshold").asDouble(), goal.path("direction").asText().equals("at_least")),
-                new Counterfactuals.Result(found, node.path("evaluated").asInt(), node.path("budget_spent").asBoolean()));
+                new Counterfactuals.Result(found, node.path("evaluated").asInt(), node.path("budget_spent").asBoolean(),
+                        node.path("status").asText().equals("row reaches goal")));
     }
 
     private static double[] doubles(JsonNode array) {

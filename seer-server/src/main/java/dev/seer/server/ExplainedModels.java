@@ -55,16 +55,18 @@ final class ExplainedModels {
             throw new SeerException(ServerErrorCode.BAD_REQUEST, "Model " + version.name() + ":" + version.version()
                     + " has no model file Seer can load, so it cannot be explained", Map.of("model", version.name()));
         }
-        String key = details.artifactSha256().get();
+        // the same file may be registered under several versions, with different signatures (an ONNX
+        // model's inputs are named by its signature): the explainer depends on both
+        String key = details.artifactSha256().get() + "|" + details.format().get() + "|" + details.signature().get();
         synchronized (kept) {
             Loaded loaded = kept.get(key);
             if (loaded != null) {
-                return loaded.as(version); // the same file may be registered under several versions
+                return loaded.as(version);
             }
         }
         ModelFormat format = ModelFormat.parse(details.format().get());
         Signature signature = Signature.CODEC.decode(details.signature().get());
-        byte[] bytes = artifacts.read(key);
+        byte[] bytes = artifacts.read(details.artifactSha256().get());
         // an ONNX model has no exact explainer: KernelSHAP explains it per request, against the request's background
         Loaded loaded = new Loaded(version, format, bytes, signature, format == ModelFormat.ONNX ? null
                 : Explainers.of(format, bytes, signature, null));

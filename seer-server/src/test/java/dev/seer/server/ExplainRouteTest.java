@@ -1,6 +1,7 @@
 package dev.seer.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
@@ -111,7 +112,7 @@ class ExplainRouteTest {
         expect400("{\"model\": \"explain\", \"version\": 1, \"rows\": [{\"x1\": 1, \"x2\": 2, \"noise\": 0, \"age\": 3}]}",
                 "rows[0] has feature [age], which the model does not take");
         expect400("{\"model\": \"explain\", \"version\": 1, \"rows\": [{\"x1\": \"high\", \"x2\": 2, \"noise\": 0}]}",
-                "feature [x1] must be a number or null");
+                "feature [x1] must be a finite number or null");
         expect400("{\"model\": \"explain\", \"version\": 1, \"rows\": []}", "[rows] must hold 1 to");
         expect400("{\"model\": \"explain\", \"version\": 1, \"row\": {\"x1\": 1, \"x2\": 2, \"noise\": 0},"
                 + " \"changes\": {\"height\": 2}}", "Feature [height] is not one the model takes");
@@ -241,12 +242,7 @@ class ExplainRouteTest {
     @Test
     void counterfactualsForAnOnnxModelUseTheReferenceGivenAndKeepTheConstraints() throws Exception {
         importOnnx("linear-cf");
-        StringBuilder reference = new StringBuilder("[");
-        for (int i = 0; i < 60; i++) {
-            reference.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
-                    "{\"a\": %.2f, \"b\": %.2f, \"c\": %.2f}", (i % 10) * 0.8, (i % 7) * 0.3, (i % 5) * 0.5 - 1));
-        }
-        reference.append("]");
+        String reference = reference();
         String body = "{\"model\": \"linear-cf\", \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1},"
                 + " \"goal\": {\"threshold\": 1, \"direction\": \"at_least\"}, \"count\": 3, \"reference\": " + reference
                 + ", \"constraints\": {\"b\": {\"immutable\": true}, \"c\": {\"max\": 1}}}";
@@ -281,13 +277,82 @@ class ExplainRouteTest {
         assertThat(badReference.body()).contains("reference[0] lacks feature [c]");
     }
 
+    /**
+     * The same ONNX file registered twice with its inputs named in another order: each version is
+     * explained by its own signature (the loaded models are kept by file and signature).
+     */
+    @Test
+    void theSameFileUnderAnotherSignatureIsExplainedWithItsOwnSignature() throws Exception {
+        importOnnx("same-abc");
+        importOnnx("same-cba", "c:float64,b:float64,a:float64->value");
+        String rest = " \"version\": 1, \"rows\": [{\"a\": 2, \"b\": 1, \"c\": -1}], \"background\": " + BACKGROUND + "}";
+        HttpResponse<String> first = running.send("POST", "/api/v1/explain", Role.SCIENTIST, "{\"model\": \"same-abc\"," + rest);
+        assertThat(Json.parse(first.body()).path("rows").get(0).path("outputs").get(0).path("value").asDouble())
+                .as(first.body()).isCloseTo(0.5 * 2 - 2 * 1 - 1 + 0.25, within(1e-5));
+        HttpResponse<String> second = running.send("POST", "/api/v1/explain", Role.SCIENTIST, "{\"model\": \"same-cba\"," + rest);
+        JsonNode answer = Json.parse(second.body());
+        assertThat(answer.path("features").toString()).as(second.body()).isEqualTo("[\"c\",\"b\",\"a\"]");
+        assertThat(answer.path("rows").get(0).path("outputs").get(0).path("value").asDouble()) // inputs: c, b, a
+                .isCloseTo(0.5 * -1 - 2 * 1 + 2 + 0.25, within(1e-5));
+    }
+
+    /**
+     * Bad numbers and edge answers: a change to null makes the feature missing (not a 500); a value
+     * that overflows to infinity is refused naming the feature; every budget is answered, never
+     * exceeded; a row already at the goal is told so.
+     */
+    @Test
+    void nullChangesInfiniteValuesSmallBudgetsAndARowAtTheGoal() throws Exception {
+        importOnnx("edges");
+        HttpResponse<String> toNull = running.send("POST", "/api/v1/what-if", Role.SCIENTIST, "{\"model\": \"edges\","
+                + " \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1}, \"changes\": {\"a\": null},"
+                + " \"background\": " + BACKGROUND + "}");
+        assertThat(toNull.statusCode()).as(toNull.body()).isIn(200, 400);
+        HttpResponse<String> infinite = running.send("POST", "/api/v1/explain", Role.SCIENTIST, "{\"model\": \"edges\","
+                + " \"version\": 1, \"rows\": [{\"a\": 1e400, \"b\": 1, \"c\": -1}], \"background\": " + BACKGROUND + "}");
+        assertThat(infinite.statusCode()).isEqualTo(400);
+        assertThat(infinite.body()).contains("rows[0] feature [a] must be a finite number");
+        String reference = reference();
+        StringBuilder wrong = new StringBuilder();
+        for (int budget = 20; budget <= 400; budget += 20) {
+            HttpResponse<String> response = running.send("POST", "/api/v1/counterfactual", Role.AUDITOR, "{\"model\":"
+                    + " \"edges\", \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1}, \"goal\": {\"threshold\": 1,"
+                    + " \"direction\": \"at_least\"}, \"budget\": " + budget + ", \"reference\": " + reference + "}");
+            if (response.statusCode() != 200 || Json.parse(response.body()).path("evaluated").asInt() > budget) {
+                wrong.append("\nbudget ").append(budget).append(" -> ").append(response.statusCode()).append(' ')
+                        .append(response.body());
+            }
+        }
+        assertThat(wrong.toString()).isEmpty();
+        HttpResponse<String> atGoal = running.send("POST", "/api/v1/counterfactual", Role.AUDITOR, "{\"model\": \"edges\","
+                + " \"version\": 1, \"row\": {\"a\": 2, \"b\": 1, \"c\": -1}, \"goal\": {\"threshold\": -5,"
+                + " \"direction\": \"at_least\"}, \"reference\": " + reference + "}");
+        assertThat(Json.parse(atGoal.body()).path("status").asText()).as(atGoal.body()).isEqualTo("row reaches goal");
+        assertThat(Json.parse(atGoal.body()).path("counterfactuals")).isEmpty();
+    }
+
+    private static final String BACKGROUND = "[{\"a\": 0, \"b\": 0, \"c\": 0}, {\"a\": 2, \"b\": 1, \"c\": 2}]";
+
+    private static String reference() {
+        StringBuilder reference = new StringBuilder("[");
+        for (int i = 0; i < 60; i++) {
+            reference.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
+                    "{\"a\": %.2f, \"b\": %.2f, \"c\": %.2f}", (i % 10) * 0.8, (i % 7) * 0.3, (i % 5) * 0.5 - 1));
+        }
+        return reference.append("]").toString();
+    }
+
     private void importOnnx(String name) throws Exception {
+        importOnnx(name, "a:float64,b:float64,c:float64->value");
+    }
+
+    private void importOnnx(String name, String signature) throws Exception {
         byte[] onnx;
         try (var in = ExplainRouteTest.class.getResourceAsStream("/models/linear-value.onnx")) {
             onnx = in.readAllBytes();
         }
         HttpResponse<String> imported = running.upload("POST", "/api/v1/models/" + name + "/import", Role.SCIENTIST,
-                new MultipartBody("{\"format\": \"onnx\", \"signature\": \"a:float64,b:float64,c:float64->value\"}")
+                new MultipartBody("{\"format\": \"onnx\", \"signature\": \"" + signature + "\"}")
                         .file("file", "linear.onnx", onnx));
         assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
     }

@@ -388,7 +388,7 @@ class OperationsTest {
                         new dev.seer.explain.Counterfactuals.Goal(0, 0.5, true), new dev.seer.explain.Counterfactuals.Result(
                                 List.of(new dev.seer.explain.Counterfactuals.Counterfactual(new double[] {47, Double.NaN},
                                         java.util.Map.of("age", new double[] {41, 47}), new double[] {0.52}, 1.5)), 812,
-                                false)));
+                                false, false)));
         add(s, TrainingOperations.CARD, new ModelOperations.VersionRef("churn", 2), new ModelCard.Card("# card", "<html>",
                 Map.of("churn-2.roc.svg", "<svg/>")));
         add(s, ModelOperations.LINEAGE, new ModelOperations.VersionRef("churn", 2), new ModelOperations.Lineage(version,
