@@ -57,7 +57,13 @@ final class GaussianProcess {
 
     /** The process on (x, y) with hyperparameters fitted by maximum a posteriori. */
     static GaussianProcess fit(double[][] x, double[] y, boolean[] categorical) {
-        return new GaussianProcess(x, y, categorical, fitHyper(x, y, categorical));
+        Hyper h = fitHyper(x, y, categorical);
+        // the fitted noise keeps K positive definite in exact arithmetic; should rounding still
+        // defeat the factorisation, more noise (jitter) is the usual remedy
+        for (int attempt = 0; attempt < 6 && cholesky(covariance(x, categorical, h)) == null; attempt++) {
+            h = new Hyper(h.inverseSquaredLengthscales(), h.signal(), h.noise() * 100);
+        }
+        return new GaussianProcess(x, y, categorical, h);
     }
 
     Hyper hyper() {
