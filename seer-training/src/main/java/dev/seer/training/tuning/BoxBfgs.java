@@ -22,16 +22,18 @@ final class BoxBfgs {
         double value(double[] x, double[] gradient);
     }
 
-    /** The best point found and its value. */
-    record Result(double[] x, double value) {}
-
-    static Result minimize(Function f, double[] start, double[] lower, double[] upper, int maxIterations, double tolerance) {
+    /**
+     * The last accepted point. Each step passes the Armijo test against g·(clipped step), which is
+     * negative unless clipping turned a descent direction's step around (possible with a
+     * non-diagonal H); then a step may be accepted without a decrease.
+     */
+    static double[] minimize(Function f, double[] start, double[] lower, double[] upper, int maxIterations, double tolerance) {
         int n = start.length;
         double[] x = clip(start.clone(), lower, upper);
         double[] g = new double[n];
         double fx = f.value(x, g);
         if (!Double.isFinite(fx)) {
-            return new Result(x, fx);
+            return x;
         }
         double[][] h = identity(n, 1 / Math.max(1, maxNorm(g)));
         boolean[] free = freeSet(x, g, lower, upper);
@@ -91,7 +93,7 @@ final class BoxBfgs {
                 break;
             }
         }
-        return new Result(x, fx);
+        return x;
     }
 
     /** −H·g over the free coordinates, zero on the held ones. */

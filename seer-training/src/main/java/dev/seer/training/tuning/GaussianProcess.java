@@ -34,6 +34,8 @@ final class GaussianProcess {
     private static final double[] START_NOISES = {1e-4, 1e-2};
 
     /** The kernel's hyperparameters: inverse squared length scales λ, signal variance s, noise variance ν. */
+    // package-private value passed between the fit and the posterior, never compared or kept
+    @SuppressWarnings("ArrayRecordComponent")
     record Hyper(double[] inverseSquaredLengthscales, double signal, double noise) {}
 
     private final double[][] x;
@@ -78,9 +80,9 @@ final class GaussianProcess {
         Arrays.fill(lower, -LOG_BOUND);
         Arrays.fill(upper, LOG_BOUND);
         lower[d + 1] = -2 * LOG_BOUND;
-        BoxBfgs.Result best = BoxBfgs.minimize((theta, gradient) -> negLogPosterior(x, y, categorical, theta, gradient), start,
+        double[] best = BoxBfgs.minimize((theta, gradient) -> negLogPosterior(x, y, categorical, theta, gradient), start,
                 lower, upper, FIT_ITERATIONS, 1e-7);
-        return hyper(best.x());
+        return hyper(best);
     }
 
     /**

@@ -136,7 +136,7 @@ public final class GpSampler implements Sampler {
                 gradient[c] = -gradient[c];
             }
             return -value;
-        }, start, lower, upper, LOCAL_ITERATIONS, 1e-9).x();
+        }, start, lower, upper, LOCAL_ITERATIONS, 1e-9);
         double score = gp.logExpectedImprovement(point, best, null);
         for (int c = 0; c < d; c++) {
             if (!categorical[c]) {
