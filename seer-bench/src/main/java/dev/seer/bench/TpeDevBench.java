@@ -3,9 +3,9 @@ package dev.seer.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.seer.training.tuning.Direction;
+import dev.seer.training.tuning.Sampler;
 import dev.seer.training.tuning.Study;
 import dev.seer.training.tuning.StudyListener;
-import dev.seer.training.tuning.TpeSampler;
 import dev.seer.training.tuning.Trial;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ import java.util.Map;
  * tuning_peer.py wrote for the same seeds ({@code --optuna FILE}, JSON lines).
  *
  * <p>Run: {@code java -cp ... dev.seer.bench.TpeDevBench --first-seed 200 --seeds 100 --optuna
- * FILE --variants optuna310,optuna310+mv,...}.
+ * FILE --variants optuna310,optuna310+mv,gp,...} (see {@link TpeVariants}; "gp" is the GP sampler).
  */
 public final class TpeDevBench {
     private TpeDevBench() {}
@@ -68,7 +68,7 @@ public final class TpeDevBench {
                 List<Double> b50 = new ArrayList<>();
                 List<Double> b100 = new ArrayList<>();
                 for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
-                    List<Trial> done = run(f, new TpeSampler(seed, TpeVariants.parse(variant)), 100);
+                    List<Trial> done = run(f, TpeVariants.sampler(variant, seed), 100);
                     b50.add(best(done, 50));
                     b100.add(best(done, 100));
                 }
@@ -82,7 +82,7 @@ public final class TpeDevBench {
         return String.format(Locale.ROOT, "%.5f", v);
     }
 
-    private static List<Trial> run(TuningBench.Function function, TpeSampler tpe, int trials) {
+    private static List<Trial> run(TuningBench.Function function, Sampler tpe, int trials) {
         Study study = new Study(function.space(), Direction.MINIMIZE, tpe, null, 1, StudyListener.NONE, Clock.systemUTC());
         return study.optimize(t -> {
             double[] x = function.space().params().stream().mapToDouble(p -> (Double) t.params().get(p.name())).toArray();

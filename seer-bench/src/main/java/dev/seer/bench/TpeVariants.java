@@ -1,6 +1,10 @@
 package dev.seer.bench;
 
+import dev.seer.training.tuning.GpOptions;
+import dev.seer.training.tuning.GpSampler;
+import dev.seer.training.tuning.Sampler;
 import dev.seer.training.tuning.TpeOptions;
+import dev.seer.training.tuning.TpeSampler;
 
 /**
  * TPE configurations named on the command line for the development runs: "optuna310" (Optuna
@@ -10,6 +14,30 @@ import dev.seer.training.tuning.TpeOptions;
  */
 final class TpeVariants {
     private TpeVariants() {}
+
+    /** The sampler a variant names, seeded. */
+    static Sampler sampler(String spec, long seed) {
+        return spec.startsWith("gp") ? new GpSampler(seed, parseGp(spec)) : new TpeSampler(seed, parse(spec));
+    }
+
+    static GpOptions parseGp(String spec) {
+        String[] parts = spec.split("\\+");
+        if (!parts[0].equals("gp")) {
+            throw new IllegalArgumentException("unknown GP base [" + parts[0] + "]");
+        }
+        GpOptions options = GpOptions.defaults();
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split(":");
+            int n = Integer.parseInt(kv[1]);
+            options = switch (kv[0]) {
+                case "startup" -> options.withStartupTrials(n);
+                case "candidates" -> new GpOptions(options.startupTrials(), n, options.localSearches());
+                case "local" -> new GpOptions(options.startupTrials(), options.candidates(), n);
+                default -> throw new IllegalArgumentException("unknown GP change [" + parts[i] + "]");
+            };
+        }
+        return options;
+    }
 
     static TpeOptions parse(String spec) {
         String[] parts = spec.split("\\+");

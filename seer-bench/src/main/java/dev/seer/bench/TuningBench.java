@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.seer.training.tuning.Direction;
 import dev.seer.training.tuning.FloatParam;
+import dev.seer.training.tuning.GpSampler;
 import dev.seer.training.tuning.Param;
 import dev.seer.training.tuning.Sampler;
 import dev.seer.training.tuning.SearchSpace;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -39,9 +41,13 @@ import java.util.function.ToDoubleFunction;
  * 0–9 reported) and, for information, Optuna 3.1.0's settings univariate ("TPE-3.1", the copy of
  * the peer) and multivariate ("TPE-mv3.1").
  *
+ * <p>{@code --sampler gp} puts {@link GpSampler} (its defaults) in the first column, the one compared
+ * with Optuna, instead of Seer's default TPE, and prints each seed's best and the sampler's time
+ * for the study's last trial (its history then holds trials − 1 trials).
+ *
  * <p>Run: {@code ./mvnw -B -ntp -o -q package -DskipTests -pl seer-bench -am} then
  * {@code java -cp "seer-bench/target/classes:seer-bench/target/lib/*" dev.seer.bench.TuningBench
- * [--first-seed 0] [--seeds 10] [--trials 50,100]}.
+ * [--first-seed 0] [--seeds 10] [--trials 50,100] [--sampler tpe|gp]}.
  */
 public final class TuningBench {
     private static final double[] ALPHA = {1.0, 1.2, 3.0, 3.2};
@@ -64,7 +70,7 @@ public final class TuningBench {
     record Function(String name, SearchSpace space, ToDoubleFunction<double[]> f, double minimum) {}
 
     /** One study's outcome. */
-    private record Outcome(double best, double samplerSeconds, double objectiveSeconds, double wallSeconds) {}
+    private record Outcome(double best, double samplerSeconds, double objectiveSeconds, double wallSeconds, double lastSampleSeconds) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
@@ -77,25 +83,33 @@ public final class TuningBench {
         int[] trialCounts = Arrays.stream(sizes.split(",")).mapToInt(Integer::parseInt).toArray();
         List<Function> functions = List.of(branin(), hartmann6());
         checkMinima(functions);
+        boolean gp = options.getOrDefault("--sampler", "tpe").equals("gp");
+        LongFunction<Sampler> primary = gp ? GpSampler::new : TpeSampler::new;
 
         Map<String, List<Outcome>> optuna = optuna(firstSeed, seeds, sizes);
         // JIT warm-up, not reported: the Python side also does one warm-up study.
         for (int i = 0; i < 5; i++) {
-            seer(hartmann6(), new TpeSampler(1000 + i), 100);
+            seer(hartmann6(), primary.apply(1000 + i), gp ? 30 : 100);
         }
         System.out.printf(Locale.ROOT, "%-10s %6s | %12s %12s %12s %12s | %9s | %-27s | %-27s%n", "function", "trials",
-                "Seer TPE", "Seer TPE-3.1", "Seer TPE-mv3.1", "Optuna TPE", "Seer wins", "sampler ms/trial S/3.1/O", "overhead ms/trial S/3.1/O");
+                gp ? "Seer GP" : "Seer TPE", "Seer TPE-3.1", "Seer TPE-mv3.1", "Optuna TPE", "Seer wins", "sampler ms/trial S/3.1/O", "overhead ms/trial S/3.1/O");
         for (Function function : functions) {
             for (int trials : trialCounts) {
                 List<Outcome> uni = new ArrayList<>();
                 List<Outcome> multi = new ArrayList<>();
                 List<Outcome> density = new ArrayList<>();
                 for (int seed = 0; seed < seeds; seed++) {
-                    uni.add(seer(function, new TpeSampler(firstSeed + seed), trials));
+                    uni.add(seer(function, primary.apply(firstSeed + seed), trials));
                     multi.add(seer(function, new TpeSampler(firstSeed + seed, TpeOptions.optuna310()), trials));
                     density.add(seer(function, new TpeSampler(firstSeed + seed, TpeOptions.optuna310().withMultivariate(true)), trials));
                 }
                 List<Outcome> peer = optuna.get(function.name() + "/" + trials);
+                if (gp) {
+                    for (int seed = 0; seed < seeds; seed++) {
+                        System.out.printf(Locale.ROOT, "  %s/%d seed %d: GP %.6f, Optuna %.6f, GP sampler %.1f ms at trial %d%n", function.name(), trials,
+                                firstSeed + seed, uni.get(seed).best(), peer.get(seed).best(), uni.get(seed).lastSampleSeconds() * 1000, trials - 1);
+                    }
+                }
                 int wins = 0;
                 for (int seed = 0; seed < seeds; seed++) {
                     wins += uni.get(seed).best() <= peer.get(seed).best() ? 1 : 0;
@@ -111,18 +125,23 @@ public final class TuningBench {
             }
         }
         System.out.printf(Locale.ROOT, "known minima: branin %.6f, hartmann6 %.6f; medians over seeds %d..%d; "
-                + "wins = seeds where Seer's univariate best <= Optuna's%n", branin().minimum(), hartmann6().minimum(), firstSeed, firstSeed + seeds - 1);
+                + "wins = seeds where the first column's best <= Optuna's%n", branin().minimum(), hartmann6().minimum(), firstSeed, firstSeed + seeds - 1);
     }
 
     private static Outcome seer(Function function, Sampler tpe, int trials) {
         long[] samplerNanos = {0};
         long[] objectiveNanos = {0};
+        long[] lastNanos = {0};
         Sampler timed = (space, history, number, direction) -> {
             long start = System.nanoTime();
             try {
                 return tpe.sample(space, history, number, direction);
             } finally {
-                samplerNanos[0] += System.nanoTime() - start;
+                long spent = System.nanoTime() - start;
+                samplerNanos[0] += spent;
+                if (number == trials - 1) {
+                    lastNanos[0] = spent;
+                }
             }
         };
         Study study = new Study(function.space(), Direction.MINIMIZE, timed, null, 1, StudyListener.NONE, Clock.systemUTC());
@@ -136,7 +155,7 @@ public final class TuningBench {
         }, trials, null);
         long wall = System.nanoTime() - start;
         Trial best = study.best().orElseThrow();
-        return new Outcome(best.value().getAsDouble(), samplerNanos[0] / 1e9, objectiveNanos[0] / 1e9, wall / 1e9);
+        return new Outcome(best.value().getAsDouble(), samplerNanos[0] / 1e9, objectiveNanos[0] / 1e9, wall / 1e9, lastNanos[0] / 1e9);
     }
 
     private static Map<String, List<Outcome>> optuna(int firstSeed, int seeds, String sizes) throws Exception {
@@ -149,7 +168,7 @@ public final class TuningBench {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 JsonNode row = json.readTree(line);
                 outcomes.computeIfAbsent(row.get("function").asText() + "/" + row.get("trials").asInt(), k -> new ArrayList<>())
-                        .add(new Outcome(row.get("best").asDouble(), row.get("sampler").asDouble(), row.get("objective").asDouble(), row.get("wall").asDouble()));
+                        .add(new Outcome(row.get("best").asDouble(), row.get("sampler").asDouble(), row.get("objective").asDouble(), row.get("wall").asDouble(), Double.NaN));
             }
         }
         if (process.waitFor() != 0 || outcomes.isEmpty()) {

@@ -21,8 +21,6 @@ import dev.seer.training.tuning.Sampler;
 import dev.seer.training.tuning.SearchSpace;
 import dev.seer.training.tuning.Study;
 import dev.seer.training.tuning.StudyListener;
-import dev.seer.training.tuning.TpeOptions;
-import dev.seer.training.tuning.TpeSampler;
 import dev.seer.training.tuning.Trial;
 import java.io.BufferedReader;
 import java.io.DataOutputStream;
@@ -43,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -65,7 +64,9 @@ import java.util.function.ToDoubleFunction;
  * parameter sets, which bounds how much of the difference is the library rather than the sampler.
  *
  * <p>Run: {@code java -cp "seer-bench/target/classes:seer-bench/target/lib/*" dev.seer.bench.XgbTuningBench
- * [--first-seed 0] [--seeds 10] [--trials 100] [--dir /tmp/xgb-tuning] [--peer-objective java|python] [--check yes|no]}.
+ * [--first-seed 0] [--seeds 10] [--trials 100] [--dir /tmp/xgb-tuning] [--peer-objective java|python] [--check yes|no]
+ * [--sampler tpe|gp] [--tpe VARIANT] [--peer yes|no]}; {@code --sampler gp} tunes with Seer's {@code GpSampler}
+ * (its defaults) instead of TPE.
  */
 public final class XgbTuningBench {
     static final int FEATURES = 20;
@@ -76,7 +77,8 @@ public final class XgbTuningBench {
     private XgbTuningBench() {}
 
     /** One study's outcome: the best after each trial count asked, and its times. */
-    private record Outcome(Map<Integer, Double> best, double samplerSeconds, double objectiveSeconds, double wallSeconds) {}
+    private record Outcome(Map<Integer, Double> best, double samplerSeconds, double objectiveSeconds, double wallSeconds,
+            Map<Integer, Double> sampleMillisAt) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
@@ -91,7 +93,9 @@ public final class XgbTuningBench {
         long dataSeed = Long.parseLong(options.getOrDefault("--data-seed", "20261204"));
         int trainRows = Integer.parseInt(options.getOrDefault("--train", Integer.toString(TRAIN)));
         int validationRows = Integer.parseInt(options.getOrDefault("--validation", Integer.toString(VALIDATION)));
-        TpeOptions tpe = TpeVariants.parse(options.getOrDefault("--tpe", "default"));
+        // --sampler gp: the Gaussian-process sampler; otherwise TPE with the --tpe variant
+        String variant = options.getOrDefault("--sampler", "tpe").equals("gp") ? "gp" : options.getOrDefault("--tpe", "default");
+        TpeVariants.sampler(variant, 0); // refuse a bad variant before any data is made
         boolean peer = !options.getOrDefault("--peer", "yes").equals("no");
         Frame[] data = task(dataSeed, trainRows, validationRows);
         write(data[0], dir.resolve("train"));
@@ -108,9 +112,11 @@ public final class XgbTuningBench {
         List<Outcome> seer = new ArrayList<>();
         List<Outcome> optuna = new ArrayList<>();
         for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
-            seer.add(seer(data, seed, trials, counts, tpe));
+            seer.add(seer(data, seed, trials, counts, variant));
             if (!peer) {
-                System.out.printf(Locale.ROOT, "seed %d: Seer %s (%.0f s)%n", seed, seer.get(seer.size() - 1).best(), seer.get(seer.size() - 1).wallSeconds());
+                Outcome last = seer.get(seer.size() - 1);
+                System.out.printf(Locale.ROOT, "seed %d: Seer %s (%.0f s; sampler %.1f ms/trial, %s ms at trials %s)%n", seed, last.best(),
+                        last.wallSeconds(), last.samplerSeconds() * 1000 / trials, last.sampleMillisAt(), last.sampleMillisAt().keySet());
                 continue;
             }
             optuna.add(served ? optunaOnXgboost4j(data, dir, seed, trials, counts) : optuna(dir, seed, trials, counts));
@@ -119,12 +125,12 @@ public final class XgbTuningBench {
         }
         if (!peer) {
             for (int count : counts) {
-                System.out.printf(Locale.ROOT, "%6d | Seer TPE %10.5f (median over seeds %d..%d; Optuna not run)%n", count,
+                System.out.printf(Locale.ROOT, "%6d | Seer %s %10.5f (median over seeds %d..%d; Optuna not run)%n", count, variant,
                         median(seer, o -> o.best().get(count)), firstSeed, firstSeed + seeds - 1);
             }
             return;
         }
-        System.out.printf(Locale.ROOT, "%6s | %10s %10s | %9s | %-22s | %-22s | %-18s%n", "trials", "Seer TPE", "Optuna TPE",
+        System.out.printf(Locale.ROOT, "%6s | %10s %10s | %9s | %-22s | %-22s | %-18s%n", "trials", "Seer " + variant, "Optuna TPE",
                 "Seer wins", "sampler ms/trial S/O", "overhead ms/trial S/O", "objective s/trial S/O");
         for (int count : counts) {
             int wins = 0;
@@ -149,16 +155,22 @@ public final class XgbTuningBench {
         return new SearchSpace(params);
     }
 
-    private static Outcome seer(Frame[] data, long seed, int trials, int[] counts, TpeOptions options) {
-        TpeSampler tpe = new TpeSampler(seed, options);
+    private static Outcome seer(Frame[] data, long seed, int trials, int[] counts, String variant) {
+        Sampler tpe = TpeVariants.sampler(variant, seed);
         long[] samplerNanos = {0};
         long[] objectiveNanos = {0};
+        Map<Integer, Double> millisAt = new TreeMap<>();
         Sampler timed = (space, history, number, direction) -> {
             long start = System.nanoTime();
             try {
                 return tpe.sample(space, history, number, direction);
             } finally {
-                samplerNanos[0] += System.nanoTime() - start;
+                long spent = System.nanoTime() - start;
+                samplerNanos[0] += spent;
+                // the call with 50, and with trials − 1, trials of history
+                if (number == 50 || number == trials - 1) {
+                    millisAt.put(number, spent / 1e6);
+                }
             }
         };
         Study study = new Study(space(), Direction.MAXIMIZE, timed, null, 1, StudyListener.NONE, Clock.systemUTC());
@@ -177,7 +189,7 @@ public final class XgbTuningBench {
             best.put(count, done.stream().limit(count).filter(t -> t.value().isPresent())
                     .mapToDouble(t -> t.value().getAsDouble()).max().orElse(Double.NaN));
         }
-        return new Outcome(best, samplerNanos[0] / 1e9, objectiveNanos[0] / 1e9, wall / 1e9);
+        return new Outcome(best, samplerNanos[0] / 1e9, objectiveNanos[0] / 1e9, wall / 1e9, millisAt);
     }
 
     /** The objective: XGBoost trained on the training rows with {@code params}, its ROC AUC on the validation rows. */
@@ -195,7 +207,7 @@ public final class XgbTuningBench {
         for (int count : counts) {
             best.put(count, row.get("best").get(Integer.toString(count)).asDouble());
         }
-        return new Outcome(best, row.get("sampler").asDouble(), row.get("objective").asDouble(), row.get("wall").asDouble());
+        return new Outcome(best, row.get("sampler").asDouble(), row.get("objective").asDouble(), row.get("wall").asDouble(), Map.of());
     }
 
     /**
@@ -232,7 +244,7 @@ public final class XgbTuningBench {
         for (int count : counts) {
             best.put(count, result.get("best").get(Integer.toString(count)).asDouble());
         }
-        return new Outcome(best, result.get("sampler").asDouble(), result.get("objective").asDouble(), result.get("wall").asDouble());
+        return new Outcome(best, result.get("sampler").asDouble(), result.get("objective").asDouble(), result.get("wall").asDouble(), Map.of());
     }
 
     /** Both libraries on the same fixed parameters: how far apart their AUCs are before any sampler is involved. */

@@ -222,7 +222,8 @@ final class SpecReader {
         return switch (node.text().toLowerCase(Locale.ROOT)) {
             case "tpe" -> Strategy.TPE;
             case "random" -> Strategy.RANDOM;
-            default -> throw node.error("strategy is [tpe] or [random], not [" + node.text() + "]");
+            case "gp" -> Strategy.GP;
+            default -> throw node.error("strategy is [tpe], [random] or [gp], not [" + node.text() + "]");
         };
     }
 

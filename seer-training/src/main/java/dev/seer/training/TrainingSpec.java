@@ -104,6 +104,6 @@ public record TrainingSpec(String name, String dataset, Optional<String> label, 
         }
     }
 
-    /** The samplers a study may use. */
-    public enum Strategy { TPE, RANDOM }
+    /** The samplers a study may use: TPE (the default), random search, Gaussian-process Bayesian optimisation. */
+    public enum Strategy { TPE, RANDOM, GP }
 }

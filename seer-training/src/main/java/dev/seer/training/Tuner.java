@@ -13,6 +13,7 @@ import dev.seer.training.evaluation.Folds;
 import dev.seer.training.metrics.Metric;
 import dev.seer.training.tuning.AshaPruner;
 import dev.seer.training.tuning.Direction;
+import dev.seer.training.tuning.GpSampler;
 import dev.seer.training.tuning.IntParam;
 import dev.seer.training.tuning.RandomSampler;
 import dev.seer.training.tuning.Sampler;
@@ -54,8 +55,11 @@ final class Tuner {
     /** The trials of the study, in number order; {@code recorded}: trials of an interrupted study to resume from. */
     List<Trial> tune(Candidate candidate, TrainingData data, List<Trial> recorded, StudyListener listener) {
         Frame[] split = trainAndWatch(data);
-        Sampler sampler = tuning.strategy() == TrainingSpec.Strategy.TPE ? new TpeSampler(tuning.seed())
-                : new RandomSampler(tuning.seed());
+        Sampler sampler = switch (tuning.strategy()) {
+            case TPE -> new TpeSampler(tuning.seed());
+            case RANDOM -> new RandomSampler(tuning.seed());
+            case GP -> new GpSampler(tuning.seed());
+        };
         boolean asha = tuning.asha() && candidate.algorithm() == Algorithm.XGBOOST;
         Direction direction = metric.higherIsBetter() ? Direction.MAXIMIZE : Direction.MINIMIZE;
         int parallelism = Math.max(1, Math.min(tuning.parallelism(), threads));

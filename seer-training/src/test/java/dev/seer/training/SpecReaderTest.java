@@ -11,6 +11,7 @@ import dev.seer.training.tuning.IntParam;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class SpecReaderTest {
@@ -53,6 +54,14 @@ class SpecReaderTest {
         assertThat(tuning.asha()).isTrue();
         assertThat(tuning.seed()).isEqualTo(7);
         assertThat(spec.sha256()).hasSize(64).isNotEqualTo(TrainingSpec.parse("x", ISSUE_SPEC + "\n").sha256());
+    }
+
+    @Test
+    void readsEachTuningStrategy() {
+        for (TrainingSpec.Strategy strategy : TrainingSpec.Strategy.values()) {
+            String spec = ISSUE_SPEC.replace("strategy: tpe", "strategy: " + strategy.name().toLowerCase(Locale.ROOT));
+            assertThat(TrainingSpec.parse("s.yaml", spec).tuning().orElseThrow().strategy()).isEqualTo(strategy);
+        }
     }
 
     @Test
@@ -112,6 +121,8 @@ class SpecReaderTest {
         refused("name: x\ntask: binary\ncandidates: [{algorithm: logistic}]\n", "s.yaml", "needs the key [dataset]");
         refused("name: x\ndataset: d\ntask: binary\ncandidates: [{algorithm: logistic}]\ntuning: {early_stopping: hyperband}\n",
                 "tuning.early_stopping", "asha");
+        refused("name: x\ndataset: d\ntask: binary\ncandidates: [{algorithm: logistic}]\ntuning: {strategy: bayes}\n",
+                "tuning.strategy", "[tpe], [random] or [gp], not [bayes]");
         refused("name: x\n  dataset: [\n", "s.yaml", "not valid YAML");
         refused("", "s.yaml", "empty");
     }

@@ -220,4 +220,27 @@ class TrainingTest {
                 .id())), "", List.of(), ViewType.ACTIVE_ONLY, "", 100)).runs().get(0);
         assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
     }
+
+    @Test
+    void aSpecTunedByTheGpSamplerRecordsItsTrials() {
+        DatasetSource.Snapshot data = TestData.binary(home, "gp:1", 600, 3, 2.0, 7);
+        TrainingSpec spec = TrainingSpec.parse("spec.yaml", """
+                name: gp
+                dataset: gp:1
+                task: binary
+                evaluation: {folds: 3, bootstrap: 100}
+                candidates:
+                  - algorithm: logistic
+                    search: {c: {log: [0.001, 10]}}
+                tuning: {strategy: gp, trials: 13, seed: 5}
+                """);
+        Training.Outcome outcome = new Training(TestData.source(data), tracking, artifacts, clock, 2).train(spec,
+                Training.ReferenceLookup.NONE, "alice", m -> { });
+        Run run = tracking.run(outcome.runId());
+        List<Run> trials = tracking.search(RunSearch.of(List.of(Long.parseLong(run.experimentId())),
+                "tags.`seer.kind` = 'trial'", List.of(), ViewType.ACTIVE_ONLY, "", 100)).runs();
+        // 10 random start-up trials, then three proposed by the GP, all inside the range
+        assertThat(trials).hasSize(13).allSatisfy(t -> assertThat(Double.parseDouble(t.params().get("c"))).isBetween(0.001, 10.0));
+        assertThat(outcome.report().best()).isEqualTo("logistic");
+    }
 }
