@@ -22,7 +22,11 @@ public enum ServingErrorCode implements ErrorCode {
     /** More work than the server takes: a full queue; the client may retry later. */
     OVERLOADED(ErrorCategory.UNAVAILABLE),
     /** A store a prediction needs (the online store) is unreachable or has lost its contents. */
-    STORE_UNAVAILABLE(ErrorCategory.UNAVAILABLE);
+    STORE_UNAVAILABLE(ErrorCategory.UNAVAILABLE),
+    /** A deployment change that names a revision other than the current one: someone changed it meanwhile. */
+    DEPLOYMENT_CONFLICT(ErrorCategory.CONFLICT),
+    /** The metadata store failed on serving's own tables. */
+    STORE_FAILURE(ErrorCategory.INTERNAL);
 
     private final ErrorCategory category;
 
