@@ -21,6 +21,7 @@ public final class Operations {
         all.addAll(ModelOperations.ALL);
         all.addAll(TrainingOperations.ALL);
         all.addAll(ExplainOperations.ALL);
+        all.addAll(DeploymentOperations.ALL);
         all.addAll(MlflowOperations.ALL);
         return List.copyOf(all);
     }

@@ -30,6 +30,7 @@ import dev.seer.registry.artifacts.ArtifactStore;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.training.Training;
 import dev.seer.registry.versions.ModelRegistry;
+import dev.seer.serving.deploy.DeploymentStore;
 import dev.seer.server.Startup.Step;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,6 +63,8 @@ public final class SeerServices implements AutoCloseable {
     private final ArtifactStore artifacts;
     private final Training training;
     private final ExplainedModels explainedModels;
+    /** Deployments, the predict path, the prediction log and feedback. */
+    private final Serving serving;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
@@ -102,6 +105,7 @@ public final class SeerServices implements AutoCloseable {
             this.training = new Training(new TrainingDatasets(datasets), tracking, artifacts, clock,
                     Runtime.getRuntime().availableProcessors());
             this.explainedModels = new ExplainedModels(models, artifacts);
+            this.serving = startup.step(Step.SERVING, new Serving(new DeploymentStore(database, audit, clock), models));
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
             throw e;
@@ -211,6 +215,10 @@ public final class SeerServices implements AutoCloseable {
 
     public DatasetStore datasets() {
         return datasets;
+    }
+
+    Serving serving() {
+        return serving;
     }
 
     /** Registered versions loaded for explanations. */

@@ -1,0 +1,155 @@
+package dev.seer.server;
+
+import static dev.seer.server.ApiRole.ADMIN;
+import static dev.seer.server.ApiRole.AUDITOR;
+import static dev.seer.server.ApiRole.OPERATOR;
+import static dev.seer.server.ApiRole.SCIENTIST;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import dev.seer.serving.ServingErrorCode;
+import dev.seer.serving.deploy.Deployment;
+import dev.seer.serving.deploy.DeploymentStore;
+import dev.seer.serving.deploy.MissingPolicy;
+import dev.seer.serving.deploy.ModelRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Deployments: create or change one as a whole ({@code seer deploy}), list, show with its
+ * revisions, remove. Changing is for admins and operators; reading for every role but an
+ * auditor's is enough to see what was deployed. A change is checked (every model loads and fits
+ * the deployment) before it is stored, and takes effect for requests at once, atomically.
+ */
+public final class DeploymentOperations {
+    /**
+     * A deployment as asked: the champion by {@code model} and a version or an alias (the
+     * registry's {@code champion} when neither is given), optionally a challenger with its split
+     * ({@code 90/10}: champion/challenger percent) or a shadow, both {@code NAME:VERSION}.
+     */
+    public record Deploy(String name, String model, Optional<Integer> version, Optional<String> alias,
+            Optional<String> challenger, Optional<String> split, Optional<String> shadow, Optional<String> missing,
+            Optional<String> whenStoreDown, Optional<Long> expectedRevision) {}
+
+    /** A deployment with every revision it has had, oldest first (a removal is null). */
+    public record Shown(Deployment deployment, List<Optional<Deployment>> history) {}
+
+    private static final ApiRole[] READERS = {ADMIN, SCIENTIST, OPERATOR, AUDITOR};
+
+    public static final Operation<Deploy, Deployment> DEPLOY = Operation
+            .<Deploy, Deployment>post("deployments.deploy", "/api/v1/deployments/{name}").roles(ADMIN, OPERATOR)
+            .request(Codec.of(DeploymentOperations::deploy, DeploymentOperations::deploy))
+            .response(Codec.of(Deployment.CODEC::encode, Deployment.CODEC::decode))
+            .handler((services, deploy, call) -> services.serving().deploy(deploy, call.actor()));
+
+    public static final Operation<Codec.Empty, List<Deployment>> LIST = Operation
+            .<Codec.Empty, List<Deployment>>get("deployments.list", "/api/v1/deployments").roles(READERS)
+            .request(Codec.EMPTY)
+            .response(Codec.of(list -> ApiJson.list(list, Deployment.CODEC::encode),
+                    node -> ApiJson.list(node, Deployment.CODEC::decode)))
+            .handler((services, request, call) -> services.serving().deployments().list());
+
+    public static final Operation<String, Shown> SHOW = Operation
+            .<String, Shown>get("deployments.show", "/api/v1/deployments/{name}").roles(READERS)
+            .request(Codec.of(name -> Json.object().put("name", name), node -> Fields.text(node, "name")))
+            .response(Codec.of(DeploymentOperations::shown, DeploymentOperations::shown))
+            .handler((services, name, call) -> new Shown(services.serving().deployments().get(name),
+                    services.serving().deployments().history(name)));
+
+    public static final Operation<String, String> REMOVE = Operation
+            .<String, String>delete("deployments.remove", "/api/v1/deployments/{name}").roles(ADMIN, OPERATOR)
+            .request(Codec.of(name -> Json.object().put("name", name), node -> Fields.text(node, "name")))
+            .response(Codec.of(name -> Json.object().put("removed", name), node -> Fields.text(node, "removed")))
+            .handler((services, name, call) -> {
+                services.serving().remove(name, call.actor());
+                return name;
+            });
+
+    static final List<Operation<?, ?>> ALL = List.of(DEPLOY, LIST, SHOW, REMOVE);
+
+    private DeploymentOperations() {}
+
+    /** Reads {@code 90/10} as the challenger's percent (10); the two must add up to 100. */
+    static int challengerPercent(String split) {
+        String[] parts = split.split("/", -1);
+        if (parts.length != 2 || !parts[0].matches("\\d{1,3}") || !parts[1].matches("\\d{1,3}")
+                || Integer.parseInt(parts[0]) + Integer.parseInt(parts[1]) != 100) {
+            throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "[split] must be CHAMPION/CHALLENGER percents adding up"
+                    + " to 100, such as 90/10, not [" + split + "]", Map.of("field", "split"));
+        }
+        return Integer.parseInt(parts[1]);
+    }
+
+    /** The change a request asks for, with the champion's version already resolved. */
+    static DeploymentStore.Change change(Deploy d, int championVersion) {
+        Optional<ModelRef> challenger = d.challenger().map(c -> ModelRef.parse(c, "challenger"));
+        if (challenger.isPresent() && d.split().isEmpty()) {
+            throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "A challenger needs a [split], such as 90/10",
+                    Map.of("field", "split"));
+        }
+        if (challenger.isEmpty() && d.split().isPresent()) {
+            throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "A [split] needs a [challenger]",
+                    Map.of("field", "challenger"));
+        }
+        return new DeploymentStore.Change(d.name(), new ModelRef(d.model(), championVersion), challenger,
+                d.split().map(DeploymentOperations::challengerPercent).orElse(0),
+                d.shadow().map(s -> ModelRef.parse(s, "shadow")),
+                MissingPolicy.of(d.missing().orElse("refuse"), "missing"),
+                MissingPolicy.of(d.whenStoreDown().orElse("refuse"), "when_store_down"));
+    }
+
+    private static ObjectNode deploy(Deploy d) {
+        ObjectNode json = Json.object().put("name", d.name()).put("model", d.model());
+        d.version().ifPresent(v -> json.put("version", v));
+        d.alias().ifPresent(a -> json.put("alias", a));
+        d.challenger().ifPresent(c -> json.put("challenger", c));
+        d.split().ifPresent(s -> json.put("split", s));
+        d.shadow().ifPresent(s -> json.put("shadow", s));
+        d.missing().ifPresent(m -> json.put("missing", m));
+        d.whenStoreDown().ifPresent(w -> json.put("when_store_down", w));
+        d.expectedRevision().ifPresent(r -> json.put("expected_revision", r));
+        return json;
+    }
+
+    private static Deploy deploy(JsonNode body) {
+        Optional<Integer> version = body.hasNonNull("version")
+                ? Optional.of(version(Fields.wholeNumber(body, "version", 0))) : Optional.empty();
+        Optional<Long> expected = body.hasNonNull("expected_revision")
+                ? Optional.of(Fields.wholeNumber(body, "expected_revision", 0)) : Optional.empty();
+        if (version.isPresent() && body.hasNonNull("alias")) {
+            throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "Give [version] or [alias], not both",
+                    Map.of("field", "alias"));
+        }
+        return new Deploy(Deployment.checkName(Fields.text(body, "name")), Http.requiredText(body, "model"), version,
+                Fields.optional(body, "alias"), Fields.optional(body, "challenger"), Fields.optional(body, "split"),
+                Fields.optional(body, "shadow"), Fields.optional(body, "missing"), Fields.optional(body, "when_store_down"),
+                expected);
+    }
+
+    private static int version(long version) {
+        if (version < 1 || version > Integer.MAX_VALUE) {
+            throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "[version] must be a version number, not " + version,
+                    Map.of("field", "version"));
+        }
+        return (int) version;
+    }
+
+    private static ObjectNode shown(Shown s) {
+        ObjectNode json = Json.object();
+        json.set("deployment", Deployment.CODEC.encode(s.deployment()));
+        var history = json.putArray("history");
+        s.history().forEach(h -> history.add(h.map(d -> (JsonNode) Deployment.CODEC.encode(d)).orElse(Json.mapper()
+                .nullNode())));
+        return json;
+    }
+
+    private static Shown shown(JsonNode json) {
+        List<Optional<Deployment>> history = new ArrayList<>();
+        json.path("history").forEach(h -> history.add(h.isNull() ? Optional.empty() : Optional.of(Deployment.CODEC.decode(h))));
+        return new Shown(Deployment.CODEC.decode(json.path("deployment")), history);
+    }
+}
