@@ -33,7 +33,8 @@ import picocli.CommandLine;
                 TrackingCommands.Experiments.class, TrackingCommands.Runs.class, ModelCommands.Models.class,
                 TrainingCommands.Train.class, TrainingCommands.AutoMl.class, TrainingCommands.Tune.class,
                 ExplainCommands.Explain.class, ExplainCommands.WhatIf.class, ExplainCommands.Counterfactual.class,
-                ServingCommands.Deploy.class, ServingCommands.Deployments.class,
+                ServingCommands.Deploy.class, ServingCommands.Deployments.class, ServingCommands.Predict.class,
+                ServingCommands.Score.class,
                 CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

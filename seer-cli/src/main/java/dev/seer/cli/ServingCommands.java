@@ -2,6 +2,8 @@ package dev.seer.cli;
 
 import dev.seer.server.Codec;
 import dev.seer.server.DeploymentOperations;
+import dev.seer.server.PredictOperations;
+import dev.seer.serving.deploy.Predictor;
 import dev.seer.serving.deploy.Deployment;
 import java.util.List;
 import java.util.Optional;
@@ -115,6 +117,87 @@ final class ServingCommands {
         public Integer call() {
             String removed = call(DeploymentOperations.REMOVE, name);
             show(DeploymentOperations.REMOVE, removed, () -> out().println("Removed deployment " + removed));
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true,
+            description = {"Score one row by DEPLOYMENT: its features from the online store by --entity, and/or given by",
+                    "--feature (which override). The prediction is logged durably before it is printed."})
+    static final class Predict extends CliCommand {
+        @Parameters(paramLabel = "DEPLOYMENT")
+        String deployment;
+
+        @Option(names = "--entity", paramLabel = "KEY=VALUE", description = "A join key of the entity (repeatable).")
+        java.util.Map<String, String> entity = new java.util.LinkedHashMap<>();
+
+        @Option(names = "--feature", paramLabel = "NAME=NUMBER", description = "A feature value; 'null' for missing"
+                + " (repeatable).")
+        java.util.Map<String, String> features = new java.util.LinkedHashMap<>();
+
+        @Override
+        public Integer call() {
+            java.util.Map<String, Double> given = new java.util.LinkedHashMap<>();
+            features.forEach((name, value) -> given.put(name, RowFiles.number(value, "--feature " + name)));
+            PredictOperations.Predicted answer = call(PredictOperations.PREDICT, new PredictOperations.Predict(deployment,
+                    List.of(new Predictor.Row(entity, given))));
+            show(PredictOperations.PREDICT, answer, () -> answer.predictions().forEach(p -> out().println(p.id() + "  "
+                    + p.model() + "  " + p.arm().id() + "  " + RowFiles.outputs(p.output())
+                    + (p.missing().isEmpty() ? "" : "  missing " + p.missing())
+                    + p.degraded().map(d -> "  degraded: " + d).orElse(""))));
+            return 0;
+        }
+    }
+
+    @Command(name = "score", mixinStandardHelpOptions = true,
+            description = {"Score every row of a CSV file by DEPLOYMENT, in batches, each logged durably before the next",
+                    "is sent. Columns named by --key are the entity's join keys (features then come from the online",
+                    "store); every other column is a feature value (empty: missing). Writes a CSV with the row number,",
+                    "prediction id, model version, arm and outputs."})
+    static final class Score extends CliCommand {
+        @Parameters(paramLabel = "DEPLOYMENT")
+        String deployment;
+
+        @Option(names = "--input", required = true, paramLabel = "FILE", description = "A CSV file with a header row.")
+        java.nio.file.Path input;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where the predictions go (CSV).")
+        java.nio.file.Path output;
+
+        @Option(names = "--key", paramLabel = "COLUMN", description = "A join key column (repeatable).")
+        List<String> keys = new java.util.ArrayList<>();
+
+        @Option(names = "--batch", defaultValue = "500", paramLabel = "N", description = "Rows per request, 1 to 1000"
+                + " (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Override
+        public Integer call() throws Exception {
+            if (batch < 1 || batch > 1000) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch must be 1 to 1000, not " + batch);
+            }
+            ProgressLines progress = new ProgressLines(err(), System.console() != null);
+            long scored;
+            try (Backend backend = cli().backend("score"); RowFiles.Reader rows = RowFiles.open(input, keys);
+                 java.io.BufferedWriter out = java.nio.file.Files.newBufferedWriter(output)) {
+                out.write("row,prediction_id,model,arm,output\n");
+                scored = 0;
+                List<Predictor.Row> chunk;
+                while (!(chunk = rows.next(batch)).isEmpty()) {
+                    PredictOperations.Predicted answer = backend.call(PredictOperations.PREDICT,
+                            new PredictOperations.Predict(deployment, chunk));
+                    for (PredictOperations.Prediction p : answer.predictions()) {
+                        out.write((scored + 1) + "," + p.id() + "," + p.model() + "," + p.arm().id() + ","
+                                + RowFiles.outputs(p.output()) + "\n");
+                        scored++;
+                    }
+                    out.flush();
+                    progress.print("score: " + String.format("%,d", scored) + " rows scored");
+                }
+            }
+            progress.end();
+            out().println("Scored " + String.format("%,d", scored) + " rows of " + input + " by " + deployment + " into "
+                    + output);
             return 0;
         }
     }

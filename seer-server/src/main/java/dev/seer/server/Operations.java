@@ -22,6 +22,7 @@ public final class Operations {
         all.addAll(TrainingOperations.ALL);
         all.addAll(ExplainOperations.ALL);
         all.addAll(DeploymentOperations.ALL);
+        all.addAll(PredictOperations.ALL);
         all.addAll(MlflowOperations.ALL);
         return List.copyOf(all);
     }

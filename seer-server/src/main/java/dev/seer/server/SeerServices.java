@@ -105,7 +105,9 @@ public final class SeerServices implements AutoCloseable {
             this.training = new Training(new TrainingDatasets(datasets), tracking, artifacts, clock,
                     Runtime.getRuntime().availableProcessors());
             this.explainedModels = new ExplainedModels(models, artifacts);
-            this.serving = startup.step(Step.SERVING, new Serving(new DeploymentStore(database, audit, clock), models));
+            this.serving = startup.step(Step.SERVING, new Serving(new DeploymentStore(database, audit, clock), models,
+                    new ServingModels(models, artifacts), featureServer, batch -> java.util.concurrent.CompletableFuture
+                    .failedFuture(new IllegalStateException("the prediction log is not wired yet")), clock));
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
             throw e;

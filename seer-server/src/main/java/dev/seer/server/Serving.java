@@ -7,7 +7,9 @@ import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.serving.ServingErrorCode;
 import dev.seer.serving.deploy.Deployment;
 import dev.seer.serving.deploy.DeploymentStore;
-import dev.seer.serving.deploy.ModelRef;
+import dev.seer.core.features.FeatureLookup;
+import dev.seer.serving.deploy.Predictor;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -18,10 +20,19 @@ import java.util.Map;
 final class Serving {
     private final DeploymentStore deployments;
     private final ModelRegistry models;
+    private final ServingModels loaded;
+    private final Predictor predictor;
 
-    Serving(DeploymentStore deployments, ModelRegistry models) {
+    Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, FeatureLookup lookup,
+            Predictor.PredictionSink log, Clock clock) {
         this.deployments = requireNonNull(deployments, "deployments is null");
         this.models = requireNonNull(models, "models is null");
+        this.loaded = requireNonNull(loaded, "loaded is null");
+        this.predictor = new Predictor(deployments, loaded, lookup, log, clock);
+    }
+
+    Predictor predictor() {
+        return predictor;
     }
 
     DeploymentStore deployments() {
@@ -40,21 +51,17 @@ final class Serving {
             return version;
         });
         DeploymentStore.Change change = DeploymentOperations.change(request, champion);
-        registered(change.champion());
-        change.challenger().ifPresent(this::registered);
-        change.shadow().ifPresent(this::registered);
-        return deployments.put(change, request.expectedRevision(), actor);
+        // every model loads before the change is stored, so a stored deployment can always be served
+        loaded.load(change.champion());
+        change.challenger().ifPresent(loaded::load);
+        change.shadow().ifPresent(loaded::load);
+        Deployment deployment = deployments.put(change, request.expectedRevision(), actor);
+        predictor.activate(deployment);
+        return deployment;
     }
 
     void remove(String name, String actor) {
         deployments.remove(name, actor);
-    }
-
-    private void registered(ModelRef ref) {
-        var details = models.version(ref.model(), ref.version()).details();
-        if (details.artifactSha256().isEmpty() || details.format().isEmpty() || details.signature().isEmpty()) {
-            throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "Model " + ref + " has no model file Seer can load,"
-                    + " so it cannot be deployed", Map.of("model", ref.toString()));
-        }
+        predictor.deactivate(name);
     }
 }

@@ -1,0 +1,178 @@
+package dev.seer.server;
+
+import static dev.seer.server.ApiRole.ADMIN;
+import static dev.seer.server.ApiRole.OPERATOR;
+import static dev.seer.server.ApiRole.SCIENTIST;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.Json;
+import dev.seer.core.SeerException;
+import dev.seer.core.features.FeatureLookup;
+import dev.seer.serving.ServingErrorCode;
+import dev.seer.serving.deploy.Arm;
+import dev.seer.serving.deploy.Deployment;
+import dev.seer.serving.deploy.ModelRef;
+import dev.seer.serving.deploy.Predictor;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The predict API: {@code POST /api/v1/predict/{deployment}} with one row ({@code entity} and/or
+ * {@code features}) or many ({@code rows}). Every prediction is durable in the log before the
+ * answer is sent; one that is not is never answered 200.
+ */
+public final class PredictOperations {
+    /** Rows to score by a deployment. */
+    public record Predict(String deployment, List<Predictor.Row> rows) {}
+
+    /** One answered prediction. */
+    public record Prediction(String id, ModelRef model, Arm arm, double[] output, List<String> missing,
+            Optional<String> degraded) {}
+
+    /** The answer: the deployment's revision that scored, and one prediction per row, in order. */
+    public record Predicted(String deployment, long revision, List<Prediction> predictions) {}
+
+    /** The most rows one request may carry (the online store's lookup limit). */
+    static final int MAX_ROWS = FeatureLookup.MAX_ENTITIES;
+
+    public static final Operation<Predict, Predicted> PREDICT = Operation
+            .<Predict, Predicted>post("predict", "/api/v1/predict/{deployment}").roles(ADMIN, SCIENTIST, OPERATOR)
+            .request(Codec.of(PredictOperations::predict, PredictOperations::predict))
+            .response(Codec.of(PredictOperations::predicted, PredictOperations::predicted))
+            .handler((services, p, call) -> answer(services.serving().predictor().predict(p.deployment(), p.rows())));
+
+    static final List<Operation<?, ?>> ALL = List.of(PREDICT);
+
+    private PredictOperations() {}
+
+    static Predicted answer(Predictor.Answer answer) {
+        Deployment d = answer.deployment();
+        List<Prediction> predictions = new ArrayList<>(answer.predictions().size());
+        for (Predictor.Predicted p : answer.predictions()) {
+            predictions.add(new Prediction(p.id(), p.model(), p.arm(), p.output(), p.missing(), p.degraded()));
+        }
+        return new Predicted(d.name(), d.revision(), predictions);
+    }
+
+    private static ObjectNode predict(Predict p) {
+        ObjectNode json = Json.object().put("deployment", p.deployment());
+        ArrayNode rows = json.putArray("rows");
+        for (Predictor.Row row : p.rows()) {
+            ObjectNode r = rows.addObject();
+            ObjectNode entity = r.putObject("entity");
+            row.entity().forEach(entity::put);
+            ObjectNode features = r.putObject("features");
+            row.given().forEach((k, v) -> {
+                if (Double.isNaN(v)) {
+                    features.putNull(k);
+                } else {
+                    features.put(k, v);
+                }
+            });
+        }
+        return json;
+    }
+
+    /** Body: {@code rows: [{entity, features}]}, or one row's {@code entity} and {@code features} at the top. */
+    private static Predict predict(JsonNode body) {
+        String deployment = Deployment.checkName(Fields.text(body, "deployment"));
+        List<Predictor.Row> rows = new ArrayList<>();
+        if (body.has("rows")) {
+            JsonNode given = body.get("rows");
+            if (!given.isArray() || given.isEmpty() || given.size() > MAX_ROWS) {
+                throw invalid("[rows] must hold 1 to " + MAX_ROWS + " rows", "rows");
+            }
+            for (int i = 0; i < given.size(); i++) {
+                rows.add(row(given.get(i), "rows[" + i + "]."));
+            }
+        } else {
+            rows.add(row(body, ""));
+        }
+        return new Predict(deployment, rows);
+    }
+
+    private static Predictor.Row row(JsonNode row, String at) {
+        if (!row.isObject()) {
+            throw invalid("[" + at + "] must be an object with [entity] and/or [features]", at);
+        }
+        Map<String, String> entity = new LinkedHashMap<>();
+        JsonNode keys = row.path("entity");
+        if (!keys.isMissingNode() && !keys.isObject()) {
+            throw invalid("[" + at + "entity] must map join keys to values", at + "entity");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = keys.fields(); it.hasNext(); ) {
+            var key = it.next();
+            if (!key.getValue().isTextual() && !key.getValue().isIntegralNumber()) {
+                throw invalid("[" + at + "entity." + key.getKey() + "] must be text or a whole number", at + "entity."
+                        + key.getKey());
+            }
+            entity.put(key.getKey(), key.getValue().asText());
+        }
+        Map<String, Double> features = new LinkedHashMap<>();
+        JsonNode values = row.path("features");
+        if (!values.isMissingNode() && !values.isObject()) {
+            throw invalid("[" + at + "features] must map feature names to numbers", at + "features");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
+            var f = it.next();
+            JsonNode v = f.getValue();
+            if (v.isNull()) {
+                features.put(f.getKey(), Double.NaN);
+            } else if (v.isNumber() && Double.isFinite(v.doubleValue())) {
+                features.put(f.getKey(), v.doubleValue());
+            } else if (v.isBoolean()) {
+                features.put(f.getKey(), v.booleanValue() ? 1.0 : 0.0);
+            } else {
+                throw invalid("[" + at + "features." + f.getKey() + "] must be a finite number or null, not [" + v + "]",
+                        at + "features." + f.getKey());
+            }
+        }
+        if (entity.isEmpty() && features.isEmpty()) {
+            throw invalid("[" + (at.isEmpty() ? "request" : at.substring(0, at.length() - 1)) + "] gives neither [entity]"
+                    + " nor [features]", at.isEmpty() ? "entity" : at + "entity");
+        }
+        return new Predictor.Row(entity, features);
+    }
+
+    private static ObjectNode predicted(Predicted p) {
+        ObjectNode json = Json.object().put("deployment", p.deployment()).put("revision", p.revision());
+        ArrayNode predictions = json.putArray("predictions");
+        for (Prediction one : p.predictions()) {
+            ObjectNode o = predictions.addObject().put("id", one.id()).put("model", one.model().toString())
+                    .put("arm", one.arm().id());
+            ArrayNode output = o.putArray("output");
+            for (double v : one.output()) {
+                output.add(v);
+            }
+            one.missing().forEach(o.putArray("missing")::add);
+            one.degraded().ifPresent(reason -> o.put("degraded", reason));
+        }
+        return json;
+    }
+
+    private static Predicted predicted(JsonNode json) {
+        List<Prediction> predictions = new ArrayList<>();
+        for (JsonNode o : json.path("predictions")) {
+            double[] output = new double[o.path("output").size()];
+            for (int i = 0; i < output.length; i++) {
+                output[i] = o.path("output").get(i).asDouble();
+            }
+            List<String> missing = new ArrayList<>();
+            o.path("missing").forEach(m -> missing.add(m.asText()));
+            predictions.add(new Prediction(o.path("id").asText(), ModelRef.parse(o.path("model").asText(), "model"),
+                    Arm.valueOf(o.path("arm").asText().toUpperCase(java.util.Locale.ROOT)), output, missing,
+                    o.hasNonNull("degraded") ? Optional.of(o.get("degraded").asText()) : Optional.empty()));
+        }
+        return new Predicted(json.path("deployment").asText(), json.path("revision").asLong(), predictions);
+    }
+
+    private static SeerException invalid(String message, String field) {
+        return new SeerException(ServingErrorCode.INVALID_INPUT, message, Map.of("field", field));
+    }
+}
