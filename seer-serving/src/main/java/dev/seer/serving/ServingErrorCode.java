@@ -26,7 +26,9 @@ public enum ServingErrorCode implements ErrorCode {
     /** A deployment change that names a revision other than the current one: someone changed it meanwhile. */
     DEPLOYMENT_CONFLICT(ErrorCategory.CONFLICT),
     /** The metadata store failed on serving's own tables. */
-    STORE_FAILURE(ErrorCategory.INTERNAL);
+    STORE_FAILURE(ErrorCategory.INTERNAL),
+    /** Feedback that cannot be joined or counted: an outcome of the wrong kind, a time in the future, no source. */
+    INVALID_FEEDBACK(ErrorCategory.USER_ERROR);
 
     private final ErrorCategory category;
 
