@@ -107,7 +107,8 @@ public final class SeerServices implements AutoCloseable {
             this.explainedModels = new ExplainedModels(models, artifacts);
             this.serving = startup.step(Step.SERVING, new Serving(new DeploymentStore(database, audit, clock), models,
                     new ServingModels(models, artifacts), featureServer, batch -> java.util.concurrent.CompletableFuture
-                    .failedFuture(new IllegalStateException("the prediction log is not wired yet")), clock));
+                    .failedFuture(new IllegalStateException("the prediction log is not wired yet")), clock,
+                    () -> new dev.seer.core.Ids(clock).next("pred")));
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
             throw e;

@@ -24,11 +24,11 @@ final class Serving {
     private final Predictor predictor;
 
     Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, FeatureLookup lookup,
-            Predictor.PredictionSink log, Clock clock) {
+            Predictor.PredictionSink log, Clock clock, java.util.function.Supplier<String> ids) {
         this.deployments = requireNonNull(deployments, "deployments is null");
         this.models = requireNonNull(models, "models is null");
         this.loaded = requireNonNull(loaded, "loaded is null");
-        this.predictor = new Predictor(deployments, loaded, lookup, log, clock);
+        this.predictor = new Predictor(deployments, loaded, lookup, log, clock, ids);
     }
 
     Predictor predictor() {

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.ErrorCategory;
-import dev.seer.core.Ids;
 import dev.seer.core.SeerException;
 import dev.seer.core.features.FeatureLookup;
 import dev.seer.serving.ServingErrorCode;
@@ -24,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The predict path: for a deployment and rows (entity keys and/or feature values), assigns each
@@ -104,16 +104,18 @@ public final class Predictor {
     private final FeatureLookup lookup;
     private final PredictionSink log;
     private final Clock clock;
-    private final Ids ids;
+    private final Supplier<String> ids;
     private final ConcurrentHashMap<String, Live> live = new ConcurrentHashMap<>();
 
-    public Predictor(DeploymentStore deployments, ModelSource models, FeatureLookup lookup, PredictionSink log, Clock clock) {
+    /** {@code ids}: a new prediction id per call (the log's, so that ids sort by time and never repeat). */
+    public Predictor(DeploymentStore deployments, ModelSource models, FeatureLookup lookup, PredictionSink log, Clock clock,
+            Supplier<String> ids) {
         this.deployments = requireNonNull(deployments, "deployments is null");
         this.models = requireNonNull(models, "models is null");
         this.lookup = requireNonNull(lookup, "lookup is null");
         this.log = requireNonNull(log, "log is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.ids = new Ids(clock);
+        this.ids = requireNonNull(ids, "ids is null");
     }
 
     /** Makes {@code deployment} the live form of its name, with its models loaded first; requests move to it at once. */
@@ -142,7 +144,7 @@ public final class Predictor {
         String[] ids = new String[n];
         Arm[] arms = new Arm[n];
         for (int i = 0; i < n; i++) {
-            ids[i] = this.ids.next("pred");
+            ids[i] = this.ids.get();
             Row row = rows.get(i);
             arms[i] = ArmAssignment.assign(d, row.entity().isEmpty() ? ids[i] : entityKey(row.entity()));
         }
@@ -173,7 +175,7 @@ public final class Predictor {
             String[] shadowIds = new String[n];
             for (int i = 0; i < n; i++) {
                 everyRow.add(i);
-                shadowIds[i] = this.ids.next("pred");
+                shadowIds[i] = this.ids.get();
             }
             score(d, Arm.SHADOW, current.shadow, everyRow, rows, fetched, shadowIds, now, start, Optional.of(ids), shadows,
                     false);

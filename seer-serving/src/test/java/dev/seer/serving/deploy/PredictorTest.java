@@ -55,6 +55,7 @@ class PredictorTest {
     List<Predicted> logged = Collections.synchronizedList(new ArrayList<>());
     AtomicReference<RuntimeException> logFailure = new AtomicReference<>();
     Predictor predictor;
+    java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
 
     @BeforeEach
     void open() {
@@ -67,7 +68,7 @@ class PredictorTest {
             }
             logged.addAll(batch);
             return CompletableFuture.completedFuture(null);
-        }, new MutableClock(NOW));
+        }, new MutableClock(NOW), () -> "pred_" + ids.incrementAndGet());
         online.put("1", 10.0, 2.0);
         online.put("2", 20.0, 1.0);
     }

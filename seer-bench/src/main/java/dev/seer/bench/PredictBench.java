@@ -1,0 +1,148 @@
+package dev.seer.bench;
+
+import dev.seer.core.Role;
+import dev.seer.core.config.SeerConfig;
+import dev.seer.core.home.SeerHome;
+import dev.seer.datasets.DatasetStore;
+import dev.seer.datasets.SplitSpec;
+import dev.seer.server.Call;
+import dev.seer.server.ConfigSections;
+import dev.seer.server.DeploymentOperations;
+import dev.seer.server.SeerServer;
+import dev.seer.server.SeerServices;
+import dev.seer.server.ServerConfig;
+import dev.seer.server.TrainingOperations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * The predict route under fixed-rate load (issue 17): a view of 20 features over 100,000
+ * customers ingested and materialised into the online store (RocksDB), a 100-tree, depth-6
+ * XGBoost model trained by Seer on a dataset of that view's feature service, deployed; then
+ * {@code POST /api/v1/predict/bench} for one customer per request (entity lookup, the model, the
+ * durable prediction log) at each rate asked, open loop from a second JVM ({@link LoadGen}: latency
+ * counts from when each request was due), beside {@code GET /healthz} of the same server at the
+ * same rate.
+ *
+ * <p>Arguments: work directory, seconds per measurement, rates (comma-separated).
+ */
+public final class PredictBench {
+    private static final int FEATURES = 20;
+    private static final int KEYS = 100_000;
+
+    private PredictBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/seer-bench-predict");
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        List<Integer> rates = new ArrayList<>();
+        for (String r : (args.length > 2 ? args[2] : "2000,5000").split(",")) {
+            rates.add(Integer.parseInt(r.strip()));
+        }
+        BenchFiles.deleteTree(dir);
+        Files.createDirectories(dir.resolve("repo"));
+        writeData(dir);
+        SeerHome home = SeerHome.create(dir.resolve("home"));
+        SeerConfig config = ConfigSections.defaults().with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0));
+        try (SeerServices services = SeerServices.open(home, config, Clock.systemUTC())) {
+            prepare(services, dir);
+            String token = services.tokens().create(Role.OPERATOR, "bench", "bench").secret();
+            try (SeerServer server = SeerServer.start(services)) {
+                String body = "{\"entity\": {\"customer_id\": \"%d\"}}";
+                LoadGen.measure(command(server.url() + "/api/v1/predict/bench", token, body, 1000, 20, "0"), "warm-up");
+                for (int rate : rates) {
+                    http(server.url() + "/api/v1/predict/bench", token, body, rate, seconds,
+                            "POST /api/v1/predict/bench (lookup 1 x 20, 100 trees, durable log) at " + rate + "/s");
+                    http(server.url() + "/healthz", null, null, rate, seconds, "GET /healthz (no-op) at " + rate + "/s");
+                }
+            }
+        }
+    }
+
+    /** Ingests, materialises, builds the dataset, trains the model and deploys it. */
+    private static void prepare(SeerServices services, Path dir) {
+        services.features().apply(dir.resolve("repo"), "bench");
+        services.ingestor().ingest("wide_source", Optional.empty(), "bench");
+        services.materializer().materialize(List.of(), Optional.empty(), Instant.parse("2026-02-01T00:00:00Z"), "bench");
+        services.datasets().create("bench_training", new DatasetStore.CreateRequest(dir.resolve("labels.csv"),
+                List.of("wide_all"), Optional.of("label"), false, Optional.of(new SplitSpec(SplitSpec.Method.TIME,
+                        List.of("event_timestamp"), 0.6, 0.2, 0.2))), "bench", m -> { });
+        String spec = "name: bench\ndataset: bench_training\nlabel: label\ntask: binary\n"
+                + "evaluation: {folds: 2, bootstrap: 50}\n"
+                + "candidates: [{algorithm: xgboost, params: {rounds: 100, max_depth: 6, eta: 0.1}}]\n";
+        Call call = new Call("bench", m -> { });
+        TrainingOperations.Trained trained = TrainingOperations.TRAIN.handle(services, new TrainingOperations.Train("bench",
+                spec), call);
+        int version = trained.version().orElseThrow().version();
+        DeploymentOperations.DEPLOY.handle(services, new DeploymentOperations.Deploy("bench", "bench", Optional.of(version),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("model_default"),
+                Optional.empty(), Optional.empty()), call);
+        System.out.println("deployed bench:" + version + " (" + trained.report().best() + ")");
+    }
+
+    private static void http(String url, String token, String body, int rate, int seconds, String label) throws Exception {
+        LoadGen.Measured measured = LoadGen.measure(command(url, token, body, rate, seconds, "10"), label);
+        System.out.printf(Locale.ROOT, "%-80s %s (ms)%n  %s%n", label, measured.result(), measured.cpu());
+    }
+
+    private static List<String> command(String url, String token, String body, int rate, int seconds, String warmUp) {
+        List<String> command = LoadGen.command("-Dwarmup=" + warmUp);
+        command.addAll(List.of(url, Integer.toString(rate), Integer.toString(seconds), "16"));
+        if (body != null) {
+            command.addAll(List.of(token, body, Integer.toString(KEYS)));
+        }
+        return command;
+    }
+
+    private static void writeData(Path dir) throws Exception {
+        StringBuilder header = new StringBuilder("customer_id,event_ts");
+        StringBuilder features = new StringBuilder();
+        StringBuilder refs = new StringBuilder();
+        for (int f = 0; f < FEATURES; f++) {
+            header.append(",f").append(f);
+            features.append("      - {name: f").append(f).append(", type: double}\n");
+            refs.append(f == 0 ? "" : ", ").append("wide:f").append(f);
+        }
+        Random random = new Random(5);
+        try (var out = Files.newBufferedWriter(dir.resolve("repo/wide.csv"));
+             var labels = Files.newBufferedWriter(dir.resolve("labels.csv"))) {
+            out.write(header + "\n");
+            labels.write("customer_id,event_timestamp,label\n");
+            for (int k = 0; k < KEYS; k++) {
+                StringBuilder row = new StringBuilder().append(k).append(",2026-01-15T00:00:00Z");
+                double score = 0;
+                for (int f = 0; f < FEATURES; f++) {
+                    double x = random.nextGaussian();
+                    score += (f % 3 == 0 ? 1 : -0.5) * x + (f == 1 ? x * x : 0);
+                    row.append(',').append(Math.round(x * 1e4) / 1e4);
+                }
+                out.write(row.append('\n').toString());
+                if (k % 2 == 0) { // half the customers are labelled, a day after their features
+                    labels.write(k + ",2026-01-" + (16 + k % 10) + "T00:00:00Z," + (random.nextDouble() < 1 / (1
+                            + Math.exp(-score)) ? 1 : 0) + "\n");
+                }
+            }
+        }
+        Files.writeString(dir.resolve("repo/repo.yaml"), """
+                entities:
+                  - {name: customer, join_keys: [customer_id]}
+                sources:
+                  - {name: wide_source, path: wide.csv, timestamp_field: event_ts}
+                feature_views:
+                  - name: wide
+                    entities: [customer]
+                    source: wide_source
+                    ttl: 3650d
+                    features:
+                %sfeature_services:
+                  - {name: wide_all, features: [%s]}
+                """.formatted(features, refs));
+    }
+}
