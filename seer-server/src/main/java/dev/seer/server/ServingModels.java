@@ -3,9 +3,7 @@ package dev.seer.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
-import dev.seer.models.Model;
 import dev.seer.models.ModelFormat;
-import dev.seer.models.Models;
 import dev.seer.models.Signature;
 import dev.seer.registry.artifacts.ArtifactStore;
 import dev.seer.registry.versions.ModelRegistry;
@@ -13,6 +11,7 @@ import dev.seer.serving.ServingErrorCode;
 import dev.seer.serving.deploy.ModelRef;
 import dev.seer.serving.deploy.Predictor;
 import dev.seer.serving.scoring.Scorer;
+import dev.seer.serving.scoring.Scorers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ final class ServingModels implements Predictor.ModelSource {
         }
         ModelFormat format = ModelFormat.parse(details.format().get());
         Signature signature = Signature.CODEC.decode(details.signature().get());
-        Scorer scorer = scorer(Models.load(format, artifacts.read(details.artifactSha256().get()), signature));
+        Scorer scorer = Scorers.of(format, artifacts.read(details.artifactSha256().get()), signature);
         List<String> inputs = signature.names();
         List<Optional<String>> features = new ArrayList<>(inputs.size());
         for (String input : inputs) {
@@ -59,29 +58,5 @@ final class ServingModels implements Predictor.ModelSource {
                     ? Optional.of(input.substring(0, split) + ":" + input.substring(split + 2)) : Optional.empty());
         }
         return new Predictor.LoadedModel(ref, scorer, inputs, features);
-    }
-
-    /** Rows of a batch scored in one call of the model. */
-    private static Scorer scorer(Model model) {
-        return new Scorer() {
-            @Override
-            public Signature signature() {
-                return model.signature();
-            }
-
-            @Override
-            public void score(double[] rows, int count, double[] out) {
-                int width = model.signature().inputs().size();
-                double[][] batch = new double[count][];
-                for (int i = 0; i < count; i++) {
-                    batch[i] = java.util.Arrays.copyOfRange(rows, i * width, (i + 1) * width);
-                }
-                double[][] predicted = model.predict(batch);
-                int outputs = model.signature().width();
-                for (int i = 0; i < count; i++) {
-                    System.arraycopy(predicted[i], 0, out, i * outputs, outputs);
-                }
-            }
-        };
     }
 }
