@@ -1,0 +1,728 @@
+package dev.seer.serving.log;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seer.core.GroupCommit;
+import dev.seer.core.SeerException;
+import dev.seer.core.Sha256;
+import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.audit.AuditSink;
+import dev.seer.serving.ServingErrorCode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * The durable log of every prediction: an append is answered only once its records are on disk,
+ * and each batch written is chained by its hash into the audit log.
+ *
+ * <p><b>Writing.</b> Callers encode their predictions on their own thread and queue them on a
+ * {@link GroupCommit}; its one writer thread takes whatever has queued (up to
+ * {@link LogOptions#maxBatchBytes}), writes it as one batch at the end of the active segment and
+ * forces it to disk ({@code FileChannel.force}, one {@code fdatasync}), so concurrent requests
+ * share one sync. The queue is bounded in appends and in bytes: when either is full an append
+ * fails at once with {@code OVERLOADED} instead of waiting, so the server sheds load and its
+ * memory stays bounded (the loggers of KServe and Seldon were reported to grow until they ran out
+ * of memory, or to drop records silently). A segment is sealed when the next batch would pass
+ * {@link LogOptions#segmentBytes}; a background thread then writes its index file.
+ *
+ * <p><b>Audit, and why the answer waits for it.</b> Each batch's SHA-256 (over its bytes, whose
+ * header holds the previous batch's hash) is recorded in the audit log as a
+ * {@link BatchReceipt#ACTION} entry, and an append's future completes only when that entry is
+ * durable too. Were predictions answered as soon as their batch was synced, an answered
+ * prediction could, until its audit entry landed (and forever if the process died in between), be
+ * changed or removed with nothing to show for it: the promise is that every answered prediction is
+ * covered by {@code seer audit verify}. It costs less than a second sync per request: the writer
+ * does not wait for the audit entry before writing the next batch, and the audit log group-commits
+ * these entries with all others. A batch synced but not audited when the process died holds only
+ * unanswered predictions; {@link #reconcile} records it (marked {@code recovered}) at the next start.
+ *
+ * <p><b>Failure.</b> A write or sync that fails fails its batch (LOG_FAILURE) and stops the log:
+ * after a failed {@code fsync} the kernel may have dropped the dirty pages, so what is on disk is
+ * unknown until the file is read again (the lesson of PostgreSQL's "fsyncgate", 2018). Reopening
+ * does that.
+ *
+ * <p><b>Recovery.</b> Opening scans the last segment, the only one a crash can have been writing:
+ * a batch cut short at its end (or zeros where the file was extended) was never acknowledged and
+ * is truncated, and reported by {@link #recovery()} and an audit entry; a record whose CRC fails
+ * inside a whole batch is LOG_CORRUPT naming the file and offset, since a process kill cannot
+ * cause it and it may hold answered predictions. Sealed segments are trusted through their index
+ * files (rebuilt by a checking scan when missing or stale) and checked whole by {@link #verify}.
+ *
+ * <p><b>Reading.</b> By id through the index (the active segment's ids in memory, a sealed one's in
+ * its sorted index file, segments outside the id's range skipped); other queries scan only the
+ * segments whose summary (times, deployments, models) may match.
+ */
+public final class PredictionLog implements AutoCloseable {
+    private static final byte[] NO_HASH = new byte[Frames.HASH];
+
+    /** What a caller queues: its predictions and their record frames, encoded on its own thread. */
+    private record Pending(List<Prediction> predictions, byte[] records) {}
+
+    private final Path dir;
+    private final LogOptions options;
+    private final AuditSink audit;
+    private final PredictionIds ids;
+    private final Optional<Recovery> recovery;
+    private final long openedThrough;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final ExecutorService sealer;
+    private final GroupCommit<Pending, CompletableFuture<BatchReceipt>> writer;
+    private volatile List<Segment> segments;
+    private volatile SeerException failure;
+    private volatile boolean closed;
+
+    // The writer thread's own state.
+    private FileChannel channel;
+    private Segment active;
+    private long position;
+    private long nextBatch;
+    private byte[] lastHash;
+
+    private PredictionLog(Path dir, LogOptions options, AuditSink audit, Clock clock, FileChannel lockChannel, FileLock lock,
+            List<Segment> segments, Optional<Recovery> recovery) throws IOException {
+        this.dir = dir;
+        this.options = options;
+        this.audit = audit;
+        this.ids = new PredictionIds(clock);
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.segments = List.copyOf(segments);
+        this.recovery = recovery;
+        this.active = segments.get(segments.size() - 1);
+        Segment.Summary s = active.summary();
+        this.position = s.length();
+        this.nextBatch = s.lastBatch() + 1;
+        this.lastHash = s.lastHash();
+        this.openedThrough = s.lastBatch();
+        this.channel = FileChannel.open(active.file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        this.sealer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "seer-prediction-log-sealer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.writer = new GroupCommit<>("seer-prediction-log", options.queueCapacity(), options.maxBatchBytes(),
+                p -> p.records.length, this::commit,
+                () -> new SeerException(ServingErrorCode.LOG_FAILURE, "The prediction log [" + dir + "] is closed", Map.of()));
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}, recovering the end of its last segment; the
+     * directory is locked for this process until {@link #close}.
+     *
+     * @throws SeerException LOG_CORRUPT naming the file and offset of a damaged record; LOG_FAILURE
+     *                       when the directory cannot be used or another process has it open
+     */
+    public static PredictionLog open(Path dir, LogOptions options, AuditSink audit, Clock clock) {
+        requireNonNull(options, "options is null");
+        requireNonNull(audit, "audit is null");
+        requireNonNull(clock, "clock is null");
+        FileChannel lockChannel = null;
+        try {
+            Files.createDirectories(dir);
+            lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = tryLock(lockChannel, dir);
+            List<Path> files = segmentFiles(dir);
+            List<Segment> segments = new ArrayList<>();
+            byte[] previous = NO_HASH;
+            for (int i = 0; i < files.size() - 1; i++) {
+                Segment sealed = sealed(files.get(i));
+                segments.add(sealed);
+                previous = sealed.summary().lastHash();
+            }
+            Optional<Recovery> recovery = Optional.empty();
+            if (files.isEmpty()) {
+                segments.add(create(dir, 1, previous));
+            } else {
+                Path last = files.get(files.size() - 1);
+                Scan scan = scanLast(last, previous);
+                recovery = scan.recovery;
+                segments.add(Segment.active(last, firstBatch(last), scan.summary, scan.ids));
+            }
+            PredictionLog log = new PredictionLog(dir, options, audit, clock, lockChannel, lock, segments, recovery);
+            recovery.ifPresent(log::recordRecovery);
+            return log;
+        } catch (IOException e) {
+            closeQuietly(lockChannel);
+            throw new SeerException(ServingErrorCode.LOG_FAILURE, "Opening the prediction log [" + dir + "] failed: " + e.getMessage(),
+                    Map.of("dir", dir.toString()), e);
+        } catch (RuntimeException e) {
+            closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    /** A fresh id for a prediction about to be logged. */
+    public String nextId() {
+        return ids.next();
+    }
+
+    /** What opening repaired, if anything. */
+    public Optional<Recovery> recovery() {
+        return recovery;
+    }
+
+    /**
+     * Logs predictions. The future completes with the receipt of the batch that holds them once
+     * they are on disk and the batch's audit entry is durable; it fails with LOG_FAILURE if either
+     * did not happen, and at once with OVERLOADED when the queue is full. The predictions of one
+     * call are never split across batches.
+     */
+    public CompletableFuture<BatchReceipt> append(List<Prediction> predictions) {
+        if (predictions.isEmpty()) {
+            throw new IllegalArgumentException("an append needs at least one prediction");
+        }
+        SeerException stopped = failure;
+        if (stopped != null) {
+            return CompletableFuture.failedFuture(stopped);
+        }
+        Pending pending = new Pending(List.copyOf(predictions), encode(predictions));
+        int size = pending.records.length;
+        if (size + Frames.BATCH_HEADER > options.maxBatchBytes()) {
+            return CompletableFuture.failedFuture(new SeerException(ServingErrorCode.INVALID_INPUT, "An append of "
+                    + predictions.size() + " predictions takes " + size + " bytes, more than a batch's " + options.maxBatchBytes(),
+                    Map.of("bytes", size)));
+        }
+        if (queuedBytes.addAndGet(size) > options.maxQueuedBytes()) {
+            queuedBytes.addAndGet(-size);
+            return overloaded("its queue holds " + options.maxQueuedBytes() + " bytes");
+        }
+        Optional<CompletableFuture<CompletableFuture<BatchReceipt>>> queued = writer.offer(pending);
+        if (queued.isEmpty()) {
+            queuedBytes.addAndGet(-size);
+            if (closed) {
+                return CompletableFuture.failedFuture(new SeerException(ServingErrorCode.LOG_FAILURE,
+                        "The prediction log [" + dir + "] is closed", Map.of()));
+            }
+            return overloaded("its queue holds " + options.queueCapacity() + " appends");
+        }
+        return queued.get().thenCompose(audited -> audited);
+    }
+
+    private static CompletableFuture<BatchReceipt> overloaded(String why) {
+        return CompletableFuture.failedFuture(new SeerException(ServingErrorCode.OVERLOADED,
+                "The prediction log is full (" + why + "); try again later", Map.of()));
+    }
+
+    private static byte[] encode(List<Prediction> predictions) {
+        RecordCodec.Out out = new RecordCodec.Out(256 * predictions.size());
+        for (Prediction p : predictions) {
+            int start = out.size();
+            out.i32(0);
+            out.i32(0);
+            RecordCodec.encode(p, out);
+            int length = out.size() - start - Frames.RECORD_HEADER;
+            out.putInt(start, length);
+            out.putInt(start + 4, Frames.crc(out.array(), start + Frames.RECORD_HEADER, length));
+        }
+        return out.toByteArray();
+    }
+
+    /** The writer thread: one batch, one write, one sync. */
+    private List<CompletableFuture<BatchReceipt>> commit(List<Pending> batch) {
+        int body = 0;
+        for (Pending p : batch) {
+            body += p.records.length;
+        }
+        queuedBytes.addAndGet(-body);
+        if (failure != null) {
+            throw failure;
+        }
+        List<Prediction> all = new ArrayList<>();
+        byte[] bytes = new byte[Frames.BATCH_HEADER + body];
+        int at = Frames.BATCH_HEADER;
+        for (Pending p : batch) {
+            System.arraycopy(p.records, 0, bytes, at, p.records.length);
+            at += p.records.length;
+            all.addAll(p.predictions);
+        }
+        long number = nextBatch;
+        Frames.batchHeader(bytes, number, all.size(), body, lastHash);
+        long offset = position;
+        try {
+            if (position > Frames.SEGMENT_HEADER && position + bytes.length > options.segmentBytes()) {
+                roll();
+                offset = position;
+            }
+            writeFully(channel, ByteBuffer.wrap(bytes), offset);
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            throw stop("Writing batch " + number + " to [" + active.file + "] at offset " + offset, offset, e);
+        }
+        byte[] hash = Sha256.of(bytes);
+        Map<String, Long> located = new HashMap<>();
+        ByteBuffer view = ByteBuffer.wrap(bytes);
+        int record = Frames.BATCH_HEADER;
+        for (Prediction p : all) {
+            located.put(p.id(), offset + record);
+            record += Frames.RECORD_HEADER + view.getInt(record);
+        }
+        active.committed(active.summary().plus(offset + bytes.length, number, all, hash), located);
+        BatchReceipt receipt = new BatchReceipt(number, active.file.getFileName().toString(), offset, all.size(),
+                all.get(0).id(), all.get(all.size() - 1).id(), hex(hash), hex(lastHash));
+        position = offset + bytes.length;
+        lastHash = hash;
+        nextBatch = number + 1;
+        return Collections.nCopies(batch.size(), recordBatch(receipt, false));
+    }
+
+    private SeerException stop(String what, long offset, Exception e) {
+        try {
+            channel.truncate(offset);
+        } catch (IOException | RuntimeException ignored) {
+            // the log stops either way; reopening reads what is there
+        }
+        SeerException stopped = new SeerException(ServingErrorCode.LOG_FAILURE, what + " failed: " + e.getMessage()
+                + "; the prediction log takes no more appends until it is reopened", Map.of("file", active.file.toString(),
+                "offset", offset), e);
+        failure = stopped;
+        return stopped;
+    }
+
+    private void roll() throws IOException {
+        Segment sealed = active;
+        channel.close();
+        active = create(dir, nextBatch, lastHash);
+        channel = FileChannel.open(active.file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        position = Frames.SEGMENT_HEADER;
+        List<Segment> more = new ArrayList<>(segments);
+        more.add(active);
+        segments = List.copyOf(more);
+        sealer.execute(() -> {
+            try {
+                sealed.indexed(SegmentIndex.write(sealed.file, sealed.firstBatch, sealed.summary(), sealed.liveIds()));
+            } catch (IOException | RuntimeException e) {
+                // the ids stay in memory; the index is rebuilt from the segment at the next open
+            }
+        });
+    }
+
+    private CompletableFuture<BatchReceipt> recordBatch(BatchReceipt receipt, boolean recovered) {
+        ObjectNode payload = receipt.toJson();
+        if (recovered) {
+            payload.put("recovered", true);
+        }
+        CompletableFuture<Long> entry;
+        try {
+            entry = audit.record(new AuditRecord("seer", BatchReceipt.ACTION, BatchReceipt.SUBJECT_TYPE,
+                    Long.toString(receipt.batch()), payload));
+        } catch (RuntimeException e) {
+            entry = CompletableFuture.failedFuture(e);
+        }
+        return entry.handle((seq, error) -> {
+            if (error != null) {
+                throw new SeerException(ServingErrorCode.LOG_FAILURE, "Batch " + receipt.batch() + " of the prediction log is on disk"
+                        + " but its audit entry failed: " + error.getMessage(), Map.of("batch", receipt.batch()), error);
+            }
+            return receipt;
+        });
+    }
+
+    private void recordRecovery(Recovery r) {
+        ObjectNode payload = dev.seer.core.Json.object().put("segment", r.segment()).put("offset", r.offset())
+                .put("bytes_dropped", r.bytesDropped()).put("reason", r.reason());
+        audit.record(new AuditRecord("seer", "prediction.log-recovered", BatchReceipt.SUBJECT_TYPE, r.segment(), payload)).join();
+    }
+
+    /** The prediction with this id, if logged. */
+    public Optional<Prediction> find(String id) {
+        PredictionIds.parse(id);
+        List<Segment> snapshot = segments;
+        for (int i = snapshot.size() - 1; i >= 0; i--) {
+            Segment s = snapshot.get(i);
+            try {
+                OptionalLong at = s.offsetOf(id);
+                if (at.isPresent()) {
+                    return Optional.of(readRecord(s.file, at.getAsLong()));
+                }
+            } catch (IOException e) {
+                throw readFailure(s.file, e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The prediction with this id; UNKNOWN_PREDICTION if there is none. */
+    public Prediction get(String id) {
+        return find(id).orElseThrow(() -> new SeerException(ServingErrorCode.UNKNOWN_PREDICTION,
+                "Prediction [" + id + "] is not in the log", Map.of("id", id)));
+    }
+
+    /** The predictions that match, in log order, at most the query's limit. */
+    public List<Prediction> query(PredictionQuery query) {
+        List<Prediction> found = new ArrayList<>();
+        scan(query, p -> {
+            found.add(p);
+            return found.size() < query.limit();
+        });
+        return found;
+    }
+
+    /**
+     * Writes the predictions that match to a file: Parquet ({@code .parquet}, through DuckDB) or
+     * JSON lines ({@code .jsonl}); see {@link PredictionExport}. The file appears whole or not at all.
+     *
+     * @return how many predictions were written
+     */
+    public long export(Path file, PredictionQuery filter) {
+        return PredictionExport.write(this, file, filter);
+    }
+
+    /** Visits the matches in log order until the visitor returns false. */
+    void scan(PredictionQuery query, Predicate<Prediction> visitor) {
+        for (Segment segment : segments) {
+            Segment.Summary s = segment.summary();
+            if (!query.mayMatch(s)) {
+                continue;
+            }
+            try (SegmentReader reader = new SegmentReader(segment.file, s.length(), Frames.SEGMENT_HEADER)) {
+                Optional<Batch> batch;
+                while ((batch = reader.nextWhole()).isPresent()) {
+                    for (Prediction p : decodeAll(batch.get())) {
+                        if (query.matches(p) && !visitor.test(p)) {
+                            return;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw readFailure(segment.file, e);
+            }
+        }
+    }
+
+    private static List<Prediction> decodeAll(Batch batch) {
+        List<Prediction> out = new ArrayList<>(batch.count());
+        batch.forEachRecord((offset, payload) -> out.add(decode(batch.file(), offset, payload)));
+        return out;
+    }
+
+    private static Prediction decode(Path file, long offset, ByteBuffer payload) {
+        try {
+            return RecordCodec.decode(payload);
+        } catch (IllegalArgumentException e) {
+            throw Frames.corrupt(file, offset, "the record does not parse: " + e.getMessage());
+        }
+    }
+
+    private static Prediction readRecord(Path file, long offset) throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(Frames.RECORD_HEADER);
+            readFully(c, header, offset, file);
+            int length = header.getInt(0);
+            if (length < 1 || length > c.size() - offset - Frames.RECORD_HEADER) {
+                throw Frames.corrupt(file, offset, "record length " + length + " runs past the file's end");
+            }
+            ByteBuffer payload = ByteBuffer.allocate(length);
+            readFully(c, payload, offset + Frames.RECORD_HEADER, file);
+            if (Frames.crc(payload.array(), 0, length) != header.getInt(4)) {
+                throw Frames.corrupt(file, offset, "record CRC does not match its bytes");
+            }
+            payload.flip();
+            return decode(file, offset, payload);
+        }
+    }
+
+    /**
+     * Re-reads every batch, recomputes its hash and the chain, and compares them with the hashes
+     * the audit log recorded ({@code recorded}: batch number to hex hash, read from the
+     * {@link BatchReceipt#ACTION} entries before calling). Reports the first batch that is damaged,
+     * changed, missing or extra. Batches appended while it runs are not checked.
+     */
+    public LogVerification verify(Map<Long, String> recorded) {
+        TreeMap<Long, String> expected = new TreeMap<>(recorded);
+        long want = 1;
+        long predictions = 0;
+        byte[] previous = NO_HASH;
+        for (Segment segment : segments) {
+            String name = segment.file.getFileName().toString();
+            try (SegmentReader reader = new SegmentReader(segment.file, segment.summary().length(), Frames.SEGMENT_HEADER)) {
+                while (true) {
+                    Optional<Batch> read;
+                    long at = reader.position();
+                    try {
+                        read = reader.nextWhole();
+                    } catch (SeerException e) {
+                        Object offset = e.details().getOrDefault("offset", at);
+                        return problem(want - 1, predictions, LogVerification.Kind.CORRUPT, want, name, ((Number) offset).longValue(),
+                                e.getMessage());
+                    }
+                    if (read.isEmpty()) {
+                        break;
+                    }
+                    Batch b = read.get();
+                    String hash = b.hashHex();
+                    String audited = expected.get(b.number());
+                    if (b.number() > want) {
+                        return problem(want - 1, predictions, LogVerification.Kind.MISSING, want, name, b.offset(), "Batch " + want
+                                + " is not in the log: batch " + b.number() + " comes after batch " + (want - 1));
+                    } else if (b.number() < want) {
+                        return problem(want - 1, predictions, LogVerification.Kind.EXTRA, b.number(), name, b.offset(), "Batch "
+                                + b.number() + " appears again after batch " + (want - 1));
+                    } else if (!Arrays.equals(b.previousHash(), previous)) {
+                        return problem(want - 1, predictions, LogVerification.Kind.BROKEN_CHAIN, want, name, b.offset(), "Batch "
+                                + want + " names previous hash " + hex(b.previousHash()) + ", but batch " + (want - 1) + " hashes to "
+                                + hex(previous));
+                    } else if (audited == null) {
+                        return problem(want - 1, predictions, LogVerification.Kind.EXTRA, want, name, b.offset(), "Batch " + want
+                                + " (hash " + hash + ") was never recorded in the audit log");
+                    } else if (!audited.equals(hash)) {
+                        return problem(want - 1, predictions, LogVerification.Kind.CHANGED, want, name, b.offset(), "Batch " + want
+                                + " hashes to " + hash + ", the audit log recorded " + audited);
+                    }
+                    previous = b.hash();
+                    predictions += b.count();
+                    want++;
+                }
+            } catch (IOException e) {
+                throw readFailure(segment.file, e);
+            }
+        }
+        Map.Entry<Long, String> beyond = expected.ceilingEntry(want);
+        if (beyond != null) {
+            return problem(want - 1, predictions, LogVerification.Kind.MISSING, beyond.getKey(), "", -1, "The audit log recorded batch "
+                    + beyond.getKey() + " (hash " + beyond.getValue() + "), the log ends at batch " + (want - 1));
+        }
+        return new LogVerification(want - 1, predictions, Optional.empty());
+    }
+
+    private static LogVerification problem(long batches, long predictions, LogVerification.Kind kind, long batch, String segment,
+            long offset, String message) {
+        return new LogVerification(batches, predictions, Optional.of(new LogVerification.Problem(kind, batch, segment, offset, message)));
+    }
+
+    /**
+     * Records in the audit log the batches that were on disk when the log was opened but that the
+     * audit log lacks ({@code recorded} as for {@link #verify}): those a crash caught between their
+     * sync and their audit entry, which hold only unanswered predictions. Their entries carry
+     * {@code "recovered": true}. Waits for the entries; safe while appends run.
+     *
+     * @return the batches recorded now
+     */
+    public List<BatchReceipt> reconcile(Map<Long, String> recorded) {
+        TreeMap<Long, String> expected = new TreeMap<>(recorded);
+        List<BatchReceipt> added = new ArrayList<>();
+        List<CompletableFuture<BatchReceipt>> pending = new ArrayList<>();
+        for (Segment segment : segments) {
+            Segment.Summary s = segment.summary();
+            long last = Math.min(s.lastBatch(), openedThrough);
+            if (last < segment.firstBatch || expected.subMap(segment.firstBatch, true, last, true).size() == last - segment.firstBatch + 1) {
+                continue;
+            }
+            try (SegmentReader reader = new SegmentReader(segment.file, s.length(), Frames.SEGMENT_HEADER)) {
+                Optional<Batch> read;
+                while ((read = reader.nextWhole()).isPresent() && read.get().number() <= last) {
+                    Batch b = read.get();
+                    if (!expected.containsKey(b.number())) {
+                        List<Prediction> ps = decodeAll(b);
+                        BatchReceipt receipt = new BatchReceipt(b.number(), segment.file.getFileName().toString(), b.offset(), b.count(),
+                                ps.get(0).id(), ps.get(ps.size() - 1).id(), b.hashHex(), hex(b.previousHash()));
+                        added.add(receipt);
+                        pending.add(recordBatch(receipt, true));
+                    }
+                }
+            } catch (IOException e) {
+                throw readFailure(segment.file, e);
+            }
+        }
+        pending.forEach(CompletableFuture::join);
+        return added;
+    }
+
+    /** Commits what is queued, then releases the files and the directory's lock. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        writer.close();
+        sealer.shutdown();
+        try {
+            sealer.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(channel);
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // closing the channel releases it too
+        }
+        closeQuietly(lockChannel);
+    }
+
+    // ---- opening
+
+    private record Scan(Segment.Summary summary, Map<String, Long> ids, Optional<Recovery> recovery) {}
+
+    private static Segment sealed(Path file) throws IOException {
+        long length = Files.size(file);
+        Optional<SegmentIndex> index = SegmentIndex.read(file, length);
+        if (index.isPresent()) {
+            return Segment.sealed(file, firstBatch(file), index.get());
+        }
+        Scan scan = scan(file, length, NO_HASH, false);
+        return Segment.sealed(file, firstBatch(file), SegmentIndex.write(file, firstBatch(file), scan.summary, scan.ids));
+    }
+
+    private static Scan scanLast(Path file, byte[] previous) throws IOException {
+        long length = Files.size(file);
+        if (length < Frames.SEGMENT_HEADER) { // created, then the process died before its header was synced
+            try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                c.truncate(0);
+                writeFully(c, ByteBuffer.wrap(Frames.segmentHeader()), 0);
+                c.force(true);
+            }
+            Optional<Recovery> r = length == 0 ? Optional.empty() : Optional.of(new Recovery(file.getFileName().toString(), 0, length,
+                    "the segment header was cut short"));
+            return new Scan(Segment.Summary.empty(firstBatch(file), previous), Map.of(), r);
+        }
+        return scan(file, length, previous, true);
+    }
+
+    /** Reads a segment whole, checking every frame; a torn tail is truncated when {@code tolerateTail}. */
+    private static Scan scan(Path file, long length, byte[] previous, boolean tolerateTail) throws IOException {
+        Segment.Summary summary = Segment.Summary.empty(firstBatch(file), previous);
+        Map<String, Long> ids = new HashMap<>();
+        try (SegmentReader reader = new SegmentReader(file, length, Frames.SEGMENT_HEADER)) {
+            while (true) {
+                Optional<Batch> read;
+                try {
+                    read = tolerateTail ? reader.next() : reader.nextWhole();
+                } catch (SegmentReader.TornTail torn) {
+                    try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        c.truncate(torn.offset);
+                        c.force(true);
+                    }
+                    return new Scan(summary, ids, Optional.of(new Recovery(file.getFileName().toString(), torn.offset,
+                            length - torn.offset, torn.getMessage())));
+                }
+                if (read.isEmpty()) {
+                    return new Scan(summary, ids, Optional.empty());
+                }
+                Batch b = read.get();
+                List<Prediction> ps = new ArrayList<>(b.count());
+                b.forEachRecord((offset, payload) -> {
+                    Prediction p = decode(file, offset, payload);
+                    ps.add(p);
+                    ids.put(p.id(), offset);
+                });
+                summary = summary.plus(b.end(), b.number(), ps, b.hash());
+            }
+        }
+    }
+
+    private static Segment create(Path dir, long firstBatch, byte[] previousHash) throws IOException {
+        Path file = dir.resolve(Frames.segmentName(firstBatch));
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeFully(c, ByteBuffer.wrap(Frames.segmentHeader()), 0);
+            c.force(true);
+        }
+        forceDirectory(dir);
+        return Segment.active(file, firstBatch, Segment.Summary.empty(firstBatch, previousHash), Map.of());
+    }
+
+    private static List<Path> segmentFiles(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.deleteIfExists(p); // an index being written when the process died
+                } else if (name.matches("\\d{20}\\" + Frames.SEGMENT_SUFFIX)) {
+                    files.add(p);
+                }
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+
+    private static long firstBatch(Path segment) {
+        String name = segment.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.length() - Frames.SEGMENT_SUFFIX.length()));
+    }
+
+    private static FileLock tryLock(FileChannel channel, Path dir) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new SeerException(ServingErrorCode.LOG_FAILURE, "The prediction log [" + dir + "] is open in another process",
+                    Map.of("dir", dir.toString()));
+        }
+        return lock;
+    }
+
+    // ---- files
+
+    /** Makes a new or renamed file's directory entry durable (Linux needs the directory synced). */
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    private static void writeFully(FileChannel c, ByteBuffer b, long at) throws IOException {
+        long position = at;
+        while (b.hasRemaining()) {
+            position += c.write(b, position);
+        }
+    }
+
+    private static void readFully(FileChannel c, ByteBuffer b, long at, Path file) throws IOException {
+        while (b.hasRemaining()) {
+            if (c.read(b, at + b.position()) < 0) {
+                throw Frames.corrupt(file, at, "the file ends inside a record");
+            }
+        }
+    }
+
+    private static SeerException readFailure(Path file, IOException e) {
+        return new SeerException(ServingErrorCode.LOG_FAILURE, "Reading the prediction log file [" + file + "] failed: " + e.getMessage(),
+                Map.of("file", file.toString()), e);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing on the way out
+            }
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,255 @@
+package dev.seer.serving.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.seer.core.SeerException;
+import dev.seer.core.audit.AuditRecord;
+import dev.seer.core.audit.AuditSink;
+import dev.seer.serving.ServingErrorCode;
+import dev.seer.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictionLogTest {
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
+    private final CollectingAudit audit = new CollectingAudit();
+
+    private PredictionLog open(LogOptions options) {
+        return PredictionLog.open(dir, options, audit, clock);
+    }
+
+    /** Appends {@code n} predictions in appends of {@code per}; returns them in order. */
+    private List<Prediction> fill(PredictionLog log, int n, int per) {
+        List<Prediction> all = new ArrayList<>();
+        for (int i = 0; i < n; i += per) {
+            List<Prediction> group = new ArrayList<>();
+            for (int j = i; j < Math.min(n, i + per); j++) {
+                clock.advance(Duration.ofMillis(1));
+                group.add(Predictions.of(log.nextId(), j));
+            }
+            log.append(group).join();
+            all.addAll(group);
+        }
+        return all;
+    }
+
+    @Test
+    void predictionsReadBackEqualByIdAndAfterReopening() {
+        List<Prediction> written;
+        try (PredictionLog log = open(LogOptions.DEFAULT)) {
+            written = fill(log, 30, 4);
+            for (Prediction p : written) {
+                assertThat(log.get(p.id())).isEqualTo(p);
+            }
+        }
+        try (PredictionLog log = open(LogOptions.DEFAULT)) {
+            assertThat(log.recovery()).isEmpty();
+            for (Prediction p : written) {
+                assertThat(log.get(p.id())).isEqualTo(p);
+            }
+            assertThat(log.query(PredictionQuery.all())).containsExactlyElementsOf(written);
+        }
+    }
+
+    @Test
+    void everyFieldSurvivesTheCodecIncludingNaNUnicodeAndEmptyEntity() {
+        Prediction p = new Prediction(new PredictionIds(clock).next(), Instant.parse("2026-12-04T10:00:00.999999999Z"), "dé-ploy",
+                "shadow", "modèle", 7, Map.of(), List.of(Prediction.Feature.missing("ä")),
+                new double[] {Double.NaN, -0.0, Double.MAX_VALUE}, 0, true, "");
+        try (PredictionLog log = open(LogOptions.DEFAULT)) {
+            log.append(List.of(p)).join();
+            Prediction back = log.get(p.id());
+            assertThat(back).isEqualTo(p);
+            assertThat(back.time()).isEqualTo(Instant.parse("2026-12-04T10:00:00.999999Z")); // kept to the microsecond
+            assertThat(Double.doubleToRawLongBits(back.output()[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
+            assertThat(Prediction.fromJson(back.toJson())).isEqualTo(back);
+        }
+    }
+
+    @Test
+    void queriesFilterByEntityTimeDeploymentAndModelWithALimit() {
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(8192))) {
+            List<Prediction> all = fill(log, 300, 7);
+            assertQuery(log, all, PredictionQuery.all().withEntity(Map.of("customer_id", "c7")));
+            assertQuery(log, all, PredictionQuery.all().withDeployment("churn").withArm("challenger"));
+            assertQuery(log, all, PredictionQuery.all().withModel("churn-lr", OptionalInt.of(2)));
+            assertQuery(log, all, PredictionQuery.all().withModel("no-such-model", OptionalInt.empty()));
+            assertQuery(log, all, PredictionQuery.all().between(Optional.of(Predictions.T0.plusSeconds(100)),
+                    Optional.of(Predictions.T0.plusSeconds(130))));
+            assertQuery(log, all, PredictionQuery.all().withDeployment("fraud").between(Optional.empty(),
+                    Optional.of(Predictions.T0.plusSeconds(60))).withLimit(5));
+            assertThat(log.query(PredictionQuery.all().withDeployment("fraud").withLimit(5))).hasSize(5);
+        }
+    }
+
+    /** The log's answer against a filter of everything appended (an independent reference). */
+    private static void assertQuery(PredictionLog log, List<Prediction> all, PredictionQuery q) {
+        List<Prediction> expected = all.stream().filter(p -> q.deployment().map(p.deployment()::equals).orElse(true)
+                && q.arm().map(p.arm()::equals).orElse(true) && q.model().map(p.model()::equals).orElse(true)
+                && (q.modelVersion().isEmpty() || q.modelVersion().getAsInt() == p.modelVersion())
+                && q.from().map(f -> !p.time().isBefore(f)).orElse(true) && q.to().map(t -> p.time().isBefore(t)).orElse(true)
+                && p.entity().entrySet().containsAll(q.entity().entrySet())).limit(q.limit()).toList();
+        assertThat(log.query(q)).as("%s", q).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void segmentsRollByScaleAndIdsAreFoundThroughTheirIndexesAlsoWhenAnIndexIsRebuilt() throws Exception {
+        List<Prediction> written;
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) {
+            written = fill(log, 200, 3);
+        }
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(dir)) {
+            segments = files.filter(f -> f.toString().endsWith(".plog")).sorted().toList();
+        }
+        assertThat(segments).hasSizeGreaterThan(5);
+        for (Path segment : segments) {
+            assertThat(Files.size(segment)).isLessThanOrEqualTo(4096);
+        }
+        assertThat(SegmentIndex.read(segments.get(0), Files.size(segments.get(0)))).isPresent();
+        Files.delete(SegmentIndex.of(segments.get(1)));
+        Files.write(SegmentIndex.of(segments.get(2)), new byte[] {1, 2, 3}); // damaged: ignored and rebuilt
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) {
+            for (Prediction p : written) {
+                assertThat(log.get(p.id())).isEqualTo(p);
+            }
+            assertThat(log.find(new PredictionIds(clock).next())).isEmpty();
+            assertThat(log.verify(audit.hashes()).ok()).isTrue();
+        }
+        assertThat(SegmentIndex.of(segments.get(1))).exists();
+        assertThat(SegmentIndex.read(segments.get(2), Files.size(segments.get(2)))).isPresent();
+    }
+
+    @Test
+    void theAuditSinkGetsOneRecordPerBatchChainedByHash() {
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) {
+            List<Prediction> written = fill(log, 40, 4);
+            List<AuditRecord> records = audit.batches();
+            assertThat(records).hasSize(10);
+            String previous = "0".repeat(64);
+            for (int i = 0; i < records.size(); i++) {
+                AuditRecord r = records.get(i);
+                BatchReceipt receipt = BatchReceipt.fromJson(r.payload());
+                assertThat(r.actor()).isEqualTo("seer");
+                assertThat(r.subjectType()).isEqualTo("prediction-log");
+                assertThat(r.subjectId()).isEqualTo(Long.toString(i + 1));
+                assertThat(receipt.batch()).isEqualTo(i + 1);
+                assertThat(receipt.count()).isEqualTo(4);
+                assertThat(receipt.firstId()).isEqualTo(written.get(4 * i).id());
+                assertThat(receipt.lastId()).isEqualTo(written.get(4 * i + 3).id());
+                assertThat(receipt.previousHash()).isEqualTo(previous);
+                assertThat(receipt.hash()).hasSize(64).isNotEqualTo(previous);
+                previous = receipt.hash();
+            }
+            assertThat(log.verify(audit.hashes())).satisfies(v -> {
+                assertThat(v.ok()).isTrue();
+                assertThat(v.batchesChecked()).isEqualTo(10);
+                assertThat(v.predictionsChecked()).isEqualTo(40);
+            });
+        }
+    }
+
+    @Test
+    void aBatchHashIsTheSha256OfItsBytesOnDisk() throws Exception {
+        try (PredictionLog log = open(LogOptions.DEFAULT)) {
+            BatchReceipt receipt = log.append(List.of(Predictions.of(log.nextId(), 1), Predictions.of(log.nextId(), 2))).join();
+            byte[] file = Files.readAllBytes(dir.resolve(receipt.segment()));
+            byte[] batch = java.util.Arrays.copyOfRange(file, (int) receipt.offset(), file.length);
+            assertThat(receipt.offset()).isEqualTo(Frames.SEGMENT_HEADER);
+            assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(batch)))
+                    .isEqualTo(receipt.hash());
+        }
+    }
+
+    @Test
+    void aFullQueueFailsAtOnceWithOverloaded() throws Exception {
+        CountDownLatch writerInAudit = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AuditSink blocking = record -> {
+            writerInAudit.countDown();
+            try {
+                release.await(); // holds the writer thread, so the queue fills
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(1L);
+        };
+        try (PredictionLog log = PredictionLog.open(dir, LogOptions.DEFAULT.withQueue(3, 1 << 20), blocking, clock)) {
+            List<CompletableFuture<BatchReceipt>> accepted = new ArrayList<>();
+            accepted.add(log.append(List.of(Predictions.of(log.nextId(), 0))));
+            writerInAudit.await();
+            for (int i = 1; i <= 3; i++) {
+                accepted.add(log.append(List.of(Predictions.of(log.nextId(), i))));
+            }
+            CompletableFuture<BatchReceipt> refused = log.append(List.of(Predictions.of(log.nextId(), 4)));
+            assertThat(refused).isCompletedExceptionally();
+            assertThatThrownBy(refused::join).cause().isInstanceOfSatisfying(SeerException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ServingErrorCode.OVERLOADED));
+            release.countDown();
+            accepted.forEach(CompletableFuture::join);
+        }
+    }
+
+    @Test
+    void aFailingAuditFailsTheAppendThoughTheBatchIsDurableAndReconcileRecordsItLater() {
+        AuditSink failing = record -> CompletableFuture.failedFuture(new IllegalStateException("audit store down"));
+        Prediction p;
+        try (PredictionLog log = PredictionLog.open(dir, LogOptions.DEFAULT, failing, clock)) {
+            p = Predictions.of(log.nextId(), 1);
+            assertThatThrownBy(() -> log.append(List.of(p)).join()).isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOfSatisfying(SeerException.class, e -> {
+                        assertThat(e.errorCode()).isEqualTo(ServingErrorCode.LOG_FAILURE);
+                        assertThat(e.getMessage()).contains("audit entry failed");
+                    });
+        }
+        try (PredictionLog log = open(LogOptions.DEFAULT)) {
+            assertThat(log.get(p.id())).isEqualTo(p);
+            assertThat(log.verify(audit.hashes()).problem()).hasValueSatisfying(
+                    problem -> assertThat(problem.kind()).isEqualTo(LogVerification.Kind.EXTRA));
+            assertThat(log.reconcile(audit.hashes())).extracting(BatchReceipt::batch).containsExactly(1L);
+            assertThat(audit.batches().get(0).payload().path("recovered").asBoolean()).isTrue();
+            assertThat(log.verify(audit.hashes()).ok()).isTrue();
+            assertThat(log.reconcile(audit.hashes())).isEmpty();
+        }
+    }
+
+    @Test
+    void aSecondOpenOfTheSameDirectoryIsRefused() {
+        try (PredictionLog log = open(LogOptions.DEFAULT)) {
+            assertThatThrownBy(() -> open(LogOptions.DEFAULT)).isInstanceOfSatisfying(SeerException.class, e -> {
+                assertThat(e.errorCode()).isEqualTo(ServingErrorCode.LOG_FAILURE);
+                assertThat(e.getMessage()).contains("open in another process");
+            });
+        }
+    }
+
+    @Test
+    void appendsAfterCloseFailAndBadIdsAreRefusedNamingThem() {
+        PredictionLog log = open(LogOptions.DEFAULT);
+        Prediction p = Predictions.of(log.nextId(), 1);
+        log.close();
+        assertThatThrownBy(() -> log.append(List.of(p)).join()).cause().isInstanceOfSatisfying(SeerException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ServingErrorCode.LOG_FAILURE));
+        assertThatThrownBy(() -> Predictions.of("prd_nope", 1)).isInstanceOfSatisfying(SeerException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ServingErrorCode.INVALID_INPUT);
+            assertThat(e.getMessage()).contains("[prd_nope]");
+        });
+    }
+}
