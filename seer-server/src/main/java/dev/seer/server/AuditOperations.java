@@ -12,6 +12,7 @@ import dev.seer.core.audit.AuditRecord;
 import dev.seer.metadata.AuditPage;
 import dev.seer.metadata.AuditQuery;
 import dev.seer.metadata.AuditVerification;
+import dev.seer.serving.log.LogVerification;
 import dev.seer.metadata.InclusionProof;
 import dev.seer.metadata.TreeHead;
 import java.util.List;
@@ -29,11 +30,21 @@ public final class AuditOperations {
             .response(Codec.of(ApiJson::page, ApiJson::page))
             .handler((services, query, call) -> services.audit().query(query));
 
-    /** Verifies the log, against a tree head if given, and records the verdict. */
-    public static final Operation<Optional<TreeHead>, AuditVerification> VERIFY = Operation
-            .<Optional<TreeHead>, AuditVerification>post("audit.verify", "/api/v1/audit/verify").roles(ADMIN, AUDITOR)
+    /**
+     * The verdict of {@link #VERIFY}: the audit log's chain and tree head, and the prediction log's
+     * batches against the hashes the audit log recorded of them (a changed or removed prediction).
+     */
+    public record Verified(AuditVerification audit, LogVerification predictions) {
+        public boolean ok() {
+            return audit.ok() && predictions.ok();
+        }
+    }
+
+    /** Verifies the log, against a tree head if given, and the prediction log against it; records the verdict. */
+    public static final Operation<Optional<TreeHead>, Verified> VERIFY = Operation
+            .<Optional<TreeHead>, Verified>post("audit.verify", "/api/v1/audit/verify").roles(ADMIN, AUDITOR)
             .request(Codec.of(AuditOperations::against, AuditOperations::against))
-            .response(Codec.of(ApiJson::verification, ApiJson::verification))
+            .response(Codec.of(AuditOperations::verified, AuditOperations::verified))
             .handler(AuditOperations::verify);
 
     public static final Operation<Codec.Empty, TreeHead> TREE_HEAD = Operation
@@ -57,12 +68,36 @@ public final class AuditOperations {
 
     private AuditOperations() {}
 
-    private static AuditVerification verify(SeerServices services, Optional<TreeHead> against, Call call) {
+    private static Verified verify(SeerServices services, Optional<TreeHead> against, Call call) {
         AuditVerification verification = services.audit().verify(against);
+        LogVerification predictions = services.serving().log().verify();
         // Recorded without waiting: a tampered log may refuse appends, and the verdict must still be told.
         services.audit().append(new AuditRecord(call.actor(), "audit.verified", "audit_log", "main",
-                Json.object().put("against", against.isPresent()).put("ok", verification.ok())));
-        return verification;
+                Json.object().put("against", against.isPresent()).put("ok", verification.ok())
+                        .put("prediction_log_ok", predictions.ok())));
+        return new Verified(verification, predictions);
+    }
+
+    private static ObjectNode verified(Verified v) {
+        ObjectNode node = ApiJson.verification(v.audit());
+        node.put("ok", v.ok()).put("audit_log_ok", v.audit().ok());
+        ObjectNode log = node.putObject("prediction_log").put("ok", v.predictions().ok())
+                .put("batches_checked", v.predictions().batchesChecked())
+                .put("predictions_checked", v.predictions().predictionsChecked());
+        v.predictions().problem().ifPresentOrElse(p -> log.putObject("problem").put("kind", p.kind().name())
+                .put("batch", p.batch()).put("segment", p.segment()).put("offset", p.offset()).put("message", p.message()),
+                () -> log.putNull("problem"));
+        return node;
+    }
+
+    private static Verified verified(JsonNode node) {
+        JsonNode log = node.path("prediction_log");
+        JsonNode p = log.path("problem");
+        Optional<LogVerification.Problem> problem = p.isObject() ? Optional.of(new LogVerification.Problem(
+                LogVerification.Kind.valueOf(p.path("kind").asText()), p.path("batch").asLong(), p.path("segment").asText(),
+                p.path("offset").asLong(), p.path("message").asText())) : Optional.empty();
+        return new Verified(ApiJson.verification(node), new LogVerification(log.path("batches_checked").asLong(),
+                log.path("predictions_checked").asLong(), problem));
     }
 
     private static TreeHead checkpoint(SeerServices services, Codec.Empty request, Call call) {

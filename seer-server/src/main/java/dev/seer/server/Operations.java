@@ -23,6 +23,7 @@ public final class Operations {
         all.addAll(ExplainOperations.ALL);
         all.addAll(DeploymentOperations.ALL);
         all.addAll(PredictOperations.ALL);
+        all.addAll(FeedbackOperations.ALL);
         all.addAll(MlflowOperations.ALL);
         return List.copyOf(all);
     }

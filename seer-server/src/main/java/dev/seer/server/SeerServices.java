@@ -30,7 +30,6 @@ import dev.seer.registry.artifacts.ArtifactStore;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.training.Training;
 import dev.seer.registry.versions.ModelRegistry;
-import dev.seer.serving.deploy.DeploymentStore;
 import dev.seer.server.Startup.Step;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -105,10 +104,8 @@ public final class SeerServices implements AutoCloseable {
             this.training = new Training(new TrainingDatasets(datasets), tracking, artifacts, clock,
                     Runtime.getRuntime().availableProcessors());
             this.explainedModels = new ExplainedModels(models, artifacts);
-            this.serving = startup.step(Step.SERVING, new Serving(new DeploymentStore(database, audit, clock), models,
-                    new ServingModels(models, artifacts), featureServer, batch -> java.util.concurrent.CompletableFuture
-                    .failedFuture(new IllegalStateException("the prediction log is not wired yet")), clock,
-                    () -> new dev.seer.core.Ids(clock).next("pred")));
+            this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"), database, audit,
+                    models, new ServingModels(models, artifacts), featureServer, clock), Serving::close);
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
             throw e;

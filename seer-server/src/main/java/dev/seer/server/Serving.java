@@ -3,43 +3,80 @@ package dev.seer.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
+import dev.seer.core.features.FeatureLookup;
+import dev.seer.metadata.AuditLog;
+import dev.seer.metadata.MetadataDatabase;
 import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.serving.ServingErrorCode;
 import dev.seer.serving.deploy.Deployment;
 import dev.seer.serving.deploy.DeploymentStore;
-import dev.seer.core.features.FeatureLookup;
+import dev.seer.serving.deploy.ModelRef;
 import dev.seer.serving.deploy.Predictor;
+import dev.seer.serving.feedback.FeedbackStore;
+import dev.seer.serving.feedback.LiveMetrics;
+import dev.seer.serving.log.LogOptions;
+import dev.seer.serving.log.PredictionLog;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The wiring of production serving: deployments over the registry. It resolves what a request
- * names (an alias to a version), checks that every model of a deployment is registered before the
- * change is stored, and keeps the live deployments that the predict route reads.
+ * The wiring of production serving: deployments over the registry, the predict path over the
+ * online store, the prediction log in the home, and feedback joined to the log. It resolves what a
+ * request names (an alias to a version), loads every model of a deployment before the change is
+ * stored, and keeps the live deployments the predict route reads.
  */
-final class Serving {
+final class Serving implements AutoCloseable {
     private final DeploymentStore deployments;
     private final ModelRegistry models;
     private final ServingModels loaded;
+    private final ServingLog log;
     private final Predictor predictor;
+    private final FeedbackStore feedback;
+    private final LiveMetrics metrics;
 
-    Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, FeatureLookup lookup,
-            Predictor.PredictionSink log, Clock clock, java.util.function.Supplier<String> ids) {
-        this.deployments = requireNonNull(deployments, "deployments is null");
-        this.models = requireNonNull(models, "models is null");
-        this.loaded = requireNonNull(loaded, "loaded is null");
-        this.predictor = new Predictor(deployments, loaded, lookup, log, clock, ids);
+    private Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, ServingLog log,
+            FeatureLookup lookup, FeedbackStore feedback, Clock clock) {
+        this.deployments = deployments;
+        this.models = models;
+        this.loaded = loaded;
+        this.log = log;
+        this.predictor = new Predictor(deployments, loaded, lookup, log, clock, log::nextId);
+        this.feedback = feedback;
+        this.metrics = new LiveMetrics(feedback);
     }
 
-    Predictor predictor() {
-        return predictor;
+    /** Opens the prediction log in {@code dir} (locked by this process until {@link #close}) and the rest over it. */
+    static Serving open(Path dir, MetadataDatabase database, AuditLog audit, ModelRegistry models, ServingModels loaded,
+            FeatureLookup lookup, Clock clock) {
+        requireNonNull(models, "models is null");
+        PredictionLog predictionLog = PredictionLog.open(dir, LogOptions.DEFAULT, audit, clock);
+        try {
+            ServingLog log = new ServingLog(predictionLog, audit, p -> loaded.load(new ModelRef(p.model(), p.modelVersion()))
+                    .scorer().signature().output());
+            DeploymentStore deployments = new DeploymentStore(database, audit, clock);
+            FeedbackStore feedback = new FeedbackStore(database, log, audit, clock);
+            return new Serving(deployments, models, loaded, log, lookup, feedback, clock);
+        } catch (RuntimeException e) {
+            predictionLog.close();
+            throw e;
+        }
     }
 
     DeploymentStore deployments() {
         return deployments;
     }
 
-    /** Creates or changes a deployment as a whole, after checking every model it names. */
+    Predictor predictor() {
+        return predictor;
+    }
+
+    ServingLog log() {
+        return log;
+    }
+
+    /** Creates or changes a deployment as a whole, after loading every model it names. */
     Deployment deploy(DeploymentOperations.Deploy request, String actor) {
         int champion = request.version().orElseGet(() -> {
             String alias = request.alias().orElse(TrainingOperations.CHAMPION);
@@ -63,5 +100,26 @@ final class Serving {
     void remove(String name, String actor) {
         deployments.remove(name, actor);
         predictor.deactivate(name);
+    }
+
+    /** Records outcomes: one (its refusal is the call's error) or many (each row's refusal in its result). */
+    FeedbackStore.BatchResult feedback(FeedbackOperations.Record record, String actor) {
+        if (record.single()) {
+            FeedbackStore.Result r = feedback.record(record.rows().get(0), actor);
+            return new FeedbackStore.BatchResult(List.of(new FeedbackStore.RowResult(1, java.util.Optional.of(
+                    r.predictionId()), r.status(), java.util.Optional.empty(), "")));
+        }
+        return feedback.recordAll(record.rows(), 1, actor);
+    }
+
+    List<LiveMetrics.Window> metrics(FeedbackOperations.Metrics m) {
+        deployments.get(m.deployment()); // a 404 for an unknown deployment, not an empty answer
+        return m.bucket().isPresent() ? metrics.buckets(m.deployment(), m.from(), m.to(), m.bucket().get())
+                : List.of(metrics.window(m.deployment(), m.from(), m.to()));
+    }
+
+    @Override
+    public void close() {
+        log.log().close();
     }
 }
