@@ -26,6 +26,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,8 +99,8 @@ public final class FeedbackStore {
      * from and what a sequential test consumes outcome by outcome.
      */
     @SuppressWarnings("ArrayRecordComponent")
-    public record Pair(String predictionId, Instant predictedAt, Instant observedAt, String arm, String model,
-            int version, OutputKind kind, double[] output, double outcome) {}
+    public record Pair(String predictionId, Instant predictedAt, Instant observedAt, Instant recordedAt, String arm,
+            String model, int version, OutputKind kind, double[] output, double outcome) {}
 
     private final SqlDatabase database;
     private final LoggedPredictions predictions;
@@ -174,13 +175,14 @@ public final class FeedbackStore {
     /**
      * The joined pairs of {@code deployment} (one arm, or all) whose predictions were made in
      * [{@code from}, {@code to}), by prediction time then id. Pairs of a prediction-time window
-     * keep arriving for as long as outcomes are delayed.
+     * keep arriving for as long as outcomes are delayed. A sequential test that wants outcomes in
+     * the order they arrived sorts by {@link Pair#recordedAt()} (ties by id).
      */
     public List<Pair> pairs(String deployment, Optional<String> arm, Instant from, Instant to) {
         requireNonNull(deployment, "deployment is null");
         requireNonNull(arm, "arm is null");
         checkRange(from, to);
-        String sql = "SELECT prediction_id, predicted_at, observed_at, arm, model, model_version, output_kind, output, outcome"
+        String sql = "SELECT prediction_id, predicted_at, observed_at, recorded_at, arm, model, model_version, output_kind, output, outcome"
                 + " FROM feedback WHERE deployment = ?" + (arm.isPresent() ? " AND arm = ?" : "")
                 + " AND predicted_at >= ? AND predicted_at < ? ORDER BY predicted_at, prediction_id";
         return sql("read the feedback of deployment " + deployment, () -> {
@@ -196,8 +198,8 @@ public final class FeedbackStore {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         pairs.add(new Pair(r.getString(1), Times.ofMicros(r.getLong(2)), Times.ofMicros(r.getLong(3)),
-                                r.getString(4), r.getString(5), r.getInt(6), OutputKind.of(r.getString(7)),
-                                readOutput(r.getString(8)), r.getDouble(9)));
+                                Times.ofMicros(r.getLong(4)), r.getString(5), r.getString(6), r.getInt(7),
+                                OutputKind.of(r.getString(8)), readOutput(r.getString(9)), r.getDouble(10)));
                     }
                 }
                 return pairs;
@@ -224,6 +226,7 @@ public final class FeedbackStore {
         }
         Logged prediction = feedback.target() instanceof ById byId ? byId(byId.predictionId())
                 : latest((ByEntity) feedback.target(), now);
+        checkOutput(prediction);
         checkOutcome(feedback.outcome(), prediction);
         if (feedback.observedAt().isBefore(prediction.time())) {
             throw invalid("Outcome observed at [" + feedback.observedAt() + "] is before prediction [" + prediction.id()
@@ -250,6 +253,21 @@ public final class FeedbackStore {
                         + "] made no prediction for entity [" + target.describe() + "] at or before [" + target.at() + "]",
                         Map.of("deployment", target.deployment(), "entity", new TreeMap<>(target.entity()),
                                 "at", target.at().toString())));
+    }
+
+    // Metrics pool outputs by kind, so a logged output of the wrong shape is refused here rather than failing every window.
+    private static void checkOutput(Logged prediction) {
+        int width = prediction.output().length;
+        boolean fits = switch (prediction.kind()) {
+            case PROBABILITY -> width == 1 && prediction.output()[0] >= 0 && prediction.output()[0] <= 1;
+            case CLASS_PROBABILITIES -> width >= 2;
+            case VALUE -> width == 1 && Double.isFinite(prediction.output()[0]);
+        };
+        if (!fits) {
+            throw invalid("Prediction [" + prediction.id() + "] has output " + Arrays.toString(prediction.output())
+                    + ", which is not a [" + prediction.kind().id() + "] output; feedback cannot be scored against it",
+                    "prediction_id");
+        }
     }
 
     private static void checkOutcome(double outcome, Logged prediction) {

@@ -102,6 +102,7 @@ class FeedbackStoreTest {
             assertThat(pair.output()).containsExactly(0.8);
             assertThat(pair.outcome()).isEqualTo(1.0);
             assertThat(pair.version()).isEqualTo(3);
+            assertThat(pair.recordedAt()).isEqualTo(clock.instant());
             assertThat(audit.records).singleElement().satisfies(r -> {
                 assertThat(r.action()).isEqualTo("feedback.recorded");
                 assertThat(r.subjectId()).isEqualTo(p.id());
@@ -201,6 +202,8 @@ class FeedbackStoreTest {
             assertInvalid(Feedback.forPrediction(value.id(), Double.NaN, T0, "api"), "must be a finite number");
             assertInvalid(Feedback.forPrediction(value.id(), 3, T0.minusSeconds(1), "api"), "is before prediction");
             assertInvalid(Feedback.forPrediction(value.id(), 3, T0, " "), "[source]");
+            Logged notAProbability = log.add(CUSTOMER_42, "churn", "champion", T0, OutputKind.PROBABILITY, 0.2, 0.8);
+            assertInvalid(Feedback.forPrediction(notAProbability.id(), 1, T0, "api"), "which is not a [probability] output");
             assertThat(store.record(Feedback.forPrediction(classes.id(), 2, T0, "api"), "alice").status())
                     .isEqualTo(Status.RECORDED);
             assertThat(store.record(Feedback.forPrediction(value.id(), -4.25, T0, "api"), "alice").status())
