@@ -56,6 +56,13 @@ import java.util.TreeMap;
  * cause). A prediction being made in the very millisecond of {@code at} may be missed in favour
  * of the one before it; senders label "the prediction in force at T" with a T in the past.
  *
+ * <p>An outcome for an answered prediction is also recorded, in the same transaction, for the
+ * shadow predictions scored beside it ({@link LoggedPredictions#shadowsOf}), so the shadow arm has
+ * live metrics on exactly the traffic the answered arms saw. Shadows are never labelled on their
+ * own (their ids are never answered and by entity only answered predictions are looked up); a
+ * shadow whose model cannot take the outcome (another output kind) is left out, and one already
+ * labelled keeps its outcome.
+ *
  * <p>Every call that records something writes one audit entry, waited for: {@code
  * feedback.recorded} for one outcome, {@code feedback.batch_recorded} for a bulk load (with its
  * counts), so a file of a million outcomes is one entry, not a million.
@@ -76,12 +83,24 @@ public final class FeedbackStore {
         REFUSED
     }
 
-    /** The answer to one recorded outcome: which prediction it joined, and whether it was new. */
-    public record Result(String predictionId, Status status, String deployment, String arm, Instant predictedAt) {}
+    /**
+     * The answer to one recorded outcome: which prediction it joined, whether it was new, and the
+     * shadow predictions of that request that this call labelled with the same outcome.
+     */
+    public record Result(String predictionId, Status status, String deployment, String arm, Instant predictedAt,
+            List<String> shadows) {
+        public Result {
+            shadows = List.copyOf(shadows);
+        }
+    }
 
     /** One bulk row's result; {@code row} is its number as the caller counts (first row = {@code firstRow}). */
     public record RowResult(int row, Optional<String> predictionId, Status status, Optional<ErrorCode> error,
-            String message) {}
+            String message, List<String> shadows) {
+        public RowResult {
+            shadows = List.copyOf(shadows);
+        }
+    }
 
     /** A bulk load's results, one per row in order. */
     public record BatchResult(List<RowResult> rows) {
@@ -130,9 +149,9 @@ public final class FeedbackStore {
         Joined joined = join(feedback, now);
         Result result = sql("record feedback for prediction " + joined.prediction().id(),
                 () -> database.inTransaction(c -> write(c, joined, now, actor)));
-        if (result.status() == Status.RECORDED) {
+        if (result.status() == Status.RECORDED || !result.shadows().isEmpty()) {
             audit.record(new AuditRecord(actor, "feedback.recorded", "prediction", result.predictionId(),
-                    payload(joined))).join();
+                    payload(joined, result))).join();
         }
         return result;
     }
@@ -165,7 +184,7 @@ public final class FeedbackStore {
             return rows;
         }));
         BatchResult batch = new BatchResult(results);
-        if (batch.count(Status.RECORDED) > 0) {
+        if (batch.count(Status.RECORDED) > 0 || shadowCount(batch) > 0) {
             audit.record(new AuditRecord(actor, "feedback.batch_recorded", "feedback_batch", ids.next("fbb"),
                     batchPayload(batch, joinedOrRefused, firstRow))).join();
         }
@@ -215,8 +234,8 @@ public final class FeedbackStore {
         }
     }
 
-    /** Feedback with its prediction found and its values checked against it. */
-    private record Joined(Feedback feedback, Logged prediction) {}
+    /** Feedback with its prediction (and the shadows that can take its outcome) found and its values checked. */
+    private record Joined(Feedback feedback, Logged prediction, List<Logged> shadows) {}
 
     private Joined join(Feedback feedback, Instant now) {
         String source = feedback.source();
@@ -232,7 +251,8 @@ public final class FeedbackStore {
             throw invalid("Outcome observed at [" + feedback.observedAt() + "] is before prediction [" + prediction.id()
                     + "] was made at [" + prediction.time() + "]: it cannot be feedback on it", "observed_at");
         }
-        return new Joined(feedback, prediction);
+        return new Joined(feedback, prediction, predictions.shadowsOf(prediction.id()).stream()
+                .filter(shadow -> fits(shadow, feedback.outcome())).toList());
     }
 
     private Logged byId(String id) {
@@ -253,6 +273,17 @@ public final class FeedbackStore {
                         + "] made no prediction for entity [" + target.describe() + "] at or before [" + target.at() + "]",
                         Map.of("deployment", target.deployment(), "entity", new TreeMap<>(target.entity()),
                                 "at", target.at().toString())));
+    }
+
+    // A shadow whose model cannot take this outcome (another output kind, fewer classes) is left unlabelled.
+    private static boolean fits(Logged shadow, double outcome) {
+        try {
+            checkOutput(shadow);
+            checkOutcome(outcome, shadow);
+            return true;
+        } catch (SeerException e) {
+            return false;
+        }
     }
 
     // Metrics pool outputs by kind, so a logged output of the wrong shape is refused here rather than failing every window.
@@ -287,7 +318,7 @@ public final class FeedbackStore {
         Logged p = joined.prediction();
         Feedback f = joined.feedback();
         Status status = Status.RECORDED;
-        if (!insert(c, joined, now, actor)) {
+        if (!insert(c, p, f, now, actor)) {
             Existing existing = existing(c, p.id());
             if (existing.outcome() != f.outcome()) {
                 throw new SeerException(ServingErrorCode.FEEDBACK_CONFLICT, "Prediction [" + p.id() + "] already has outcome ["
@@ -297,7 +328,13 @@ public final class FeedbackStore {
             }
             status = Status.DUPLICATE;
         }
-        return new Result(p.id(), status, p.deployment(), p.arm(), p.time());
+        List<String> shadows = new ArrayList<>();
+        for (Logged shadow : joined.shadows()) {
+            if (insert(c, shadow, f, now, actor)) {
+                shadows.add(shadow.id());
+            }
+        }
+        return new Result(p.id(), status, p.deployment(), p.arm(), p.time(), shadows);
     }
 
     private RowResult writeRow(Connection c, Joined joined, int row, Instant now, String actor) throws SQLException {
@@ -305,7 +342,7 @@ public final class FeedbackStore {
         try {
             Result result = write(c, joined, now, actor);
             return new RowResult(row, id, result.status(), Optional.empty(), result.status() == Status.RECORDED
-                    ? "recorded" : "duplicate: prediction [" + id.get() + "] already has this outcome");
+                    ? "recorded" : "duplicate: prediction [" + id.get() + "] already has this outcome", result.shadows());
         } catch (SeerException e) {
             return refusal(row, id, e);
         }
@@ -317,12 +354,10 @@ public final class FeedbackStore {
             throw e;
         }
         return new RowResult(row, predictionId, Status.REFUSED, Optional.of(e.errorCode()),
-                "Row " + row + ": " + e.getMessage());
+                "Row " + row + ": " + e.getMessage(), List.of());
     }
 
-    private static boolean insert(Connection c, Joined joined, Instant now, String actor) throws SQLException {
-        Logged p = joined.prediction();
-        Feedback f = joined.feedback();
+    private static boolean insert(Connection c, Logged p, Feedback f, Instant now, String actor) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO feedback (prediction_id, deployment, arm, model,"
                 + " model_version, output_kind, output, predicted_at, outcome, observed_at, source, entity, recorded_at,"
                 + " recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (prediction_id) DO NOTHING")) {
@@ -358,7 +393,7 @@ public final class FeedbackStore {
         }
     }
 
-    private static ObjectNode payload(Joined joined) {
+    private static ObjectNode payload(Joined joined, Result result) {
         Logged p = joined.prediction();
         Feedback f = joined.feedback();
         ObjectNode payload = Json.object().put("deployment", p.deployment()).put("arm", p.arm()).put("model", p.model())
@@ -368,13 +403,15 @@ public final class FeedbackStore {
             payload.set("entity", Json.mapper().valueToTree(new TreeMap<>(e.entity())));
             payload.put("at", e.at().toString());
         }
+        ArrayNode shadows = payload.putArray("shadows");
+        result.shadows().forEach(shadows::add);
         return payload;
     }
 
     private static JsonNode batchPayload(BatchResult batch, List<Object> joinedOrRefused, int firstRow) {
         ObjectNode payload = Json.object().put("first_row", firstRow).put("rows", batch.rows().size())
                 .put("recorded", batch.count(Status.RECORDED)).put("duplicates", batch.count(Status.DUPLICATE))
-                .put("refused", batch.count(Status.REFUSED));
+                .put("refused", batch.count(Status.REFUSED)).put("shadows", shadowCount(batch));
         ObjectNode perDeployment = payload.putObject("recorded_by_deployment");
         ArrayNode sources = payload.putArray("sources");
         for (int i = 0; i < batch.rows().size(); i++) {
@@ -388,6 +425,10 @@ public final class FeedbackStore {
             }
         }
         return payload;
+    }
+
+    private static long shadowCount(BatchResult batch) {
+        return batch.rows().stream().mapToLong(r -> r.shadows().size()).sum();
     }
 
     private static boolean contains(ArrayNode array, String text) {
