@@ -25,6 +25,11 @@ final class FakeLog implements LoggedPredictions {
         return logged;
     }
 
+    /** Logs a prediction as given; {@code shadowOf} is null for an answered one. */
+    synchronized void put(Logged logged, Map<String, String> entity, String shadowOf) {
+        entries.add(new Entry(logged, Map.copyOf(entity), shadowOf));
+    }
+
     /** Logs the shadow prediction scored beside {@code answered} (same time, deployment and entity). */
     synchronized Logged addShadow(Logged answered, OutputKind kind, double... output) {
         Logged logged = new Logged("pred_" + next++, answered.time(), answered.deployment(), "shadow", "churn", 5, kind, output);
