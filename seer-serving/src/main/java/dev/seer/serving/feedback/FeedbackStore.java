@@ -26,6 +26,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,13 @@ import java.util.TreeMap;
  * cause). A prediction being made in the very millisecond of {@code at} may be missed in favour
  * of the one before it; senders label "the prediction in force at T" with a T in the past.
  *
+ * <p>An outcome for an answered prediction is also recorded, in the same transaction, for the
+ * shadow predictions scored beside it ({@link LoggedPredictions#shadowsOf}), so the shadow arm has
+ * live metrics on exactly the traffic the answered arms saw. Shadows are never labelled on their
+ * own (their ids are never answered and by entity only answered predictions are looked up); a
+ * shadow whose model cannot take the outcome (another output kind) is left out, and one already
+ * labelled keeps its outcome.
+ *
  * <p>Every call that records something writes one audit entry, waited for: {@code
  * feedback.recorded} for one outcome, {@code feedback.batch_recorded} for a bulk load (with its
  * counts), so a file of a million outcomes is one entry, not a million.
@@ -75,12 +83,24 @@ public final class FeedbackStore {
         REFUSED
     }
 
-    /** The answer to one recorded outcome: which prediction it joined, and whether it was new. */
-    public record Result(String predictionId, Status status, String deployment, String arm, Instant predictedAt) {}
+    /**
+     * The answer to one recorded outcome: which prediction it joined, whether it was new, and the
+     * shadow predictions of that request that this call labelled with the same outcome.
+     */
+    public record Result(String predictionId, Status status, String deployment, String arm, Instant predictedAt,
+            List<String> shadows) {
+        public Result {
+            shadows = List.copyOf(shadows);
+        }
+    }
 
     /** One bulk row's result; {@code row} is its number as the caller counts (first row = {@code firstRow}). */
     public record RowResult(int row, Optional<String> predictionId, Status status, Optional<ErrorCode> error,
-            String message) {}
+            String message, List<String> shadows) {
+        public RowResult {
+            shadows = List.copyOf(shadows);
+        }
+    }
 
     /** A bulk load's results, one per row in order. */
     public record BatchResult(List<RowResult> rows) {
@@ -98,8 +118,8 @@ public final class FeedbackStore {
      * from and what a sequential test consumes outcome by outcome.
      */
     @SuppressWarnings("ArrayRecordComponent")
-    public record Pair(String predictionId, Instant predictedAt, Instant observedAt, String arm, String model,
-            int version, OutputKind kind, double[] output, double outcome) {}
+    public record Pair(String predictionId, Instant predictedAt, Instant observedAt, Instant recordedAt, String arm,
+            String model, int version, OutputKind kind, double[] output, double outcome) {}
 
     private final SqlDatabase database;
     private final LoggedPredictions predictions;
@@ -129,9 +149,9 @@ public final class FeedbackStore {
         Joined joined = join(feedback, now);
         Result result = sql("record feedback for prediction " + joined.prediction().id(),
                 () -> database.inTransaction(c -> write(c, joined, now, actor)));
-        if (result.status() == Status.RECORDED) {
+        if (result.status() == Status.RECORDED || !result.shadows().isEmpty()) {
             audit.record(new AuditRecord(actor, "feedback.recorded", "prediction", result.predictionId(),
-                    payload(joined))).join();
+                    payload(joined, result))).join();
         }
         return result;
     }
@@ -164,7 +184,7 @@ public final class FeedbackStore {
             return rows;
         }));
         BatchResult batch = new BatchResult(results);
-        if (batch.count(Status.RECORDED) > 0) {
+        if (batch.count(Status.RECORDED) > 0 || shadowCount(batch) > 0) {
             audit.record(new AuditRecord(actor, "feedback.batch_recorded", "feedback_batch", ids.next("fbb"),
                     batchPayload(batch, joinedOrRefused, firstRow))).join();
         }
@@ -174,13 +194,14 @@ public final class FeedbackStore {
     /**
      * The joined pairs of {@code deployment} (one arm, or all) whose predictions were made in
      * [{@code from}, {@code to}), by prediction time then id. Pairs of a prediction-time window
-     * keep arriving for as long as outcomes are delayed.
+     * keep arriving for as long as outcomes are delayed. A sequential test that wants outcomes in
+     * the order they arrived sorts by {@link Pair#recordedAt()} (ties by id).
      */
     public List<Pair> pairs(String deployment, Optional<String> arm, Instant from, Instant to) {
         requireNonNull(deployment, "deployment is null");
         requireNonNull(arm, "arm is null");
         checkRange(from, to);
-        String sql = "SELECT prediction_id, predicted_at, observed_at, arm, model, model_version, output_kind, output, outcome"
+        String sql = "SELECT prediction_id, predicted_at, observed_at, recorded_at, arm, model, model_version, output_kind, output, outcome"
                 + " FROM feedback WHERE deployment = ?" + (arm.isPresent() ? " AND arm = ?" : "")
                 + " AND predicted_at >= ? AND predicted_at < ? ORDER BY predicted_at, prediction_id";
         return sql("read the feedback of deployment " + deployment, () -> {
@@ -196,8 +217,8 @@ public final class FeedbackStore {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         pairs.add(new Pair(r.getString(1), Times.ofMicros(r.getLong(2)), Times.ofMicros(r.getLong(3)),
-                                r.getString(4), r.getString(5), r.getInt(6), OutputKind.of(r.getString(7)),
-                                readOutput(r.getString(8)), r.getDouble(9)));
+                                Times.ofMicros(r.getLong(4)), r.getString(5), r.getString(6), r.getInt(7),
+                                OutputKind.of(r.getString(8)), readOutput(r.getString(9)), r.getDouble(10)));
                     }
                 }
                 return pairs;
@@ -213,8 +234,8 @@ public final class FeedbackStore {
         }
     }
 
-    /** Feedback with its prediction found and its values checked against it. */
-    private record Joined(Feedback feedback, Logged prediction) {}
+    /** Feedback with its prediction (and the shadows that can take its outcome) found and its values checked. */
+    private record Joined(Feedback feedback, Logged prediction, List<Logged> shadows) {}
 
     private Joined join(Feedback feedback, Instant now) {
         String source = feedback.source();
@@ -224,12 +245,14 @@ public final class FeedbackStore {
         }
         Logged prediction = feedback.target() instanceof ById byId ? byId(byId.predictionId())
                 : latest((ByEntity) feedback.target(), now);
+        checkOutput(prediction);
         checkOutcome(feedback.outcome(), prediction);
         if (feedback.observedAt().isBefore(prediction.time())) {
             throw invalid("Outcome observed at [" + feedback.observedAt() + "] is before prediction [" + prediction.id()
                     + "] was made at [" + prediction.time() + "]: it cannot be feedback on it", "observed_at");
         }
-        return new Joined(feedback, prediction);
+        return new Joined(feedback, prediction, predictions.shadowsOf(prediction.id()).stream()
+                .filter(shadow -> fits(shadow, feedback.outcome())).toList());
     }
 
     private Logged byId(String id) {
@@ -252,6 +275,32 @@ public final class FeedbackStore {
                                 "at", target.at().toString())));
     }
 
+    // A shadow whose model cannot take this outcome (another output kind, fewer classes) is left unlabelled.
+    private static boolean fits(Logged shadow, double outcome) {
+        try {
+            checkOutput(shadow);
+            checkOutcome(outcome, shadow);
+            return true;
+        } catch (SeerException e) {
+            return false;
+        }
+    }
+
+    // Metrics pool outputs by kind, so a logged output of the wrong shape is refused here rather than failing every window.
+    private static void checkOutput(Logged prediction) {
+        int width = prediction.output().length;
+        boolean fits = switch (prediction.kind()) {
+            case PROBABILITY -> width == 1 && prediction.output()[0] >= 0 && prediction.output()[0] <= 1;
+            case CLASS_PROBABILITIES -> width >= 2;
+            case VALUE -> width == 1 && Double.isFinite(prediction.output()[0]);
+        };
+        if (!fits) {
+            throw invalid("Prediction [" + prediction.id() + "] has output " + Arrays.toString(prediction.output())
+                    + ", which is not a [" + prediction.kind().id() + "] output; feedback cannot be scored against it",
+                    "prediction_id");
+        }
+    }
+
     private static void checkOutcome(double outcome, Logged prediction) {
         String problem = switch (prediction.kind()) {
             case PROBABILITY -> outcome == 0.0 || outcome == 1.0 ? null : "a label 0 or 1";
@@ -269,7 +318,7 @@ public final class FeedbackStore {
         Logged p = joined.prediction();
         Feedback f = joined.feedback();
         Status status = Status.RECORDED;
-        if (!insert(c, joined, now, actor)) {
+        if (!insert(c, p, f, now, actor)) {
             Existing existing = existing(c, p.id());
             if (existing.outcome() != f.outcome()) {
                 throw new SeerException(ServingErrorCode.FEEDBACK_CONFLICT, "Prediction [" + p.id() + "] already has outcome ["
@@ -279,7 +328,13 @@ public final class FeedbackStore {
             }
             status = Status.DUPLICATE;
         }
-        return new Result(p.id(), status, p.deployment(), p.arm(), p.time());
+        List<String> shadows = new ArrayList<>();
+        for (Logged shadow : joined.shadows()) {
+            if (insert(c, shadow, f, now, actor)) {
+                shadows.add(shadow.id());
+            }
+        }
+        return new Result(p.id(), status, p.deployment(), p.arm(), p.time(), shadows);
     }
 
     private RowResult writeRow(Connection c, Joined joined, int row, Instant now, String actor) throws SQLException {
@@ -287,7 +342,7 @@ public final class FeedbackStore {
         try {
             Result result = write(c, joined, now, actor);
             return new RowResult(row, id, result.status(), Optional.empty(), result.status() == Status.RECORDED
-                    ? "recorded" : "duplicate: prediction [" + id.get() + "] already has this outcome");
+                    ? "recorded" : "duplicate: prediction [" + id.get() + "] already has this outcome", result.shadows());
         } catch (SeerException e) {
             return refusal(row, id, e);
         }
@@ -299,12 +354,10 @@ public final class FeedbackStore {
             throw e;
         }
         return new RowResult(row, predictionId, Status.REFUSED, Optional.of(e.errorCode()),
-                "Row " + row + ": " + e.getMessage());
+                "Row " + row + ": " + e.getMessage(), List.of());
     }
 
-    private static boolean insert(Connection c, Joined joined, Instant now, String actor) throws SQLException {
-        Logged p = joined.prediction();
-        Feedback f = joined.feedback();
+    private static boolean insert(Connection c, Logged p, Feedback f, Instant now, String actor) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO feedback (prediction_id, deployment, arm, model,"
                 + " model_version, output_kind, output, predicted_at, outcome, observed_at, source, entity, recorded_at,"
                 + " recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (prediction_id) DO NOTHING")) {
@@ -340,7 +393,7 @@ public final class FeedbackStore {
         }
     }
 
-    private static ObjectNode payload(Joined joined) {
+    private static ObjectNode payload(Joined joined, Result result) {
         Logged p = joined.prediction();
         Feedback f = joined.feedback();
         ObjectNode payload = Json.object().put("deployment", p.deployment()).put("arm", p.arm()).put("model", p.model())
@@ -350,13 +403,15 @@ public final class FeedbackStore {
             payload.set("entity", Json.mapper().valueToTree(new TreeMap<>(e.entity())));
             payload.put("at", e.at().toString());
         }
+        ArrayNode shadows = payload.putArray("shadows");
+        result.shadows().forEach(shadows::add);
         return payload;
     }
 
     private static JsonNode batchPayload(BatchResult batch, List<Object> joinedOrRefused, int firstRow) {
         ObjectNode payload = Json.object().put("first_row", firstRow).put("rows", batch.rows().size())
                 .put("recorded", batch.count(Status.RECORDED)).put("duplicates", batch.count(Status.DUPLICATE))
-                .put("refused", batch.count(Status.REFUSED));
+                .put("refused", batch.count(Status.REFUSED)).put("shadows", shadowCount(batch));
         ObjectNode perDeployment = payload.putObject("recorded_by_deployment");
         ArrayNode sources = payload.putArray("sources");
         for (int i = 0; i < batch.rows().size(); i++) {
@@ -370,6 +425,10 @@ public final class FeedbackStore {
             }
         }
         return payload;
+    }
+
+    private static long shadowCount(BatchResult batch) {
+        return batch.rows().stream().mapToLong(r -> r.shadows().size()).sum();
     }
 
     private static boolean contains(ArrayNode array, String text) {

@@ -106,8 +106,8 @@ public final class LiveMetrics {
     public List<Window> buckets(String deployment, Instant from, Instant to, Duration bucket) {
         requireNonNull(bucket, "bucket is null");
         FeedbackStore.checkRange(from, to);
-        if (bucket.isNegative() || bucket.isZero()) {
-            throw FeedbackStore.invalid("Bucket [" + bucket + "] must be a positive duration", "bucket");
+        if (bucket.toMillis() < 1) {
+            throw FeedbackStore.invalid("Bucket [" + bucket + "] must be at least a millisecond", "bucket");
         }
         long size = bucket.toMillis();
         long first = Math.floorDiv(from.toEpochMilli(), size) * size;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.models.OutputKind;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,13 @@ public interface LoggedPredictions {
      * (shadow predictions excluded: they were never answered, so nothing acted on them).
      */
     Optional<Logged> latestBefore(Map<String, String> entity, String deployment, Instant at);
+
+    /**
+     * The shadow predictions scored beside the answered prediction {@code predictionId} (the log's
+     * {@code shadowOf}), empty when the deployment had no shadow then. An outcome for an answered
+     * prediction is the outcome of its shadows too: that is how a shadow arm gets live metrics.
+     */
+    List<Logged> shadowsOf(String predictionId);
 
     /**
      * What feedback needs of a logged prediction: who made it when, and its output, read by

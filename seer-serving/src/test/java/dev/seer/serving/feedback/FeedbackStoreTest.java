@@ -93,7 +93,7 @@ class FeedbackStoreTest {
 
             Result result = store.record(Feedback.forPrediction(p.id(), 1, fiveDaysLater, "api"), "alice");
 
-            assertThat(result).isEqualTo(new Result(p.id(), Status.RECORDED, "churn", "champion", T0));
+            assertThat(result).isEqualTo(new Result(p.id(), Status.RECORDED, "churn", "champion", T0, List.of()));
             List<Pair> pairs = store.pairs("churn", Optional.empty(), T0, T0.plusSeconds(1));
             assertThat(pairs).hasSize(1);
             Pair pair = pairs.get(0);
@@ -102,12 +102,47 @@ class FeedbackStoreTest {
             assertThat(pair.output()).containsExactly(0.8);
             assertThat(pair.outcome()).isEqualTo(1.0);
             assertThat(pair.version()).isEqualTo(3);
+            assertThat(pair.recordedAt()).isEqualTo(clock.instant());
             assertThat(audit.records).singleElement().satisfies(r -> {
                 assertThat(r.action()).isEqualTo("feedback.recorded");
                 assertThat(r.subjectId()).isEqualTo(p.id());
                 assertThat(r.actor()).isEqualTo("alice");
                 assertThat(r.payload().path("observed_at").asText()).isEqualTo(fiveDaysLater.toString());
             });
+        }
+
+        @Test
+        void anAnsweredPredictionsOutcomeLabelsItsShadowsThatCanTakeIt() {
+            Logged answered = binary("champion", T0, 0.8);
+            Logged shadow = log.addShadow(answered, OutputKind.PROBABILITY, 0.6);
+            log.addShadow(answered, OutputKind.CLASS_PROBABILITIES, 0.5, 0.5); // label 1 is class 1 of 2: it fits
+            Logged regression = log.addShadow(answered, OutputKind.VALUE, 0.3); // any finite number fits a value
+            Logged answeredByEntity = binary("champion", T0.plusSeconds(30), 0.4);
+            Logged laterShadow = log.addShadow(answeredByEntity, OutputKind.PROBABILITY, 0.1);
+
+            Result result = store.record(Feedback.forPrediction(answered.id(), 1, T0.plus(Duration.ofDays(1)), "api"), "alice");
+            Result again = store.record(Feedback.forPrediction(answered.id(), 1, T0.plus(Duration.ofDays(2)), "api"), "alice");
+            Result byEntity = store.record(Feedback.forEntity(CUSTOMER_42, "churn", T0.plusSeconds(40), 0,
+                    T0.plus(Duration.ofDays(1)), "api"), "alice");
+
+            assertThat(result.shadows()).hasSize(3).contains(shadow.id(), regression.id());
+            assertThat(again.status()).isEqualTo(Status.DUPLICATE);
+            assertThat(again.shadows()).isEmpty();
+            assertThat(byEntity.predictionId()).isEqualTo(answeredByEntity.id()); // never the shadow itself
+            assertThat(byEntity.shadows()).containsExactly(laterShadow.id());
+            assertThat(store.pairs("churn", Optional.of("shadow"), T0, T0.plusSeconds(60)))
+                    .extracting(Pair::predictionId, Pair::outcome)
+                    .contains(tuple(shadow.id(), 1.0), tuple(laterShadow.id(), 0.0));
+            assertThat(audit.records.get(0).payload().path("shadows")).hasSize(3);
+        }
+
+        @Test
+        void aShadowThatCannotTakeTheOutcomeIsLeftUnlabelled() {
+            Logged classes = log.add(CUSTOMER_42, "tier", "champion", T0, OutputKind.CLASS_PROBABILITIES, 0.2, 0.3, 0.5);
+            log.addShadow(classes, OutputKind.PROBABILITY, 0.7); // class 2 is no label for a binary shadow
+
+            assertThat(store.record(Feedback.forPrediction(classes.id(), 2, T0, "api"), "alice").shadows()).isEmpty();
+            assertThat(store.pairs("tier", Optional.empty(), T0, T0.plusSeconds(1))).hasSize(1);
         }
 
         @Test
@@ -201,6 +236,8 @@ class FeedbackStoreTest {
             assertInvalid(Feedback.forPrediction(value.id(), Double.NaN, T0, "api"), "must be a finite number");
             assertInvalid(Feedback.forPrediction(value.id(), 3, T0.minusSeconds(1), "api"), "is before prediction");
             assertInvalid(Feedback.forPrediction(value.id(), 3, T0, " "), "[source]");
+            Logged notAProbability = log.add(CUSTOMER_42, "churn", "champion", T0, OutputKind.PROBABILITY, 0.2, 0.8);
+            assertInvalid(Feedback.forPrediction(notAProbability.id(), 1, T0, "api"), "which is not a [probability] output");
             assertThat(store.record(Feedback.forPrediction(classes.id(), 2, T0, "api"), "alice").status())
                     .isEqualTo(Status.RECORDED);
             assertThat(store.record(Feedback.forPrediction(value.id(), -4.25, T0, "api"), "alice").status())

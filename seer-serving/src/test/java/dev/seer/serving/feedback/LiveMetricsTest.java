@@ -187,6 +187,9 @@ class LiveMetricsTest {
             assertThatThrownBy(() -> metrics.buckets("churn", T0, T0.plus(Duration.ofDays(1000)), Duration.ofHours(1)))
                     .hasMessageContaining("buckets; at most")
                     .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(ServingErrorCode.INVALID_FEEDBACK));
+            assertThatThrownBy(() -> metrics.buckets("churn", T0, T0.plusSeconds(1), Duration.ofNanos(10)))
+                    .hasMessageContaining("at least a millisecond")
+                    .satisfies(e -> assertThat(((SeerException) e).errorCode()).isEqualTo(ServingErrorCode.INVALID_FEEDBACK));
         }
     }
 
