@@ -91,17 +91,30 @@ final class AuditCommand {
         public Integer call() {
             Optional<TreeHead> head = Optional.ofNullable(against).map(Verify::readHead);
             try (Backend backend = cli().backend("audit verify")) {
-                AuditVerification result = backend.call(AuditOperations.VERIFY, head);
+                AuditOperations.Verified verified = backend.call(AuditOperations.VERIFY, head);
+                AuditVerification result = verified.audit();
+                var predictions = verified.predictions();
                 if (cli().json()) {
-                    printJson(AuditOperations.VERIFY.encodeResponse(result));
-                } else if (result.ok()) {
-                    out().println("Audit log OK: " + result.entriesChecked() + " entries, root "
-                            + result.head().rootHash() + (head.isPresent() ? ", extends the given head of "
-                            + head.get().size() + " entries" : ""));
+                    printJson(AuditOperations.VERIFY.encodeResponse(verified));
                 } else {
-                    err().println("Audit log FAILED: " + result.problem().get().message());
+                    if (result.ok()) {
+                        out().println("Audit log OK: " + result.entriesChecked() + " entries, root "
+                                + result.head().rootHash() + (head.isPresent() ? ", extends the given head of "
+                                + head.get().size() + " entries" : ""));
+                    } else {
+                        err().println("Audit log FAILED: " + result.problem().get().message());
+                    }
+                    if (predictions.ok()) {
+                        out().println("Prediction log OK: " + predictions.batchesChecked() + " batches, "
+                                + predictions.predictionsChecked() + " predictions, each as the audit log recorded it");
+                    } else {
+                        var p = predictions.problem().get();
+                        err().println("Prediction log FAILED (" + p.kind() + ", batch " + p.batch()
+                                + (p.segment().isEmpty() ? "" : ", " + p.segment() + " at offset " + p.offset()) + "): "
+                                + p.message());
+                    }
                 }
-                return result.ok() ? 0 : MetadataErrorCode.AUDIT_LOG_TAMPERED.category().exitCode();
+                return verified.ok() ? 0 : MetadataErrorCode.AUDIT_LOG_TAMPERED.category().exitCode();
             }
         }
 

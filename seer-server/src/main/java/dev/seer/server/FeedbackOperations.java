@@ -125,6 +125,9 @@ public final class FeedbackOperations {
             ObjectNode o = rows.addObject().put("row", r.row()).put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
             r.predictionId().ifPresent(id -> o.put("prediction_id", id));
             r.error().ifPresent(e -> o.put("error", e.code()));
+            if (!r.shadows().isEmpty()) {
+                r.shadows().forEach(o.putArray("shadows")::add);
+            }
             if (!r.message().isEmpty()) {
                 o.put("message", r.message());
             }
@@ -138,9 +141,15 @@ public final class FeedbackOperations {
             rows.add(new FeedbackStore.RowResult(o.path("row").asInt(), o.hasNonNull("prediction_id")
                     ? Optional.of(o.get("prediction_id").asText()) : Optional.empty(),
                     FeedbackStore.Status.valueOf(o.path("status").asText().toUpperCase(java.util.Locale.ROOT)),
-                    Optional.empty(), o.path("message").asText("")));
+                    Optional.empty(), o.path("message").asText(""), shadows(o)));
         }
         return new FeedbackStore.BatchResult(rows);
+    }
+
+    private static List<String> shadows(JsonNode row) {
+        List<String> shadows = new ArrayList<>();
+        row.path("shadows").forEach(s -> shadows.add(s.asText()));
+        return shadows;
     }
 
     private static ObjectNode metrics(Metrics m) {

@@ -107,7 +107,7 @@ final class Serving implements AutoCloseable {
         if (record.single()) {
             FeedbackStore.Result r = feedback.record(record.rows().get(0), actor);
             return new FeedbackStore.BatchResult(List.of(new FeedbackStore.RowResult(1, java.util.Optional.of(
-                    r.predictionId()), r.status(), java.util.Optional.empty(), "")));
+                    r.predictionId()), r.status(), java.util.Optional.empty(), "", r.shadows())));
         }
         return feedback.recordAll(record.rows(), 1, actor);
     }

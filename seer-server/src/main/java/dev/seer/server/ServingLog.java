@@ -72,7 +72,8 @@ final class ServingLog implements Predictor.PredictionSink, LoggedPredictions {
             });
         }
         return new Prediction(p.id(), p.time(), p.deployment(), p.arm().id(), p.model().model(), p.model().version(),
-                p.entity(), features, p.output(), p.latencyMicros(), p.arm() == Arm.SHADOW, p.degraded().orElse(""));
+                p.entity(), features, p.output(), p.latencyMicros(), p.arm() == Arm.SHADOW, p.degraded().orElse(""),
+                p.shadowOf().orElse(""));
     }
 
     @Override
@@ -91,6 +92,23 @@ final class ServingLog implements Predictor.PredictionSink, LoggedPredictions {
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public List<Logged> shadowsOf(String predictionId) {
+        Optional<Prediction> answered = log.find(predictionId);
+        if (answered.isEmpty() || answered.get().shadow()) {
+            return List.of();
+        }
+        Prediction a = answered.get();
+        List<Logged> shadows = new ArrayList<>();
+        for (Prediction p : log.query(PredictionQuery.all().withDeployment(a.deployment()).withArm(Arm.SHADOW.id())
+                .between(Optional.of(a.time()), Optional.of(a.time().plusNanos(1000))))) {
+            if (a.id().equals(p.shadowOf())) {
+                shadows.add(logged(p));
+            }
+        }
+        return shadows;
     }
 
     private Logged logged(Prediction p) {

@@ -146,8 +146,11 @@ class OperationsTest {
         add(s, AuditOperations.LIST, AuditQuery.all().page(5, 10).withActor("token:alice").withAction("token.created")
                 .withSubject("token", Optional.of("tok_1")).withTimeRange(Optional.of(T1), Optional.of(T2)),
                 new AuditPage(List.of(ApiJsonTest.ENTRY), OptionalLong.of(7)));
-        add(s, AuditOperations.VERIFY, Optional.of(ApiJsonTest.HEAD), new AuditVerification(12, ApiJsonTest.HEAD,
-                Optional.of(new AuditVerification.Problem(AuditVerification.Kind.CHANGED, 4, "Entry 4 was changed"))));
+        add(s, AuditOperations.VERIFY, Optional.of(ApiJsonTest.HEAD), new AuditOperations.Verified(new AuditVerification(12,
+                ApiJsonTest.HEAD, Optional.of(new AuditVerification.Problem(AuditVerification.Kind.CHANGED, 4,
+                "Entry 4 was changed"))), new dev.seer.serving.log.LogVerification(3, 40, Optional.of(
+                new dev.seer.serving.log.LogVerification.Problem(dev.seer.serving.log.LogVerification.Kind.CHANGED, 2,
+                "00000001.seg", 4096, "Batch 2 hashes to ab, the audit log recorded cd")))));
         add(s, AuditOperations.TREE_HEAD, none, ApiJsonTest.HEAD);
         add(s, AuditOperations.CHECKPOINT, none, ApiJsonTest.HEAD);
         add(s, AuditOperations.PROVE, new AuditOperations.Prove(3, Optional.of(12L)),

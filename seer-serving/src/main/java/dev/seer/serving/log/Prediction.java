@@ -31,10 +31,11 @@ import java.util.TreeMap;
  * @param features    every input the model saw, in the model's order
  * @param shadow      logged, never returned to the caller
  * @param degraded    the degraded mode the prediction was made in (the online store down or emptied), or empty
+ * @param shadowOf    for a shadow's prediction, the id of the answered prediction it was scored beside; else empty
  */
 public record Prediction(String id, Instant time, String deployment, String arm, String model, int modelVersion,
         Map<String, String> entity, List<Feature> features, double[] output, long latencyMicros, boolean shadow,
-        String degraded) {
+        String degraded, String shadowOf) {
 
     /**
      * One input value.
@@ -87,6 +88,21 @@ public record Prediction(String id, Instant time, String deployment, String arm,
             throw invalid("Latency of prediction [" + id + "] must not be negative, not " + latencyMicros, "latency_micros");
         }
         requireNonNull(degraded, "degraded is null");
+        requireNonNull(shadowOf, "shadowOf is null");
+        if (!shadowOf.isEmpty()) {
+            if (!shadow) {
+                throw invalid("Prediction [" + id + "] names the prediction it shadows, [" + shadowOf + "], but is no shadow",
+                        "shadow_of");
+            }
+            PredictionIds.parse(shadowOf);
+        }
+    }
+
+    /** A prediction that shadows none. */
+    public Prediction(String id, Instant time, String deployment, String arm, String model, int modelVersion,
+            Map<String, String> entity, List<Feature> features, double[] output, long latencyMicros, boolean shadow,
+            String degraded) {
+        this(id, time, deployment, arm, model, modelVersion, entity, features, output, latencyMicros, shadow, degraded, "");
     }
 
     /** A copy: the record holds its own. */
@@ -105,13 +121,14 @@ public record Prediction(String id, Instant time, String deployment, String arm,
         return o instanceof Prediction p && id.equals(p.id) && time.equals(p.time) && deployment.equals(p.deployment)
                 && arm.equals(p.arm) && model.equals(p.model) && modelVersion == p.modelVersion
                 && entity.equals(p.entity) && features.equals(p.features) && Arrays.equals(output, p.output)
-                && latencyMicros == p.latencyMicros && shadow == p.shadow && degraded.equals(p.degraded);
+                && latencyMicros == p.latencyMicros && shadow == p.shadow && degraded.equals(p.degraded)
+                && shadowOf.equals(p.shadowOf);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, time, deployment, arm, model, modelVersion, entity, features, Arrays.hashCode(output),
-                latencyMicros, shadow, degraded);
+                latencyMicros, shadow, degraded, shadowOf);
     }
 
     @Override
@@ -149,7 +166,7 @@ public record Prediction(String id, Instant time, String deployment, String arm,
                 out.addNull();
             }
         }
-        node.put("latency_micros", latencyMicros).put("shadow", shadow).put("degraded", degraded);
+        node.put("latency_micros", latencyMicros).put("shadow", shadow).put("degraded", degraded).put("shadow_of", shadowOf);
         return node;
     }
 
@@ -172,7 +189,7 @@ public record Prediction(String id, Instant time, String deployment, String arm,
         return new Prediction(node.path("id").asText(), Instant.parse(node.path("time").asText()),
                 node.path("deployment").asText(), node.path("arm").asText(), node.path("model").asText(),
                 node.path("model_version").asInt(), entity, features, output, node.path("latency_micros").asLong(),
-                node.path("shadow").asBoolean(), node.path("degraded").asText(""));
+                node.path("shadow").asBoolean(), node.path("degraded").asText(""), node.path("shadow_of").asText(""));
     }
 
     private static Instant micros(Instant t) {

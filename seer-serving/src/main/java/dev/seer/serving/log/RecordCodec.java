@@ -18,7 +18,8 @@ import java.util.Optional;
  * <pre>
  *   u8 version(1) | id: 16 bytes (the ULID) | time: i64 epoch µs | deployment | arm | model | varint model version
  *   | varint entity count, (key, value)* | varint feature count, (name, f64 value, u8 status, u8 has time, [i64 µs])*
- *   | varint output count, f64* | varint latency µs | u8 flags (bit 0 shadow) | degraded
+ *   | varint output count, f64* | varint latency µs | u8 flags (bit 0 shadow, bit 1 shadows another) | degraded
+ *   | [the shadowed prediction's id: 16 bytes, when bit 1]
  * </pre>
  * A reader refuses a version it does not know rather than guess at its bytes.
  */
@@ -57,8 +58,13 @@ final class RecordCodec {
             out.f64(d);
         }
         out.varint(p.latencyMicros());
-        out.u8(p.shadow() ? 1 : 0);
+        out.u8((p.shadow() ? 1 : 0) | (p.shadowOf().isEmpty() ? 0 : 2));
         out.string(p.degraded());
+        if (!p.shadowOf().isEmpty()) {
+            long[] of = PredictionIds.parse(p.shadowOf());
+            out.i64(of[0]);
+            out.i64(of[1]);
+        }
     }
 
     /** @throws IllegalArgumentException on a version it does not read or bytes that do not parse */
@@ -96,13 +102,15 @@ final class RecordCodec {
                 output[i] = in.getDouble();
             }
             long latency = varint(in);
-            boolean shadow = (in.get() & 1) != 0;
+            int flags = in.get();
+            boolean shadow = (flags & 1) != 0;
             String degraded = string(in);
+            String shadowOf = (flags & 2) != 0 ? PredictionIds.format(in.getLong(), in.getLong()) : "";
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the record");
             }
             return new Prediction(id, time, deployment, arm, model, modelVersion, entity, features, output, latency, shadow,
-                    degraded);
+                    degraded, shadowOf);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("record ends early", e);
         } catch (RuntimeException e) {
