@@ -26,7 +26,9 @@ public enum ServingErrorCode implements ErrorCode {
     /** A deployment change that names a revision other than the current one: someone changed it meanwhile. */
     DEPLOYMENT_CONFLICT(ErrorCategory.CONFLICT),
     /** The metadata store failed on serving's own tables. */
-    STORE_FAILURE(ErrorCategory.INTERNAL);
+    STORE_FAILURE(ErrorCategory.INTERNAL),
+    /** A setting or value out of its range: a sequential test's alpha, an online learner's rate, a label that is not 0 or 1. */
+    INVALID_ARGUMENT(ErrorCategory.USER_ERROR);
 
     private final ErrorCategory category;
 
