@@ -35,8 +35,8 @@ import java.util.Map;
  *
  * <h2>Choosing τ</h2>
  * τ is the prior spread of the effect: the test reaches significance fastest for effects of about the size τ
- * can explain at the sample sizes reached, and is valid whatever τ is. The paper (section 4) shows the
- * mixture's run time is near-optimal when τ matches the distribution of effects actually seen, and Optimizely
+ * can explain at the sample sizes reached, and is valid whatever τ is. The papers show the mixture's run
+ * time is near-optimal when τ matches the distribution of effects actually seen, and Optimizely
  * sets it from the effects of its customers' past experiments. Seer has no such history for a new metric, and
  * a metric's units (accuracy, squared error) differ, so τ is given in units of the outcome's standard deviation:
  * {@code τ² = effect² · (σ²_A + σ²_B)/2}. The default effect 0.1 (a tenth of a standard deviation, half of

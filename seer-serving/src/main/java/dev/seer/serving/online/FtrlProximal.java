@@ -4,7 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
+import dev.seer.core.schema.Column;
+import dev.seer.core.schema.ColumnType;
+import dev.seer.core.schema.Schema;
 import dev.seer.models.LinearModel;
+import dev.seer.models.OutputKind;
+import dev.seer.models.Signature;
 import dev.seer.serving.ServingErrorCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -96,6 +101,12 @@ public final class FtrlProximal {
 
     public FtrlSettings settings() {
         return settings;
+    }
+
+    /** The signature a {@link #snapshot()} is registered with: every feature float64, a probability out. */
+    public Signature signature() {
+        return Signature.of(Schema.of(features.stream().map(name -> new Column(name, ColumnType.FLOAT64, true))
+                .toList()), OutputKind.PROBABILITY);
     }
 
     /** How many rows the model has learnt from. */

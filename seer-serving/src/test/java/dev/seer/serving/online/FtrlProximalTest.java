@@ -146,6 +146,7 @@ class FtrlProximalTest {
             }
         }
         LinearModel snapshot = model.snapshot();
+        assertThat(model.signature()).isEqualTo(signature());
         assertThat(LinearModel.CODEC.decode(LinearModel.CODEC.encode(snapshot))).isEqualTo(snapshot);
         double[] registered = predict(snapshot, rows);
         for (int i = 0; i < rows.length; i++) {
