@@ -28,7 +28,9 @@ public enum ServingErrorCode implements ErrorCode {
     /** The metadata store failed on serving's own tables. */
     STORE_FAILURE(ErrorCategory.INTERNAL),
     /** Feedback that cannot be joined or counted: an outcome of the wrong kind, a time in the future, no source. */
-    INVALID_FEEDBACK(ErrorCategory.USER_ERROR);
+    INVALID_FEEDBACK(ErrorCategory.USER_ERROR),
+    /** A setting or value out of its range: a sequential test's alpha, an online learner's rate, a label that is not 0 or 1. */
+    INVALID_ARGUMENT(ErrorCategory.USER_ERROR);
 
     private final ErrorCategory category;
 
