@@ -142,7 +142,7 @@ final class ServingCommands {
             PredictOperations.Predicted answer = call(PredictOperations.PREDICT, new PredictOperations.Predict(deployment,
                     List.of(new Predictor.Row(entity, given))));
             show(PredictOperations.PREDICT, answer, () -> answer.predictions().forEach(p -> out().println(p.id() + "  "
-                    + p.model() + "  " + p.arm().id() + "  " + RowFiles.outputs(p.output())
+                    + p.model() + "  " + p.arm().id() + "  " + RowFiles.outputs(p.output().stream().mapToDouble(Double::doubleValue).toArray())
                     + (p.missing().isEmpty() ? "" : "  missing " + p.missing())
                     + p.degraded().map(d -> "  degraded: " + d).orElse(""))));
             return 0;
@@ -188,7 +188,7 @@ final class ServingCommands {
                             new PredictOperations.Predict(deployment, chunk));
                     for (PredictOperations.Prediction p : answer.predictions()) {
                         out.write((scored + 1) + "," + p.id() + "," + p.model() + "," + p.arm().id() + ","
-                                + RowFiles.outputs(p.output()) + "\n");
+                                + RowFiles.outputs(p.output().stream().mapToDouble(Double::doubleValue).toArray()) + "\n");
                         scored++;
                     }
                     out.flush();

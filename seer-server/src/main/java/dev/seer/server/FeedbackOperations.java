@@ -141,7 +141,8 @@ public final class FeedbackOperations {
             rows.add(new FeedbackStore.RowResult(o.path("row").asInt(), o.hasNonNull("prediction_id")
                     ? Optional.of(o.get("prediction_id").asText()) : Optional.empty(),
                     FeedbackStore.Status.valueOf(o.path("status").asText().toUpperCase(java.util.Locale.ROOT)),
-                    Optional.empty(), o.path("message").asText(""), shadows(o)));
+                    o.hasNonNull("error") ? Optional.of(ServingErrorCode.valueOf(o.get("error").asText())) : Optional.empty(),
+                    o.path("message").asText(""), shadows(o)));
         }
         return new FeedbackStore.BatchResult(rows);
     }

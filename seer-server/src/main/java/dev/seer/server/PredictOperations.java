@@ -32,7 +32,7 @@ public final class PredictOperations {
     public record Predict(String deployment, List<Predictor.Row> rows) {}
 
     /** One answered prediction. */
-    public record Prediction(String id, ModelRef model, Arm arm, double[] output, List<String> missing,
+    public record Prediction(String id, ModelRef model, Arm arm, List<Double> output, List<String> missing,
             Optional<String> degraded) {}
 
     /** The answer: the deployment's revision that scored, and one prediction per row, in order. */
@@ -55,7 +55,11 @@ public final class PredictOperations {
         Deployment d = answer.deployment();
         List<Prediction> predictions = new ArrayList<>(answer.predictions().size());
         for (Predictor.Predicted p : answer.predictions()) {
-            predictions.add(new Prediction(p.id(), p.model(), p.arm(), p.output(), p.missing(), p.degraded()));
+            List<Double> output = new ArrayList<>(p.output().length);
+            for (double v : p.output()) {
+                output.add(v);
+            }
+            predictions.add(new Prediction(p.id(), p.model(), p.arm(), output, p.missing(), p.degraded()));
         }
         return new Predicted(d.name(), d.revision(), predictions);
     }
@@ -148,7 +152,11 @@ public final class PredictOperations {
                     .put("arm", one.arm().id());
             ArrayNode output = o.putArray("output");
             for (double v : one.output()) {
-                output.add(v);
+                if (Double.isFinite(v)) {
+                    output.add(v);
+                } else {
+                    output.addNull();
+                }
             }
             one.missing().forEach(o.putArray("missing")::add);
             one.degraded().ifPresent(reason -> o.put("degraded", reason));
@@ -159,10 +167,8 @@ public final class PredictOperations {
     private static Predicted predicted(JsonNode json) {
         List<Prediction> predictions = new ArrayList<>();
         for (JsonNode o : json.path("predictions")) {
-            double[] output = new double[o.path("output").size()];
-            for (int i = 0; i < output.length; i++) {
-                output[i] = o.path("output").get(i).asDouble();
-            }
+            List<Double> output = new ArrayList<>();
+            o.path("output").forEach(v -> output.add(v.isNumber() ? v.asDouble() : Double.NaN));
             List<String> missing = new ArrayList<>();
             o.path("missing").forEach(m -> missing.add(m.asText()));
             predictions.add(new Prediction(o.path("id").asText(), ModelRef.parse(o.path("model").asText(), "model"),

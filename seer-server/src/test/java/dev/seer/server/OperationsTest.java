@@ -392,11 +392,48 @@ class OperationsTest {
                                 List.of(new dev.seer.explain.Counterfactuals.Counterfactual(new double[] {47, Double.NaN},
                                         java.util.Map.of("age", new double[] {41, 47}), new double[] {0.52}, 1.5)), 812,
                                 false, false)));
+        servingSamples(s);
         add(s, TrainingOperations.CARD, new ModelOperations.VersionRef("churn", 2), new ModelCard.Card("# card", "<html>",
                 Map.of("churn-2.roc.svg", "<svg/>")));
         add(s, ModelOperations.LINEAGE, new ModelOperations.VersionRef("churn", 2), new ModelOperations.Lineage(version,
                 Optional.of(run), Optional.of(new LineageReport(dataset.ref(), ApiJsonTest.HASH_A, 60, T1, "token:alice",
                         dataset.manifest().lineage(), BatchesRead.NONE))));
+    }
+
+    private static void servingSamples(Map<Operation<?, ?>, Sample<?, ?>> s) {
+        var champion = new dev.seer.serving.deploy.ModelRef("churn", 2);
+        var deployment = new dev.seer.serving.deploy.Deployment("churn", champion, Optional.of(
+                new dev.seer.serving.deploy.ModelRef("churn", 3)), 10, Optional.empty(),
+                dev.seer.serving.deploy.MissingPolicy.MODEL_DEFAULT, dev.seer.serving.deploy.MissingPolicy.REFUSE, 4, T1,
+                "token:alice");
+        add(s, DeploymentOperations.DEPLOY, new DeploymentOperations.Deploy("churn", "churn", Optional.of(2), Optional.empty(),
+                Optional.of("churn:3"), Optional.of("90/10"), Optional.empty(), Optional.of("model_default"),
+                Optional.of("refuse"), Optional.of(3L)), deployment);
+        add(s, DeploymentOperations.LIST, Codec.Empty.REQUEST, List.of(deployment));
+        add(s, DeploymentOperations.SHOW, "churn", new DeploymentOperations.Shown(deployment, List.of(Optional.of(deployment),
+                Optional.empty())));
+        add(s, DeploymentOperations.REMOVE, "churn", "churn");
+        var row = new dev.seer.serving.deploy.Predictor.Row(Map.of("customer_id", "42"), Map.of("stats:spend", 12.5,
+                "stats__visits", Double.NaN));
+        add(s, PredictOperations.PREDICT, new PredictOperations.Predict("churn", List.of(row)), new PredictOperations.Predicted(
+                "churn", 4, List.of(new PredictOperations.Prediction("prd_01M90MK1VX4E6GCA3S8WS2TFXF", champion,
+                        dev.seer.serving.deploy.Arm.CHALLENGER, List.of(0.25), List.of("stats__visits"),
+                        Optional.of("online store unavailable")))));
+        var byId = dev.seer.serving.feedback.Feedback.forPrediction("prd_01M90MK1VX4E6GCA3S8WS2TFXF", 1, T1, "api");
+        var byEntity = dev.seer.serving.feedback.Feedback.forEntity(Map.of("customer_id", "42"), "churn", T1, 0, T2,
+                "file:labels.csv");
+        add(s, FeedbackOperations.FEEDBACK, new FeedbackOperations.Record(List.of(byId, byEntity), false),
+                new dev.seer.serving.feedback.FeedbackStore.BatchResult(List.of(new dev.seer.serving.feedback.FeedbackStore
+                        .RowResult(1, Optional.of("prd_01M90MK1VX4E6GCA3S8WS2TFXF"),
+                        dev.seer.serving.feedback.FeedbackStore.Status.RECORDED, Optional.empty(), "",
+                        List.of("prd_01M90MK1VX4E6GCA3S8WS2TFXG")), new dev.seer.serving.feedback.FeedbackStore.RowResult(2,
+                        Optional.empty(), dev.seer.serving.feedback.FeedbackStore.Status.REFUSED, Optional.of(
+                        dev.seer.serving.ServingErrorCode.UNKNOWN_PREDICTION), "Row 2: no prediction", List.of()))));
+        var metrics = new dev.seer.serving.feedback.LiveMetrics.ArmMetrics("champion", dev.seer.models.OutputKind.PROBABILITY,
+                120, List.of("churn:2"), Map.of(dev.seer.training.metrics.Metric.ROC_AUC,
+                        new dev.seer.serving.feedback.LiveMetrics.Estimate(0.81, 0.74, 0.88)));
+        add(s, FeedbackOperations.METRICS, new FeedbackOperations.Metrics("churn", T1, T2, Optional.of(java.time.Duration
+                .ofHours(1))), List.of(new dev.seer.serving.feedback.LiveMetrics.Window(T1, T2, List.of(metrics))));
     }
 
     /** A version made by a point-in-time join, split by key, read from a file and a stream. */
