@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.GroupCommit;
+import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.Sha256;
 import dev.seer.core.audit.AuditRecord;
@@ -345,7 +346,7 @@ public final class PredictionLog implements AutoCloseable {
     }
 
     private void recordRecovery(Recovery r) {
-        ObjectNode payload = dev.seer.core.Json.object().put("segment", r.segment()).put("offset", r.offset())
+        ObjectNode payload = Json.object().put("segment", r.segment()).put("offset", r.offset())
                 .put("bytes_dropped", r.bytesDropped()).put("reason", r.reason());
         audit.record(new AuditRecord("seer", "prediction.log-recovered", BatchReceipt.SUBJECT_TYPE, r.segment(), payload)).join();
     }

@@ -2,6 +2,7 @@ package dev.seer.serving.log;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.Times;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -77,7 +78,7 @@ public record PredictionQuery(Optional<String> deployment, Optional<String> arm,
         }
         return deployment.map(s.deployments()::contains).orElse(true)
                 && model.map(s.models()::contains).orElse(true)
-                && from.map(f -> s.maxTime() >= dev.seer.core.Times.toMicros(f)).orElse(true)
-                && to.map(t -> s.minTime() < dev.seer.core.Times.toMicros(t)).orElse(true);
+                && from.map(f -> s.maxTime() >= Times.toMicros(f)).orElse(true)
+                && to.map(t -> s.minTime() < Times.toMicros(t)).orElse(true);
     }
 }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,7 +37,7 @@ import java.util.zip.CheckedOutputStream;
  * segment's is ignored and rebuilt.
  */
 final class SegmentIndex {
-    private static final byte[] MAGIC = "SEERPIDX".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "SEERPIDX".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
     static final String SUFFIX = ".pidx";
 

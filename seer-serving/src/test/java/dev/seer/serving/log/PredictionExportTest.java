@@ -3,6 +3,7 @@ package dev.seer.serving.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seer.core.Json;
+import dev.seer.core.Times;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.testing.MutableClock;
 import java.nio.file.Files;
@@ -46,10 +47,10 @@ class PredictionExportTest {
                 for (Prediction p : churn) {
                     assertThat(r.next()).isTrue();
                     assertThat(r.getString(1)).isEqualTo(p.id());
-                    assertThat(r.getLong(2)).isEqualTo(dev.seer.core.Times.toMicros(p.time()));
+                    assertThat(r.getLong(2)).isEqualTo(Times.toMicros(p.time()));
                     assertThat(r.getString(3)).isEqualTo(p.entity().get("customer_id"));
                     assertThat(r.getDouble(4)).isEqualTo(p.features().get(0).value());
-                    assertThat(r.getLong(5)).isEqualTo(dev.seer.core.Times.toMicros(p.features().get(0).eventTime().orElseThrow()));
+                    assertThat(r.getLong(5)).isEqualTo(Times.toMicros(p.features().get(0).eventTime().orElseThrow()));
                     assertThat(r.getBoolean(6)).isTrue();
                     assertThat(r.getString(7)).isEqualTo("missing");
                     assertThat(r.getDouble(8)).isEqualTo(p.output()[1]);

@@ -10,9 +10,12 @@ import dev.seer.serving.ServingErrorCode;
 import dev.seer.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -171,9 +174,9 @@ class PredictionLogTest {
         try (PredictionLog log = open(LogOptions.DEFAULT)) {
             BatchReceipt receipt = log.append(List.of(Predictions.of(log.nextId(), 1), Predictions.of(log.nextId(), 2))).join();
             byte[] file = Files.readAllBytes(dir.resolve(receipt.segment()));
-            byte[] batch = java.util.Arrays.copyOfRange(file, (int) receipt.offset(), file.length);
+            byte[] batch = Arrays.copyOfRange(file, (int) receipt.offset(), file.length);
             assertThat(receipt.offset()).isEqualTo(Frames.SEGMENT_HEADER);
-            assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(batch)))
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(batch)))
                     .isEqualTo(receipt.hash());
         }
     }
