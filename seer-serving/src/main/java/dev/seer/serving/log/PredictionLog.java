@@ -193,7 +193,9 @@ public final class PredictionLog implements AutoCloseable {
      * Logs predictions. The future completes with the receipt of the batch that holds them once
      * they are on disk and the batch's audit entry is durable; it fails with LOG_FAILURE if either
      * did not happen, and at once with OVERLOADED when the queue is full. The predictions of one
-     * call are never split across batches.
+     * call are never split across batches. The future completes on the log's or the audit log's
+     * writer thread: wait for it ({@code join}) or chain with the {@code ...Async} methods, never
+     * run slow work in a plain {@code thenApply}, which would hold up every later batch.
      */
     public CompletableFuture<BatchReceipt> append(List<Prediction> predictions) {
         if (predictions.isEmpty()) {
