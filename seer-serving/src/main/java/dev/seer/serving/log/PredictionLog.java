@@ -397,24 +397,82 @@ public final class PredictionLog implements AutoCloseable {
         return PredictionExport.write(this, file, filter);
     }
 
-    /** Visits the matches in log order until the visitor returns false. */
+    /**
+     * The shadow predictions scored beside the answered prediction {@code id}: those naming it in
+     * {@link Prediction#shadowOf()} in the same batch (the predict path logs a request's answered
+     * and shadow predictions in one append, which is never split). Empty when there were none or
+     * {@code id} is not logged.
+     */
+    public List<Prediction> shadowsOf(String id) {
+        PredictionIds.parse(id);
+        List<Segment> snapshot = segments;
+        for (int i = snapshot.size() - 1; i >= 0; i--) {
+            Segment s = snapshot.get(i);
+            try {
+                OptionalLong at = s.offsetOf(id);
+                if (at.isPresent()) {
+                    Batch batch = batchAt(s, at.getAsLong());
+                    return decodeAll(batch).stream().filter(p -> p.shadowOf().filter(id::equals).isPresent()).toList();
+                }
+            } catch (IOException e) {
+                throw readFailure(s.file, e);
+            }
+        }
+        return List.of();
+    }
+
+    /** The batch holding the record at {@code offset}: batch headers are followed (bodies skipped) from the segment's start. */
+    private static Batch batchAt(Segment segment, long offset) throws IOException {
+        try (FileChannel c = FileChannel.open(segment.file, StandardOpenOption.READ)) {
+            long at = Frames.SEGMENT_HEADER;
+            ByteBuffer header = ByteBuffer.allocate(Frames.BATCH_HEADER);
+            while (true) {
+                header.clear();
+                readFully(c, header, at, segment.file);
+                long end = at + Frames.BATCH_HEADER + header.getInt(16);
+                if (offset < end) {
+                    try (SegmentReader reader = new SegmentReader(segment.file, end, at)) {
+                        return reader.nextWhole().orElseThrow();
+                    }
+                }
+                at = end;
+            }
+        }
+    }
+
+    /** Visits the matches in log order (or newest first) until the visitor returns false. */
     void scan(PredictionQuery query, Predicate<Prediction> visitor) {
-        for (Segment segment : segments) {
+        List<Segment> order = new ArrayList<>(segments);
+        if (query.descending()) {
+            Collections.reverse(order);
+        }
+        for (Segment segment : order) {
             Segment.Summary s = segment.summary();
             if (!query.mayMatch(s)) {
                 continue;
             }
+            List<Prediction> matches = new ArrayList<>();
             try (SegmentReader reader = new SegmentReader(segment.file, s.length(), Frames.SEGMENT_HEADER)) {
                 Optional<Batch> batch;
                 while ((batch = reader.nextWhole()).isPresent()) {
                     for (Prediction p : decodeAll(batch.get())) {
-                        if (query.matches(p) && !visitor.test(p)) {
+                        if (!query.matches(p)) {
+                            continue;
+                        }
+                        if (query.descending()) {
+                            matches.add(p); // a segment is read forwards; its matches are visited backwards
+                        } else if (!visitor.test(p)) {
                             return;
                         }
                     }
                 }
             } catch (IOException e) {
                 throw readFailure(segment.file, e);
+            }
+            for (int i = matches.size() - 1; i >= 0; i--) {
+                if (!visitor.test(matches.get(i))) {
+                    return;
+                }
             }
         }
     }

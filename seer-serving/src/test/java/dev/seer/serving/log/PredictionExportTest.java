@@ -43,7 +43,7 @@ class PredictionExportTest {
             try (Connection duck = DuckEngine.open(); Statement s = duck.createStatement();
                     ResultSet r = s.executeQuery("SELECT id, epoch_us(time), entity['customer_id'], features[1].value,"
                             + " epoch_us(features[1].event_time), features[3].value IS NULL, features[3].status, output[2], shadow, degraded,"
-                            + " model_version FROM read_parquet(" + DuckEngine.literal(out.toString()) + ") ORDER BY id")) {
+                            + " model_version, shadow_of FROM read_parquet(" + DuckEngine.literal(out.toString()) + ") ORDER BY id")) {
                 for (Prediction p : churn) {
                     assertThat(r.next()).isTrue();
                     assertThat(r.getString(1)).isEqualTo(p.id());
@@ -57,6 +57,7 @@ class PredictionExportTest {
                     assertThat(r.getBoolean(9)).isEqualTo(p.shadow());
                     assertThat(r.getString(10)).isEqualTo(p.degraded());
                     assertThat(r.getInt(11)).isEqualTo(p.modelVersion());
+                    assertThat(r.getString(12)).isNull();
                 }
                 assertThat(r.next()).isFalse();
             }
