@@ -159,12 +159,12 @@ public final class PredictionLog implements AutoCloseable {
             }
             Optional<Recovery> recovery = Optional.empty();
             if (files.isEmpty()) {
-                segments.add(create(dir, 1, previous));
+                segments.add(create(dir, 1, previous, options.segmentBytes()));
             } else {
                 Path last = files.get(files.size() - 1);
-                Scan scan = scanLast(last, previous);
+                Scan scan = scanLast(last, previous, options.segmentBytes());
                 recovery = scan.recovery;
-                segments.add(Segment.active(last, firstBatch(last), scan.summary, scan.ids));
+                segments.add(Segment.active(last, firstBatch(last), scan.summary, scan.ids, scan.filter));
             }
             PredictionLog log = new PredictionLog(dir, options, audit, clock, lockChannel, lock, segments, recovery);
             recovery.ifPresent(log::recordRecovery);
@@ -286,7 +286,7 @@ public final class PredictionLog implements AutoCloseable {
             located.put(p.id(), offset + record);
             record += Frames.RECORD_HEADER + view.getInt(record);
         }
-        active.committed(active.summary().plus(offset + bytes.length, number, all, hash), located);
+        active.committed(active.summary().plus(offset + bytes.length, number, all, hash), located, all);
         BatchReceipt receipt = new BatchReceipt(number, active.file.getFileName().toString(), offset, all.size(),
                 all.get(0).id(), all.get(all.size() - 1).id(), hex(hash), hex(lastHash));
         position = offset + bytes.length;
@@ -311,7 +311,7 @@ public final class PredictionLog implements AutoCloseable {
     private void roll() throws IOException {
         Segment sealed = active;
         channel.close();
-        active = create(dir, nextBatch, lastHash);
+        active = create(dir, nextBatch, lastHash, options.segmentBytes());
         channel = FileChannel.open(active.file, StandardOpenOption.WRITE, StandardOpenOption.READ);
         position = Frames.SEGMENT_HEADER;
         List<Segment> more = new ArrayList<>(segments);
@@ -319,7 +319,8 @@ public final class PredictionLog implements AutoCloseable {
         segments = List.copyOf(more);
         sealer.execute(() -> {
             try {
-                sealed.indexed(SegmentIndex.write(sealed.file, sealed.firstBatch, sealed.summary(), sealed.liveIds()));
+                sealed.indexed(SegmentIndex.write(sealed.file, sealed.firstBatch, sealed.summary(), sealed.liveIds(),
+                        sealed.filter()));
             } catch (IOException | RuntimeException e) {
                 // the ids stay in memory; the index is rebuilt from the segment at the next open
             }
@@ -448,10 +449,14 @@ public final class PredictionLog implements AutoCloseable {
         }
         for (Segment segment : order) {
             Segment.Summary s = segment.summary();
-            if (!query.mayMatch(s)) {
-                continue;
-            }
             List<Prediction> matches = new ArrayList<>();
+            try {
+                if (!query.mayMatch(s) || !query.entity().isEmpty() && !segment.mayHoldEntity(query.entity())) {
+                    continue;
+                }
+            } catch (IOException e) {
+                throw readFailure(segment.file, e);
+            }
             try (SegmentReader reader = new SegmentReader(segment.file, s.length(), Frames.SEGMENT_HEADER)) {
                 Optional<Batch> batch;
                 while ((batch = reader.nextWhole()).isPresent()) {
@@ -640,7 +645,7 @@ public final class PredictionLog implements AutoCloseable {
 
     // ---- opening
 
-    private record Scan(Segment.Summary summary, Map<String, Long> ids, Optional<Recovery> recovery) {}
+    private record Scan(Segment.Summary summary, Map<String, Long> ids, EntityFilter filter, Optional<Recovery> recovery) {}
 
     private static Segment sealed(Path file) throws IOException {
         long length = Files.size(file);
@@ -648,11 +653,13 @@ public final class PredictionLog implements AutoCloseable {
         if (index.isPresent()) {
             return Segment.sealed(file, firstBatch(file), index.get());
         }
-        Scan scan = scan(file, length, NO_HASH, false);
-        return Segment.sealed(file, firstBatch(file), SegmentIndex.write(file, firstBatch(file), scan.summary, scan.ids));
+        Scan scan = scan(file, length, NO_HASH, false, EntityFilter.forBytes(length));
+        return Segment.sealed(file, firstBatch(file), SegmentIndex.write(file, firstBatch(file), scan.summary, scan.ids,
+                scan.filter));
     }
 
-    private static Scan scanLast(Path file, byte[] previous) throws IOException {
+    private static Scan scanLast(Path file, byte[] previous, long segmentBytes) throws IOException {
+        EntityFilter filter = EntityFilter.forBytes(Math.max(segmentBytes, Files.size(file)));
         long length = Files.size(file);
         if (length < Frames.SEGMENT_HEADER) { // created, then the process died before its header was synced
             try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -662,13 +669,14 @@ public final class PredictionLog implements AutoCloseable {
             }
             Optional<Recovery> r = length == 0 ? Optional.empty() : Optional.of(new Recovery(file.getFileName().toString(), 0, length,
                     "the segment header was cut short"));
-            return new Scan(Segment.Summary.empty(firstBatch(file), previous), Map.of(), r);
+            return new Scan(Segment.Summary.empty(firstBatch(file), previous), Map.of(), filter, r);
         }
-        return scan(file, length, previous, true);
+        return scan(file, length, previous, true, filter);
     }
 
     /** Reads a segment whole, checking every frame; a torn tail is truncated when {@code tolerateTail}. */
-    private static Scan scan(Path file, long length, byte[] previous, boolean tolerateTail) throws IOException {
+    private static Scan scan(Path file, long length, byte[] previous, boolean tolerateTail, EntityFilter filter)
+            throws IOException {
         Segment.Summary summary = Segment.Summary.empty(firstBatch(file), previous);
         Map<String, Long> ids = new HashMap<>();
         try (SegmentReader reader = new SegmentReader(file, length, Frames.SEGMENT_HEADER)) {
@@ -681,11 +689,11 @@ public final class PredictionLog implements AutoCloseable {
                         c.truncate(torn.offset);
                         c.force(true);
                     }
-                    return new Scan(summary, ids, Optional.of(new Recovery(file.getFileName().toString(), torn.offset,
+                    return new Scan(summary, ids, filter, Optional.of(new Recovery(file.getFileName().toString(), torn.offset,
                             length - torn.offset, torn.getMessage())));
                 }
                 if (read.isEmpty()) {
-                    return new Scan(summary, ids, Optional.empty());
+                    return new Scan(summary, ids, filter, Optional.empty());
                 }
                 Batch b = read.get();
                 List<Prediction> ps = new ArrayList<>(b.count());
@@ -693,20 +701,22 @@ public final class PredictionLog implements AutoCloseable {
                     Prediction p = decode(file, offset, payload);
                     ps.add(p);
                     ids.put(p.id(), offset);
+                    filter.add(p.entity());
                 });
                 summary = summary.plus(b.end(), b.number(), ps, b.hash());
             }
         }
     }
 
-    private static Segment create(Path dir, long firstBatch, byte[] previousHash) throws IOException {
+    private static Segment create(Path dir, long firstBatch, byte[] previousHash, long segmentBytes) throws IOException {
         Path file = dir.resolve(Frames.segmentName(firstBatch));
         try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             writeFully(c, ByteBuffer.wrap(Frames.segmentHeader()), 0);
             c.force(true);
         }
         forceDirectory(dir);
-        return Segment.active(file, firstBatch, Segment.Summary.empty(firstBatch, previousHash), Map.of());
+        return Segment.active(file, firstBatch, Segment.Summary.empty(firstBatch, previousHash), Map.of(),
+                EntityFilter.forBytes(segmentBytes));
     }
 
     private static List<Path> segmentFiles(Path dir) throws IOException {

@@ -205,6 +205,36 @@ class PredictionLogTest {
     }
 
     @Test
+    void aQueryByEntityReadsOnlySegmentsWhoseFilterMayHoldIt() throws Exception {
+        List<Prediction> written;
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) {
+            written = new ArrayList<>();
+            for (int i = 0; i < 120; i++) { // a customer of its own per prediction, so each lives in one segment
+                Prediction p = Predictions.of(log.nextId(), i);
+                Map<String, String> entity = Map.of("customer_id", "only-" + i);
+                written.add(new Prediction(p.id(), p.time(), p.deployment(), p.arm(), p.model(), p.modelVersion(), entity,
+                        p.features(), p.output(), p.latencyMicros(), p.shadow(), p.degraded()));
+                log.append(List.of(written.get(i))).join();
+            }
+        }
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(dir)) {
+            segments = files.filter(f -> f.toString().endsWith(".plog")).sorted().toList();
+        }
+        // Damage the first segment: a query that reads it fails, one that skips it does not.
+        byte[] first = Files.readAllBytes(segments.get(0));
+        first[Frames.SEGMENT_HEADER + Frames.BATCH_HEADER + Frames.RECORD_HEADER + 30] ^= 0x40;
+        Files.write(segments.get(0), first);
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) {
+            Prediction last = written.get(119);
+            assertThat(log.query(PredictionQuery.all().withEntity(last.entity()))).containsExactly(last);
+            assertThat(log.query(PredictionQuery.all().withEntity(Map.of("customer_id", "never-seen")))).isEmpty();
+            assertThatThrownBy(() -> log.query(PredictionQuery.all().withEntity(written.get(0).entity())))
+                    .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.errorCode()).isEqualTo(ServingErrorCode.LOG_CORRUPT));
+        }
+    }
+
+    @Test
     void theAuditSinkGetsOneRecordPerBatchChainedByHash() {
         try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) {
             List<Prediction> written = fill(log, 40, 4);
