@@ -1,7 +1,11 @@
 package dev.seer.serving.log;
 
+import dev.seer.core.config.ConfigKey;
+import dev.seer.core.config.ConfigSection;
+import dev.seer.core.config.ConfigType;
+
 /**
- * How the prediction log sizes its files and bounds its memory.
+ * How the prediction log sizes its files and bounds its memory: the {@code prediction-log} section.
  *
  * @param segmentBytes    a segment is sealed and a new one started when the next batch would pass this size
  * @param queueCapacity   appends waiting for the writer at most; past it an append fails at once with OVERLOADED
@@ -10,7 +14,18 @@ package dev.seer.serving.log;
  * @param maxBatchBytes   bytes one group commit writes at most; also the largest single append
  */
 public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedBytes, int maxBatchBytes) {
-    public static final LogOptions DEFAULT = new LogOptions(64L << 20, 10_000, 64L << 20, 4 << 20);
+    public static final ConfigKey SEGMENT_MB = new ConfigKey("prediction-log.segment-mb", ConfigType.POSITIVE_INT, 64,
+            "Size in MiB at which a prediction log segment is sealed and the next one started.");
+    public static final ConfigKey QUEUE_CAPACITY = new ConfigKey("prediction-log.queue-capacity", ConfigType.POSITIVE_INT,
+            10_000, "Most appends waiting to be written; past it a prediction is refused at once as overloaded.");
+    public static final ConfigKey QUEUE_MB = new ConfigKey("prediction-log.queue-mb", ConfigType.POSITIVE_INT, 64,
+            "Most MiB of encoded predictions waiting to be written; past it a prediction is refused at once as overloaded.");
+    public static final ConfigKey BATCH_MB = new ConfigKey("prediction-log.batch-mb", ConfigType.POSITIVE_INT, 4,
+            "Most MiB written and synced as one batch (group commit); also the largest single append.");
+    public static final ConfigSection<LogOptions> SECTION = ConfigSection.of("prediction-log",
+            v -> new LogOptions((long) v.number(SEGMENT_MB) << 20, v.number(QUEUE_CAPACITY), (long) v.number(QUEUE_MB) << 20,
+                    Math.toIntExact((long) v.number(BATCH_MB) << 20)), SEGMENT_MB, QUEUE_CAPACITY, QUEUE_MB, BATCH_MB);
+    public static final LogOptions DEFAULT = SECTION.defaults();
 
     public LogOptions {
         if (segmentBytes < 4096) {

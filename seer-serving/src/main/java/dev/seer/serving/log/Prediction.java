@@ -31,11 +31,11 @@ import java.util.TreeMap;
  * @param features    every input the model saw, in the model's order
  * @param shadow      logged, never returned to the caller
  * @param degraded    the degraded mode the prediction was made in (the online store down or emptied), or empty
- * @param shadowOf    for a shadow's prediction, the id of the answered prediction it was scored beside; else empty
+ * @param shadowOf    for a shadow, the answered prediction it was scored beside (logged in the same append)
  */
 public record Prediction(String id, Instant time, String deployment, String arm, String model, int modelVersion,
         Map<String, String> entity, List<Feature> features, double[] output, long latencyMicros, boolean shadow,
-        String degraded, String shadowOf) {
+        String degraded, Optional<String> shadowOf) {
 
     /**
      * One input value.
@@ -89,20 +89,18 @@ public record Prediction(String id, Instant time, String deployment, String arm,
         }
         requireNonNull(degraded, "degraded is null");
         requireNonNull(shadowOf, "shadowOf is null");
-        if (!shadowOf.isEmpty()) {
-            if (!shadow) {
-                throw invalid("Prediction [" + id + "] names the prediction it shadows, [" + shadowOf + "], but is no shadow",
-                        "shadow_of");
-            }
-            PredictionIds.parse(shadowOf);
+        shadowOf.ifPresent(PredictionIds::parse);
+        if (shadowOf.isPresent() && !shadow) {
+            throw invalid("Prediction [" + id + "] names the prediction it shadows but is not a shadow", "shadow_of");
         }
     }
 
-    /** A prediction that shadows none. */
+    /** A prediction that shadows none (an answered one, or a shadow logged on its own). */
     public Prediction(String id, Instant time, String deployment, String arm, String model, int modelVersion,
             Map<String, String> entity, List<Feature> features, double[] output, long latencyMicros, boolean shadow,
             String degraded) {
-        this(id, time, deployment, arm, model, modelVersion, entity, features, output, latencyMicros, shadow, degraded, "");
+        this(id, time, deployment, arm, model, modelVersion, entity, features, output, latencyMicros, shadow, degraded,
+                Optional.empty());
     }
 
     /** A copy: the record holds its own. */
@@ -166,7 +164,8 @@ public record Prediction(String id, Instant time, String deployment, String arm,
                 out.addNull();
             }
         }
-        node.put("latency_micros", latencyMicros).put("shadow", shadow).put("degraded", degraded).put("shadow_of", shadowOf);
+        node.put("latency_micros", latencyMicros).put("shadow", shadow).put("degraded", degraded);
+        shadowOf.ifPresent(s -> node.put("shadow_of", s));
         return node;
     }
 
@@ -189,7 +188,8 @@ public record Prediction(String id, Instant time, String deployment, String arm,
         return new Prediction(node.path("id").asText(), Instant.parse(node.path("time").asText()),
                 node.path("deployment").asText(), node.path("arm").asText(), node.path("model").asText(),
                 node.path("model_version").asInt(), entity, features, output, node.path("latency_micros").asLong(),
-                node.path("shadow").asBoolean(), node.path("degraded").asText(""), node.path("shadow_of").asText(""));
+                node.path("shadow").asBoolean(), node.path("degraded").asText(""),
+                node.hasNonNull("shadow_of") ? Optional.of(node.get("shadow_of").asText()) : Optional.empty());
     }
 
     private static Instant micros(Instant t) {

@@ -27,14 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * written by DuckDB from a JSON-lines file with times in epoch microseconds, so that no text
  * parsing of times is involved; its columns: {@code id, time TIMESTAMP (UTC), deployment, arm,
  * model, model_version, entity MAP(VARCHAR, VARCHAR), features STRUCT(name, value DOUBLE,
- * event_time TIMESTAMP, status)[], output DOUBLE[], latency_micros, shadow, degraded}; a value the
+ * event_time TIMESTAMP, status)[], output DOUBLE[], latency_micros, shadow, degraded, shadow_of}; a value the
  * model did not see is NULL. Either file is written beside the target and moved into place.
  */
 final class PredictionExport {
     private static final String COLUMNS = "{id: 'VARCHAR', time_us: 'BIGINT', deployment: 'VARCHAR', arm: 'VARCHAR',"
             + " model: 'VARCHAR', model_version: 'INTEGER', entity: 'MAP(VARCHAR, VARCHAR)',"
             + " features: 'STRUCT(name VARCHAR, value DOUBLE, event_time_us BIGINT, status VARCHAR)[]', output: 'DOUBLE[]',"
-            + " latency_micros: 'BIGINT', shadow: 'BOOLEAN', degraded: 'VARCHAR'}";
+            + " latency_micros: 'BIGINT', shadow: 'BOOLEAN', degraded: 'VARCHAR', shadow_of: 'VARCHAR'}";
 
     private PredictionExport() {}
 
@@ -101,8 +101,8 @@ final class PredictionExport {
     private static void toParquet(Path lines, Path table) {
         String sql = "COPY (SELECT id, make_timestamp(time_us) AS time, deployment, arm, model, model_version, entity,"
                 + " list_transform(features, f -> {'name': f.name, 'value': f.value, 'event_time': make_timestamp(f.event_time_us),"
-                + " 'status': f.status}) AS features, output, latency_micros, shadow, degraded"
-                + " FROM read_json(" + DuckEngine.literal(lines.toString()) + ", format = 'newline_delimited', columns = " + COLUMNS
+                + " 'status': f.status}) AS features, output, latency_micros, shadow, degraded,"
+                + " shadow_of FROM read_json(" + DuckEngine.literal(lines.toString()) + ", format = 'newline_delimited', columns = " + COLUMNS
                 + ")) TO " + DuckEngine.literal(table.toString()) + " (FORMAT PARQUET)";
         try (Connection duck = DuckEngine.open(); Statement statement = duck.createStatement()) {
             statement.execute(sql);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seer.core.GroupCommit;
+import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.Sha256;
 import dev.seer.core.audit.AuditRecord;
@@ -158,12 +159,12 @@ public final class PredictionLog implements AutoCloseable {
             }
             Optional<Recovery> recovery = Optional.empty();
             if (files.isEmpty()) {
-                segments.add(create(dir, 1, previous));
+                segments.add(create(dir, 1, previous, options.segmentBytes()));
             } else {
                 Path last = files.get(files.size() - 1);
-                Scan scan = scanLast(last, previous);
+                Scan scan = scanLast(last, previous, options.segmentBytes());
                 recovery = scan.recovery;
-                segments.add(Segment.active(last, firstBatch(last), scan.summary, scan.ids));
+                segments.add(Segment.active(last, firstBatch(last), scan.summary, scan.ids, scan.filter));
             }
             PredictionLog log = new PredictionLog(dir, options, audit, clock, lockChannel, lock, segments, recovery);
             recovery.ifPresent(log::recordRecovery);
@@ -192,7 +193,9 @@ public final class PredictionLog implements AutoCloseable {
      * Logs predictions. The future completes with the receipt of the batch that holds them once
      * they are on disk and the batch's audit entry is durable; it fails with LOG_FAILURE if either
      * did not happen, and at once with OVERLOADED when the queue is full. The predictions of one
-     * call are never split across batches.
+     * call are never split across batches. The future completes on the log's or the audit log's
+     * writer thread: wait for it ({@code join}) or chain with the {@code ...Async} methods, never
+     * run slow work in a plain {@code thenApply}, which would hold up every later batch.
      */
     public CompletableFuture<BatchReceipt> append(List<Prediction> predictions) {
         if (predictions.isEmpty()) {
@@ -283,7 +286,7 @@ public final class PredictionLog implements AutoCloseable {
             located.put(p.id(), offset + record);
             record += Frames.RECORD_HEADER + view.getInt(record);
         }
-        active.committed(active.summary().plus(offset + bytes.length, number, all, hash), located);
+        active.committed(active.summary().plus(offset + bytes.length, number, all, hash), located, all);
         BatchReceipt receipt = new BatchReceipt(number, active.file.getFileName().toString(), offset, all.size(),
                 all.get(0).id(), all.get(all.size() - 1).id(), hex(hash), hex(lastHash));
         position = offset + bytes.length;
@@ -308,7 +311,7 @@ public final class PredictionLog implements AutoCloseable {
     private void roll() throws IOException {
         Segment sealed = active;
         channel.close();
-        active = create(dir, nextBatch, lastHash);
+        active = create(dir, nextBatch, lastHash, options.segmentBytes());
         channel = FileChannel.open(active.file, StandardOpenOption.WRITE, StandardOpenOption.READ);
         position = Frames.SEGMENT_HEADER;
         List<Segment> more = new ArrayList<>(segments);
@@ -316,7 +319,8 @@ public final class PredictionLog implements AutoCloseable {
         segments = List.copyOf(more);
         sealer.execute(() -> {
             try {
-                sealed.indexed(SegmentIndex.write(sealed.file, sealed.firstBatch, sealed.summary(), sealed.liveIds()));
+                sealed.indexed(SegmentIndex.write(sealed.file, sealed.firstBatch, sealed.summary(), sealed.liveIds(),
+                        sealed.filter()));
             } catch (IOException | RuntimeException e) {
                 // the ids stay in memory; the index is rebuilt from the segment at the next open
             }
@@ -345,7 +349,7 @@ public final class PredictionLog implements AutoCloseable {
     }
 
     private void recordRecovery(Recovery r) {
-        ObjectNode payload = dev.seer.core.Json.object().put("segment", r.segment()).put("offset", r.offset())
+        ObjectNode payload = Json.object().put("segment", r.segment()).put("offset", r.offset())
                 .put("bytes_dropped", r.bytesDropped()).put("reason", r.reason());
         audit.record(new AuditRecord("seer", "prediction.log-recovered", BatchReceipt.SUBJECT_TYPE, r.segment(), payload)).join();
     }
@@ -394,24 +398,86 @@ public final class PredictionLog implements AutoCloseable {
         return PredictionExport.write(this, file, filter);
     }
 
-    /** Visits the matches in log order until the visitor returns false. */
+    /**
+     * The shadow predictions scored beside the answered prediction {@code id}: those naming it in
+     * {@link Prediction#shadowOf()} in the same batch (the predict path logs a request's answered
+     * and shadow predictions in one append, which is never split). Empty when there were none or
+     * {@code id} is not logged.
+     */
+    public List<Prediction> shadowsOf(String id) {
+        PredictionIds.parse(id);
+        List<Segment> snapshot = segments;
+        for (int i = snapshot.size() - 1; i >= 0; i--) {
+            Segment s = snapshot.get(i);
+            try {
+                OptionalLong at = s.offsetOf(id);
+                if (at.isPresent()) {
+                    Batch batch = batchAt(s, at.getAsLong());
+                    return decodeAll(batch).stream().filter(p -> p.shadowOf().filter(id::equals).isPresent()).toList();
+                }
+            } catch (IOException e) {
+                throw readFailure(s.file, e);
+            }
+        }
+        return List.of();
+    }
+
+    /** The batch holding the record at {@code offset}: batch headers are followed (bodies skipped) from the segment's start. */
+    private static Batch batchAt(Segment segment, long offset) throws IOException {
+        try (FileChannel c = FileChannel.open(segment.file, StandardOpenOption.READ)) {
+            long at = Frames.SEGMENT_HEADER;
+            ByteBuffer header = ByteBuffer.allocate(Frames.BATCH_HEADER);
+            while (true) {
+                header.clear();
+                readFully(c, header, at, segment.file);
+                long end = at + Frames.BATCH_HEADER + header.getInt(16);
+                if (offset < end) {
+                    try (SegmentReader reader = new SegmentReader(segment.file, end, at)) {
+                        return reader.nextWhole().orElseThrow();
+                    }
+                }
+                at = end;
+            }
+        }
+    }
+
+    /** Visits the matches in log order (or newest first) until the visitor returns false. */
     void scan(PredictionQuery query, Predicate<Prediction> visitor) {
-        for (Segment segment : segments) {
+        List<Segment> order = new ArrayList<>(segments);
+        if (query.descending()) {
+            Collections.reverse(order);
+        }
+        for (Segment segment : order) {
             Segment.Summary s = segment.summary();
-            if (!query.mayMatch(s)) {
-                continue;
+            List<Prediction> matches = new ArrayList<>();
+            try {
+                if (!query.mayMatch(s) || !query.entity().isEmpty() && !segment.mayHoldEntity(query.entity())) {
+                    continue;
+                }
+            } catch (IOException e) {
+                throw readFailure(segment.file, e);
             }
             try (SegmentReader reader = new SegmentReader(segment.file, s.length(), Frames.SEGMENT_HEADER)) {
                 Optional<Batch> batch;
                 while ((batch = reader.nextWhole()).isPresent()) {
                     for (Prediction p : decodeAll(batch.get())) {
-                        if (query.matches(p) && !visitor.test(p)) {
+                        if (!query.matches(p)) {
+                            continue;
+                        }
+                        if (query.descending()) {
+                            matches.add(p); // a segment is read forwards; its matches are visited backwards
+                        } else if (!visitor.test(p)) {
                             return;
                         }
                     }
                 }
             } catch (IOException e) {
                 throw readFailure(segment.file, e);
+            }
+            for (int i = matches.size() - 1; i >= 0; i--) {
+                if (!visitor.test(matches.get(i))) {
+                    return;
+                }
             }
         }
     }
@@ -579,7 +645,7 @@ public final class PredictionLog implements AutoCloseable {
 
     // ---- opening
 
-    private record Scan(Segment.Summary summary, Map<String, Long> ids, Optional<Recovery> recovery) {}
+    private record Scan(Segment.Summary summary, Map<String, Long> ids, EntityFilter filter, Optional<Recovery> recovery) {}
 
     private static Segment sealed(Path file) throws IOException {
         long length = Files.size(file);
@@ -587,11 +653,13 @@ public final class PredictionLog implements AutoCloseable {
         if (index.isPresent()) {
             return Segment.sealed(file, firstBatch(file), index.get());
         }
-        Scan scan = scan(file, length, NO_HASH, false);
-        return Segment.sealed(file, firstBatch(file), SegmentIndex.write(file, firstBatch(file), scan.summary, scan.ids));
+        Scan scan = scan(file, length, NO_HASH, false, EntityFilter.forBytes(length));
+        return Segment.sealed(file, firstBatch(file), SegmentIndex.write(file, firstBatch(file), scan.summary, scan.ids,
+                scan.filter));
     }
 
-    private static Scan scanLast(Path file, byte[] previous) throws IOException {
+    private static Scan scanLast(Path file, byte[] previous, long segmentBytes) throws IOException {
+        EntityFilter filter = EntityFilter.forBytes(Math.max(segmentBytes, Files.size(file)));
         long length = Files.size(file);
         if (length < Frames.SEGMENT_HEADER) { // created, then the process died before its header was synced
             try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -601,13 +669,14 @@ public final class PredictionLog implements AutoCloseable {
             }
             Optional<Recovery> r = length == 0 ? Optional.empty() : Optional.of(new Recovery(file.getFileName().toString(), 0, length,
                     "the segment header was cut short"));
-            return new Scan(Segment.Summary.empty(firstBatch(file), previous), Map.of(), r);
+            return new Scan(Segment.Summary.empty(firstBatch(file), previous), Map.of(), filter, r);
         }
-        return scan(file, length, previous, true);
+        return scan(file, length, previous, true, filter);
     }
 
     /** Reads a segment whole, checking every frame; a torn tail is truncated when {@code tolerateTail}. */
-    private static Scan scan(Path file, long length, byte[] previous, boolean tolerateTail) throws IOException {
+    private static Scan scan(Path file, long length, byte[] previous, boolean tolerateTail, EntityFilter filter)
+            throws IOException {
         Segment.Summary summary = Segment.Summary.empty(firstBatch(file), previous);
         Map<String, Long> ids = new HashMap<>();
         try (SegmentReader reader = new SegmentReader(file, length, Frames.SEGMENT_HEADER)) {
@@ -620,11 +689,11 @@ public final class PredictionLog implements AutoCloseable {
                         c.truncate(torn.offset);
                         c.force(true);
                     }
-                    return new Scan(summary, ids, Optional.of(new Recovery(file.getFileName().toString(), torn.offset,
+                    return new Scan(summary, ids, filter, Optional.of(new Recovery(file.getFileName().toString(), torn.offset,
                             length - torn.offset, torn.getMessage())));
                 }
                 if (read.isEmpty()) {
-                    return new Scan(summary, ids, Optional.empty());
+                    return new Scan(summary, ids, filter, Optional.empty());
                 }
                 Batch b = read.get();
                 List<Prediction> ps = new ArrayList<>(b.count());
@@ -632,20 +701,22 @@ public final class PredictionLog implements AutoCloseable {
                     Prediction p = decode(file, offset, payload);
                     ps.add(p);
                     ids.put(p.id(), offset);
+                    filter.add(p.entity());
                 });
                 summary = summary.plus(b.end(), b.number(), ps, b.hash());
             }
         }
     }
 
-    private static Segment create(Path dir, long firstBatch, byte[] previousHash) throws IOException {
+    private static Segment create(Path dir, long firstBatch, byte[] previousHash, long segmentBytes) throws IOException {
         Path file = dir.resolve(Frames.segmentName(firstBatch));
         try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             writeFully(c, ByteBuffer.wrap(Frames.segmentHeader()), 0);
             c.force(true);
         }
         forceDirectory(dir);
-        return Segment.active(file, firstBatch, Segment.Summary.empty(firstBatch, previousHash), Map.of());
+        return Segment.active(file, firstBatch, Segment.Summary.empty(firstBatch, previousHash), Map.of(),
+                EntityFilter.forBytes(segmentBytes));
     }
 
     private static List<Path> segmentFiles(Path dir) throws IOException {

@@ -13,18 +13,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A prediction's bytes in the log (the payload of one record frame, see {@link Frames}). Version 1,
+ * A prediction's bytes in the log (the payload of one record frame, see {@link Frames}). Version 2,
  * all numbers big-endian, strings as an unsigned varint length then UTF-8:
  * <pre>
  *   u8 version(1) | id: 16 bytes (the ULID) | time: i64 epoch µs | deployment | arm | model | varint model version
  *   | varint entity count, (key, value)* | varint feature count, (name, f64 value, u8 status, u8 has time, [i64 µs])*
- *   | varint output count, f64* | varint latency µs | u8 flags (bit 0 shadow, bit 1 shadows another) | degraded
- *   | [the shadowed prediction's id: 16 bytes, when bit 1]
+ *   | varint output count, f64* | varint latency µs | u8 flags (bit 0 shadow) | degraded
+ *   | u8 has shadow-of, [16 bytes: the id of the prediction shadowed]
  * </pre>
- * A reader refuses a version it does not know rather than guess at its bytes.
+ * Version 1 is version 2 without the last field (it predates shadows naming their prediction) and
+ * is still read. A reader refuses a version it does not know rather than guess at its bytes.
  */
 final class RecordCodec {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final FeatureStatus[] STATUSES = FeatureStatus.values();
 
     private RecordCodec() {}
@@ -58,21 +59,22 @@ final class RecordCodec {
             out.f64(d);
         }
         out.varint(p.latencyMicros());
-        out.u8((p.shadow() ? 1 : 0) | (p.shadowOf().isEmpty() ? 0 : 2));
+        out.u8(p.shadow() ? 1 : 0);
         out.string(p.degraded());
-        if (!p.shadowOf().isEmpty()) {
-            long[] of = PredictionIds.parse(p.shadowOf());
+        out.u8(p.shadowOf().isPresent() ? 1 : 0);
+        p.shadowOf().ifPresent(s -> {
+            long[] of = PredictionIds.parse(s);
             out.i64(of[0]);
             out.i64(of[1]);
-        }
+        });
     }
 
     /** @throws IllegalArgumentException on a version it does not read or bytes that do not parse */
     static Prediction decode(ByteBuffer in) {
         try {
             int version = in.get() & 0xFF;
-            if (version != VERSION) {
-                throw new IllegalArgumentException("record format version " + version + ", this code reads " + VERSION);
+            if (version != 1 && version != VERSION) {
+                throw new IllegalArgumentException("record format version " + version + ", this code reads 1 and " + VERSION);
             }
             String id = PredictionIds.format(in.getLong(), in.getLong());
             Instant time = Times.ofMicros(in.getLong());
@@ -102,10 +104,10 @@ final class RecordCodec {
                 output[i] = in.getDouble();
             }
             long latency = varint(in);
-            int flags = in.get();
-            boolean shadow = (flags & 1) != 0;
+            boolean shadow = (in.get() & 1) != 0;
             String degraded = string(in);
-            String shadowOf = (flags & 2) != 0 ? PredictionIds.format(in.getLong(), in.getLong()) : "";
+            Optional<String> shadowOf = version >= 2 && in.get() != 0
+                    ? Optional.of(PredictionIds.format(in.getLong(), in.getLong())) : Optional.empty();
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the record");
             }

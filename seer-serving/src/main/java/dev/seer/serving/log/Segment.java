@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One segment file as the log knows it: a summary (batches, ids and times it spans, the
- * deployments and models in it) to skip it in queries, and where each id is. The active segment
- * keeps its ids in memory; a sealed one in its index file ({@link SegmentIndex}), loaded on the
- * first lookup and held softly. Everything here is rebuilt from the segment file when the index is
+ * deployments and models in it, a Bloom filter of its entities) to skip it in queries, and where
+ * each id is. The active segment keeps its ids and filter in memory; a sealed one in its index file
+ * ({@link SegmentIndex}), loaded on the first lookup and held softly. Everything here is rebuilt from the segment file when the index is
  * missing or stale.
  */
 final class Segment {
@@ -68,31 +68,56 @@ final class Segment {
     private volatile Map<String, Long> live;
     private volatile SegmentIndex index;
     private volatile SoftReference<long[]> entries = new SoftReference<>(null);
+    /** The active segment's filter, held until its index is written; then read from the index when needed. */
+    private volatile EntityFilter filter;
+    private volatile SoftReference<EntityFilter> loadedFilter = new SoftReference<>(null);
 
-    private Segment(Path file, long firstBatch, Summary summary, Map<String, Long> live, SegmentIndex index) {
+    private Segment(Path file, long firstBatch, Summary summary, Map<String, Long> live, SegmentIndex index,
+            EntityFilter filter) {
         this.file = file;
         this.firstBatch = firstBatch;
         this.summary = summary;
         this.live = live;
         this.index = index;
+        this.filter = filter;
     }
 
-    static Segment active(Path file, long firstBatch, Summary summary, Map<String, Long> ids) {
-        return new Segment(file, firstBatch, summary, new ConcurrentHashMap<>(ids), null);
+    static Segment active(Path file, long firstBatch, Summary summary, Map<String, Long> ids, EntityFilter filter) {
+        return new Segment(file, firstBatch, summary, new ConcurrentHashMap<>(ids), null, filter);
     }
 
     static Segment sealed(Path file, long firstBatch, SegmentIndex index) {
-        return new Segment(file, firstBatch, index.summary(), null, index);
+        return new Segment(file, firstBatch, index.summary(), null, index, null);
     }
 
     Summary summary() {
         return summary;
     }
 
-    /** The writer's update after a batch is durable: ids first, then the length readers go by. */
-    void committed(Summary next, Map<String, Long> ids) {
+    /** The writer's update after a batch is durable: ids and entities first, then the length readers go by. */
+    void committed(Summary next, Map<String, Long> ids, List<Prediction> predictions) {
         live.putAll(ids);
+        for (Prediction p : predictions) {
+            filter.add(p.entity());
+        }
         summary = next;
+    }
+
+    EntityFilter filter() {
+        return filter;
+    }
+
+    /** False when no prediction of this segment has every key and value of {@code entity}, as far as its filter knows. */
+    boolean mayHoldEntity(Map<String, String> entity) throws IOException {
+        EntityFilter f = filter;
+        if (f == null) {
+            f = loadedFilter.get();
+            if (f == null) {
+                f = index.readFilter();
+                loadedFilter = new SoftReference<>(f);
+            }
+        }
+        return f.mayContain(entity);
     }
 
     Map<String, Long> liveIds() {
@@ -102,7 +127,9 @@ final class Segment {
     /** Once the index file is written, lookups go to it and the in-memory ids are dropped. */
     void indexed(SegmentIndex written) {
         index = written;
+        loadedFilter = new SoftReference<>(filter);
         live = null;
+        filter = null;
     }
 
     OptionalLong offsetOf(String id) throws IOException {

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,27 +28,30 @@ import java.util.zip.CheckedOutputStream;
 /**
  * A sealed segment's index file ({@code <segment>.pidx}), written once when the segment is sealed
  * and always rebuildable from it: its summary, then its ids sorted as 128-bit numbers with their
- * record offsets, so a lookup by id is a binary search, not a scan.
+ * record offsets, so a lookup by id is a binary search, not a scan, then its {@link EntityFilter}.
  * <pre>
- *   "SEERPIDX" | i32 version (1) | i64 segment length covered | i64 first batch | summary fields
+ *   "SEERPIDX" | i32 version (2) | i64 segment length covered | i64 first batch | summary fields | i32 filter words
  *   | i32 CRC-32C of the header | (i64 id high, i64 id low, i64 offset){count} | i32 CRC-32C of the entries
+ *   | i64{filter words} | i32 CRC-32C of the filter
  * </pre>
  * An index whose CRC fails, whose version is unknown or that covers another length than the
  * segment's is ignored and rebuilt.
  */
 final class SegmentIndex {
-    private static final byte[] MAGIC = "SEERPIDX".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final byte[] MAGIC = "SEERPIDX".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 2;
     static final String SUFFIX = ".pidx";
 
     private final Path file;
     private final Segment.Summary summary;
     private final long entriesAt;
+    private final int filterWords;
 
-    private SegmentIndex(Path file, Segment.Summary summary, long entriesAt) {
+    private SegmentIndex(Path file, Segment.Summary summary, long entriesAt, int filterWords) {
         this.file = file;
         this.summary = summary;
         this.entriesAt = entriesAt;
+        this.filterWords = filterWords;
     }
 
     Segment.Summary summary() {
@@ -59,7 +63,8 @@ final class SegmentIndex {
     }
 
     /** Writes the index of a segment atomically (temporary file, force, rename). */
-    static SegmentIndex write(Path segment, long firstBatch, Segment.Summary s, Map<String, Long> ids) throws IOException {
+    static SegmentIndex write(Path segment, long firstBatch, Segment.Summary s, Map<String, Long> ids, EntityFilter filter)
+            throws IOException {
         long[] entries = new long[ids.size() * 3];
         int i = 0;
         for (Map.Entry<String, Long> e : ids.entrySet()) {
@@ -88,10 +93,16 @@ final class SegmentIndex {
             writeSet(out, s.deployments());
             writeSet(out, s.models());
             out.write(s.lastHash());
+            out.writeInt(filter.words().length);
             out.writeInt((int) checked.getChecksum().getValue());
             entriesAt = out.size();
             checked.getChecksum().reset();
             for (long v : entries) {
+                out.writeLong(v);
+            }
+            out.writeInt((int) checked.getChecksum().getValue());
+            checked.getChecksum().reset();
+            for (long v : filter.words()) {
                 out.writeLong(v);
             }
             out.writeInt((int) checked.getChecksum().getValue());
@@ -102,7 +113,7 @@ final class SegmentIndex {
         }
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         PredictionLog.forceDirectory(segment.getParent());
-        return new SegmentIndex(target, s, entriesAt);
+        return new SegmentIndex(target, s, entriesAt, filter.words().length);
     }
 
     /** The index of a segment if it is there, whole and covers {@code segmentLength} bytes. */
@@ -129,17 +140,19 @@ final class SegmentIndex {
             Set<String> deployments = readSet(in);
             Set<String> models = readSet(in);
             byte[] lastHash = in.readNBytes(Frames.HASH);
+            int filterWords = in.readInt();
             int expected = (int) checked.getChecksum().getValue();
             if (in.readInt() != expected || length != segmentLength) {
                 return Optional.empty();
             }
             long entriesAt = MAGIC.length + 4 + 6 * 8 + utf(minId) + utf(maxId) + setBytes(deployments) + setBytes(models)
-                    + Frames.HASH + 4;
-            if (Files.size(file) != entriesAt + count * 24 + 4) {
+                    + Frames.HASH + 4 + 4;
+            if (filterWords < 1 || Files.size(file) != entriesAt + count * 24 + 4 + filterWords * 8L + 4) {
                 return Optional.empty();
             }
             return Optional.of(new SegmentIndex(file, new Segment.Summary(length, lastBatch, count, minTime, maxTime,
-                    minId.isEmpty() ? null : minId, maxId.isEmpty() ? null : maxId, deployments, models, lastHash), entriesAt));
+                    minId.isEmpty() ? null : minId, maxId.isEmpty() ? null : maxId, deployments, models, lastHash), entriesAt,
+                    filterWords));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // unreadable: rebuilt from the segment
         }
@@ -163,6 +176,26 @@ final class SegmentIndex {
         bytes.flip();
         bytes.asLongBuffer().get(entries);
         return entries;
+    }
+
+    /** The entity filter, CRC-checked. */
+    EntityFilter readFilter() throws IOException {
+        long at = entriesAt + summary.count() * 24 + 4;
+        ByteBuffer bytes = ByteBuffer.allocate(filterWords * 8 + 4);
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (bytes.hasRemaining()) {
+                if (c.read(bytes, at + bytes.position()) < 0) {
+                    throw Frames.corrupt(file, at + bytes.position(), "the index ends early; delete it to rebuild it");
+                }
+            }
+        }
+        if (Frames.crc(bytes.array(), 0, filterWords * 8) != bytes.getInt(filterWords * 8)) {
+            throw Frames.corrupt(file, at, "the index's entity filter fails its CRC; delete it to rebuild it");
+        }
+        long[] words = new long[filterWords];
+        bytes.flip();
+        bytes.asLongBuffer().get(words);
+        return new EntityFilter(words);
     }
 
     static OptionalLong search(long[] entries, long[] id) {

@@ -3,6 +3,7 @@ package dev.seer.serving.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seer.core.Json;
+import dev.seer.core.Times;
 import dev.seer.duckdb.DuckEngine;
 import dev.seer.testing.MutableClock;
 import java.nio.file.Files;
@@ -42,20 +43,21 @@ class PredictionExportTest {
             try (Connection duck = DuckEngine.open(); Statement s = duck.createStatement();
                     ResultSet r = s.executeQuery("SELECT id, epoch_us(time), entity['customer_id'], features[1].value,"
                             + " epoch_us(features[1].event_time), features[3].value IS NULL, features[3].status, output[2], shadow, degraded,"
-                            + " model_version FROM read_parquet(" + DuckEngine.literal(out.toString()) + ") ORDER BY id")) {
+                            + " model_version, shadow_of FROM read_parquet(" + DuckEngine.literal(out.toString()) + ") ORDER BY id")) {
                 for (Prediction p : churn) {
                     assertThat(r.next()).isTrue();
                     assertThat(r.getString(1)).isEqualTo(p.id());
-                    assertThat(r.getLong(2)).isEqualTo(dev.seer.core.Times.toMicros(p.time()));
+                    assertThat(r.getLong(2)).isEqualTo(Times.toMicros(p.time()));
                     assertThat(r.getString(3)).isEqualTo(p.entity().get("customer_id"));
                     assertThat(r.getDouble(4)).isEqualTo(p.features().get(0).value());
-                    assertThat(r.getLong(5)).isEqualTo(dev.seer.core.Times.toMicros(p.features().get(0).eventTime().orElseThrow()));
+                    assertThat(r.getLong(5)).isEqualTo(Times.toMicros(p.features().get(0).eventTime().orElseThrow()));
                     assertThat(r.getBoolean(6)).isTrue();
                     assertThat(r.getString(7)).isEqualTo("missing");
                     assertThat(r.getDouble(8)).isEqualTo(p.output()[1]);
                     assertThat(r.getBoolean(9)).isEqualTo(p.shadow());
                     assertThat(r.getString(10)).isEqualTo(p.degraded());
                     assertThat(r.getInt(11)).isEqualTo(p.modelVersion());
+                    assertThat(r.getString(12)).isNull();
                 }
                 assertThat(r.next()).isFalse();
             }

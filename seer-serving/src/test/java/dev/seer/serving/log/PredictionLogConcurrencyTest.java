@@ -20,7 +20,7 @@ class PredictionLogConcurrencyTest {
         CollectingAudit audit = new CollectingAudit();
         ConcurrentLinkedQueue<Prediction> acknowledged = new ConcurrentLinkedQueue<>();
         int threads = 16;
-        int perThread = 150;
+        int perThread = 60;
         try (PredictionLog log = PredictionLog.open(dir, LogOptions.DEFAULT.withSegmentBytes(64 << 10), audit, Clock.systemUTC())) {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {

@@ -2,6 +2,7 @@ package dev.seer.serving.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.seer.core.Json;
 import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditEntry;
 import dev.seer.metadata.AuditLog;
@@ -77,7 +78,7 @@ class PredictionLogCrashTest {
         while (true) {
             AuditPage page = audit.query(AuditQuery.all().withAction(BatchReceipt.ACTION).page(after, AuditQuery.MAX_LIMIT));
             for (AuditEntry e : page.entries()) {
-                BatchReceipt receipt = BatchReceipt.fromJson(dev.seer.core.Json.parse(e.payload()));
+                BatchReceipt receipt = BatchReceipt.fromJson(Json.parse(e.payload()));
                 hashes.put(receipt.batch(), receipt.hash());
             }
             if (page.nextAfter().isEmpty()) {

@@ -27,7 +27,10 @@ public final class PredictionLogLoad {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path home = Files.createTempDirectory("predlog-load");
-        run("in-memory audit", home.resolve("a"), new CollectingAudit(), threads, seconds);
+        run("warm-up (not a figure)", home.resolve("w"), new CollectingAudit(), threads, 3);
+        CollectingAudit inMemory = new CollectingAudit();
+        run("in-memory audit", home.resolve("a"), inMemory, threads, seconds);
+        System.out.printf("  %d batches (syncs)%n", inMemory.batches().size());
         try (MetadataDatabase database = MetadataDatabase.open(new MetadataConfig("jdbc:sqlite:" + home.resolve("metadata.db"), "", "", 4), home);
                 AuditLog audit = new AuditLog(database, Clock.systemUTC(), new AuditConfig(500, 10_000))) {
             run("SQLite audit log", home.resolve("b"), audit, threads, seconds);

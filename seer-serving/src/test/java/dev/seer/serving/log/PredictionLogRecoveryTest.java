@@ -8,6 +8,7 @@ import dev.seer.serving.ServingErrorCode;
 import dev.seer.testing.MutableClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,24 @@ class PredictionLogRecoveryTest {
     }
 
     @Test
+    void aSegmentCreatedButCutBeforeItsHeaderIsRestartedAndTheChainContinuesAcrossIt() throws IOException {
+        Path next = dir.resolve(Frames.segmentName(4));
+        Files.write(next, Arrays.copyOf(Frames.segmentHeader(), 5)); // the kill came while a roll wrote the header
+        try (PredictionLog log = open()) {
+            assertThat(log.recovery()).hasValueSatisfying(r -> {
+                assertThat(r.segment()).isEqualTo(next.getFileName().toString());
+                assertThat(r.bytesDropped()).isEqualTo(5);
+            });
+            BatchReceipt fourth = log.append(List.of(Predictions.of(log.nextId(), 50))).join();
+            assertThat(fourth.segment()).isEqualTo(next.getFileName().toString());
+            assertThat(fourth.previousHash()).isEqualTo(receipts.get(2).hash());
+            assertThat(log.query(PredictionQuery.all())).hasSize(10);
+            assertThat(log.verify(audit.hashes()).ok()).isTrue();
+        }
+        assertThat(SegmentIndex.of(segment)).exists(); // the first segment, sealed at open, got its index
+    }
+
+    @Test
     void aBadCrcInTheMiddleIsCorruptionNamingFileAndOffset() throws IOException {
         long record = receipts.get(1).offset() + Frames.BATCH_HEADER; // first record of batch 2
         flip(record + Frames.RECORD_HEADER + 30);
@@ -148,7 +169,7 @@ class PredictionLogRecoveryTest {
 
     @Test
     void aLogCutAtABatchBoundaryOrInsideAnAcknowledgedBatchIsMissingItsTail() throws IOException {
-        try (var c = java.nio.channels.FileChannel.open(segment, StandardOpenOption.WRITE)) {
+        try (FileChannel c = FileChannel.open(segment, StandardOpenOption.WRITE)) {
             c.truncate(receipts.get(2).offset() + 70); // inside batch 3: opening takes it for a torn tail...
         }
         try (PredictionLog log = open()) {
@@ -163,7 +184,7 @@ class PredictionLogRecoveryTest {
 
     @Test
     void aBatchTheAuditNeverRecordedIsExtra() {
-        java.util.Map<Long, String> recorded = new java.util.TreeMap<>(audit.hashes());
+        Map<Long, String> recorded = new TreeMap<>(audit.hashes());
         recorded.remove(3L);
         try (PredictionLog log = open()) {
             assertThat(log.verify(recorded).problem()).hasValueSatisfying(p -> {

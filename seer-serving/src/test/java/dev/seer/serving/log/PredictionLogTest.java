@@ -8,11 +8,16 @@ import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
 import dev.seer.serving.ServingErrorCode;
 import dev.seer.testing.MutableClock;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +101,9 @@ class PredictionLogTest {
             assertQuery(log, all, PredictionQuery.all().withDeployment("fraud").between(Optional.empty(),
                     Optional.of(Predictions.T0.plusSeconds(60))).withLimit(5));
             assertThat(log.query(PredictionQuery.all().withDeployment("fraud").withLimit(5))).hasSize(5);
+            assertQuery(log, all, PredictionQuery.all().withEntity(Map.of("customer_id", "c9")).withShadow(false).newestFirst()
+                    .withLimit(1));
+            assertQuery(log, all, PredictionQuery.all().withDeployment("churn").withShadow(true).newestFirst());
         }
     }
 
@@ -105,7 +113,13 @@ class PredictionLogTest {
                 && q.arm().map(p.arm()::equals).orElse(true) && q.model().map(p.model()::equals).orElse(true)
                 && (q.modelVersion().isEmpty() || q.modelVersion().getAsInt() == p.modelVersion())
                 && q.from().map(f -> !p.time().isBefore(f)).orElse(true) && q.to().map(t -> p.time().isBefore(t)).orElse(true)
-                && p.entity().entrySet().containsAll(q.entity().entrySet())).limit(q.limit()).toList();
+                && q.shadow().map(b -> b == p.shadow()).orElse(true)
+                && p.entity().entrySet().containsAll(q.entity().entrySet())).toList();
+        if (q.descending()) {
+            expected = new ArrayList<>(expected);
+            Collections.reverse(expected);
+        }
+        expected = expected.stream().limit(q.limit()).toList();
         assertThat(log.query(q)).as("%s", q).containsExactlyElementsOf(expected);
     }
 
@@ -135,6 +149,89 @@ class PredictionLogTest {
         }
         assertThat(SegmentIndex.of(segments.get(1))).exists();
         assertThat(SegmentIndex.read(segments.get(2), Files.size(segments.get(2)))).isPresent();
+    }
+
+    @Test
+    void shadowsAreFoundByThePredictionTheyShadowInItsBatch() {
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) {
+            fill(log, 60, 3); // several sealed segments before, so the batch is found past other batches
+            List<Prediction> answered = List.of(Predictions.of(log.nextId(), 1), Predictions.of(log.nextId(), 2));
+            List<Prediction> shadows = answered.stream().map(a -> shadowOf(a, log.nextId())).toList();
+            List<Prediction> request = new ArrayList<>(answered);
+            request.addAll(shadows);
+            log.append(request).join();
+            fill(log, 30, 3);
+            assertThat(log.shadowsOf(answered.get(0).id())).containsExactly(shadows.get(0));
+            assertThat(log.shadowsOf(answered.get(1).id())).containsExactly(shadows.get(1));
+            assertThat(log.shadowsOf(shadows.get(0).id())).isEmpty();
+            assertThat(log.shadowsOf(new PredictionIds(clock).next())).isEmpty();
+        }
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) { // its segment sealed, read through the index
+            List<Prediction> withShadows = log.query(PredictionQuery.all().withShadow(true)).stream()
+                    .filter(p -> p.shadowOf().isPresent()).toList();
+            assertThat(withShadows).hasSize(2);
+            for (Prediction shadow : withShadows) {
+                assertThat(log.shadowsOf(shadow.shadowOf().orElseThrow())).containsExactly(shadow);
+            }
+        }
+    }
+
+    private static Prediction shadowOf(Prediction answered, String id) {
+        return new Prediction(id, answered.time(), answered.deployment(), "shadow", "churn-next", 1, answered.entity(),
+                answered.features(), new double[] {0.5}, 10, true, "", Optional.of(answered.id()));
+    }
+
+    @Test
+    void onlyAShadowNamesThePredictionItShadows() {
+        Prediction answered = Predictions.of(new PredictionIds(clock).next(), 1);
+        assertThatThrownBy(() -> new Prediction(new PredictionIds(clock).next(), answered.time(), "churn", "champion", "m", 1,
+                Map.of(), List.of(), new double[0], 0, false, "", Optional.of(answered.id())))
+                .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.getMessage()).contains("is not a shadow"));
+    }
+
+    @Test
+    void recordsOfFormatVersionOneStillRead() {
+        Prediction p = Predictions.of(new PredictionIds(clock).next(), 3);
+        RecordCodec.Out out = new RecordCodec.Out(64);
+        RecordCodec.encode(p, out);
+        byte[] v2 = out.toByteArray();
+        assertThat(v2[0]).isEqualTo((byte) 2);
+        assertThat(v2[v2.length - 1]).isZero(); // no shadow-of: version 1 is this without its last byte
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+        v1[0] = 1;
+        assertThat(RecordCodec.decode(ByteBuffer.wrap(v1))).isEqualTo(p);
+        v1[0] = 3;
+        assertThatThrownBy(() -> RecordCodec.decode(ByteBuffer.wrap(v1))).hasMessageContaining("version 3");
+    }
+
+    @Test
+    void aQueryByEntityReadsOnlySegmentsWhoseFilterMayHoldIt() throws Exception {
+        List<Prediction> written;
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) {
+            written = new ArrayList<>();
+            for (int i = 0; i < 120; i++) { // a customer of its own per prediction, so each lives in one segment
+                Prediction p = Predictions.of(log.nextId(), i);
+                Map<String, String> entity = Map.of("customer_id", "only-" + i);
+                written.add(new Prediction(p.id(), p.time(), p.deployment(), p.arm(), p.model(), p.modelVersion(), entity,
+                        p.features(), p.output(), p.latencyMicros(), p.shadow(), p.degraded()));
+                log.append(List.of(written.get(i))).join();
+            }
+        }
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(dir)) {
+            segments = files.filter(f -> f.toString().endsWith(".plog")).sorted().toList();
+        }
+        // Damage the first segment: a query that reads it fails, one that skips it does not.
+        byte[] first = Files.readAllBytes(segments.get(0));
+        first[Frames.SEGMENT_HEADER + Frames.BATCH_HEADER + Frames.RECORD_HEADER + 30] ^= 0x40;
+        Files.write(segments.get(0), first);
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(4096))) {
+            Prediction last = written.get(119);
+            assertThat(log.query(PredictionQuery.all().withEntity(last.entity()))).containsExactly(last);
+            assertThat(log.query(PredictionQuery.all().withEntity(Map.of("customer_id", "never-seen")))).isEmpty();
+            assertThatThrownBy(() -> log.query(PredictionQuery.all().withEntity(written.get(0).entity())))
+                    .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.errorCode()).isEqualTo(ServingErrorCode.LOG_CORRUPT));
+        }
     }
 
     @Test
@@ -171,9 +268,9 @@ class PredictionLogTest {
         try (PredictionLog log = open(LogOptions.DEFAULT)) {
             BatchReceipt receipt = log.append(List.of(Predictions.of(log.nextId(), 1), Predictions.of(log.nextId(), 2))).join();
             byte[] file = Files.readAllBytes(dir.resolve(receipt.segment()));
-            byte[] batch = java.util.Arrays.copyOfRange(file, (int) receipt.offset(), file.length);
+            byte[] batch = Arrays.copyOfRange(file, (int) receipt.offset(), file.length);
             assertThat(receipt.offset()).isEqualTo(Frames.SEGMENT_HEADER);
-            assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(batch)))
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(batch)))
                     .isEqualTo(receipt.hash());
         }
     }

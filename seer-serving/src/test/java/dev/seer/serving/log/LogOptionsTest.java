@@ -1,0 +1,22 @@
+package dev.seer.serving.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.seer.core.config.ConfigKey;
+import org.junit.jupiter.api.Test;
+
+class LogOptionsTest {
+    @Test
+    void keysAndDefaultsArePinned() {
+        assertThat(LogOptions.SECTION.keys()).extracting(ConfigKey::name).containsExactly("prediction-log.segment-mb",
+                "prediction-log.queue-capacity", "prediction-log.queue-mb", "prediction-log.batch-mb");
+        assertThat(LogOptions.DEFAULT).isEqualTo(new LogOptions(64L << 20, 10_000, 64L << 20, 4 << 20));
+    }
+
+    @Test
+    void aBatchLargerThanTheQueueIsRefusedNamingBoth() {
+        assertThatThrownBy(() -> new LogOptions(64L << 20, 10, 1 << 20, 4 << 20)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxBatchBytes (4194304)").hasMessageContaining("maxQueuedBytes (1048576)");
+    }
+}
