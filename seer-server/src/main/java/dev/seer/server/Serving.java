@@ -53,6 +53,8 @@ final class Serving implements AutoCloseable {
         requireNonNull(models, "models is null");
         PredictionLog predictionLog = PredictionLog.open(dir, LogOptions.DEFAULT, audit, clock);
         try {
+            // batches a crash left synced but not yet audited hold only unanswered predictions: record them now
+            predictionLog.reconcile(ServingLog.recordedBatches(audit));
             ServingLog log = new ServingLog(predictionLog, audit, p -> loaded.load(new ModelRef(p.model(), p.modelVersion()))
                     .scorer().signature().output());
             DeploymentStore deployments = new DeploymentStore(database, audit, clock);

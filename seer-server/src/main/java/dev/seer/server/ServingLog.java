@@ -73,7 +73,7 @@ final class ServingLog implements Predictor.PredictionSink, LoggedPredictions {
         }
         return new Prediction(p.id(), p.time(), p.deployment(), p.arm().id(), p.model().model(), p.model().version(),
                 p.entity(), features, p.output(), p.latencyMicros(), p.arm() == Arm.SHADOW, p.degraded().orElse(""),
-                p.shadowOf().orElse(""));
+                p.shadowOf());
     }
 
     @Override
@@ -83,32 +83,15 @@ final class ServingLog implements Predictor.PredictionSink, LoggedPredictions {
 
     @Override
     public Optional<Logged> latestBefore(Map<String, String> entity, String deployment, Instant at) {
-        // the log has no entity index: this reads the deployment's predictions up to the time (see ARCHITECTURE)
-        List<Prediction> found = log.query(PredictionQuery.all().withDeployment(deployment).withEntity(entity)
-                .between(Optional.empty(), Optional.of(at.plusNanos(1000))));
-        for (int i = found.size() - 1; i >= 0; i--) {
-            if (!found.get(i).shadow()) {
-                return Optional.of(logged(found.get(i)));
-            }
-        }
-        return Optional.empty();
+        // newest first, answered only: reads back only as far as the latest match (segments skipped by their entity filter)
+        return log.query(PredictionQuery.all().withDeployment(deployment).withEntity(entity)
+                .between(Optional.empty(), Optional.of(at.plusNanos(1000))).withShadow(false).newestFirst().withLimit(1))
+                .stream().findFirst().map(this::logged);
     }
 
     @Override
     public List<Logged> shadowsOf(String predictionId) {
-        Optional<Prediction> answered = log.find(predictionId);
-        if (answered.isEmpty() || answered.get().shadow()) {
-            return List.of();
-        }
-        Prediction a = answered.get();
-        List<Logged> shadows = new ArrayList<>();
-        for (Prediction p : log.query(PredictionQuery.all().withDeployment(a.deployment()).withArm(Arm.SHADOW.id())
-                .between(Optional.of(a.time()), Optional.of(a.time().plusNanos(1000))))) {
-            if (a.id().equals(p.shadowOf())) {
-                shadows.add(logged(p));
-            }
-        }
-        return shadows;
+        return log.shadowsOf(predictionId).stream().map(this::logged).toList();
     }
 
     private Logged logged(Prediction p) {

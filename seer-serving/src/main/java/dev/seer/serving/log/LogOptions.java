@@ -1,5 +1,9 @@
 package dev.seer.serving.log;
 
+import dev.seer.core.CoreErrorCode;
+import dev.seer.core.SeerException;
+import java.util.Map;
+
 import dev.seer.core.config.ConfigKey;
 import dev.seer.core.config.ConfigSection;
 import dev.seer.core.config.ConfigType;
@@ -12,8 +16,12 @@ import dev.seer.core.config.ConfigType;
  * @param maxQueuedBytes  encoded bytes waiting for the writer at most, the same way (memory stays bounded
  *                        whatever the size of the appends)
  * @param maxBatchBytes   bytes one group commit writes at most; also the largest single append
+ * @param answerAfterAudit whether an append completes only once its batch's audit entry is durable
+ *                        too ({@code answer-after: audit}), or once the batch is synced ({@code sync},
+ *                        the default): see {@link PredictionLog} for what each costs and guarantees
  */
-public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedBytes, int maxBatchBytes) {
+public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedBytes, int maxBatchBytes,
+        boolean answerAfterAudit) {
     public static final ConfigKey SEGMENT_MB = new ConfigKey("prediction-log.segment-mb", ConfigType.POSITIVE_INT, 64,
             "Size in MiB at which a prediction log segment is sealed and the next one started.");
     public static final ConfigKey QUEUE_CAPACITY = new ConfigKey("prediction-log.queue-capacity", ConfigType.POSITIVE_INT,
@@ -22,9 +30,13 @@ public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedByt
             "Most MiB of encoded predictions waiting to be written; past it a prediction is refused at once as overloaded.");
     public static final ConfigKey BATCH_MB = new ConfigKey("prediction-log.batch-mb", ConfigType.POSITIVE_INT, 4,
             "Most MiB written and synced as one batch (group commit); also the largest single append.");
+    public static final ConfigKey ANSWER_AFTER = new ConfigKey("prediction-log.answer-after", ConfigType.STRING, "sync",
+            "When a prediction is answered: 'sync' (its batch is on disk; the batch's audit entry follows, and a crash"
+                    + " before it is reconciled at the next start) or 'audit' (also its audit entry is durable; slower).");
     public static final ConfigSection<LogOptions> SECTION = ConfigSection.of("prediction-log",
             v -> new LogOptions((long) v.number(SEGMENT_MB) << 20, v.number(QUEUE_CAPACITY), (long) v.number(QUEUE_MB) << 20,
-                    Math.toIntExact((long) v.number(BATCH_MB) << 20)), SEGMENT_MB, QUEUE_CAPACITY, QUEUE_MB, BATCH_MB);
+                    Math.toIntExact((long) v.number(BATCH_MB) << 20), answerAfter(v.text(ANSWER_AFTER))), SEGMENT_MB,
+            QUEUE_CAPACITY, QUEUE_MB, BATCH_MB, ANSWER_AFTER);
     public static final LogOptions DEFAULT = SECTION.defaults();
 
     public LogOptions {
@@ -40,11 +52,29 @@ public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedByt
         }
     }
 
+    /** Answering once synced. */
+    public LogOptions(long segmentBytes, int queueCapacity, long maxQueuedBytes, int maxBatchBytes) {
+        this(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, false);
+    }
+
     public LogOptions withSegmentBytes(long bytes) {
-        return new LogOptions(bytes, queueCapacity, maxQueuedBytes, maxBatchBytes);
+        return new LogOptions(bytes, queueCapacity, maxQueuedBytes, maxBatchBytes, answerAfterAudit);
     }
 
     public LogOptions withQueue(int capacity, long bytes) {
-        return new LogOptions(segmentBytes, capacity, bytes, Math.toIntExact(Math.min(maxBatchBytes, bytes)));
+        return new LogOptions(segmentBytes, capacity, bytes, Math.toIntExact(Math.min(maxBatchBytes, bytes)), answerAfterAudit);
+    }
+
+    public LogOptions answeringAfterAudit(boolean wait) {
+        return new LogOptions(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, wait);
+    }
+
+    private static boolean answerAfter(String value) {
+        return switch (value) {
+            case "sync" -> false;
+            case "audit" -> true;
+            default -> throw new SeerException(CoreErrorCode.CONFIG_INVALID_VALUE, "[prediction-log.answer-after] must be"
+                    + " sync or audit, not [" + value + "]", Map.of("key", "prediction-log.answer-after"));
+        };
     }
 }

@@ -81,6 +81,9 @@ import java.util.function.Predicate;
 public final class PredictionLog implements AutoCloseable {
     private static final byte[] NO_HASH = new byte[Frames.HASH];
 
+    /** A synced batch's receipt, and the future of its audit entry. */
+    private record Committed(BatchReceipt receipt, CompletableFuture<BatchReceipt> audited) {}
+
     /** What a caller queues: its predictions and their record frames, encoded on its own thread. */
     private record Pending(List<Prediction> predictions, byte[] records) {}
 
@@ -94,7 +97,7 @@ public final class PredictionLog implements AutoCloseable {
     private final FileLock lock;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final ExecutorService sealer;
-    private final GroupCommit<Pending, CompletableFuture<BatchReceipt>> writer;
+    private final GroupCommit<Pending, Committed> writer;
     private volatile List<Segment> segments;
     private volatile SeerException failure;
     private volatile boolean closed;
@@ -191,8 +194,9 @@ public final class PredictionLog implements AutoCloseable {
 
     /**
      * Logs predictions. The future completes with the receipt of the batch that holds them once
-     * they are on disk and the batch's audit entry is durable; it fails with LOG_FAILURE if either
-     * did not happen, and at once with OVERLOADED when the queue is full. The predictions of one
+     * they are on disk (and, with {@link LogOptions#answerAfterAudit}, once the batch's audit entry
+     * is durable too); it fails with LOG_FAILURE if that did not happen, and at once with
+     * OVERLOADED when the queue is full. A failed audit entry stops the log: later appends fail. The predictions of one
      * call are never split across batches. The future completes on the log's or the audit log's
      * writer thread: wait for it ({@code join}) or chain with the {@code ...Async} methods, never
      * run slow work in a plain {@code thenApply}, which would hold up every later batch.
@@ -216,7 +220,7 @@ public final class PredictionLog implements AutoCloseable {
             queuedBytes.addAndGet(-size);
             return overloaded("its queue holds " + options.maxQueuedBytes() + " bytes");
         }
-        Optional<CompletableFuture<CompletableFuture<BatchReceipt>>> queued = writer.offer(pending);
+        Optional<CompletableFuture<Committed>> queued = writer.offer(pending);
         if (queued.isEmpty()) {
             queuedBytes.addAndGet(-size);
             if (closed) {
@@ -225,7 +229,11 @@ public final class PredictionLog implements AutoCloseable {
             }
             return overloaded("its queue holds " + options.queueCapacity() + " appends");
         }
-        return queued.get().thenCompose(audited -> audited);
+        if (options.answerAfterAudit()) {
+            return queued.get().thenCompose(Committed::audited);
+        }
+        // synced: answered now; the audit entry follows (a failed one stops the log, a crash before it is reconciled)
+        return queued.get().thenApply(Committed::receipt);
     }
 
     private static CompletableFuture<BatchReceipt> overloaded(String why) {
@@ -248,7 +256,7 @@ public final class PredictionLog implements AutoCloseable {
     }
 
     /** The writer thread: one batch, one write, one sync. */
-    private List<CompletableFuture<BatchReceipt>> commit(List<Pending> batch) {
+    private List<Committed> commit(List<Pending> batch) {
         int body = 0;
         for (Pending p : batch) {
             body += p.records.length;
@@ -292,7 +300,15 @@ public final class PredictionLog implements AutoCloseable {
         position = offset + bytes.length;
         lastHash = hash;
         nextBatch = number + 1;
-        return Collections.nCopies(batch.size(), recordBatch(receipt, false));
+        CompletableFuture<BatchReceipt> audited = recordBatch(receipt, false);
+        audited.whenComplete((r, error) -> {
+            if (error != null && failure == null) {
+                // later appends fail fast rather than pile up predictions the audit log cannot cover
+                failure = error instanceof SeerException seer ? seer : new SeerException(ServingErrorCode.LOG_FAILURE,
+                        "The audit entry of batch " + receipt.batch() + " failed: " + error.getMessage(), Map.of(), error);
+            }
+        });
+        return Collections.nCopies(batch.size(), new Committed(receipt, audited));
     }
 
     private SeerException stop(String what, long offset, Exception e) {
