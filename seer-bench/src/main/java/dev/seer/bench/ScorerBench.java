@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -38,11 +40,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Single row, microseconds per row: Seer's {@code CompiledTrees} on one row; XGBoost4J's
  * {@code predict} on a one-row DMatrix made for the call (as a server answering a request would);
  * and its {@code inplace_predict} on the row's floats (XGBoost 1.4+, no DMatrix). Batch, rows per
- * second on batches of 10,000 rows: the same three, XGBoost's DMatrix made once outside the timing.
+ * second on batches of 10,000 rows: the same three, XGBoost's DMatrix made in the call (XGBoost caches
+ * the predictions of a DMatrix it has predicted, so a DMatrix made once would time a copy).
  *
  * <p>Run: {@code ./mvnw -B -ntp -o -q package -DskipTests -Dmdep.analyze.skip=true -pl seer-bench -am}, then
- * {@code java -cp "seer-bench/target/classes:seer-bench/target/lib/*" dev.seer.bench.ScorerBench [JMH regexp]}:
- * one fork per benchmark, 3 warm-up and 5 measured iterations of one second (about two minutes).
+ * {@code java -cp "seer-bench/target/classes:seer-bench/target/lib/*" dev.seer.bench.ScorerBench [JMH options]}:
+ * one fork per benchmark, 3 warm-up and 5 measured iterations of one second (about two minutes),
+ * each figure with the JVM's CPU time per operation beside it ({@link CpuTimeProfiler}).
  */
 public class ScorerBench {
     static final int TREES = 100;
@@ -60,7 +64,6 @@ public class ScorerBench {
         float[][] floatRows;
         double[] batch;
         float[] floatBatch;
-        DMatrix batchMatrix;
         double[] out;
 
         @Setup(Level.Trial)
@@ -82,13 +85,11 @@ public class ScorerBench {
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = floatBatch[i];
             }
-            batchMatrix = new DMatrix(floatBatch, BATCH, TreeShapBench.FEATURES, Float.NaN);
             out = new double[BATCH];
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws XGBoostError {
-            batchMatrix.dispose();
             booster.dispose();
             scorer.close();
         }
@@ -146,7 +147,13 @@ public class ScorerBench {
     @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(BATCH)
     public float[][] batchXgboostDMatrix(Fixture f) throws XGBoostError {
-        return f.booster.predict(f.batchMatrix);
+        // a DMatrix per call: XGBoost caches its predictions for a DMatrix it has seen
+        DMatrix matrix = new DMatrix(f.floatBatch, BATCH, TreeShapBench.FEATURES, Float.NaN);
+        try {
+            return f.booster.predict(matrix);
+        } finally {
+            matrix.dispose();
+        }
     }
 
     @Benchmark
@@ -186,18 +193,26 @@ public class ScorerBench {
         return Signature.parse(inputs + "->probability");
     }
 
-    /** Runs the benchmarks matching the first argument (all by default) under JMH. */
-    public static void main(String[] args) throws RunnerException {
-        Options options = new OptionsBuilder()
-                .include(ScorerBench.class.getName() + "\\." + (args.length > 0 ? args[0] : ".*"))
-                .forks(1)
-                .warmupIterations(3)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(5)
-                .measurementTime(TimeValue.seconds(1))
+    /**
+     * Runs the benchmarks under JMH: all of them, one fork each, 3 warm-up and 5 measured iterations
+     * of one second, one thread, and the CPU time per operation beside the wall time. JMH's own
+     * options override these ({@code -wi 8}, {@code -f 2}, a regexp of benchmarks to run).
+     */
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        CommandLineOptions cli = new CommandLineOptions(args);
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .forks(cli.getForkCount().orElse(1))
+                .warmupIterations(cli.getWarmupIterations().orElse(3))
+                .warmupTime(cli.getWarmupTime().orElse(TimeValue.seconds(1)))
+                .measurementIterations(cli.getMeasurementIterations().orElse(5))
+                .measurementTime(cli.getMeasurementTime().orElse(TimeValue.seconds(1)))
                 .threads(1)
                 .jvmArgsAppend("-Xmx2g")
-                .build();
-        new Runner(options).run();
+                .addProfiler(CpuTimeProfiler.class);
+        if (cli.getIncludes().isEmpty()) {
+            options.include(ScorerBench.class.getName() + "\\.");
+        }
+        cli.getIncludes().forEach(options::include);
+        new Runner(options.build()).run();
     }
 }
