@@ -79,8 +79,8 @@ public final class CompiledTrees implements Scorer {
     private final int inputs;
     private final int width;
     private final int blockRows;
-    /** Each thread's keys of the rows being scored: a block's worth, so that no call allocates. */
-    private final ThreadLocal<int[]> scratch;
+    /** Each thread's keys of the one row it scores, so that the predict path allocates nothing. */
+    private final ThreadLocal<int[]> rowKeys;
 
     private CompiledTrees(Signature signature, int[] nodes, int[] roots, int[] depths, int[] groups,
             float[] baseMargins, TreeEnsemble.Link link) {
@@ -94,7 +94,7 @@ public final class CompiledTrees implements Scorer {
         this.inputs = signature.inputs().size();
         this.width = signature.width();
         this.blockRows = Math.max(1, Math.min(BLOCK, BLOCK_KEYS / (2 * inputs)));
-        this.scratch = ThreadLocal.withInitial(() -> new int[blockRows * 2 * inputs]);
+        this.rowKeys = ThreadLocal.withInitial(() -> new int[2 * inputs]);
         this.packDepths = new int[roots.length / 4];
         for (int p = 0; p < packDepths.length; p++) {
             packDepths[p] = Math.max(Math.max(depths[4 * p], depths[4 * p + 1]), Math.max(depths[4 * p + 2], depths[4 * p + 3]));
@@ -196,11 +196,13 @@ public final class CompiledTrees implements Scorer {
     @Override
     public void score(double[] rows, int count, double[] out) {
         Batches.check(rows, count, out, signature);
-        int[] keys = scratch.get();
         if (count == 1) {
+            int[] keys = rowKeys.get();
             keys(rows, 0, 1, keys);
             scoreOne(keys, out);
-        } else {
+        } else if (count > 1) {
+            // one array per call, not per row: a thread-local block would hold 40 KiB per thread per model
+            int[] keys = new int[Math.min(count, blockRows) * 2 * inputs];
             for (int from = 0; from < count; from += blockRows) {
                 int to = Math.min(count, from + blockRows);
                 keys(rows, from, to, keys);
