@@ -8,6 +8,7 @@ import dev.seer.models.Model;
 import dev.seer.models.ModelErrorCode;
 import dev.seer.models.ModelFormat;
 import dev.seer.models.Models;
+import dev.seer.models.OutputKind;
 import dev.seer.models.Signature;
 import dev.seer.serving.ServingErrorCode;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.StringJoiner;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -125,6 +129,14 @@ class CompiledTreesTest {
                         scorer.score(Arrays.copyOf(rows, count * FEATURES), count, out);
                         assertSame(encoding + " batch of " + count, out, expected);
                     }
+                    if (trained.signature().output() == OutputKind.VALUE) {
+                        // no link: the outputs are the margins, summed in float32 in XGBoost's order, so equal to the bit
+                        double[] out = new double[trained.count()];
+                        scorer.score(rows, trained.count(), out);
+                        for (int r = 0; r < trained.count(); r++) {
+                            assertThat(out[r]).as("row " + r).isEqualTo(expected[r][0]);
+                        }
+                    }
                 }
                 try (Model model = Models.load(format, bytes, trained.signature())) {
                     double[][] predicted = model.predict(table(rows, trained.count()));
@@ -226,5 +238,61 @@ class CompiledTreesTest {
         } finally {
             trained.booster().dispose();
         }
+    }
+
+    @Test
+    void keysOrderAsTheFloatsDoWithOneKeyForZeroAndTheGreatestForNaN() {
+        Random random = new Random(9);
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f, Math.nextUp(1f), Math.nextDown(-1f)};
+        List<Float> values = new ArrayList<>();
+        for (float v : special) {
+            values.add(v);
+        }
+        for (int i = 0; i < 2000; i++) {
+            values.add(i % 2 == 0 ? (float) random.nextGaussian() : Float.intBitsToFloat(random.nextInt()));
+        }
+        values.removeIf(v -> Float.isNaN(v));
+        for (float a : values) {
+            for (int j = 0; j < 20; j++) {
+                float b = values.get(random.nextInt(values.size()));
+                assertThat(CompiledTrees.key(a) >= CompiledTrees.key(b)).as(a + " >= " + b).isEqualTo(a >= b);
+            }
+            assertThat(CompiledTrees.key(a)).isLessThan(Integer.MAX_VALUE);
+        }
+        assertThat(CompiledTrees.key(-0f)).isEqualTo(CompiledTrees.key(0f));
+        assertThat(CompiledTrees.key(Float.NaN)).isEqualTo(CompiledTrees.key(Float.intBitsToFloat(0xffc00001)))
+                .isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void threadsScoringAtOnceGetWhatOneThreadGets() throws Exception {
+        Trained trained = train("multi:softprob", Map.of("num_class", 3), 5, 10);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (Scorer scorer = Scorers.of(ModelFormat.XGBOOST_UBJ, trained.booster().toByteArray("ubj"), trained.signature())) {
+            double[] rows = new double[trained.count() * FEATURES];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = trained.rows()[i];
+            }
+            double[] alone = new double[trained.count() * 3];
+            scorer.score(rows, trained.count(), alone);
+            List<Future<double[]>> results = new ArrayList<>();
+            for (int task = 0; task < 16; task++) {
+                boolean single = task % 2 == 0;
+                results.add(pool.submit(() -> single ? singly(scorer, rows, trained.count()) : batch(scorer, rows, trained.count())));
+            }
+            for (Future<double[]> result : results) {
+                assertThat(result.get()).containsExactly(alone);
+            }
+        } finally {
+            pool.shutdownNow();
+            trained.booster().dispose();
+        }
+    }
+
+    private static double[] batch(Scorer scorer, double[] rows, int count) {
+        double[] out = new double[count * scorer.signature().width()];
+        scorer.score(rows, count, out);
+        return out;
     }
 }
