@@ -6,15 +6,24 @@ import dev.seer.datasets.DatasetStore;
 import dev.seer.datasets.SplitSpec;
 import dev.seer.metadata.IssuedToken;
 import dev.seer.server.Call;
+import dev.seer.server.DeploymentOperations;
+import dev.seer.server.FeedbackOperations;
+import dev.seer.server.PredictOperations;
 import dev.seer.server.ModelOperations;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
 import dev.seer.server.TrainingOperations;
+import dev.seer.serving.deploy.Predictor;
+import dev.seer.serving.feedback.Feedback;
+import dev.seer.serving.feedback.FeedbackStore;
 import dev.seer.training.TrainingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +69,7 @@ final class QuickstartCommand extends CliCommand {
         services.materializer().materialize(java.util.List.of(), java.util.Optional.empty(), cli().clock().instant(), actor);
         streamExample(services);
         trainExample(services);
+        serveExample(services);
         var service = services.catalog().latestOfKind("feature_service").stream().findFirst();
         if (service.isEmpty()) {
             return null;
@@ -193,6 +203,55 @@ final class QuickstartCommand extends CliCommand {
         return now;
     }
 
+    /**
+     * Deploys the champion as deployment {@code churn}, scores 20 customers through the predict
+     * path (features from the online store, every prediction logged), and sends their observed
+     * outcomes from the example's labels as feedback; prints the live metrics that come of it.
+     * Skipped when no model is champion (training was skipped, or its gate did not pass).
+     */
+    private void serveExample(SeerServices services) {
+        var models = services.models().models().stream().filter(m -> m.aliases().containsKey("champion"))
+                .toList();
+        Path labels = example.resolve("data/churn_labels.csv");
+        if (models.isEmpty() || !Files.isRegularFile(labels)) {
+            return;
+        }
+        String model = models.get(0).name();
+        Call call = new Call(LocalBackend.localActor(), m -> { });
+        var deployment = DeploymentOperations.DEPLOY.handle(services, new DeploymentOperations.Deploy("churn", model,
+                Optional.empty(), Optional.of("champion"), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of("model_default"), Optional.empty(), Optional.empty()), call);
+        out().println("Serving example: deployment churn (revision " + deployment.revision() + ") answers with "
+                + deployment.champion());
+        Map<String, Double> outcomes = new LinkedHashMap<>();
+        try (var lines = Files.lines(labels)) {
+            lines.skip(1).map(l -> l.split(",")).filter(f -> f.length == 3).forEach(f -> outcomes.put(f[0],
+                    Double.parseDouble(f[2])));
+        } catch (IOException e) {
+            out().println("  could not read " + labels + ": " + e.getMessage());
+            return;
+        }
+        List<Predictor.Row> rows = outcomes.keySet().stream().limit(20).map(id -> new Predictor.Row(Map.of("customer_id", id),
+                Map.of())).toList();
+        var predicted = PredictOperations.PREDICT.handle(services, new PredictOperations.Predict("churn", rows), call);
+        List<Feedback> feedback = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            var p = predicted.predictions().get(i);
+            feedback.add(Feedback.forPrediction(p.id(), outcomes.get(rows.get(i).entity().get("customer_id")),
+                    cli().clock().instant(), "quickstart"));
+        }
+        var recorded = FeedbackOperations.FEEDBACK.handle(services, new FeedbackOperations.Record(feedback, false), call);
+        var first = predicted.predictions().get(0);
+        out().printf("  %d predictions logged (customer %s: P(churn) %.3f, id %s); %d outcomes recorded as feedback%n",
+                predicted.predictions().size(), rows.get(0).entity().get("customer_id"), first.output().get(0), first.id(),
+                recorded.count(FeedbackStore.Status.RECORDED) + recorded.count(FeedbackStore.Status.DUPLICATE));
+        var window = FeedbackOperations.METRICS.handle(services, new FeedbackOperations.Metrics("churn",
+                cli().clock().instant().minusSeconds(3600), cli().clock().instant().plusSeconds(1), Optional.empty()), call);
+        window.forEach(w -> w.arms().forEach(a -> out().println("  live " + a.arm() + " (" + a.count() + " outcomes): "
+                + a.metrics().entrySet().stream().map(e -> String.format(java.util.Locale.ROOT, "%s %.3f", e.getKey().id(),
+                        e.getValue().value())).sorted().collect(java.util.stream.Collectors.joining(", ")))));
+    }
+
     private void announce(SeerServer server, IssuedToken admin, String lookup) {
         Path home = cli().homePath().toAbsolutePath().normalize();
         String session = readSessionToken(home);
@@ -212,6 +271,7 @@ final class QuickstartCommand extends CliCommand {
             out().println("  curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '" + lookup + "' "
                     + server.url() + "/api/v1/features/online");
         }
+        out().println("  ./seer predict churn --entity customer_id=1     # scored by the deployed champion, logged");
         out().println("  ./seer audit verify");
         out().println("Stop with Ctrl-C.");
         out().flush();

@@ -104,7 +104,8 @@ public final class SeerServices implements AutoCloseable {
             this.training = new Training(new TrainingDatasets(datasets), tracking, artifacts, clock,
                     Runtime.getRuntime().availableProcessors());
             this.explainedModels = new ExplainedModels(models, artifacts);
-            this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"), database, audit,
+            this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"),
+                    config.section(dev.seer.serving.log.LogOptions.SECTION), database, audit,
                     models, new ServingModels(models, artifacts), featureServer, clock), Serving::close);
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);

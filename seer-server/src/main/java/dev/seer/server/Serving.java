@@ -48,10 +48,10 @@ final class Serving implements AutoCloseable {
     }
 
     /** Opens the prediction log in {@code dir} (locked by this process until {@link #close}) and the rest over it. */
-    static Serving open(Path dir, MetadataDatabase database, AuditLog audit, ModelRegistry models, ServingModels loaded,
-            FeatureLookup lookup, Clock clock) {
+    static Serving open(Path dir, LogOptions options, MetadataDatabase database, AuditLog audit, ModelRegistry models,
+            ServingModels loaded, FeatureLookup lookup, Clock clock) {
         requireNonNull(models, "models is null");
-        PredictionLog predictionLog = PredictionLog.open(dir, LogOptions.DEFAULT, audit, clock);
+        PredictionLog predictionLog = PredictionLog.open(dir, options, audit, clock);
         try {
             // batches a crash left synced but not yet audited hold only unanswered predictions: record them now
             predictionLog.reconcile(ServingLog.recordedBatches(audit));

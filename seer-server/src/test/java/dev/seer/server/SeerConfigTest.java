@@ -47,7 +47,13 @@ class SeerConfigTest {
                         tuple("kafka.partitions", ConfigType.POSITIVE_INT, 4, "SEER_KAFKA_PARTITIONS"),
                         tuple("kafka.properties", ConfigType.PROPERTIES, Map.of(), "SEER_KAFKA_PROPERTIES"),
                         tuple("files.roots", ConfigType.ABSOLUTE_PATHS, "", "SEER_FILES_ROOTS"),
-                        tuple("files.max-upload-mb", ConfigType.POSITIVE_INT, 1024, "SEER_FILES_MAX_UPLOAD_MB"));
+                        tuple("files.max-upload-mb", ConfigType.POSITIVE_INT, 1024, "SEER_FILES_MAX_UPLOAD_MB"),
+                        tuple("prediction-log.segment-mb", ConfigType.POSITIVE_INT, 64, "SEER_PREDICTION_LOG_SEGMENT_MB"),
+                        tuple("prediction-log.queue-capacity", ConfigType.POSITIVE_INT, 10_000,
+                                "SEER_PREDICTION_LOG_QUEUE_CAPACITY"),
+                        tuple("prediction-log.queue-mb", ConfigType.POSITIVE_INT, 64, "SEER_PREDICTION_LOG_QUEUE_MB"),
+                        tuple("prediction-log.batch-mb", ConfigType.POSITIVE_INT, 4, "SEER_PREDICTION_LOG_BATCH_MB"),
+                        tuple("prediction-log.answer-after", ConfigType.STRING, "sync", "SEER_PREDICTION_LOG_ANSWER_AFTER"));
     }
 
     @Test

@@ -10,8 +10,20 @@ class LogOptionsTest {
     @Test
     void keysAndDefaultsArePinned() {
         assertThat(LogOptions.SECTION.keys()).extracting(ConfigKey::name).containsExactly("prediction-log.segment-mb",
-                "prediction-log.queue-capacity", "prediction-log.queue-mb", "prediction-log.batch-mb");
+                "prediction-log.queue-capacity", "prediction-log.queue-mb", "prediction-log.batch-mb",
+                "prediction-log.answer-after");
         assertThat(LogOptions.DEFAULT).isEqualTo(new LogOptions(64L << 20, 10_000, 64L << 20, 4 << 20));
+    }
+
+    @Test
+    void answerAfterIsSyncOrAudit() {
+        assertThat(LogOptions.DEFAULT.answerAfterAudit()).isFalse();
+        var values = dev.seer.core.config.SeerConfig.load(java.nio.file.Path.of("/nonexistent/seer.yaml"),
+                java.util.Map.of("SEER_PREDICTION_LOG_ANSWER_AFTER", "audit"), java.util.List.of(LogOptions.SECTION));
+        assertThat(values.section(LogOptions.SECTION).answerAfterAudit()).isTrue();
+        assertThatThrownBy(() -> dev.seer.core.config.SeerConfig.load(java.nio.file.Path.of("/nonexistent/seer.yaml"),
+                java.util.Map.of("SEER_PREDICTION_LOG_ANSWER_AFTER", "never"), java.util.List.of(LogOptions.SECTION)))
+                .hasMessageContaining("sync or audit");
     }
 
     @Test

@@ -308,7 +308,7 @@ class PredictionLogTest {
     void aFailingAuditFailsTheAppendThoughTheBatchIsDurableAndReconcileRecordsItLater() {
         AuditSink failing = record -> CompletableFuture.failedFuture(new IllegalStateException("audit store down"));
         Prediction p;
-        try (PredictionLog log = PredictionLog.open(dir, LogOptions.DEFAULT, failing, clock)) {
+        try (PredictionLog log = PredictionLog.open(dir, LogOptions.DEFAULT.answeringAfterAudit(true), failing, clock)) {
             p = Predictions.of(log.nextId(), 1);
             assertThatThrownBy(() -> log.append(List.of(p)).join()).isInstanceOf(CompletionException.class)
                     .cause().isInstanceOfSatisfying(SeerException.class, e -> {
@@ -324,6 +324,25 @@ class PredictionLogTest {
             assertThat(audit.batches().get(0).payload().path("recovered").asBoolean()).isTrue();
             assertThat(log.verify(audit.hashes()).ok()).isTrue();
             assertThat(log.reconcile(audit.hashes())).isEmpty();
+        }
+    }
+
+    @Test
+    void answeringOnceSyncedAFailingAuditEntryStopsTheLogForLaterAppends() {
+        AuditSink failing = record -> CompletableFuture.failedFuture(new IllegalStateException("audit store down"));
+        try (PredictionLog log = PredictionLog.open(dir, LogOptions.DEFAULT, failing, clock)) {
+            Prediction first = Predictions.of(log.nextId(), 1);
+            assertThat(log.append(List.of(first)).join().count()).isEqualTo(1); // synced: answered
+            assertThat(log.get(first.id())).isEqualTo(first);
+            assertThatThrownBy(() -> log.append(List.of(Predictions.of(log.nextId(), 2))).join())
+                    .cause().isInstanceOfSatisfying(SeerException.class, e -> {
+                        assertThat(e.errorCode()).isEqualTo(ServingErrorCode.LOG_FAILURE);
+                        assertThat(e.getMessage()).contains("audit entry failed");
+                    });
+        }
+        try (PredictionLog log = open(LogOptions.DEFAULT)) {
+            assertThat(log.reconcile(audit.hashes())).extracting(BatchReceipt::batch).containsExactly(1L);
+            assertThat(log.verify(audit.hashes()).ok()).isTrue();
         }
     }
 
