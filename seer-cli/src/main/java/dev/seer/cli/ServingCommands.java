@@ -202,6 +202,25 @@ final class ServingCommands {
         }
     }
 
+    @Command(name = "predictions", mixinStandardHelpOptions = true, description = "The prediction log: show one.",
+            subcommands = {ShowPrediction.class})
+    static final class Predictions {
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "A logged prediction with every feature value"
+            + " its model saw (as JSON).")
+    static final class ShowPrediction extends CliCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            var p = call(PredictOperations.PREDICTION, id);
+            printJson(p.toJson());
+            return 0;
+        }
+    }
+
     static String describe(Deployment d) {
         return d.name() + " (revision " + d.revision() + "): " + arms(d) + "; missing features: " + d.missing().id()
                 + "; store down: " + d.whenStoreDown().id();

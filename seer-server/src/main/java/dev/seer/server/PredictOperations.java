@@ -47,7 +47,18 @@ public final class PredictOperations {
             .response(Codec.of(PredictOperations::predicted, PredictOperations::predicted))
             .handler((services, p, call) -> answer(services.serving().predictor().predict(p.deployment(), p.rows())));
 
-    static final List<Operation<?, ?>> ALL = List.of(PREDICT);
+    /**
+     * A logged prediction by id, as the log holds it: deployment, arm, model version, every feature
+     * value the model saw with its source and event time, the output and the latency.
+     */
+    public static final Operation<String, dev.seer.serving.log.Prediction> PREDICTION = Operation
+            .<String, dev.seer.serving.log.Prediction>get("predictions.show", "/api/v1/predictions/{id}")
+            .roles(ADMIN, SCIENTIST, OPERATOR, dev.seer.server.ApiRole.AUDITOR)
+            .request(Codec.of(id -> Json.object().put("id", id), node -> Fields.text(node, "id")))
+            .response(Codec.of(dev.seer.serving.log.Prediction::toJson, dev.seer.serving.log.Prediction::fromJson))
+            .handler((services, id, call) -> services.serving().log().log().get(id));
+
+    static final List<Operation<?, ?>> ALL = List.of(PREDICT, PREDICTION);
 
     private PredictOperations() {}
 
