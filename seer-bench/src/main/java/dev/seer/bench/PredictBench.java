@@ -75,7 +75,7 @@ public final class PredictBench {
                 List.of("wide_all"), Optional.of("label"), false, Optional.of(new SplitSpec(SplitSpec.Method.TIME,
                         List.of("event_timestamp"), 0.6, 0.2, 0.2))), "bench", m -> { });
         String spec = "name: bench\ndataset: bench_training\nlabel: label\ntask: binary\n"
-                + "evaluation: {folds: 2, bootstrap: 50}\n"
+                + "evaluation: {folds: 2, bootstrap: 100}\n"
                 + "candidates: [{algorithm: xgboost, params: {rounds: 100, max_depth: 6, eta: 0.1}}]\n";
         Call call = new Call("bench", m -> { });
         TrainingOperations.Trained trained = TrainingOperations.TRAIN.handle(services, new TrainingOperations.Train("bench",

@@ -34,7 +34,7 @@ import picocli.CommandLine;
                 TrainingCommands.Train.class, TrainingCommands.AutoMl.class, TrainingCommands.Tune.class,
                 ExplainCommands.Explain.class, ExplainCommands.WhatIf.class, ExplainCommands.Counterfactual.class,
                 ServingCommands.Deploy.class, ServingCommands.Deployments.class, ServingCommands.Predict.class,
-                ServingCommands.Score.class, ServingCommands.Predictions.class,
+                ServingCommands.Score.class, ServingCommands.Predictions.class, ServingCommands.SendFeedback.class,
                 CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

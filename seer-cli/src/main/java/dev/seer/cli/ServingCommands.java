@@ -2,6 +2,8 @@ package dev.seer.cli;
 
 import dev.seer.server.Codec;
 import dev.seer.server.DeploymentOperations;
+import dev.seer.server.FeedbackOperations;
+import dev.seer.serving.feedback.Feedback;
 import dev.seer.server.PredictOperations;
 import dev.seer.serving.deploy.Predictor;
 import dev.seer.serving.deploy.Deployment;
@@ -218,6 +220,86 @@ final class ServingCommands {
             var p = call(PredictOperations.PREDICTION, id);
             printJson(p.toJson());
             return 0;
+        }
+    }
+
+    @Command(name = "feedback", mixinStandardHelpOptions = true,
+            description = {"Record observed outcomes of predictions: one by --prediction-id and --outcome, or a CSV file",
+                    "(--file) with columns prediction_id and outcome, and optionally observed_at (ISO-8601), sent in",
+                    "batches of 1,000; each refused row is printed with its line number and reason."})
+    static final class SendFeedback extends CliCommand {
+        @Option(names = "--prediction-id", paramLabel = "ID", description = "The prediction, as the predict API answered it.")
+        String predictionId;
+
+        @Option(names = "--outcome", paramLabel = "NUMBER", description = "The label 0 or 1, the class index, or the value.")
+        Double outcome;
+
+        @Option(names = "--observed-at", paramLabel = "TIME", description = "When the outcome happened (default: now).")
+        java.time.Instant observedAt;
+
+        @Option(names = "--file", paramLabel = "FILE", description = "A CSV of outcomes (see above).")
+        java.nio.file.Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            if ((file == null) == (predictionId == null || outcome == null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "Give --prediction-id with --outcome, or --file");
+            }
+            if (file == null) {
+                var result = call(FeedbackOperations.FEEDBACK, new FeedbackOperations.Record(List.of(Feedback.forPrediction(
+                        predictionId, outcome, observedAt != null ? observedAt : cli().clock().instant(), "cli")), true));
+                show(FeedbackOperations.FEEDBACK, result, () -> out().println("Feedback for " + predictionId + ": "
+                        + result.rows().get(0).status().name().toLowerCase(java.util.Locale.ROOT)));
+                return 0;
+            }
+            long recorded = 0;
+            long duplicate = 0;
+            long refused = 0;
+            try (Backend backend = cli().backend("feedback");
+                 java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(file)) {
+                List<String> header = List.of(in.readLine().split(",", -1));
+                int idColumn = header.indexOf("prediction_id");
+                int outcomeColumn = header.indexOf("outcome");
+                int timeColumn = header.indexOf("observed_at");
+                if (idColumn < 0 || outcomeColumn < 0) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), file
+                            + " needs columns prediction_id and outcome; it has " + header);
+                }
+                List<Feedback> chunk = new java.util.ArrayList<>();
+                int line = 1;
+                int firstLine = 2;
+                String text;
+                while (true) {
+                    text = in.readLine();
+                    if (text != null && !text.isBlank()) {
+                        line++;
+                        String[] f = text.split(",", -1);
+                        chunk.add(Feedback.forPrediction(f[idColumn].strip(), RowFiles.number(f[outcomeColumn],
+                                file + " line " + line + " column outcome"), timeColumn >= 0 && !f[timeColumn].isBlank()
+                                ? java.time.Instant.parse(f[timeColumn].strip()) : cli().clock().instant(), "file:"
+                                + file.getFileName()));
+                    }
+                    if (chunk.size() == 1000 || text == null && !chunk.isEmpty()) {
+                        var result = backend.call(FeedbackOperations.FEEDBACK, new FeedbackOperations.Record(chunk, false));
+                        for (var r : result.rows()) {
+                            if (r.status() == dev.seer.serving.feedback.FeedbackStore.Status.REFUSED) {
+                                err().println("line " + (firstLine + r.row() - 1) + ": " + r.message());
+                            }
+                        }
+                        recorded += result.count(dev.seer.serving.feedback.FeedbackStore.Status.RECORDED);
+                        duplicate += result.count(dev.seer.serving.feedback.FeedbackStore.Status.DUPLICATE);
+                        refused += result.count(dev.seer.serving.feedback.FeedbackStore.Status.REFUSED);
+                        chunk.clear();
+                        firstLine = line + 1;
+                    }
+                    if (text == null) {
+                        break;
+                    }
+                }
+            }
+            out().printf("Feedback from %s: %,d recorded, %,d duplicate, %,d refused%n", file, recorded, duplicate, refused);
+            return refused == 0 ? 0 : 1;
         }
     }
 

@@ -78,6 +78,16 @@ class CliProcessTest {
             assertThat(text).contains("Training example: dataset churn_training:1 (1,500 rows)", "gate passed",
                     "churn:1 is now champion (check comparison passed)");
             Path card = Path.of(find(text, "model card: (\\S+)"));
+            // the champion is deployed, scores 20 customers through the predict path and gets their outcomes back
+            assertThat(text).contains("Serving example: deployment churn (revision 1) answers with churn:1",
+                    "20 predictions logged", "20 outcomes recorded as feedback").containsPattern("live champion \\(20 outcomes\\)");
+            String predictionId = find(text, "id (prd_\\w+)\\)");
+            HttpResponse<String> logged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
+                    + "/api/v1/predictions/" + predictionId)).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(logged.statusCode()).as(logged.body()).isEqualTo(200);
+            assertThat(Json.parse(logged.body()).path("deployment").asText()).isEqualTo("churn");
+            assertThat(Json.parse(logged.body()).path("features").get(0).path("status").asText()).isEqualTo("present");
             assertThat(Files.readString(card)).contains("<h1>Model card: churn version 1</h1>", "<svg");
             // Each customer's latest valid row of the example's transactions.csv.
             JsonNode lookup = Json.parse(find(text, "Online lookup of customer_id 1 and 2: (\\{.*)"));
