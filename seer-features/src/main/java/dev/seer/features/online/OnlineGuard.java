@@ -337,6 +337,9 @@ public final class OnlineGuard implements AutoCloseable {
                 catalog.put(KIND, name, Json.object().put("generation", 1), ACTOR);
                 store.write(MARKER_VIEW, List.of(marker(1, COMPLETE)));
                 LOG.info("Marked the {} online store with generation 1", name);
+                if (health.state() == State.READY) {
+                    health = new OnlineHealth(State.READY, "marked with generation 1", 1, health.since());
+                }
             }
             marked = true;
         }
