@@ -91,9 +91,13 @@ public final class Materializer {
         return new Report(written, now);
     }
 
-    /** Whether any view was ever materialised: then the online store should hold rows. */
-    boolean anyMaterialized() {
-        return !catalog.latestOfKind(WATERMARK).isEmpty();
+    /**
+     * Whether any view was materialised from stored batches: then the online store should hold
+     * rows. A view materialised while it had no batch (a stream source not yet fed) does not count.
+     */
+    boolean anyBatchMaterialized() {
+        return catalog.latestOfKind(WATERMARK).stream()
+                .anyMatch(w -> !MaterializedUpTo.CODEC.decode(w.body()).batches().isEmpty());
     }
 
     private long materializeView(FeatureView view, Optional<Instant> start, Instant end, boolean full, String actor) {

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  *       the marker is completed only if it is still the one written at the start, so a store
  *       that lost its contents again meanwhile is rebuilt again rather than trusted.</li>
  * </ul>
- * A home whose catalog records no generation and no materialisation has nothing to lose, so an
- * empty store there is READY; with materialisations recorded (a store filled before markers
+ * A home whose catalog records no generation and never materialised a batch has nothing to lose, so an
+ * empty store there is READY; with batches materialised (a store filled before markers
  * existed) it is rebuilt once. Every change of state is audited. The logic only reads and writes
  * records through {@link OnlineStore}, so it is the same for every backend.
  */
@@ -206,7 +206,7 @@ public final class OnlineGuard implements AutoCloseable {
                 become(State.READY, "the store answers and carries generation " + expected, expected, Map.of());
                 return Optional.empty();
             }
-            if (expected == 0 && marker.isEmpty() && !materializer.anyMaterialized()) {
+            if (expected == 0 && marker.isEmpty() && !materializer.anyBatchMaterialized()) {
                 become(State.READY, "nothing was written to the store yet", 0, Map.of());
                 return Optional.empty();
             }
@@ -333,7 +333,7 @@ public final class OnlineGuard implements AutoCloseable {
             if (marked) {
                 return;
             }
-            if (catalog.latest(KIND, name).isEmpty() && !materializer.anyMaterialized()) {
+            if (catalog.latest(KIND, name).isEmpty() && !materializer.anyBatchMaterialized()) {
                 catalog.put(KIND, name, Json.object().put("generation", 1), ACTOR);
                 store.write(MARKER_VIEW, List.of(marker(1, COMPLETE)));
                 LOG.info("Marked the {} online store with generation 1", name);
