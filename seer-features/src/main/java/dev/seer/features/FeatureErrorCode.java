@@ -10,7 +10,11 @@ public enum FeatureErrorCode implements ErrorCode {
     EXPRESSION_REJECTED(ErrorCategory.USER_ERROR),
     SOURCE_UNREADABLE(ErrorCategory.USER_ERROR),
     VIEW_NOT_FOUND(ErrorCategory.NOT_FOUND),
-    ENGINE_FAILURE(ErrorCategory.INTERNAL);
+    ENGINE_FAILURE(ErrorCategory.INTERNAL),
+    /** The online store does not answer (a stopped or unreachable Redis): the message names the store and the operation. */
+    ONLINE_STORE_UNREACHABLE(ErrorCategory.UNAVAILABLE),
+    /** The online store lost its contents and is being loaded again from the offline store. */
+    ONLINE_STORE_REBUILDING(ErrorCategory.UNAVAILABLE);
 
     private final ErrorCategory category;
 

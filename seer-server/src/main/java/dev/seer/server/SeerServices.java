@@ -15,6 +15,7 @@ import dev.seer.features.online.ConsistencyCheck;
 import dev.seer.features.online.FeatureServer;
 import dev.seer.features.online.Materializer;
 import dev.seer.features.online.OnlineConfig;
+import dev.seer.features.online.OnlineGuard;
 import dev.seer.features.online.OnlineStore;
 import dev.seer.features.online.RedisOnlineStore;
 import dev.seer.features.online.RocksDbOnlineStore;
@@ -53,6 +54,8 @@ public final class SeerServices implements AutoCloseable {
     private final Ingestor ingestor;
     private final HistoricalRetrieval historical;
     private final OnlineStore online;
+    /** Watches the online store: reachable, and still holding what was written (issue 17). */
+    private final OnlineGuard onlineGuard;
     private final Materializer materializer;
     private final FeatureServer featureServer;
     private final Streaming streaming;
@@ -87,9 +90,14 @@ public final class SeerServices implements AutoCloseable {
             this.ingestor = startup.step(Step.INGESTOR, new Ingestor(catalog, new OfflineStore(home.root().resolve("offline")),
                     clock));
             this.historical = startup.step(Step.RETRIEVAL, new HistoricalRetrieval(catalog, ingestor));
-            this.online = startup.open(Step.ONLINE_STORE, onlineStores.open(home, onlineConfig), OnlineStore::close);
+            OnlineStore store = startup.open(Step.ONLINE_STORE, onlineStores.open(home, onlineConfig), OnlineStore::close);
+            // Online store outages: everyone writes through the guard's store, which marks it; the guard checks it in the
+            // background (started below), rebuilds it when it lost its contents, and the feature server asks it first.
+            this.onlineGuard = startup.open(Step.ONLINE_GUARD, new OnlineGuard(catalog, ingestor, store, onlineConfig.type(),
+                    audit, clock), OnlineGuard::close);
+            this.online = onlineGuard.store();
             this.materializer = startup.step(Step.MATERIALIZER, new Materializer(catalog, ingestor, online));
-            this.featureServer = startup.step(Step.FEATURE_SERVER, new FeatureServer(catalog, online, clock));
+            this.featureServer = startup.step(Step.FEATURE_SERVER, new FeatureServer(catalog, onlineGuard, clock));
             features.onChange(featureServer::invalidate);
             // Nothing of it runs until a push or kafka source is defined and the server refreshes it;
             // closed first, it flushes what stream ingestion read into the offline store.
@@ -107,6 +115,7 @@ public final class SeerServices implements AutoCloseable {
             this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"),
                     config.section(dev.seer.serving.log.LogOptions.SECTION), database, audit,
                     models, new ServingModels(models, artifacts), featureServer, clock), Serving::close);
+            onlineGuard.start(); // the online store's background check: once everything it may rebuild with is open
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
             throw e;

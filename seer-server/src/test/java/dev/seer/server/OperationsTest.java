@@ -22,6 +22,7 @@ import dev.seer.features.ingest.IngestReport;
 import dev.seer.features.ingest.QuarantineRecord;
 import dev.seer.features.online.ConsistencyCheck;
 import dev.seer.features.online.Materializer;
+import dev.seer.features.online.OnlineHealth;
 import dev.seer.features.stream.DeadLetter;
 import dev.seer.features.stream.Pusher;
 import dev.seer.features.stream.Streaming;
@@ -141,7 +142,8 @@ class OperationsTest {
         Codec.Empty none = Codec.Empty.REQUEST;
         JsonNode tree = Json.parse("{\"a\": [1, \"b\"], \"c\": {\"d\": null}}");
         add(s, SystemOperations.HEALTH, none, "ok");
-        add(s, SystemOperations.READY, none, new Streaming.Status(Streaming.State.FAILING, "no broker", 3, Optional.of(T2)));
+        add(s, SystemOperations.READY, none, new SystemOperations.Readiness(new Streaming.Status(Streaming.State.FAILING,
+                "no broker", 3, Optional.of(T2)), new OnlineHealth(OnlineHealth.State.REBUILDING, "no marker", 4, T1)));
         add(s, SystemOperations.METRICS, none, "# HELP seer_up\nseer_up 1\n");
         add(s, AuditOperations.LIST, AuditQuery.all().page(5, 10).withActor("token:alice").withAction("token.created")
                 .withSubject("token", Optional.of("tok_1")).withTimeRange(Optional.of(T1), Optional.of(T2)),

@@ -4,6 +4,7 @@ import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.core.config.SeerConfig;
 import dev.seer.core.home.SeerHome;
+import dev.seer.features.online.OnlineConfig;
 import dev.seer.features.stream.KafkaConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -28,9 +29,19 @@ final class RunningServer implements AutoCloseable {
 
     /** A server whose streaming sources use this Kafka cluster (an empty bootstrap: the home's own broker). */
     RunningServer(Path dir, KafkaConfig kafka) {
+        this(dir, kafka, OnlineConfig.SECTION.defaults());
+    }
+
+    /** A server over this online store. */
+    RunningServer(Path dir, OnlineConfig online) {
+        this(dir, KafkaConfig.SECTION.defaults(), online);
+    }
+
+    private RunningServer(Path dir, KafkaConfig kafka, OnlineConfig online) {
         SeerHome home = SeerHome.create(dir.resolve("home"));
         SeerConfig defaults = ConfigSections.defaults();
-        SeerConfig config = defaults.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0)).with(KafkaConfig.SECTION, kafka);
+        SeerConfig config = defaults.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0)).with(KafkaConfig.SECTION, kafka)
+                .with(OnlineConfig.SECTION, online);
         services = SeerServices.open(home, config, Clock.systemUTC());
         server = SeerServer.start(services);
         for (Role role : Role.values()) {

@@ -26,6 +26,10 @@ import java.util.Optional;
  * Online lookups: the current value of features for up to {@link #MAX_ENTITIES} entities, each
  * with a status. A value older than its view's TTL, measured against the injected clock, is
  * returned as expired rather than served, so TTL means the same online as offline.
+ *
+ * <p>With an {@link OnlineGuard}, a lookup is refused with a 503 while the store is unreachable
+ * or being rebuilt, rather than answered with every feature missing, and a lookup that finds the
+ * store failing tells the guard at once.
  */
 public final class FeatureServer implements FeatureLookup {
 
@@ -75,6 +79,7 @@ public final class FeatureServer implements FeatureLookup {
     private final Catalog catalog;
     private final OnlineStore store;
     private final Clock clock;
+    private final Optional<OnlineGuard> guard;
     private final java.util.concurrent.ConcurrentHashMap<List<String>, Plan> plans = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<List<String>> refreshing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Bumped by {@link #invalidate}: a load that began before must not store what it read. */
@@ -87,11 +92,29 @@ public final class FeatureServer implements FeatureLookup {
                 return thread;
             });
 
+    /** A server over a store nobody watches: always ready (benchmarks, tests). */
     public FeatureServer(Catalog catalog, OnlineStore store, Clock clock) {
+        this(catalog, store, clock, Optional.empty());
+    }
+
+    /** A server over the store {@code guard} watches ({@link OnlineGuard#store()}). */
+    public FeatureServer(Catalog catalog, OnlineGuard guard, Clock clock) {
+        this(catalog, guard.store(), clock, Optional.of(guard));
+    }
+
+    private FeatureServer(Catalog catalog, OnlineStore store, Clock clock, Optional<OnlineGuard> guard) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.guard = guard;
     }
+
+    /** Whether lookups are served now: READY, or why not. */
+    public OnlineHealth health() {
+        return guard.map(OnlineGuard::health).orElse(UNWATCHED);
+    }
+
+    private static final OnlineHealth UNWATCHED = new OnlineHealth(OnlineHealth.State.READY, "not watched", 0, Instant.EPOCH);
 
     /**
      * @param features {@code view:feature} references or one feature service name
@@ -99,6 +122,16 @@ public final class FeatureServer implements FeatureLookup {
      */
     @Override
     public List<EntityValues> lookup(List<String> features, Map<String, List<String>> entities) {
+        guard.ifPresent(OnlineGuard::admit);
+        try {
+            return lookupAdmitted(features, entities);
+        } catch (SeerException e) {
+            guard.ifPresent(g -> g.failed(e));
+            throw e;
+        }
+    }
+
+    private List<EntityValues> lookupAdmitted(List<String> features, Map<String, List<String>> entities) {
         Plan plan = plan(features);
         int n = entityCount(entities);
         Instant now = clock.instant();

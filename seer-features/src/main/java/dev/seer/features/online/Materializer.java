@@ -69,13 +69,39 @@ public final class Materializer {
         }
         Map<String, Long> written = new java.util.LinkedHashMap<>();
         for (CatalogEntry entry : targets) {
-            written.put(entry.name(), materializeView(Stored.view(entry.body()), start, end, actor));
+            written.put(entry.name(), materializeView(Stored.view(entry.body()), start, end, false, actor));
         }
         return new Report(written, end);
     }
 
-    private long materializeView(FeatureView view, Optional<Instant> start, Instant end, String actor) {
-        Optional<MaterializedUpTo> watermark = catalog.latest(WATERMARK, view.name())
+    /**
+     * Loads every view again from all its offline rows, whatever its watermark says: for a store
+     * that lost its contents, which an incremental run (reading only what came after the
+     * watermark) would leave empty. Each view is loaded up to {@code now} or its watermark's end,
+     * whichever is later, so no view's watermark moves backwards; conditional writes make this
+     * commute with writes running meanwhile.
+     */
+    public Report rematerialize(Instant now, String actor) {
+        Map<String, Long> written = new java.util.LinkedHashMap<>();
+        for (CatalogEntry entry : catalog.latestOfKind(FeatureRegistry.VIEW)) {
+            Instant end = catalog.latest(WATERMARK, entry.name()).map(w -> MaterializedUpTo.CODEC.decode(w.body()).end())
+                    .filter(e -> e.isAfter(now)).orElse(now);
+            written.put(entry.name(), materializeView(Stored.view(entry.body()), Optional.empty(), end, true, actor));
+        }
+        return new Report(written, now);
+    }
+
+    /**
+     * Whether any view was materialised from stored batches: then the online store should hold
+     * rows. A view materialised while it had no batch (a stream source not yet fed) does not count.
+     */
+    boolean anyBatchMaterialized() {
+        return catalog.latestOfKind(WATERMARK).stream()
+                .anyMatch(w -> !MaterializedUpTo.CODEC.decode(w.body()).batches().isEmpty());
+    }
+
+    private long materializeView(FeatureView view, Optional<Instant> start, Instant end, boolean full, String actor) {
+        Optional<MaterializedUpTo> watermark = full ? Optional.empty() : catalog.latest(WATERMARK, view.name())
                 .map(w -> MaterializedUpTo.CODEC.decode(w.body()));
         Set<String> seenBatches = new HashSet<>();
         watermark.ifPresent(w -> seenBatches.addAll(w.batches()));

@@ -11,6 +11,8 @@ import java.util.Optional;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisBusyException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -18,6 +20,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * fields {@code e} (event micros), {@code c} (created micros, empty when none) and {@code v}
  * (the JSON values). A Lua script does the conditional write atomically on the server, so
  * several writers cannot move a value backwards.
+ *
+ * <p>A Redis that does not answer (stopped, unreachable, still loading its data or busy with a
+ * script) fails an operation with {@link FeatureErrorCode#ONLINE_STORE_UNREACHABLE}, a 503, so
+ * callers can tell an outage from a fault; {@link OnlineGuard} watches for both.
  */
 public final class RedisOnlineStore implements OnlineStore {
     // Lua numbers are doubles: exact for epoch microseconds until the year 2255.
@@ -38,9 +44,12 @@ public final class RedisOnlineStore implements OnlineStore {
 
     private final JedisPooled redis;
     private final String prefix;
+    /** Where Redis listens, without credentials: what messages name. */
+    private final String where;
     private String scriptSha;
 
     public RedisOnlineStore(String url, String prefix) {
+        this.where = withoutCredentials(url);
         JedisPooled pool = null;
         try {
             pool = new JedisPooled(URI.create(url));
@@ -51,8 +60,9 @@ public final class RedisOnlineStore implements OnlineStore {
             if (pool != null) {
                 pool.close(); // its pool's evictor and registration would outlive a store that never opened
             }
-            throw new SeerException(FeatureErrorCode.ENGINE_FAILURE, "Cannot reach the Redis online store at [" + url + "]: "
-                    + e.getMessage(), Map.of("url", url), e);
+            throw new SeerException(e instanceof JedisException j && unreachable(j) ? FeatureErrorCode.ONLINE_STORE_UNREACHABLE
+                    : FeatureErrorCode.ENGINE_FAILURE, "Cannot reach the Redis online store at [" + where + "]: " + e.getMessage(),
+                    Map.of("url", where, "store", "redis", "operation", "open"), e);
         }
         this.prefix = prefix;
     }
@@ -121,9 +131,36 @@ public final class RedisOnlineStore implements OnlineStore {
         return prefix + view + ":" + entity;
     }
 
-    private static SeerException failure(String what, JedisException e) {
-        return new SeerException(FeatureErrorCode.ENGINE_FAILURE, "Redis online store " + what + " failed: " + e.getMessage(),
-                Map.of(), e);
+    private SeerException failure(String operation, JedisException e) {
+        return new SeerException(unreachable(e) ? FeatureErrorCode.ONLINE_STORE_UNREACHABLE : FeatureErrorCode.ENGINE_FAILURE,
+                "Redis online store [" + where + "] " + operation + " failed: " + e.getMessage(),
+                Map.of("store", "redis", "url", where, "operation", operation), e);
+    }
+
+    /**
+     * Whether Redis is not answering rather than refusing the command: no connection, or one of
+     * the replies a server gives while it cannot serve (loading its data after a restart, busy
+     * with a script, a replica without its primary).
+     */
+    static boolean unreachable(JedisException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) { // the pool wraps a failed connect
+            if (cause instanceof JedisConnectionException || cause instanceof JedisBusyException) {
+                return true;
+            }
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return message.startsWith("LOADING") || message.startsWith("MASTERDOWN") || message.startsWith("TRYAGAIN")
+                || message.startsWith("CLUSTERDOWN");
+    }
+
+    private static String withoutCredentials(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getUserInfo() == null ? url : uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":"
+                    + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        } catch (IllegalArgumentException e) {
+            return url; // the constructor reports it
+        }
     }
 
     @Override
