@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
-import dev.seer.models.LinearModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,8 +22,8 @@ class ServingCliTest {
     @Test
     void deployPredictScoreAndFeedBackFromTheCommandLine() throws Exception {
         Path model = dir.resolve("linear.json");
-        Files.writeString(model, Json.write(LinearModel.CODEC.encode(new LinearModel(List.of("a", "b"),
-                new double[] {2, -1}, 0.5, LinearModel.Link.IDENTITY))));
+        Files.writeString(model, "{\"format\": 1, \"kind\": \"seer-linear\", \"features\": [\"a\", \"b\"],"
+                + " \"weights\": [2.0, -1.0], \"intercept\": 0.5, \"link\": \"identity\"}"); // y = 2a - b + 0.5
         try (CliHome cli = CliHome.local(dir.resolve("home"))) {
             assertThat(cli.run("init").exitCode()).isZero();
             assertThat(cli.run("models", "import", "--name", "lin", "--format", "seer-linear", "--file", model.toString(),
