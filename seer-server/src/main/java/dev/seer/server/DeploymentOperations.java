@@ -69,7 +69,42 @@ public final class DeploymentOperations {
                 return name;
             });
 
-    static final List<Operation<?, ?>> ALL = List.of(DEPLOY, LIST, SHOW, REMOVE);
+    /** The experiment of a deployment with a challenger, judged by these settings. */
+    public record Experiment(String name, double alpha, double effect, int minSamples, double maxErrorRate,
+            double maxLatencyMillis, long minRequests) {
+        Experiments.Settings settings() {
+            return new Experiments.Settings(alpha, effect, minSamples, new dev.seer.serving.experiment.Guardrails(maxErrorRate,
+                    maxLatencyMillis, minRequests));
+        }
+    }
+
+    /** The verdict on an experiment and what it rests on; {@code deployment} is the deployment after the verdict. */
+    public record Verdict(Deployment deployment, String verdict, String reason, long outcomes, long championCount,
+            long challengerCount, double championMean, double challengerMean, double pValue, double lower, double upper,
+            long challengerRequests, double challengerLatencyP99Millis) {
+        static Verdict of(Experiments.Judged j) {
+            var t = j.decision().test();
+            return new Verdict(j.deployment(), j.decision().verdict().name().toLowerCase(java.util.Locale.ROOT),
+                    j.decision().reason(), j.outcomes(), t.championCount(), t.challengerCount(), t.championMean(),
+                    t.challengerMean(), t.pValue(), t.lower(), t.upper(), j.challenger().requests(),
+                    j.challenger().latencyP99Millis());
+        }
+    }
+
+    public static final Operation<Experiment, Verdict> EXPERIMENT = Operation
+            .<Experiment, Verdict>get("deployments.experiment", "/api/v1/deployments/{name}/experiment").roles(READERS)
+            .request(Codec.of(DeploymentOperations::experiment, DeploymentOperations::experiment))
+            .response(Codec.of(DeploymentOperations::verdict, DeploymentOperations::verdict))
+            .handler((services, e, call) -> Verdict.of(services.serving().experiment(e.name(), e.settings())));
+
+    public static final Operation<Experiment, Verdict> DECIDE = Operation
+            .<Experiment, Verdict>post("deployments.decide", "/api/v1/deployments/{name}/experiment/decide")
+            .roles(ADMIN, OPERATOR)
+            .request(Codec.of(DeploymentOperations::experiment, DeploymentOperations::experiment))
+            .response(Codec.of(DeploymentOperations::verdict, DeploymentOperations::verdict))
+            .handler((services, e, call) -> Verdict.of(services.serving().decide(e.name(), e.settings(), call.actor())));
+
+    static final List<Operation<?, ?>> ALL = List.of(DEPLOY, LIST, SHOW, REMOVE, EXPERIMENT, DECIDE);
 
     private DeploymentOperations() {}
 
@@ -128,6 +163,86 @@ public final class DeploymentOperations {
                 Fields.optional(body, "alias"), Fields.optional(body, "challenger"), Fields.optional(body, "split"),
                 Fields.optional(body, "shadow"), Fields.optional(body, "missing"), Fields.optional(body, "when_store_down"),
                 expected);
+    }
+
+    private static ObjectNode experiment(Experiment e) {
+        return Json.object().put("name", e.name()).put("alpha", Double.toString(e.alpha())).put("effect",
+                Double.toString(e.effect())).put("min_samples", Integer.toString(e.minSamples()))
+                .put("max_error_rate", Double.toString(e.maxErrorRate())).put("max_latency_ms",
+                        Double.toString(e.maxLatencyMillis())).put("min_requests", Long.toString(e.minRequests()));
+    }
+
+    /** Query (or body) fields, each optional: alpha 0.05, effect 0.1, min_samples 100, max_error_rate 0.05, max_latency_ms 100, min_requests 100. */
+    private static Experiment experiment(JsonNode q) {
+        return new Experiment(Deployment.checkName(Fields.text(q, "name")), decimal(q, "alpha", 0.05), decimal(q, "effect", 0.1),
+                (int) whole(q, "min_samples", 100), decimal(q, "max_error_rate", 0.05), decimal(q, "max_latency_ms", 100),
+                whole(q, "min_requests", 100));
+    }
+
+    private static double decimal(JsonNode q, String field, double fallback) {
+        if (!q.hasNonNull(field)) {
+            return fallback;
+        }
+        try {
+            double v = Double.parseDouble(q.get(field).asText());
+            if (Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new SeerException(ServingErrorCode.INVALID_ARGUMENT, "[" + field + "] must be a number, not ["
+                + q.get(field).asText() + "]", Map.of("field", field));
+    }
+
+    private static long whole(JsonNode q, String field, long fallback) {
+        if (!q.hasNonNull(field)) {
+            return fallback;
+        }
+        String text = q.get(field).asText();
+        if (!text.matches("\\d{1,9}")) {
+            throw new SeerException(ServingErrorCode.INVALID_ARGUMENT, "[" + field + "] must be a whole number, not [" + text
+                    + "]", Map.of("field", field));
+        }
+        return Long.parseLong(text);
+    }
+
+    private static ObjectNode verdict(Verdict v) {
+        ObjectNode json = Json.object();
+        json.set("deployment", Deployment.CODEC.encode(v.deployment()));
+        json.put("verdict", v.verdict()).put("reason", v.reason()).put("outcomes", v.outcomes());
+        ObjectNode test = json.putObject("test").put("champion_count", v.championCount())
+                .put("challenger_count", v.challengerCount());
+        number(test, "champion_mean", v.championMean());
+        number(test, "challenger_mean", v.challengerMean());
+        number(test, "p_value", v.pValue());
+        number(test, "lower", v.lower());
+        number(test, "upper", v.upper());
+        ObjectNode health = json.putObject("challenger_health").put("requests", v.challengerRequests());
+        number(health, "latency_p99_ms", v.challengerLatencyP99Millis());
+        return json;
+    }
+
+    private static void number(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
+    }
+
+    private static Verdict verdict(JsonNode json) {
+        JsonNode t = json.path("test");
+        JsonNode h = json.path("challenger_health");
+        return new Verdict(Deployment.CODEC.decode(json.path("deployment")), json.path("verdict").asText(),
+                json.path("reason").asText(), json.path("outcomes").asLong(), t.path("champion_count").asLong(),
+                t.path("challenger_count").asLong(), orNaN(t, "champion_mean"), orNaN(t, "challenger_mean"),
+                orNaN(t, "p_value"), orNaN(t, "lower"), orNaN(t, "upper"), h.path("requests").asLong(),
+                orNaN(h, "latency_p99_ms"));
+    }
+
+    private static double orNaN(JsonNode node, String field) {
+        return node.path(field).isNumber() ? node.path(field).asDouble() : Double.NaN;
     }
 
     private static int version(long version) {

@@ -35,9 +35,10 @@ final class Serving implements AutoCloseable {
     private final Predictor predictor;
     private final FeedbackStore feedback;
     private final LiveMetrics metrics;
+    private final Experiments experiments;
 
     private Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, ServingLog log,
-            FeatureLookup lookup, FeedbackStore feedback, Clock clock) {
+            FeatureLookup lookup, FeedbackStore feedback, AuditLog audit, Clock clock) {
         this.deployments = deployments;
         this.models = models;
         this.loaded = loaded;
@@ -45,6 +46,7 @@ final class Serving implements AutoCloseable {
         this.predictor = new Predictor(deployments, loaded, lookup, log, clock, log::nextId);
         this.feedback = feedback;
         this.metrics = new LiveMetrics(feedback);
+        this.experiments = new Experiments(deployments, feedback, log.log(), models, audit, clock);
     }
 
     /** Opens the prediction log in {@code dir} (locked by this process until {@link #close}) and the rest over it. */
@@ -59,7 +61,7 @@ final class Serving implements AutoCloseable {
                     .scorer().signature().output());
             DeploymentStore deployments = new DeploymentStore(database, audit, clock);
             FeedbackStore feedback = new FeedbackStore(database, log, audit, clock);
-            return new Serving(deployments, models, loaded, log, lookup, feedback, clock);
+            return new Serving(deployments, models, loaded, log, lookup, feedback, audit, clock);
         } catch (RuntimeException e) {
             predictionLog.close();
             throw e;
@@ -118,6 +120,17 @@ final class Serving implements AutoCloseable {
         deployments.get(m.deployment()); // a 404 for an unknown deployment, not an empty answer
         return m.bucket().isPresent() ? metrics.buckets(m.deployment(), m.from(), m.to(), m.bucket().get())
                 : List.of(metrics.window(m.deployment(), m.from(), m.to()));
+    }
+
+    Experiments.Judged experiment(String name, Experiments.Settings settings) {
+        return experiments.judge(name, settings);
+    }
+
+    /** Applies the experiment's decision; the live deployment follows the change. */
+    Experiments.Judged decide(String name, Experiments.Settings settings, String actor) {
+        Experiments.Judged judged = experiments.apply(name, settings, actor);
+        predictor.activate(judged.deployment());
+        return judged;
     }
 
     @Override

@@ -415,6 +415,11 @@ class OperationsTest {
         add(s, DeploymentOperations.SHOW, "churn", new DeploymentOperations.Shown(deployment, List.of(Optional.of(deployment),
                 Optional.empty())));
         add(s, DeploymentOperations.REMOVE, "churn", "churn");
+        var experiment = new DeploymentOperations.Experiment("churn", 0.05, 0.1, 100, 0.05, 250, 100);
+        var verdict = new DeploymentOperations.Verdict(deployment, "promote", "the challenger is better (p = 0.003)", 812, 400,
+                412, 0.71, 0.78, 0.003, 0.02, 0.11, 430, Double.NaN);
+        add(s, DeploymentOperations.EXPERIMENT, experiment, verdict);
+        add(s, DeploymentOperations.DECIDE, experiment, verdict);
         var row = new dev.seer.serving.deploy.Predictor.Row(Map.of("customer_id", "42"), Map.of("stats:spend", 12.5,
                 "stats__visits", Double.NaN));
         add(s, PredictOperations.PREDICT, new PredictOperations.Predict("churn", List.of(row)), new PredictOperations.Predicted(

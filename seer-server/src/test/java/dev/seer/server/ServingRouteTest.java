@@ -50,6 +50,104 @@ class ServingRouteTest {
         assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
     }
 
+    static void importClassifier(String name, double weight, double intercept) throws Exception {
+        LinearModel model = new LinearModel(List.of("a", "b"), new double[] {weight, 0}, intercept, LinearModel.Link.LOGIT);
+        byte[] bytes = Json.write(LinearModel.CODEC.encode(model)).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> imported = running.upload("POST", "/api/v1/models/" + name + "/import", Role.SCIENTIST,
+                new MultipartBody("{\"format\": \"seer-linear\", \"signature\": \"a:float64,b:float64->probability\"}")
+                        .file("file", "linear.json", bytes));
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+    }
+
+    /**
+     * Scores {@code n} customers (a = ±1 in turn) through the deployment in batches, and sends each
+     * one's outcome (1 when a > 0) as feedback by prediction id: a simulated run of live traffic.
+     */
+    static void traffic(String deployment, String prefix, int n) throws Exception {
+        for (int start = 0; start < n; start += 100) {
+            StringBuilder rows = new StringBuilder("{\"rows\": [");
+            for (int i = start; i < start + 100; i++) {
+                rows.append(i == start ? "" : ",").append("{\"entity\": {\"customer_id\": \"").append(prefix).append(i)
+                        .append("\"}, \"features\": {\"a\": ").append(i % 2 == 0 ? 1 : -1).append(", \"b\": 0}}");
+            }
+            HttpResponse<String> predicted = running.send("POST", "/api/v1/predict/" + deployment, Role.OPERATOR, rows + "]}");
+            assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+            StringBuilder outcomes = new StringBuilder("{\"rows\": [");
+            JsonNode predictions = Json.parse(predicted.body()).path("predictions");
+            for (int i = 0; i < predictions.size(); i++) {
+                outcomes.append(i == 0 ? "" : ",").append("{\"prediction_id\": \"").append(predictions.get(i).path("id")
+                        .asText()).append("\", \"outcome\": ").append((start + i) % 2 == 0 ? 1 : 0).append("}");
+            }
+            HttpResponse<String> fed = running.send("POST", "/api/v1/feedback", Role.OPERATOR, outcomes + "]}");
+            assertThat(fed.statusCode()).as(fed.body()).isEqualTo(200);
+            assertThat(Json.parse(fed.body()).path("recorded").asInt()).isEqualTo(100);
+        }
+    }
+
+    /**
+     * A challenger that is right on every outcome against a champion right on half: the mSPRT
+     * calls it, the decision promotes it through the registry, and the deployment serves it alone.
+     * The live metrics show both arms' accuracy on the way.
+     */
+    @Test
+    void aBetterChallengerIsPromotedInASimulatedRun() throws Exception {
+        importClassifier("clf", 0, -0.1); // version 1: P = 0.475 for everyone, so always "0"
+        importClassifier("clf", 4, 0); // version 2: P > 0.5 exactly when a > 0
+        assertThat(deploy("exp", "{\"model\": \"clf\", \"version\": 1, \"challenger\": \"clf:2\", \"split\": \"50/50\"}")
+                .statusCode()).isEqualTo(200);
+        traffic("exp", "e", 600);
+        JsonNode metrics = Json.parse(running.send("GET", "/api/v1/deployments/exp/metrics", Role.AUDITOR, null).body());
+        for (JsonNode arm : metrics.path("windows").get(0).path("arms")) {
+            double accuracy = arm.path("metrics").path("accuracy").path("value").asDouble();
+            assertThat(accuracy).isCloseTo(arm.path("arm").asText().equals("champion") ? 0.5 : 1.0,
+                    org.assertj.core.api.Assertions.within(0.1));
+        }
+        HttpResponse<String> judged = running.send("GET", "/api/v1/deployments/exp/experiment", Role.AUDITOR, null);
+        assertThat(judged.statusCode()).as(judged.body()).isEqualTo(200);
+        JsonNode verdict = Json.parse(judged.body());
+        assertThat(verdict.path("verdict").asText()).as(judged.body()).isEqualTo("promote");
+        assertThat(verdict.path("outcomes").asInt()).isEqualTo(600);
+        assertThat(verdict.path("test").path("p_value").asDouble()).isLessThan(0.05);
+        assertThat(verdict.path("deployment").path("challenger").asText()).isEqualTo("clf:2"); // judged, not applied
+
+        HttpResponse<String> decided = running.send("POST", "/api/v1/deployments/exp/experiment/decide", Role.OPERATOR, "{}");
+        assertThat(decided.statusCode()).as(decided.body()).isEqualTo(200);
+        JsonNode after = Json.parse(decided.body()).path("deployment");
+        assertThat(after.path("champion").asText()).isEqualTo("clf:2");
+        assertThat(after.has("challenger")).isFalse();
+        assertThat(running.services.models().model("clf").aliases()).containsEntry("champion", 2);
+        HttpResponse<String> served = running.send("POST", "/api/v1/predict/exp", Role.OPERATOR,
+                "{\"entity\": {\"customer_id\": \"e1\"}, \"features\": {\"a\": 1, \"b\": 0}}");
+        assertThat(Json.parse(served.body()).path("predictions").get(0).path("model").asText()).isEqualTo("clf:2");
+        assertThat(running.services.audit().query(AuditQuery.all().withAction("deployment.experiment_decided")).entries())
+                .isNotEmpty();
+        assertThat(running.send("POST", "/api/v1/deployments/exp/experiment/decide", Role.OPERATOR, "{}").statusCode())
+                .isEqualTo(400); // no challenger left to judge
+    }
+
+    /** A challenger over its latency guardrail is rolled back, whatever its outcomes. */
+    @Test
+    void aChallengerOverItsGuardrailIsRolledBack() throws Exception {
+        importClassifier("guarded", 0, -0.1);
+        importClassifier("guarded", 4, 0);
+        assertThat(deploy("guard", "{\"model\": \"guarded\", \"version\": 1, \"challenger\": \"guarded:2\","
+                + " \"split\": \"50/50\"}").statusCode()).isEqualTo(200);
+        traffic("guard", "g", 100);
+        String strict = "/api/v1/deployments/guard/experiment?max_latency_ms=0.000001&min_requests=10";
+        JsonNode verdict = Json.parse(running.send("GET", strict, Role.OPERATOR, null).body());
+        assertThat(verdict.path("verdict").asText()).as(verdict.toString()).isEqualTo("rollback");
+        assertThat(verdict.path("reason").asText()).contains("latency");
+        HttpResponse<String> decided = running.send("POST", "/api/v1/deployments/guard/experiment/decide", Role.ADMIN,
+                "{\"max_latency_ms\": \"0.000001\", \"min_requests\": \"10\"}");
+        assertThat(decided.statusCode()).as(decided.body()).isEqualTo(200);
+        JsonNode after = Json.parse(decided.body()).path("deployment");
+        assertThat(after.path("champion").asText()).isEqualTo("guarded:1");
+        assertThat(after.has("challenger")).isFalse();
+        assertThat(running.services.models().model("guarded").aliases()).doesNotContainKey("champion");
+        assertThat(running.send("GET", "/api/v1/deployments/guard/experiment?alpha=high", Role.OPERATOR, null).statusCode())
+                .isEqualTo(400);
+    }
+
     static HttpResponse<String> deploy(String name, String body) throws Exception {
         return running.send("POST", "/api/v1/deployments/" + name, Role.OPERATOR, body);
     }
