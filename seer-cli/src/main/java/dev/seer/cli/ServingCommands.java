@@ -70,7 +70,7 @@ final class ServingCommands {
     }
 
     @Command(name = "deployments", mixinStandardHelpOptions = true, description = "Deployments: list, show, remove.",
-            subcommands = {ListDeployments.class, Show.class, Remove.class})
+            subcommands = {ListDeployments.class, Show.class, Remove.class, Experiment.class})
     static final class Deployments {
     }
 
@@ -119,6 +119,58 @@ final class ServingCommands {
         public Integer call() {
             String removed = call(DeploymentOperations.REMOVE, name);
             show(DeploymentOperations.REMOVE, removed, () -> out().println("Removed deployment " + removed));
+            return 0;
+        }
+    }
+
+    @Command(name = "experiment", mixinStandardHelpOptions = true,
+            description = {"Judge the champion-challenger experiment of a deployment: the outcomes since the split began",
+                    "through an mSPRT (always-valid p-values) and the challenger's guardrails; with --decide, apply the",
+                    "verdict: promote (the model's champion alias through the registry, then the deployment) or roll back."})
+    static final class Experiment extends CliCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--decide", description = "Apply the verdict (admin, operator).")
+        boolean decide;
+
+        @Option(names = "--alpha", defaultValue = "0.05", paramLabel = "A", description = "Significance level (default: ${DEFAULT-VALUE}).")
+        double alpha;
+
+        @Option(names = "--effect", defaultValue = "0.1", paramLabel = "E", description = "Scale of the effect the test is"
+                + " tuned for, in standard deviations (default: ${DEFAULT-VALUE}).")
+        double effect;
+
+        @Option(names = "--min-samples", defaultValue = "100", paramLabel = "N", description = "Outcomes per arm before the"
+                + " test says anything (default: ${DEFAULT-VALUE}).")
+        int minSamples;
+
+        @Option(names = "--max-error-rate", defaultValue = "0.05", paramLabel = "R", description = "Guardrail (default: ${DEFAULT-VALUE}).")
+        double maxErrorRate;
+
+        @Option(names = "--max-latency-ms", defaultValue = "100", paramLabel = "MS", description = "Guardrail on the"
+                + " challenger's p99 latency (default: ${DEFAULT-VALUE}).")
+        double maxLatencyMs;
+
+        @Option(names = "--min-requests", defaultValue = "100", paramLabel = "N", description = "Challenger requests before"
+                + " the guardrails are judged (default: ${DEFAULT-VALUE}).")
+        long minRequests;
+
+        @Override
+        public Integer call() {
+            var request = new DeploymentOperations.Experiment(name, alpha, effect, minSamples, maxErrorRate, maxLatencyMs,
+                    minRequests);
+            var operation = decide ? DeploymentOperations.DECIDE : DeploymentOperations.EXPERIMENT;
+            DeploymentOperations.Verdict v = call(operation, request);
+            show(operation, v, () -> {
+                out().printf(java.util.Locale.ROOT, "%s: %s (%s)%n", name, v.verdict(), v.reason());
+                out().printf(java.util.Locale.ROOT, "  outcomes %d: champion %d (mean %.4f), challenger %d (mean %.4f);"
+                        + " p = %.4g, difference in [%.4f, %.4f]%n", v.outcomes(), v.championCount(), v.championMean(),
+                        v.challengerCount(), v.challengerMean(), v.pValue(), v.lower(), v.upper());
+                if (decide) {
+                    out().println("  now: " + describe(v.deployment()));
+                }
+            });
             return 0;
         }
     }

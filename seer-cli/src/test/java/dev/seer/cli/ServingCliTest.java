@@ -36,6 +36,9 @@ class ServingCliTest {
                     "90/10");
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.err()).contains("its own challenger");
+            CliRun noExperiment = cli.run("deployments", "experiment", "lin");
+            assertThat(noExperiment.exitCode()).isNotZero();
+            assertThat(noExperiment.err()).contains("has no challenger");
 
             CliRun predicted = cli.run("--json", "predict", "lin", "--feature", "a=3", "--feature", "b=1");
             assertThat(predicted.exitCode()).as(predicted.err()).isZero();
