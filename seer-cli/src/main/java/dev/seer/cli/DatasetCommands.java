@@ -354,7 +354,7 @@ final class DatasetCommands {
     }
 
     @Command(name = "lineage", mixinStandardHelpOptions = true, description = "Where something came from.",
-            subcommands = {LineageDataset.class, ModelCommands.LineageModel.class})
+            subcommands = {LineageDataset.class, ModelCommands.LineageModel.class, ModelCommands.LineagePrediction.class})
     static final class Lineage {
     }
 

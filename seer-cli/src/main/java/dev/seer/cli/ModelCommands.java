@@ -308,11 +308,45 @@ final class ModelCommands {
         }
     }
 
+    @Command(name = "prediction", mixinStandardHelpOptions = true, description = "A logged prediction's lineage: the"
+            + " prediction, the model version that made it, its run, dataset version, view versions and batches.")
+    static final class LineagePrediction extends CliCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            var prediction = call(dev.seer.server.PredictOperations.PREDICTION, id);
+            ModelOperations.Lineage lineage = call(ModelOperations.LINEAGE, new ModelOperations.VersionRef(prediction.model(),
+                    prediction.modelVersion()));
+            if (cli().json()) {
+                var json = dev.seer.core.Json.object();
+                json.set("prediction", prediction.toJson());
+                json.set("model", ModelOperations.LINEAGE.encodeResponse(lineage));
+                printJson(json);
+                return 0;
+            }
+            out().printf("prediction %s  %s  deployment %s, arm %s%s  output %s  %d features (%d missing)%n", prediction.id(),
+                    prediction.time(), prediction.deployment(), prediction.arm(), prediction.entity().isEmpty() ? ""
+                    : "  entity " + prediction.entity(), java.util.Arrays.toString(prediction.output()),
+                    prediction.features().size(), prediction.features().stream().filter(f -> Double.isNaN(f.value())).count());
+            out().print("└─ ");
+            new LineageModel().withSpec(spec).printLineage(lineage);
+            return 0;
+        }
+    }
+
     @Command(name = "model", mixinStandardHelpOptions = true, description = "A model version's lineage: the run that"
             + " trained it, the dataset version, the view versions and every ingested batch.")
     static final class LineageModel extends CliCommand {
         @Parameters(paramLabel = "NAME:VERSION")
         String version;
+
+        /** This command's printing, for another command's output (the prediction's lineage). */
+        LineageModel withSpec(picocli.CommandLine.Model.CommandSpec other) {
+            this.spec = other;
+            return this;
+        }
 
         @Override
         public Integer call() {
@@ -321,7 +355,7 @@ final class ModelCommands {
             return 0;
         }
 
-        private void printLineage(ModelOperations.Lineage lineage) {
+        void printLineage(ModelOperations.Lineage lineage) {
             ModelVersion v = lineage.version();
             out().printf("model %s  created %s  sha256 %s  format %s%n", v, v.created(),
                     v.details().artifactSha256().orElse("-"), v.details().format().orElse("-"));

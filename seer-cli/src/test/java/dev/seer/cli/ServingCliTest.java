@@ -48,6 +48,12 @@ class ServingCliTest {
             JsonNode shown = Json.parse(cli.run("predictions", "show", id).out());
             assertThat(shown.path("features").get(0).path("status").asText()).isEqualTo("given");
             assertThat(shown.path("output").get(0).asDouble()).isEqualTo(5.5);
+            CliRun lineage = cli.run("lineage", "prediction", id);
+            assertThat(lineage.exitCode()).as(lineage.err()).isZero();
+            assertThat(lineage.out()).contains("prediction " + id, "deployment lin, arm champion", "output [5.5]",
+                    "└─ model lin:1", "no run");
+            assertThat(cli.run("lineage", "prediction", "prd_01M90MK1VX4E6GCA3S8WS2TFXF").exitCode()).isNotZero();
+            assertThat(cli.run("lineage", "prediction", "../../etc/passwd").exitCode()).isNotZero();
 
             Path rows = Files.writeString(dir.resolve("rows.csv"), "customer_id,a,b\nc1,1,1\n\"c,2\",2,\nc3,0,4\n");
             Path out = dir.resolve("scored.csv");
