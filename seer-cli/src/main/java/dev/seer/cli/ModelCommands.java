@@ -316,7 +316,8 @@ final class ModelCommands {
 
         @Override
         public Integer call() {
-            var prediction = call(dev.seer.server.PredictOperations.PREDICTION, id);
+            var prediction = call(dev.seer.server.PredictOperations.PREDICTION, new dev.seer.server.PredictOperations.Show(id,
+                    false)).prediction();
             ModelOperations.Lineage lineage = call(ModelOperations.LINEAGE, new ModelOperations.VersionRef(prediction.model(),
                     prediction.modelVersion()));
             if (cli().json()) {

@@ -267,10 +267,13 @@ final class ServingCommands {
         @Parameters(paramLabel = "ID")
         String id;
 
+        @Option(names = "--explain", description = "Also explain it, from the values its model saw (TreeSHAP or linear SHAP).")
+        boolean explain;
+
         @Override
         public Integer call() {
-            var p = call(PredictOperations.PREDICTION, id);
-            printJson(p.toJson());
+            var p = call(PredictOperations.PREDICTION, new PredictOperations.Show(id, explain));
+            printJson(PredictOperations.PREDICTION.encodeResponse(p));
             return 0;
         }
     }

@@ -432,13 +432,13 @@ public final class ExplainOperations {
                 node.path("value").asDouble());
     }
 
-    private static ArrayNode attributions(List<Attribution> list, List<String> features) {
+    static ArrayNode attributions(List<Attribution> list, List<String> features) {
         ArrayNode array = Json.mapper().createArrayNode();
         list.forEach(a -> array.add(attribution(a, features)));
         return array;
     }
 
-    private static List<Attribution> attributions(JsonNode array, List<String> features) {
+    static List<Attribution> attributions(JsonNode array, List<String> features) {
         List<Attribution> list = new ArrayList<>();
         array.forEach(a -> list.add(attribution(a, features)));
         return list;

@@ -47,16 +47,25 @@ public final class PredictOperations {
             .response(Codec.of(PredictOperations::predicted, PredictOperations::predicted))
             .handler((services, p, call) -> answer(services.serving().predictor().predict(p.deployment(), p.rows())));
 
+    /** A logged prediction to read, with its explanation computed on demand when asked. */
+    public record Show(String id, boolean explain) {}
+
+    /** A logged prediction, and when asked its explanation: per output, base and one contribution per input. */
+    public record Logged(dev.seer.serving.log.Prediction prediction, List<dev.seer.explain.Attribution> explanation) {}
+
     /**
      * A logged prediction by id, as the log holds it: deployment, arm, model version, every feature
-     * value the model saw with its source and event time, the output and the latency.
+     * value the model saw with its source and event time, the output and the latency; with {@code
+     * explain=true}, explained on demand from those values by the version's exact explainer
+     * (TreeSHAP on the margin, linear SHAP), so it explains what the model saw then.
      */
-    public static final Operation<String, dev.seer.serving.log.Prediction> PREDICTION = Operation
-            .<String, dev.seer.serving.log.Prediction>get("predictions.show", "/api/v1/predictions/{id}")
+    public static final Operation<Show, Logged> PREDICTION = Operation
+            .<Show, Logged>get("predictions.show", "/api/v1/predictions/{id}")
             .roles(ADMIN, SCIENTIST, OPERATOR, dev.seer.server.ApiRole.AUDITOR)
-            .request(Codec.of(id -> Json.object().put("id", id), node -> Fields.text(node, "id")))
-            .response(Codec.of(dev.seer.serving.log.Prediction::toJson, dev.seer.serving.log.Prediction::fromJson))
-            .handler((services, id, call) -> services.serving().log().log().get(id));
+            .request(Codec.of(show -> Json.object().put("id", show.id()).put("explain", Boolean.toString(show.explain())),
+                    node -> new Show(Fields.text(node, "id"), node.path("explain").asText("false").equals("true"))))
+            .response(Codec.of(PredictOperations::logged, PredictOperations::logged))
+            .handler(PredictOperations::show);
 
     static final List<Operation<?, ?>> ALL = List.of(PREDICT, PREDICTION);
 
@@ -73,6 +82,42 @@ public final class PredictOperations {
             predictions.add(new Prediction(p.id(), p.model(), p.arm(), output, p.missing(), p.degraded()));
         }
         return new Predicted(d.name(), d.revision(), predictions);
+    }
+
+    private static Logged show(SeerServices services, Show show, Call call) {
+        dev.seer.serving.log.Prediction p = services.serving().log().log().get(show.id());
+        if (!show.explain()) {
+            return new Logged(p, List.of());
+        }
+        var loaded = services.explainedModels().load(p.model(), Optional.of(p.modelVersion()), Optional.empty());
+        if (loaded.explainer() == null) {
+            throw new SeerException(ServingErrorCode.INVALID_INPUT, "Model " + p.modelRef() + " has no exact explainer (an"
+                    + " ONNX model is explained by KernelSHAP against a background: POST /api/v1/explain)",
+                    Map.of("field", "explain"));
+        }
+        double[] row = new double[p.features().size()];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = p.features().get(i).value();
+        }
+        return new Logged(p, loaded.explainer().explain(row));
+    }
+
+    private static ObjectNode logged(Logged l) {
+        ObjectNode json = l.prediction().toJson();
+        if (!l.explanation().isEmpty()) {
+            json.set("explanation", ExplainOperations.attributions(l.explanation(), inputs(l.prediction())));
+        }
+        return json;
+    }
+
+    private static Logged logged(JsonNode json) {
+        dev.seer.serving.log.Prediction p = dev.seer.serving.log.Prediction.fromJson(json);
+        return new Logged(p, json.has("explanation") ? ExplainOperations.attributions(json.get("explanation"), inputs(p))
+                : List.of());
+    }
+
+    private static List<String> inputs(dev.seer.serving.log.Prediction p) {
+        return p.features().stream().map(dev.seer.serving.log.Prediction.Feature::name).toList();
     }
 
     private static ObjectNode predict(Predict p) {

@@ -426,11 +426,13 @@ class OperationsTest {
                 "churn", 4, List.of(new PredictOperations.Prediction("prd_01M90MK1VX4E6GCA3S8WS2TFXF", champion,
                         dev.seer.serving.deploy.Arm.CHALLENGER, List.of(0.25), List.of("stats__visits"),
                         Optional.of("online store unavailable")))));
-        add(s, PredictOperations.PREDICTION, "prd_01M90MK1VX4E6GCA3S8WS2TFXF", new dev.seer.serving.log.Prediction(
+        add(s, PredictOperations.PREDICTION, new PredictOperations.Show("prd_01M90MK1VX4E6GCA3S8WS2TFXF", true),
+                new PredictOperations.Logged(new dev.seer.serving.log.Prediction(
                 "prd_01M90MK1VX4E6GCA3S8WS2TFXF", T1, "churn", "challenger", "churn", 3, Map.of("customer_id", "42"),
                 List.of(dev.seer.serving.log.Prediction.Feature.present("stats__spend", 12.5, T1),
                         dev.seer.serving.log.Prediction.Feature.missing("stats__visits")), new double[] {0.25}, 840, false,
-                "", Optional.empty()));
+                "", Optional.empty()), List.of(new dev.seer.explain.Attribution("value", dev.seer.explain.Scale.MARGIN, 0.1,
+                        new double[] {0.2, -0.05}, 0.25))));
         var byId = dev.seer.serving.feedback.Feedback.forPrediction("prd_01M90MK1VX4E6GCA3S8WS2TFXF", 1, T1, "api");
         var byEntity = dev.seer.serving.feedback.Feedback.forEntity(Map.of("customer_id", "42"), "churn", T1, 0, T2,
                 "file:labels.csv");

@@ -42,7 +42,8 @@ class ServingRouteTest {
     }
 
     static void importLinear(String name, double[] weights) throws Exception {
-        LinearModel model = new LinearModel(List.of("a", "b"), weights, 0, LinearModel.Link.IDENTITY);
+        // the training means (fill values) make it explainable without a background
+        LinearModel model = new LinearModel(List.of("a", "b"), weights, 0, LinearModel.Link.IDENTITY, new double[] {0, 0});
         byte[] bytes = Json.write(LinearModel.CODEC.encode(model)).getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> imported = running.upload("POST", "/api/v1/models/" + name + "/import", Role.SCIENTIST,
                 new MultipartBody("{\"format\": \"seer-linear\", \"signature\": \"a:float64,b:float64->value\"}")
@@ -217,6 +218,22 @@ class ServingRouteTest {
         assertThat(predictions.get(0).path("output").get(0).asDouble()).isEqualTo(2);
         assertThat(predictions.get(1).path("output").get(0).asDouble()).isEqualTo(2.5);
         assertThat(batch.body()).doesNotContain("\"arm\":\"shadow\"").doesNotContain("lin:3");
+        String id = predictions.get(1).path("id").asText();
+        HttpResponse<String> logged = running.send("GET", "/api/v1/predictions/" + id + "?explain=true", Role.AUDITOR, null);
+        assertThat(logged.statusCode()).as(logged.body()).isEqualTo(200);
+        JsonNode shown = Json.parse(logged.body());
+        assertThat(shown.path("features").get(0).path("status").asText()).isEqualTo("given");
+        JsonNode explanation = shown.path("explanation").get(0);
+        double sum = explanation.path("base").asDouble() + explanation.path("contributions").path("a").asDouble()
+                + explanation.path("contributions").path("b").asDouble();
+        assertThat(sum).isCloseTo(2.5, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(explanation.path("value").asDouble()).isCloseTo(2.5, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(running.send("GET", "/api/v1/predictions/prd_01M90MK1VX4E6GCA3S8WS2TFXF", Role.AUDITOR, null).statusCode())
+                .isEqualTo(404);
+        for (String bad : List.of("..%2F..%2Fetc%2Fpasswd", "%2e%2e", "prd_%00")) {
+            assertThat(running.send("GET", "/api/v1/predictions/" + bad, Role.AUDITOR, null).statusCode()).as(bad)
+                    .isIn(400, 404);
+        }
     }
 
     @Test
