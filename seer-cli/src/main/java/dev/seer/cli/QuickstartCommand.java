@@ -240,13 +240,15 @@ final class QuickstartCommand extends CliCommand {
             feedback.add(Feedback.forPrediction(p.id(), outcomes.get(rows.get(i).entity().get("customer_id")),
                     cli().clock().instant(), "quickstart"));
         }
-        var recorded = FeedbackOperations.FEEDBACK.handle(services, new FeedbackOperations.Record(feedback, false), call);
+        var recorded = FeedbackOperations.FEEDBACK.handle(services, new FeedbackOperations.Record(feedback.stream()
+                .map(FeedbackOperations.Outcome::of).toList(), false), call);
         var first = predicted.predictions().get(0);
         out().printf("  %d predictions logged (customer %s: P(churn) %.3f, id %s); %d outcomes recorded as feedback%n",
                 predicted.predictions().size(), rows.get(0).entity().get("customer_id"), first.output().get(0), first.id(),
                 recorded.count(FeedbackStore.Status.RECORDED) + recorded.count(FeedbackStore.Status.DUPLICATE));
         var window = FeedbackOperations.METRICS.handle(services, new FeedbackOperations.Metrics("churn",
-                cli().clock().instant().minusSeconds(3600), cli().clock().instant().plusSeconds(1), Optional.empty()), call);
+                Optional.of(cli().clock().instant().minusSeconds(3600)), Optional.of(cli().clock().instant().plusSeconds(1)),
+                Optional.empty()), call);
         window.forEach(w -> w.arms().forEach(a -> out().println("  live " + a.arm() + " (" + a.count() + " outcomes): "
                 + a.metrics().entrySet().stream().map(e -> String.format(java.util.Locale.ROOT, "%s %.3f", e.getKey().id(),
                         e.getValue().value())).sorted().collect(java.util.stream.Collectors.joining(", ")))));

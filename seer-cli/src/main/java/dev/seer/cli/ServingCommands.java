@@ -302,8 +302,9 @@ final class ServingCommands {
                         "Give --prediction-id with --outcome, or --file");
             }
             if (file == null) {
-                var result = call(FeedbackOperations.FEEDBACK, new FeedbackOperations.Record(List.of(Feedback.forPrediction(
-                        predictionId, outcome, observedAt != null ? observedAt : cli().clock().instant(), "cli")), true));
+                var result = call(FeedbackOperations.FEEDBACK, new FeedbackOperations.Record(List.of(FeedbackOperations.Outcome.of(
+                        Feedback.forPrediction(predictionId, outcome, observedAt != null ? observedAt : cli().clock().instant(),
+                                "cli"))), true));
                 show(FeedbackOperations.FEEDBACK, result, () -> out().println("Feedback for " + predictionId + ": "
                         + result.rows().get(0).status().name().toLowerCase(java.util.Locale.ROOT)));
                 return 0;
@@ -321,7 +322,7 @@ final class ServingCommands {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), file
                             + " needs columns prediction_id and outcome; it has " + header);
                 }
-                List<Feedback> chunk = new java.util.ArrayList<>();
+                List<FeedbackOperations.Outcome> chunk = new java.util.ArrayList<>();
                 int line = 1;
                 int firstLine = 2;
                 String text;
@@ -330,10 +331,10 @@ final class ServingCommands {
                     if (text != null && !text.isBlank()) {
                         line++;
                         String[] f = text.split(",", -1);
-                        chunk.add(Feedback.forPrediction(f[idColumn].strip(), RowFiles.number(f[outcomeColumn],
-                                file + " line " + line + " column outcome"), timeColumn >= 0 && !f[timeColumn].isBlank()
-                                ? java.time.Instant.parse(f[timeColumn].strip()) : cli().clock().instant(), "file:"
-                                + file.getFileName()));
+                        chunk.add(FeedbackOperations.Outcome.of(Feedback.forPrediction(f[idColumn].strip(), RowFiles.number(
+                                f[outcomeColumn], file + " line " + line + " column outcome"), timeColumn >= 0
+                                && !f[timeColumn].isBlank() ? java.time.Instant.parse(f[timeColumn].strip())
+                                : cli().clock().instant(), "file:" + file.getFileName())));
                     }
                     if (chunk.size() == 1000 || text == null && !chunk.isEmpty()) {
                         var result = backend.call(FeedbackOperations.FEEDBACK, new FeedbackOperations.Record(chunk, false));

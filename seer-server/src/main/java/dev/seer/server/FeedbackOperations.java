@@ -33,10 +33,23 @@ import java.util.Optional;
  */
 public final class FeedbackOperations {
     /** Outcomes to record; {@code single} when the body held one (its errors are the call's). */
-    public record Record(List<Feedback> rows, boolean single) {}
+    public record Record(List<Outcome> rows, boolean single) {
+        /** The outcomes as feedback, those without an observed time observed {@code now}. */
+        List<Feedback> feedback(Instant now) {
+            return rows.stream().map(o -> new Feedback(o.target(), o.outcome(), o.observedAt().orElse(now), o.source()))
+                    .toList();
+        }
+    }
 
-    /** The live metrics of a deployment over [from, to), in buckets of {@code bucket} (or one window). */
-    public record Metrics(String deployment, Instant from, Instant to, Optional<Duration> bucket) {}
+    /** One outcome as sent: its time may be left to the server's clock. */
+    public record Outcome(Feedback.Target target, double outcome, Optional<Instant> observedAt, String source) {
+        public static Outcome of(Feedback f) {
+            return new Outcome(f.target(), f.outcome(), Optional.of(f.observedAt()), f.source());
+        }
+    }
+
+    /** The live metrics of a deployment over [from, to) (default: the day to now), in buckets of {@code bucket} (or one window). */
+    public record Metrics(String deployment, Optional<Instant> from, Optional<Instant> to, Optional<Duration> bucket) {}
 
     static final int MAX_ROWS = 10_000;
 
@@ -44,14 +57,19 @@ public final class FeedbackOperations {
             .<Record, FeedbackStore.BatchResult>post("feedback", "/api/v1/feedback").roles(ADMIN, SCIENTIST, OPERATOR)
             .request(Codec.of(FeedbackOperations::record, FeedbackOperations::record))
             .response(Codec.of(FeedbackOperations::result, FeedbackOperations::result))
-            .handler((services, r, call) -> services.serving().feedback(r, call.actor()));
+            .handler((services, r, call) -> services.serving().feedback(r.feedback(services.clock().instant()), r.single(),
+                    call.actor()));
 
     public static final Operation<Metrics, List<LiveMetrics.Window>> METRICS = Operation
             .<Metrics, List<LiveMetrics.Window>>get("deployments.metrics", "/api/v1/deployments/{name}/metrics")
             .roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
             .request(Codec.of(FeedbackOperations::metrics, FeedbackOperations::metrics))
             .response(Codec.of(FeedbackOperations::windows, FeedbackOperations::windows))
-            .handler((services, m, call) -> services.serving().metrics(m));
+            .handler((services, m, call) -> {
+                Instant to = m.to().orElse(services.clock().instant());
+                return services.serving().metrics(m.deployment(), m.from().orElse(to.minus(Duration.ofDays(1))), to,
+                        m.bucket());
+            });
 
     static final List<Operation<?, ?>> ALL = List.of(FEEDBACK, METRICS);
 
@@ -60,9 +78,9 @@ public final class FeedbackOperations {
     private static ObjectNode record(Record r) {
         ObjectNode json = Json.object();
         ArrayNode rows = json.putArray("rows");
-        for (Feedback f : r.rows()) {
-            ObjectNode o = rows.addObject().put("outcome", f.outcome()).put("observed_at", f.observedAt().toString())
-                    .put("source", f.source());
+        for (Outcome f : r.rows()) {
+            ObjectNode o = rows.addObject().put("outcome", f.outcome()).put("source", f.source());
+            f.observedAt().ifPresent(t -> o.put("observed_at", t.toString()));
             if (f.target() instanceof Feedback.ById id) {
                 o.put("prediction_id", id.predictionId());
             } else if (f.target() instanceof Feedback.ByEntity e) {
@@ -83,23 +101,24 @@ public final class FeedbackOperations {
         if (!rows.isArray() || rows.isEmpty() || rows.size() > MAX_ROWS) {
             throw invalid("[rows] must hold 1 to " + MAX_ROWS + " outcomes", "rows");
         }
-        List<Feedback> all = new ArrayList<>(rows.size());
+        List<Outcome> all = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             all.add(feedback(rows.get(i), "rows[" + i + "]."));
         }
         return new Record(all, false);
     }
 
-    private static Feedback feedback(JsonNode o, String at) {
+    private static Outcome feedback(JsonNode o, String at) {
         JsonNode outcome = o.path("outcome");
         if (!outcome.isNumber() || !Double.isFinite(outcome.doubleValue())) {
             throw invalid("[" + at + "outcome] must be a finite number (a label 0 or 1, a class index or a value)",
                     at + "outcome");
         }
-        Instant observed = o.hasNonNull("observed_at") ? Fields.instant(o, "observed_at") : Instant.now();
+        Optional<Instant> observed = o.hasNonNull("observed_at") ? Optional.of(Fields.instant(o, "observed_at"))
+                : Optional.empty();
         String source = o.hasNonNull("source") ? o.get("source").asText() : "api";
         if (o.hasNonNull("prediction_id")) {
-            return Feedback.forPrediction(o.get("prediction_id").asText(), outcome.doubleValue(), observed, source);
+            return new Outcome(new Feedback.ById(o.get("prediction_id").asText()), outcome.doubleValue(), observed, source);
         }
         JsonNode entity = o.path("entity");
         if (!entity.isObject() || entity.isEmpty() || !o.hasNonNull("deployment")) {
@@ -111,9 +130,11 @@ public final class FeedbackOperations {
             var e = it.next();
             keys.put(e.getKey(), e.getValue().asText());
         }
-        Instant when = o.hasNonNull("at") ? Fields.instant(o, "at") : observed;
-        return Feedback.forEntity(keys, Deployment.checkName(o.get("deployment").asText()), when, outcome.doubleValue(),
-                observed, source);
+        if (!o.hasNonNull("at")) {
+            throw invalid("[" + at + "at] must say when the prediction was made for the entity (ISO-8601)", at + "at");
+        }
+        return new Outcome(new Feedback.ByEntity(keys, Deployment.checkName(o.get("deployment").asText()),
+                Fields.instant(o, "at")), outcome.doubleValue(), observed, source);
     }
 
     private static ObjectNode result(FeedbackStore.BatchResult batch) {
@@ -154,15 +175,17 @@ public final class FeedbackOperations {
     }
 
     private static ObjectNode metrics(Metrics m) {
-        ObjectNode json = Json.object().put("name", m.deployment()).put("from", m.from().toString()).put("to", m.to().toString());
+        ObjectNode json = Json.object().put("name", m.deployment());
+        m.from().ifPresent(f -> json.put("from", f.toString()));
+        m.to().ifPresent(t -> json.put("to", t.toString()));
         m.bucket().ifPresent(b -> json.put("bucket", b.toString()));
         return json;
     }
 
     /** Query: {@code from} and {@code to} (ISO-8601; default the last 24 hours), {@code bucket} (ISO-8601 duration, e.g. PT1H). */
     private static Metrics metrics(JsonNode query) {
-        Instant to = Fields.queryInstant(query, "to").orElse(Instant.now());
-        Instant from = Fields.queryInstant(query, "from").orElse(to.minus(Duration.ofDays(1)));
+        Optional<Instant> to = Fields.queryInstant(query, "to");
+        Optional<Instant> from = Fields.queryInstant(query, "from");
         Optional<Duration> bucket = Optional.empty();
         if (query.hasNonNull("bucket")) {
             try {

@@ -107,19 +107,20 @@ final class Serving implements AutoCloseable {
     }
 
     /** Records outcomes: one (its refusal is the call's error) or many (each row's refusal in its result). */
-    FeedbackStore.BatchResult feedback(FeedbackOperations.Record record, String actor) {
-        if (record.single()) {
-            FeedbackStore.Result r = feedback.record(record.rows().get(0), actor);
+    FeedbackStore.BatchResult feedback(List<dev.seer.serving.feedback.Feedback> rows, boolean single, String actor) {
+        if (single) {
+            FeedbackStore.Result r = feedback.record(rows.get(0), actor);
             return new FeedbackStore.BatchResult(List.of(new FeedbackStore.RowResult(1, java.util.Optional.of(
                     r.predictionId()), r.status(), java.util.Optional.empty(), "", r.shadows())));
         }
-        return feedback.recordAll(record.rows(), 1, actor);
+        return feedback.recordAll(rows, 1, actor);
     }
 
-    List<LiveMetrics.Window> metrics(FeedbackOperations.Metrics m) {
-        deployments.get(m.deployment()); // a 404 for an unknown deployment, not an empty answer
-        return m.bucket().isPresent() ? metrics.buckets(m.deployment(), m.from(), m.to(), m.bucket().get())
-                : List.of(metrics.window(m.deployment(), m.from(), m.to()));
+    List<LiveMetrics.Window> metrics(String deployment, java.time.Instant from, java.time.Instant to,
+            java.util.Optional<java.time.Duration> bucket) {
+        deployments.get(deployment); // a 404 for an unknown deployment, not an empty answer
+        return bucket.isPresent() ? metrics.buckets(deployment, from, to, bucket.get())
+                : List.of(metrics.window(deployment, from, to));
     }
 
     Experiments.Judged experiment(String name, Experiments.Settings settings) {

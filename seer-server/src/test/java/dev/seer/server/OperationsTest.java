@@ -436,7 +436,9 @@ class OperationsTest {
         var byId = dev.seer.serving.feedback.Feedback.forPrediction("prd_01M90MK1VX4E6GCA3S8WS2TFXF", 1, T1, "api");
         var byEntity = dev.seer.serving.feedback.Feedback.forEntity(Map.of("customer_id", "42"), "churn", T1, 0, T2,
                 "file:labels.csv");
-        add(s, FeedbackOperations.FEEDBACK, new FeedbackOperations.Record(List.of(byId, byEntity), false),
+        add(s, FeedbackOperations.FEEDBACK, new FeedbackOperations.Record(List.of(FeedbackOperations.Outcome.of(byId),
+                FeedbackOperations.Outcome.of(byEntity), new FeedbackOperations.Outcome(byId.target(), 0, Optional.empty(),
+                "api")), false),
                 new dev.seer.serving.feedback.FeedbackStore.BatchResult(List.of(new dev.seer.serving.feedback.FeedbackStore
                         .RowResult(1, Optional.of("prd_01M90MK1VX4E6GCA3S8WS2TFXF"),
                         dev.seer.serving.feedback.FeedbackStore.Status.RECORDED, Optional.empty(), "",
@@ -446,8 +448,8 @@ class OperationsTest {
         var metrics = new dev.seer.serving.feedback.LiveMetrics.ArmMetrics("champion", dev.seer.models.OutputKind.PROBABILITY,
                 120, List.of("churn:2"), Map.of(dev.seer.training.metrics.Metric.ROC_AUC,
                         new dev.seer.serving.feedback.LiveMetrics.Estimate(0.81, 0.74, 0.88)));
-        add(s, FeedbackOperations.METRICS, new FeedbackOperations.Metrics("churn", T1, T2, Optional.of(java.time.Duration
-                .ofHours(1))), List.of(new dev.seer.serving.feedback.LiveMetrics.Window(T1, T2, List.of(metrics))));
+        add(s, FeedbackOperations.METRICS, new FeedbackOperations.Metrics("churn", Optional.of(T1), Optional.of(T2),
+                Optional.of(java.time.Duration.ofHours(1))), List.of(new dev.seer.serving.feedback.LiveMetrics.Window(T1, T2, List.of(metrics))));
     }
 
     /** A version made by a point-in-time join, split by key, read from a file and a stream. */
