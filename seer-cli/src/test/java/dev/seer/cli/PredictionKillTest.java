@@ -24,21 +24,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A server is sent predictions by eight clients and killed with SIGKILL mid-load. Restarted, its
  * log holds every prediction it answered 200 (with the output it answered), and {@code seer audit
- * verify} passes: every batch the log holds is in the audit trail, as its hash.
+ * verify} passes: every batch the log holds is in the audit trail, as its hash. Run with each
+ * answer-after that claims to survive a killed server.
  */
 @Tag("integration")
 class PredictionKillTest {
     @TempDir
     Path dir;
 
-    @Test
-    void everyPredictionAnsweredBeforeASigkillIsInTheLogAndTheAuditVerifies() throws Exception {
+    /** {@code answer-after: sync} (the default) and {@code write}, which promises exactly this and not more. */
+    @ParameterizedTest(name = "answer-after: {0}")
+    @ValueSource(strings = {"sync", "write"})
+    void everyPredictionAnsweredBeforeASigkillIsInTheLogAndTheAuditVerifies(String answerAfter) throws Exception {
         Path home = dir.resolve("home");
         Path model = dir.resolve("linear.json");
         Files.writeString(model, "{\"format\": 1, \"kind\": \"seer-linear\", \"features\": [\"a\", \"b\"],"
@@ -51,7 +55,8 @@ class PredictionKillTest {
             CliRun deployed = cli.run("deploy", "lin", "--model", "lin", "--version", "1");
             assertThat(deployed.exitCode()).as(deployed.err()).isZero();
         }
-        Process server = JavaProcess.start(SeerCli.class, List.of("--home", home.toString(), "server", "--port", "0"), Map.of());
+        Process server = JavaProcess.start(SeerCli.class, List.of("--home", home.toString(), "server", "--port", "0"),
+                Map.of("SEER_PREDICTION_LOG_ANSWER_AFTER", answerAfter));
         ConcurrentLinkedQueue<String[]> answered = new ConcurrentLinkedQueue<>();
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {

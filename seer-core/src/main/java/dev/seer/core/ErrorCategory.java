@@ -13,6 +13,8 @@ public enum ErrorCategory {
     UNAVAILABLE(503, 7),
     /** A request larger than a documented limit; the CLI treats it as a user error. */
     TOO_LARGE(413, 2),
+    /** Past the capacity the server admits at once (429, with Retry-After): nothing was done, try again shortly. */
+    BUSY(429, 7),
     INTERNAL(500, 1);
 
     private final int httpStatus;

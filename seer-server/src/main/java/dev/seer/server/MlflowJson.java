@@ -329,6 +329,7 @@ final class MlflowJson {
             case UNAUTHORISED -> new Error(401, "UNAUTHENTICATED", e.getMessage());
             case FORBIDDEN -> new Error(403, "PERMISSION_DENIED", e.getMessage());
             case UNAVAILABLE -> new Error(503, "TEMPORARILY_UNAVAILABLE", e.getMessage());
+            case BUSY -> new Error(ErrorCategory.BUSY.httpStatus(), "REQUEST_LIMIT_EXCEEDED", e.getMessage());
             case INTERNAL -> new Error(500, "INTERNAL_ERROR", "Internal error [" + code + "]; see the server log");
         };
     }

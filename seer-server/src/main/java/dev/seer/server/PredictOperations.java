@@ -45,7 +45,7 @@ public final class PredictOperations {
             .<Predict, Predicted>post("predict", "/api/v1/predict/{deployment}").roles(ADMIN, SCIENTIST, OPERATOR)
             .request(Codec.of(PredictOperations::predict, PredictOperations::predict))
             .response(Codec.of(PredictOperations::predicted, PredictOperations::predicted))
-            .handler((services, p, call) -> answer(services.serving().predictor().predict(p.deployment(), p.rows())));
+            .handler((services, p, call) -> answer(services.serving().predict(p.deployment(), p.rows())));
 
     /** A logged prediction to read, with its explanation computed on demand when asked. */
     public record Show(String id, boolean explain) {}

@@ -151,6 +151,9 @@ public final class SeerServer implements AutoCloseable {
             if (e.category() == ErrorCategory.TOO_LARGE) {
                 Http.discardUnread(ctx);
             }
+            if (e.category() == ErrorCategory.BUSY) {
+                ctx.header("Retry-After", "1");
+            }
         });
         config.routes.exception(Exception.class, (e, ctx) -> {
             if (MlflowJson.isMlflowPath(ctx.path())) {

@@ -114,7 +114,8 @@ public final class SeerServices implements AutoCloseable {
             this.explainedModels = new ExplainedModels(models, artifacts);
             this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"),
                     config.section(dev.seer.serving.log.LogOptions.SECTION), database, audit,
-                    models, new ServingModels(models, artifacts), featureServer, clock), Serving::close);
+                    models, new ServingModels(models, artifacts), featureServer, clock,
+                    config.section(ServerConfig.SECTION).maxPredictionsInFlight()), Serving::close);
             onlineGuard.start(); // the online store's background check: once everything it may rebuild with is open
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);

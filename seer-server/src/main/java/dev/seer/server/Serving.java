@@ -36,9 +36,10 @@ final class Serving implements AutoCloseable {
     private final FeedbackStore feedback;
     private final LiveMetrics metrics;
     private final Experiments experiments;
+    private final Admission admission;
 
     private Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, ServingLog log,
-            FeatureLookup lookup, FeedbackStore feedback, AuditLog audit, Clock clock) {
+            FeatureLookup lookup, FeedbackStore feedback, AuditLog audit, Clock clock, int maxInFlight) {
         this.deployments = deployments;
         this.models = models;
         this.loaded = loaded;
@@ -47,11 +48,12 @@ final class Serving implements AutoCloseable {
         this.feedback = feedback;
         this.metrics = new LiveMetrics(feedback);
         this.experiments = new Experiments(deployments, feedback, log.log(), models, audit, clock);
+        this.admission = new Admission(maxInFlight, "predict requests (server.max-predictions-in-flight)");
     }
 
     /** Opens the prediction log in {@code dir} (locked by this process until {@link #close}) and the rest over it. */
     static Serving open(Path dir, LogOptions options, MetadataDatabase database, AuditLog audit, ModelRegistry models,
-            ServingModels loaded, FeatureLookup lookup, Clock clock) {
+            ServingModels loaded, FeatureLookup lookup, Clock clock, int maxInFlight) {
         requireNonNull(models, "models is null");
         PredictionLog predictionLog = PredictionLog.open(dir, options, audit, clock);
         try {
@@ -61,7 +63,7 @@ final class Serving implements AutoCloseable {
                     .scorer().signature().output());
             DeploymentStore deployments = new DeploymentStore(database, audit, clock);
             FeedbackStore feedback = new FeedbackStore(database, log, audit, clock);
-            return new Serving(deployments, models, loaded, log, lookup, feedback, audit, clock);
+            return new Serving(deployments, models, loaded, log, lookup, feedback, audit, clock, maxInFlight);
         } catch (RuntimeException e) {
             predictionLog.close();
             throw e;
@@ -78,6 +80,14 @@ final class Serving implements AutoCloseable {
 
     ServingLog log() {
         return log;
+    }
+
+    /**
+     * Scores rows through the live deployment when fewer than {@code server.max-predictions-in-flight} predict requests
+     * are being served; otherwise refuses at once (BUSY, 429) before any work: nothing is scored or logged.
+     */
+    Predictor.Answer predict(String deployment, List<Predictor.Row> rows) {
+        return admission.run(() -> predictor.predict(deployment, rows));
     }
 
     /** Creates or changes a deployment as a whole, after loading every model it names. */

@@ -38,10 +38,19 @@ final class RunningServer implements AutoCloseable {
     }
 
     private RunningServer(Path dir, KafkaConfig kafka, OnlineConfig online) {
+        this(dir, kafka, online, config -> config);
+    }
+
+    /** A server whose configuration {@code adjust} changes from the tests' defaults. */
+    RunningServer(Path dir, java.util.function.UnaryOperator<SeerConfig> adjust) {
+        this(dir, KafkaConfig.SECTION.defaults(), OnlineConfig.SECTION.defaults(), adjust);
+    }
+
+    private RunningServer(Path dir, KafkaConfig kafka, OnlineConfig online, java.util.function.UnaryOperator<SeerConfig> adjust) {
         SeerHome home = SeerHome.create(dir.resolve("home"));
         SeerConfig defaults = ConfigSections.defaults();
-        SeerConfig config = defaults.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0)).with(KafkaConfig.SECTION, kafka)
-                .with(OnlineConfig.SECTION, online);
+        SeerConfig config = adjust.apply(defaults.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0))
+                .with(KafkaConfig.SECTION, kafka).with(OnlineConfig.SECTION, online));
         services = SeerServices.open(home, config, Clock.systemUTC());
         server = SeerServer.start(services);
         for (Role role : Role.values()) {

@@ -34,6 +34,8 @@ class SeerConfigTest {
                 .containsExactly(
                         tuple("server.host", ConfigType.STRING, "127.0.0.1", "SEER_SERVER_HOST"),
                         tuple("server.port", ConfigType.PORT, 7070, "SEER_SERVER_PORT"),
+                        tuple("server.max-predictions-in-flight", ConfigType.POSITIVE_INT, 128,
+                                "SEER_SERVER_MAX_PREDICTIONS_IN_FLIGHT"),
                         tuple("metadata.url", ConfigType.STRING, "", "SEER_METADATA_URL"),
                         tuple("metadata.username", ConfigType.STRING, "", "SEER_METADATA_USERNAME"),
                         tuple("metadata.password", ConfigType.STRING, "", "SEER_METADATA_PASSWORD"),
@@ -53,7 +55,9 @@ class SeerConfigTest {
                                 "SEER_PREDICTION_LOG_QUEUE_CAPACITY"),
                         tuple("prediction-log.queue-mb", ConfigType.POSITIVE_INT, 64, "SEER_PREDICTION_LOG_QUEUE_MB"),
                         tuple("prediction-log.batch-mb", ConfigType.POSITIVE_INT, 4, "SEER_PREDICTION_LOG_BATCH_MB"),
-                        tuple("prediction-log.answer-after", ConfigType.STRING, "sync", "SEER_PREDICTION_LOG_ANSWER_AFTER"));
+                        tuple("prediction-log.answer-after", ConfigType.STRING, "sync", "SEER_PREDICTION_LOG_ANSWER_AFTER"),
+                        tuple("prediction-log.sync-interval-ms", ConfigType.POSITIVE_INT, 100,
+                                "SEER_PREDICTION_LOG_SYNC_INTERVAL_MS"));
     }
 
     @Test

@@ -42,6 +42,10 @@ class ServingRouteTest {
     }
 
     static void importLinear(String name, double[] weights) throws Exception {
+        importLinear(running, name, weights);
+    }
+
+    static void importLinear(RunningServer running, String name, double[] weights) throws Exception {
         // the training means (fill values) make it explainable without a background
         LinearModel model = new LinearModel(List.of("a", "b"), weights, 0, LinearModel.Link.IDENTITY, new double[] {0, 0});
         byte[] bytes = Json.write(LinearModel.CODEC.encode(model)).getBytes(StandardCharsets.UTF_8);

@@ -30,7 +30,9 @@ public enum ServingErrorCode implements ErrorCode {
     /** Feedback that cannot be joined or counted: an outcome of the wrong kind, a time in the future, no source. */
     INVALID_FEEDBACK(ErrorCategory.USER_ERROR),
     /** A setting or value out of its range: a sequential test's alpha, an online learner's rate, a label that is not 0 or 1. */
-    INVALID_ARGUMENT(ErrorCategory.USER_ERROR);
+    INVALID_ARGUMENT(ErrorCategory.USER_ERROR),
+    /** More predict requests in flight than the server admits: refused at once (429), before any work. */
+    BUSY(ErrorCategory.BUSY);
 
     private final ErrorCategory category;
 

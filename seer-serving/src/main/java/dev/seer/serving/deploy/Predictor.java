@@ -11,6 +11,7 @@ import dev.seer.serving.scoring.Scorer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -155,14 +156,16 @@ public final class Predictor {
         Predicted[] byRow = new Predicted[n];
         for (Arm arm : List.of(Arm.CHAMPION, Arm.CHALLENGER)) {
             LoadedModel model = arm == Arm.CHAMPION ? current.champion : current.challenger;
-            List<Integer> members = new ArrayList<>();
+            int[] members = new int[n];
+            int count = 0;
             for (int i = 0; i < n; i++) {
                 if (arms[i] == arm) {
-                    members.add(i);
+                    members[count++] = i;
                 }
             }
-            if (!members.isEmpty()) {
-                score(d, arm, model, members, rows, fetched, ids, now, start, Optional.empty(), byRow, true);
+            if (count > 0) {
+                score(d, arm, model, current.positions(arm), Arrays.copyOf(members, count), rows, fetched, ids, now, start,
+                        Optional.empty(), byRow, true);
             }
         }
         for (Predicted p : byRow) {
@@ -171,13 +174,13 @@ public final class Predictor {
         }
         if (current.shadow != null) {
             Predicted[] shadows = new Predicted[n];
-            List<Integer> everyRow = new ArrayList<>(n);
+            int[] everyRow = new int[n];
             String[] shadowIds = new String[n];
             for (int i = 0; i < n; i++) {
-                everyRow.add(i);
+                everyRow[i] = i;
                 shadowIds[i] = this.ids.get();
             }
-            score(d, Arm.SHADOW, current.shadow, everyRow, rows, fetched, shadowIds, now, start, Optional.of(ids), shadows,
+            score(d, Arm.SHADOW, current.shadow, current.positions(Arm.SHADOW), everyRow, rows, fetched, shadowIds, now, start, Optional.of(ids), shadows,
                     false);
             all.addAll(List.of(shadows));
         }
@@ -215,16 +218,17 @@ public final class Predictor {
         }
     }
 
-    private void score(Deployment d, Arm arm, LoadedModel model, List<Integer> members, List<Row> rows, Fetched fetched,
-            String[] ids, Instant now, long start, Optional<String[]> shadowOf, Predicted[] into, boolean enforceMissing) {
+    private void score(Deployment d, Arm arm, LoadedModel model, int[] positions, int[] members, List<Row> rows,
+            Fetched fetched, String[] ids, Instant now, long start, Optional<String[]> shadowOf, Predicted[] into,
+            boolean enforceMissing) {
         int width = model.inputs().size();
         int outputs = model.scorer().signature().width();
-        double[] flat = new double[members.size() * width];
-        List<List<FeatureValue>> used = new ArrayList<>(members.size());
+        double[] flat = new double[members.length * width];
+        List<List<FeatureValue>> used = new ArrayList<>(members.length);
         List<String> refused = new ArrayList<>();
-        for (int m = 0; m < members.size(); m++) {
-            int row = members.get(m);
-            List<FeatureValue> values = fetched.values(row, model, rows.get(row));
+        for (int m = 0; m < members.length; m++) {
+            int row = members[m];
+            List<FeatureValue> values = fetched.values(row, model, positions, rows.get(row));
             for (int f = 0; f < width; f++) {
                 flat[m * width + f] = values.get(f).value();
             }
@@ -241,12 +245,12 @@ public final class Predictor {
             throw new SeerException(ServingErrorCode.INVALID_INPUT, "Deployment [" + d.name() + "] refuses rows with missing"
                     + " features (its policy: refuse): " + String.join("; ", refused), Map.of("deployment", d.name()));
         }
-        double[] out = new double[members.size() * outputs];
-        model.scorer().score(flat, members.size(), out);
+        double[] out = new double[members.length * outputs];
+        model.scorer().score(flat, members.length, out);
         long latency = (System.nanoTime() - start) / 1000;
-        for (int m = 0; m < members.size(); m++) {
-            int row = members.get(m);
-            double[] output = java.util.Arrays.copyOfRange(out, m * outputs, (m + 1) * outputs);
+        for (int m = 0; m < members.length; m++) {
+            int row = members[m];
+            double[] output = Arrays.copyOfRange(out, m * outputs, (m + 1) * outputs);
             into[row] = new Predicted(ids[row], now, d.name(), d.revision(), arm, model.ref(), rows.get(row).entity(),
                     used.get(m), output, latency, fetched.degraded, shadowOf.map(s -> s[row]));
         }
@@ -297,8 +301,11 @@ public final class Predictor {
 
     /** The lookups of one request. */
     private record Fetched(List<String> refs, Map<Integer, List<FeatureLookup.Value>> byRow, Optional<String> degraded) {
-        /** Row {@code row}'s inputs for {@code model}: given, else online, else missing. */
-        List<FeatureValue> values(int row, LoadedModel model, Row given) {
+        /**
+         * Row {@code row}'s inputs for {@code model}: given, else online, else missing; {@code positions}: where each
+         * input's online feature is among the fetched ones.
+         */
+        List<FeatureValue> values(int row, LoadedModel model, int[] positions, Row given) {
             List<FeatureLookup.Value> online = byRow.get(row);
             List<FeatureValue> values = new ArrayList<>(model.inputs().size());
             for (int f = 0; f < model.inputs().size(); f++) {
@@ -314,7 +321,7 @@ public final class Predictor {
                 } else if (ref.isPresent() && degraded.isPresent() && !given.entity().isEmpty()) {
                     values.add(new FeatureValue(input, Double.NaN, Source.STORE_DOWN, Optional.empty()));
                 } else if (ref.isPresent() && online != null) {
-                    values.add(online(input, online.get(refs.indexOf(ref.get()))));
+                    values.add(online(input, online.get(positions[f])));
                 } else {
                     values.add(new FeatureValue(input, Double.NaN, Source.MISSING, Optional.empty()));
                 }
@@ -359,21 +366,43 @@ public final class Predictor {
 
     /** A deployment with its models loaded and the online features any of them needs. */
     private record Live(Deployment deployment, LoadedModel champion, LoadedModel challenger, LoadedModel shadow,
-            List<String> onlineFeatures, java.util.Set<String> accepted) {
+            List<String> onlineFeatures, java.util.Set<String> accepted, Map<Arm, int[]> positionsByArm) {
         static Live of(Deployment d, ModelSource models) {
             LoadedModel champion = models.load(d.champion());
             LoadedModel challenger = d.challenger().map(models::load).orElse(null);
             LoadedModel shadow = d.shadow().map(models::load).orElse(null);
             LinkedHashSet<String> refs = new LinkedHashSet<>();
             java.util.Set<String> accepted = new java.util.HashSet<>();
-            for (LoadedModel m : java.util.Arrays.asList(champion, challenger, shadow)) {
+            for (LoadedModel m : Arrays.asList(champion, challenger, shadow)) {
                 if (m != null) {
                     m.features().forEach(f -> f.ifPresent(refs::add));
                     accepted.addAll(m.inputs());
                     m.features().forEach(f -> f.ifPresent(accepted::add));
                 }
             }
-            return new Live(d, champion, challenger, shadow, List.copyOf(refs), java.util.Set.copyOf(accepted));
+            List<String> online = List.copyOf(refs);
+            Map<Arm, int[]> positions = new java.util.EnumMap<>(Arm.class);
+            positions.put(Arm.CHAMPION, positions(champion, online));
+            if (challenger != null) {
+                positions.put(Arm.CHALLENGER, positions(challenger, online));
+            }
+            if (shadow != null) {
+                positions.put(Arm.SHADOW, positions(shadow, online));
+            }
+            return new Live(d, champion, challenger, shadow, online, java.util.Set.copyOf(accepted), positions);
+        }
+
+        /** Where each of the model's inputs is among the deployment's online features, -1 for an input fetched from none. */
+        private static int[] positions(LoadedModel model, List<String> online) {
+            int[] at = new int[model.inputs().size()];
+            for (int f = 0; f < at.length; f++) {
+                at[f] = model.features().get(f).map(online::indexOf).orElse(-1);
+            }
+            return at;
+        }
+
+        int[] positions(Arm arm) {
+            return positionsByArm.get(arm);
         }
 
         /** Refuses a given value no model of the deployment takes, naming the row and the feature. */

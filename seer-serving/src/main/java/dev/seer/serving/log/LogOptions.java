@@ -16,12 +16,26 @@ import dev.seer.core.config.ConfigType;
  * @param maxQueuedBytes  encoded bytes waiting for the writer at most, the same way (memory stays bounded
  *                        whatever the size of the appends)
  * @param maxBatchBytes   bytes one group commit writes at most; also the largest single append
- * @param answerAfterAudit whether an append completes only once its batch's audit entry is durable
- *                        too ({@code answer-after: audit}), or once the batch is synced ({@code sync},
- *                        the default): see {@link PredictionLog} for what each costs and guarantees
+ * @param answerAfter    when an append completes: see {@link AnswerAfter} and {@link PredictionLog} for what
+ *                       each costs and guarantees
+ * @param syncIntervalMs with {@link AnswerAfter#WRITE}, how often the written batches are synced to disk
  */
 public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedBytes, int maxBatchBytes,
-        boolean answerAfterAudit) {
+        AnswerAfter answerAfter, int syncIntervalMs) {
+    /** The point at which a logged prediction may be answered, from the fastest and weakest to the slowest. */
+    public enum AnswerAfter {
+        /**
+         * Its batch is written to the operating system (the page cache): it survives the server process being
+         * killed, SIGKILL included, but not a crash of the machine within the sync interval. Kafka's acknowledged
+         * writes make the same trade on each broker (no flush per message).
+         */
+        WRITE,
+        /** Its batch is on disk ({@code fdatasync}); the batch's audit entry follows. The default. */
+        SYNC,
+        /** Its batch is on disk and the batch's audit entry is durable too. */
+        AUDIT
+    }
+
     public static final ConfigKey SEGMENT_MB = new ConfigKey("prediction-log.segment-mb", ConfigType.POSITIVE_INT, 64,
             "Size in MiB at which a prediction log segment is sealed and the next one started.");
     public static final ConfigKey QUEUE_CAPACITY = new ConfigKey("prediction-log.queue-capacity", ConfigType.POSITIVE_INT,
@@ -31,12 +45,18 @@ public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedByt
     public static final ConfigKey BATCH_MB = new ConfigKey("prediction-log.batch-mb", ConfigType.POSITIVE_INT, 4,
             "Most MiB written and synced as one batch (group commit); also the largest single append.");
     public static final ConfigKey ANSWER_AFTER = new ConfigKey("prediction-log.answer-after", ConfigType.STRING, "sync",
-            "When a prediction is answered: 'sync' (its batch is on disk; the batch's audit entry follows, and a crash"
-                    + " before it is reconciled at the next start) or 'audit' (also its audit entry is durable; slower).");
+            "When a prediction is answered: 'write' (its batch is written to the operating system: it survives a kill of"
+                    + " the server, not a crash of the machine before the next sync), 'sync' (its batch is on disk; the"
+                    + " batch's audit entry follows, and a crash before it is reconciled at the next start) or 'audit' (also"
+                    + " its audit entry is durable; slower).");
+    public static final ConfigKey SYNC_INTERVAL_MS = new ConfigKey("prediction-log.sync-interval-ms",
+            ConfigType.POSITIVE_INT, 100, "With answer-after: write, how often in milliseconds written batches are synced"
+                    + " to disk.");
     public static final ConfigSection<LogOptions> SECTION = ConfigSection.of("prediction-log",
             v -> new LogOptions((long) v.number(SEGMENT_MB) << 20, v.number(QUEUE_CAPACITY), (long) v.number(QUEUE_MB) << 20,
-                    Math.toIntExact((long) v.number(BATCH_MB) << 20), answerAfter(v.text(ANSWER_AFTER))), SEGMENT_MB,
-            QUEUE_CAPACITY, QUEUE_MB, BATCH_MB, ANSWER_AFTER);
+                    Math.toIntExact((long) v.number(BATCH_MB) << 20), answerAfter(v.text(ANSWER_AFTER)),
+                    v.number(SYNC_INTERVAL_MS)), SEGMENT_MB, QUEUE_CAPACITY, QUEUE_MB, BATCH_MB, ANSWER_AFTER,
+            SYNC_INTERVAL_MS);
     public static final LogOptions DEFAULT = SECTION.defaults();
 
     public LogOptions {
@@ -50,31 +70,37 @@ public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedByt
             throw new IllegalArgumentException("maxBatchBytes (" + maxBatchBytes + ") must be at least 1024 and at most maxQueuedBytes ("
                     + maxQueuedBytes + ")");
         }
+        java.util.Objects.requireNonNull(answerAfter, "answerAfter is null");
+        if (syncIntervalMs < 1) {
+            throw new IllegalArgumentException("syncIntervalMs must be at least 1, not " + syncIntervalMs);
+        }
     }
 
     /** Answering once synced. */
     public LogOptions(long segmentBytes, int queueCapacity, long maxQueuedBytes, int maxBatchBytes) {
-        this(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, false);
+        this(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, AnswerAfter.SYNC, 100);
     }
 
     public LogOptions withSegmentBytes(long bytes) {
-        return new LogOptions(bytes, queueCapacity, maxQueuedBytes, maxBatchBytes, answerAfterAudit);
+        return new LogOptions(bytes, queueCapacity, maxQueuedBytes, maxBatchBytes, answerAfter, syncIntervalMs);
     }
 
     public LogOptions withQueue(int capacity, long bytes) {
-        return new LogOptions(segmentBytes, capacity, bytes, Math.toIntExact(Math.min(maxBatchBytes, bytes)), answerAfterAudit);
+        return new LogOptions(segmentBytes, capacity, bytes, Math.toIntExact(Math.min(maxBatchBytes, bytes)), answerAfter,
+                syncIntervalMs);
     }
 
-    public LogOptions answeringAfterAudit(boolean wait) {
-        return new LogOptions(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, wait);
+    public LogOptions answering(AnswerAfter when) {
+        return new LogOptions(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, when, syncIntervalMs);
     }
 
-    private static boolean answerAfter(String value) {
+    private static AnswerAfter answerAfter(String value) {
         return switch (value) {
-            case "sync" -> false;
-            case "audit" -> true;
+            case "write" -> AnswerAfter.WRITE;
+            case "sync" -> AnswerAfter.SYNC;
+            case "audit" -> AnswerAfter.AUDIT;
             default -> throw new SeerException(CoreErrorCode.CONFIG_INVALID_VALUE, "[prediction-log.answer-after] must be"
-                    + " sync or audit, not [" + value + "]", Map.of("key", "prediction-log.answer-after"));
+                    + " write, sync or audit, not [" + value + "]", Map.of("key", "prediction-log.answer-after"));
         };
     }
 }

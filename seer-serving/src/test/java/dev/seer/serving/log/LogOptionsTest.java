@@ -11,19 +11,23 @@ class LogOptionsTest {
     void keysAndDefaultsArePinned() {
         assertThat(LogOptions.SECTION.keys()).extracting(ConfigKey::name).containsExactly("prediction-log.segment-mb",
                 "prediction-log.queue-capacity", "prediction-log.queue-mb", "prediction-log.batch-mb",
-                "prediction-log.answer-after");
+                "prediction-log.answer-after", "prediction-log.sync-interval-ms");
         assertThat(LogOptions.DEFAULT).isEqualTo(new LogOptions(64L << 20, 10_000, 64L << 20, 4 << 20));
     }
 
     @Test
-    void answerAfterIsSyncOrAudit() {
-        assertThat(LogOptions.DEFAULT.answerAfterAudit()).isFalse();
-        var values = dev.seer.core.config.SeerConfig.load(java.nio.file.Path.of("/nonexistent/seer.yaml"),
-                java.util.Map.of("SEER_PREDICTION_LOG_ANSWER_AFTER", "audit"), java.util.List.of(LogOptions.SECTION));
-        assertThat(values.section(LogOptions.SECTION).answerAfterAudit()).isTrue();
+    void answerAfterIsWriteSyncOrAudit() {
+        assertThat(LogOptions.DEFAULT.answerAfter()).isEqualTo(LogOptions.AnswerAfter.SYNC);
+        assertThat(LogOptions.DEFAULT.syncIntervalMs()).isEqualTo(100);
+        for (var when : LogOptions.AnswerAfter.values()) {
+            var values = dev.seer.core.config.SeerConfig.load(java.nio.file.Path.of("/nonexistent/seer.yaml"),
+                    java.util.Map.of("SEER_PREDICTION_LOG_ANSWER_AFTER", when.name().toLowerCase(java.util.Locale.ROOT)),
+                    java.util.List.of(LogOptions.SECTION));
+            assertThat(values.section(LogOptions.SECTION).answerAfter()).isEqualTo(when);
+        }
         assertThatThrownBy(() -> dev.seer.core.config.SeerConfig.load(java.nio.file.Path.of("/nonexistent/seer.yaml"),
                 java.util.Map.of("SEER_PREDICTION_LOG_ANSWER_AFTER", "never"), java.util.List.of(LogOptions.SECTION)))
-                .hasMessageContaining("sync or audit");
+                .hasMessageContaining("write, sync or audit");
     }
 
     @Test

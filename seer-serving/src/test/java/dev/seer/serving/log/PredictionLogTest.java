@@ -74,6 +74,22 @@ class PredictionLogTest {
     }
 
     @Test
+    void answeringOnceWrittenKeepsEveryPredictionAcrossSegmentsAndAReopenAndVerifies() {
+        LogOptions written = LogOptions.DEFAULT.withSegmentBytes(4096).answering(LogOptions.AnswerAfter.WRITE);
+        List<Prediction> all;
+        try (PredictionLog log = open(written)) {
+            all = fill(log, 200, 3);
+        }
+        try (PredictionLog log = open(written)) {
+            assertThat(log.recovery()).isEmpty();
+            assertThat(log.query(PredictionQuery.all())).containsExactlyElementsOf(all);
+            assertThat(log.verify(audit.hashes()).ok()).isTrue();
+            all.addAll(fill(log, 20, 1));
+            assertThat(log.get(all.get(all.size() - 1).id())).isEqualTo(all.get(all.size() - 1));
+        }
+    }
+
+    @Test
     void everyFieldSurvivesTheCodecIncludingNaNUnicodeAndEmptyEntity() {
         Prediction p = new Prediction(new PredictionIds(clock).next(), Instant.parse("2026-12-04T10:00:00.999999999Z"), "dé-ploy",
                 "shadow", "modèle", 7, Map.of(), List.of(Prediction.Feature.missing("ä")),
@@ -308,7 +324,7 @@ class PredictionLogTest {
     void aFailingAuditFailsTheAppendThoughTheBatchIsDurableAndReconcileRecordsItLater() {
         AuditSink failing = record -> CompletableFuture.failedFuture(new IllegalStateException("audit store down"));
         Prediction p;
-        try (PredictionLog log = PredictionLog.open(dir, LogOptions.DEFAULT.answeringAfterAudit(true), failing, clock)) {
+        try (PredictionLog log = PredictionLog.open(dir, LogOptions.DEFAULT.answering(LogOptions.AnswerAfter.AUDIT), failing, clock)) {
             p = Predictions.of(log.nextId(), 1);
             assertThatThrownBy(() -> log.append(List.of(p)).join()).isInstanceOf(CompletionException.class)
                     .cause().isInstanceOfSatisfying(SeerException.class, e -> {
