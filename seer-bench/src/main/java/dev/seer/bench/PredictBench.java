@@ -12,11 +12,15 @@ import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
 import dev.seer.server.ServerConfig;
 import dev.seer.server.TrainingOperations;
+import dev.seer.serving.log.LogOptions;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,7 +35,10 @@ import java.util.Random;
  * counts from when each request was due), beside {@code GET /healthz} of the same server at the
  * same rate.
  *
- * <p>Arguments: work directory, seconds per measurement, rates (comma-separated).
+ * <p>Arguments: work directory, seconds per measurement, rates (comma-separated), and the
+ * {@code prediction-log.answer-after} modes to measure one after the other over the same home
+ * (comma-separated, default {@code sync}). First it times the disk's {@code fdatasync} in the
+ * home, the floor of an answer that waits for one.
  */
 public final class PredictBench {
     private static final int FEATURES = 20;
@@ -46,24 +53,63 @@ public final class PredictBench {
         for (String r : (args.length > 2 ? args[2] : "2000,5000").split(",")) {
             rates.add(Integer.parseInt(r.strip()));
         }
+        List<LogOptions.AnswerAfter> modes = new ArrayList<>();
+        for (String m : (args.length > 3 ? args[3] : "sync").split(",")) {
+            modes.add(LogOptions.AnswerAfter.valueOf(m.strip().toUpperCase(Locale.ROOT)));
+        }
         BenchFiles.deleteTree(dir);
         Files.createDirectories(dir.resolve("repo"));
         writeData(dir);
         SeerHome home = SeerHome.create(dir.resolve("home"));
-        SeerConfig config = ConfigSections.defaults().with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0));
-        try (SeerServices services = SeerServices.open(home, config, Clock.systemUTC())) {
-            prepare(services, dir);
-            String token = services.tokens().create(Role.OPERATOR, "bench", "bench").secret();
-            try (SeerServer server = SeerServer.start(services)) {
-                String body = "{\"entity\": {\"customer_id\": \"%d\"}}";
-                LoadGen.measure(command(server.url() + "/api/v1/predict/bench", token, body, 1000, 20, "0"), "warm-up");
-                for (int rate : rates) {
-                    http(server.url() + "/api/v1/predict/bench", token, body, rate, seconds,
-                            "POST /api/v1/predict/bench (lookup 1 x 20, 100 trees, durable log) at " + rate + "/s");
-                    http(server.url() + "/healthz", null, null, rate, seconds, "GET /healthz (no-op) at " + rate + "/s");
+        syncs(dir.resolve("home"), 2000);
+        boolean prepared = false;
+        for (LogOptions.AnswerAfter mode : modes) {
+            // the same home, data, model and deployment for every mode: only when an answer may go changes
+            SeerConfig config = ConfigSections.defaults().with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0))
+                    .with(LogOptions.SECTION, LogOptions.DEFAULT.answering(mode));
+            try (SeerServices services = SeerServices.open(home, config, Clock.systemUTC())) {
+                if (!prepared) {
+                    prepare(services, dir);
+                    prepared = true;
+                }
+                String token = services.tokens().create(Role.OPERATOR, "bench-" + mode, "bench").secret();
+                try (SeerServer server = SeerServer.start(services)) {
+                    String body = "{\"entity\": {\"customer_id\": \"%d\"}}";
+                    LoadGen.measure(command(server.url() + "/api/v1/predict/bench", token, body, 1000, 20, "0"), "warm-up");
+                    String answer = mode.name().toLowerCase(Locale.ROOT);
+                    for (int rate : rates) {
+                        http(server.url() + "/api/v1/predict/bench", token, body, rate, seconds, "POST /api/v1/predict/bench"
+                                + " (lookup 1 x 20, 100 trees, log answer-after " + answer + ") at " + rate + "/s");
+                        http(server.url() + "/healthz", null, null, rate, seconds, "GET /healthz (no-op) at " + rate + "/s");
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * The disk's floor under an answer that waits for a sync: {@code n} appends of 600 bytes each followed by
+     * {@code fdatasync} ({@code FileChannel.force(false)}), as the prediction log's writer does per batch, in the
+     * directory the log will use.
+     */
+    private static void syncs(Path dir, int n) throws Exception {
+        Path file = dir.resolve("sync-probe.bin");
+        long[] nanos = new long[n];
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer record = java.nio.ByteBuffer.allocate(600);
+            for (int i = 0; i < n; i++) {
+                record.clear();
+                long start = System.nanoTime();
+                c.write(record, (long) i * 600);
+                c.force(false);
+                nanos[i] = System.nanoTime() - start;
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        Arrays.sort(nanos);
+        System.out.printf(Locale.ROOT, "write 600 B + fdatasync, %d times: p50 %.3f p90 %.3f p99 %.3f max %.3f (ms)%n", n,
+                nanos[n / 2] / 1e6, nanos[n * 9 / 10] / 1e6, nanos[n * 99 / 100] / 1e6, nanos[n - 1] / 1e6);
     }
 
     /** Ingests, materialises, builds the dataset, trains the model and deploys it. */

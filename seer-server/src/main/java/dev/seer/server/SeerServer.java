@@ -35,6 +35,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,7 +82,7 @@ public final class SeerServer implements AutoCloseable {
         bindJvmMetrics(registry);
         this.routes = new ArrayList<>();
         this.files = ServerFiles.of(services.home(), services.config().section(FilesConfig.SECTION), services.clock());
-        for (Operation<?, ?> operation : Operations.all()) {
+        for (Operation<?, ?> operation : servingFirst(Operations.all())) {
             routes.add(OperationRoute.of(operation, services, files));
         }
         routes.addAll(MlflowArtifacts.routes(services, files)); // raw bytes both ways: see its comment
@@ -141,6 +142,9 @@ public final class SeerServer implements AutoCloseable {
             config.routes.addHttpHandler(route.method(), route.path(), route.handler(), route.roles().toArray(new ApiRole[0]));
         }
         config.routes.exception(SeerException.class, (e, ctx) -> {
+            if (e.category() == ErrorCategory.BUSY) {
+                ctx.header("Retry-After", "1");
+            }
             if (MlflowJson.isMlflowPath(ctx.path())) {
                 mlflowError(ctx, e);
             } else if (e.category() == ErrorCategory.INTERNAL) {
@@ -150,9 +154,6 @@ public final class SeerServer implements AutoCloseable {
             }
             if (e.category() == ErrorCategory.TOO_LARGE) {
                 Http.discardUnread(ctx);
-            }
-            if (e.category() == ErrorCategory.BUSY) {
-                ctx.header("Retry-After", "1");
             }
         });
         config.routes.exception(Exception.class, (e, ctx) -> {
@@ -183,6 +184,20 @@ public final class SeerServer implements AutoCloseable {
         // default (Jetty's whole output buffer, 32 KiB) was most of what a small response allocated.
         config.http.responseBufferSize = RESPONSE_COPY_BUFFER;
         config.requestLogger.http((ctx, millis) -> timer(ctx).record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS));
+    }
+
+    /** Operations on the request path of production serving; see {@link #servingFirst}. */
+    private static final Set<String> SERVING_PATH = Set.of("predict", "features.online", "feedback");
+
+    /**
+     * The operations with the serving path's first. Javalin tries a method's routes in the order they were added, one
+     * regular expression each, until one matches: the predict route, added late, paid for every route before it (about
+     * 5% of its CPU, JFR, issue 17). The order changes nothing else: no two routes' patterns overlap (OperationsTest).
+     */
+    static List<Operation<?, ?>> servingFirst(List<Operation<?, ?>> operations) {
+        List<Operation<?, ?>> ordered = new ArrayList<>(operations);
+        ordered.sort(java.util.Comparator.comparing(op -> !SERVING_PATH.contains(op.name()))); // stable: false first
+        return ordered;
     }
 
     /** The request timer of this method, route and status: built once, not per request. */

@@ -87,6 +87,38 @@ class OperationsTest {
         assertThat(Operations.all().stream().map(Operation::name).distinct()).hasSize(Operations.all().size());
     }
 
+    /**
+     * The serving path's routes go first ({@link SeerServer#servingFirst}), so none may match a path another route of its
+     * method was declared for, nor the other way round: the order must not change which route serves a request.
+     */
+    @Test
+    void theServingRoutesRegisteredFirstOverlapNoOtherRoute() {
+        List<Operation<?, ?>> ordered = SeerServer.servingFirst(Operations.all());
+        assertThat(ordered).hasSameElementsAs(Operations.all());
+        assertThat(ordered.subList(0, 3)).extracting(Operation::name).containsExactlyInAnyOrder("predict",
+                "features.online", "feedback");
+        for (Operation<?, ?> first : ordered.subList(0, 3)) {
+            for (Operation<?, ?> other : ordered.subList(3, ordered.size())) {
+                if (first.method() != other.method()) {
+                    continue;
+                }
+                assertThat(example(other.path())).as("%s against %s", other.path(), first.path())
+                        .doesNotMatch(pattern(first.path()));
+                assertThat(example(first.path())).as("%s against %s", first.path(), other.path())
+                        .doesNotMatch(pattern(other.path()));
+            }
+        }
+    }
+
+    /** A route's path pattern as Javalin reads it: a {@code {name}} segment matches any one segment. */
+    private static String pattern(String path) {
+        return java.util.regex.Pattern.quote(path).replaceAll("\\{[^}/]+}", "\\\\E[^/]+\\\\Q");
+    }
+
+    private static String example(String path) {
+        return path.replaceAll("\\{[^}/]+}", "x1");
+    }
+
     @Test
     void publicIsOnlyForHealthAndReadiness() {
         assertThat(Operations.all().stream().filter(op -> op.roles().contains(ApiRole.PUBLIC)).map(Operation::path))
