@@ -18,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,13 +37,8 @@ final class PredictionExport {
 
     private PredictionExport() {}
 
-    static long write(PredictionLog log, Path file, PredictionQuery filter) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean parquet = name.endsWith(".parquet");
-        if (!parquet && !name.endsWith(".jsonl")) {
-            throw new SeerException(ServingErrorCode.INVALID_INPUT, "Export file [" + file + "] must end in .parquet or .jsonl",
-                    Map.of("field", "out"));
-        }
+    static long write(PredictionLog log, Path file, ExportFormat format, PredictionQuery filter) {
+        boolean parquet = format == ExportFormat.PARQUET;
         Path lines = file.resolveSibling(file.getFileName() + (parquet ? ".tmp.jsonl" : ".tmp"));
         try {
             long count = writeLines(log, lines, filter, parquet);
