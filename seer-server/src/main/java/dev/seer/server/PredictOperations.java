@@ -4,6 +4,7 @@ import static dev.seer.server.ApiRole.ADMIN;
 import static dev.seer.server.ApiRole.AUDITOR;
 import static dev.seer.server.ApiRole.OPERATOR;
 import static dev.seer.server.ApiRole.SCIENTIST;
+import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -85,7 +86,13 @@ public final class PredictOperations {
     public record Filter(Optional<String> deployment, Map<String, String> entity, Optional<Instant> from,
             Optional<Instant> to, Optional<String> model, Shadows shadows) {
         public Filter {
+            requireNonNull(deployment, "deployment is null");
             entity = Map.copyOf(entity);
+            requireNonNull(from, "from is null");
+            requireNonNull(to, "to is null");
+            requireNonNull(model, "model is null");
+            requireNonNull(shadows, "shadows is null");
+            PredictionFilters.check(deployment, entity, from, to, model);
         }
 
         /** Every answered prediction. */
@@ -96,7 +103,13 @@ public final class PredictOperations {
     }
 
     /** One page of a listing, newest first: at most {@code limit}, after the prediction {@code after} when given. */
-    public record Listing(Filter filter, int limit, Optional<String> after) {}
+    public record Listing(Filter filter, int limit, Optional<String> after) {
+        public Listing {
+            requireNonNull(filter, "filter is null");
+            PredictionFilters.checkLimit("limit", limit, MAX_PAGE);
+            requireNonNull(after, "after is null");
+        }
+    }
 
     /** The most predictions one page holds. */
     public static final int MAX_PAGE = 1000;
@@ -310,8 +323,8 @@ public final class PredictOperations {
 
     private static Listing listing(JsonNode node) {
         Optional<String> after = PredictionFilters.text(node, "after");
-        return new Listing(PredictionFilters.decode(node), PredictionFilters.bounded(node, "limit", DEFAULT_PAGE, MAX_PAGE),
-                after);
+        long limit = PredictionFilters.number(node, "limit", DEFAULT_PAGE);
+        return new Listing(PredictionFilters.decode(node), PredictionFilters.checkLimit("limit", limit, MAX_PAGE), after);
     }
 
     private static ObjectNode page(PredictionLog.Page page) {

@@ -36,23 +36,40 @@ final class PredictionFilters {
 
     private PredictionFilters() {}
 
+    /** The filter a request gives; its values are checked by {@link Filter}'s constructor ({@link #check}).. */
     static Filter decode(JsonNode node) {
-        Optional<String> deployment = text(node, "deployment").map(name -> {
+        Shadows shadows = text(node, "shadows").map(PredictionFilters::shadows).orElse(Shadows.EXCLUDE);
+        return new Filter(text(node, "deployment"), entity(node.get("entity")), instant(node, "from"), instant(node, "to"),
+                text(node, "model"), shadows);
+    }
+
+    /** Refuses a filter that cannot be, naming the field: the one check for requests over HTTP and from the local CLI. */
+    static void check(Optional<String> deployment, Map<String, String> entity, Optional<Instant> from, Optional<Instant> to,
+            Optional<String> model) {
+        deployment.ifPresent(name -> {
             try {
-                return Deployment.checkName(name);
+                Deployment.checkName(name);
             } catch (SeerException e) {
                 throw invalid("deployment", "[deployment] must be a deployment name (a lower-case letter, then a-z, 0-9,"
                         + " '_' or '-', at most 63), not [" + shown(name) + "]");
             }
         });
-        Optional<Instant> from = instant(node, "from");
-        Optional<Instant> to = instant(node, "to");
+        if (entity.size() > MAX_ENTITY_KEYS) {
+            throw invalid("entity", "[entity] may give at most " + MAX_ENTITY_KEYS + " keys");
+        }
+        entity.forEach(PredictionFilters::checkPair);
         if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
             throw invalid("to", "[to] (" + to.get() + ") must be after [from] (" + from.get() + ")");
         }
-        text(node, "model").ifPresent(PredictionFilters::model);
-        Shadows shadows = text(node, "shadows").map(PredictionFilters::shadows).orElse(Shadows.EXCLUDE);
-        return new Filter(deployment, entity(node.get("entity")), from, to, text(node, "model"), shadows);
+        model.ifPresent(PredictionFilters::model);
+    }
+
+    /** Refuses a page size outside 1 to {@code max}, naming {@code field}. */
+    static int checkLimit(String field, long limit, int max) {
+        if (limit < 1 || limit > max) {
+            throw invalid(field, "[" + field + "] must be a whole number from 1 to " + max + ", not [" + limit + "]");
+        }
+        return (int) limit;
     }
 
     /** The filter's fields; {@code entityAsText} for a query string, else the entity as an object. */
@@ -91,17 +108,16 @@ final class PredictionFilters {
         return newestFirst ? q.newestFirst() : q;
     }
 
-    /** A bounded whole number {@code field}, {@code fallback} when absent. */
-    static int bounded(JsonNode node, String field, int fallback, int max) {
+    /** A whole number {@code field} (its range is the caller's to check), {@code fallback} when absent. */
+    static long number(JsonNode node, String field, long fallback) {
         Optional<String> text = text(node, field);
         if (text.isEmpty()) {
             return fallback;
         }
-        String t = text.get();
-        if (!t.matches("\\d{1,9}") || Integer.parseInt(t) < 1 || Integer.parseInt(t) > max) {
-            throw invalid(field, "[" + field + "] must be a whole number from 1 to " + max + ", not [" + shown(t) + "]");
+        if (!text.get().matches("-?\\d{1,18}")) {
+            throw invalid(field, "[" + field + "] must be a whole number, not [" + shown(text.get()) + "]");
         }
-        return Integer.parseInt(t);
+        return Long.parseLong(text.get());
     }
 
     /** A text field: a JSON string or number, as a query parameter arrives; absent, null or blank is empty. */
@@ -145,18 +161,18 @@ final class PredictionFilters {
     }
 
     private static void put(Map<String, String> entity, String key, String value) {
+        if (entity.put(key, value) != null) {
+            throw invalid("entity", "[entity] gives key [" + shown(key) + "] twice");
+        }
+    }
+
+    private static void checkPair(String key, String value) {
         if (!KEY.matcher(key).matches()) {
             throw invalid("entity", "[entity] key [" + shown(key) + "] must be a join key name (letters, digits and '_')");
         }
         if (value.isEmpty() || value.length() > MAX_VALUE || value.chars().anyMatch(Character::isISOControl)) {
             throw invalid("entity", "[entity] value of [" + key + "] must be 1 to " + MAX_VALUE + " characters without"
                     + " control characters");
-        }
-        if (entity.put(key, value) != null) {
-            throw invalid("entity", "[entity] gives key [" + key + "] twice");
-        }
-        if (entity.size() > MAX_ENTITY_KEYS) {
-            throw invalid("entity", "[entity] may give at most " + MAX_ENTITY_KEYS + " keys");
         }
     }
 
