@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * parsing of times is involved; its columns: {@code id, time TIMESTAMP (UTC), deployment, arm,
  * model, model_version, entity MAP(VARCHAR, VARCHAR), features STRUCT(name, value DOUBLE,
  * event_time TIMESTAMP, status)[], output DOUBLE[], latency_micros, shadow, degraded, shadow_of}; a value the
- * model did not see is NULL. Either file is written beside the target and moved into place.
+ * model did not see is NULL. Either file is written beside the target (its folder made if missing) and moved into
+ * place.
  */
 final class PredictionExport {
     private static final String COLUMNS = "{id: 'VARCHAR', time_us: 'BIGINT', deployment: 'VARCHAR', arm: 'VARCHAR',"
@@ -41,6 +42,7 @@ final class PredictionExport {
         boolean parquet = format == ExportFormat.PARQUET;
         Path lines = file.resolveSibling(file.getFileName() + (parquet ? ".tmp.jsonl" : ".tmp"));
         try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
             long count = writeLines(log, lines, filter, parquet);
             if (parquet) {
                 Path table = file.resolveSibling(file.getFileName() + ".tmp");
