@@ -94,12 +94,6 @@ public final class PredictOperations {
             requireNonNull(shadows, "shadows is null");
             PredictionFilters.check(deployment, entity, from, to, model);
         }
-
-        /** Every answered prediction. */
-        public static Filter answered() {
-            return new Filter(Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Shadows.EXCLUDE);
-        }
     }
 
     /** One page of a listing, newest first: at most {@code limit}, after the prediction {@code after} when given. */
