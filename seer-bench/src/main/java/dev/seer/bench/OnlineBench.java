@@ -202,37 +202,7 @@ public final class OnlineBench {
     }
 
     private static void writeData(Path dir) throws Exception {
-        StringBuilder header = new StringBuilder("customer_id,event_ts");
-        StringBuilder features = new StringBuilder();
-        StringBuilder refs = new StringBuilder();
-        for (int f = 0; f < FEATURES; f++) {
-            header.append(",f").append(f);
-            features.append("      - {name: f").append(f).append(", type: double}\n");
-            refs.append(f == 0 ? "" : ", ").append("wide:f").append(f);
-        }
-        try (var out = Files.newBufferedWriter(dir.resolve("repo/wide.csv"))) {
-            out.write(header + "\n");
-            Random random = new Random(5);
-            for (int k = 0; k < KEYS; k++) {
-                StringBuilder row = new StringBuilder().append(k).append(",2026-01-15T00:00:00Z");
-                for (int f = 0; f < FEATURES; f++) {
-                    row.append(',').append(random.nextInt(100_000) / 100.0);
-                }
-                out.write(row.append('\n').toString());
-            }
-        }
-        Files.writeString(dir.resolve("repo/repo.yaml"), """
-                entities:
-                  - {name: customer, join_keys: [customer_id]}
-                sources:
-                  - {name: wide_source, path: wide.csv, timestamp_field: event_ts}
-                feature_views:
-                  - name: wide
-                    entities: [customer]
-                    source: wide_source
-                    features:
-                %sfeature_services:
-                  - {name: wide_all, features: [%s]}
-                """.formatted(features, refs));
+        WideView.write(dir, FEATURES, KEYS, Optional.empty(), random -> random.nextInt(100_000) / 100.0, x -> x,
+                (key, drawn, random) -> { });
     }
 }

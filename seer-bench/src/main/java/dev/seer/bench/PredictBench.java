@@ -147,48 +147,21 @@ public final class PredictBench {
         return command;
     }
 
+    /** The wide view of gaussian features, and labels for half the customers a day later from a score of them. */
     private static void writeData(Path dir) throws Exception {
-        StringBuilder header = new StringBuilder("customer_id,event_ts");
-        StringBuilder features = new StringBuilder();
-        StringBuilder refs = new StringBuilder();
-        for (int f = 0; f < FEATURES; f++) {
-            header.append(",f").append(f);
-            features.append("      - {name: f").append(f).append(", type: double}\n");
-            refs.append(f == 0 ? "" : ", ").append("wide:f").append(f);
-        }
-        Random random = new Random(5);
-        try (var out = Files.newBufferedWriter(dir.resolve("repo/wide.csv"));
-             var labels = Files.newBufferedWriter(dir.resolve("labels.csv"))) {
-            out.write(header + "\n");
+        try (var labels = Files.newBufferedWriter(dir.resolve("labels.csv"))) {
             labels.write("customer_id,event_timestamp,label\n");
-            for (int k = 0; k < KEYS; k++) {
-                StringBuilder row = new StringBuilder().append(k).append(",2026-01-15T00:00:00Z");
-                double score = 0;
-                for (int f = 0; f < FEATURES; f++) {
-                    double x = random.nextGaussian();
-                    score += (f % 3 == 0 ? 1 : -0.5) * x + (f == 1 ? x * x : 0);
-                    row.append(',').append(Math.round(x * 1e4) / 1e4);
-                }
-                out.write(row.append('\n').toString());
-                if (k % 2 == 0) { // half the customers are labelled, a day after their features
-                    labels.write(k + ",2026-01-" + (16 + k % 10) + "T00:00:00Z," + (random.nextDouble() < 1 / (1
-                            + Math.exp(-score)) ? 1 : 0) + "\n");
-                }
-            }
+            WideView.write(dir, FEATURES, KEYS, Optional.of("3650d"), Random::nextGaussian, x -> Math.round(x * 1e4) / 1e4,
+                    (k, drawn, random) -> {
+                        double score = 0;
+                        for (int f = 0; f < FEATURES; f++) {
+                            score += (f % 3 == 0 ? 1 : -0.5) * drawn[f] + (f == 1 ? drawn[f] * drawn[f] : 0);
+                        }
+                        if (k % 2 == 0) { // half the customers are labelled, a day after their features
+                            labels.write(k + ",2026-01-" + (16 + k % 10) + "T00:00:00Z," + (random.nextDouble() < 1 / (1
+                                    + Math.exp(-score)) ? 1 : 0) + "\n");
+                        }
+                    });
         }
-        Files.writeString(dir.resolve("repo/repo.yaml"), """
-                entities:
-                  - {name: customer, join_keys: [customer_id]}
-                sources:
-                  - {name: wide_source, path: wide.csv, timestamp_field: event_ts}
-                feature_views:
-                  - name: wide
-                    entities: [customer]
-                    source: wide_source
-                    ttl: 3650d
-                    features:
-                %sfeature_services:
-                  - {name: wide_all, features: [%s]}
-                """.formatted(features, refs));
     }
 }

@@ -7,9 +7,18 @@ import dev.seer.serving.feedback.Feedback;
 import dev.seer.server.PredictOperations;
 import dev.seer.serving.deploy.Predictor;
 import dev.seer.serving.deploy.Deployment;
+import dev.seer.serving.log.ExportFormat;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -256,9 +265,122 @@ final class ServingCommands {
         }
     }
 
-    @Command(name = "predictions", mixinStandardHelpOptions = true, description = "The prediction log: show one.",
-            subcommands = {ShowPrediction.class})
+    @Command(name = "predictions", mixinStandardHelpOptions = true, description = "The prediction log: list, show, export.",
+            subcommands = {ListPredictions.class, ShowPrediction.class, ExportPredictions.class})
     static final class Predictions {
+    }
+
+    /** The filter options of {@code predictions list} and {@code predictions export}. */
+    static final class FilterOptions {
+        @Option(names = "--deployment", paramLabel = "NAME", description = "Only this deployment's predictions.")
+        String deployment;
+
+        @Option(names = "--entity", paramLabel = "KEY=VALUE", description = "Only this entity's (repeatable: every key"
+                + " must match).")
+        Map<String, String> entity = new LinkedHashMap<>();
+
+        @Option(names = "--from", paramLabel = "TIME", description = "Made at or after this instant (ISO-8601).")
+        Instant from;
+
+        @Option(names = "--to", paramLabel = "TIME", description = "Made before this instant (ISO-8601).")
+        Instant to;
+
+        @Option(names = "--model", paramLabel = "NAME[:VERSION]", description = "Only this model's (or version's).")
+        String model;
+
+        @Option(names = "--shadows", defaultValue = "exclude", paramLabel = "WHICH", description = "exclude (default),"
+                + " include or only the shadows' predictions.")
+        String shadows;
+
+        PredictOperations.Filter filter(CommandLine commandLine) {
+            entity.forEach((k, v) -> {
+                if (v.contains(",")) { // the query string joins pairs with commas
+                    throw new CommandLine.ParameterException(commandLine, "--entity " + k + ": a value cannot hold a comma");
+                }
+            });
+            PredictOperations.Shadows which = Arrays.stream(PredictOperations.Shadows.values())
+                    .filter(w -> w.name().equalsIgnoreCase(shadows)).findFirst().orElseThrow(() ->
+                            new CommandLine.ParameterException(commandLine, "--shadows must be exclude, include or only, not "
+                                    + shadows));
+            return new PredictOperations.Filter(Optional.ofNullable(deployment), entity, Optional.ofNullable(from),
+                    Optional.ofNullable(to), Optional.ofNullable(model), which);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"Logged predictions, newest first, a page at a time: id, time, deployment, arm, model version,",
+                    "output and entity; the next page is asked for with --after, as the last line says."})
+    static final class ListPredictions extends CliCommand {
+        @Mixin
+        FilterOptions options;
+
+        @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "Predictions per page, 1 to 1000"
+                + " (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--after", paramLabel = "ID", description = "Continue after this prediction (the last line of the"
+                + " previous page names it).")
+        String after;
+
+        @Override
+        public Integer call() {
+            var page = call(PredictOperations.LIST, new PredictOperations.Listing(options.filter(spec.commandLine()), limit,
+                    Optional.ofNullable(after)));
+            show(PredictOperations.LIST, page, () -> {
+                if (page.predictions().isEmpty()) {
+                    out().println("No predictions.");
+                }
+                for (var p : page.predictions()) {
+                    out().println(p.id() + "  " + p.time() + "  " + p.deployment() + "  " + p.arm() + "  " + p.model() + ":"
+                            + p.modelVersion() + "  " + RowFiles.outputs(p.output()) + (p.entity().isEmpty() ? ""
+                            : "  " + p.entity()) + (p.shadow() ? "  (shadow)" : ""));
+                }
+                page.next().ifPresent(next -> out().println("More: --after " + next));
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Write the logged predictions that match, in log order, to a Parquet or JSON-lines file; the",
+                    "file appears whole or not at all."})
+    static final class ExportPredictions extends CliCommand {
+        @Mixin
+        FilterOptions options;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
+        Path out;
+
+        @Option(names = "--format", paramLabel = "FORMAT", description = "parquet or jsonl (default: from the file's"
+                + " extension, .jsonl for JSON lines, else parquet).")
+        String format;
+
+        @Override
+        public Integer call() {
+            ExportFormat chosen = format(spec.commandLine());
+            var exported = call(PredictOperations.EXPORT, new PredictOperations.Export(options.filter(spec.commandLine()),
+                    chosen, out.toAbsolutePath()));
+            show(PredictOperations.EXPORT, exported, () -> out().printf(Locale.ROOT, "Exported %,d predictions to %s (%s)%n",
+                    exported.count(), exported.out(), exported.format().id()));
+            return 0;
+        }
+
+        private ExportFormat format(CommandLine commandLine) {
+            String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
+            ExportFormat byName = name.endsWith(".jsonl") ? ExportFormat.JSONL : name.endsWith(".parquet")
+                    ? ExportFormat.PARQUET : null;
+            if (format == null) {
+                return byName == null ? ExportFormat.PARQUET : byName;
+            }
+            ExportFormat given = Arrays.stream(ExportFormat.values()).filter(f -> f.id().equals(format)).findFirst()
+                    .orElseThrow(() -> new CommandLine.ParameterException(commandLine, "--format must be parquet or jsonl,"
+                            + " not " + format));
+            if (byName != null && byName != given) {
+                throw new CommandLine.ParameterException(commandLine, "--format " + format + " does not match the"
+                        + " extension of " + out);
+            }
+            return given;
+        }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "A logged prediction with every feature value"
@@ -312,51 +434,65 @@ final class ServingCommands {
             long recorded = 0;
             long duplicate = 0;
             long refused = 0;
-            try (Backend backend = cli().backend("feedback");
-                 java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(file)) {
-                List<String> header = List.of(in.readLine().split(",", -1));
-                int idColumn = header.indexOf("prediction_id");
-                int outcomeColumn = header.indexOf("outcome");
-                int timeColumn = header.indexOf("observed_at");
+            try (Backend backend = cli().backend("feedback"); RowFiles.Csv csv = RowFiles.Csv.open(file)) {
+                int idColumn = csv.column("prediction_id");
+                int outcomeColumn = csv.column("outcome");
+                int timeColumn = csv.column("observed_at");
                 if (idColumn < 0 || outcomeColumn < 0) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), file
-                            + " needs columns prediction_id and outcome; it has " + header);
+                            + " needs columns prediction_id and outcome; it has " + csv.header());
                 }
                 List<FeedbackOperations.Outcome> chunk = new java.util.ArrayList<>();
-                int line = 1;
-                int firstLine = 2;
-                String text;
-                while (true) {
-                    text = in.readLine();
-                    if (text != null && !text.isBlank()) {
-                        line++;
-                        String[] f = text.split(",", -1);
-                        chunk.add(FeedbackOperations.Outcome.of(Feedback.forPrediction(f[idColumn].strip(), RowFiles.number(
-                                f[outcomeColumn], file + " line " + line + " column outcome"), timeColumn >= 0
-                                && !f[timeColumn].isBlank() ? java.time.Instant.parse(f[timeColumn].strip())
-                                : cli().clock().instant(), "file:" + file.getFileName())));
+                List<Long> lines = new java.util.ArrayList<>(); // the line of each row of the chunk
+                RowFiles.Csv.Record row;
+                do {
+                    row = csv.next();
+                    if (row != null) {
+                        chunk.add(outcome(csv, row, idColumn, outcomeColumn, timeColumn, cli().clock().instant(),
+                                "file:" + file.getFileName()));
+                        lines.add(row.line());
                     }
-                    if (chunk.size() == 1000 || text == null && !chunk.isEmpty()) {
+                    if (chunk.size() == 1000 || row == null && !chunk.isEmpty()) {
                         var result = backend.call(FeedbackOperations.FEEDBACK, new FeedbackOperations.Record(chunk, false));
                         for (var r : result.rows()) {
                             if (r.status() == dev.seer.serving.feedback.FeedbackStore.Status.REFUSED) {
-                                err().println("line " + (firstLine + r.row() - 1) + ": " + r.message());
+                                err().println("line " + lines.get(r.row() - 1) + ": " + r.message());
                             }
                         }
                         recorded += result.count(dev.seer.serving.feedback.FeedbackStore.Status.RECORDED);
                         duplicate += result.count(dev.seer.serving.feedback.FeedbackStore.Status.DUPLICATE);
                         refused += result.count(dev.seer.serving.feedback.FeedbackStore.Status.REFUSED);
                         chunk.clear();
-                        firstLine = line + 1;
+                        lines.clear();
                     }
-                    if (text == null) {
-                        break;
-                    }
-                }
+                } while (row != null);
             }
             out().printf("Feedback from %s: %,d recorded, %,d duplicate, %,d refused%n", file, recorded, duplicate, refused);
             return refused == 0 ? 0 : 1;
         }
+    }
+
+    /** One outcome row of a feedback file; a missing or bad value is refused naming its line and column. */
+    private static FeedbackOperations.Outcome outcome(RowFiles.Csv csv, RowFiles.Csv.Record row, int idColumn,
+            int outcomeColumn, int timeColumn, java.time.Instant now, String source) {
+        String id = row.get(idColumn).strip();
+        if (id.isEmpty()) {
+            throw RowFiles.invalid(csv.where(row, idColumn) + ": the prediction id is empty");
+        }
+        double outcome = RowFiles.number(row.get(outcomeColumn), csv.where(row, outcomeColumn));
+        if (Double.isNaN(outcome)) {
+            throw RowFiles.invalid(csv.where(row, outcomeColumn) + ": the outcome is empty");
+        }
+        java.time.Instant observed = now;
+        if (timeColumn >= 0 && !row.get(timeColumn).isBlank()) {
+            try {
+                observed = java.time.Instant.parse(row.get(timeColumn).strip());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw RowFiles.invalid(csv.where(row, timeColumn) + ": [" + row.get(timeColumn)
+                        + "] is not an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+            }
+        }
+        return FeedbackOperations.Outcome.of(Feedback.forPrediction(id, outcome, observed, source));
     }
 
     static String describe(Deployment d) {

@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
+import dev.seer.core.home.HomeLock;
+import dev.seer.core.home.SeerHome;
+import dev.seer.server.ConfigSections;
+import dev.seer.server.SeerServer;
+import dev.seer.server.SeerServices;
+import dev.seer.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,9 +90,91 @@ class ServingCliTest {
             assertThat(fromFile.out()).contains("1 recorded, 0 duplicate, 1 refused");
             assertThat(fromFile.err()).contains("line 3: ");
 
+            // quoted fields, a line break inside one, an extra column with a comma: read as seer score reads its input
+            String fresh = Json.parse(cli.run("--json", "predict", "lin", "--feature", "a=1", "--feature", "b=1").out())
+                    .path("predictions").get(0).path("id").asText();
+            Path quoted = Files.writeString(dir.resolve("quoted.csv"), "note,prediction_id,outcome,observed_at\n"
+                    + "\"late, but sure\",\"" + fresh + "\",\"4\",\n"
+                    + "\"two\nlines\"," + lines.get(3).split(",")[1] + ",1,\n");
+            CliRun fromQuoted = cli.run("feedback", "--file", quoted.toString());
+            assertThat(fromQuoted.exitCode()).as(fromQuoted.err()).isZero();
+            assertThat(fromQuoted.out()).contains("2 recorded, 0 duplicate, 0 refused");
+            Path badOutcome = Files.writeString(dir.resolve("bad-outcome.csv"), "prediction_id,outcome\n"
+                    + "\"" + id + "\",5\n\n\"" + id + "\",\"high, low\"\n");
+            CliRun refusedFile = cli.run("feedback", "--file", badOutcome.toString());
+            assertThat(refusedFile.exitCode()).isNotZero();
+            assertThat(refusedFile.err()).contains("line 4 column outcome: [high, low] is not a finite number");
+            Path badTime = Files.writeString(dir.resolve("bad-time.csv"), "prediction_id,outcome,observed_at\n\"multi\nline\",1,"
+                    + "\n" + id + ",5,yesterday\n");
+            CliRun refusedTime = cli.run("feedback", "--file", badTime.toString());
+            assertThat(refusedTime.exitCode()).isNotZero();
+            assertThat(refusedTime.err()).contains("line 4 column observed_at: [yesterday] is not an ISO-8601 instant");
+
             CliRun removed = cli.run("deployments", "remove", "lin");
             assertThat(removed.exitCode()).isZero();
             assertThat(cli.run("predict", "lin", "--feature", "a=1", "--feature", "b=1").exitCode()).isNotZero();
         }
+    }
+
+    /**
+     * The log listed newest first a page at a time and exported, by a CLI that owns the home and by
+     * one that goes through a server (which sends the export back as a download): the same pages.
+     */
+    @Test
+    void predictionsAreListedAndExportedLocallyAndThroughAServer() throws Exception {
+        Path model = Files.writeString(dir.resolve("linear.json"), "{\"format\": 1, \"kind\": \"seer-linear\","
+                + " \"features\": [\"a\", \"b\"], \"weights\": [2.0, -1.0], \"intercept\": 0.5, \"link\": \"identity\"}");
+        Path home = dir.resolve("home");
+        CliHome cli = CliHome.local(home);
+        ok(cli.run("init"));
+        ok(cli.run("models", "import", "--name", "lin", "--format", "seer-linear", "--file", model.toString(),
+                "--signature", "a:float64,b:float64->value"));
+        ok(cli.run("deploy", "lin", "--model", "lin", "--version", "1"));
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CliRun p = ok(cli.run("--json", "predict", "lin", "--entity", "customer_id=c" + i, "--feature", "a=" + i,
+                    "--feature", "b=0"));
+            ids.add(Json.parse(p.out()).path("predictions").get(0).path("id").asText());
+        }
+        CliRun page = ok(cli.run("predictions", "list", "--deployment", "lin", "--limit", "2"));
+        assertThat(page.out().lines().toList()).hasSize(3);
+        assertThat(page.out()).startsWith(ids.get(2)).contains("lin:1", "{customer_id=c1}", "More: --after " + ids.get(1));
+        assertThat(ok(cli.run("predictions", "list", "--after", ids.get(1))).out()).startsWith(ids.get(0))
+                .doesNotContain("More:");
+        CliRun badLimit = cli.run("predictions", "list", "--limit", "5000");
+        assertThat(badLimit.exitCode()).isNotZero();
+        assertThat(badLimit.err()).contains("[limit] must be a whole number from 1 to 1000");
+        CliRun mismatch = cli.run("predictions", "export", "--out", dir.resolve("p.jsonl").toString(), "--format", "parquet");
+        assertThat(mismatch.exitCode()).isNotZero();
+        assertThat(mismatch.err()).contains("does not match");
+        String localJson = ok(cli.run("--json", "predictions", "list", "--entity", "customer_id=c1")).out();
+        Path localExport = dir.resolve("local/predictions.jsonl");
+        assertThat(ok(cli.run("predictions", "export", "--out", localExport.toString())).out())
+                .contains("Exported 3 predictions");
+        assertThat(Files.readAllLines(localExport)).hasSize(3);
+
+        SeerHome seerHome = SeerHome.open(home);
+        try (HomeLock lock = seerHome.lock("server", Clock.systemUTC());
+             SeerServices services = SeerServices.open(seerHome, seerHome.loadConfig(Map.of(), ConfigSections.ALL)
+                     .with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0)), Clock.systemUTC());
+             SeerServer server = SeerServer.start(services)) {
+            lock.publishUrl(server.url());
+            assertThat(ok(cli.run("--json", "predictions", "list", "--entity", "customer_id=c1")).out()).isEqualTo(localJson);
+            Path remoteExport = dir.resolve("client/predictions.parquet");
+            CliRun exported = ok(cli.run("--json", "predictions", "export", "--out", remoteExport.toString(),
+                    "--deployment", "lin", "--from", "2000-01-01T00:00:00Z"));
+            assertThat(Json.parse(exported.out()).path("count").asLong()).isEqualTo(3);
+            assertThat(Json.parse(exported.out()).path("format").asText()).isEqualTo("parquet");
+            assertThat(new String(Files.readAllBytes(remoteExport), 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("PAR1");
+            Path remoteLines = dir.resolve("client/c2.jsonl");
+            ok(cli.run("predictions", "export", "--out", remoteLines.toString(), "--entity", "customer_id=c2"));
+            assertThat(Files.readAllLines(remoteLines)).hasSize(1).allMatch(l -> l.contains(ids.get(2)));
+        }
+    }
+
+    private static CliRun ok(CliRun run) {
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        return run;
     }
 }

@@ -13,6 +13,7 @@ final class Http {
     static final String JSON = "application/json";
     static final String CSV = "text/csv";
     static final String PARQUET = "application/vnd.apache.parquet";
+    static final String NDJSON = "application/x-ndjson";
 
     private Http() {}
 

@@ -272,7 +272,8 @@ public final class Operation<I, O> {
         }
 
         static String contentType(Path file) {
-            return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? Http.CSV : Http.PARQUET;
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            return name.endsWith(".csv") ? Http.CSV : name.endsWith(".jsonl") ? Http.NDJSON : Http.PARQUET;
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.seer.server;
 
 import static dev.seer.server.ApiRole.ADMIN;
+import static dev.seer.server.ApiRole.AUDITOR;
 import static dev.seer.server.ApiRole.OPERATOR;
 import static dev.seer.server.ApiRole.SCIENTIST;
+import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,6 +17,10 @@ import dev.seer.serving.deploy.Arm;
 import dev.seer.serving.deploy.Deployment;
 import dev.seer.serving.deploy.ModelRef;
 import dev.seer.serving.deploy.Predictor;
+import dev.seer.serving.log.ExportFormat;
+import dev.seer.serving.log.PredictionLog;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -61,13 +67,82 @@ public final class PredictOperations {
      */
     public static final Operation<Show, Logged> PREDICTION = Operation
             .<Show, Logged>get("predictions.show", "/api/v1/predictions/{id}")
-            .roles(ADMIN, SCIENTIST, OPERATOR, dev.seer.server.ApiRole.AUDITOR)
+            .roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
             .request(Codec.of(show -> Json.object().put("id", show.id()).put("explain", Boolean.toString(show.explain())),
                     node -> new Show(Fields.text(node, "id"), node.path("explain").asText("false").equals("true"))))
             .response(Codec.of(PredictOperations::logged, PredictOperations::logged))
             .handler(PredictOperations::show);
 
-    static final List<Operation<?, ?>> ALL = List.of(PREDICT, PREDICTION);
+    /** Whether a listing or export holds the shadows' predictions: not (the default), as well, or only them. */
+    public enum Shadows { EXCLUDE, INCLUDE, ONLY }
+
+    /**
+     * Which logged predictions: every condition given must hold (see {@link PredictionFilters}).
+     *
+     * @param model a model's name, or {@code NAME:VERSION} for one version
+     * @param from  inclusive
+     * @param to    exclusive
+     */
+    public record Filter(Optional<String> deployment, Map<String, String> entity, Optional<Instant> from,
+            Optional<Instant> to, Optional<String> model, Shadows shadows) {
+        public Filter {
+            requireNonNull(deployment, "deployment is null");
+            entity = Map.copyOf(entity);
+            requireNonNull(from, "from is null");
+            requireNonNull(to, "to is null");
+            requireNonNull(model, "model is null");
+            requireNonNull(shadows, "shadows is null");
+            PredictionFilters.check(deployment, entity, from, to, model);
+        }
+    }
+
+    /** One page of a listing, newest first: at most {@code limit}, after the prediction {@code after} when given. */
+    public record Listing(Filter filter, int limit, Optional<String> after) {
+        public Listing {
+            requireNonNull(filter, "filter is null");
+            PredictionFilters.checkLimit("limit", limit, MAX_PAGE);
+            requireNonNull(after, "after is null");
+        }
+    }
+
+    /** The most predictions one page holds. */
+    public static final int MAX_PAGE = 1000;
+
+    /** The page size when the request gives none. */
+    public static final int DEFAULT_PAGE = 100;
+
+    /**
+     * A page of the log, newest first; {@code next} is the {@code after} of the following page.
+     * Read by every role, as one prediction is.
+     */
+    public static final Operation<Listing, PredictionLog.Page> LIST = Operation
+            .<Listing, PredictionLog.Page>get("predictions.list", "/api/v1/predictions")
+            .roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
+            .request(Codec.of(PredictOperations::listing, PredictOperations::listing))
+            .response(Codec.of(PredictOperations::page, PredictOperations::page))
+            .handler((services, l, call) -> services.serving().log().log().page(PredictionFilters.query(l.filter(), true)
+                    .withLimit(l.limit()), l.after()));
+
+    /** The predictions of a filter written to {@code out} (a server path, or the response body) in {@code format}. */
+    public record Export(Filter filter, ExportFormat format, Path out) {}
+
+    /** Where the export went, in which format, and how many predictions it holds. */
+    public record Exported(Path out, ExportFormat format, long count) {}
+
+    /**
+     * Every prediction of a filter, in log order, as Parquet or JSON lines ({@code format}); an
+     * {@code out} left out is the response body. Every role may export what it may list.
+     */
+    public static final Operation<Export, Exported> EXPORT = Operation
+            .<Export, Exported>post("predictions.export", "/api/v1/predictions/export")
+            .roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
+            .output(new Operation.FileOutput("out", "predictions", body -> format(body).id()))
+            .request(Codec.of(PredictOperations::export, PredictOperations::export))
+            .response(Codec.of(PredictOperations::exported, PredictOperations::exported))
+            .handler((services, e, call) -> new Exported(e.out(), e.format(), services.serving().log().log().export(e.out(),
+                    e.format(), PredictionFilters.query(e.filter(), false))));
+
+    static final List<Operation<?, ?>> ALL = List.of(PREDICT, PREDICTION, LIST, EXPORT);
 
     private PredictOperations() {}
 
@@ -232,6 +307,55 @@ public final class PredictOperations {
                     o.hasNonNull("degraded") ? Optional.of(o.get("degraded").asText()) : Optional.empty()));
         }
         return new Predicted(json.path("deployment").asText(), json.path("revision").asLong(), predictions);
+    }
+
+    private static ObjectNode listing(Listing l) {
+        ObjectNode node = PredictionFilters.encode(Json.object(), l.filter(), true).put("limit", Integer.toString(l.limit()));
+        l.after().ifPresent(a -> node.put("after", a));
+        return node;
+    }
+
+    private static Listing listing(JsonNode node) {
+        Optional<String> after = PredictionFilters.text(node, "after");
+        long limit = PredictionFilters.number(node, "limit", DEFAULT_PAGE);
+        return new Listing(PredictionFilters.decode(node), PredictionFilters.checkLimit("limit", limit, MAX_PAGE), after);
+    }
+
+    private static ObjectNode page(PredictionLog.Page page) {
+        ObjectNode node = Json.object();
+        ArrayNode predictions = node.putArray("predictions");
+        page.predictions().forEach(p -> predictions.add(p.toJson()));
+        page.next().ifPresent(n -> node.put("next", n));
+        return node;
+    }
+
+    private static PredictionLog.Page page(JsonNode node) {
+        List<dev.seer.serving.log.Prediction> predictions = new ArrayList<>();
+        node.path("predictions").forEach(p -> predictions.add(dev.seer.serving.log.Prediction.fromJson(p)));
+        return new PredictionLog.Page(predictions, Optional.ofNullable(node.get("next")).map(JsonNode::asText));
+    }
+
+    private static ObjectNode export(Export e) {
+        return PredictionFilters.encode(Json.object(), e.filter(), false).put("format", e.format().id())
+                .put("out", e.out().toString());
+    }
+
+    private static Export export(JsonNode node) {
+        return new Export(PredictionFilters.decode(node), format(node), Path.of(Fields.text(node, "out")));
+    }
+
+    /** The body's {@code format}: parquet (the default) or jsonl; checked before it names the scratch file. */
+    private static ExportFormat format(JsonNode body) {
+        return PredictionFilters.text(body, "format").map(f -> ExportFormat.parse(f, "format")).orElse(ExportFormat.PARQUET);
+    }
+
+    private static ObjectNode exported(Exported e) {
+        return Json.object().put("out", e.out().toString()).put("format", e.format().id()).put("count", e.count());
+    }
+
+    private static Exported exported(JsonNode node) {
+        return new Exported(Path.of(Fields.text(node, "out")), ExportFormat.parse(node.path("format").asText(), "format"),
+                node.path("count").asLong());
     }
 
     private static SeerException invalid(String message, String field) {

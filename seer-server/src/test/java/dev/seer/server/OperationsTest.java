@@ -465,6 +465,16 @@ class OperationsTest {
                         dev.seer.serving.log.Prediction.Feature.missing("stats__visits")), new double[] {0.25}, 840, false,
                 "", Optional.empty()), List.of(new dev.seer.explain.Attribution("value", dev.seer.explain.Scale.MARGIN, 0.1,
                         new double[] {0.2, -0.05}, 0.25))));
+        var logged = new dev.seer.serving.log.Prediction("prd_01M90MK1VX4E6GCA3S8WS2TFXF", T1, "churn", "shadow", "churn", 4,
+                Map.of("customer_id", "42"), List.of(dev.seer.serving.log.Prediction.Feature.given("stats__spend", 12.5)),
+                new double[] {0.5}, 910, true, "", Optional.of("prd_01M90MK1VX4E6GCA3S8WS2TFXG"));
+        var filter = new PredictOperations.Filter(Optional.of("churn"), Map.of("customer_id", "42", "region", "eu"),
+                Optional.of(T1), Optional.of(T2), Optional.of("churn:4"), PredictOperations.Shadows.ONLY);
+        add(s, PredictOperations.LIST, new PredictOperations.Listing(filter, 50, Optional.of("prd_01M90MK1VX4E6GCA3S8WS2TFXH")),
+                new dev.seer.serving.log.PredictionLog.Page(List.of(logged), Optional.of(logged.id())));
+        add(s, PredictOperations.EXPORT, new PredictOperations.Export(filter, dev.seer.serving.log.ExportFormat.JSONL,
+                Path.of("/srv/exports/churn.jsonl")), new PredictOperations.Exported(Path.of("/srv/exports/churn.jsonl"),
+                dev.seer.serving.log.ExportFormat.JSONL, 1234));
         var byId = dev.seer.serving.feedback.Feedback.forPrediction("prd_01M90MK1VX4E6GCA3S8WS2TFXF", 1, T1, "api");
         var byEntity = dev.seer.serving.feedback.Feedback.forEntity(Map.of("customer_id", "42"), "churn", T1, 0, T2,
                 "file:labels.csv");

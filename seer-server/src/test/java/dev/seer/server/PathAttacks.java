@@ -22,6 +22,19 @@ final class PathAttacks {
                 "file:%2F%2F" + absolute.replace("/", "%2F"), "http:%2F%2F127.0.0.1%2F" + name, "C:%5C" + name);
     }
 
+    /**
+     * {@link #encoded} and the encodings a name in a path segment also meets: a lone encoded
+     * separator, encoded and bare NUL, dot-dot with an encoded NUL, and overlong UTF-8 dots and
+     * slashes ({@code %c0%ae}, {@code %c0%af}), which a lax decoder turns into {@code ../}.
+     */
+    static List<String> segmentAttacks(Path target) {
+        String name = target.getFileName().toString();
+        List<String> all = new java.util.ArrayList<>(encoded(target));
+        all.addAll(List.of("%2f", "%2F" + name, "%2e%2e", "..%00", "%00", "%2e%2e%00", "%c0%ae%c0%ae%c0%af" + name,
+                "%c0%ae%c0%ae", "%e0%80%ae%e0%80%ae%2f" + name, "..%255c..%255c" + name));
+        return List.copyOf(all);
+    }
+
     /** The attack as a JSON string's content carries it: percent-escapes decoded once, as a client would have sent them. */
     static String inJson(String attack) {
         return URLDecoder.decode(attack.replace("+", "%2B"), StandardCharsets.UTF_8).replace("\\", "\\\\")

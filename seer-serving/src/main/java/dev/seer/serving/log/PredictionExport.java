@@ -18,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * parsing of times is involved; its columns: {@code id, time TIMESTAMP (UTC), deployment, arm,
  * model, model_version, entity MAP(VARCHAR, VARCHAR), features STRUCT(name, value DOUBLE,
  * event_time TIMESTAMP, status)[], output DOUBLE[], latency_micros, shadow, degraded, shadow_of}; a value the
- * model did not see is NULL. Either file is written beside the target and moved into place.
+ * model did not see is NULL. Either file is written beside the target (its folder made if missing) and moved into
+ * place.
  */
 final class PredictionExport {
     private static final String COLUMNS = "{id: 'VARCHAR', time_us: 'BIGINT', deployment: 'VARCHAR', arm: 'VARCHAR',"
@@ -38,15 +38,11 @@ final class PredictionExport {
 
     private PredictionExport() {}
 
-    static long write(PredictionLog log, Path file, PredictionQuery filter) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean parquet = name.endsWith(".parquet");
-        if (!parquet && !name.endsWith(".jsonl")) {
-            throw new SeerException(ServingErrorCode.INVALID_INPUT, "Export file [" + file + "] must end in .parquet or .jsonl",
-                    Map.of("field", "out"));
-        }
+    static long write(PredictionLog log, Path file, ExportFormat format, PredictionQuery filter) {
+        boolean parquet = format == ExportFormat.PARQUET;
         Path lines = file.resolveSibling(file.getFileName() + (parquet ? ".tmp.jsonl" : ".tmp"));
         try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
             long count = writeLines(log, lines, filter, parquet);
             if (parquet) {
                 Path table = file.resolveSibling(file.getFileName() + ".tmp");

@@ -448,13 +448,77 @@ public final class PredictionLog implements AutoCloseable {
     }
 
     /**
+     * One page of a query's matches: at most its limit, in its order, and the id to continue
+     * after when more follow.
+     *
+     * @param predictions the matches of this page
+     * @param next        the last prediction of this page, to pass as {@code after} for the next; empty on the last page
+     */
+    public record Page(List<Prediction> predictions, Optional<String> next) {
+        public Page {
+            predictions = List.copyOf(predictions);
+            requireNonNull(next, "next is null");
+        }
+    }
+
+    /**
+     * The matches of {@code query} that come after the prediction {@code after} in the query's
+     * order (the {@link Page#next} of the previous page), or from the start. The cursor is a
+     * place in the log, not a time, so predictions logged between two pages never shift or repeat
+     * what a newest-first listing already showed; an {@code after} the log does not hold is
+     * refused (INVALID_INPUT naming {@code after}).
+     */
+    public Page page(PredictionQuery query, Optional<String> after) {
+        Optional<Position> start = after.map(this::positionOf);
+        List<Prediction> found = new ArrayList<>();
+        scan(query, start, p -> {
+            found.add(p);
+            return found.size() <= query.limit(); // one more than the page: whether another follows
+        });
+        if (found.size() <= query.limit()) {
+            return new Page(found, Optional.empty());
+        }
+        List<Prediction> page = found.subList(0, query.limit());
+        return new Page(page, Optional.of(page.get(page.size() - 1).id()));
+    }
+
+    /** Where a prediction is: its segment and the offset of its record. */
+    private record Position(Segment segment, long offset) {}
+
+    private Position positionOf(String id) {
+        if (!PredictionIds.isValid(id)) {
+            throw new SeerException(ServingErrorCode.INVALID_INPUT, "[after] must be a prediction id (prd_ and 26"
+                    + " characters of Crockford base32), not [" + id + "]", Map.of("field", "after"));
+        }
+        List<Segment> snapshot = segments;
+        for (int i = snapshot.size() - 1; i >= 0; i--) {
+            Segment s = snapshot.get(i);
+            try {
+                OptionalLong at = s.offsetOf(id);
+                if (at.isPresent()) {
+                    return new Position(s, at.getAsLong());
+                }
+            } catch (IOException e) {
+                throw readFailure(s.file, e);
+            }
+        }
+        throw new SeerException(ServingErrorCode.INVALID_INPUT, "[after] names prediction [" + id + "], which is not in"
+                + " the log", Map.of("field", "after"));
+    }
+
+    /**
      * Writes the predictions that match to a file: Parquet ({@code .parquet}, through DuckDB) or
      * JSON lines ({@code .jsonl}); see {@link PredictionExport}. The file appears whole or not at all.
      *
      * @return how many predictions were written
      */
     public long export(Path file, PredictionQuery filter) {
-        return PredictionExport.write(this, file, filter);
+        return PredictionExport.write(this, file, ExportFormat.ofFile(file), filter);
+    }
+
+    /** Writes the predictions that match to {@code file} in {@code format}, whatever the file's name. */
+    public long export(Path file, ExportFormat format, PredictionQuery filter) {
+        return PredictionExport.write(this, file, format, filter);
     }
 
     /**
@@ -502,9 +566,17 @@ public final class PredictionLog implements AutoCloseable {
 
     /** Visits the matches in log order (or newest first) until the visitor returns false. */
     void scan(PredictionQuery query, Predicate<Prediction> visitor) {
+        scan(query, Optional.empty(), visitor);
+    }
+
+    /** {@link #scan(PredictionQuery, Predicate)} from just past {@code start} in the query's order, when given. */
+    private void scan(PredictionQuery query, Optional<Position> start, Predicate<Prediction> visitor) {
         List<Segment> order = new ArrayList<>(segments);
         if (query.descending()) {
             Collections.reverse(order);
+        }
+        if (start.isPresent()) {
+            order = order.subList(order.indexOf(start.get().segment()), order.size());
         }
         for (Segment segment : order) {
             Segment.Summary s = segment.summary();
@@ -516,10 +588,20 @@ public final class PredictionLog implements AutoCloseable {
             } catch (IOException e) {
                 throw readFailure(segment.file, e);
             }
+            // in the cursor's segment, only the records on the far side of it
+            long after = start.filter(p -> p.segment() == segment).map(Position::offset).orElse(query.descending()
+                    ? Long.MAX_VALUE : Long.MIN_VALUE);
             try (SegmentReader reader = new SegmentReader(segment.file, s.length(), Frames.SEGMENT_HEADER)) {
                 Optional<Batch> batch;
                 while ((batch = reader.nextWhole()).isPresent()) {
-                    for (Prediction p : decodeAll(batch.get())) {
+                    List<Long> offsets = new ArrayList<>(batch.get().count());
+                    List<Prediction> decoded = decodeAll(batch.get(), offsets);
+                    for (int i = 0; i < decoded.size(); i++) {
+                        Prediction p = decoded.get(i);
+                        long offset = offsets.get(i);
+                        if (query.descending() ? offset >= after : offset <= after) {
+                            continue;
+                        }
                         if (!query.matches(p)) {
                             continue;
                         }
@@ -542,8 +624,16 @@ public final class PredictionLog implements AutoCloseable {
     }
 
     private static List<Prediction> decodeAll(Batch batch) {
+        return decodeAll(batch, new ArrayList<>());
+    }
+
+    /** The batch's predictions, their record offsets added to {@code offsets} in the same order. */
+    private static List<Prediction> decodeAll(Batch batch, List<Long> offsets) {
         List<Prediction> out = new ArrayList<>(batch.count());
-        batch.forEachRecord((offset, payload) -> out.add(decode(batch.file(), offset, payload)));
+        batch.forEachRecord((offset, payload) -> {
+            out.add(decode(batch.file(), offset, payload));
+            offsets.add(offset);
+        });
         return out;
     }
 

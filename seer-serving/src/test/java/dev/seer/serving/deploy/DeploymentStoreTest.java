@@ -8,12 +8,10 @@ import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditEntry;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.AuditQuery;
-import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
+import dev.seer.serving.MetadataBackend;
 import dev.seer.serving.ServingErrorCode;
 import dev.seer.testing.MutableClock;
-import dev.seer.testing.PostgresDatabase;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,24 +23,21 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class DeploymentStoreTest {
     static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
 
-    abstract static class Cases {
-        @TempDir
-        Path home;
+    abstract static class Cases extends MetadataBackend {
         MutableClock clock = new MutableClock(T0);
-        MetadataDatabase database;
         AuditLog audit;
         DeploymentStore store;
-        PostgresDatabase postgres;
 
-        abstract MetadataConfig config();
+        Cases(Kind kind) {
+            super(kind);
+        }
 
         void open() {
-            database = MetadataDatabase.open(config(), home);
+            MetadataDatabase database = openDatabase();
             audit = new AuditLog(database, clock, AuditConfig.SECTION.defaults());
             store = new DeploymentStore(database, audit, clock);
         }
@@ -51,12 +46,6 @@ class DeploymentStoreTest {
         void close() throws Exception {
             if (audit != null) {
                 audit.close();
-            }
-            if (database != null) {
-                database.close();
-            }
-            if (postgres != null) {
-                postgres.close();
             }
         }
 
@@ -151,18 +140,15 @@ class DeploymentStoreTest {
 
     @Nested
     class OnSqlite extends Cases {
-        @Override
-        MetadataConfig config() {
-            return new MetadataConfig("", "", "", 4);
+        OnSqlite() {
+            super(Kind.SQLITE);
         }
     }
 
     @Nested
     class OnPostgres extends Cases {
-        @Override
-        MetadataConfig config() {
-            postgres = PostgresDatabase.create();
-            return new MetadataConfig(postgres.url(), postgres.user(), "", 4);
+        OnPostgres() {
+            super(Kind.POSTGRESQL);
         }
     }
 }

@@ -8,9 +8,9 @@ import dev.seer.core.ErrorCategory;
 import dev.seer.core.SeerException;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
-import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.models.OutputKind;
+import dev.seer.serving.MetadataBackend;
 import dev.seer.serving.ServingErrorCode;
 import dev.seer.serving.feedback.FeedbackStore.BatchResult;
 import dev.seer.serving.feedback.FeedbackStore.Pair;
@@ -19,8 +19,6 @@ import dev.seer.serving.feedback.FeedbackStore.RowResult;
 import dev.seer.serving.feedback.FeedbackStore.Status;
 import dev.seer.serving.feedback.LoggedPredictions.Logged;
 import dev.seer.testing.MutableClock;
-import dev.seer.testing.PostgresDatabase;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,11 +31,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class FeedbackStoreTest {
     static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
@@ -54,32 +50,20 @@ class FeedbackStoreTest {
         }
     }
 
-    abstract static class Cases {
-        @TempDir
-        Path home;
+    abstract static class Cases extends MetadataBackend {
         MutableClock clock = new MutableClock(T0.plus(Duration.ofDays(10)));
         FakeLog log = new FakeLog();
         Audited audit = new Audited();
-        MetadataDatabase database;
         FeedbackStore store;
-        PostgresDatabase postgres;
 
-        abstract MetadataConfig config();
+        Cases(Kind kind) {
+            super(kind);
+        }
 
         @BeforeEach
         void open() {
-            database = MetadataDatabase.open(config(), home);
+            MetadataDatabase database = openDatabase();
             store = new FeedbackStore(database, log, audit, clock);
-        }
-
-        @AfterEach
-        void close() throws Exception {
-            if (database != null) {
-                database.close();
-            }
-            if (postgres != null) {
-                postgres.close();
-            }
         }
 
         Logged binary(String arm, Instant time, double p) {
@@ -337,18 +321,15 @@ class FeedbackStoreTest {
 
     @Nested
     class OnSqlite extends Cases {
-        @Override
-        MetadataConfig config() {
-            return new MetadataConfig("", "", "", 4);
+        OnSqlite() {
+            super(Kind.SQLITE);
         }
     }
 
     @Nested
     class OnPostgres extends Cases {
-        @Override
-        MetadataConfig config() {
-            postgres = PostgresDatabase.create();
-            return new MetadataConfig(postgres.url(), postgres.user(), "", 4);
+        OnPostgres() {
+            super(Kind.POSTGRESQL);
         }
     }
 }

@@ -5,27 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.seer.core.SeerException;
-import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.models.OutputKind;
+import dev.seer.serving.MetadataBackend;
 import dev.seer.serving.ServingErrorCode;
 import dev.seer.serving.feedback.LiveMetrics.ArmMetrics;
 import dev.seer.serving.feedback.LiveMetrics.Estimate;
 import dev.seer.serving.feedback.LiveMetrics.Window;
 import dev.seer.serving.feedback.LoggedPredictions.Logged;
 import dev.seer.testing.MutableClock;
-import dev.seer.testing.PostgresDatabase;
 import dev.seer.training.metrics.Metric;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live metrics against scikit-learn 1.2.1. The reference numbers below were produced with
@@ -74,33 +70,21 @@ class LiveMetricsTest {
     static final double[][] PROBABILITIES = {{0.7, 0.2, 0.1}, {0.1, 0.3, 0.6}, {0.2, 0.5, 0.3}, {0.4, 0.4, 0.2},
         {0.5, 0.25, 0.25}, {0.3, 0.3, 0.4}, {0.6, 0.1, 0.3}, {0.1, 0.8, 0.1}};
 
-    abstract static class Cases {
-        @TempDir
-        Path home;
+    abstract static class Cases extends MetadataBackend {
         MutableClock clock = new MutableClock(T0.plus(Duration.ofDays(10)));
         FakeLog log = new FakeLog();
-        MetadataDatabase database;
         FeedbackStore store;
         LiveMetrics metrics;
-        PostgresDatabase postgres;
 
-        abstract MetadataConfig config();
+        Cases(Kind kind) {
+            super(kind);
+        }
 
         @BeforeEach
         void open() {
-            database = MetadataDatabase.open(config(), home);
+            MetadataDatabase database = openDatabase();
             store = new FeedbackStore(database, log, new FeedbackStoreTest.Audited(), clock);
             metrics = new LiveMetrics(store);
-        }
-
-        @AfterEach
-        void close() throws Exception {
-            if (database != null) {
-                database.close();
-            }
-            if (postgres != null) {
-                postgres.close();
-            }
         }
 
         /** Logs a prediction at {@code time} and records its outcome a day later. */
@@ -195,18 +179,15 @@ class LiveMetricsTest {
 
     @Nested
     class OnSqlite extends Cases {
-        @Override
-        MetadataConfig config() {
-            return new MetadataConfig("", "", "", 4);
+        OnSqlite() {
+            super(Kind.SQLITE);
         }
     }
 
     @Nested
     class OnPostgres extends Cases {
-        @Override
-        MetadataConfig config() {
-            postgres = PostgresDatabase.create();
-            return new MetadataConfig(postgres.url(), postgres.user(), "", 4);
+        OnPostgres() {
+            super(Kind.POSTGRESQL);
         }
     }
 }

@@ -123,6 +123,44 @@ class PredictionLogTest {
         }
     }
 
+    /**
+     * Pages read back, across segments and in either order, exactly the query's answer: each once,
+     * in order; predictions appended between two pages neither shift nor repeat a newest-first
+     * listing; an unknown or malformed cursor is refused naming {@code after}.
+     */
+    @Test
+    void pagesFollowEachOtherAcrossSegmentsFromACursorInTheLog() {
+        try (PredictionLog log = open(LogOptions.DEFAULT.withSegmentBytes(8192))) {
+            fill(log, 300, 7);
+            for (PredictionQuery q : List.of(PredictionQuery.all().withDeployment("churn").newestFirst(),
+                    PredictionQuery.all().withDeployment("churn"), PredictionQuery.all().withEntity(Map.of("customer_id", "c7"))
+                            .newestFirst())) {
+                List<Prediction> expected = log.query(q);
+                assertThat(expected).as("%s", q).isNotEmpty();
+                for (int size : List.of(1, 13, expected.size(), expected.size() + 5)) {
+                    List<Prediction> paged = new ArrayList<>();
+                    Optional<String> after = Optional.empty();
+                    do {
+                        PredictionLog.Page page = log.page(q.withLimit(size), after);
+                        assertThat(page.predictions()).hasSizeLessThanOrEqualTo(size);
+                        paged.addAll(page.predictions());
+                        after = page.next();
+                    } while (after.isPresent());
+                    assertThat(paged).as("%s in pages of %d", q, size).containsExactlyElementsOf(expected);
+                }
+            }
+            PredictionQuery newest = PredictionQuery.all().newestFirst().withLimit(10);
+            PredictionLog.Page first = log.page(newest, Optional.empty());
+            List<Prediction> older = log.query(PredictionQuery.all().newestFirst()).subList(10, 20);
+            fill(log, 50, 5); // made between two pages
+            assertThat(log.page(newest, first.next()).predictions()).containsExactlyElementsOf(older);
+            assertThatThrownBy(() -> log.page(newest, Optional.of("prd_01M90MK1VX4E6GCA3S8WS2TFXF")))
+                    .hasMessageContaining("[after]").satisfies(e -> assertThat(((SeerException) e).details())
+                            .containsEntry("field", "after"));
+            assertThatThrownBy(() -> log.page(newest, Optional.of("../../etc/passwd"))).hasMessageContaining("[after]");
+        }
+    }
+
     /** The log's answer against a filter of everything appended (an independent reference). */
     private static void assertQuery(PredictionLog log, List<Prediction> all, PredictionQuery q) {
         List<Prediction> expected = all.stream().filter(p -> q.deployment().map(p.deployment()::equals).orElse(true)
