@@ -90,7 +90,9 @@ final class StreamedRecords {
         headers.add(header("seer.partition", Integer.toString(record.partition())));
         headers.add(header("seer.offset", Long.toString(record.offset())));
         headers.add(header("seer.error", error));
-        return new ProducerRecord<>(deadLetterTopic, null, record.timestamp(), record.key(), record.value(), headers);
+        // a record without a time (-1) keeps none: Kafka refuses a negative one
+        Long timestamp = record.timestamp() < 0 ? null : record.timestamp();
+        return new ProducerRecord<>(deadLetterTopic, null, timestamp, record.key(), record.value(), headers);
     }
 
     /** The output of a scored record, keyed as its input, with headers naming the input. */
