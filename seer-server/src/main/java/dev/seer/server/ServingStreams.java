@@ -64,7 +64,7 @@ final class ServingStreams implements AutoCloseable {
     private volatile Running<FeedbackConsumer> feedback;
     private volatile String feedbackProblem = "";
     private ServingKafka kafka;
-    private boolean started;
+    private volatile boolean started;
 
     private record Running<T extends Runnable>(T consumer, Thread thread) {}
 
