@@ -67,12 +67,21 @@ final class ServingCommands {
                 + " revision (0: only if it does not exist); otherwise a conflict.")
         Long expectedRevision;
 
+        @Option(names = "--input-topic", paramLabel = "TOPIC", description = "Also score every record of this Kafka topic"
+                + " (a JSON row as the predict route takes it), in the server; needs --output-topic.")
+        String inputTopic;
+
+        @Option(names = "--output-topic", paramLabel = "TOPIC", description = "Where the predictions of --input-topic go,"
+                + " keyed as their inputs (created if missing).")
+        String outputTopic;
+
         @Override
         public Integer call() {
             Deployment d = call(DeploymentOperations.DEPLOY, new DeploymentOperations.Deploy(name, model,
                     Optional.ofNullable(version), Optional.ofNullable(alias), Optional.ofNullable(challenger),
                     Optional.ofNullable(split), Optional.ofNullable(shadow), Optional.ofNullable(missing),
-                    Optional.ofNullable(whenStoreDown), Optional.ofNullable(expectedRevision)));
+                    Optional.ofNullable(whenStoreDown), Optional.ofNullable(expectedRevision), Optional.ofNullable(inputTopic),
+                    Optional.ofNullable(outputTopic)));
             show(DeploymentOperations.DEPLOY, d, () -> out().println("Deployed " + describe(d)));
             return 0;
         }
@@ -108,6 +117,13 @@ final class ServingCommands {
             DeploymentOperations.Shown shown = call(DeploymentOperations.SHOW, name);
             show(DeploymentOperations.SHOW, shown, () -> {
                 out().println(describe(shown.deployment()));
+                shown.stream().ifPresent(st -> {
+                    out().println("Stream: " + st.inputTopic() + " -> " + st.outputTopic() + ": "
+                            + st.state().name().toLowerCase(java.util.Locale.ROOT) + (st.error().isEmpty() ? "" : " ("
+                            + st.error() + ")"));
+                    out().printf(java.util.Locale.ROOT, "  scored %,d, dead-lettered %,d; partitions %s; lag %s%n", st.scored(),
+                            st.deadLettered(), st.assigned(), st.lag());
+                });
                 out().println("Revisions:");
                 for (int i = 0; i < shown.history().size(); i++) {
                     int revision = i + 1;
@@ -497,7 +513,8 @@ final class ServingCommands {
 
     static String describe(Deployment d) {
         return d.name() + " (revision " + d.revision() + "): " + arms(d) + "; missing features: " + d.missing().id()
-                + "; store down: " + d.whenStoreDown().id();
+                + "; store down: " + d.whenStoreDown().id() + d.stream().map(b -> "; scores topic " + b.inputTopic() + " into "
+                        + b.outputTopic()).orElse("");
     }
 
     private static String arms(Deployment d) {

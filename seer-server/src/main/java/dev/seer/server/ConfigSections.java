@@ -17,7 +17,7 @@ import java.util.Map;
 public final class ConfigSections {
     public static final List<ConfigSection<?>> ALL = List.of(ServerConfig.SECTION, MetadataConfig.SECTION,
             AuditConfig.SECTION, OnlineConfig.SECTION, KafkaConfig.SECTION, FilesConfig.SECTION,
-            dev.seer.serving.log.LogOptions.SECTION);
+            dev.seer.serving.log.LogOptions.SECTION, dev.seer.serving.feedback.FeedbackOptions.SECTION);
 
     private ConfigSections() {}
 

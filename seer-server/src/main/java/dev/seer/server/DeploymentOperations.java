@@ -14,6 +14,7 @@ import dev.seer.serving.deploy.Deployment;
 import dev.seer.serving.deploy.DeploymentStore;
 import dev.seer.serving.deploy.MissingPolicy;
 import dev.seer.serving.deploy.ModelRef;
+import dev.seer.serving.deploy.StreamBinding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +34,48 @@ public final class DeploymentOperations {
      */
     public record Deploy(String name, String model, Optional<Integer> version, Optional<String> alias,
             Optional<String> challenger, Optional<String> split, Optional<String> shadow, Optional<String> missing,
-            Optional<String> whenStoreDown, Optional<Long> expectedRevision) {}
+            Optional<String> whenStoreDown, Optional<Long> expectedRevision, Optional<String> inputTopic,
+            Optional<String> outputTopic) {
+        /** A deployment that scores no stream. */
+        public Deploy(String name, String model, Optional<Integer> version, Optional<String> alias,
+                Optional<String> challenger, Optional<String> split, Optional<String> shadow, Optional<String> missing,
+                Optional<String> whenStoreDown, Optional<Long> expectedRevision) {
+            this(name, model, version, alias, challenger, split, shadow, missing, whenStoreDown, expectedRevision,
+                    Optional.empty(), Optional.empty());
+        }
+    }
 
-    /** A deployment with every revision it has had, oldest first (a removal is null). */
-    public record Shown(Deployment deployment, List<Optional<Deployment>> history) {}
+    /**
+     * A deployment with every revision it has had, oldest first (a removal is null), and where its
+     * stream scoring stands if it has a binding.
+     */
+    public record Shown(Deployment deployment, List<Optional<Deployment>> history, Optional<StreamStatus> stream) {
+        public Shown(Deployment deployment, List<Optional<Deployment>> history) {
+            this(deployment, history, Optional.empty());
+        }
+    }
+
+    /**
+     * Where a bound deployment's scoring consumer is. NOT_RUNNING: no server runs consumers here
+     * (a CLI in local mode); STARTING: it is being started; WAITING: it cannot start yet (see the
+     * error: a missing input topic, an unreachable broker); RUNNING; RETRYING: a poll is being read
+     * again after the error (an unavailable store or log, an aborted transaction); FAILED: it
+     * stopped on the error and is started again within seconds.
+     */
+    public enum StreamState { NOT_RUNNING, STARTING, WAITING, RUNNING, RETRYING, FAILED }
+
+    /**
+     * A deployment's stream scoring as this server sees it: its topics, state and last error, the
+     * input partitions its consumer owns with the records behind on each ({@code lag}), and the
+     * records it scored and dead-lettered since it started.
+     */
+    public record StreamStatus(String inputTopic, String outputTopic, StreamState state, String error,
+            java.util.Set<Integer> assigned, java.util.Map<Integer, Long> lag, long scored, long deadLettered) {
+        public StreamStatus {
+            assigned = java.util.Set.copyOf(assigned);
+            lag = java.util.Map.copyOf(lag);
+        }
+    }
 
     private static final ApiRole[] READERS = {ADMIN, SCIENTIST, OPERATOR, AUDITOR};
 
@@ -57,8 +96,10 @@ public final class DeploymentOperations {
             .<String, Shown>get("deployments.show", "/api/v1/deployments/{name}").roles(READERS)
             .request(Codec.of(name -> Json.object().put("name", name), node -> Fields.text(node, "name")))
             .response(Codec.of(DeploymentOperations::shown, DeploymentOperations::shown))
-            .handler((services, name, call) -> new Shown(services.serving().deployments().get(name),
-                    services.serving().deployments().history(name)));
+            .handler((services, name, call) -> {
+                Deployment d = services.serving().deployments().get(name);
+                return new Shown(d, services.serving().deployments().history(name), services.serving().streamStatus(d));
+            });
 
     public static final Operation<String, String> REMOVE = Operation
             .<String, String>delete("deployments.remove", "/api/v1/deployments/{name}").roles(ADMIN, OPERATOR)
@@ -134,7 +175,17 @@ public final class DeploymentOperations {
                 d.split().map(DeploymentOperations::challengerPercent).orElse(0),
                 d.shadow().map(s -> ModelRef.parse(s, "shadow")),
                 MissingPolicy.of(d.missing().orElse("refuse"), "missing"),
-                MissingPolicy.of(d.whenStoreDown().orElse("refuse"), "when_store_down"));
+                MissingPolicy.of(d.whenStoreDown().orElse("refuse"), "when_store_down"), binding(d));
+    }
+
+    /** Both topics or neither: a deployment reads a stream only to write its predictions somewhere. */
+    private static Optional<StreamBinding> binding(Deploy d) {
+        if (d.inputTopic().isPresent() != d.outputTopic().isPresent()) {
+            String missing = d.inputTopic().isPresent() ? "output_topic" : "input_topic";
+            throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "Stream scoring needs both [input_topic] and"
+                    + " [output_topic]; [" + missing + "] is missing", Map.of("field", missing));
+        }
+        return d.inputTopic().map(in -> new StreamBinding(in, d.outputTopic().get()));
     }
 
     private static ObjectNode deploy(Deploy d) {
@@ -147,6 +198,8 @@ public final class DeploymentOperations {
         d.missing().ifPresent(m -> json.put("missing", m));
         d.whenStoreDown().ifPresent(w -> json.put("when_store_down", w));
         d.expectedRevision().ifPresent(r -> json.put("expected_revision", r));
+        d.inputTopic().ifPresent(t -> json.put("input_topic", t));
+        d.outputTopic().ifPresent(t -> json.put("output_topic", t));
         return json;
     }
 
@@ -162,7 +215,8 @@ public final class DeploymentOperations {
         return new Deploy(Deployment.checkName(Fields.text(body, "name")), Http.requiredText(body, "model"), version,
                 Fields.optional(body, "alias"), Fields.optional(body, "challenger"), Fields.optional(body, "split"),
                 Fields.optional(body, "shadow"), Fields.optional(body, "missing"), Fields.optional(body, "when_store_down"),
-                expected);
+                expected, Fields.optional(body, "input_topic").map(t -> StreamBinding.checkTopic(t, "input_topic")),
+                Fields.optional(body, "output_topic").map(t -> StreamBinding.checkTopic(t, "output_topic")));
     }
 
     private static ObjectNode experiment(Experiment e) {
@@ -259,12 +313,31 @@ public final class DeploymentOperations {
         var history = json.putArray("history");
         s.history().forEach(h -> history.add(h.map(d -> (JsonNode) Deployment.CODEC.encode(d)).orElse(Json.mapper()
                 .nullNode())));
+        s.stream().ifPresent(st -> {
+            ObjectNode stream = json.putObject("stream").put("input_topic", st.inputTopic())
+                    .put("output_topic", st.outputTopic()).put("state", st.state().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("error", st.error()).put("scored", st.scored()).put("dead_lettered", st.deadLettered());
+            new java.util.TreeSet<>(st.assigned()).forEach(stream.putArray("assigned")::add);
+            ObjectNode lag = stream.putObject("lag");
+            new java.util.TreeMap<>(st.lag()).forEach((p, l) -> lag.put(Integer.toString(p), l));
+        });
         return json;
     }
 
     private static Shown shown(JsonNode json) {
         List<Optional<Deployment>> history = new ArrayList<>();
         json.path("history").forEach(h -> history.add(h.isNull() ? Optional.empty() : Optional.of(Deployment.CODEC.decode(h))));
-        return new Shown(Deployment.CODEC.decode(json.path("deployment")), history);
+        Optional<StreamStatus> stream = Optional.empty();
+        JsonNode st = json.path("stream");
+        if (st.isObject()) {
+            java.util.Set<Integer> assigned = new java.util.TreeSet<>();
+            st.path("assigned").forEach(p -> assigned.add(p.asInt()));
+            java.util.Map<Integer, Long> lag = new java.util.TreeMap<>();
+            st.path("lag").fields().forEachRemaining(e -> lag.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
+            stream = Optional.of(new StreamStatus(st.path("input_topic").asText(), st.path("output_topic").asText(),
+                    StreamState.valueOf(st.path("state").asText().toUpperCase(java.util.Locale.ROOT)), st.path("error").asText(),
+                    assigned, lag, st.path("scored").asLong(), st.path("dead_lettered").asLong()));
+        }
+        return new Shown(Deployment.CODEC.decode(json.path("deployment")), history, stream);
     }
 }

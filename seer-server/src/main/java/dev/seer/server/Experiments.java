@@ -122,7 +122,7 @@ final class Experiments {
             champion = challenger;
         }
         Deployment changed = deployments.put(new DeploymentStore.Change(name, champion, Optional.empty(), 0, Optional.empty(),
-                d.missing(), d.whenStoreDown()), Optional.of(d.revision()), actor);
+                d.missing(), d.whenStoreDown(), d.stream()), Optional.of(d.revision()), actor);
         return new Judged(changed, judged.decision(), judged.challenger(), judged.outcomes());
     }
 

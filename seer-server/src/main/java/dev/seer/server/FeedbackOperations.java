@@ -108,7 +108,8 @@ public final class FeedbackOperations {
         return new Record(all, false);
     }
 
-    private static Outcome feedback(JsonNode o, String at) {
+    /** One outcome as the route takes it ({@code at}: its place in the body, for messages); also a feedback record's form. */
+    static Outcome feedback(JsonNode o, String at) {
         JsonNode outcome = o.path("outcome");
         if (!outcome.isNumber() || !Double.isFinite(outcome.doubleValue())) {
             throw invalid("[" + at + "outcome] must be a finite number (a label 0 or 1, a class index or a value)",

@@ -232,7 +232,8 @@ public final class PredictOperations {
         return new Predict(deployment, rows);
     }
 
-    private static Predictor.Row row(JsonNode row, String at) {
+    /** One row as the route takes it ({@code at}: its place in the body, for messages); also a stream record's form. */
+    static Predictor.Row row(JsonNode row, String at) {
         if (!row.isObject()) {
             throw invalid("[" + at + "] must be an object with [entity] and/or [features]", at);
         }
@@ -279,20 +280,25 @@ public final class PredictOperations {
         ObjectNode json = Json.object().put("deployment", p.deployment()).put("revision", p.revision());
         ArrayNode predictions = json.putArray("predictions");
         for (Prediction one : p.predictions()) {
-            ObjectNode o = predictions.addObject().put("id", one.id()).put("model", one.model().toString())
-                    .put("arm", one.arm().id());
-            ArrayNode output = o.putArray("output");
-            for (double v : one.output()) {
-                if (Double.isFinite(v)) {
-                    output.add(v);
-                } else {
-                    output.addNull();
-                }
-            }
-            one.missing().forEach(o.putArray("missing")::add);
-            one.degraded().ifPresent(reason -> o.put("degraded", reason));
+            prediction(predictions.addObject(), one);
         }
         return json;
+    }
+
+    /** One prediction's fields into {@code o}: also the value of a scored stream record. */
+    static ObjectNode prediction(ObjectNode o, Prediction one) {
+        o.put("id", one.id()).put("model", one.model().toString()).put("arm", one.arm().id());
+        ArrayNode output = o.putArray("output");
+        for (double v : one.output()) {
+            if (Double.isFinite(v)) {
+                output.add(v);
+            } else {
+                output.addNull();
+            }
+        }
+        one.missing().forEach(o.putArray("missing")::add);
+        one.degraded().ifPresent(reason -> o.put("degraded", reason));
+        return o;
     }
 
     private static Predicted predicted(JsonNode json) {

@@ -128,6 +128,7 @@ public final class SeerServer implements AutoCloseable {
         }
         services.features().onChange(server::refreshStreaming);
         server.refreshStreaming();
+        services.serving().startStreams(); // deployments' stream scoring and feedback from a topic, in the background
         LOG.info("Seer server listening on {}", server.url());
         return server;
     }

@@ -32,6 +32,7 @@ import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.training.Training;
 import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.server.Startup.Step;
+import dev.seer.serving.feedback.FeedbackOptions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -112,9 +113,14 @@ public final class SeerServices implements AutoCloseable {
             this.training = new Training(new TrainingDatasets(datasets), tracking, artifacts, clock,
                     Runtime.getRuntime().availableProcessors());
             this.explainedModels = new ExplainedModels(models, artifacts);
+            KafkaConfig kafka = config.section(KafkaConfig.SECTION);
+            // the embedded broker starts only when a consumer of serving needs it (Streaming.cluster)
+            Serving.StreamSettings streams = new Serving.StreamSettings(() -> new ServingKafka(streaming.cluster(),
+                    kafka.embedded() ? Map.of() : kafka.properties(), kafka.partitions(), Streaming.DEAD_LETTER_TOPIC),
+                    config.section(FeedbackOptions.SECTION), new Ids(clock).next("proc"));
             this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"),
                     config.section(dev.seer.serving.log.LogOptions.SECTION), database, audit,
-                    models, new ServingModels(models, artifacts), featureServer, clock,
+                    models, new ServingModels(models, artifacts), featureServer, clock, streams,
                     config.section(ServerConfig.SECTION).maxPredictionsInFlight()), Serving::close);
             onlineGuard.start(); // the online store's background check: once everything it may rebuild with is open
         } catch (RuntimeException | Error e) {

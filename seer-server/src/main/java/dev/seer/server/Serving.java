@@ -12,6 +12,7 @@ import dev.seer.serving.deploy.Deployment;
 import dev.seer.serving.deploy.DeploymentStore;
 import dev.seer.serving.deploy.ModelRef;
 import dev.seer.serving.deploy.Predictor;
+import dev.seer.serving.feedback.FeedbackOptions;
 import dev.seer.serving.feedback.FeedbackStore;
 import dev.seer.serving.feedback.LiveMetrics;
 import dev.seer.serving.log.LogOptions;
@@ -37,9 +38,12 @@ final class Serving implements AutoCloseable {
     private final LiveMetrics metrics;
     private final Experiments experiments;
     private final Admission admission;
+    /** Stream scoring and feedback from a topic: consumers that only a server starts ({@link #startStreams}). */
+    private final ServingStreams streams;
 
     private Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, ServingLog log,
-            FeatureLookup lookup, FeedbackStore feedback, AuditLog audit, Clock clock, int maxInFlight) {
+            FeatureLookup lookup, FeedbackStore feedback, AuditLog audit, Clock clock, StreamSettings streams,
+            int maxInFlight) {
         this.deployments = deployments;
         this.models = models;
         this.loaded = loaded;
@@ -49,11 +53,20 @@ final class Serving implements AutoCloseable {
         this.metrics = new LiveMetrics(feedback);
         this.experiments = new Experiments(deployments, feedback, log.log(), models, audit, clock);
         this.admission = new Admission(maxInFlight, "predict requests (server.max-predictions-in-flight)");
+        this.streams = new ServingStreams(streams.cluster(), deployments, predictor, feedback, streams.feedback(),
+                streams.instance(), clock);
     }
+
+    /**
+     * What the stream consumers need from the wiring: the Kafka cluster (asked for only when a
+     * deployment is bound or {@code feedback.topic} is set, since asking starts the embedded broker),
+     * the {@code feedback} section, and this process's unique id.
+     */
+    record StreamSettings(java.util.function.Supplier<ServingKafka> cluster, FeedbackOptions feedback, String instance) {}
 
     /** Opens the prediction log in {@code dir} (locked by this process until {@link #close}) and the rest over it. */
     static Serving open(Path dir, LogOptions options, MetadataDatabase database, AuditLog audit, ModelRegistry models,
-            ServingModels loaded, FeatureLookup lookup, Clock clock, int maxInFlight) {
+            ServingModels loaded, FeatureLookup lookup, Clock clock, StreamSettings streams, int maxInFlight) {
         requireNonNull(models, "models is null");
         PredictionLog predictionLog = PredictionLog.open(dir, options, audit, clock);
         try {
@@ -63,7 +76,7 @@ final class Serving implements AutoCloseable {
                     .scorer().signature().output());
             DeploymentStore deployments = new DeploymentStore(database, audit, clock);
             FeedbackStore feedback = new FeedbackStore(database, log, audit, clock);
-            return new Serving(deployments, models, loaded, log, lookup, feedback, audit, clock, maxInFlight);
+            return new Serving(deployments, models, loaded, log, lookup, feedback, audit, clock, streams, maxInFlight);
         } catch (RuntimeException e) {
             predictionLog.close();
             throw e;
@@ -108,12 +121,29 @@ final class Serving implements AutoCloseable {
         change.shadow().ifPresent(loaded::load);
         Deployment deployment = deployments.put(change, request.expectedRevision(), actor);
         predictor.activate(deployment);
+        streams.changed();
         return deployment;
     }
 
     void remove(String name, String actor) {
         deployments.remove(name, actor);
         predictor.deactivate(name);
+        streams.changed();
+    }
+
+    /** Starts the consumers of bound deployments and of {@code feedback.topic}, in the background: the server's. */
+    void startStreams() {
+        streams.start();
+    }
+
+    /** Where a deployment's stream scoring stands, if it has a binding. */
+    java.util.Optional<DeploymentOperations.StreamStatus> streamStatus(Deployment d) {
+        return streams.status(d);
+    }
+
+    /** The feedback topic's consumer, if {@code feedback.topic} is set. */
+    java.util.Optional<FeedbackConsumer.Status> feedbackStreamStatus() {
+        return streams.feedbackStatus();
     }
 
     /** Records outcomes: one (its refusal is the call's error) or many (each row's refusal in its result). */
@@ -141,11 +171,17 @@ final class Serving implements AutoCloseable {
     Experiments.Judged decide(String name, Experiments.Settings settings, String actor) {
         Experiments.Judged judged = experiments.apply(name, settings, actor);
         predictor.activate(judged.deployment());
+        streams.changed();
         return judged;
     }
 
+    /** The consumers first: each commits or rewinds what it holds while the log can still take predictions. */
     @Override
     public void close() {
-        log.log().close();
+        try {
+            streams.close();
+        } finally {
+            log.log().close();
+        }
     }
 }

@@ -440,12 +440,17 @@ class OperationsTest {
                 new dev.seer.serving.deploy.ModelRef("churn", 3)), 10, Optional.empty(),
                 dev.seer.serving.deploy.MissingPolicy.MODEL_DEFAULT, dev.seer.serving.deploy.MissingPolicy.REFUSE, 4, T1,
                 "token:alice");
+        var bound = new dev.seer.serving.deploy.Deployment("churn", champion, Optional.empty(), 0, Optional.empty(),
+                dev.seer.serving.deploy.MissingPolicy.REFUSE, dev.seer.serving.deploy.MissingPolicy.REFUSE, 5, T1, "token:alice",
+                Optional.of(new dev.seer.serving.deploy.StreamBinding("churn.requests", "churn.scores")));
         add(s, DeploymentOperations.DEPLOY, new DeploymentOperations.Deploy("churn", "churn", Optional.of(2), Optional.empty(),
                 Optional.of("churn:3"), Optional.of("90/10"), Optional.empty(), Optional.of("model_default"),
-                Optional.of("refuse"), Optional.of(3L)), deployment);
-        add(s, DeploymentOperations.LIST, Codec.Empty.REQUEST, List.of(deployment));
-        add(s, DeploymentOperations.SHOW, "churn", new DeploymentOperations.Shown(deployment, List.of(Optional.of(deployment),
-                Optional.empty())));
+                Optional.of("refuse"), Optional.of(3L), Optional.of("churn.requests"), Optional.of("churn.scores")), deployment);
+        add(s, DeploymentOperations.LIST, Codec.Empty.REQUEST, List.of(deployment, bound));
+        add(s, DeploymentOperations.SHOW, "churn", new DeploymentOperations.Shown(bound, List.of(Optional.of(deployment),
+                Optional.empty(), Optional.of(bound)), Optional.of(new DeploymentOperations.StreamStatus("churn.requests",
+                "churn.scores", DeploymentOperations.StreamState.RUNNING, "", java.util.Set.of(0, 2), Map.of(0, 0L, 2, 17L),
+                1200, 3))));
         add(s, DeploymentOperations.REMOVE, "churn", "churn");
         var experiment = new DeploymentOperations.Experiment("churn", 0.05, 0.1, 100, 0.05, 250, 100);
         var verdict = new DeploymentOperations.Verdict(deployment, "promote", "the challenger is better (p = 0.003)", 812, 400,

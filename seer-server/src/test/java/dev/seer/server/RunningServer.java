@@ -38,23 +38,25 @@ final class RunningServer implements AutoCloseable {
     }
 
     private RunningServer(Path dir, KafkaConfig kafka, OnlineConfig online) {
-        this(dir, kafka, online, config -> config);
+        this(dir, config -> config.with(KafkaConfig.SECTION, kafka).with(OnlineConfig.SECTION, online), false);
     }
 
     /** A server whose configuration {@code adjust} changes from the tests' defaults. */
     RunningServer(Path dir, java.util.function.UnaryOperator<SeerConfig> adjust) {
-        this(dir, KafkaConfig.SECTION.defaults(), OnlineConfig.SECTION.defaults(), adjust);
+        this(dir, adjust, false);
     }
 
-    private RunningServer(Path dir, KafkaConfig kafka, OnlineConfig online, java.util.function.UnaryOperator<SeerConfig> adjust) {
-        SeerHome home = SeerHome.create(dir.resolve("home"));
-        SeerConfig defaults = ConfigSections.defaults();
-        SeerConfig config = adjust.apply(defaults.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0))
-                .with(KafkaConfig.SECTION, kafka).with(OnlineConfig.SECTION, online));
+    /** A server over the home in {@code dir} ({@code existing}: the one an earlier server there left), configured by {@code configure}. */
+    RunningServer(Path dir, java.util.function.UnaryOperator<SeerConfig> configure, boolean existing) {
+        SeerHome home = existing ? SeerHome.open(dir.resolve("home")) : SeerHome.create(dir.resolve("home"));
+        SeerConfig config = configure.apply(ConfigSections.defaults().with(ServerConfig.SECTION,
+                new ServerConfig("127.0.0.1", 0)));
         services = SeerServices.open(home, config, Clock.systemUTC());
         server = SeerServer.start(services);
         for (Role role : Role.values()) {
-            tokens.put(role, services.tokens().create(role, "test-" + role.id(), "test").secret());
+            // a home an earlier server left still has its tokens, under the names without a suffix
+            String name = "test-" + role.id() + (existing ? "-" + Long.toString(System.nanoTime(), 36) : "");
+            tokens.put(role, services.tokens().create(role, name, "test").secret());
         }
     }
 

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,8 @@ class SeerConfigTest {
                         tuple("prediction-log.batch-mb", ConfigType.POSITIVE_INT, 4, "SEER_PREDICTION_LOG_BATCH_MB"),
                         tuple("prediction-log.answer-after", ConfigType.STRING, "sync", "SEER_PREDICTION_LOG_ANSWER_AFTER"),
                         tuple("prediction-log.sync-interval-ms", ConfigType.POSITIVE_INT, 100,
-                                "SEER_PREDICTION_LOG_SYNC_INTERVAL_MS"));
+                                "SEER_PREDICTION_LOG_SYNC_INTERVAL_MS"),
+                        tuple("feedback.topic", ConfigType.STRING, "", "SEER_FEEDBACK_TOPIC"));
     }
 
     @Test
@@ -69,6 +71,20 @@ class SeerConfigTest {
         assertThat(defaults.section(OnlineConfig.SECTION)).isEqualTo(new OnlineConfig("rocksdb", "redis://127.0.0.1:6379", "seer:"));
         assertThat(defaults.section(KafkaConfig.SECTION)).isEqualTo(new KafkaConfig("", 4));
         assertThat(defaults.section(FilesConfig.SECTION)).isEqualTo(new FilesConfig(List.of(), 1024));
+        assertThat(defaults.section(dev.seer.serving.feedback.FeedbackOptions.SECTION))
+                .isEqualTo(new dev.seer.serving.feedback.FeedbackOptions(Optional.empty()));
+    }
+
+    @Test
+    void aFeedbackTopicThatKafkaWouldRefuseFailsWhenTheConfigIsRead() {
+        SeerConfig config = SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_FEEDBACK_TOPIC", "outcomes.v1"),
+                ConfigSections.ALL);
+        assertThat(config.section(dev.seer.serving.feedback.FeedbackOptions.SECTION).topic()).contains("outcomes.v1");
+        for (String bad : List.of("out comes", "a/b", "..", "__consumer_offsets", "x".repeat(250))) {
+            assertThatThrownBy(() -> SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_FEEDBACK_TOPIC", bad),
+                    ConfigSections.ALL).section(dev.seer.serving.feedback.FeedbackOptions.SECTION))
+                    .as(bad).isInstanceOf(SeerException.class).hasMessageContaining("feedback.topic");
+        }
     }
 
     @Test

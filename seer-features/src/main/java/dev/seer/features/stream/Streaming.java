@@ -239,6 +239,16 @@ public final class Streaming implements AutoCloseable {
                 >= ends.get(e.getKey()).offset() - (e.getKey().topic().equals(topic) ? 0 : 1));
     }
 
+    /**
+     * Where clients reach Kafka, starting the embedded broker if it is not running yet: for Kafka
+     * clients outside the feature store (serving's stream scoring and feedback), which need the
+     * cluster whether or not a streaming source is defined. Throws while it cannot be reached.
+     */
+    public synchronized String cluster() {
+        ensureBroker();
+        return bootstrap;
+    }
+
     /** Where clients reach the broker, once started. */
     public synchronized Optional<String> bootstrap() {
         return Optional.ofNullable(bootstrap);

@@ -33,7 +33,13 @@ public final class DeploymentStore {
 
     /** A change: everything but the revision and who made it when. */
     public record Change(String name, ModelRef champion, Optional<ModelRef> challenger, int challengerPercent,
-            Optional<ModelRef> shadow, MissingPolicy missing, MissingPolicy whenStoreDown) {}
+            Optional<ModelRef> shadow, MissingPolicy missing, MissingPolicy whenStoreDown, Optional<StreamBinding> stream) {
+        /** A change to a deployment that scores no stream. */
+        public Change(String name, ModelRef champion, Optional<ModelRef> challenger, int challengerPercent,
+                Optional<ModelRef> shadow, MissingPolicy missing, MissingPolicy whenStoreDown) {
+            this(name, champion, challenger, challengerPercent, shadow, missing, whenStoreDown, Optional.empty());
+        }
+    }
 
     private final SqlDatabase database;
     private final AuditSink audit;
@@ -62,7 +68,7 @@ public final class DeploymentStore {
                         Map.of("deployment", change.name(), "revision", current));
             }
             Deployment d = new Deployment(change.name(), change.champion(), change.challenger(), change.challengerPercent(),
-                    change.shadow(), change.missing(), change.whenStoreDown(), revisions.last() + 1, now, actor);
+                    change.shadow(), change.missing(), change.whenStoreDown(), revisions.last() + 1, now, actor, change.stream());
             String spec = Json.write(Deployment.CODEC.encode(d));
             writeRevision(c, d.name(), d.revision(), spec, now, actor);
             if (current == 0) {

@@ -55,6 +55,19 @@ class DeploymentStoreTest {
         }
 
         @Test
+        void aStreamBindingIsStoredWithItsRevisionAndAWholeChangeWithoutOneDropsIt() {
+            open();
+            StreamBinding binding = new StreamBinding("churn.requests", "churn.scores");
+            Deployment bound = store.put(new DeploymentStore.Change("churn", new ModelRef("churn", 1), Optional.empty(), 0,
+                    Optional.empty(), MissingPolicy.REFUSE, MissingPolicy.REFUSE, Optional.of(binding)), Optional.of(0L), "alice");
+            assertThat(store.get("churn").stream()).contains(binding);
+            Deployment unbound = store.put(champion("churn", 2), Optional.of(1L), "alice");
+            assertThat(unbound.stream()).isEmpty();
+            assertThat(store.history("churn")).containsExactly(Optional.of(bound), Optional.of(unbound));
+            assertThat(store.list()).containsExactly(unbound);
+        }
+
+        @Test
         void aChangeReplacesTheWholeDeploymentAndKeepsEveryRevision() {
             open();
             Deployment first = store.put(champion("churn", 1), Optional.of(0L), "alice");

@@ -3,6 +3,7 @@ package dev.seer.serving.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.serving.ServingErrorCode;
 import java.time.Instant;
@@ -25,6 +26,39 @@ class DeploymentTest {
         assertThat(Deployment.CODEC.decode(Deployment.CODEC.encode(d))).isEqualTo(d);
         Deployment s = split("churn", 10);
         assertThat(Deployment.CODEC.decode(Deployment.CODEC.encode(s))).isEqualTo(s);
+    }
+
+    @Test
+    void aStreamBindingRoundTripsAndAFormatOneDeploymentReadsAsUnbound() {
+        Deployment bound = new Deployment("churn", new ModelRef("churn", 3), Optional.empty(), 0, Optional.empty(),
+                MissingPolicy.REFUSE, MissingPolicy.REFUSE, 2, Instant.parse("2026-12-04T10:00:00Z"), "alice",
+                Optional.of(new StreamBinding("churn.requests", "churn.scores")));
+        var json = Deployment.CODEC.encode(bound);
+        assertThat(json.path("format").asInt()).isEqualTo(2);
+        assertThat(json.path("stream").path("input_topic").asText()).isEqualTo("churn.requests");
+        assertThat(Deployment.CODEC.decode(json)).isEqualTo(bound);
+        // as format 1 stored it, before bindings existed (pinned)
+        Deployment old = Deployment.CODEC.decode(Json.parse("{\"format\":1,\"name\":\"churn\",\"champion\":\"churn:3\","
+                + "\"missing\":\"refuse\",\"when_store_down\":\"model_default\",\"revision\":4,"
+                + "\"changed_at\":\"2026-12-04T10:00:00Z\",\"changed_by\":\"alice\"}"));
+        assertThat(old.stream()).isEmpty();
+        assertThat(old.whenStoreDown()).isEqualTo(MissingPolicy.MODEL_DEFAULT);
+        assertThatThrownBy(() -> Deployment.CODEC.decode(Json.parse("{\"format\":3,\"name\":\"x\"}")))
+                .hasMessageContaining("formats 1 to 2");
+    }
+
+    @Test
+    void topicNamesAreCheckedAsKafkaChecksThem() {
+        assertThat(StreamBinding.checkTopic("scores-in.v_2", "input_topic")).isEqualTo("scores-in.v_2");
+        assertThat(StreamBinding.checkTopic("x".repeat(249), "input_topic")).hasSize(249);
+        for (String bad : new String[] {"", ".", "..", "a b", "a/b", "a\\b", "in%2Fout", "\u00fc", "a\nb", "x".repeat(250),
+                "../etc", "__consumer_offsets", "__transaction_state"}) {
+            assertThatThrownBy(() -> StreamBinding.checkTopic(bad, "input_topic")).as(bad).isInstanceOf(SeerException.class)
+                    .hasMessageContaining("[input_topic]")
+                    .extracting(e -> ((SeerException) e).errorCode()).isEqualTo(ServingErrorCode.INVALID_DEPLOYMENT);
+        }
+        assertThatThrownBy(() -> StreamBinding.checkTopic(null, "output_topic")).hasMessageContaining("[output_topic]");
+        assertThatThrownBy(() -> new StreamBinding("scores", "scores")).hasMessageContaining("cannot be the [input_topic]");
     }
 
     @Test
