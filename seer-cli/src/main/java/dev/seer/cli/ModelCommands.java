@@ -338,7 +338,8 @@ final class ModelCommands {
     }
 
     @Command(name = "model", mixinStandardHelpOptions = true, description = "A model version's lineage: the run that"
-            + " trained it, the dataset version, the view versions and every ingested batch.")
+            + " trained it, the version it continued (continued training), the dataset version, the view versions and"
+            + " every ingested batch.")
     static final class LineageModel extends CliCommand {
         @Parameters(paramLabel = "NAME:VERSION")
         String version;
@@ -369,6 +370,8 @@ final class ModelCommands {
             out().printf("└─ run %s (%s), %s, experiment %s%s%n", r.id(), r.name(), r.status(), r.experimentId(),
                     r.provenance().map(p -> ", spec " + p.specHash().orElse("-") + ", seed " + (p.seed().isPresent()
                             ? Long.toString(p.seed().getAsLong()) : "-")).orElse(""));
+            r.provenance().flatMap(p -> p.continuedFrom()).ifPresent(parent -> out().printf(
+                    "   ├─ continued from model %s (its trees kept, more rounds boosted on the dataset below)%n", parent));
             if (lineage.dataset().isEmpty()) {
                 out().println("   └─ no dataset version recorded");
                 return;

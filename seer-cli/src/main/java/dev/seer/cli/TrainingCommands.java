@@ -32,6 +32,8 @@ final class TrainingCommands {
             "Train the candidates of a training spec (YAML) on its dataset version, evaluate them all by the same",
             "strategy (cross-validation, held-out test rows, tests against the baseline and the champion),",
             "record the run, and register the best model as a new version with its promotion-gate check.",
+            "A spec with continue_from: MODEL:VERSION boosts that XGBoost version further on the spec's dataset",
+            "version, compares the result with it, and registers it as the model's next version.",
             "Progress goes to stderr; the report to stdout (--json: the answer as JSON)."})
     static final class Train extends CliCommand {
         @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The training spec (YAML).")

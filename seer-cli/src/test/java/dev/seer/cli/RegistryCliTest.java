@@ -48,8 +48,8 @@ class RegistryCliTest {
         Path entities = Files.writeString(dir.resolve("entities.csv"),
                 "customer_id,event_timestamp,churned\n11,2026-11-26T12:00:00Z,true\n3,2026-11-26T12:00:00Z,false\n");
         ok(home, "dataset", "create", "churn", "--entities", entities.toString(), "--features", "customer_stats:spend");
-        String first = trainedRun(home, 0.2);
-        String second = trainedRun(home, 0.3);
+        String first = trainedRun(home, 0.2, Optional.empty());
+        String second = trainedRun(home, 0.3, Optional.of("churn:1")); // as continued training records its parent
 
         JsonNode found = Json.parse(ok(home, "--json", "runs", "search", "--filter", "metrics.roc_auc > 0.5 and params.weight"
                 + " LIKE '0.%'", "--order-by", "params.weight DESC", "--max", "1"));
@@ -100,7 +100,7 @@ class RegistryCliTest {
 
         String lineage = ok(home, "lineage", "model", "churn:1");
         assertThat(lineage).contains("model churn:1", "run " + first, "dataset churn:1", "view customer_stats version 1",
-                "of transactions: file");
+                "of transactions: file").doesNotContain("continued from");
 
         SeerHome seerHome = SeerHome.open(home.root);
         try (HomeLock lock = seerHome.lock("server", Clock.systemUTC());
@@ -114,7 +114,8 @@ class RegistryCliTest {
             assertThat(override.err()).contains("Only an admin may override");
             assertThat(ok(home, "--token", scientist, "models", "alias", "churn:2", "challenger", "--reason", "try"))
                     .contains("challenger of churn now points at version 2");
-            assertThat(ok(home, "--token", scientist, "lineage", "model", "churn:2")).contains("dataset churn:1");
+            assertThat(ok(home, "--token", scientist, "lineage", "model", "churn:2")).contains("continued from model churn:1",
+                "dataset churn:1");
             assertThat(ok(home, "--token", scientist, "runs", "show", first)).contains("param  ", "metric roc_auc");
             assertThat(ok(home, "--token", scientist, "runs", "delete", first)).contains("run " + first, "deleted");
             assertThat(ok(home, "--token", scientist, "runs", "list")).doesNotContain(first);
@@ -125,13 +126,14 @@ class RegistryCliTest {
     }
 
     /** What a trainer leaves: a finished run with provenance, metrics, and a model folder with its descriptor. */
-    private static String trainedRun(CliHome home, double weight) throws Exception {
+    private static String trainedRun(CliHome home, double weight, Optional<String> continuedFrom) throws Exception {
         try (SeerServices services = SeerServices.open(SeerHome.open(home.root), home.config(), Clock.systemUTC())) {
             TrackingStore tracking = services.tracking();
+            RunProvenance provenance = RunProvenance.here(Optional.of("churn:1"), Optional.empty(), Optional.empty(),
+                    OptionalLong.of(7), Map.of());
             Run run = tracking.createRun(new TrackingStore.NewRun(TrackingStore.DEFAULT_EXPERIMENT, Optional.empty(),
-                    "trainer", Optional.empty(), Map.of(), Optional.empty(), Optional.of(RunProvenance.here(
-                            Optional.of("churn:1"), Optional.empty(), Optional.empty(), OptionalLong.of(7), Map.of()))),
-                    "trainer");
+                    "trainer", Optional.empty(), Map.of(), Optional.empty(), Optional.of(continuedFrom.map(
+                            provenance::continuing).orElse(provenance))), "trainer");
             tracking.logBatch(run.id(), new TrackingStore.Batch(List.of(new Metric("roc_auc", 0.75, 1, 0)),
                     Map.of("weight", Double.toString(weight)), Map.of()), "trainer");
             // the documented file forms, as any trainer writes them: Seer's linear model and the model descriptor

@@ -16,6 +16,7 @@ import dev.seer.registry.versions.AliasMove;
 import dev.seer.registry.versions.ModelVersion;
 import dev.seer.registry.versions.VersionCheck;
 import dev.seer.training.AutoMl;
+import dev.seer.training.Continuation;
 import dev.seer.training.References;
 import dev.seer.training.Task;
 import dev.seer.training.Training;
@@ -38,6 +39,11 @@ import java.util.Optional;
  * ({@value #GATE}): whether it beat the champion (or, with none yet, the baseline) at the spec's
  * alpha. The model's {@code champion} alias is protected by that check from its first version on,
  * so only a version that passed, or an admin's override with a reason, becomes champion.
+ *
+ * <p>A spec with {@code continue_from: MODEL:VERSION} boosts that version further on the spec's
+ * dataset version; the gate then judges the result against that version (its parent), and the
+ * result is registered as the next version of the same model. No alias moves: promoting it goes
+ * through the gate as any version's promotion does.
  */
 public final class TrainingOperations {
     /** The check the promotion gate records and the champion alias requires. */
@@ -134,14 +140,14 @@ public final class TrainingOperations {
     private TrainingOperations() {}
 
     static Trained train(SeerServices services, TrainingSpec spec, Call call) {
-        return registered(services, spec, services.training().train(spec, references(services, spec), call.actor(),
-                call.progress()), call);
+        return registered(services, spec, services.training().train(spec, references(services, spec), parents(services),
+                call.actor(), call.progress()), call);
     }
 
     /** Continues a killed or failed training run, then registers its model as {@link #train} does. */
     static Trained resume(SeerServices services, String runId, Call call) {
         Training.Outcome outcome = services.training().resume(runId, (columns, notes) -> references(services,
-                spec(services, runId)).find(columns, notes), call.actor(), call.progress());
+                spec(services, runId)).find(columns, notes), parents(services), call.actor(), call.progress());
         return registered(services, spec(services, runId), outcome, call);
     }
 
@@ -155,6 +161,11 @@ public final class TrainingOperations {
                 spec.model(), spec.evaluation().reference(), columns, notes);
     }
 
+    /** A continued spec's version ({@code continue_from}), read from the registry and refused if it cannot be continued. */
+    private static Training.ParentLookup parents(SeerServices services) {
+        return version -> Continuation.find(services.models(), services.tracking(), services.artifacts(), version);
+    }
+
     /** Registers the run's model as the next version, protects the champion alias, and records the gate's check. */
     private static Trained registered(SeerServices services, TrainingSpec spec, Training.Outcome outcome, Call call) {
         if (outcome.modelFolder().isEmpty()) {
@@ -162,7 +173,7 @@ public final class TrainingOperations {
         }
         ModelVersion version = new ModelRegistration(services).fromRun(new ModelRegistration.FromRun(spec.model(),
                 outcome.runId(), outcome.modelFolder().get(), Optional.empty(), Optional.empty(), "Trained by spec ["
-                + spec.name() + "]"), call.actor());
+                + spec.name() + "]" + spec.continueFrom().map(v -> ", continued from " + v).orElse("")), call.actor());
         protectChampion(services, spec.model(), call.actor());
         EvaluationReport report = outcome.report();
         VersionCheck check = services.models().recordCheck(version.name(), version.version(), GATE, report.gate(),

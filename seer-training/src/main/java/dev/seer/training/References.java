@@ -69,7 +69,7 @@ public final class References {
     public record Found(String label, Fitted model, Optional<Evaluator.Chosen> retrain, List<String> features) {}
 
     /** The loaded model, given rows of its own features in its signature's order. */
-    private static Fitted fitted(Model model) {
+    static Fitted fitted(Model model) {
         return new Fitted() {
             @Override
             public double[][] predict(double[][] rows) {

@@ -96,6 +96,9 @@ final class RunRecorder {
         RunProvenance provenance = RunProvenance.here(Optional.of(data.snapshot().ref()),
                 Optional.of(data.snapshot().sha256()), Optional.of(spec.sha256()), OptionalLong.of(spec.seed()),
                 Map.of("xgboost4j", xgboostVersion()));
+        if (spec.continueFrom().isPresent()) {
+            provenance = provenance.continuing(spec.continueFrom().get());
+        }
         Run run = tracking.createRun(new TrackingStore.NewRun(experiment, Optional.of(spec.name()), actor, Optional.empty(),
                 Map.of(KIND_TAG, "training"), Optional.empty(), Optional.of(provenance)), actor);
         Map<String, String> params = new LinkedHashMap<>();
@@ -108,6 +111,7 @@ final class RunRecorder {
         params.put("alpha", Double.toString(spec.evaluation().alpha()));
         params.put("seed", Long.toString(spec.seed()));
         params.put("candidates", String.join(",", spec.candidates().stream().map(c -> c.algorithm().id()).toList()));
+        spec.continueFrom().ifPresent(version -> params.put("continue_from", version));
         tracking.logBatch(run.id(), new TrackingStore.Batch(List.of(), params, Map.of()), actor);
         RunRecorder recorder = new RunRecorder(tracking, artifacts, clock, spec, data, actor, run);
         recorder.put(SPEC, spec.text().getBytes(StandardCharsets.UTF_8));

@@ -33,7 +33,7 @@ final class SpecReader {
     static final long DEFAULT_SEED = 42;
 
     private static final Set<String> TOP = Set.of("name", "dataset", "label", "task", "features", "evaluation",
-            "candidates", "tuning", "seed", "model");
+            "candidates", "tuning", "seed", "model", "continue_from");
     private static final Set<String> EVALUATION = Set.of("folds", "metric", "alpha", "bootstrap", "reference");
     private static final Set<String> CANDIDATE = Set.of("algorithm", "params", "search");
     private static final Set<String> TUNING = Set.of("strategy", "trials", "timeout", "early_stopping", "seed",
@@ -67,10 +67,45 @@ final class SpecReader {
         if (tuning.isEmpty() && candidates.stream().anyMatch(Candidate::tuned)) {
             tuning = Optional.of(new Tuning(Strategy.TPE, 20, Optional.empty(), false, 1, seed));
         }
+        Optional<String> continueFrom = YamlNode.optional(top, "continue_from").map(n -> continued(n, top, candidates));
+        String model = YamlNode.optional(top, "model").map(YamlNode::text).orElse(continueFrom.map(SpecReader::modelOf)
+                .orElse(name));
         return new TrainingSpec(name, root.required(top, "dataset").text(),
                 YamlNode.optional(top, "label").map(YamlNode::text), task,
                 YamlNode.optional(top, "features").map(YamlNode::texts).orElse(List.of()), evaluation, candidates, tuning,
-                seed, YamlNode.optional(top, "model").map(YamlNode::text).orElse(name), text);
+                seed, model, continueFrom, text);
+    }
+
+    /**
+     * {@code continue_from: MODEL:VERSION}: one XGBoost candidate with fixed parameters (those it
+     * names override the continued run's; {@code rounds} is the rounds added), no tuning, and the
+     * new version goes to the same registered model.
+     */
+    private static String continued(YamlNode node, Map<String, YamlNode> top, List<Candidate> candidates) {
+        String ref = node.text();
+        int colon = ref.lastIndexOf(':');
+        if (colon <= 0 || !ref.substring(colon + 1).matches("[1-9][0-9]{0,8}")) {
+            throw node.error("continue_from is a registered model version, MODEL:VERSION (e.g. churn:3), not [" + ref + "]");
+        }
+        YamlNode list = top.get("candidates");
+        if (candidates.size() != 1 || candidates.get(0).algorithm() != Algorithm.XGBOOST) {
+            throw list.error("continued training takes exactly one candidate, algorithm [xgboost]; a version is"
+                    + " continued by boosting more rounds on it");
+        }
+        if (candidates.get(0).tuned() || top.containsKey("tuning")) {
+            throw (top.containsKey("tuning") ? top.get("tuning") : list).error("continued training is not tuned: its"
+                    + " parameters are the continued run's, overridden by the candidate's params");
+        }
+        Optional<YamlNode> model = YamlNode.optional(top, "model");
+        if (model.isPresent() && !model.get().text().equals(modelOf(ref))) {
+            throw model.get().error("a continued model registers as a new version of the model it continues, [" + modelOf(
+                    ref) + "], not [" + model.get().text() + "]");
+        }
+        return ref;
+    }
+
+    private static String modelOf(String version) {
+        return version.substring(0, version.lastIndexOf(':'));
     }
 
     private static Task task(YamlNode node) {

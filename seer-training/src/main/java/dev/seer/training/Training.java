@@ -71,13 +71,34 @@ public final class Training {
         Optional<References.Found> find(List<String> columns, Consumer<String> notes);
     }
 
+    /** Finds the registered version a spec continues ({@code continue_from}), refusing one that cannot be. */
+    @FunctionalInterface
+    public interface ParentLookup {
+        ParentLookup NONE = version -> {
+            throw new SeerException(TrainingErrorCode.INVALID_STATE, "Continued training from [" + version + "] needs the"
+                    + " model registry, which this caller does not give", Map.of("field", "continue_from"));
+        };
+
+        Continuation.Parent find(String version);
+    }
+
     public Outcome train(TrainingSpec spec, ReferenceLookup references, String actor, Consumer<String> progress) {
+        return train(spec, references, ParentLookup.NONE, actor, progress);
+    }
+
+    /**
+     * Trains {@code spec}; one that continues a version ({@code continue_from}) finds it through
+     * {@code parents} and is compared with it instead of the {@code references}.
+     */
+    public Outcome train(TrainingSpec spec, ReferenceLookup references, ParentLookup parents, String actor,
+            Consumer<String> progress) {
+        Optional<Continuation.Parent> parent = spec.continueFrom().map(parents::find);
         progress.accept("reading dataset " + spec.dataset());
         DatasetSource.Snapshot snapshot = datasets.open(spec.dataset());
-        TrainingData data = read(spec, snapshot, progress);
-        Optional<Evaluator.Reference> reference = reference(spec, snapshot, data, references, progress);
+        TrainingData data = read(spec, parent, snapshot, progress);
+        Optional<Evaluator.Reference> reference = reference(spec, parent, snapshot, data, references, progress);
         RunRecorder recorder = RunRecorder.start(tracking, artifacts, clock, spec, data, actor);
-        return run(spec, data, reference, recorder, Map.of(), progress);
+        return run(spec, parent, data, reference, recorder, Map.of(), progress);
     }
 
     /**
@@ -87,6 +108,12 @@ public final class Training {
      * trials end the same as if the run had not stopped. Refuses a run that finished.
      */
     public Outcome resume(String runId, ReferenceLookup references, String actor, Consumer<String> progress) {
+        return resume(runId, references, ParentLookup.NONE, actor, progress);
+    }
+
+    /** {@link #resume}, finding the version a continued run's spec names through {@code parents}. */
+    public Outcome resume(String runId, ReferenceLookup references, ParentLookup parents, String actor,
+            Consumer<String> progress) {
         Run run = tracking.run(runId);
         if (!"training".equals(run.tags().get(RunRecorder.KIND_TAG))) {
             throw new SeerException(TrainingErrorCode.INVALID_STATE, "Run " + runId + " is not a training run",
@@ -106,24 +133,32 @@ public final class Training {
             throw new SeerException(TrainingErrorCode.INVALID_STATE, "Dataset " + dataset + " has changed since run " + runId
                     + " read it (SHA-256 " + recordedHash.get() + ", now " + snapshot.sha256() + ")", Map.of("run", runId));
         }
-        TrainingData data = read(spec, snapshot, progress);
-        Optional<Evaluator.Reference> reference = reference(spec, snapshot, data, references, progress);
+        Optional<Continuation.Parent> parent = spec.continueFrom().map(parents::find);
+        TrainingData data = read(spec, parent, snapshot, progress);
+        Optional<Evaluator.Reference> reference = reference(spec, parent, snapshot, data, references, progress);
         Map<String, List<Trial>> recorded = RunRecorder.recordedTrials(tracking, run, spec);
         progress.accept("kept " + recorded.values().stream().mapToInt(List::size).sum() + " recorded trials");
         RunRecorder recorder = RunRecorder.reopen(tracking, artifacts, clock, spec, data, actor, run);
-        return run(spec, data, reference, recorder, recorded, progress);
+        return run(spec, parent, data, reference, recorder, recorded, progress);
     }
 
-    private static TrainingData read(TrainingSpec spec, DatasetSource.Snapshot snapshot, Consumer<String> progress) {
-        TrainingData data = FrameReader.read(snapshot, spec.label(), spec.task(), spec.features());
+    private static TrainingData read(TrainingSpec spec, Optional<Continuation.Parent> parent,
+            DatasetSource.Snapshot snapshot, Consumer<String> progress) {
+        TrainingData data = parent.isPresent() ? Continuation.read(spec, parent.get(), snapshot, progress)
+                : FrameReader.read(snapshot, spec.label(), spec.task(), spec.features());
         progress.accept(String.format("%,d training, %,d validation, %,d test rows; %d features%s", data.train().rows(),
                 data.validation().rows(), data.test().rows(), data.train().width(), data.leftOut().isEmpty() ? ""
                         : "; left out: " + data.leftOut()));
         return data;
     }
 
-    private static Optional<Evaluator.Reference> reference(TrainingSpec spec, DatasetSource.Snapshot snapshot,
-            TrainingData data, ReferenceLookup references, Consumer<String> progress) {
+    private static Optional<Evaluator.Reference> reference(TrainingSpec spec, Optional<Continuation.Parent> parent,
+            DatasetSource.Snapshot snapshot, TrainingData data, ReferenceLookup references, Consumer<String> progress) {
+        if (parent.isPresent()) {
+            // the version continued from is the one the new model would replace: it is the reference
+            progress.accept("continuing " + parent.get().version() + " (" + parent.get().model().rounds() + " rounds)");
+            return Optional.of(Continuation.reference(parent.get(), data));
+        }
         Optional<Evaluator.Reference> reference = references.find(FrameReader.numericColumns(snapshot, data.label()),
                 progress).map(found -> new Evaluator.Reference(found.label(), found.model(), found.retrain(),
                 FrameReader.read(snapshot, Optional.of(data.label()), spec.task(), found.features())));
@@ -131,13 +166,15 @@ public final class Training {
         return reference;
     }
 
-    private Outcome run(TrainingSpec spec, TrainingData data, Optional<Evaluator.Reference> reference,
-            RunRecorder recorder, Map<String, List<Trial>> recorded, Consumer<String> progress) {
+    private Outcome run(TrainingSpec spec, Optional<Continuation.Parent> parent, TrainingData data,
+            Optional<Evaluator.Reference> reference, RunRecorder recorder, Map<String, List<Trial>> recorded,
+            Consumer<String> progress) {
         // Ctrl-C or a kill (SIGTERM) ends the process through its shutdown hooks: the run is marked killed
         Thread killed = new Thread(() -> recorder.end(RunStatus.KILLED), "seer-training-killed-" + recorder.runId());
         Runtime.getRuntime().addShutdownHook(killed);
         try {
-            List<Chosen> chosen = choose(spec, data, recorder, recorded, progress);
+            List<Chosen> chosen = parent.isPresent() ? Continuation.chosen(spec, parent.get())
+                    : choose(spec, data, recorder, recorded, progress);
             Evaluator evaluator = new Evaluator(spec.evaluation().metric(), spec.evaluation().alpha(),
                     spec.evaluation().folds(), spec.evaluation().bootstrap(), spec.seed(), threads, progress);
             Evaluator.Evaluated evaluated = evaluator.evaluate(data, chosen, reference);

@@ -21,11 +21,15 @@ import java.util.Optional;
  * any data is: an unknown key, algorithm or parameter, an empty or reversed range, a metric of
  * another task.
  *
- * @param model the registered model a trained version goes to (default: {@code name})
+ * @param model the registered model a trained version goes to (default: {@code name}, or with
+ *     {@code continueFrom} the continued version's model, the only one it may name)
+ * @param continueFrom a registered XGBoost version, {@code MODEL:VERSION}, whose model this spec
+ *     trains further (more boosting rounds on {@code dataset}) instead of training from scratch
  * @param text the spec as written, hashed into the run's provenance
  */
 public record TrainingSpec(String name, String dataset, Optional<String> label, Task task, List<String> features,
-        Evaluation evaluation, List<Candidate> candidates, Optional<Tuning> tuning, long seed, String model, String text) {
+        Evaluation evaluation, List<Candidate> candidates, Optional<Tuning> tuning, long seed, String model,
+        Optional<String> continueFrom, String text) {
     public TrainingSpec {
         requireNonNull(name, "name is null");
         requireNonNull(dataset, "dataset is null");
@@ -36,6 +40,7 @@ public record TrainingSpec(String name, String dataset, Optional<String> label, 
         candidates = List.copyOf(candidates);
         requireNonNull(tuning, "tuning is null");
         requireNonNull(model, "model is null");
+        requireNonNull(continueFrom, "continueFrom is null");
         requireNonNull(text, "text is null");
     }
 

@@ -127,6 +127,39 @@ class SpecReaderTest {
         refused("", "s.yaml", "empty");
     }
 
+    @Test
+    void aContinuedSpecNamesTheVersionAndRegistersToItsModel() {
+        TrainingSpec spec = TrainingSpec.parse("s.yaml", "name: refresh\ndataset: churn:4\ntask: binary\n"
+                + "continue_from: churn:3\ncandidates: [{algorithm: xgboost, params: {rounds: 20}}]\n");
+        assertThat(spec.continueFrom()).contains("churn:3");
+        assertThat(spec.model()).isEqualTo("churn"); // the continued version's model, not the spec's name
+        assertThat(TrainingSpec.parse("s.yaml", "name: churn\ndataset: d\ntask: binary\ncandidates: [{algorithm: xgboost}]\n")
+                .continueFrom()).isEmpty();
+        assertThat(TrainingSpec.parse("s.yaml", "name: r\ndataset: d\ntask: binary\ncontinue_from: my:model:2\n"
+                + "candidates: [{algorithm: xgboost}]\n").model()).isEqualTo("my:model");
+    }
+
+    @Test
+    void aContinuedSpecThatCannotBeIsRefusedNamingTheKey() {
+        String head = "name: x\ndataset: d:2\ntask: binary\n";
+        refused(head + "continue_from: churn\ncandidates: [{algorithm: xgboost}]\n", "[continue_from]", "MODEL:VERSION");
+        refused(head + "continue_from: churn:0\ncandidates: [{algorithm: xgboost}]\n", "[continue_from]", "[churn:0]");
+        refused(head + "continue_from: churn:latest\ncandidates: [{algorithm: xgboost}]\n", "[continue_from]",
+                "MODEL:VERSION");
+        refused(head + "continue_from: churn:3\ncandidates: [{algorithm: logistic}]\n", "[candidates]",
+                "exactly one candidate, algorithm [xgboost]");
+        refused(head + "continue_from: churn:3\ncandidates: [{algorithm: xgboost}, {algorithm: xgboost}]\n",
+                "[candidates]", "exactly one candidate");
+        refused(head + "continue_from: churn:3\ncandidates: [{algorithm: random_forest}]\n", "[candidates]",
+                "exactly one candidate");
+        refused(head + "continue_from: churn:3\ncandidates: [{algorithm: xgboost, search: {eta: {log: [0.01, 0.3]}}}]\n",
+                "[candidates]", "not tuned");
+        refused(head + "continue_from: churn:3\ncandidates: [{algorithm: xgboost}]\ntuning: {trials: 5}\n", "[tuning]",
+                "not tuned");
+        refused(head + "continue_from: churn:3\nmodel: other\ncandidates: [{algorithm: xgboost}]\n", "[model]",
+                "new version of the model it continues, [churn], not [other]");
+    }
+
     private static void refused(String yaml, String where, String what) {
         assertThatThrownBy(() -> TrainingSpec.parse("s.yaml", yaml)).isInstanceOf(SeerException.class)
                 .hasMessageContaining(where).hasMessageContaining(what)

@@ -21,9 +21,12 @@ import java.util.TreeMap;
  *
  * @param dataset a dataset version, {@code NAME:VERSION}
  * @param libraries library name to version, e.g. {@code xgboost4j} → {@code 3.4.0}
+ * @param continuedFrom the model version, {@code NAME:VERSION}, whose model this run trained further
+ *     (continued training); empty for a model trained from scratch
  */
 public record RunProvenance(Optional<String> dataset, Optional<String> datasetHash, Optional<String> specHash,
-        OptionalLong seed, String seerVersion, Map<String, String> libraries, String javaVersion, String os) {
+        OptionalLong seed, String seerVersion, Map<String, String> libraries, String javaVersion, String os,
+        Optional<String> continuedFrom) {
     /** The one JSON form, kept in the run's row. */
     public static final Codec<RunProvenance> CODEC = new RunProvenanceCodec();
 
@@ -36,6 +39,19 @@ public record RunProvenance(Optional<String> dataset, Optional<String> datasetHa
         libraries = Map.copyOf(libraries);
         requireNonNull(javaVersion, "javaVersion is null");
         requireNonNull(os, "os is null");
+        requireNonNull(continuedFrom, "continuedFrom is null");
+    }
+
+    /** A run trained from scratch. */
+    public RunProvenance(Optional<String> dataset, Optional<String> datasetHash, Optional<String> specHash,
+            OptionalLong seed, String seerVersion, Map<String, String> libraries, String javaVersion, String os) {
+        this(dataset, datasetHash, specHash, seed, seerVersion, libraries, javaVersion, os, Optional.empty());
+    }
+
+    /** The same provenance, for a run that continued training the model of {@code version} ({@code NAME:VERSION}). */
+    public RunProvenance continuing(String version) {
+        return new RunProvenance(dataset, datasetHash, specHash, seed, seerVersion, libraries, javaVersion, os,
+                Optional.of(requireNonNull(version, "version is null")));
     }
 
     /**
@@ -51,7 +67,7 @@ public record RunProvenance(Optional<String> dataset, Optional<String> datasetHa
     }
 }
 
-/** Format 1, the first. */
+/** Format 2 added {@code continued_from}; format 1, the first, has none. */
 final class RunProvenanceCodec implements Codec<RunProvenance> {
     @Override
     public String kind() {
@@ -60,7 +76,7 @@ final class RunProvenanceCodec implements Codec<RunProvenance> {
 
     @Override
     public int version() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -73,7 +89,9 @@ final class RunProvenanceCodec implements Codec<RunProvenance> {
         json.put("seer", p.seerVersion());
         ObjectNode libraries = json.putObject("libraries");
         new TreeMap<>(p.libraries()).forEach(libraries::put);
-        return json.put("java", p.javaVersion()).put("os", p.os());
+        json.put("java", p.javaVersion()).put("os", p.os());
+        p.continuedFrom().ifPresent(v -> json.put("continued_from", v));
+        return json;
     }
 
     @Override
@@ -86,6 +104,6 @@ final class RunProvenanceCodec implements Codec<RunProvenance> {
         }
         return new RunProvenance(f.optionalText("dataset"), f.optionalText("dataset_sha256"), f.optionalText("spec_sha256"),
                 f.present("seed") ? OptionalLong.of(f.number("seed")) : OptionalLong.empty(), f.text("seer"), libraries,
-                f.text("java"), f.text("os"));
+                f.text("java"), f.text("os"), f.optionalText("continued_from"));
     }
 }

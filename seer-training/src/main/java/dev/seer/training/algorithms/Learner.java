@@ -2,6 +2,7 @@ package dev.seer.training.algorithms;
 
 import dev.seer.training.data.Frame;
 import java.util.Map;
+import java.util.Optional;
 
 /** Trains one algorithm. Implementations are stateless and thread-safe. */
 public interface Learner {
@@ -19,5 +20,13 @@ public interface Learner {
             case LOGISTIC, LINEAR -> new LinearLearner(algorithm);
             case BASELINE -> new BaselineLearner();
         };
+    }
+
+    /**
+     * XGBoost boosting more rounds on {@code start}: its trees are kept as they are and
+     * {@code rounds} more are added, fit to the new rows' gradients at the start's predictions.
+     */
+    static Learner continuing(BoostedModel start) {
+        return new XGBoostLearner(Algorithm.XGBOOST, Optional.of(start));
     }
 }

@@ -5,6 +5,7 @@ import dev.seer.models.ModelFormat;
 import dev.seer.training.Task;
 import dev.seer.training.TrainingErrorCode;
 import dev.seer.training.data.Frame;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +21,11 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * random-forest tutorial sets it). Rounds are driven one at a time with {@code Booster.update},
  * so that a reporter can watch the model grow and stop it (ASHA) without a second training.
  * The file is XGBoost's JSON with the feature names, which seer-models checks against the signature.
+ *
+ * <p>Continued from a {@link BoostedModel}, the fit loads that model, sets the parameters on it
+ * and runs {@code rounds} more updates numbered after its own, as XGBoost's {@code xgb_model}
+ * argument does: the existing trees are not touched, and the intercept is the loaded model's
+ * (XGBoost estimates one only for a model with no trees yet).
  */
 final class XGBoostLearner implements Learner {
     /**
@@ -30,9 +36,15 @@ final class XGBoostLearner implements Learner {
     static final int PARALLEL_ROWS = 20_000;
 
     private final Algorithm algorithm;
+    private final Optional<BoostedModel> start;
 
     XGBoostLearner(Algorithm algorithm) {
+        this(algorithm, Optional.empty());
+    }
+
+    XGBoostLearner(Algorithm algorithm, Optional<BoostedModel> start) {
         this.algorithm = algorithm;
+        this.start = start;
     }
 
     @Override
@@ -42,11 +54,12 @@ final class XGBoostLearner implements Learner {
         try {
             matrix = matrix(train);
             matrix.setLabel(train.labelFloats());
-            booster = XGBoost.train(matrix, native_(train, params, seed, threads), 0, new LinkedHashMap<>(), null, null);
+            booster = start(matrix, native_(train, params, seed, threads));
+            int first = booster.getNumBoostedRound();
             int total = algorithm == Algorithm.RANDOM_FOREST ? 1 : ((Number) params.get("rounds")).intValue();
             int trained = 0;
             for (int round = 0; round < total; round++) {
-                booster.update(matrix, round);
+                booster.update(matrix, first + round);
                 trained = round + 1;
                 if (rounds.every() > 0 && trained % rounds.every() == 0 && trained < total
                         && !rounds.report(trained, predict(booster, rounds.watch().x(), train))) {
@@ -54,8 +67,8 @@ final class XGBoostLearner implements Learner {
                 }
             }
             byte[] bytes = booster.toByteArray("json");
-            return new Trained(train, booster, bytes, trained);
-        } catch (XGBoostError e) {
+            return new Trained(train, booster, bytes, trained, first);
+        } catch (XGBoostError | IOException e) {
             if (booster != null) {
                 booster.dispose();
             }
@@ -68,13 +81,33 @@ final class XGBoostLearner implements Learner {
         }
     }
 
-    private Map<String, Object> native_(Frame train, Map<String, Object> params, long seed, int threads) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("objective", switch (train.task()) {
+    /** A new booster, or the continued model loaded with {@code params} set on it. */
+    private Booster start(DMatrix matrix, Map<String, Object> params) throws XGBoostError, IOException {
+        if (start.isEmpty()) {
+            return XGBoost.train(matrix, params, 0, new LinkedHashMap<>(), null, null);
+        }
+        Booster booster = XGBoost.loadModel(start.get().json());
+        try {
+            booster.setParams(params);
+            return booster;
+        } catch (XGBoostError e) {
+            booster.dispose();
+            throw e;
+        }
+    }
+
+    /** The objective XGBoost trains for {@code task}. */
+    static String objective(Task task) {
+        return switch (task) {
             case BINARY -> "binary:logistic";
             case MULTICLASS -> "multi:softprob";
             case REGRESSION -> "reg:squarederror";
-        });
+        };
+    }
+
+    private Map<String, Object> native_(Frame train, Map<String, Object> params, long seed, int threads) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("objective", objective(train.task()));
         if (train.task() == Task.MULTICLASS) {
             p.put("num_class", train.classes().size());
         }
@@ -126,12 +159,14 @@ final class XGBoostLearner implements Learner {
         private final Booster booster;
         private final byte[] bytes;
         private final int rounds;
+        private final int continued;
 
-        Trained(Frame like, Booster booster, byte[] bytes, int rounds) {
+        Trained(Frame like, Booster booster, byte[] bytes, int rounds, int continued) {
             this.like = like;
             this.booster = booster;
             this.bytes = bytes;
             this.rounds = rounds;
+            this.continued = continued;
         }
 
         @Override
@@ -151,7 +186,8 @@ final class XGBoostLearner implements Learner {
 
         @Override
         public Map<String, String> facts() {
-            return Map.of("rounds_trained", Integer.toString(rounds));
+            return continued == 0 ? Map.of("rounds_trained", Integer.toString(rounds)) : Map.of("rounds_trained",
+                    Integer.toString(rounds), "rounds_continued_from", Integer.toString(continued));
         }
 
         @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.training.Task;
 import dev.seer.training.algorithms.Algorithm;
+import dev.seer.training.algorithms.BoostedModel;
 import dev.seer.training.algorithms.Fitted;
 import dev.seer.training.algorithms.Learner;
 import dev.seer.training.algorithms.RoundReporter;
@@ -66,26 +67,45 @@ public final class Evaluator {
         this.progress = requireNonNull(progress, "progress is null");
     }
 
-    /** A candidate with its parameters resolved. */
-    public record Chosen(String name, Algorithm algorithm, Map<String, Object> params) {
+    /**
+     * A candidate with its parameters resolved.
+     *
+     * @param start the model a continued candidate boosts further, on every fold as on all rows
+     */
+    public record Chosen(String name, Algorithm algorithm, Map<String, Object> params, Optional<BoostedModel> start) {
         public Chosen {
             requireNonNull(name, "name is null");
             requireNonNull(algorithm, "algorithm is null");
             params = Map.copyOf(params);
+            requireNonNull(start, "start is null");
+        }
+
+        public Chosen(String name, Algorithm algorithm, Map<String, Object> params) {
+            this(name, algorithm, params, Optional.empty());
+        }
+
+        Learner learner() {
+            return start.map(Learner::continuing).orElseGet(() -> Learner.of(algorithm));
         }
     }
 
     /**
      * The model to beat, with the same rows read with its own features (in its signature's order),
      * which may differ from the candidates'. {@code retrain}, when the reference's algorithm and
-     * parameters are known, lets it be cross-validated on the same folds.
+     * parameters are known, lets it be cross-validated on the same folds. A reference that is
+     * {@code asTrained} (the version a continued model grew from) is what the candidate is meant
+     * to replace as it is, not a recipe: on every fold it is scored as trained, not retrained.
      */
-    public record Reference(String label, Fitted model, Optional<Chosen> retrain, TrainingData data) {
+    public record Reference(String label, Fitted model, Optional<Chosen> retrain, TrainingData data, boolean asTrained) {
         public Reference {
             requireNonNull(label, "label is null");
             requireNonNull(model, "model is null");
             requireNonNull(retrain, "retrain is null");
             requireNonNull(data, "data is null");
+        }
+
+        public Reference(String label, Fitted model, Optional<Chosen> retrain, TrainingData data) {
+            this(label, model, retrain, data, false);
         }
     }
 
@@ -134,7 +154,7 @@ public final class Evaluator {
         progress.accept("cross-validating " + chosen.name() + " (" + folds + " folds, then 5x2 for the t-test)");
         double[] foldScores = crossValidate(chosen, development, split);
         double[] nbScores = crossValidate(chosen, development, nbSplit);
-        Learner learner = Learner.of(chosen.algorithm());
+        Learner learner = chosen.learner();
         long started = System.nanoTime();
         Fitted fitted = learner.fit(development, chosen.algorithm().resolve(chosen.params()), seed, threads,
                 RoundReporter.NONE);
@@ -153,7 +173,7 @@ public final class Evaluator {
     /** The spec metric of {@code chosen} on each fold of each repetition, trained on the other folds. */
     double[] crossValidate(Chosen chosen, Frame development, List<Folds> repetitions) {
         List<Double> scores = new ArrayList<>();
-        Learner learner = Learner.of(chosen.algorithm());
+        Learner learner = chosen.learner();
         for (Folds split : repetitions) {
             for (int k = 0; k < split.count(); k++) {
                 Frame train = development.select(split.rows(k, false));
@@ -173,7 +193,9 @@ public final class Evaluator {
         Frame test = reference.data().test();
         Scored scored = scored(test, reference.model().predict(test.x()));
         double[] foldScores = new double[0];
-        if (reference.retrain().isPresent()) {
+        if (reference.asTrained()) {
+            foldScores = scoredAsTrained(reference, development, split);
+        } else if (reference.retrain().isPresent()) {
             progress.accept("cross-validating the reference " + reference.label());
             foldScores = crossValidate(reference.retrain().get(), development, split);
         } else {
@@ -181,6 +203,18 @@ public final class Evaluator {
                     + " cross-validated: the comparison with it rests on the held-out rows only");
         }
         return new Outcome(null, foldScores, reference.model(), scored);
+    }
+
+    /** The reference as trained, on each held-out fold of {@code repetitions}: the same rows the candidates are scored on. */
+    private double[] scoredAsTrained(Reference reference, Frame development, List<Folds> repetitions) {
+        List<Double> scores = new ArrayList<>();
+        for (Folds split : repetitions) {
+            for (int k = 0; k < split.count(); k++) {
+                Frame held = development.select(split.rows(k, true));
+                scores.add(metric.value(scored(held, reference.model().predict(held.x()))));
+            }
+        }
+        return scores.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private String best(Map<String, Outcome> outcomes, List<Chosen> candidates) {
