@@ -127,6 +127,7 @@ public final class SeerServer implements AutoCloseable {
         }
         services.features().onChange(server::refreshStreaming);
         server.refreshStreaming();
+        services.onlineLearning().start(); // online models' snapshots on schedule, only while a server runs
         LOG.info("Seer server listening on {}", server.url());
         return server;
     }
@@ -314,6 +315,7 @@ public final class SeerServer implements AutoCloseable {
             return;
         }
         app.stop();
+        step("stop the online models' snapshots", services.onlineLearning()::close);
         step("write the access records", access::close);
         step("remove the local token file", () -> Files.deleteIfExists(localTokenFile()));
         if (localToken != null) {

@@ -32,6 +32,7 @@ import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.training.Training;
 import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.server.Startup.Step;
+import dev.seer.serving.online.OnlineOptions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -67,6 +68,8 @@ public final class SeerServices implements AutoCloseable {
     private final ExplainedModels explainedModels;
     /** Deployments, the predict path, the prediction log and feedback. */
     private final Serving serving;
+    /** Online models: created, learnt from feedback by serving, snapshotted to the registry. */
+    private final OnlineLearning onlineLearning;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
@@ -115,6 +118,9 @@ public final class SeerServices implements AutoCloseable {
             this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"),
                     config.section(dev.seer.serving.log.LogOptions.SECTION), database, audit,
                     models, new ServingModels(models, artifacts), featureServer, clock), Serving::close);
+            // its snapshot schedule runs only in a server (SeerServer starts it); closed before serving
+            this.onlineLearning = startup.open(Step.ONLINE_LEARNING, new OnlineLearning(serving, models, artifacts,
+                    config.section(OnlineOptions.SECTION)), OnlineLearning::close);
             onlineGuard.start(); // the online store's background check: once everything it may rebuild with is open
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
@@ -229,6 +235,10 @@ public final class SeerServices implements AutoCloseable {
 
     Serving serving() {
         return serving;
+    }
+
+    OnlineLearning onlineLearning() {
+        return onlineLearning;
     }
 
     /** Registered versions loaded for explanations. */

@@ -11,10 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /** A real server on a free port over a fresh home, with one token per role. */
 final class RunningServer implements AutoCloseable {
@@ -38,16 +41,32 @@ final class RunningServer implements AutoCloseable {
     }
 
     private RunningServer(Path dir, KafkaConfig kafka, OnlineConfig online) {
-        SeerHome home = SeerHome.create(dir.resolve("home"));
-        SeerConfig defaults = ConfigSections.defaults();
-        SeerConfig config = defaults.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0)).with(KafkaConfig.SECTION, kafka)
-                .with(OnlineConfig.SECTION, online);
-        services = SeerServices.open(home, config, Clock.systemUTC());
+        this(SeerHome.create(dir.resolve("home")), ConfigSections.defaults().with(KafkaConfig.SECTION, kafka)
+                .with(OnlineConfig.SECTION, online), "test-");
+    }
+
+    private RunningServer(SeerHome home, SeerConfig config, String tokenPrefix) {
+        services = SeerServices.open(home, config.with(ServerConfig.SECTION, new ServerConfig("127.0.0.1", 0)),
+                Clock.systemUTC());
         server = SeerServer.start(services);
         for (Role role : Role.values()) {
-            tokens.put(role, services.tokens().create(role, "test-" + role.id(), "test").secret());
+            tokens.put(role, services.tokens().create(role, tokenPrefix + role.id(), "test").secret());
         }
     }
+
+    /**
+     * A server over the home in {@code dir} with {@code configure} applied to the defaults: the home
+     * is created on the first call and opened again on the next ones, a restart once the previous
+     * server is closed (each start issues its own tokens).
+     */
+    static RunningServer over(Path dir, UnaryOperator<SeerConfig> configure) {
+        Path root = dir.resolve("home");
+        boolean exists = Files.isDirectory(root);
+        return new RunningServer(exists ? SeerHome.open(root) : SeerHome.create(root),
+                configure.apply(ConfigSections.defaults()), "test-" + STARTS.incrementAndGet() + "-");
+    }
+
+    private static final AtomicInteger STARTS = new AtomicInteger();
 
     HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
