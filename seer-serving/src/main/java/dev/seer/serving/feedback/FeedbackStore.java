@@ -63,6 +63,10 @@ import java.util.TreeMap;
  * shadow whose model cannot take the outcome (another output kind) is left out, and one already
  * labelled keeps its outcome.
  *
+ * <p>A {@link Learner} (online models) is given every outcome a transaction newly records, in that
+ * transaction, so what it learns commits or rolls back with the outcomes: each outcome is learnt
+ * from exactly once.
+ *
  * <p>Every call that records something writes one audit entry, waited for: {@code
  * feedback.recorded} for one outcome, {@code feedback.batch_recorded} for a bulk load (with its
  * counts), so a file of a million outcomes is one entry, not a million.
