@@ -132,7 +132,12 @@ class OnlineLearningRouteTest {
             assertThat(running.send("POST", "/api/v1/models/" + name + "/online/snapshot", Role.OPERATOR, "{}")
                     .statusCode()).as(name).isIn(400, 404);
         }
+        byte[] file = new LinearModel(List.of("a"), new double[] {1}, 0, LinearModel.Link.LOGIT).toBytes();
+        assertRefused(running.upload("POST", "/api/v1/models/ctr/import", Role.SCIENTIST, new MultipartBody(
+                "{\"format\": \"seer-linear\", \"signature\": \"a:float64->probability\"}").file("file", "m.json", file)),
+                400, "is an online model");
         assertThat(running.services.models().models()).extracting(m -> m.name()).containsExactly("ctr");
+        assertThat(running.services.models().versions("ctr")).hasSize(1);
     }
 
     HttpResponse<String> deploy() throws Exception {
