@@ -172,16 +172,20 @@ final class ModelCommands {
 
     @Command(name = "create-online", mixinStandardHelpOptions = true,
             description = {"Create an online model (online_logistic: logistic regression by FTRL-Proximal, McMahan et",
-                    "al. 2013) of numeric FEATURES. Version 1 is the untrained model (1/2 for everyone); deploy it, and",
+                    "al. 2013) of numeric inputs. Version 1 is the untrained model (1/2 for everyone); deploy it, and",
                     "every outcome sent as feedback on its predictions teaches it. The server registers what it learnt",
                     "as a new version every online-learning.snapshot-every and moves the deployments it champions there."})
     static final class CreateOnline extends CliCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--features", required = true, split = ",", paramLabel = "NAME",
-                description = "The inputs, in order, separated by commas (all given in each predict request).")
-        List<String> features;
+        @Option(names = "--feature-service", paramLabel = "SERVICE", description = {"Inputs from this feature service",
+                "(its latest version), fetched from the online store by the entity at predict time, first."})
+        String featureService;
+
+        @Option(names = "--features", split = ",", paramLabel = "NAME",
+                description = "Inputs given in each predict request, in order, separated by commas.")
+        List<String> features = List.of();
 
         @Option(names = "--alpha", defaultValue = "0.1", paramLabel = "X",
                 description = "Learning rate scale: larger learns and forgets faster (default: ${DEFAULT-VALUE}).")
@@ -204,8 +208,8 @@ final class ModelCommands {
 
         @Override
         public Integer call() {
-            ModelVersion v = call(OnlineModelOperations.CREATE, new OnlineModelOperations.Create(name, features,
-                    new FtrlSettings(alpha, beta, l1, l2), description));
+            ModelVersion v = call(OnlineModelOperations.CREATE, new OnlineModelOperations.Create(name,
+                    Optional.ofNullable(featureService), features, new FtrlSettings(alpha, beta, l1, l2), description));
             show(OnlineModelOperations.CREATE, v, () -> out().println("Created online model " + name + ": registered " + v
                     + " (untrained); deploy it with: seer deploy DEPLOYMENT --model " + name + " --version " + v.version()));
             return 0;

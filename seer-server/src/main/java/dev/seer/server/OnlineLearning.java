@@ -2,7 +2,11 @@ package dev.seer.server;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.SeerException;
+import dev.seer.core.catalog.Catalog;
+import dev.seer.core.catalog.CatalogEntry;
+import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.models.LinearModel;
 import dev.seer.models.ModelFormat;
 import dev.seer.models.Signature;
@@ -10,11 +14,13 @@ import dev.seer.registry.artifacts.ArtifactStore;
 import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.registry.versions.ModelVersion;
 import dev.seer.registry.versions.VersionDetails;
+import dev.seer.serving.ServingErrorCode;
 import dev.seer.serving.deploy.ModelRef;
 import dev.seer.serving.online.FtrlProximal;
 import dev.seer.serving.online.FtrlSettings;
 import dev.seer.serving.online.OnlineModels;
 import dev.seer.serving.online.OnlineOptions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +58,17 @@ final class OnlineLearning implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnlineLearning.class);
 
-    /** A new online model: its inputs (all numbers) and its FTRL settings. */
-    record Create(String model, List<String> features, FtrlSettings settings, String description) {
+    /**
+     * A new online model: its inputs (all numbers) and its FTRL settings. With a feature service,
+     * its features come first, named {@code view__feature} as in a dataset built from it, and are
+     * fetched from the online store by the entity at predict time; {@code features} follow, given
+     * in each request.
+     */
+    record Create(String model, Optional<String> featureService, List<String> features, FtrlSettings settings,
+            String description) {
         Create {
             requireNonNull(model, "model is null");
+            requireNonNull(featureService, "featureService is null");
             features = List.copyOf(features);
             requireNonNull(settings, "settings is null");
             requireNonNull(description, "description is null");
@@ -76,6 +89,7 @@ final class OnlineLearning implements AutoCloseable {
     }
 
     private final OnlineModels online;
+    private final Catalog catalog;
     private final ModelRegistry registry;
     private final ArtifactStore artifacts;
     private final Serving serving;
@@ -83,9 +97,11 @@ final class OnlineLearning implements AutoCloseable {
     private final Object snapshotting = new Object();
     private ScheduledExecutorService schedule;
 
-    OnlineLearning(Serving serving, ModelRegistry registry, ArtifactStore artifacts, OnlineOptions options) {
+    OnlineLearning(Serving serving, Catalog catalog, ModelRegistry registry, ArtifactStore artifacts,
+            OnlineOptions options) {
         this.serving = requireNonNull(serving, "serving is null");
         this.online = serving.online();
+        this.catalog = requireNonNull(catalog, "catalog is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.options = requireNonNull(options, "options is null");
@@ -93,14 +109,28 @@ final class OnlineLearning implements AutoCloseable {
 
     /** Registers a new model, version 1 the untrained learner, and starts keeping its state. */
     ModelVersion create(Create request, String actor) {
-        FtrlProximal learner = new FtrlProximal(request.features(), request.settings());
+        List<String> inputs = new ArrayList<>();
+        Optional<String> service = request.featureService().map(name -> serviceInputs(name, inputs));
+        inputs.addAll(request.features());
+        FtrlProximal learner = new FtrlProximal(inputs, request.settings());
         Map<String, String> tags = new LinkedHashMap<>(settingsTags(request.settings()));
         tags.put(KIND_TAG, OnlineModels.KIND);
         // the registry refuses a taken name, so an online model never takes over a batch-trained one
         registry.createModel(request.model(), request.description(), tags, actor);
-        ModelVersion first = register(request.model(), learner, tags, "the untrained online model", actor);
+        ModelVersion first = register(request.model(), learner, service, tags, "the untrained online model", actor);
         online.create(request.model(), learner, first.version(), actor);
         return first;
+    }
+
+    /** Adds the latest version of feature service {@code name}'s features to {@code inputs}; returns {@code name:version}. */
+    private String serviceInputs(String name, List<String> inputs) {
+        CatalogEntry service = catalog.latest(FeatureRegistry.SERVICE, name).orElseThrow(() -> new SeerException(
+                ServingErrorCode.INVALID_ARGUMENT, "Feature service [" + name + "] does not exist",
+                Map.of("field", "feature_service")));
+        for (JsonNode ref : service.body().path("features")) {
+            inputs.add(ref.asText().replace(":", "__")); // a dataset's column name, which ServingModels fetches online
+        }
+        return name + ":" + service.version();
     }
 
     /** The model's learnt state now. */
@@ -170,7 +200,9 @@ final class OnlineLearning implements AutoCloseable {
             tags.put("seer.online.updates_since_parent", Long.toString(state.pending()));
             state.pendingFrom().ifPresent(t -> tags.put("seer.online.learnt_from", t.toString()));
             state.lastLearntAt().ifPresent(t -> tags.put("seer.online.learnt_to", t.toString()));
-            ModelVersion version = register(model, state.learner(), tags, "online snapshot after " + state.updates()
+            // the parent's feature service, so the new version fetches the same features online
+            Optional<String> service = registry.version(model, state.snapshotVersion()).details().featureService();
+            ModelVersion version = register(model, state.learner(), service, tags, "online snapshot after " + state.updates()
                     + " updates (" + state.pending() + " since version " + state.snapshotVersion() + ")", actor);
             online.snapshotted(model, version.version(), state.updates());
             List<String> moved = serving.moveChampions(new ModelRef(model, version.version()), actor);
@@ -179,14 +211,14 @@ final class OnlineLearning implements AutoCloseable {
         }
     }
 
-    private ModelVersion register(String model, FtrlProximal learner, Map<String, String> tags, String description,
-            String actor) {
+    private ModelVersion register(String model, FtrlProximal learner, Optional<String> featureService,
+            Map<String, String> tags, String description, String actor) {
         LinearModel snapshot = learner.snapshot();
         byte[] bytes = snapshot.toBytes();
         String sha256 = artifacts.store(bytes);
         Signature signature = learner.signature();
         VersionDetails details = new VersionDetails(Optional.of(sha256), Optional.of(ModelFormat.SEER_LINEAR.id()),
-                Optional.of(Signature.CODEC.encode(signature)), Optional.empty(), Optional.empty(), Map.of());
+                Optional.of(Signature.CODEC.encode(signature)), Optional.empty(), featureService, Map.of());
         return registry.createVersion(model, new ModelRegistry.NewVersion("seer-artifacts:/" + sha256, Optional.empty(),
                 description, details, tags), actor);
     }

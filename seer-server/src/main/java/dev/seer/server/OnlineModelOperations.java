@@ -28,8 +28,12 @@ import java.util.regex.Pattern;
  * moves deployments, so it is for those who deploy.
  */
 public final class OnlineModelOperations {
-    /** A new online model of {@code features} (numbers, in this order) with FTRL-Proximal's settings. */
-    public record Create(String model, List<String> features, FtrlSettings settings, String description) {
+    /**
+     * A new online model of a feature service's features (fetched online by the entity) and/or
+     * {@code features} given in each request (numbers, in this order), with FTRL-Proximal's settings.
+     */
+    public record Create(String model, Optional<String> featureService, List<String> features, FtrlSettings settings,
+            String description) {
         public Create {
             features = List.copyOf(features);
         }
@@ -67,7 +71,7 @@ public final class OnlineModelOperations {
             .status(201).request(Codec.of(OnlineModelOperations::create, OnlineModelOperations::create))
             .response(Codec.of(RegistryJson::version, RegistryJson::version))
             .handler((services, c, call) -> services.onlineLearning().create(new OnlineLearning.Create(c.model(),
-                    c.features(), c.settings(), c.description()), call.actor()));
+                    c.featureService(), c.features(), c.settings(), c.description()), call.actor()));
 
     public static final Operation<String, Shown> SHOW = Operation
             .<String, Shown>get("models.online", "/api/v1/models/{model}/online").roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
@@ -87,24 +91,30 @@ public final class OnlineModelOperations {
 
     private static ObjectNode create(Create c) {
         ObjectNode json = Json.object().put("model", c.model());
+        c.featureService().ifPresent(f -> json.put("feature_service", f));
         c.features().forEach(json.putArray("features")::add);
         settings(json, c.settings());
         return json.put("description", c.description());
     }
 
-    /** {@code features} (a list of names, or one text of names separated by commas); alpha, beta, l1, l2 default to FTRL's. */
+    /**
+     * {@code feature_service} (a name: its latest version) and/or {@code features} (a list of names,
+     * or one text of names separated by commas); alpha, beta, l1, l2 default to FTRL's.
+     */
     private static Create create(JsonNode body) {
         JsonNode given = body.path("features");
         List<String> features = new ArrayList<>();
-        if (given.isTextual()) {
+        if (given.isTextual() && !given.asText().isBlank()) {
             for (String name : given.asText().split(",", -1)) {
                 features.add(name.trim());
             }
         } else {
             given.forEach(f -> features.add(f.asText()));
         }
-        if (features.isEmpty() || features.size() > MAX_FEATURES) {
-            throw invalid("[features] must name 1 to " + MAX_FEATURES + " inputs of the online model", "features");
+        Optional<String> service = Fields.optional(body, "feature_service");
+        if ((features.isEmpty() && service.isEmpty()) || features.size() > MAX_FEATURES) {
+            throw invalid("[features] must name 1 to " + MAX_FEATURES + " inputs of the online model, unless a"
+                    + " [feature_service] gives them", "features");
         }
         for (String feature : features) {
             if (!FEATURE.matcher(feature).matches()) {
@@ -115,7 +125,8 @@ public final class OnlineModelOperations {
         FtrlSettings defaults = FtrlSettings.defaults();
         FtrlSettings settings = new FtrlSettings(number(body, "alpha", defaults.alpha()), number(body, "beta",
                 defaults.beta()), number(body, "l1", defaults.l1()), number(body, "l2", defaults.l2()));
-        return new Create(Fields.text(body, "model"), features, settings, Fields.optional(body, "description").orElse(""));
+        return new Create(Fields.text(body, "model"), service, features, settings,
+                Fields.optional(body, "description").orElse(""));
     }
 
     private static ObjectNode settings(ObjectNode json, FtrlSettings s) {

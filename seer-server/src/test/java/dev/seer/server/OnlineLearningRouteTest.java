@@ -13,10 +13,12 @@ import dev.seer.serving.online.FtrlProximal;
 import dev.seer.serving.online.FtrlSettings;
 import dev.seer.serving.online.OnlineOptions;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +107,68 @@ class OnlineLearningRouteTest {
         assertThat(registered(4)).isEqualTo(expected.snapshot());
         assertThat(expected.updates()).isEqualTo(199);
         assertServes("ctr:4");
+    }
+
+    @Test
+    void anOnlineModelOfAFeatureServiceLearnsFromTheValuesFetchedOnline() throws Exception {
+        start();
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Files.writeString(repo.resolve("repo.yaml"), """
+                entities:
+                  - {name: customer, join_keys: [customer_id]}
+                sources:
+                  - {name: transactions, type: file, path: transactions.csv, timestamp_field: event_ts}
+                feature_views:
+                  - name: customer_stats
+                    entities: [customer]
+                    source: transactions
+                    features:
+                      - {name: spend, type: double}
+                feature_services:
+                  - {name: churn_v1, features: [customer_stats:spend]}
+                """);
+        Files.writeString(repo.resolve("transactions.csv"), """
+                customer_id,event_ts,spend
+                1,2026-11-20T10:00:00Z,12.5
+                2,2026-11-20T11:00:00Z,7.0
+                """);
+        running.services.features().apply(repo, "test");
+        running.services.ingestor().ingest("transactions", Optional.empty(), "test");
+        assertThat(running.send("POST", "/api/v1/materialize", Role.OPERATOR, "{\"end\": \"2026-11-21T00:00:00Z\"}")
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> created = running.send("POST", "/api/v1/models/churn/online", Role.SCIENTIST,
+                "{\"feature_service\": \"churn_v1\", \"features\": [\"tenure\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(running.services.models().version("churn", 1).details().featureService()).contains("churn_v1:1");
+        assertRefused(running.send("POST", "/api/v1/models/other/online", Role.SCIENTIST,
+                "{\"feature_service\": \"nothing\"}"), 400, "Feature service [nothing] does not exist");
+        assertThat(running.send("POST", "/api/v1/deployments/scored", Role.OPERATOR, "{\"model\": \"churn\","
+                + " \"version\": 1}").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> predicted = running.send("POST", "/api/v1/predict/scored", Role.OPERATOR, "{\"rows\": ["
+                + "{\"entity\": {\"customer_id\": \"1\"}, \"features\": {\"tenure\": 3}},"
+                + " {\"entity\": {\"customer_id\": \"2\"}, \"features\": {\"tenure\": 0.5}}]}");
+        assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+        JsonNode predictions = Json.parse(predicted.body()).path("predictions");
+        HttpResponse<String> fed = running.send("POST", "/api/v1/feedback", Role.OPERATOR, "{\"rows\": [{\"prediction_id\": \""
+                + predictions.get(0).path("id").asText() + "\", \"outcome\": 1}, {\"prediction_id\": \""
+                + predictions.get(1).path("id").asText() + "\", \"outcome\": 0}]}");
+        assertThat(Json.parse(fed.body()).path("recorded").asInt()).as(fed.body()).isEqualTo(2);
+        FtrlProximal learner = new FtrlProximal(List.of("customer_stats__spend", "tenure"), FtrlSettings.defaults());
+        learner.update(new double[] {12.5, 3}, 1); // spend from the online store, tenure from the request
+        learner.update(new double[] {7.0, 0.5}, 0);
+
+        HttpResponse<String> snapshot = running.send("POST", "/api/v1/models/churn/online/snapshot", Role.ADMIN, "{}");
+        assertThat(Json.parse(snapshot.body()).path("registered").asInt()).as(snapshot.body()).isEqualTo(2);
+        ModelVersion two = running.services.models().version("churn", 2);
+        assertThat(two.details().featureService()).contains("churn_v1:1");
+        assertThat(LinearModel.CODEC.decode(Json.parse(running.services.artifacts().read(two.details().artifactSha256()
+                .orElseThrow())))).isEqualTo(learner.snapshot());
+        HttpResponse<String> served = running.send("POST", "/api/v1/predict/scored", Role.OPERATOR,
+                "{\"entity\": {\"customer_id\": \"1\"}, \"features\": {\"tenure\": 3}}");
+        JsonNode p = Json.parse(served.body()).path("predictions").get(0);
+        assertThat(p.path("model").asText()).isEqualTo("churn:2");
+        assertThat(p.path("output").get(0).asDouble()).isCloseTo(learner.predict(new double[] {12.5, 3}), within(1e-12));
     }
 
     @Test

@@ -395,7 +395,7 @@ class OperationsTest {
                                         java.util.Map.of("age", new double[] {41, 47}), new double[] {0.52}, 1.5)), 812,
                                 false, false)));
         servingSamples(s);
-        add(s, OnlineModelOperations.CREATE, new OnlineModelOperations.Create("churn", List.of("a", "stats__spend"),
+        add(s, OnlineModelOperations.CREATE, new OnlineModelOperations.Create("churn", Optional.of("churn_v1"), List.of("a"),
                 new dev.seer.serving.online.FtrlSettings(0.5, 1, 0.25, 0.1), "clicks"), version);
         add(s, TrainingOperations.CARD, new ModelOperations.VersionRef("churn", 2), new ModelCard.Card("# card", "<html>",
                 Map.of("churn-2.roc.svg", "<svg/>")));
