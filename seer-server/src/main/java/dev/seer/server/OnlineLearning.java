@@ -10,6 +10,7 @@ import dev.seer.features.definition.FeatureRegistry;
 import dev.seer.models.LinearModel;
 import dev.seer.models.ModelFormat;
 import dev.seer.models.Signature;
+import dev.seer.registry.RegistryErrorCode;
 import dev.seer.registry.artifacts.ArtifactStore;
 import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.registry.versions.ModelVersion;
@@ -115,11 +116,34 @@ final class OnlineLearning implements AutoCloseable {
         FtrlProximal learner = new FtrlProximal(inputs, request.settings());
         Map<String, String> tags = new LinkedHashMap<>(settingsTags(request.settings()));
         tags.put(KIND_TAG, OnlineModels.KIND);
-        // the registry refuses a taken name, so an online model never takes over a batch-trained one
-        registry.createModel(request.model(), request.description(), tags, actor);
-        ModelVersion first = register(request.model(), learner, service, tags, "the untrained online model", actor);
+        try {
+            // the registry refuses a taken name, so an online model never takes over a batch-trained one
+            registry.createModel(request.model(), request.description(), tags, actor);
+        } catch (SeerException taken) {
+            if (taken.errorCode() != RegistryErrorCode.ALREADY_EXISTS || !cutShort(request.model(), learner, tags)) {
+                throw taken;
+            }
+            LOG.info("Online model [{}] was registered by a creation cut short; finishing it", request.model());
+        }
+        List<ModelVersion> versions = registry.versions(request.model());
+        ModelVersion first = versions.isEmpty()
+                ? register(request.model(), learner, service, tags, "the untrained online model", actor) : versions.get(0);
         online.create(request.model(), learner, first.version(), actor);
         return first;
+    }
+
+    /**
+     * Whether {@code model} is what this creation would have registered before its state was stored
+     * (a process killed in between): tagged the same, with no version or only its untrained one,
+     * and no state. Asking again finishes it; anything else keeps the name taken.
+     */
+    private boolean cutShort(String model, FtrlProximal learner, Map<String, String> tags) {
+        if (online.isOnline(model) || !registry.model(model).tags().equals(tags)) {
+            return false;
+        }
+        List<ModelVersion> versions = registry.versions(model);
+        return versions.isEmpty() || versions.size() == 1 && versions.get(0).tags().equals(tags)
+                && versions.get(0).details().signature().equals(Optional.of(Signature.CODEC.encode(learner.signature())));
     }
 
     /** Adds the latest version of feature service {@code name}'s features to {@code inputs}; returns {@code name:version}. */

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -202,6 +203,27 @@ class OnlineLearningRouteTest {
                 400, "is an online model");
         assertThat(running.services.models().models()).extracting(m -> m.name()).containsExactly("ctr");
         assertThat(running.services.models().versions("ctr")).hasSize(1);
+    }
+
+    /** A creation killed after registering the model but before storing its state is finished by asking again. */
+    @Test
+    void aCreationCutShortIsFinishedByAskingAgainAndATakenNameStaysTaken() throws Exception {
+        start();
+        Map<String, String> tags = Map.of("seer.model_kind", "online_logistic", "seer.ftrl.alpha", "0.1", "seer.ftrl.beta",
+                "1.0", "seer.ftrl.l1", "0.0", "seer.ftrl.l2", "1.0");
+        running.services.models().createModel("half", "", tags, "test"); // what a creation cut short left
+        running.services.models().createModel("plain", "", Map.of(), "test");
+
+        HttpResponse<String> finished = running.send("POST", "/api/v1/models/half/online", Role.SCIENTIST,
+                "{\"features\": \"a\"}");
+        assertThat(finished.statusCode()).as(finished.body()).isEqualTo(201);
+        assertThat(running.services.models().versions("half")).singleElement()
+                .satisfies(v -> assertThat(v.tags()).isEqualTo(tags));
+        assertThat(running.send("GET", "/api/v1/models/half/online", Role.AUDITOR, null).statusCode()).isEqualTo(200);
+        assertRefused(running.send("POST", "/api/v1/models/half/online", Role.SCIENTIST, "{\"features\": \"a\"}"), 409,
+                "already exists");
+        assertRefused(running.send("POST", "/api/v1/models/plain/online", Role.SCIENTIST, "{\"features\": \"a\"}"), 409,
+                "already exists");
     }
 
     HttpResponse<String> deploy() throws Exception {
