@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * model that learnt at least {@code snapshot-min-updates} outcomes since its last version; the
  * snapshot route does the same for one model at once.
  *
- * <p>Snapshots of one model are serialised here, so two cannot register the same state twice; the
- * state read is the committed one, and outcomes learnt while a version is being registered count
- * towards the next.
+ * <p>Creations and snapshots are serialised here, so two cannot register the same state twice or
+ * one name twice; the state read is the committed one, and outcomes learnt while a version is
+ * being registered count towards the next.
  */
 final class OnlineLearning implements AutoCloseable {
     /** The registered model's and each version's tag naming the model kind. */
@@ -95,7 +95,8 @@ final class OnlineLearning implements AutoCloseable {
     private final ArtifactStore artifacts;
     private final Serving serving;
     private final OnlineOptions options;
-    private final Object snapshotting = new Object();
+    /** Held while registering versions: creations and snapshots run one at a time (one server owns the home). */
+    private final Object registering = new Object();
     private ScheduledExecutorService schedule;
 
     OnlineLearning(Serving serving, Catalog catalog, ModelRegistry registry, ArtifactStore artifacts,
@@ -116,19 +117,26 @@ final class OnlineLearning implements AutoCloseable {
         FtrlProximal learner = new FtrlProximal(inputs, request.settings());
         Map<String, String> tags = new LinkedHashMap<>(settingsTags(request.settings()));
         tags.put(KIND_TAG, OnlineModels.KIND);
+        synchronized (registering) { // two creations of one name: the second finds it online, and is refused
+            return create(request.model(), request.description(), learner, service, tags, actor);
+        }
+    }
+
+    private ModelVersion create(String model, String description, FtrlProximal learner, Optional<String> service,
+            Map<String, String> tags, String actor) {
         try {
             // the registry refuses a taken name, so an online model never takes over a batch-trained one
-            registry.createModel(request.model(), request.description(), tags, actor);
+            registry.createModel(model, description, tags, actor);
         } catch (SeerException taken) {
-            if (taken.errorCode() != RegistryErrorCode.ALREADY_EXISTS || !cutShort(request.model(), learner, tags)) {
+            if (taken.errorCode() != RegistryErrorCode.ALREADY_EXISTS || !cutShort(model, learner, tags)) {
                 throw taken;
             }
-            LOG.info("Online model [{}] was registered by a creation cut short; finishing it", request.model());
+            LOG.info("Online model [{}] was registered by a creation cut short; finishing it", model);
         }
-        List<ModelVersion> versions = registry.versions(request.model());
+        List<ModelVersion> versions = registry.versions(model);
         ModelVersion first = versions.isEmpty()
-                ? register(request.model(), learner, service, tags, "the untrained online model", actor) : versions.get(0);
-        online.create(request.model(), learner, first.version(), actor);
+                ? register(model, learner, service, tags, "the untrained online model", actor) : versions.get(0);
+        online.create(model, learner, first.version(), actor);
         return first;
     }
 
@@ -211,7 +219,7 @@ final class OnlineLearning implements AutoCloseable {
 
     /** The snapshot, if the model learnt {@code minUpdates} or more since its last version (or a no-op answer when 1 and none). */
     private Optional<Snapshot> snapshot(String model, long minUpdates, String actor) {
-        synchronized (snapshotting) {
+        synchronized (registering) {
             OnlineModels.State state = online.state(model);
             if (state.pending() < minUpdates) {
                 return minUpdates == 1 ? Optional.of(new Snapshot(model, Optional.empty(), state.snapshotVersion(),
