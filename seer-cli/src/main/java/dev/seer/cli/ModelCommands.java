@@ -8,6 +8,8 @@ import dev.seer.registry.versions.RegisteredModel;
 import dev.seer.registry.versions.VersionCheck;
 import dev.seer.server.Codec;
 import dev.seer.server.ModelOperations;
+import dev.seer.server.OnlineModelOperations;
+import dev.seer.serving.online.FtrlSettings;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +27,7 @@ final class ModelCommands {
                     "aliases (champion, challenger, any name) whose every move is kept."},
             subcommands = {ListModels.class, Show.class, Register.class, Import.class, Alias.class, Unalias.class,
                     Protect.class, Check.class, History.class, At.class, TrainingCommands.Promote.class,
-                    TrainingCommands.Card.class})
+                    TrainingCommands.Card.class, CreateOnline.class, Online.class, Snapshot.class})
     static final class Models {
     }
 
@@ -164,6 +166,90 @@ final class ModelCommands {
                     signature, description));
             show(ModelOperations.IMPORT, v, () -> out().println("Registered " + v + " (sha256 "
                     + v.details().artifactSha256().orElse("?") + ")"));
+            return 0;
+        }
+    }
+
+    @Command(name = "create-online", mixinStandardHelpOptions = true,
+            description = {"Create an online model (online_logistic: logistic regression by FTRL-Proximal, McMahan et",
+                    "al. 2013) of numeric inputs. Version 1 is the untrained model (1/2 for everyone); deploy it, and",
+                    "every outcome sent as feedback on its predictions teaches it. The server registers what it learnt",
+                    "as a new version every online-learning.snapshot-every and moves the deployments it champions there."})
+    static final class CreateOnline extends CliCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--feature-service", paramLabel = "SERVICE", description = {"Inputs from this feature service",
+                "(its latest version), fetched from the online store by the entity at predict time, first."})
+        String featureService;
+
+        @Option(names = "--features", split = ",", paramLabel = "NAME",
+                description = "Inputs given in each predict request, in order, separated by commas.")
+        List<String> features = List.of();
+
+        @Option(names = "--alpha", defaultValue = "0.1", paramLabel = "X",
+                description = "Learning rate scale: larger learns and forgets faster (default: ${DEFAULT-VALUE}).")
+        double alpha;
+
+        @Option(names = "--beta", defaultValue = "1", paramLabel = "X",
+                description = "Damps the first steps (default: ${DEFAULT-VALUE}).")
+        double beta;
+
+        @Option(names = "--l1", defaultValue = "0", paramLabel = "X",
+                description = "L1 penalty: weights that stay within it are exactly 0 (default: ${DEFAULT-VALUE}).")
+        double l1;
+
+        @Option(names = "--l2", defaultValue = "1", paramLabel = "X",
+                description = "L2 penalty (default: ${DEFAULT-VALUE}).")
+        double l2;
+
+        @Option(names = "--description", defaultValue = "", paramLabel = "TEXT")
+        String description;
+
+        @Override
+        public Integer call() {
+            ModelVersion v = call(OnlineModelOperations.CREATE, new OnlineModelOperations.Create(name,
+                    Optional.ofNullable(featureService), features, new FtrlSettings(alpha, beta, l1, l2), description));
+            show(OnlineModelOperations.CREATE, v, () -> out().println("Created online model " + name + ": registered " + v
+                    + " (untrained); deploy it with: seer deploy DEPLOYMENT --model " + name + " --version " + v.version()));
+            return 0;
+        }
+    }
+
+    @Command(name = "online", mixinStandardHelpOptions = true,
+            description = "What an online model has learnt: updates in all, since its last version, and its settings.")
+    static final class Online extends CliCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            OnlineModelOperations.Shown s = call(OnlineModelOperations.SHOW, name);
+            show(OnlineModelOperations.SHOW, s, () -> {
+                out().printf("online model %s (online_logistic) of %s%n", s.model(), s.features());
+                out().printf("learnt from %d outcomes, %d since version %d%s%n", s.updates(), s.pending(), s.version(),
+                        s.lastLearntAt().map(t -> "; last at " + t).orElse(""));
+                out().printf("FTRL-Proximal alpha %s, beta %s, l1 %s, l2 %s%n", s.settings().alpha(), s.settings().beta(),
+                        s.settings().l1(), s.settings().l2());
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "snapshot", mixinStandardHelpOptions = true,
+            description = {"Register what an online model has learnt as its next version now, and move every deployment",
+                    "whose champion is an older version of it there (as the server's schedule does)."})
+    static final class Snapshot extends CliCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            OnlineModelOperations.Snapshot s = call(OnlineModelOperations.SNAPSHOT, name);
+            show(OnlineModelOperations.SNAPSHOT, s, () -> out().println(s.registered().map(v -> "Registered " + s.model()
+                    + ":" + v + " after " + s.updates() + " outcomes; deployments moved: " + (s.deployments().isEmpty()
+                    ? "none" : String.join(", ", s.deployments())))
+                    .orElse("Nothing learnt since " + s.model() + ":" + s.version() + "; no version registered")));
             return 0;
         }
     }

@@ -177,4 +177,32 @@ class ServingCliTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         return run;
     }
+    @Test
+    void anOnlineModelIsCreatedTaughtByFeedbackAndSnapshottedFromTheCommandLine() throws Exception {
+        try (CliHome cli = CliHome.local(dir.resolve("home"))) {
+            assertThat(cli.run("init").exitCode()).isZero();
+            CliRun created = cli.run("models", "create-online", "ctr", "--features", "a,b", "--alpha", "0.5");
+            assertThat(created.exitCode()).as(created.err()).isZero();
+            assertThat(created.out()).contains("registered ctr:1 (untrained)");
+            CliRun badRate = cli.run("models", "create-online", "other", "--features", "a", "--alpha", "-1");
+            assertThat(badRate.exitCode()).isNotZero();
+            assertThat(badRate.err()).contains("[alpha]");
+            assertThat(cli.run("deploy", "live", "--model", "ctr", "--version", "1").exitCode()).isZero();
+            JsonNode p = Json.parse(cli.run("--json", "predict", "live", "--feature", "a=2", "--feature", "b=1").out())
+                    .path("predictions").get(0);
+            assertThat(p.path("output").get(0).asDouble()).isEqualTo(0.5);
+            assertThat(cli.run("feedback", "--prediction-id", p.path("id").asText(), "--outcome", "1").exitCode()).isZero();
+
+            assertThat(cli.run("models", "online", "ctr").out()).contains("learnt from 1 outcomes, 1 since version 1");
+            CliRun snapshot = cli.run("models", "snapshot", "ctr");
+            assertThat(snapshot.exitCode()).as(snapshot.err()).isZero();
+            assertThat(snapshot.out()).contains("Registered ctr:2 after 1 outcomes; deployments moved: live");
+            assertThat(cli.run("models", "snapshot", "ctr").out()).contains("Nothing learnt since ctr:2");
+            JsonNode after = Json.parse(cli.run("--json", "predict", "live", "--feature", "a=2", "--feature", "b=1").out())
+                    .path("predictions").get(0);
+            assertThat(after.path("model").asText()).isEqualTo("ctr:2");
+            assertThat(after.path("output").get(0).asDouble()).isGreaterThan(0.5); // it learnt that a=2, b=1 was a 1
+            assertThat(cli.run("models", "snapshot", "nothing").exitCode()).isNotZero();
+        }
+    }
 }

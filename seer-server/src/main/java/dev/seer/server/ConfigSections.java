@@ -7,6 +7,8 @@ import dev.seer.features.online.OnlineConfig;
 import dev.seer.features.stream.KafkaConfig;
 import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.MetadataConfig;
+import dev.seer.serving.log.LogOptions;
+import dev.seer.serving.online.OnlineOptions;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +19,7 @@ import java.util.Map;
 public final class ConfigSections {
     public static final List<ConfigSection<?>> ALL = List.of(ServerConfig.SECTION, MetadataConfig.SECTION,
             AuditConfig.SECTION, OnlineConfig.SECTION, KafkaConfig.SECTION, FilesConfig.SECTION,
-            dev.seer.serving.log.LogOptions.SECTION, dev.seer.serving.feedback.FeedbackOptions.SECTION);
+            LogOptions.SECTION, dev.seer.serving.feedback.FeedbackOptions.SECTION, OnlineOptions.SECTION);
 
     private ConfigSections() {}
 

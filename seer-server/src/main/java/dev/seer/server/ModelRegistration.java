@@ -123,8 +123,17 @@ final class ModelRegistration {
         return metrics;
     }
 
-    /** Registers the model on its first version; another writer registering it meanwhile is fine. */
+    /**
+     * Registers the model on its first version; another writer registering it meanwhile is fine.
+     * An online model's versions are only its snapshots: a file registered among them would be
+     * served, then replaced at the next snapshot by what the learner learnt, as if it had not been.
+     */
     private void ensureModel(String name, String actor) {
+        if (services.serving().online().isOnline(name)) {
+            throw new SeerException(RegistryErrorCode.INVALID_REQUEST, "Model [" + name + "] is an online model ("
+                    + "online_logistic): its versions are the snapshots of what it learnt; register this one under"
+                    + " another name", Map.of("model", name));
+        }
         try {
             services.models().model(name);
         } catch (SeerException absent) {

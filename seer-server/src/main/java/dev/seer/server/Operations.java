@@ -19,6 +19,7 @@ public final class Operations {
         all.addAll(DatasetOperations.ALL);
         all.addAll(TrackingOperations.ALL);
         all.addAll(ModelOperations.ALL);
+        all.addAll(OnlineModelOperations.ALL);
         all.addAll(TrainingOperations.ALL);
         all.addAll(ExplainOperations.ALL);
         all.addAll(DeploymentOperations.ALL);

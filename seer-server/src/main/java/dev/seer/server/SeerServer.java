@@ -129,6 +129,7 @@ public final class SeerServer implements AutoCloseable {
         services.features().onChange(server::refreshStreaming);
         server.refreshStreaming();
         services.serving().startStreams(); // deployments' stream scoring and feedback from a topic, in the background
+        services.onlineLearning().start(); // online models' snapshots on schedule, only while a server runs
         LOG.info("Seer server listening on {}", server.url());
         return server;
     }
@@ -333,6 +334,7 @@ public final class SeerServer implements AutoCloseable {
             return;
         }
         app.stop();
+        step("stop the online models' snapshots", services.onlineLearning()::close);
         step("write the access records", access::close);
         step("remove the local token file", () -> Files.deleteIfExists(localTokenFile()));
         if (localToken != null) {

@@ -33,6 +33,7 @@ import dev.seer.training.Training;
 import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.server.Startup.Step;
 import dev.seer.serving.feedback.FeedbackOptions;
+import dev.seer.serving.online.OnlineOptions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -68,6 +69,8 @@ public final class SeerServices implements AutoCloseable {
     private final ExplainedModels explainedModels;
     /** Deployments, the predict path, the prediction log and feedback. */
     private final Serving serving;
+    /** Online models: created, learnt from feedback by serving, snapshotted to the registry. */
+    private final OnlineLearning onlineLearning;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
@@ -122,6 +125,9 @@ public final class SeerServices implements AutoCloseable {
                     config.section(dev.seer.serving.log.LogOptions.SECTION), database, audit,
                     models, new ServingModels(models, artifacts), featureServer, clock, streams,
                     config.section(ServerConfig.SECTION).maxPredictionsInFlight()), Serving::close);
+            // its snapshot schedule runs only in a server (SeerServer starts it); closed before serving
+            this.onlineLearning = startup.open(Step.ONLINE_LEARNING, new OnlineLearning(serving, catalog, models, artifacts,
+                    config.section(OnlineOptions.SECTION)), OnlineLearning::close);
             onlineGuard.start(); // the online store's background check: once everything it may rebuild with is open
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
@@ -236,6 +242,10 @@ public final class SeerServices implements AutoCloseable {
 
     Serving serving() {
         return serving;
+    }
+
+    OnlineLearning onlineLearning() {
+        return onlineLearning;
     }
 
     /** Registered versions loaded for explanations. */

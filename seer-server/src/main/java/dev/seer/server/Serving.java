@@ -17,10 +17,15 @@ import dev.seer.serving.feedback.FeedbackStore;
 import dev.seer.serving.feedback.LiveMetrics;
 import dev.seer.serving.log.LogOptions;
 import dev.seer.serving.log.PredictionLog;
+import dev.seer.serving.online.OnlineModels;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wiring of production serving: deployments over the registry, the predict path over the
@@ -29,12 +34,15 @@ import java.util.Map;
  * stored, and keeps the live deployments the predict route reads.
  */
 final class Serving implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Serving.class);
+
     private final DeploymentStore deployments;
     private final ModelRegistry models;
     private final ServingModels loaded;
     private final ServingLog log;
     private final Predictor predictor;
     private final FeedbackStore feedback;
+    private final OnlineModels online;
     private final LiveMetrics metrics;
     private final Experiments experiments;
     private final Admission admission;
@@ -42,14 +50,15 @@ final class Serving implements AutoCloseable {
     private final ServingStreams streams;
 
     private Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, ServingLog log,
-            FeatureLookup lookup, FeedbackStore feedback, AuditLog audit, Clock clock, StreamSettings streams,
-            int maxInFlight) {
+            FeatureLookup lookup, FeedbackStore feedback, OnlineModels online, AuditLog audit, Clock clock,
+            StreamSettings streams, int maxInFlight) {
         this.deployments = deployments;
         this.models = models;
         this.loaded = loaded;
         this.log = log;
         this.predictor = new Predictor(deployments, loaded, lookup, log, clock, log::nextId);
         this.feedback = feedback;
+        this.online = online;
         this.metrics = new LiveMetrics(feedback);
         this.experiments = new Experiments(deployments, feedback, log.log(), models, audit, clock);
         this.admission = new Admission(maxInFlight, "predict requests (server.max-predictions-in-flight)");
@@ -75,8 +84,11 @@ final class Serving implements AutoCloseable {
             ServingLog log = new ServingLog(predictionLog, audit, p -> loaded.load(new ModelRef(p.model(), p.modelVersion()))
                     .scorer().signature().output());
             DeploymentStore deployments = new DeploymentStore(database, audit, clock);
-            FeedbackStore feedback = new FeedbackStore(database, log, audit, clock);
-            return new Serving(deployments, models, loaded, log, lookup, feedback, audit, clock, streams, maxInFlight);
+            OnlineModels online = new OnlineModels(database, log::features, clock);
+            // online models learn inside the transaction that records each outcome (FeedbackStore.Learner)
+            FeedbackStore feedback = new FeedbackStore(database, log, audit, clock, online);
+            return new Serving(deployments, models, loaded, log, lookup, feedback, online, audit, clock, streams,
+                    maxInFlight);
         } catch (RuntimeException e) {
             predictionLog.close();
             throw e;
@@ -101,6 +113,40 @@ final class Serving implements AutoCloseable {
      */
     Predictor.Answer predict(String deployment, List<Predictor.Row> rows) {
         return admission.run(() -> predictor.predict(deployment, rows));
+    }
+
+    /** The online models' learnt state. */
+    OnlineModels online() {
+        return online;
+    }
+
+    /**
+     * Moves the champion of every deployment whose champion is an older version of {@code to}'s
+     * model to {@code to}, each through the deploy path (the new version loaded first, the change
+     * stored as the revision it replaces, audited, then live); a deployment changed meanwhile is
+     * left for the next move. Challengers and shadows stay: an experiment compares the versions it
+     * was given. Returns the deployments moved.
+     */
+    List<String> moveChampions(ModelRef to, String actor) {
+        List<String> moved = new ArrayList<>();
+        for (Deployment d : deployments.list()) {
+            if (!d.champion().model().equals(to.model()) || d.champion().version() >= to.version()) {
+                continue;
+            }
+            loaded.load(to);
+            DeploymentStore.Change change = new DeploymentStore.Change(d.name(), to, d.challenger(), d.challengerPercent(),
+                    d.shadow(), d.missing(), d.whenStoreDown());
+            try {
+                predictor.activate(deployments.put(change, Optional.of(d.revision()), actor));
+                moved.add(d.name());
+            } catch (SeerException e) {
+                if (e.errorCode() != ServingErrorCode.DEPLOYMENT_CONFLICT && e.errorCode() != ServingErrorCode.INVALID_DEPLOYMENT) {
+                    throw e;
+                }
+                LOG.warn("Deployment [{}] was not moved to {}: {}", d.name(), to, e.getMessage());
+            }
+        }
+        return moved;
     }
 
     /** Creates or changes a deployment as a whole, after loading every model it names. */

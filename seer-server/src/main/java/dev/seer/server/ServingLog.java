@@ -94,6 +94,15 @@ final class ServingLog implements Predictor.PredictionSink, LoggedPredictions {
         return log.shadowsOf(predictionId).stream().map(this::logged).toList();
     }
 
+    /** The values prediction {@code id}'s model saw, by input name (NaN where it saw none): what an online model learns from. */
+    Optional<Map<String, Double>> features(String id) {
+        return log.find(id).map(p -> {
+            Map<String, Double> values = new HashMap<>();
+            p.features().forEach(f -> values.put(f.name(), f.value()));
+            return values;
+        });
+    }
+
     private Logged logged(Prediction p) {
         return new Logged(p.id(), p.time(), p.deployment(), p.arm(), p.model(), p.modelVersion(), kinds.apply(p), p.output());
     }

@@ -427,6 +427,8 @@ class OperationsTest {
                                         java.util.Map.of("age", new double[] {41, 47}), new double[] {0.52}, 1.5)), 812,
                                 false, false)));
         servingSamples(s);
+        add(s, OnlineModelOperations.CREATE, new OnlineModelOperations.Create("churn", Optional.of("churn_v1"), List.of("a"),
+                new dev.seer.serving.online.FtrlSettings(0.5, 1, 0.25, 0.1), "clicks"), version);
         add(s, TrainingOperations.CARD, new ModelOperations.VersionRef("churn", 2), new ModelCard.Card("# card", "<html>",
                 Map.of("churn-2.roc.svg", "<svg/>")));
         add(s, ModelOperations.LINEAGE, new ModelOperations.VersionRef("churn", 2), new ModelOperations.Lineage(version,
@@ -452,6 +454,11 @@ class OperationsTest {
                 "churn.scores", DeploymentOperations.StreamState.RUNNING, "", java.util.Set.of(0, 2), Map.of(0, 0L, 2, 17L),
                 1200, 3))));
         add(s, DeploymentOperations.REMOVE, "churn", "churn");
+        var settings = new dev.seer.serving.online.FtrlSettings(0.5, 1, 0.25, 0.1);
+        add(s, OnlineModelOperations.SHOW, "ctr", new OnlineModelOperations.Shown("ctr", List.of("a", "stats__spend"),
+                settings, 1200, 3, 40, Optional.of(T2), T1));
+        add(s, OnlineModelOperations.SNAPSHOT, "ctr", new OnlineModelOperations.Snapshot("ctr", Optional.of(4), 4, 1240,
+                List.of("live", "canary")));
         var experiment = new DeploymentOperations.Experiment("churn", 0.05, 0.1, 100, 0.05, 250, 100);
         var verdict = new DeploymentOperations.Verdict(deployment, "promote", "the challenger is better (p = 0.003)", 812, 400,
                 412, 0.71, 0.78, 0.003, 0.02, 0.11, 430, Double.NaN);

@@ -104,6 +104,9 @@ class RoutePermissionTest {
         table.put("POST /api/v1/models/{}/aliases/{}/protect", Set.of(Role.ADMIN));
         table.put("GET /api/v1/models/{}/history", ALL);
         table.put("GET /api/v1/models/{}/at", ALL);
+        table.put("POST /api/v1/models/{}/online", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("GET /api/v1/models/{}/online", ALL);
+        table.put("POST /api/v1/models/{}/online/snapshot", Set.of(Role.ADMIN, Role.OPERATOR));
         table.put("POST /api/v1/train", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("POST /api/v1/automl", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("POST /api/v1/runs/{}/resume", Set.of(Role.ADMIN, Role.SCIENTIST));

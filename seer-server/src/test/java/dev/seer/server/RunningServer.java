@@ -11,10 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** A real server on a free port over a fresh home, with one token per role. */
 final class RunningServer implements AutoCloseable {
@@ -58,6 +60,15 @@ final class RunningServer implements AutoCloseable {
             String name = "test-" + role.id() + (existing ? "-" + Long.toString(System.nanoTime(), 36) : "");
             tokens.put(role, services.tokens().create(role, name, "test").secret());
         }
+    }
+
+    /**
+     * A server over the home in {@code dir} with {@code configure} applied to the defaults: the home
+     * is created on the first call and opened again on the next ones, a restart once the previous
+     * server is closed (each start issues its own tokens).
+     */
+    static RunningServer over(Path dir, UnaryOperator<SeerConfig> configure) {
+        return new RunningServer(dir, configure, Files.isDirectory(dir.resolve("home")));
     }
 
     HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {

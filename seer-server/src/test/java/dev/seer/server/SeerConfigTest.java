@@ -14,10 +14,12 @@ import dev.seer.features.stream.KafkaConfig;
 import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.MetadataConfig;
 import dev.seer.core.home.SeerHome;
+import dev.seer.serving.online.OnlineOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,7 +61,25 @@ class SeerConfigTest {
                         tuple("prediction-log.answer-after", ConfigType.STRING, "sync", "SEER_PREDICTION_LOG_ANSWER_AFTER"),
                         tuple("prediction-log.sync-interval-ms", ConfigType.POSITIVE_INT, 100,
                                 "SEER_PREDICTION_LOG_SYNC_INTERVAL_MS"),
-                        tuple("feedback.topic", ConfigType.STRING, "", "SEER_FEEDBACK_TOPIC"));
+                        tuple("feedback.topic", ConfigType.STRING, "", "SEER_FEEDBACK_TOPIC"),
+                        tuple("online-learning.snapshot-every", ConfigType.STRING, "PT1H",
+                                "SEER_ONLINE_LEARNING_SNAPSHOT_EVERY"),
+                        tuple("online-learning.snapshot-min-updates", ConfigType.POSITIVE_INT, 100,
+                                "SEER_ONLINE_LEARNING_SNAPSHOT_MIN_UPDATES"));
+    }
+
+    @Test
+    void onlineSnapshotsRunOnAnIsoDurationOfAtLeastASecond() {
+        assertThat(ConfigSections.defaults().section(OnlineOptions.SECTION))
+                .isEqualTo(new OnlineOptions(Duration.ofHours(1), 100));
+        SeerConfig config = SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_ONLINE_LEARNING_SNAPSHOT_EVERY", "PT5M",
+                "SEER_ONLINE_LEARNING_SNAPSHOT_MIN_UPDATES", "20"), ConfigSections.ALL);
+        assertThat(config.section(OnlineOptions.SECTION)).isEqualTo(new OnlineOptions(Duration.ofMinutes(5), 20));
+        for (String bad : List.of("hourly", "PT0.5S", "-PT1H")) {
+            assertThatThrownBy(() -> SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_ONLINE_LEARNING_SNAPSHOT_EVERY",
+                    bad), ConfigSections.ALL).section(OnlineOptions.SECTION)).as(bad).isInstanceOf(SeerException.class)
+                    .hasMessageContaining("online-learning.snapshot-every");
+        }
     }
 
     @Test

@@ -32,7 +32,11 @@ public enum ServingErrorCode implements ErrorCode {
     /** A setting or value out of its range: a sequential test's alpha, an online learner's rate, a label that is not 0 or 1. */
     INVALID_ARGUMENT(ErrorCategory.USER_ERROR),
     /** More predict requests in flight than the server admits: refused at once (429), before any work. */
-    BUSY(ErrorCategory.BUSY);
+    BUSY(ErrorCategory.BUSY),
+    /** A model name that names no online model (one made by {@code seer models create-online}). */
+    UNKNOWN_ONLINE_MODEL(ErrorCategory.NOT_FOUND),
+    /** An online model under a name that is taken: by another online model, or by a registered model. */
+    ONLINE_MODEL_EXISTS(ErrorCategory.CONFLICT);
 
     private final ErrorCategory category;
 

@@ -12,6 +12,7 @@ import dev.seer.registry.RegistryErrorCode;
 import dev.seer.registry.RegistrySchema;
 import dev.seer.registry.RegistrySql;
 import dev.seer.registry.tracking.Lifecycle;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -59,6 +60,12 @@ public final class ArtifactStore {
     /** Stores a file by content (a model file registered from outside a run); returns its SHA-256. */
     public String store(Path file) {
         return objects.copyIn(file, n -> { }).sha256();
+    }
+
+    /** Stores bytes made in this process (a model file Seer wrote itself) by content; returns their SHA-256. */
+    public String store(byte[] content) {
+        Path made = receive(new ByteArrayInputStream(requireNonNull(content, "content is null")));
+        return objects.moveIn(made).sha256(); // moveIn removes the scratch file whatever happens
     }
 
     /** Stores what {@code content} holds as {@code path} of the run (replacing what was there), and returns its hash. */

@@ -76,6 +76,17 @@ class ArtifactStoreTest {
     }
 
     @Test
+    void bytesMadeInProcessAreStoredByContentAndLeaveNoScratchFile() throws Exception {
+        String hash = artifacts.store("{\"weights\": [0.5]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(hash).isEqualTo(Sha256.hex("{\"weights\": [0.5]}"));
+        assertThat(artifacts.store("{\"weights\": [0.5]}".getBytes(StandardCharsets.UTF_8))).isEqualTo(hash);
+        assertThat(new String(artifacts.read(hash), StandardCharsets.UTF_8)).isEqualTo("{\"weights\": [0.5]}");
+        try (Stream<Path> scratch = Files.list(home.resolve("artifacts").resolve(".incoming-uploads"))) {
+            assertThat(scratch).isEmpty();
+        }
+    }
+
+    @Test
     void pathsThatCouldLeaveTheRunAreRefusedInEveryUsualEncoding() {
         List<String> attacks = List.of("..", "../x", "model/../../etc/passwd", "/etc/passwd", "a\\..\\b", "..\\x",
                 "%2e%2e/x", "%252e%252e/x", "..%2Fx", "a/%2e%2e", "a\u0000b", "a/./b", "./a", "a//b", "a/", "",

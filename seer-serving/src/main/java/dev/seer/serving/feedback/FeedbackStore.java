@@ -63,6 +63,10 @@ import java.util.TreeMap;
  * shadow whose model cannot take the outcome (another output kind) is left out, and one already
  * labelled keeps its outcome.
  *
+ * <p>A {@link Learner} (online models) is given every outcome a transaction newly records, in that
+ * transaction, so what it learns commits or rolls back with the outcomes: each outcome is learnt
+ * from exactly once.
+ *
  * <p>Every call that records something writes one audit entry, waited for: {@code
  * feedback.recorded} for one outcome, {@code feedback.batch_recorded} for a bulk load (with its
  * counts), so a file of a million outcomes is one entry, not a million.
@@ -121,17 +125,48 @@ public final class FeedbackStore {
     public record Pair(String predictionId, Instant predictedAt, Instant observedAt, Instant recordedAt, String arm,
             String model, int version, OutputKind kind, double[] output, double outcome) {}
 
+    /**
+     * An outcome newly recorded for an answered prediction, with the shadow predictions of the same
+     * request that it labelled too (answered first): one request, one outcome.
+     */
+    public record Labelled(List<Logged> predictions, double outcome, Instant recordedAt) {
+        public Labelled {
+            predictions = List.copyOf(predictions);
+            requireNonNull(recordedAt, "recordedAt is null");
+        }
+    }
+
+    /**
+     * What learns from outcomes as they are recorded (online models). It is called inside the
+     * transaction that records them, on its connection, with every outcome the transaction records
+     * in order, so what it writes commits or rolls back with them: an outcome is learnt from
+     * exactly when it is recorded, and a duplicate, recorded before, is never given again.
+     */
+    @FunctionalInterface
+    public interface Learner {
+        Learner NONE = (connection, labelled) -> { };
+
+        void learn(Connection connection, List<Labelled> labelled) throws SQLException;
+    }
+
     private final SqlDatabase database;
     private final LoggedPredictions predictions;
     private final AuditSink audit;
     private final Clock clock;
     private final Ids ids;
+    private final Learner learner;
 
     public FeedbackStore(SqlDatabase database, LoggedPredictions predictions, AuditSink audit, Clock clock) {
+        this(database, predictions, audit, clock, Learner.NONE);
+    }
+
+    public FeedbackStore(SqlDatabase database, LoggedPredictions predictions, AuditSink audit, Clock clock,
+            Learner learner) {
         this.database = requireNonNull(database, "database is null");
         this.predictions = requireNonNull(predictions, "predictions is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.learner = requireNonNull(learner, "learner is null");
         this.ids = new Ids(clock);
         database.migrate("feedback", SCHEMA);
     }
@@ -148,7 +183,12 @@ public final class FeedbackStore {
         Instant now = clock.instant();
         Joined joined = join(feedback, now);
         Result result = sql("record feedback for prediction " + joined.prediction().id(),
-                () -> database.inTransaction(c -> write(c, joined, now, actor)));
+                () -> database.inTransaction(c -> {
+                    List<Labelled> labelled = new ArrayList<>(1);
+                    Result written = write(c, joined, now, actor, labelled);
+                    learner.learn(c, labelled);
+                    return written;
+                }));
         if (result.status() == Status.RECORDED || !result.shadows().isEmpty()) {
             audit.record(new AuditRecord(actor, "feedback.recorded", "prediction", result.predictionId(),
                     payload(joined, result))).join();
@@ -177,10 +217,12 @@ public final class FeedbackStore {
         }
         List<RowResult> results = sql("record " + feedback.size() + " feedback rows", () -> database.inTransaction(c -> {
             List<RowResult> rows = new ArrayList<>(joinedOrRefused.size());
+            List<Labelled> labelled = new ArrayList<>();
             for (int i = 0; i < joinedOrRefused.size(); i++) {
-                rows.add(joinedOrRefused.get(i) instanceof Joined joined ? writeRow(c, joined, firstRow + i, now, actor)
-                        : (RowResult) joinedOrRefused.get(i));
+                rows.add(joinedOrRefused.get(i) instanceof Joined joined
+                        ? writeRow(c, joined, firstRow + i, now, actor, labelled) : (RowResult) joinedOrRefused.get(i));
             }
+            learner.learn(c, labelled);
             return rows;
         }));
         BatchResult batch = new BatchResult(results);
@@ -314,7 +356,9 @@ public final class FeedbackStore {
         }
     }
 
-    private Result write(Connection c, Joined joined, Instant now, String actor) throws SQLException {
+    /** Writes one outcome; a newly recorded one is added to {@code labelled}, with the shadows it labelled. */
+    private Result write(Connection c, Joined joined, Instant now, String actor, List<Labelled> labelled)
+            throws SQLException {
         Logged p = joined.prediction();
         Feedback f = joined.feedback();
         Status status = Status.RECORDED;
@@ -329,18 +373,25 @@ public final class FeedbackStore {
             status = Status.DUPLICATE;
         }
         List<String> shadows = new ArrayList<>();
+        List<Logged> learnt = new ArrayList<>();
+        learnt.add(p);
         for (Logged shadow : joined.shadows()) {
             if (insert(c, shadow, f, now, actor)) {
                 shadows.add(shadow.id());
+                learnt.add(shadow);
             }
+        }
+        if (status == Status.RECORDED) { // a duplicate's request was learnt from when its outcome was first recorded
+            labelled.add(new Labelled(learnt, f.outcome(), now));
         }
         return new Result(p.id(), status, p.deployment(), p.arm(), p.time(), shadows);
     }
 
-    private RowResult writeRow(Connection c, Joined joined, int row, Instant now, String actor) throws SQLException {
+    private RowResult writeRow(Connection c, Joined joined, int row, Instant now, String actor, List<Labelled> labelled)
+            throws SQLException {
         Optional<String> id = Optional.of(joined.prediction().id());
         try {
-            Result result = write(c, joined, now, actor);
+            Result result = write(c, joined, now, actor, labelled);
             return new RowResult(row, id, result.status(), Optional.empty(), result.status() == Status.RECORDED
                     ? "recorded" : "duplicate: prediction [" + id.get() + "] already has this outcome", result.shadows());
         } catch (SeerException e) {

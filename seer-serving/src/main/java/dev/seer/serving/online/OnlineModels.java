@@ -1,0 +1,268 @@
+package dev.seer.serving.online;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.seer.core.SeerException;
+import dev.seer.core.Times;
+import dev.seer.core.store.SqlDatabase;
+import dev.seer.core.store.SqlDialect;
+import dev.seer.serving.ServingErrorCode;
+import dev.seer.serving.feedback.FeedbackStore;
+import dev.seer.serving.feedback.LoggedPredictions.Logged;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The online models ({@code online_logistic}) of a home: each one's {@link FtrlProximal} state in
+ * the metadata store (its own schema, component {@code online_learning}), learnt from feedback as
+ * it is recorded.
+ *
+ * <p>As feedback's {@link FeedbackStore.Learner}, it is handed every newly recorded outcome inside
+ * the transaction that records it. For each online model among the predictions an outcome labels
+ * (the answered one first, then its shadows), the state is read (locked on PostgreSQL; SQLite's
+ * transaction already holds the write lock), updated once with the values that prediction's model
+ * saw (read from the log) and the outcome, and written back in the same transaction. So the state
+ * in the store always equals a learner fed exactly the recorded outcomes in the order they were
+ * recorded: a duplicate outcome, which feedback does not record again, is never learnt twice; an
+ * outcome whose transaction fails is not learnt at all; and a restart, even after SIGKILL, carries
+ * on from the state as committed. One outcome updates a model once even when both the answered
+ * prediction and a shadow were made by versions of it. Any arm teaches the model: champion and
+ * challenger predictions are real traffic, and a shadow online model learns from the traffic it
+ * shadows (the way to warm one up before it answers).
+ *
+ * <p>The registry does not see this state: the wiring registers {@link FtrlProximal#snapshot()}s as
+ * versions and tells {@link #snapshotted} which, and at how many updates.
+ */
+public final class OnlineModels implements FeedbackStore.Learner {
+    /** The newest migration this code reads and writes. */
+    public static final int SCHEMA = 1;
+    /** The model kind, as registered models are tagged. */
+    public static final String KIND = "online_logistic";
+
+    /**
+     * An online model as stored.
+     *
+     * @param snapshotVersion the registered version made from it last
+     * @param snapshotUpdates the updates it had learnt from then
+     * @param pendingFrom     when the first outcome after that snapshot was learnt, if any was
+     */
+    public record State(String model, FtrlProximal learner, long updates, Instant createdAt, String createdBy,
+            Optional<Instant> lastLearntAt, int snapshotVersion, long snapshotUpdates, Instant snapshotAt,
+            Optional<Instant> pendingFrom) {
+        public State {
+            requireNonNull(model, "model is null");
+            requireNonNull(learner, "learner is null");
+            requireNonNull(createdAt, "createdAt is null");
+            requireNonNull(createdBy, "createdBy is null");
+            requireNonNull(lastLearntAt, "lastLearntAt is null");
+            requireNonNull(snapshotAt, "snapshotAt is null");
+            requireNonNull(pendingFrom, "pendingFrom is null");
+        }
+
+        /** Outcomes learnt from since the last snapshot. */
+        public long pending() {
+            return updates - snapshotUpdates;
+        }
+    }
+
+    private static final String COLUMNS = "model, state, updates, created_at, created_by, last_learnt_at, snapshot_version,"
+            + " snapshot_updates, snapshot_at, pending_from";
+
+    private final SqlDatabase database;
+    private final LoggedFeatures features;
+    private final Clock clock;
+    /** The names of online models: rows are never removed, so a name once seen stays true. */
+    private final Set<String> names = ConcurrentHashMap.newKeySet();
+
+    public OnlineModels(SqlDatabase database, LoggedFeatures features, Clock clock) {
+        this.database = requireNonNull(database, "database is null");
+        this.features = requireNonNull(features, "features is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        database.migrate("online_learning", SCHEMA);
+        names.addAll(sql("list online models", () -> {
+            List<String> all = new ArrayList<>();
+            try (Connection c = database.connection();
+                 PreparedStatement s = c.prepareStatement("SELECT model FROM online_models ORDER BY model");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    all.add(r.getString(1));
+                }
+            }
+            return all;
+        }));
+    }
+
+    /**
+     * Records a new online model whose {@code learner} was registered as {@code version} (its first
+     * snapshot). Refuses a name already online.
+     */
+    public State create(String model, FtrlProximal learner, int version, String actor) {
+        requireNonNull(model, "model is null");
+        requireNonNull(learner, "learner is null");
+        requireNonNull(actor, "actor is null");
+        long now = Times.toMicros(clock.instant());
+        sql("create online model " + model, () -> database.inTransaction(c -> {
+            if (read(c, model, false).isPresent()) {
+                throw new SeerException(ServingErrorCode.ONLINE_MODEL_EXISTS, "Online model [" + model + "] already exists",
+                        Map.of("model", model));
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO online_models (" + COLUMNS + ")"
+                    + " VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL)")) {
+                s.setString(1, model);
+                s.setString(2, encode(learner));
+                s.setLong(3, learner.updates());
+                s.setLong(4, now);
+                s.setString(5, actor);
+                s.setInt(6, version);
+                s.setLong(7, learner.updates());
+                s.setLong(8, now);
+                s.executeUpdate();
+            }
+            return null;
+        }));
+        names.add(model);
+        return state(model);
+    }
+
+    public boolean isOnline(String model) {
+        return names.contains(model);
+    }
+
+    /** Every online model's name, sorted. */
+    public List<String> names() {
+        return names.stream().sorted().toList();
+    }
+
+    /** The model as committed now. */
+    public State state(String model) {
+        return sql("read online model " + model, () -> {
+            try (Connection c = database.connection()) {
+                return read(c, model, false);
+            }
+        }).orElseThrow(() -> new SeerException(ServingErrorCode.UNKNOWN_ONLINE_MODEL, "No online model named [" + model
+                + "]; create one with: seer models create-online", Map.of("model", model)));
+    }
+
+    /**
+     * Records that {@code version} was registered from the state at {@code updates} updates (what
+     * {@link #state} gave). Outcomes learnt meanwhile stay pending, counted from the last one's time.
+     */
+    public void snapshotted(String model, int version, long updates) {
+        long now = Times.toMicros(clock.instant());
+        sql("record a snapshot of online model " + model, () -> database.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE online_models SET snapshot_version = ?,"
+                    + " snapshot_updates = ?, snapshot_at = ?, pending_from = CASE WHEN updates > ? THEN last_learnt_at"
+                    + " ELSE NULL END WHERE model = ? AND snapshot_version < ?")) {
+                s.setInt(1, version);
+                s.setLong(2, updates);
+                s.setLong(3, now);
+                s.setLong(4, updates);
+                s.setString(5, model);
+                s.setInt(6, version);
+                s.executeUpdate();
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public void learn(Connection c, List<FeedbackStore.Labelled> labelled) throws SQLException {
+        Map<String, State> touched = new LinkedHashMap<>();
+        for (FeedbackStore.Labelled outcome : labelled) {
+            Set<String> learnt = new LinkedHashSet<>();
+            for (Logged prediction : outcome.predictions()) {
+                if (names.contains(prediction.model()) && learnt.add(prediction.model())) {
+                    State state = touched.get(prediction.model());
+                    if (state == null) {
+                        state = read(c, prediction.model(), true).orElseThrow(); // names holds only stored models
+                        touched.put(prediction.model(), state);
+                    }
+                    learnFrom(state, prediction, outcome.outcome());
+                    touched.put(prediction.model(), next(state, outcome.recordedAt()));
+                }
+            }
+        }
+        for (State state : touched.values()) {
+            write(c, state);
+        }
+    }
+
+    private void learnFrom(State state, Logged prediction, double outcome) {
+        Map<String, Double> values = features.of(prediction.id()).orElseThrow(() -> new SeerException(
+                ServingErrorCode.STORE_FAILURE, "Prediction [" + prediction.id() + "] was joined to feedback but its values"
+                + " cannot be read from the log", Map.of("prediction_id", prediction.id())));
+        List<String> inputs = state.learner().features();
+        double[] row = new double[inputs.size()];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = values.getOrDefault(inputs.get(i), Double.NaN);
+        }
+        state.learner().update(row, outcome);
+    }
+
+    private static State next(State s, Instant at) {
+        return new State(s.model(), s.learner(), s.learner().updates(), s.createdAt(), s.createdBy(), Optional.of(at),
+                s.snapshotVersion(), s.snapshotUpdates(), s.snapshotAt(), s.pendingFrom().or(() -> Optional.of(at)));
+    }
+
+    private Optional<State> read(Connection c, String model, boolean forUpdate) throws SQLException {
+        String lock = forUpdate && database.dialect() == SqlDialect.POSTGRESQL ? " FOR UPDATE" : "";
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM online_models WHERE model = ?" + lock)) {
+            s.setString(1, model);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new State(r.getString(1), FtrlProximal.restore(Base64.getDecoder().decode(r.getString(2))),
+                        r.getLong(3), Times.ofMicros(r.getLong(4)), r.getString(5), instant(r, 6), r.getInt(7), r.getLong(8),
+                        Times.ofMicros(r.getLong(9)), instant(r, 10)));
+            }
+        }
+    }
+
+    private static void write(Connection c, State state) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE online_models SET state = ?, updates = ?, last_learnt_at = ?,"
+                + " pending_from = ? WHERE model = ?")) {
+            s.setString(1, encode(state.learner()));
+            s.setLong(2, state.updates());
+            s.setLong(3, Times.toMicros(state.lastLearntAt().orElseThrow()));
+            s.setLong(4, Times.toMicros(state.pendingFrom().orElseThrow()));
+            s.setString(5, state.model());
+            s.executeUpdate();
+        }
+    }
+
+    private static Optional<Instant> instant(ResultSet r, int column) throws SQLException {
+        long micros = r.getLong(column);
+        return r.wasNull() ? Optional.empty() : Optional.of(Times.ofMicros(micros));
+    }
+
+    private static String encode(FtrlProximal learner) {
+        return Base64.getEncoder().encodeToString(learner.save());
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T sql(String what, SqlWork<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new SeerException(ServingErrorCode.STORE_FAILURE, "Could not " + what + ": " + e.getMessage(), Map.of(), e);
+        }
+    }
+}
