@@ -23,7 +23,6 @@ import dev.seer.serving.experiment.Outcome;
 import dev.seer.serving.experiment.Promotion;
 import dev.seer.serving.experiment.Verdict;
 import dev.seer.serving.feedback.FeedbackStore;
-import dev.seer.serving.log.Prediction;
 import dev.seer.serving.log.PredictionLog;
 import dev.seer.serving.log.PredictionQuery;
 import java.time.Clock;
@@ -145,16 +144,30 @@ final class Experiments {
         return best;
     }
 
-    /** The challenger's requests and p99 latency since the split began, from the log (a failed request is never logged). */
+    /**
+     * The challenger's requests and p99 latency since the split began, from the log (a failed request is never logged).
+     * Two passes over the range, the second keeping only the slowest 1% in a heap, so a long experiment's millions of
+     * predictions are never held at once. The second pass stops after the first pass's count: the log is read in its
+     * order and only grows at its end, so both passes see the same predictions even while more are logged.
+     */
     private ArmHealth health(String name, ModelRef challenger, Instant since, Instant now) {
-        List<Prediction> made = log.query(PredictionQuery.all().withDeployment(name).withArm(Arm.CHALLENGER.id())
+        PredictionQuery made = PredictionQuery.all().withDeployment(name).withArm(Arm.CHALLENGER.id())
                 .withModel(challenger.model(), java.util.OptionalInt.of(challenger.version()))
-                .between(Optional.of(since), Optional.of(now)));
-        if (made.isEmpty()) {
+                .between(Optional.of(since), Optional.of(now));
+        long counted = log.forEach(made, p -> { });
+        if (counted == 0) {
             return new ArmHealth(0, 0, Double.NaN);
         }
-        long[] latencies = made.stream().mapToLong(Prediction::latencyMicros).sorted().toArray();
-        int at = (int) Math.ceil(0.99 * latencies.length) - 1;
-        return new ArmHealth(latencies.length, 0, latencies[Math.max(0, at)] / 1000.0);
+        int n = (int) Math.min(counted, Integer.MAX_VALUE);
+        // the nearest-rank p99 of n values (index ceil(0.99 n) - 1 ascending) is the (n - ceil(0.99 n) + 1)-th largest
+        int slowest = n - (int) Math.ceil(0.99 * n) + 1;
+        java.util.PriorityQueue<Long> top = new java.util.PriorityQueue<>(slowest + 1);
+        log.forEach(made.withLimit(n), p -> {
+            top.add(p.latencyMicros());
+            if (top.size() > slowest) {
+                top.poll();
+            }
+        });
+        return new ArmHealth(n, 0, top.peek() / 1000.0);
     }
 }

@@ -448,6 +448,21 @@ public final class PredictionLog implements AutoCloseable {
     }
 
     /**
+     * Visits every prediction that matches, in the query's order, up to its limit, without holding them: how a caller
+     * reads a range too large for a list.
+     *
+     * @return how many were visited
+     */
+    public long forEach(PredictionQuery query, java.util.function.Consumer<Prediction> each) {
+        long[] seen = {0};
+        scan(query, p -> {
+            each.accept(p);
+            return ++seen[0] < query.limit();
+        });
+        return seen[0];
+    }
+
+    /**
      * One page of a query's matches: at most its limit, in its order, and the id to continue
      * after when more follow.
      *
