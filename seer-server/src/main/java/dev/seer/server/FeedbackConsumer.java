@@ -64,7 +64,12 @@ final class FeedbackConsumer implements Runnable, AutoCloseable {
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.consumer = new KafkaConsumer<>(kafka.consumer(GROUP));
-        this.deadLetters = new KafkaProducer<>(kafka.producer());
+        try {
+            this.deadLetters = new KafkaProducer<>(kafka.producer());
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO); // its background thread would outlive a failed start
+            throw e;
+        }
     }
 
     @Override

@@ -135,7 +135,7 @@ public final class PredictOperations {
      */
     public static final Operation<Export, Exported> EXPORT = Operation
             .<Export, Exported>post("predictions.export", "/api/v1/predictions/export")
-            .roles(ADMIN, SCIENTIST, OPERATOR, AUDITOR)
+            .roles(ADMIN, SCIENTIST) // it may write (and replace) a file in the file roots, as dataset export
             .output(new Operation.FileOutput("out", "predictions", body -> format(body).id()))
             .request(Codec.of(PredictOperations::export, PredictOperations::export))
             .response(Codec.of(PredictOperations::exported, PredictOperations::exported))

@@ -78,7 +78,13 @@ final class PredictionFilters {
         if (!f.entity().isEmpty()) {
             if (entityAsText) {
                 StringBuilder text = new StringBuilder();
-                f.entity().forEach((k, v) -> text.append(text.length() == 0 ? "" : ",").append(k).append('=').append(v));
+                f.entity().forEach((k, v) -> {
+                    if (v.indexOf(',') >= 0) { // it would read back as another filter, not fail
+                        throw invalid("entity", "[entity] value of [" + k + "] holds ',', which the listing's query"
+                                + " cannot carry; export takes it (as a JSON object)");
+                    }
+                    text.append(text.length() == 0 ? "" : ",").append(k).append('=').append(v);
+                });
                 node.put("entity", text.toString());
             } else {
                 ObjectNode keys = node.putObject("entity");

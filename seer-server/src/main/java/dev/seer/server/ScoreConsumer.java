@@ -76,7 +76,12 @@ final class ScoreConsumer implements Runnable, AutoCloseable {
         this.kafka = requireNonNull(kafka, "kafka is null");
         this.predictor = requireNonNull(predictor, "predictor is null");
         this.consumer = new KafkaConsumer<>(kafka.consumer(group(deployment)));
-        this.producer = new KafkaProducer<>(kafka.transactionalProducer("seer-score-" + deployment + "-" + instance));
+        try {
+            this.producer = new KafkaProducer<>(kafka.transactionalProducer("seer-score-" + deployment + "-" + instance));
+        } catch (RuntimeException e) {
+            consumer.close(java.time.Duration.ZERO); // its background thread would outlive a failed start
+            throw e;
+        }
     }
 
     static String group(String deployment) {

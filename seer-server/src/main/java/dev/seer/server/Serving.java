@@ -48,6 +48,7 @@ final class Serving implements AutoCloseable {
     private final Admission admission;
     /** Stream scoring and feedback from a topic: consumers that only a server starts ({@link #startStreams}). */
     private final ServingStreams streams;
+    private final FeedbackOptions feedbackOptions;
 
     private Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, ServingLog log,
             FeatureLookup lookup, FeedbackStore feedback, OnlineModels online, AuditLog audit, Clock clock,
@@ -62,6 +63,7 @@ final class Serving implements AutoCloseable {
         this.metrics = new LiveMetrics(feedback);
         this.experiments = new Experiments(deployments, feedback, log.log(), models, audit, clock);
         this.admission = new Admission(maxInFlight, "predict requests (server.max-predictions-in-flight)");
+        this.feedbackOptions = streams.feedback();
         this.streams = new ServingStreams(streams.cluster(), deployments, predictor, feedback, streams.feedback(),
                 streams.instance(), clock);
     }
@@ -135,7 +137,7 @@ final class Serving implements AutoCloseable {
             }
             loaded.load(to);
             DeploymentStore.Change change = new DeploymentStore.Change(d.name(), to, d.challenger(), d.challengerPercent(),
-                    d.shadow(), d.missing(), d.whenStoreDown());
+                    d.shadow(), d.missing(), d.whenStoreDown(), d.stream()); // its stream binding stays
             try {
                 predictor.activate(deployments.put(change, Optional.of(d.revision()), actor));
                 moved.add(d.name());
@@ -145,6 +147,9 @@ final class Serving implements AutoCloseable {
                 }
                 LOG.warn("Deployment [{}] was not moved to {}: {}", d.name(), to, e.getMessage());
             }
+        }
+        if (!moved.isEmpty()) {
+            streams.changed();
         }
         return moved;
     }
@@ -161,6 +166,7 @@ final class Serving implements AutoCloseable {
             return version;
         });
         DeploymentStore.Change change = DeploymentOperations.change(request, champion);
+        change.stream().ifPresent(this::checkNotFeedbackTopic);
         // every model loads before the change is stored, so a stored deployment can always be served
         loaded.load(change.champion());
         change.challenger().ifPresent(loaded::load);
@@ -169,6 +175,18 @@ final class Serving implements AutoCloseable {
         predictor.activate(deployment);
         streams.changed();
         return deployment;
+    }
+
+    /** A binding to feedback.topic would score outcomes as requests, or write predictions where outcomes are read. */
+    private void checkNotFeedbackTopic(dev.seer.serving.deploy.StreamBinding binding) {
+        Optional<String> feedbackTopic = feedbackOptions.topic();
+        for (String[] topic : new String[][] {{binding.inputTopic(), "input_topic"}, {binding.outputTopic(), "output_topic"}}) {
+            if (feedbackTopic.isPresent() && feedbackTopic.get().equals(topic[0])) {
+                throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "[" + topic[1] + "] names [" + topic[0]
+                        + "], the feedback.topic, whose records are outcomes, not requests or predictions",
+                        Map.of("field", topic[1]));
+            }
+        }
     }
 
     void remove(String name, String actor) {

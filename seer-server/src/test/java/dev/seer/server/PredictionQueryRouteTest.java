@@ -142,7 +142,9 @@ class PredictionQueryRouteTest {
 
     @Test
     void theLogIsExportedAsJsonLinesOrParquetToTheBodyOrAServerFile() throws Exception {
-        HttpResponse<String> lines = running.send("POST", "/api/v1/predictions/export", Role.AUDITOR,
+        HttpResponse<String> auditor = running.send("POST", "/api/v1/predictions/export", Role.AUDITOR, "{}");
+        assertThat(auditor.statusCode()).as("an export may write a file: not an auditor's").isEqualTo(403);
+        HttpResponse<String> lines = running.send("POST", "/api/v1/predictions/export", Role.SCIENTIST,
                 "{\"deployment\": \"logq\", \"format\": \"jsonl\"}");
         assertThat(lines.statusCode()).as(lines.body()).isEqualTo(200);
         assertThat(lines.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-ndjson");
@@ -150,11 +152,11 @@ class PredictionQueryRouteTest {
                 .isEqualTo(5);
         List<String> exported = lines.body().lines().map(l -> Json.parse(l).path("id").asText()).toList();
         assertThat(exported).containsExactlyElementsOf(IDS); // log order
-        HttpResponse<String> shadows = running.send("POST", "/api/v1/predictions/export", Role.AUDITOR,
+        HttpResponse<String> shadows = running.send("POST", "/api/v1/predictions/export", Role.SCIENTIST,
                 "{\"entity\": {\"customer_id\": \"q1\"}, \"shadows\": \"include\", \"format\": \"jsonl\"}");
         assertThat(shadows.body().lines()).hasSize(2);
 
-        HttpResponse<String> parquet = running.send("POST", "/api/v1/predictions/export", Role.OPERATOR, "{}");
+        HttpResponse<String> parquet = running.send("POST", "/api/v1/predictions/export", Role.ADMIN, "{}");
         assertThat(parquet.statusCode()).isEqualTo(200);
         assertThat(parquet.body()).startsWith("PAR1");
         assertThat(parquet.headers().firstValue("Content-Disposition").orElse("")).contains("predictions.parquet");

@@ -125,7 +125,12 @@ class ServingStreamTest {
                 assertThat(refused.get("f3")).contains("FEEDBACK_CONFLICT").contains("outcomes/0@2");
                 assertThat(refused.get("f4")).contains("UNKNOWN_PREDICTION").contains(UNKNOWN);
                 assertThat(refused.get("f5")).contains("[prediction_id]");
+                // the counters move after the offsets are committed, which follows the dead letters: wait for them
                 var fed = running.services.serving().feedbackStreamStatus().orElseThrow();
+                for (long deadline = System.nanoTime() + 30_000_000_000L; fed.recorded() + fed.duplicates() < 2
+                        && System.nanoTime() < deadline; fed = running.services.serving().feedbackStreamStatus().orElseThrow()) {
+                    Thread.sleep(50);
+                }
                 assertThat(fed.recorded()).isEqualTo(1);
                 assertThat(fed.duplicates()).isEqualTo(1);
                 JsonNode metrics = Json.parse(running.send("GET", "/api/v1/deployments/sc/metrics", Role.AUDITOR, null).body());

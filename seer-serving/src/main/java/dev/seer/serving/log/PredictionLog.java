@@ -793,7 +793,13 @@ public final class PredictionLog implements AutoCloseable {
         closed = true;
         writer.close();
         if (syncer != null) {
-            syncer.shutdownNow();
+            // not shutdownNow: an interrupt inside force() would close the channel, and the last sync below would fail
+            syncer.shutdown();
+            try {
+                syncer.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             try {
                 channel.force(false);
             } catch (IOException | RuntimeException e) {

@@ -59,6 +59,10 @@ class DeploymentTest {
         }
         assertThatThrownBy(() -> StreamBinding.checkTopic(null, "output_topic")).hasMessageContaining("[output_topic]");
         assertThatThrownBy(() -> new StreamBinding("scores", "scores")).hasMessageContaining("cannot be the [input_topic]");
+        assertThatThrownBy(() -> new StreamBinding("seer.dead-letters", "scores")).isInstanceOf(SeerException.class)
+                .hasMessageContaining("[input_topic] names [seer.dead-letters], in Seer's own namespace");
+        assertThatThrownBy(() -> new StreamBinding("requests", "seer.predictions"))
+                .hasMessageContaining("[output_topic] names [seer.predictions]");
     }
 
     @Test
