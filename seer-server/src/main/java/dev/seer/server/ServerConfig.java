@@ -8,8 +8,8 @@ import dev.seer.core.config.ConfigType;
  * Where the HTTP server listens, and what it admits at once: the {@code server} section of {@code seer.yaml}.
  *
  * @param maxPredictionsInFlight predict requests served at once at most; one past it is answered 429 at once, so that
- *                               past its capacity the server refuses quickly instead of queueing (latency and memory
- *                               stay bounded) and its other routes keep threads
+ *                               past its capacity the server refuses quickly instead of queueing (the latency of
+ *                               what it admits stays bounded) and its other routes keep threads
  */
 public record ServerConfig(String host, int port, int maxPredictionsInFlight) {
     public static final ConfigKey HOST = new ConfigKey("server.host", ConfigType.STRING, "127.0.0.1",

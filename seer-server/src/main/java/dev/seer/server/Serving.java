@@ -111,7 +111,8 @@ final class Serving implements AutoCloseable {
 
     /**
      * Scores rows through the live deployment when fewer than {@code server.max-predictions-in-flight} predict requests
-     * are being served; otherwise refuses at once (BUSY, 429) before any work: nothing is scored or logged.
+     * are being served; otherwise refuses at once (BUSY, 429): the body was read and parsed, but nothing is looked up,
+     * scored or logged.
      */
     Predictor.Answer predict(String deployment, List<Predictor.Row> rows) {
         return admission.run(() -> predictor.predict(deployment, rows));

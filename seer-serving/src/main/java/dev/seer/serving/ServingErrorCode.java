@@ -31,7 +31,7 @@ public enum ServingErrorCode implements ErrorCode {
     INVALID_FEEDBACK(ErrorCategory.USER_ERROR),
     /** A setting or value out of its range: a sequential test's alpha, an online learner's rate, a label that is not 0 or 1. */
     INVALID_ARGUMENT(ErrorCategory.USER_ERROR),
-    /** More predict requests in flight than the server admits: refused at once (429), before any work. */
+    /** More predict requests in flight than the server admits: refused at once (429), before any lookup, scoring or logging. */
     BUSY(ErrorCategory.BUSY),
     /** A model name that names no online model (one made by {@code seer models create-online}). */
     UNKNOWN_ONLINE_MODEL(ErrorCategory.NOT_FOUND),
