@@ -47,11 +47,12 @@ public final class Continuation {
      * @param version {@code MODEL:VERSION}
      * @param params the parameters its run trained with (XGBoost's names as the spec writes them); empty if unknown
      * @param label the label its run read, if known
+     * @param classes the label's classes its run learnt, in their index order, if known
      */
     // the file's bytes are the file; records compare them by identity, which no caller relies on
     @SuppressWarnings("ArrayRecordComponent")
     public record Parent(String version, ModelFormat format, byte[] bytes, Signature signature, BoostedModel model,
-            Map<String, Object> params, Optional<String> label) {
+            Map<String, Object> params, Optional<String> label, Optional<List<String>> classes) {
         public Parent {
             requireNonNull(version, "version is null");
             requireNonNull(format, "format is null");
@@ -60,6 +61,13 @@ public final class Continuation {
             requireNonNull(model, "model is null");
             params = Map.copyOf(params);
             requireNonNull(label, "label is null");
+            classes = classes.map(List::copyOf);
+        }
+
+        /** Without the classes: a model Seer did not train, or a regression. */
+        public Parent(String version, ModelFormat format, byte[] bytes, Signature signature, BoostedModel model,
+                Map<String, Object> params, Optional<String> label) {
+            this(version, format, bytes, signature, model, params, label, Optional.empty());
         }
     }
 
@@ -96,7 +104,21 @@ public final class Continuation {
         byte[] bytes = artifacts.read(details.artifactSha256().get());
         return new Parent(version, format, bytes, Signature.CODEC.decode(details.signature().get()),
                 BoostedModel.read(bytes, version), run.map(Continuation::params).orElse(Map.of()),
-                run.map(r -> r.params().get("label")));
+                run.map(r -> r.params().get("label")), run.flatMap(r -> classes(artifacts, r)));
+    }
+
+    /** The classes the run's model descriptor lists, in index order; empty if it has none. */
+    private static Optional<List<String>> classes(ArtifactStore artifacts, Run run) {
+        try {
+            String sha = artifacts.hash(run.id(), dev.seer.registry.artifacts.ArtifactPath.of(RunRecorder.MODEL_FOLDER + "/"
+                    + RunRecorder.DESCRIPTOR));
+            var listed = dev.seer.core.Json.parse(artifacts.read(sha)).path("classes");
+            List<String> classes = new java.util.ArrayList<>();
+            listed.forEach(c -> classes.add(c.asText()));
+            return classes.isEmpty() ? Optional.empty() : Optional.of(classes);
+        } catch (SeerException e) {
+            return Optional.empty(); // no descriptor: the class count is all that can be checked
+        }
     }
 
     /** The parameters a Seer run recorded for its best candidate ({@code param.NAME}), those XGBoost takes. */
@@ -141,6 +163,13 @@ public final class Continuation {
         }
         TrainingData data = FrameReader.read(snapshot, spec.label(), spec.task(), features);
         checkTypes(parent, data);
+        // a class is its index in the sorted distinct labels: other labels would make the new trees boost other classes
+        if (parent.classes().isPresent() && spec.task() != Task.REGRESSION
+                && !parent.classes().get().equals(data.train().classes())) {
+            throw refused("label [" + label + "] has the classes " + data.train().classes() + " in " + snapshot.ref()
+                    + "; " + parent.version() + " learnt " + parent.classes().get() + ": continuing needs the same classes",
+                    "label");
+        }
         if (spec.task() == Task.MULTICLASS && data.train().classes().size() != parent.signature().classes()) {
             throw refused("label [" + label + "] has " + data.train().classes().size() + " classes in " + snapshot.ref()
                     + "; " + parent.version() + " predicts " + parent.signature().classes(), "label");

@@ -141,7 +141,9 @@ class ContinuationTest {
         DatasetSource.Snapshot before = drift("drift:1", 0, 21);
         DatasetSource.Snapshot after = drift("drift:2", 1, 22);
         DatasetSource.Snapshot narrower = narrow("drift:3", 23);
-        Training training = new Training(TestData.source(before, after, narrower), tracking, artifacts, clock, 2);
+        DatasetSource.Snapshot relabelled = relabelled("drift:4", 24);
+        Training training = new Training(TestData.source(before, after, narrower, relabelled), tracking, artifacts, clock,
+                2);
         String spec = "name: m\ndataset: drift:1\ntask: binary\nevaluation: {folds: 2, bootstrap: 100}\ncandidates: ";
         register("boosted", training.train(TrainingSpec.parse("s.yaml", spec + "[{algorithm: xgboost, params: {rounds: 5}}]\n"),
                 Training.ReferenceLookup.NONE, "alice", m -> { }));
@@ -160,6 +162,8 @@ class ContinuationTest {
         refused(training, head.replace("binary", "regression") + "continue_from: boosted:1\n", "task",
                 "predicts [value]; boosted:1 predicts [probability]");
         refused(training, head + "label: x3\ncontinue_from: boosted:1\n", "label", "not the one boosted:1 was trained on");
+        refused(training, head.replace("drift:2", "drift:4") + "continue_from: boosted:1\n", "label",
+                "has the classes [1, 2] in drift:4; boosted:1 learnt [0, 1]");
         assertThat(tracking.experimentByName("r")).as("refused before any run exists").isEmpty();
     }
 
@@ -243,6 +247,17 @@ class ContinuationTest {
             double[] x = {TestData.gaussian(random), TestData.gaussian(random), TestData.gaussian(random)};
             int y = random.nextDouble() < 1 / (1 + Math.exp(-3 * x[decider])) ? 1 : 0;
             rows.add(String.format(Locale.ROOT, "(%d, %d, %.6f, %.6f, %.6f)", r, y, x[0], x[1], x[2]));
+        }
+        return TestData.write(home, ref, "id, y, x1, x2, x3", rows, "y", List.of("id"));
+    }
+
+    /** Rows like {@link #drift}'s whose labels are 1 and 2: as many classes as the parent's, but other ones. */
+    private DatasetSource.Snapshot relabelled(String ref, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> rows = new ArrayList<>();
+        for (int r = 0; r < 300; r++) {
+            rows.add(String.format(Locale.ROOT, "(%d, %d, %.6f, %.6f, %.6f)", r, random.nextBoolean() ? 2 : 1,
+                    TestData.gaussian(random), TestData.gaussian(random), TestData.gaussian(random)));
         }
         return TestData.write(home, ref, "id, y, x1, x2, x3", rows, "y", List.of("id"));
     }
