@@ -496,6 +496,7 @@ public final class MlflowOperations {
         }
         Optional<String> runId = v.runId().or(() -> sourceRun);
         runId.ifPresent(id -> services.tracking().run(id)); // refuses a run that does not exist
+        ModelRegistration.refuseOnline(services, v.name());
         return services.models().createVersion(v.name(), new ModelRegistry.NewVersion(v.source(), runId, v.description(),
                 VersionDetails.NONE, v.tags()), call.actor());
     }

@@ -123,17 +123,22 @@ final class ModelRegistration {
         return metrics;
     }
 
+    /** Refuses a version of an online model from any path but its snapshots (Seer's API or MLflow's). */
+    static void refuseOnline(SeerServices services, String name) {
+        if (services.serving().online().isOnline(name)) {
+            throw new SeerException(RegistryErrorCode.INVALID_REQUEST, "Model [" + name + "] is an online model ("
+                    + "online_logistic): its versions are the snapshots of what it learnt; register this one under"
+                    + " another name", Map.of("model", name));
+        }
+    }
+
     /**
      * Registers the model on its first version; another writer registering it meanwhile is fine.
      * An online model's versions are only its snapshots: a file registered among them would be
      * served, then replaced at the next snapshot by what the learner learnt, as if it had not been.
      */
     private void ensureModel(String name, String actor) {
-        if (services.serving().online().isOnline(name)) {
-            throw new SeerException(RegistryErrorCode.INVALID_REQUEST, "Model [" + name + "] is an online model ("
-                    + "online_logistic): its versions are the snapshots of what it learnt; register this one under"
-                    + " another name", Map.of("model", name));
-        }
+        refuseOnline(services, name);
         try {
             services.models().model(name);
         } catch (SeerException absent) {

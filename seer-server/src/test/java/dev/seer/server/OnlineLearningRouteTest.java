@@ -201,6 +201,11 @@ class OnlineLearningRouteTest {
         assertRefused(running.upload("POST", "/api/v1/models/ctr/import", Role.SCIENTIST, new MultipartBody(
                 "{\"format\": \"seer-linear\", \"signature\": \"a:float64->probability\"}").file("file", "m.json", file)),
                 400, "is an online model");
+        // MLflow's registry API is another way in: the same refusal, in MLflow's shape
+        HttpResponse<String> mlflow = running.send("POST", "/api/2.0/mlflow/model-versions/create", Role.SCIENTIST,
+                "{\"name\": \"ctr\", \"source\": \"s3://bucket/model\"}");
+        assertThat(mlflow.statusCode()).as(mlflow.body()).isEqualTo(400);
+        assertThat(mlflow.body()).contains("is an online model");
         assertThat(running.services.models().models()).extracting(m -> m.name()).containsExactly("ctr");
         assertThat(running.services.models().versions("ctr")).hasSize(1);
     }
