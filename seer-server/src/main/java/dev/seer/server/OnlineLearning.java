@@ -204,7 +204,15 @@ final class OnlineLearning implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (schedule != null) {
-            schedule.shutdownNow();
+            // not shutdownNow: an interrupt could cut a snapshot between its artifact, its version and its record
+            schedule.shutdown();
+            try {
+                if (!schedule.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("An online model snapshot was still running after 30 s at close");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             schedule = null;
         }
     }
@@ -234,13 +242,25 @@ final class OnlineLearning implements AutoCloseable {
             state.lastLearntAt().ifPresent(t -> tags.put("seer.online.learnt_to", t.toString()));
             // the parent's feature service, so the new version fetches the same features online
             Optional<String> service = registry.version(model, state.snapshotVersion()).details().featureService();
-            ModelVersion version = register(model, state.learner(), service, tags, "online snapshot after " + state.updates()
-                    + " updates (" + state.pending() + " since version " + state.snapshotVersion() + ")", actor);
+            ModelVersion version = registered(model, state).orElseGet(() -> register(model, state.learner(), service, tags,
+                    "online snapshot after " + state.updates() + " updates (" + state.pending() + " since version "
+                    + state.snapshotVersion() + ")", actor));
             online.snapshotted(model, version.version(), state.updates());
             List<String> moved = serving.moveChampions(new ModelRef(model, version.version()), actor);
             LOG.info("Online model [{}]: registered {} at {} updates, moved {}", model, version, state.updates(), moved);
             return Optional.of(new Snapshot(model, Optional.of(version.version()), version.version(), state.updates(), moved));
         }
+    }
+
+    /**
+     * The version a snapshot of this very state already registered, if one did: a snapshot that died between registering
+     * and recording it left it there, and registering the same state again would make two versions of one state.
+     */
+    private Optional<ModelVersion> registered(String model, OnlineModels.State state) {
+        List<ModelVersion> versions = registry.versions(model);
+        return versions.stream().filter(v -> v.version() > state.snapshotVersion())
+                .filter(v -> Long.toString(state.updates()).equals(v.tags().get("seer.online.updates")))
+                .reduce((a, b) -> b.version() > a.version() ? b : a);
     }
 
     private ModelVersion register(String model, FtrlProximal learner, Optional<String> featureService,

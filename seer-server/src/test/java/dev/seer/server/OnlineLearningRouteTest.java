@@ -231,6 +231,33 @@ class OnlineLearningRouteTest {
                 "already exists");
     }
 
+    /**
+     * A snapshot that died after registering its version but before recording it: the next snapshot of the same state
+     * adopts that version rather than register the state twice.
+     */
+    @Test
+    void aSnapshotCutShortAfterRegisteringIsAdoptedNotRegisteredAgain() throws Exception {
+        start();
+        assertThat(running.send("POST", "/api/v1/models/ctr/online", Role.SCIENTIST,
+                "{\"features\": \"a, b\", \"alpha\": 0.5, \"beta\": 1, \"l1\": 0, \"l2\": 0.1}").statusCode()).isEqualTo(201);
+        assertThat(deploy().statusCode()).isEqualTo(200);
+        label(predict(10, "ctr:1"));
+        // what the cut-short snapshot left: version 2 holding exactly this state, tagged with its updates
+        byte[] bytes = expected.snapshot().toBytes();
+        String sha256 = running.services.artifacts().store(bytes);
+        running.services.models().createVersion("ctr", new dev.seer.registry.versions.ModelRegistry.NewVersion(
+                "seer-artifacts:/" + sha256, Optional.empty(), "cut short", new dev.seer.registry.versions.VersionDetails(
+                        Optional.of(sha256), Optional.of("seer-linear"), Optional.of(dev.seer.models.Signature.CODEC.encode(
+                                expected.signature())), Optional.empty(), Optional.empty(), Map.of()),
+                Map.of("seer.model_kind", "online_logistic", "seer.online.updates", "10")), "test");
+
+        JsonNode snapshot = snapshot();
+        assertThat(snapshot.path("registered").asInt()).as(snapshot.toString()).isEqualTo(2);
+        assertThat(running.services.models().versions("ctr")).hasSize(2);
+        assertServes("ctr:2");
+        assertThat(snapshot().has("registered")).as("recorded now: nothing new to register").isFalse();
+    }
+
     HttpResponse<String> deploy() throws Exception {
         return running.send("POST", "/api/v1/deployments/live", Role.OPERATOR, "{\"model\": \"ctr\", \"version\": 1,"
                 + " \"missing\": \"model_default\"}");
