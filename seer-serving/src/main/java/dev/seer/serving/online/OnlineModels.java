@@ -180,16 +180,25 @@ public final class OnlineModels implements FeedbackStore.Learner {
 
     @Override
     public void learn(Connection c, List<FeedbackStore.Labelled> labelled) throws SQLException {
+        // every model's state row locked first, in name order: two transactions that teach the same models lock them in
+        // the same order, so they wait for each other instead of deadlocking (PostgreSQL would abort one)
+        java.util.TreeSet<String> models = new java.util.TreeSet<>();
+        for (FeedbackStore.Labelled outcome : labelled) {
+            for (Logged prediction : outcome.predictions()) {
+                if (names.contains(prediction.model())) {
+                    models.add(prediction.model());
+                }
+            }
+        }
         Map<String, State> touched = new LinkedHashMap<>();
+        for (String model : models) {
+            touched.put(model, read(c, model, true).orElseThrow()); // names holds only stored models
+        }
         for (FeedbackStore.Labelled outcome : labelled) {
             Set<String> learnt = new LinkedHashSet<>();
             for (Logged prediction : outcome.predictions()) {
                 if (names.contains(prediction.model()) && learnt.add(prediction.model())) {
                     State state = touched.get(prediction.model());
-                    if (state == null) {
-                        state = read(c, prediction.model(), true).orElseThrow(); // names holds only stored models
-                        touched.put(prediction.model(), state);
-                    }
                     learnFrom(state, prediction, outcome.outcome());
                     touched.put(prediction.model(), next(state, outcome.recordedAt()));
                 }
