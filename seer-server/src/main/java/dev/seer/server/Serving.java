@@ -77,7 +77,10 @@ final class Serving implements AutoCloseable {
     static Serving open(Path dir, LogOptions options, MetadataDatabase database, AuditLog audit, ModelRegistry models,
             ServingModels loaded, FeatureLookup lookup, Clock clock, StreamSettings streams, int maxInFlight) {
         requireNonNull(models, "models is null");
-        PredictionLog predictionLog = PredictionLog.open(dir, options, audit, clock);
+        // with a topic, every batch is copied there too, and a prediction is answered only once its batch is (acks=all)
+        PredictionLog predictionLog = options.kafkaTopic().isEmpty() ? PredictionLog.open(dir, options, audit, clock)
+                : PredictionLog.open(dir, options, audit, clock, KafkaBatchReplica.open(streams.cluster().get(),
+                        options.kafkaTopic(), options.maxBatchBytes()));
         try {
             // batches a crash left synced but not yet audited hold only unanswered predictions: record them now
             predictionLog.reconcile(ServingLog.recordedBatches(audit));

@@ -765,6 +765,27 @@ public final class PredictionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The predictions of one batch's bytes as a {@link BatchReplica} receives them: how a reader of
+     * the replica (a consumer of its Kafka topic) decodes a batch. Frames and CRCs are checked.
+     *
+     * @throws SeerException LOG_CORRUPT when the bytes are not one whole batch
+     */
+    public static List<Prediction> predictionsOf(byte[] batch) {
+        Path where = Path.of("replicated-batch");
+        ByteBuffer b = ByteBuffer.wrap(batch);
+        if (batch.length < Frames.BATCH_HEADER || b.getInt(0) != Frames.BATCH_MAGIC
+                || Frames.crc(batch, 0, Frames.BATCH_HEADER - 4) != b.getInt(Frames.BATCH_HEADER - 4)) {
+            throw Frames.corrupt(where, 0, "the bytes do not start with a prediction log batch header");
+        }
+        if (b.getInt(16) != batch.length - Frames.BATCH_HEADER) {
+            throw Frames.corrupt(where, 0, "the batch header says " + b.getInt(16) + " bytes of records, "
+                    + (batch.length - Frames.BATCH_HEADER) + " follow");
+        }
+        Batch.checkRecords(where, 0, batch, b.getInt(12));
+        return decodeAll(new Batch(where, 0, b.getLong(4), b.getInt(12), batch));
+    }
+
     private static List<Prediction> decodeAll(Batch batch) {
         return decodeAll(batch, new ArrayList<>());
     }

@@ -41,6 +41,14 @@ class PredictionLogReplicaTest {
             assertThat(sent.sha256()).isEqualTo(HexFormat.of().formatHex(Sha256.of(sent.bytes())))
                     .isEqualTo(audit.hashes().get(1L));
             assertThat(log.get(p.id())).isEqualTo(p);
+            // a reader of the replica decodes the batch; a changed byte is caught
+            assertThat(PredictionLog.predictionsOf(sent.bytes())).containsExactly(p);
+            byte[] changed = sent.bytes().clone();
+            changed[changed.length - 1] ^= 1;
+            assertThatThrownBy(() -> PredictionLog.predictionsOf(changed)).isInstanceOfSatisfying(SeerException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ServingErrorCode.LOG_CORRUPT));
+            assertThatThrownBy(() -> PredictionLog.predictionsOf(new byte[3])).isInstanceOfSatisfying(SeerException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ServingErrorCode.LOG_CORRUPT));
         }
         assertThat(replica.closed()).isTrue();
     }
