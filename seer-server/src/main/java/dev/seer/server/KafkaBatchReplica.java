@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * one request in flight: when a copy fails (after the producer's own retries, within
  * {@value #DELIVERY_TIMEOUT_MS} ms) the producer is closed at once from the failure's callback, on
  * the producer's I/O thread, before it sends anything queued behind it, so the topic never holds a
- * batch after one it lacks and {@link #lastReplicated} is where the log resumes.
+ * batch after one it lacks and {@link #lastReplicated} is where the log resumes. A topic Seer
+ * creates keeps its records forever, as the local log does; if a topic's records were deleted
+ * anyway, opening fails rather than copy every batch again.
  */
 final class KafkaBatchReplica implements BatchReplica {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBatchReplica.class);
@@ -55,6 +57,8 @@ final class KafkaBatchReplica implements BatchReplica {
         Properties p = kafka.producer();
         p.put("max.in.flight.requests.per.connection", "1");
         p.put("max.request.size", Integer.toString(maxBatchBytes + FRAMING));
+        // one request in flight carries one producer batch of the partition: let it pack many small log batches
+        p.put("batch.size", Integer.toString(Math.min(maxBatchBytes + FRAMING, 1 << 20)));
         p.put("request.timeout.ms", "10000");
         p.put("delivery.timeout.ms", Integer.toString(DELIVERY_TIMEOUT_MS));
         this.producer = new KafkaProducer<>(p);
@@ -70,8 +74,10 @@ final class KafkaBatchReplica implements BatchReplica {
         requireNonNull(kafka, "kafka is null");
         requireNonNull(topic, "topic is null");
         try (Admin admin = Admin.create(kafka.admin())) {
+            // kept as long as the local log, which deletes nothing: a copy that expired would leave nowhere to resume
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("max.message.bytes",
-                    Integer.toString(maxBatchBytes + FRAMING))))).all().get();
+                    Integer.toString(maxBatchBytes + FRAMING), "retention.ms", "-1", "retention.bytes", "-1"))))
+                    .all().get();
             LOG.info("Created topic {} for the prediction log's copy", topic);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -118,8 +124,13 @@ final class KafkaBatchReplica implements BatchReplica {
             consumer.assign(only);
             long end = consumer.endOffsets(only, READ_TIMEOUT).get(partition);
             long start = consumer.beginningOffsets(only, READ_TIMEOUT).get(partition);
-            if (end <= start) {
+            if (end == 0) {
                 return OptionalLong.empty();
+            }
+            if (end <= start) {
+                throw new SeerException(ServingErrorCode.LOG_FAILURE, "The records of [" + partition + "] were deleted (its"
+                        + " offsets end at " + end + "): where the prediction log's copy resumes is unknown; give"
+                        + " prediction-log.kafka-topic a new topic", Map.of("topic", partition.topic()));
             }
             consumer.seek(partition, end - 1);
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();

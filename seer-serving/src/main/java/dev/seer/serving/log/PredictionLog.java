@@ -260,8 +260,9 @@ public final class PredictionLog implements AutoCloseable {
      * they are on disk (and, with {@link LogOptions#answerAfterAudit}, once the batch's audit entry
      * is durable too); it fails with LOG_FAILURE if that did not happen, and at once with
      * OVERLOADED when the queue is full. A failed audit entry stops the log: later appends fail. The predictions of one
-     * call are never split across batches. The future completes on the log's or the audit log's
-     * writer thread: wait for it ({@code join}) or chain with the {@code ...Async} methods, never
+     * call are never split across batches. With a {@link BatchReplica}, it completes only once the replica acknowledged
+     * the batch too, and fails with LOG_FAILURE if it did not. The future completes on the log's or the audit log's
+     * writer thread, or the replica's: wait for it ({@code join}) or chain with the {@code ...Async} methods, never
      * run slow work in a plain {@code thenApply}, which would hold up every later batch.
      */
     public CompletableFuture<BatchReceipt> append(List<Prediction> predictions) {
