@@ -2,8 +2,10 @@ package dev.seer.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
 import dev.seer.core.features.FeatureLookup;
+import dev.seer.features.stream.Streaming;
 import dev.seer.metadata.AuditLog;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.registry.versions.ModelRegistry;
@@ -79,7 +81,11 @@ final class Serving implements AutoCloseable {
     static Serving open(Path dir, LogOptions options, MetadataDatabase database, AuditLog audit, ModelRegistry models,
             ServingModels loaded, FeatureLookup lookup, Clock clock, StreamSettings streams, int maxInFlight) {
         requireNonNull(models, "models is null");
-        PredictionLog predictionLog = PredictionLog.open(dir, options, audit, clock);
+        checkLogTopic(options.kafkaTopic(), streams.feedback());
+        // with a topic, every batch is copied there too, and a prediction is answered only once its batch is (acks=all)
+        PredictionLog predictionLog = options.kafkaTopic().isEmpty() ? PredictionLog.open(dir, options, audit, clock)
+                : PredictionLog.open(dir, options, audit, clock, KafkaBatchReplica.open(streams.cluster().get(),
+                        options.kafkaTopic(), options.maxBatchBytes()));
         try {
             // batches a crash left synced but not yet audited hold only unanswered predictions: record them now
             predictionLog.reconcile(ServingLog.recordedBatches(audit));
@@ -94,6 +100,19 @@ final class Serving implements AutoCloseable {
         } catch (RuntimeException e) {
             predictionLog.close();
             throw e;
+        }
+    }
+
+    /** The log's copy shares its topic with nothing Seer reads or writes: its last record is where the copy resumes. */
+    private static void checkLogTopic(String topic, FeedbackOptions feedback) {
+        if (topic.isEmpty()) {
+            return;
+        }
+        String other = topic.equals(Streaming.DEAD_LETTER_TOPIC) ? "the dead-letter topic"
+                : feedback.topic().filter(topic::equals).isPresent() ? "feedback.topic" : null;
+        if (other != null) {
+            throw new SeerException(CoreErrorCode.CONFIG_INVALID_VALUE, "[prediction-log.kafka-topic] names [" + topic + "], "
+                    + other + ": the prediction log's copy needs a topic of its own", Map.of("key", "prediction-log.kafka-topic"));
         }
     }
 

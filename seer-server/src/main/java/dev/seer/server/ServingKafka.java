@@ -62,6 +62,16 @@ record ServingKafka(String bootstrap, Map<String, String> properties, int partit
         return p;
     }
 
+    /** A consumer outside any group, of a partition it assigns itself: the prediction log's replica reads its last record. */
+    Properties reader() {
+        Properties p = common();
+        p.put("enable.auto.commit", "false");
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("default.api.timeout.ms", "15000");
+        return p;
+    }
+
     Properties admin() {
         Properties p = common();
         p.put("request.timeout.ms", "10000");

@@ -61,6 +61,7 @@ class SeerConfigTest {
                         tuple("prediction-log.answer-after", ConfigType.STRING, "sync", "SEER_PREDICTION_LOG_ANSWER_AFTER"),
                         tuple("prediction-log.sync-interval-ms", ConfigType.POSITIVE_INT, 100,
                                 "SEER_PREDICTION_LOG_SYNC_INTERVAL_MS"),
+                        tuple("prediction-log.kafka-topic", ConfigType.STRING, "", "SEER_PREDICTION_LOG_KAFKA_TOPIC"),
                         tuple("feedback.topic", ConfigType.STRING, "", "SEER_FEEDBACK_TOPIC"),
                         tuple("online-learning.snapshot-every", ConfigType.STRING, "PT1H",
                                 "SEER_ONLINE_LEARNING_SNAPSHOT_EVERY"),

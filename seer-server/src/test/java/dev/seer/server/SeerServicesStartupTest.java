@@ -117,6 +117,26 @@ class SeerServicesStartupTest {
     }
 
     @Test
+    void aPredictionLogTopicSharedWithFeedbackOrDeadLettersFailsTheServingStepBeforeAnyBrokerStarts() {
+        SeerConfig defaults = ConfigSections.defaults();
+        for (String shared : List.of("outcomes", dev.seer.features.stream.Streaming.DEAD_LETTER_TOPIC)) {
+            SeerConfig config = defaults.with(dev.seer.serving.feedback.FeedbackOptions.SECTION,
+                    new dev.seer.serving.feedback.FeedbackOptions(java.util.Optional.of("outcomes")))
+                    .with(dev.seer.serving.log.LogOptions.SECTION, dev.seer.serving.log.LogOptions.DEFAULT.replicatedTo(shared));
+            Leftovers before = Leftovers.of(home.root());
+            List<Step> opened = new ArrayList<>();
+            assertThatThrownBy(() -> SeerServices.open(home, config, CLOCK, opened::add)).isInstanceOfSatisfying(
+                    SeerException.class, e -> {
+                        assertThat(e.errorCode()).isEqualTo(dev.seer.core.CoreErrorCode.CONFIG_INVALID_VALUE);
+                        assertThat(e.getMessage()).contains("[prediction-log.kafka-topic]", "[" + shared + "]");
+                    });
+            assertThat(opened).doesNotContain(Step.SERVING);
+            assertThat(Files.exists(home.root().resolve("kafka"))).as("no broker started").isFalse();
+            assertNothingLeftBehind(before, defaults);
+        }
+    }
+
+    @Test
     void aRocksDbFolderThatCannotBeOpenedFailsTheOnlineStoreStepAndClosesTheEarlierOnes() {
         List<Step> opened = new ArrayList<>();
         try (RocksDbOnlineStore holder = new RocksDbOnlineStore(home.root().resolve("online"))) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.seer.core.config.ConfigKey;
 import dev.seer.core.config.ConfigSection;
 import dev.seer.core.config.ConfigType;
+import dev.seer.serving.deploy.StreamBinding;
 
 /**
  * How the prediction log sizes its files and bounds its memory: the {@code prediction-log} section.
@@ -19,9 +20,11 @@ import dev.seer.core.config.ConfigType;
  * @param answerAfter    when an append completes: see {@link AnswerAfter} and {@link PredictionLog} for what
  *                       each costs and guarantees
  * @param syncIntervalMs with {@link AnswerAfter#WRITE}, how often the written batches are synced to disk
+ * @param kafkaTopic     the Kafka topic the server copies every batch to ({@link BatchReplica}), on the cluster of
+ *                       the {@code kafka} section; empty for none
  */
 public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedBytes, int maxBatchBytes,
-        AnswerAfter answerAfter, int syncIntervalMs) {
+        AnswerAfter answerAfter, int syncIntervalMs, String kafkaTopic) {
     /** The point at which a logged prediction may be answered, from the fastest and weakest to the slowest. */
     public enum AnswerAfter {
         /**
@@ -52,11 +55,14 @@ public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedByt
     public static final ConfigKey SYNC_INTERVAL_MS = new ConfigKey("prediction-log.sync-interval-ms",
             ConfigType.POSITIVE_INT, 100, "With answer-after: write, how often in milliseconds written batches are synced"
                     + " to disk.");
+    public static final ConfigKey KAFKA_TOPIC = new ConfigKey("prediction-log.kafka-topic", ConfigType.STRING, "",
+            "A Kafka topic (on the cluster of the kafka section) that every batch of the prediction log is copied to with"
+                    + " acks=all; a prediction is answered only once its batch is there too. Empty: none.");
     public static final ConfigSection<LogOptions> SECTION = ConfigSection.of("prediction-log",
             v -> new LogOptions((long) v.number(SEGMENT_MB) << 20, v.number(QUEUE_CAPACITY), (long) v.number(QUEUE_MB) << 20,
                     Math.toIntExact((long) v.number(BATCH_MB) << 20), answerAfter(v.text(ANSWER_AFTER)),
-                    v.number(SYNC_INTERVAL_MS)), SEGMENT_MB, QUEUE_CAPACITY, QUEUE_MB, BATCH_MB, ANSWER_AFTER,
-            SYNC_INTERVAL_MS);
+                    v.number(SYNC_INTERVAL_MS), kafkaTopic(v.text(KAFKA_TOPIC))), SEGMENT_MB, QUEUE_CAPACITY, QUEUE_MB,
+            BATCH_MB, ANSWER_AFTER, SYNC_INTERVAL_MS, KAFKA_TOPIC);
     public static final LogOptions DEFAULT = SECTION.defaults();
 
     public LogOptions {
@@ -74,24 +80,43 @@ public record LogOptions(long segmentBytes, int queueCapacity, long maxQueuedByt
         if (syncIntervalMs < 1) {
             throw new IllegalArgumentException("syncIntervalMs must be at least 1, not " + syncIntervalMs);
         }
+        java.util.Objects.requireNonNull(kafkaTopic, "kafkaTopic is null");
     }
 
     /** Answering once synced. */
     public LogOptions(long segmentBytes, int queueCapacity, long maxQueuedBytes, int maxBatchBytes) {
-        this(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, AnswerAfter.SYNC, 100);
+        this(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, AnswerAfter.SYNC, 100, "");
     }
 
     public LogOptions withSegmentBytes(long bytes) {
-        return new LogOptions(bytes, queueCapacity, maxQueuedBytes, maxBatchBytes, answerAfter, syncIntervalMs);
+        return new LogOptions(bytes, queueCapacity, maxQueuedBytes, maxBatchBytes, answerAfter, syncIntervalMs, kafkaTopic);
     }
 
     public LogOptions withQueue(int capacity, long bytes) {
         return new LogOptions(segmentBytes, capacity, bytes, Math.toIntExact(Math.min(maxBatchBytes, bytes)), answerAfter,
-                syncIntervalMs);
+                syncIntervalMs, kafkaTopic);
     }
 
     public LogOptions answering(AnswerAfter when) {
-        return new LogOptions(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, when, syncIntervalMs);
+        return new LogOptions(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, when, syncIntervalMs, kafkaTopic);
+    }
+
+    /** The same options, copying every batch to the Kafka topic {@code topic} (empty for none). */
+    public LogOptions replicatedTo(String topic) {
+        return new LogOptions(segmentBytes, queueCapacity, maxQueuedBytes, maxBatchBytes, answerAfter, syncIntervalMs,
+                kafkaTopic(topic));
+    }
+
+    /** A topic name Kafka would take, as a deployment's stream topics are checked; empty for none. */
+    private static String kafkaTopic(String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        try {
+            return StreamBinding.checkTopic(value, "prediction-log.kafka-topic");
+        } catch (SeerException e) {
+            throw new SeerException(CoreErrorCode.CONFIG_INVALID_VALUE, e.getMessage(), Map.of("key", "prediction-log.kafka-topic"), e);
+        }
     }
 
     private static AnswerAfter answerAfter(String value) {

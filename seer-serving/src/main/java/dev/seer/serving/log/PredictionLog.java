@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -85,6 +86,16 @@ import java.util.function.Predicate;
  * cause it and it may hold answered predictions. Sealed segments are trusted through their index
  * files (rebuilt by a checking scan when missing or stale) and checked whole by {@link #verify}.
  *
+ * <p><b>Replica.</b> Opened with a {@link BatchReplica} (the server's Kafka topic), the writer
+ * hands every batch to it right after writing it locally and goes on to the next without waiting;
+ * an append then completes only once its batch meets {@code answer-after} locally and the replica
+ * has acknowledged it. A failed or timed-out copy fails the batch's appends (LOG_FAILURE; the
+ * predict path answers 5xx) and stops the log as a failed sync does: the batch stays in the local
+ * log, unanswered, and later batches are not written, so the replica never holds a batch whose
+ * predecessor it lacks. Opening copies again, in order, the batches the local log holds after the
+ * replica's {@link BatchReplica#lastReplicated}: those a crash or a failure caught between the local
+ * write and the acknowledgement.
+ *
  * <p><b>Reading.</b> By id through the index (the active segment's ids in memory, a sealed one's in
  * its sorted index file, segments outside the id's range skipped); other queries scan only the
  * segments whose summary (times, deployments, models) may match.
@@ -92,8 +103,12 @@ import java.util.function.Predicate;
 public final class PredictionLog implements AutoCloseable {
     private static final byte[] NO_HASH = new byte[Frames.HASH];
 
-    /** A synced batch's receipt, and the future of its audit entry. */
-    private record Committed(BatchReceipt receipt, CompletableFuture<BatchReceipt> audited) {}
+    /** A synced batch's receipt, the future of its audit entry and that of its replica's acknowledgement. */
+    private record Committed(BatchReceipt receipt, CompletableFuture<BatchReceipt> audited, CompletableFuture<Void> replicated) {}
+
+    private static final CompletableFuture<Void> NOT_REPLICATED = CompletableFuture.completedFuture(null);
+    /** Bytes of recovered batches handed to the replica before waiting for their acknowledgements. */
+    private static final long CATCH_UP_WINDOW = 16L << 20;
 
     /** What a caller queues: its predictions and their record frames, encoded on its own thread. */
     private record Pending(List<Prediction> predictions, byte[] records) {}
@@ -101,6 +116,8 @@ public final class PredictionLog implements AutoCloseable {
     private final Path dir;
     private final LogOptions options;
     private final AuditSink audit;
+    /** Where every batch is copied too; null without one. */
+    private final BatchReplica replica;
     private final PredictionIds ids;
     private final Optional<Recovery> recovery;
     private final long openedThrough;
@@ -122,11 +139,12 @@ public final class PredictionLog implements AutoCloseable {
     private long nextBatch;
     private byte[] lastHash;
 
-    private PredictionLog(Path dir, LogOptions options, AuditSink audit, Clock clock, FileChannel lockChannel, FileLock lock,
-            List<Segment> segments, Optional<Recovery> recovery) throws IOException {
+    private PredictionLog(Path dir, LogOptions options, AuditSink audit, BatchReplica replica, Clock clock, FileChannel lockChannel,
+            FileLock lock, List<Segment> segments, Optional<Recovery> recovery) throws IOException {
         this.dir = dir;
         this.options = options;
         this.audit = audit;
+        this.replica = replica;
         this.ids = new PredictionIds(clock);
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -158,6 +176,37 @@ public final class PredictionLog implements AutoCloseable {
      *                       when the directory cannot be used or another process has it open
      */
     public static PredictionLog open(Path dir, LogOptions options, AuditSink audit, Clock clock) {
+        return openLog(dir, options, audit, clock, null);
+    }
+
+    /**
+     * Opens the log as {@link #open(Path, LogOptions, AuditSink, Clock)} does, copying every batch to
+     * {@code replica} too (see the class comment); first the batches the log holds after the
+     * replica's last, in order, waiting for them. The log closes the replica when it closes, or
+     * when opening fails.
+     *
+     * @throws SeerException LOG_FAILURE also when the catch-up copy fails, or the replica holds a batch
+     *                       beyond the log's last (the replica of another log, or a log that lost its end)
+     */
+    public static PredictionLog open(Path dir, LogOptions options, AuditSink audit, Clock clock, BatchReplica replica) {
+        requireNonNull(replica, "replica is null");
+        PredictionLog log;
+        try {
+            log = openLog(dir, options, audit, clock, replica);
+        } catch (RuntimeException e) {
+            closeQuietly(replica);
+            throw e;
+        }
+        try {
+            log.catchUp();
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        return log;
+    }
+
+    private static PredictionLog openLog(Path dir, LogOptions options, AuditSink audit, Clock clock, BatchReplica replica) {
         requireNonNull(options, "options is null");
         requireNonNull(audit, "audit is null");
         requireNonNull(clock, "clock is null");
@@ -183,7 +232,7 @@ public final class PredictionLog implements AutoCloseable {
                 recovery = scan.recovery;
                 segments.add(Segment.active(last, firstBatch(last), scan.summary, scan.ids, scan.filter));
             }
-            PredictionLog log = new PredictionLog(dir, options, audit, clock, lockChannel, lock, segments, recovery);
+            PredictionLog log = new PredictionLog(dir, options, audit, replica, clock, lockChannel, lock, segments, recovery);
             recovery.ifPresent(log::recordRecovery);
             return log;
         } catch (IOException e) {
@@ -211,8 +260,9 @@ public final class PredictionLog implements AutoCloseable {
      * they are on disk (and, with {@link LogOptions#answerAfterAudit}, once the batch's audit entry
      * is durable too); it fails with LOG_FAILURE if that did not happen, and at once with
      * OVERLOADED when the queue is full. A failed audit entry stops the log: later appends fail. The predictions of one
-     * call are never split across batches. The future completes on the log's or the audit log's
-     * writer thread: wait for it ({@code join}) or chain with the {@code ...Async} methods, never
+     * call are never split across batches. With a {@link BatchReplica}, it completes only once the replica acknowledged
+     * the batch too, and fails with LOG_FAILURE if it did not. The future completes on the log's or the audit log's
+     * writer thread, or the replica's: wait for it ({@code join}) or chain with the {@code ...Async} methods, never
      * run slow work in a plain {@code thenApply}, which would hold up every later batch.
      */
     public CompletableFuture<BatchReceipt> append(List<Prediction> predictions) {
@@ -243,12 +293,15 @@ public final class PredictionLog implements AutoCloseable {
             }
             return overloaded("its queue holds " + options.queueCapacity() + " appends");
         }
-        if (options.answerAfter() == LogOptions.AnswerAfter.AUDIT) {
-            return queued.get().thenCompose(Committed::audited);
+        CompletableFuture<Committed> committed = queued.get();
+        // synced (or written): answered now, unless answer-after: audit; the audit entry follows (a failed one stops the log,
+        // a crash before it is reconciled)
+        CompletableFuture<BatchReceipt> local = options.answerAfter() == LogOptions.AnswerAfter.AUDIT
+                ? committed.thenCompose(Committed::audited) : committed.thenApply(Committed::receipt);
+        if (replica == null) {
+            return local;
         }
-        // synced (or written): answered now; the audit entry follows (a failed one stops the log, a crash before it is
-        // reconciled)
-        return queued.get().thenApply(Committed::receipt);
+        return local.thenCombine(committed.thenCompose(Committed::replicated), (receipt, replicated) -> receipt);
     }
 
     private static CompletableFuture<BatchReceipt> overloaded(String why) {
@@ -317,6 +370,8 @@ public final class PredictionLog implements AutoCloseable {
         position = offset + bytes.length;
         lastHash = hash;
         nextBatch = number + 1;
+        // handed over before the audit entry is asked for: the copy's round trip overlaps the audit's
+        CompletableFuture<Void> replicated = replica == null ? NOT_REPLICATED : replicate(number, bytes, hash);
         CompletableFuture<BatchReceipt> audited = recordBatch(receipt, false);
         audited.whenComplete((r, error) -> {
             if (error != null && failure == null) {
@@ -325,7 +380,80 @@ public final class PredictionLog implements AutoCloseable {
                         "The audit entry of batch " + receipt.batch() + " failed: " + error.getMessage(), Map.of(), error);
             }
         });
-        return Collections.nCopies(batch.size(), new Committed(receipt, audited));
+        return Collections.nCopies(batch.size(), new Committed(receipt, audited, replicated));
+    }
+
+    /** Hands a batch to the replica; a failed copy stops the log, so the replica never skips a batch. */
+    private CompletableFuture<Void> replicate(long number, byte[] bytes, byte[] hash) {
+        CompletableFuture<Void> sent;
+        try {
+            sent = requireNonNull(replica.replicate(number, bytes, hex(hash)), "the replica's future is null");
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((done, error) -> {
+            if (error == null) {
+                return null;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            SeerException failed = new SeerException(ServingErrorCode.LOG_FAILURE, "Batch " + number + " is in the prediction log"
+                    + " [" + dir + "] but its replication failed: " + cause.getMessage() + "; the prediction log takes no more"
+                    + " appends until it is reopened", Map.of("batch", number), cause);
+            if (failure == null) {
+                failure = failed;
+            }
+            throw failed;
+        });
+    }
+
+    /**
+     * At open: copies the batches after the replica's last, in order, waiting for them in windows of
+     * {@link #CATCH_UP_WINDOW} bytes so a long backlog does not sit in memory whole.
+     */
+    private void catchUp() {
+        OptionalLong last = replica.lastReplicated();
+        long from = last.orElse(0) + 1;
+        if (from > nextBatch) {
+            throw new SeerException(ServingErrorCode.LOG_FAILURE, "The replica of the prediction log [" + dir + "] holds batch "
+                    + last.getAsLong() + ", but the log ends at batch " + (nextBatch - 1) + ": it is another log's replica, or"
+                    + " this log lost its end", Map.of("dir", dir.toString(), "batch", last.getAsLong()));
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        long window = 0;
+        for (Segment segment : segments) {
+            Segment.Summary s = segment.summary();
+            if (s.lastBatch() < from) {
+                continue;
+            }
+            try (SegmentReader reader = new SegmentReader(segment.file, s.length(), Frames.SEGMENT_HEADER)) {
+                Optional<Batch> read;
+                while ((read = reader.nextWhole()).isPresent()) {
+                    Batch b = read.get();
+                    if (b.number() < from) {
+                        continue;
+                    }
+                    pending.add(replicate(b.number(), b.bytes(), b.hash()));
+                    window += b.bytes().length;
+                    if (window >= CATCH_UP_WINDOW) {
+                        awaitAll(pending);
+                        window = 0;
+                    }
+                }
+            } catch (IOException e) {
+                throw readFailure(segment.file, e);
+            }
+        }
+        awaitAll(pending);
+    }
+
+    private static void awaitAll(List<CompletableFuture<Void>> pending) {
+        try {
+            pending.forEach(CompletableFuture::join);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof SeerException seer ? seer : e;
+        } finally {
+            pending.clear();
+        }
     }
 
     private SeerException stop(String what, long offset, Exception e) {
@@ -638,6 +766,27 @@ public final class PredictionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The predictions of one batch's bytes as a {@link BatchReplica} receives them: how a reader of
+     * the replica (a consumer of its Kafka topic) decodes a batch. Frames and CRCs are checked.
+     *
+     * @throws SeerException LOG_CORRUPT when the bytes are not one whole batch
+     */
+    public static List<Prediction> predictionsOf(byte[] batch) {
+        Path where = Path.of("replicated-batch");
+        ByteBuffer b = ByteBuffer.wrap(batch);
+        if (batch.length < Frames.BATCH_HEADER || b.getInt(0) != Frames.BATCH_MAGIC
+                || Frames.crc(batch, 0, Frames.BATCH_HEADER - 4) != b.getInt(Frames.BATCH_HEADER - 4)) {
+            throw Frames.corrupt(where, 0, "the bytes do not start with a prediction log batch header");
+        }
+        if (b.getInt(16) != batch.length - Frames.BATCH_HEADER) {
+            throw Frames.corrupt(where, 0, "the batch header says " + b.getInt(16) + " bytes of records, "
+                    + (batch.length - Frames.BATCH_HEADER) + " follow");
+        }
+        Batch.checkRecords(where, 0, batch, b.getInt(12));
+        return decodeAll(new Batch(where, 0, b.getLong(4), b.getInt(12), batch));
+    }
+
     private static List<Prediction> decodeAll(Batch batch) {
         return decodeAll(batch, new ArrayList<>());
     }
@@ -792,6 +941,9 @@ public final class PredictionLog implements AutoCloseable {
         }
         closed = true;
         writer.close();
+        if (replica != null) {
+            closeQuietly(replica); // waits for the copies of the batches just committed
+        }
         if (syncer != null) {
             // not shutdownNow: an interrupt inside force() would close the channel, and the last sync below would fail
             syncer.shutdown();
