@@ -51,10 +51,12 @@ final class Serving implements AutoCloseable {
     /** Stream scoring and feedback from a topic: consumers that only a server starts ({@link #startStreams}). */
     private final ServingStreams streams;
     private final FeedbackOptions feedbackOptions;
+    /** The topic the prediction log is copied to, empty if none: no binding may read or write it. */
+    private final String logTopic;
 
     private Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, ServingLog log,
             FeatureLookup lookup, FeedbackStore feedback, OnlineModels online, AuditLog audit, Clock clock,
-            StreamSettings streams, int maxInFlight) {
+            StreamSettings streams, int maxInFlight, String logTopic) {
         this.deployments = deployments;
         this.models = models;
         this.loaded = loaded;
@@ -66,6 +68,7 @@ final class Serving implements AutoCloseable {
         this.experiments = new Experiments(deployments, feedback, log.log(), models, audit, clock);
         this.admission = new Admission(maxInFlight, "predict requests (server.max-predictions-in-flight)");
         this.feedbackOptions = streams.feedback();
+        this.logTopic = logTopic;
         this.streams = new ServingStreams(streams.cluster(), deployments, predictor, feedback, streams.feedback(),
                 streams.instance(), clock);
     }
@@ -96,7 +99,7 @@ final class Serving implements AutoCloseable {
             // online models learn inside the transaction that records each outcome (FeedbackStore.Learner)
             FeedbackStore feedback = new FeedbackStore(database, log, audit, clock, online);
             return new Serving(deployments, models, loaded, log, lookup, feedback, online, audit, clock, streams,
-                    maxInFlight);
+                    maxInFlight, options.kafkaTopic());
         } catch (RuntimeException e) {
             predictionLog.close();
             throw e;
@@ -186,7 +189,7 @@ final class Serving implements AutoCloseable {
             return version;
         });
         DeploymentStore.Change change = DeploymentOperations.change(request, champion);
-        change.stream().ifPresent(this::checkNotFeedbackTopic);
+        change.stream().ifPresent(this::checkNotReservedTopic);
         // every model loads before the change is stored, so a stored deployment can always be served
         loaded.load(change.champion());
         change.challenger().ifPresent(loaded::load);
@@ -197,14 +200,19 @@ final class Serving implements AutoCloseable {
         return deployment;
     }
 
-    /** A binding to feedback.topic would score outcomes as requests, or write predictions where outcomes are read. */
-    private void checkNotFeedbackTopic(dev.seer.serving.deploy.StreamBinding binding) {
+    /**
+     * A binding to feedback.topic would score outcomes as requests, or write predictions where outcomes are read; one to
+     * the prediction log's topic would put records there that are not batches, which the next start refuses.
+     */
+    private void checkNotReservedTopic(dev.seer.serving.deploy.StreamBinding binding) {
         Optional<String> feedbackTopic = feedbackOptions.topic();
         for (String[] topic : new String[][] {{binding.inputTopic(), "input_topic"}, {binding.outputTopic(), "output_topic"}}) {
-            if (feedbackTopic.isPresent() && feedbackTopic.get().equals(topic[0])) {
-                throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "[" + topic[1] + "] names [" + topic[0]
-                        + "], the feedback.topic, whose records are outcomes, not requests or predictions",
-                        Map.of("field", topic[1]));
+            String why = feedbackTopic.isPresent() && feedbackTopic.get().equals(topic[0])
+                    ? "the feedback.topic, whose records are outcomes, not requests or predictions"
+                    : topic[0].equals(logTopic) ? "the prediction-log.kafka-topic, whose records are the log's batches" : null;
+            if (why != null) {
+                throw new SeerException(ServingErrorCode.INVALID_DEPLOYMENT, "[" + topic[1] + "] names [" + topic[0] + "], "
+                        + why, Map.of("field", topic[1]));
             }
         }
     }
