@@ -122,6 +122,17 @@ final class ScoreConsumer implements Runnable, AutoCloseable {
         }
     }
 
+    /** A record's outcome scored in a poll whose transaction did not commit. */
+    private record Kept(byte[] output, String problem) {}
+
+    /**
+     * Outcomes of records scored in a poll that was not committed, by {@code topic/partition@offset}: when the poll is
+     * read again they are reused, not scored again, so a transaction that keeps failing does not log the same records
+     * over and over. Cleared once a poll commits; bounded by {@link #MAX_KEPT}.
+     */
+    private final Map<String, Kept> kept = new HashMap<>();
+    private static final int MAX_KEPT = 100_000;
+
     /** Scores one poll and commits it; false if it must be tried again (the transaction, if begun, aborted). */
     private boolean process(ConsumerRecords<byte[], byte[]> polled) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(polled.count());
@@ -159,12 +170,14 @@ final class ScoreConsumer implements Runnable, AutoCloseable {
             throw e; // the producer cannot go on: ServingStreams starts a new consumer
         } catch (org.apache.kafka.common.KafkaException e) {
             // A rebalance took a partition (the commit is refused for a stale generation), or the broker
-            // failed: nothing of this poll is visible; what this consumer still owns is read again.
+            // failed: nothing of this poll is visible; what this consumer still owns is read again, its scores kept.
             abort();
+            keep(records, scored);
             error = e.toString();
             LOG.warn("Scoring of deployment [{}]: transaction aborted ({}); reading again", deployment, e.toString());
             return false;
         }
+        kept.clear();
         this.scored.addAndGet(scored.good);
         deadLettered.addAndGet(records.size() - scored.good);
         error = "";
@@ -181,6 +194,12 @@ final class ScoreConsumer implements Runnable, AutoCloseable {
         List<Integer> parsed = new ArrayList<>(n);
         List<Predictor.Row> rows = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
+            Kept before = kept.get(StreamedRecords.where(records.get(i)));
+            if (before != null) { // scored and logged in an earlier attempt at this poll
+                outputs[i] = before.output();
+                problems[i] = before.problem();
+                continue;
+            }
             try {
                 rows.add(StreamedRecords.row(records.get(i).value()));
                 parsed.add(i);
@@ -213,6 +232,15 @@ final class ScoreConsumer implements Runnable, AutoCloseable {
             good += output == null ? 0 : 1;
         }
         return new Scored(outputs, problems, good);
+    }
+
+    private void keep(List<ConsumerRecord<byte[], byte[]>> records, Scored scored) {
+        if (kept.size() + records.size() > MAX_KEPT) {
+            kept.clear(); // partitions that moved away left theirs; those records would be scored again, as before
+        }
+        for (int i = 0; i < records.size(); i++) {
+            kept.put(StreamedRecords.where(records.get(i)), new Kept(scored.outputs[i], scored.problems[i]));
+        }
     }
 
     private static void answer(Predictor.Answer answer, List<Integer> at, byte[][] outputs) {

@@ -81,6 +81,9 @@ final class StreamedRecords {
     }
 
     /** The dead letter of {@code record}: its key and value as read, and headers saying where from ({@code source}) and why. */
+    /** The most of a refused record's value a dead letter carries: well under Kafka's default 1 MB record limit. */
+    static final int MAX_DEAD_LETTER_VALUE = 512 * 1024;
+
     static ProducerRecord<byte[], byte[]> deadLetter(String deadLetterTopic, String source, ConsumerRecord<byte[], byte[]> record,
             String error) {
         List<Header> headers = new ArrayList<>();
@@ -92,7 +95,14 @@ final class StreamedRecords {
         headers.add(header("seer.error", error));
         // a record without a time (-1) keeps none: Kafka refuses a negative one
         Long timestamp = record.timestamp() < 0 ? null : record.timestamp();
-        return new ProducerRecord<>(deadLetterTopic, null, timestamp, record.key(), record.value(), headers);
+        byte[] value = record.value();
+        if (value != null && value.length > MAX_DEAD_LETTER_VALUE) {
+            // the input with Seer's headers could pass the broker's record limit, and a dead letter that cannot be
+            // written would stop its poll for good: the start is kept, the length said
+            headers.add(header("seer.truncated_from", Integer.toString(value.length)));
+            value = java.util.Arrays.copyOf(value, MAX_DEAD_LETTER_VALUE);
+        }
+        return new ProducerRecord<>(deadLetterTopic, null, timestamp, record.key(), value, headers);
     }
 
     /** The output of a scored record, keyed as its input, with headers naming the input. */

@@ -74,6 +74,20 @@ class StreamedRecordsTest {
                 .isEqualTo("deployment:churn");
         assertThat(new String(letter.headers().lastHeader("seer.offset").value(), StandardCharsets.UTF_8)).isEqualTo("41");
         assertThat(new String(letter.headers().lastHeader("seer.error").value(), StandardCharsets.UTF_8)).isEqualTo("why");
+        assertThat(letter.headers().lastHeader("seer.truncated_from")).isNull();
+    }
+
+    /** A dead letter that could not be written would stop its poll for good: a large value is cut, and says so. */
+    @Test
+    void aLargeRefusedValueIsCutInItsDeadLetter() {
+        byte[] large = new byte[StreamedRecords.MAX_DEAD_LETTER_VALUE + 100_000];
+        java.util.Arrays.fill(large, (byte) 'x');
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("requests", 0, 7, bytes("k"), large);
+        ProducerRecord<byte[], byte[]> letter = StreamedRecords.deadLetter("seer.dead-letters", "deployment:churn", record,
+                "too big");
+        assertThat(letter.value()).hasSize(StreamedRecords.MAX_DEAD_LETTER_VALUE);
+        assertThat(new String(letter.headers().lastHeader("seer.truncated_from").value(), StandardCharsets.UTF_8))
+                .isEqualTo(Integer.toString(large.length));
     }
 
     @Test
