@@ -419,7 +419,8 @@ final class ServingCommands {
     @Command(name = "feedback", mixinStandardHelpOptions = true,
             description = {"Record observed outcomes of predictions: one by --prediction-id and --outcome, or a CSV file",
                     "(--file) with columns prediction_id and outcome, and optionally observed_at (ISO-8601), sent in",
-                    "batches of 1,000; each refused row is printed with its line number and reason."})
+                    "batches of 1,000; each refused row is printed with its line number and reason. --status shows the",
+                    "consumer of feedback.topic instead."})
     static final class SendFeedback extends CliCommand {
         @Option(names = "--prediction-id", paramLabel = "ID", description = "The prediction, as the predict API answered it.")
         String predictionId;
@@ -433,8 +434,21 @@ final class ServingCommands {
         @Option(names = "--file", paramLabel = "FILE", description = "A CSV of outcomes (see above).")
         java.nio.file.Path file;
 
+        @Option(names = "--status", description = "Where the consumer of feedback.topic stands: outcomes recorded, "
+                + "duplicate and dead-lettered since the server started, and its last error.")
+        boolean status;
+
         @Override
         public Integer call() throws Exception {
+            if (status) {
+                var state = call(FeedbackOperations.STREAM, Codec.Empty.REQUEST);
+                show(FeedbackOperations.STREAM, state, () -> out().println(state.topic().map(t -> "feedback.topic " + t
+                        + ": " + (state.failed() ? "failed" : "running") + ", " + state.recorded() + " recorded, "
+                        + state.duplicates() + " duplicate, " + state.deadLettered() + " dead-lettered"
+                        + (state.error().isEmpty() ? "" : "; last error: " + state.error()))
+                        .orElse("No feedback.topic is set: outcomes come only through the API and files")));
+                return 0;
+            }
             if ((file == null) == (predictionId == null || outcome == null)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "Give --prediction-id with --outcome, or --file");

@@ -187,6 +187,9 @@ class ServingCliTest {
             CliRun badRate = cli.run("models", "create-online", "other", "--features", "a", "--alpha", "-1");
             assertThat(badRate.exitCode()).isNotZero();
             assertThat(badRate.err()).contains("[alpha]");
+            CliRun status = cli.run("feedback", "--status");
+            assertThat(status.exitCode()).as(status.err()).isZero();
+            assertThat(status.out()).contains("No feedback.topic is set");
             assertThat(cli.run("deploy", "live", "--model", "ctr", "--version", "1").exitCode()).isZero();
             JsonNode p = Json.parse(cli.run("--json", "predict", "live", "--feature", "a=2", "--feature", "b=1").out())
                     .path("predictions").get(0);

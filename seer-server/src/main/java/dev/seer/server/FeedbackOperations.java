@@ -1,5 +1,7 @@
 package dev.seer.server;
 
+import static java.util.Objects.requireNonNull;
+
 import static dev.seer.server.ApiRole.ADMIN;
 import static dev.seer.server.ApiRole.AUDITOR;
 import static dev.seer.server.ApiRole.OPERATOR;
@@ -71,7 +73,28 @@ public final class FeedbackOperations {
                         m.bucket());
             });
 
-    static final List<Operation<?, ?>> ALL = List.of(FEEDBACK, METRICS);
+    /**
+     * Where the consumer of {@code feedback.topic} stands: its topic, whether it runs, its last error, and the outcomes it
+     * recorded, found duplicate and dead-lettered since the server started; {@code topic} empty when none is set.
+     */
+    public record StreamState(Optional<String> topic, boolean failed, String error, long recorded, long duplicates,
+            long deadLettered) {
+        public StreamState {
+            requireNonNull(topic, "topic is null");
+            requireNonNull(error, "error is null");
+        }
+    }
+
+    public static final Operation<Codec.Empty, StreamState> STREAM = Operation
+            .<Codec.Empty, StreamState>get("feedback.stream", "/api/v1/feedback/stream").roles(ADMIN, SCIENTIST, OPERATOR,
+                    AUDITOR)
+            .request(Codec.EMPTY).response(Codec.of(FeedbackOperations::stream, FeedbackOperations::stream))
+            .handler((services, request, call) -> services.serving().feedbackStreamStatus()
+                    .map(s -> new StreamState(Optional.of(s.topic()), s.failed(), s.error(), s.recorded(), s.duplicates(),
+                            s.deadLettered()))
+                    .orElse(new StreamState(Optional.empty(), false, "", 0, 0, 0)));
+
+    static final List<Operation<?, ?>> ALL = List.of(FEEDBACK, METRICS, STREAM);
 
     private FeedbackOperations() {}
 
@@ -234,6 +257,19 @@ public final class FeedbackOperations {
                     arms));
         }
         return windows;
+    }
+
+    private static ObjectNode stream(StreamState s) {
+        ObjectNode json = Json.object();
+        s.topic().ifPresent(t -> json.put("topic", t));
+        return json.put("failed", s.failed()).put("error", s.error()).put("recorded", s.recorded())
+                .put("duplicates", s.duplicates()).put("dead_lettered", s.deadLettered());
+    }
+
+    private static StreamState stream(JsonNode json) {
+        return new StreamState(json.hasNonNull("topic") ? Optional.of(json.path("topic").asText()) : Optional.empty(),
+                json.path("failed").asBoolean(), json.path("error").asText(""), json.path("recorded").asLong(),
+                json.path("duplicates").asLong(), json.path("dead_lettered").asLong());
     }
 
     private static SeerException invalid(String message, String field) {

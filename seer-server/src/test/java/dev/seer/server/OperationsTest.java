@@ -504,6 +504,10 @@ class OperationsTest {
                         new dev.seer.serving.feedback.LiveMetrics.Estimate(0.81, 0.74, 0.88)));
         add(s, FeedbackOperations.METRICS, new FeedbackOperations.Metrics("churn", Optional.of(T1), Optional.of(T2),
                 Optional.of(java.time.Duration.ofHours(1))), List.of(new dev.seer.serving.feedback.LiveMetrics.Window(T1, T2, List.of(metrics))));
+        add(s, FeedbackOperations.STREAM, Codec.Empty.REQUEST, new FeedbackOperations.StreamState(Optional.of("outcomes"),
+                false, "", 12, 2, 1));
+        add(s, FeedbackOperations.STREAM, Codec.Empty.REQUEST, new FeedbackOperations.StreamState(Optional.empty(), true,
+                "broker down", 0, 0, 0));
     }
 
     /** A version made by a point-in-time join, split by key, read from a file and a stream. */

@@ -126,6 +126,7 @@ class RoutePermissionTest {
         table.put("GET /api/v1/predictions/{}", ALL);
         table.put("GET /api/v1/predictions", ALL);
         table.put("POST /api/v1/predictions/export", Set.of(Role.ADMIN, Role.SCIENTIST));
+        table.put("GET /api/v1/feedback/stream", ALL);
         table.put("GET /api/v1/deployments/{}/experiment", ALL);
         table.put("POST /api/v1/deployments/{}/experiment/decide", Set.of(Role.ADMIN, Role.OPERATOR));
         table.put("GET /api/v1/deployments/{}/metrics", ALL);

@@ -133,6 +133,10 @@ class ServingStreamTest {
                 }
                 assertThat(fed.recorded()).isEqualTo(1);
                 assertThat(fed.duplicates()).isEqualTo(1);
+                JsonNode shown = Json.parse(running.send("GET", "/api/v1/feedback/stream", Role.AUDITOR, null).body());
+                assertThat(shown.path("topic").asText()).isEqualTo("outcomes");
+                assertThat(shown.path("recorded").asLong()).isEqualTo(1);
+                assertThat(shown.path("duplicates").asLong()).isEqualTo(1);
                 JsonNode metrics = Json.parse(running.send("GET", "/api/v1/deployments/sc/metrics", Role.AUDITOR, null).body());
                 assertThat(metrics.path("windows").get(0).path("arms").get(0).path("count").asInt()).isEqualTo(1);
 
