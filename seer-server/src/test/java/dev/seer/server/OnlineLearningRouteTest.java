@@ -188,6 +188,11 @@ class OnlineLearningRouteTest {
                 "{\"features\": \"a\", \"alpha\": 0}"), 400, "[alpha]");
         assertRefused(running.send("POST", "/api/v1/models/x/online", Role.SCIENTIST,
                 "{\"features\": \"a\", \"l1\": \"lots\"}"), 400, "[l1]");
+        // a malformed or oversized body creates nothing
+        assertThat(running.send("POST", "/api/v1/models/x/online", Role.SCIENTIST, "{\"features\": ").statusCode())
+                .isEqualTo(400);
+        assertThat(running.send("POST", "/api/v1/models/x/online", Role.SCIENTIST, "{\"features\": \""
+                + "a".repeat(11 << 20) + "\"}").statusCode()).isEqualTo(413);
         assertRefused(running.send("POST", "/api/v1/models/nothing/online/snapshot", Role.OPERATOR, "{}"), 404,
                 "No online model named [nothing]");
         assertRefused(running.send("GET", "/api/v1/models/nothing/online", Role.AUDITOR, null), 404, "[nothing]");
