@@ -41,6 +41,10 @@ public final class LoadGen {
     private LoadGen() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals(IDLE)) {
+            idle(Integer.parseInt(args[1]));
+            return;
+        }
         URI url = URI.create(args[0]);
         double rate = Double.parseDouble(args[1]);
         int seconds = Integer.parseInt(args[2]);
@@ -71,6 +75,21 @@ public final class LoadGen {
                 hiccup.getCountBetweenValues(5_000_000, Long.MAX_VALUE / 4), hiccup.getMaxValue() / 1e6);
     }
 
+    /** The first argument that makes this JVM only measure its own wake-ups: {@code idle SECONDS}. */
+    static final String IDLE = "idle";
+
+    /**
+     * The machine's floor under any latency measured here: with no load at all, how late a thread that asks to
+     * wake every millisecond wakes. What this counts, every route's tail inherits, whatever the server does.
+     */
+    private static void idle(int seconds) throws InterruptedException {
+        System.out.println(MEASURING);
+        System.out.flush();
+        Hiccups hiccups = Hiccups.start(SlowLog.NONE);
+        Thread.sleep(seconds * 1000L);
+        System.out.println(Hiccups.describe(hiccups.stop()));
+    }
+
     /**
      * A thread that asks to wake every millisecond and records how late it woke, as jHiccup does
      * (Gil Tene). This JVM has no collector and is compiled by the time it measures, so a late
@@ -78,7 +97,7 @@ public final class LoadGen {
      * requests that coincides with one (the slow log lists both, a hiccup with connection -1) is
      * not the server's.
      */
-    private static final class Hiccups {
+    static final class Hiccups {
         private final Histogram histogram = new Histogram(3);
         private final Thread thread;
         private volatile boolean running = true;
@@ -106,6 +125,15 @@ public final class LoadGen {
             thread.join();
             return histogram;
         }
+
+        /** How many wake-ups were late by over 1, 2 and 5 ms, the 99th and 99.9th percentiles of lateness and its maximum. */
+        static String describe(Histogram late) {
+            long far = Long.MAX_VALUE / 4;
+            return String.format(Locale.ROOT, "wake-ups %d, late over 1 ms %d, over 2 ms %d, over 5 ms %d;"
+                    + " p99 %.2f p99.9 %.2f max %.1f (ms)", late.getTotalCount(), late.getCountBetweenValues(1_000_000, far),
+                    late.getCountBetweenValues(2_000_000, far), late.getCountBetweenValues(5_000_000, far),
+                    late.getValueAtPercentile(99) / 1e6, late.getValueAtPercentile(99.9) / 1e6, late.getMaxValue() / 1e6);
+        }
     }
 
     /**
@@ -113,7 +141,7 @@ public final class LoadGen {
      * every connection and would be counted as server latency, so the result line shows how many
      * fell in the measured run.
      */
-    private static long[] ownGc() {
+    static long[] ownGc() {
         long count = 0;
         long millis = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

@@ -62,6 +62,7 @@ public final class PredictBench {
         writeData(dir);
         SeerHome home = SeerHome.create(dir.resolve("home"));
         syncs(dir.resolve("home"), 2000);
+        idle(seconds);
         boolean prepared = false;
         for (LogOptions.AnswerAfter mode : modes) {
             // the same home, data, model and deployment for every mode: only when an answer may go changes
@@ -133,10 +134,32 @@ public final class PredictBench {
         System.out.println("deployed bench:" + version + " (" + trained.report().best() + ")");
     }
 
-    private static void http(String url, String token, String body, int rate, int seconds, String label) throws Exception {
-        LoadGen.Measured measured = LoadGen.measure(command(url, token, body, rate, seconds, "10"), label);
-        System.out.printf(Locale.ROOT, "%-80s %s (ms)%n  %s%n", label, measured.result(), measured.cpu());
+    /**
+     * The machine's own floor, before any load: a JVM that only asks to wake every millisecond, for as long as a
+     * round. The load generator's and the server's wake-ups are measured the same way during each round.
+     */
+    private static void idle(int seconds) throws Exception {
+        List<String> command = LoadGen.command();
+        command.addAll(List.of(LoadGen.IDLE, Integer.toString(seconds)));
+        LoadGen.Measured measured = LoadGen.measure(command, "the idle probe");
+        System.out.printf(Locale.ROOT, "idle machine, one thread waking every 1 ms for %d s: %s%n  %s%n", seconds,
+                measured.result(), measured.cpu());
     }
+
+    /**
+     * One round, with what stalled the server's JVM meanwhile: its garbage collections, and a thread in it that asks
+     * to wake every millisecond (a collection's pause, a safepoint or a core taken away all make it late).
+     */
+    private static void http(String url, String token, String body, int rate, int seconds, String label) throws Exception {
+        long[] gcBefore = LoadGen.ownGc();
+        LoadGen.Hiccups hiccups = LoadGen.Hiccups.start(SlowLog.NONE);
+        LoadGen.Measured measured = LoadGen.measure(command(url, token, body, rate, seconds, "10"), label);
+        String late = LoadGen.Hiccups.describe(hiccups.stop());
+        long[] gc = LoadGen.ownGc();
+        System.out.printf(Locale.ROOT, "%-80s %s (ms)%n  server JVM: GCs %d (%d ms); %s%n  %s%n", label, measured.result(),
+                gc[0] - gcBefore[0], gc[1] - gcBefore[1], late, measured.cpu());
+    }
+
 
     private static List<String> command(String url, String token, String body, int rate, int seconds, String warmUp) {
         List<String> command = LoadGen.command("-Dwarmup=" + warmUp);
