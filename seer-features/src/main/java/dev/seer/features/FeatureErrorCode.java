@@ -14,7 +14,12 @@ public enum FeatureErrorCode implements ErrorCode {
     /** The online store does not answer (a stopped or unreachable Redis): the message names the store and the operation. */
     ONLINE_STORE_UNREACHABLE(ErrorCategory.UNAVAILABLE),
     /** The online store lost its contents and is being loaded again from the offline store. */
-    ONLINE_STORE_REBUILDING(ErrorCategory.UNAVAILABLE);
+    ONLINE_STORE_REBUILDING(ErrorCategory.UNAVAILABLE),
+    /**
+     * A rebuild of the online store cannot write the window aggregates again: no stream aggregation of them
+     * runs in this process, or it did not answer in time. The store stays REBUILDING and the rebuild is retried.
+     */
+    WINDOW_STATES_UNAVAILABLE(ErrorCategory.UNAVAILABLE);
 
     private final ErrorCategory category;
 

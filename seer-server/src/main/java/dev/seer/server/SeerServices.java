@@ -107,6 +107,8 @@ public final class SeerServices implements AutoCloseable {
             // closed first, it flushes what stream ingestion read into the offline store.
             this.streaming = startup.open(Step.STREAMING, new Streaming(home.root(), config.section(KafkaConfig.SECTION), catalog,
                     ingestor, materializer, online, new Ids(clock).next("proc"), clock), Streaming::close);
+            // A rebuild of the online store has the window aggregates written again by their stream topologies.
+            onlineGuard.windowStates(streaming::rewriteWindows);
             this.datasets = startup.step(Step.DATASETS, new DatasetStore(home.root().resolve("datasets"), catalog, historical,
                     audit, clock));
             this.tracking = startup.step(Step.TRACKING, new TrackingStore(database, audit, clock));

@@ -10,6 +10,8 @@ import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
 import dev.seer.core.catalog.Catalog;
 import dev.seer.features.FeatureErrorCode;
+import dev.seer.features.definition.FeatureRegistry;
+import dev.seer.features.definition.Stored;
 import dev.seer.features.ingest.Ingestor;
 import dev.seer.features.online.OnlineHealth.State;
 import java.time.Clock;
@@ -44,11 +46,26 @@ import org.slf4j.LoggerFactory;
  *   <li>the marker carries the catalog's generation, complete: READY;</li>
  *   <li>otherwise (no marker, another generation, or a rebuild left unfinished): the contents
  *       were lost, the store is REBUILDING. The next generation is recorded in the catalog and
- *       marked in the store as begun, every view is loaded again from the offline store
- *       ({@link Materializer#rematerialize}: all rows, not just those after the watermark), and
- *       the marker is completed only if it is still the one written at the start, so a store
- *       that lost its contents again meanwhile is rebuilt again rather than trusted.</li>
+ *       marked in the store as begun, the window aggregates are written again by the stream
+ *       aggregation ({@link WindowStates}, below), every view is loaded again from the offline
+ *       store ({@link Materializer#rematerialize}: all rows, not just those after the
+ *       watermark), and the marker is completed only if it is still the one written at the
+ *       start, so a store that lost its contents again meanwhile is rebuilt again rather than
+ *       trusted.</li>
  * </ul>
+ * Window aggregates are not in the offline store: only the Kafka Streams topology holds their
+ * states (in its changelogged state stores). So the rebuild asks it, through the
+ * {@link WindowStates} given to {@link #windowStates}, to write every committed state into the
+ * store again, and waits for that before completing the marker: a READY store holds every
+ * entity's window states, not only those that received an event since the loss. The stream
+ * thread keeps writing meanwhile; both write through the store's conditional write, which keeps
+ * the state with the later latest event and then the more events, so a state rewritten from an
+ * older snapshot never replaces a newer one. When no aggregation can rewrite them (streaming not
+ * started in this process, its topology not running, or no {@link WindowStates} given while
+ * views declare aggregations) the rebuild fails with
+ * {@link FeatureErrorCode#WINDOW_STATES_UNAVAILABLE} before loading anything: the store stays
+ * REBUILDING with that reason (lookups refused, {@code /readyz} 503), the marker unfinished, and
+ * the rebuild is retried with the backoff of a failed rebuild.
  * A home whose catalog records no generation and never materialised a batch has nothing to lose, so an
  * empty store there is READY; with batches materialised (a store filled before markers
  * existed) it is rebuilt once. Every change of state is audited. The logic only reads and writes
@@ -81,6 +98,8 @@ public final class OnlineGuard implements AutoCloseable {
     private final Object lock = new Object();
     private volatile OnlineHealth health;
     private volatile boolean marked;
+    /** Who writes the window aggregates again during a rebuild; by default none (see {@link #windowStates}). */
+    private volatile WindowStates windowStates = this::noWindowWriter;
     /** A check asked for by a failed lookup is queued once, however many lookups failed. */
     private final AtomicBoolean checkAsked = new AtomicBoolean();
     private int failedRebuilds;
@@ -111,6 +130,26 @@ public final class OnlineGuard implements AutoCloseable {
 
     public OnlineHealth health() {
         return health;
+    }
+
+    /**
+     * Who writes the window aggregates again when the store is rebuilt: the stream aggregation.
+     * Without one, a rebuild of a home whose views declare aggregations fails (and is retried),
+     * since completing it would serve those views as missing.
+     */
+    public void windowStates(WindowStates states) {
+        this.windowStates = requireNonNull(states, "states is null");
+    }
+
+    private long noWindowWriter() {
+        for (var entry : catalog.latestOfKind(FeatureRegistry.VIEW)) {
+            if (!Stored.view(entry.body()).aggregations().isEmpty()) {
+                throw new SeerException(FeatureErrorCode.WINDOW_STATES_UNAVAILABLE, "Feature view [" + entry.name()
+                        + "] has window aggregates, which only the stream aggregation writes, and none is attached to the "
+                        + name + " online store's guard to write them again", Map.of("store", name, "view", entry.name()));
+            }
+        }
+        return 0;
     }
 
     /** Checks once now, then every {@link #CHECK_EVERY} in the background; a rebuild runs there too. */
@@ -225,6 +264,8 @@ public final class OnlineGuard implements AutoCloseable {
             catalog.put(KIND, name, Json.object().put("generation", generation), ACTOR);
             store.write(MARKER_VIEW, List.of(marker(generation, BEGUN)));
             LOG.warn("The {} online store lost its contents; loading generation {} from the offline store", name, generation);
+            // Windows first: when no aggregation can write them, fail before loading every view for nothing.
+            long windows = windowStates.rewrite();
             Materializer.Report report = materializer.rematerialize(clock.instant(), ACTOR);
             synchronized (lock) {
                 Optional<OnlineRecord> now = readMarker();
@@ -236,11 +277,12 @@ public final class OnlineGuard implements AutoCloseable {
                 failedRebuilds = 0;
                 nextRebuild = Instant.MIN;
                 become(State.READY, "rebuilt generation " + generation + " from the offline store", generation,
-                        Map.of("written", report.written()));
+                        Map.of("written", report.written(), "window_states", windows));
             }
         } catch (SeerException e) {
             synchronized (lock) {
-                if (e.errorCode().category() == ErrorCategory.UNAVAILABLE) {
+                if (e.errorCode().category() == ErrorCategory.UNAVAILABLE
+                        && e.errorCode() != FeatureErrorCode.WINDOW_STATES_UNAVAILABLE) {
                     become(State.UNREACHABLE, e.getMessage(), generation, Map.of());
                     return; // reached again, the check finds the rebuild unfinished and starts it again
                 }

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
+import dev.seer.core.SeerException;
 import dev.seer.core.Times;
 import dev.seer.core.catalog.Catalog;
+import dev.seer.features.FeatureErrorCode;
 import dev.seer.features.definition.Definitions.Aggregation;
 import dev.seer.features.ingest.StreamRecords;
 import dev.seer.features.online.OnlineRecord;
@@ -15,20 +17,30 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -66,6 +78,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State stores are in memory and changelogged to Kafka: a restarted instance, or the one that
  * takes over a killed instance's partitions, restores them from the changelog first.
+ *
+ * <p>Rewriting every state ({@link #rewriteOnline}), for an online store that lost its contents
+ * (see {@code OnlineGuard}): the states a task committed are all in its tile store, but only the
+ * stream thread may touch that store. So the request is posted and each task's aggregating
+ * processor answers it from a wall-clock punctuation ({@link #REWRITE_POLL}), on the stream
+ * thread, with a snapshot of its committed states (references to their encoded bytes, which are
+ * never changed in place, so the copy is cheap). The caller waits until the topology is RUNNING
+ * (so no active task is still restoring) and every active task of this process holding tiles has
+ * answered, then writes the snapshots to the online store on its own thread, so a large rewrite
+ * does not hold up the stream thread past its transaction's timeout. States changed since the
+ * snapshot are written by the next commit as always; the store's conditional write keeps the
+ * later of the two, so a snapshot never moves a state back. Only the tasks this process owns are
+ * rewritten: with several processes sharing one online store, each one's guard rebuilds and
+ * rewrites its own tasks.
  */
 final class StreamAggregation implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamAggregation.class);
@@ -74,6 +100,10 @@ final class StreamAggregation implements AutoCloseable {
     private static final char SEPARATOR = '\u0000';
     /** Part of the application id's digest: a new layout of the stored states starts a new application. */
     private static final String STATE_FORMAT = "tile-bundles-3;";
+    /** How often each task looks for a request to rewrite its states, and the caller for the answers. */
+    static final Duration REWRITE_POLL = Duration.ofMillis(100);
+    /** How many states go to the online store in one write of a rewrite. */
+    private static final int REWRITE_CHUNK = 10_000;
     /** How long admitted views and rules are reused before the catalog is read again. */
     private static final long RULES_REFRESH_NANOS = 5_000_000_000L;
 
@@ -86,6 +116,12 @@ final class StreamAggregation implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     /** Says when a state reached the online store, for freshness. */
     private final Clock clock;
+    private final OnlineStore online;
+    private final Definitions definitions;
+    /** The request to rewrite every state, if one is waiting for the tasks' answers (see the class comment). */
+    private final Rewrites rewrites = new Rewrites();
+    /** The subtopology whose tasks hold the tile stores: the one that answers a rewrite. */
+    private final int tilesSubtopology;
 
     /**
      * @param freshness hears, for each entity state written online, the seconds from its latest
@@ -95,8 +131,10 @@ final class StreamAggregation implements AutoCloseable {
     StreamAggregation(Catalog catalog, String sourceName, String topic, KafkaClients clients, Path stateDir, OnlineStore online,
             java.util.function.DoubleConsumer freshness, Clock clock) {
         this.clock = requireNonNull(clock, "clock is null");
+        this.online = requireNonNull(online, "online is null");
         this.sourceName = sourceName;
         Definitions definitions = new Definitions(catalog, sourceName);
+        this.definitions = definitions;
         this.direct = definitions.rules().keyedByEntity();
         this.applicationId = applicationId(definitions.rules());
         StreamsBuilder builder = new StreamsBuilder();
@@ -106,13 +144,15 @@ final class StreamAggregation implements AutoCloseable {
         KStream<String, byte[]> source = builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()));
         Consumer<List<TileStore.Written>> writer = states -> writeOnline(online, definitions, states, freshness);
         if (direct) {
-            source.process(() -> new AggregateInPlace(definitions, admitted, writer), WATERMARKS, TILES);
+            source.process(() -> new AggregateInPlace(definitions, admitted, writer, rewrites), WATERMARKS, TILES);
         } else {
             source.process(() -> new AdmitByEntity(definitions, admitted), WATERMARKS)
                     .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("seer-by-entity"))
-                    .process(() -> new AggregateByEntity(definitions, writer), TILES);
+                    .process(() -> new AggregateByEntity(definitions, writer, rewrites), TILES);
         }
-        streams = new KafkaStreams(builder.build(), properties(applicationId, clients, stateDir));
+        Topology topology = builder.build();
+        this.tilesSubtopology = tilesSubtopology(topology);
+        streams = new KafkaStreams(topology, properties(applicationId, clients, stateDir));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Window aggregation of source [{}] failed; replacing its stream thread", sourceName, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -146,6 +186,17 @@ final class StreamAggregation implements AutoCloseable {
     /** Whether this topology still fits the definitions (else {@link Streaming} replaces it). */
     boolean fits(Catalog catalog) {
         return applicationId(StreamRecords.of(catalog, sourceName)).equals(applicationId);
+    }
+
+    private static int tilesSubtopology(Topology topology) {
+        for (var subtopology : topology.describe().subtopologies()) {
+            for (var node : subtopology.nodes()) {
+                if (node instanceof TopologyDescription.Processor p && p.stores().contains(TILES)) {
+                    return subtopology.id();
+                }
+            }
+        }
+        throw new IllegalStateException("No processor of the window topology holds the store " + TILES);
     }
 
     static boolean needed(Catalog catalog, String sourceName) {
@@ -183,6 +234,100 @@ final class StreamAggregation implements AutoCloseable {
     @Override
     public void close() {
         streams.close(java.time.Duration.ofSeconds(15));
+    }
+
+    /**
+     * Writes every state the tasks of this process committed into the online store again, once
+     * the topology is RUNNING and each of its active tasks holding tiles took a snapshot (see the
+     * class comment); the number of entity states written. One rewrite at a time.
+     *
+     * @throws SeerException {@link FeatureErrorCode#WINDOW_STATES_UNAVAILABLE} if that did not happen within {@code wait}
+     */
+    synchronized long rewriteOnline(Duration wait) {
+        Rewrite request = new Rewrite(new ConcurrentHashMap<>());
+        rewrites.pending = request;
+        try {
+            long deadline = System.nanoTime() + wait.toNanos();
+            Set<TaskId> owned = ownedTileTasks();
+            while (owned == null || !request.snapshots().keySet().containsAll(owned)) {
+                if (System.nanoTime() - deadline > 0) {
+                    KafkaStreams.State state = streams.state();
+                    String missing = owned == null ? "" : ", and its tasks " + owned.stream()
+                            .filter(t -> !request.snapshots().containsKey(t)).map(TaskId::toString).sorted().toList()
+                            + " did not answer";
+                    throw new SeerException(FeatureErrorCode.WINDOW_STATES_UNAVAILABLE, "Window aggregates of source ["
+                            + sourceName + "] could not be written again within " + wait + ": its aggregation is " + state
+                            + missing, Map.of("source", sourceName, "state", state.name()));
+                }
+                Thread.sleep(REWRITE_POLL.toMillis());
+                owned = ownedTileTasks();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SeerException(FeatureErrorCode.WINDOW_STATES_UNAVAILABLE, "Interrupted while waiting for the window"
+                    + " aggregates of source [" + sourceName + "]", Map.of("source", sourceName), e);
+        } finally {
+            rewrites.pending = null;
+        }
+        long count = 0;
+        for (List<KeyValue<String, byte[]>> states : request.snapshots().values()) {
+            for (int from = 0; from < states.size(); from += REWRITE_CHUNK) {
+                count += writeStates(states.subList(from, Math.min(states.size(), from + REWRITE_CHUNK)));
+            }
+        }
+        LOG.info("Wrote {} window states of source [{}] into the online store again", count, sourceName);
+        return count;
+    }
+
+    /** The active tasks of this process whose processors hold tiles; null unless the topology is RUNNING. */
+    private Set<TaskId> ownedTileTasks() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return null;
+        }
+        Set<TaskId> owned = new HashSet<>();
+        for (var thread : streams.metadataForLocalThreads()) {
+            thread.activeTasks().stream().map(TaskMetadata::taskId).filter(t -> t.subtopology() == tilesSubtopology)
+                    .forEach(owned::add);
+        }
+        return owned;
+    }
+
+    /** Committed states (key, bundle) as the tile store holds them, to the online store; how many entity states. */
+    private long writeStates(List<KeyValue<String, byte[]>> states) {
+        Map<String, List<OnlineRecord>> byView = new java.util.LinkedHashMap<>();
+        for (KeyValue<String, byte[]> state : states) {
+            String entity = direct ? state.key : state.key.substring(state.key.indexOf(SEPARATOR) + 1);
+            unbundle(state.value).forEach((view, bytes) -> byView.computeIfAbsent(view, v -> new java.util.ArrayList<>())
+                    .add(WindowTiles.onlineRecord(entity, bytes)));
+        }
+        long count = 0;
+        for (Map.Entry<String, List<OnlineRecord>> view : byView.entrySet()) {
+            var defined = definitions.view(view.getKey());
+            if (defined.isPresent()) { // a view no longer windowed: its states are not served
+                online.write(WindowTiles.onlineNamespace(defined.get()), view.getValue());
+                count += view.getValue().size();
+            }
+        }
+        return count;
+    }
+
+    /** A request to rewrite every state: each task's snapshot of its committed states, by task. */
+    private record Rewrite(Map<TaskId, List<KeyValue<String, byte[]>>> snapshots) {}
+
+    /** Where a request waits for the tasks: each aggregating processor looks at every {@link #REWRITE_POLL}. */
+    static final class Rewrites {
+        private volatile Rewrite pending;
+
+        /** Schedules the task's answer, on its stream thread. */
+        void listen(ProcessorContext<?, ?> context, TileStore tiles) {
+            TaskId task = context.taskId();
+            context.schedule(REWRITE_POLL, PunctuationType.WALL_CLOCK_TIME, now -> {
+                Rewrite request = pending;
+                if (request != null && !request.snapshots().containsKey(task)) {
+                    request.snapshots().put(task, tiles.committed());
+                }
+            });
+        }
     }
 
     /** The source's rules and its views with aggregations, as currently defined; read again every few seconds. */
@@ -316,17 +461,20 @@ final class StreamAggregation implements AutoCloseable {
     private static final class AggregateByEntity implements Processor<String, byte[], Void, Void> {
         private final Definitions definitions;
         private final Consumer<List<TileStore.Written>> writer;
+        private final Rewrites rewrites;
         private TileStore tiles;
 
-        AggregateByEntity(Definitions definitions, Consumer<List<TileStore.Written>> writer) {
+        AggregateByEntity(Definitions definitions, Consumer<List<TileStore.Written>> writer, Rewrites rewrites) {
             this.definitions = definitions;
             this.writer = writer;
+            this.rewrites = rewrites;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             tiles = context.getStateStore(TILES);
             tiles.onCommit(writer);
+            rewrites.listen(context, tiles);
         }
 
         @Override
@@ -352,14 +500,17 @@ final class StreamAggregation implements AutoCloseable {
         private final Definitions definitions;
         private final AtomicLong admitted;
         private final Consumer<List<TileStore.Written>> writer;
+        private final Rewrites rewrites;
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<Integer, Long> watermarks;
         private TileStore tiles;
 
-        AggregateInPlace(Definitions definitions, AtomicLong admitted, Consumer<List<TileStore.Written>> writer) {
+        AggregateInPlace(Definitions definitions, AtomicLong admitted, Consumer<List<TileStore.Written>> writer,
+                Rewrites rewrites) {
             this.definitions = definitions;
             this.admitted = admitted;
             this.writer = writer;
+            this.rewrites = rewrites;
         }
 
         @Override
@@ -368,6 +519,7 @@ final class StreamAggregation implements AutoCloseable {
             this.watermarks = context.getStateStore(WATERMARKS);
             this.tiles = context.getStateStore(TILES);
             tiles.onCommit(writer);
+            rewrites.listen(context, tiles);
         }
 
         @Override

@@ -53,8 +53,14 @@ public final class Streaming implements AutoCloseable {
     private volatile Pusher pusher;
     private final Map<String, Running> ingestions = new LinkedHashMap<>();
     private final dev.seer.features.online.OnlineStore online;
-    /** The window aggregation topology of each source whose views declare aggregations. */
-    private final Map<String, StreamAggregation> aggregations = new LinkedHashMap<>();
+    /**
+     * The window aggregation topology of each source whose views declare aggregations. Concurrent:
+     * a rebuild of the online store reads it ({@link #rewriteWindows}) without this object's lock,
+     * which a start waiting for the broker may hold.
+     */
+    private final Map<String, StreamAggregation> aggregations = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long a rewrite of the window states waits for a topology to be running and its tasks to answer. */
+    static final java.time.Duration REWRITE_WAIT = java.time.Duration.ofSeconds(30);
 
     private record Running(StreamIngestion ingestion, Thread thread) {}
 
@@ -93,6 +99,40 @@ public final class Streaming implements AutoCloseable {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.ingestor = requireNonNull(ingestor, "ingestor is null");
         this.instance = requireNonNull(instance, "instance is null");
+    }
+
+    /**
+     * Writes every window state of this process's aggregations into the online store again, for
+     * a store that lost its contents ({@link dev.seer.features.online.OnlineGuard} calls it as its
+     * {@link dev.seer.features.online.WindowStates}); the number of entity states written. Throws
+     * {@link dev.seer.features.FeatureErrorCode#WINDOW_STATES_UNAVAILABLE} for a source with
+     * windowed views whose aggregation does not run here (streaming not started, or its topology
+     * being replaced) or does not answer within {@link #REWRITE_WAIT}: the rebuild then stays
+     * unfinished and is retried, rather than completed with those values missing.
+     */
+    public long rewriteWindows() {
+        long written = 0;
+        for (Source source : streamingSources()) {
+            if (!StreamAggregation.needed(catalog, source.name())) {
+                continue;
+            }
+            StreamAggregation running = aggregations.get(source.name());
+            if (running == null || !running.fits(catalog)) {
+                throw new SeerException(dev.seer.features.FeatureErrorCode.WINDOW_STATES_UNAVAILABLE, "Window aggregates of"
+                        + " source [" + source.name() + "] cannot be written again: no aggregation of its current definitions"
+                        + " runs in this process" + (running == null ? " (streaming has not started them)" : ""),
+                        Map.of("source", source.name()));
+            }
+            try {
+                written += running.rewriteOnline(REWRITE_WAIT);
+            } catch (SeerException e) {
+                throw e; // the online store's own errors (unreachable) included, for the guard to tell apart
+            } catch (RuntimeException e) { // Kafka Streams closing or failing under the rewrite: retried like the rest
+                throw new SeerException(dev.seer.features.FeatureErrorCode.WINDOW_STATES_UNAVAILABLE, "Window aggregates of"
+                        + " source [" + source.name() + "] could not be written again: " + e, Map.of("source", source.name()), e);
+            }
+        }
+        return written;
     }
 
     /** Starts what the defined streaming sources need and is not running yet; throws if it cannot. */

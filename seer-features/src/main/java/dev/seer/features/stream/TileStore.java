@@ -13,9 +13,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -102,6 +104,19 @@ final class TileStore implements StateStore, CachedStateStore<Object, Object> {
             decoded.put(key, state);
         }
         return state;
+    }
+
+    /**
+     * Every state as of the last commit (key, per-view bundle), without those changed since,
+     * which the next commit writes: for rewriting the online store (see {@link StreamAggregation}).
+     * The bundles are shared, not copied: the store replaces a state's bytes, never changes them.
+     */
+    List<KeyValue<String, byte[]>> committed() {
+        List<KeyValue<String, byte[]>> states = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = log.all()) {
+            all.forEachRemaining(e -> states.add(KeyValue.pair(new String(e.key.get(), StandardCharsets.UTF_8), e.value)));
+        }
+        return states;
     }
 
     /** How many states are held decoded now. */

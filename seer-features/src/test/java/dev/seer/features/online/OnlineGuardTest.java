@@ -129,6 +129,42 @@ class OnlineGuardTest {
     }
 
     @Test
+    void aRebuildThatCannotWriteTheWindowStatesStaysRebuildingAndIsRetried() {
+        materialize();
+        guard.check();
+        java.util.concurrent.atomic.AtomicBoolean aggregating = new java.util.concurrent.atomic.AtomicBoolean();
+        guard.windowStates(() -> {
+            if (!aggregating.get()) {
+                throw new SeerException(FeatureErrorCode.WINDOW_STATES_UNAVAILABLE, "Window aggregates of source [payments]"
+                        + " cannot be written again: no aggregation of its current definitions runs in this process", Map.of());
+            }
+            fake.write("#windows:spend@1", List.of(new OnlineRecord("1", 5, 1, "{}")));
+            return 1;
+        });
+        fake.wipe();
+        guard.check();
+
+        assertThat(guard.health().state()).as("not reachable-but-down, not ready with windows missing").isEqualTo(State.REBUILDING);
+        assertThat(guard.health().reason()).contains("rebuild attempt 1 failed").contains("[payments]");
+        assertThat(fake.marker()).hasValueSatisfying(m -> assertThat(m.createdMicros()).as("unfinished").isZero());
+        assertThat(fake.read("customer_stats", CUSTOMERS)).as("failed before loading the views")
+                .allSatisfy(r -> assertThat(r).isEmpty());
+        assertThatThrownBy(this::values).satisfies(e -> assertThat(code(e)).isEqualTo(FeatureErrorCode.ONLINE_STORE_REBUILDING));
+        assertThat(readyz()).isFalse();
+        guard.check();
+        assertThat(guard.health().state()).as("waits out the backoff").isEqualTo(State.REBUILDING);
+
+        aggregating.set(true);
+        clock.set(clock.instant().plus(OnlineGuard.FIRST_RETRY));
+        guard.check();
+        assertThat(guard.health()).extracting(OnlineHealth::state, OnlineHealth::generation).containsExactly(State.READY, 3L);
+        assertThat(fake.read("#windows:spend@1", List.of("1"))).singleElement().satisfies(r -> assertThat(r).isPresent());
+        assertThat(values()).isEqualTo(expected());
+        assertThat(audited).extracting(AuditRecord::action).containsExactly("online_store.rebuilding", "online_store.ready");
+        assertThat(audited.get(1).payload().path("window_states").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void anUnreachableStoreIsRefusedAtOnceUntilACheckReachesItAgain() {
         materialize();
         guard.check();
