@@ -127,10 +127,11 @@ final class PollScorer {
         private final List<ConsumerRecord<byte[], byte[]>> records;
         private final byte[][] outputs;
         private final String[] problems;
+        private final boolean[] internal;
         /** Per partition of the poll, its first offset. */
         private final Map<TopicPartition, Long> first = new HashMap<>();
+        /** Scoring each row alone, an internal error a dead letter: the poll has had its attempts. */
         private boolean isolating;
-        private final boolean[] internal;
 
         Attempt(List<ConsumerRecord<byte[], byte[]>> records) {
             this.records = records;
@@ -182,7 +183,7 @@ final class PollScorer {
             }
         }
 
-        /** Counts this attempt's INTERNAL failure (an attempt that is not isolating fails once); throws {@code e} unless the poll has had its attempts. */
+        /** Counts the attempt's INTERNAL failure (it fails once, unless isolating); throws {@code e} within the attempts. */
         private void failed(SeerException e) {
             if (isolating) {
                 return;
