@@ -7,24 +7,18 @@ import dev.seer.core.SeerException;
 import dev.seer.serving.feedback.Feedback;
 import dev.seer.serving.feedback.FeedbackStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * and the dead letters of that poll may be written twice. While the store or the log is
  * unavailable the poll is read again after a pause; nothing is skipped.
  */
-final class FeedbackConsumer implements Runnable, AutoCloseable {
+final class FeedbackConsumer extends PollLoop {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackConsumer.class);
     static final String GROUP = "seer-feedback";
     static final String SOURCE = "feedback";
@@ -49,62 +43,22 @@ final class FeedbackConsumer implements Runnable, AutoCloseable {
     private final ServingKafka kafka;
     private final FeedbackStore store;
     private final Clock clock;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> deadLetters;
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
-    private volatile String error = "";
-    private volatile Throwable failure;
 
     FeedbackConsumer(String topic, ServingKafka kafka, FeedbackStore store, Clock clock) {
-        this.topic = requireNonNull(topic, "topic is null");
-        this.kafka = requireNonNull(kafka, "kafka is null");
+        super(requireNonNull(topic, "topic is null"), "Feedback", requireNonNull(kafka, "kafka is null").consumer(GROUP),
+                kafka.producer());
+        this.topic = topic;
+        this.kafka = kafka;
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.consumer = new KafkaConsumer<>(kafka.consumer(GROUP));
-        try {
-            this.deadLetters = new KafkaProducer<>(kafka.producer());
-        } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO); // its background thread would outlive a failed start
-            throw e;
-        }
-    }
-
-    @Override
-    public void run() {
-        try {
-            consumer.subscribe(List.of(topic));
-            while (running.get()) {
-                ConsumerRecords<byte[], byte[]> polled;
-                try {
-                    polled = consumer.poll(Duration.ofMillis(200));
-                } catch (WakeupException e) {
-                    break;
-                }
-                if (!polled.isEmpty() && !process(polled)) {
-                    rewind(polled);
-                    pause();
-                }
-            }
-        } catch (WakeupException e) {
-            LOG.debug("Feedback from topic [{}] woken to stop", topic);
-        } catch (RuntimeException e) {
-            failure = e;
-            error = e.toString();
-            LOG.error("Feedback from topic [{}] stopped", topic, e);
-        } finally {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } finally {
-                deadLetters.close(Duration.ofSeconds(5));
-            }
-        }
     }
 
     /** Records one poll, then commits it; false if it must be read again. */
-    private boolean process(ConsumerRecords<byte[], byte[]> polled) {
+    @Override
+    boolean process(ConsumerRecords<byte[], byte[]> polled) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(polled.count());
         polled.forEach(records::add);
         String[] problems = new String[records.size()];
@@ -140,7 +94,7 @@ final class FeedbackConsumer implements Runnable, AutoCloseable {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (int i = 0; i < records.size(); i++) {
                 if (problems[i] != null) {
-                    acks.add(deadLetters.send(StreamedRecords.deadLetter(kafka.deadLetterTopic(), SOURCE, records.get(i),
+                    acks.add(producer.send(StreamedRecords.deadLetter(kafka.deadLetterTopic(), SOURCE, records.get(i),
                             problems[i])));
                 }
             }
@@ -154,8 +108,7 @@ final class FeedbackConsumer implements Runnable, AutoCloseable {
             error = "";
             return true;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running.set(false);
+            interrupted();
             return false;
         } catch (ExecutionException | org.apache.kafka.common.KafkaException e) {
             // Recorded outcomes are recorded; read again, they count as duplicates.
@@ -171,37 +124,10 @@ final class FeedbackConsumer implements Runnable, AutoCloseable {
         return next;
     }
 
-    private void rewind(ConsumerRecords<byte[], byte[]> polled) {
-        for (TopicPartition partition : polled.partitions()) {
-            if (consumer.assignment().contains(partition)) {
-                consumer.seek(partition, polled.records(partition).get(0).offset());
-            }
-        }
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(ScoreConsumer.RETRY_PAUSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running.set(false);
-        }
-    }
-
     /** Where the feedback consumer stands: recorded, duplicates and dead letters since start, and its last error. */
     record Status(String topic, boolean failed, String error, long recorded, long duplicates, long deadLettered) {}
 
     Status status() {
-        return new Status(topic, failure != null, error, recorded.get(), duplicates.get(), deadLettered.get());
-    }
-
-    Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
-    }
-
-    @Override
-    public void close() {
-        running.set(false);
-        consumer.wakeup();
+        return new Status(topic, failure().isPresent(), error, recorded.get(), duplicates.get(), deadLettered.get());
     }
 }

@@ -19,6 +19,7 @@ import dev.seer.features.online.OnlineGuard;
 import dev.seer.features.online.OnlineStore;
 import dev.seer.features.online.RedisOnlineStore;
 import dev.seer.features.online.RocksDbOnlineStore;
+import dev.seer.features.stream.KafkaClients;
 import dev.seer.features.stream.KafkaConfig;
 import dev.seer.features.stream.Streaming;
 import dev.seer.metadata.AuditConfig;
@@ -120,8 +121,8 @@ public final class SeerServices implements AutoCloseable {
             this.explainedModels = new ExplainedModels(models, artifacts);
             KafkaConfig kafka = config.section(KafkaConfig.SECTION);
             // the embedded broker starts only when a consumer of serving needs it (Streaming.cluster)
-            Serving.StreamSettings streams = new Serving.StreamSettings(() -> new ServingKafka(streaming.cluster(),
-                    kafka.embedded() ? Map.of() : kafka.properties(), kafka.partitions(), Streaming.DEAD_LETTER_TOPIC),
+            Serving.StreamSettings streams = new Serving.StreamSettings(() -> new ServingKafka(
+                    KafkaClients.of(kafka, streaming.cluster()), kafka.partitions(), Streaming.DEAD_LETTER_TOPIC),
                     config.section(FeedbackOptions.SECTION), new Ids(clock).next("proc"));
             this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"),
                     config.section(dev.seer.serving.log.LogOptions.SECTION), database, audit,

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seer.core.SeerException;
 import dev.seer.features.stream.KafkaBroker;
+import dev.seer.features.stream.KafkaClients;
+import dev.seer.features.stream.KafkaConfig;
 import dev.seer.serving.ServingErrorCode;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +31,8 @@ class KafkaBatchReplicaTest {
     @Test
     void itResumesAfterTheLastRecordAndARefusedCopyFailsEveryLaterOne() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"))) {
-            ServingKafka kafka = new ServingKafka(broker.bootstrap(), Map.of(), 2, "seer.dead-letters");
+            ServingKafka kafka = new ServingKafka(KafkaClients.of(new KafkaConfig(broker.bootstrap(), 2),
+                    ""), 2, "seer.dead-letters");
             try (KafkaBatchReplica replica = KafkaBatchReplica.open(kafka, "copy", 1 << 20)) {
                 assertThat(replica.lastReplicated()).isEmpty();
                 for (long b = 1; b <= 3; b++) {

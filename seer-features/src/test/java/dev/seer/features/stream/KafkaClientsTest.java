@@ -40,8 +40,9 @@ class KafkaClientsTest {
         SeerConfig config = SeerConfig.load(file, Map.of("SEER_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE", "PKCS12"), SECTIONS);
         KafkaClients clients = KafkaClients.of(config.section(KafkaConfig.SECTION), "unused:1");
 
-        List<Properties> consumers = List.of(clients.ingestionConsumer("g"), clients.reader());
-        List<Properties> producers = List.of(clients.deadLetterProducer(), clients.pushProducer("t-1"));
+        List<Properties> consumers = List.of(clients.ingestionConsumer("g"), clients.groupConsumer("g"), clients.reader());
+        List<Properties> producers = List.of(clients.deadLetterProducer(), clients.pushProducer("t-1"),
+                clients.transactionalProducer("t-2"));
         for (Properties p : consumers) {
             ConsumerConfig parsed = new ConsumerConfig(p); // Kafka's own reading of the settings
             assertThat(parsed.getString("security.protocol")).isEqualTo("SASL_SSL");
