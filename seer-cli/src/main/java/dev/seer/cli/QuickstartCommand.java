@@ -10,12 +10,14 @@ import dev.seer.server.DeploymentOperations;
 import dev.seer.server.FeedbackOperations;
 import dev.seer.server.PredictOperations;
 import dev.seer.server.ModelOperations;
+import dev.seer.server.OnlineModelOperations;
 import dev.seer.server.SeerServer;
 import dev.seer.server.SeerServices;
 import dev.seer.server.TrainingOperations;
 import dev.seer.serving.deploy.Predictor;
 import dev.seer.serving.feedback.Feedback;
 import dev.seer.serving.feedback.FeedbackStore;
+import dev.seer.serving.online.FtrlSettings;
 import dev.seer.training.TrainingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +34,9 @@ import picocli.CommandLine.Option;
         description = {"Initialise the home if needed, start the server, and print its URL and a token.",
                 "The printed session token is an admin token valid while this server runs."})
 final class QuickstartCommand extends CliCommand {
+    /** The online model (and its deployment) that the quickstart creates. */
+    static final String ONLINE_MODEL = "churn_online";
+
     @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default: server.port, 7070).")
     Integer port;
 
@@ -252,6 +257,48 @@ final class QuickstartCommand extends CliCommand {
         window.forEach(w -> w.arms().forEach(a -> out().println("  live " + a.arm() + " (" + a.count() + " outcomes): "
                 + a.metrics().entrySet().stream().map(e -> String.format(java.util.Locale.ROOT, "%s %.3f", e.getKey().id(),
                         e.getValue().value())).sorted().collect(java.util.stream.Collectors.joining(", ")))));
+        onlineExample(services, rows.stream().map(r -> r.entity().get("customer_id")).toList(), outcomes, call);
+    }
+
+    /**
+     * Creates an online model ({@code online_logistic}, FTRL-Proximal) of one input, the customer's
+     * spend, deploys it as {@code churn_online}, scores the same customers (their spend read from
+     * the online store and given in the request), sends the same outcomes as feedback, which it
+     * learns from as each is recorded, and snapshots what it learnt as its next version, moving the
+     * deployment there. Skipped when the model exists (the home already ran this).
+     */
+    private void onlineExample(SeerServices services, List<String> customers, Map<String, Double> outcomes, Call call) {
+        if (services.models().models().stream().anyMatch(m -> m.name().equals(ONLINE_MODEL))) {
+            return;
+        }
+        OnlineModelOperations.CREATE.handle(services, new OnlineModelOperations.Create(ONLINE_MODEL, Optional.empty(),
+                List.of("spend"), FtrlSettings.defaults(), "quickstart: churn from spend, learnt from feedback"), call);
+        DeploymentOperations.DEPLOY.handle(services, new DeploymentOperations.Deploy(ONLINE_MODEL, ONLINE_MODEL,
+                Optional.of(1), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of("model_default"), Optional.empty(), Optional.empty()), call);
+        var spends = services.featureServer().lookup(List.of("customer_stats:spend"), Map.of("customer_id", customers));
+        List<Predictor.Row> rows = new ArrayList<>();
+        for (int i = 0; i < customers.size(); i++) {
+            JsonNode spend = spends.get(i).values().get(0).value();
+            rows.add(new Predictor.Row(Map.of("customer_id", customers.get(i)), spend.isNumber()
+                    ? Map.of("spend", spend.asDouble()) : Map.of()));
+        }
+        var predicted = PredictOperations.PREDICT.handle(services, new PredictOperations.Predict(ONLINE_MODEL, rows), call);
+        List<Feedback> feedback = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            feedback.add(Feedback.forPrediction(predicted.predictions().get(i).id(), outcomes.get(customers.get(i)),
+                    cli().clock().instant(), "quickstart"));
+        }
+        FeedbackOperations.FEEDBACK.handle(services, new FeedbackOperations.Record(feedback.stream()
+                .map(FeedbackOperations.Outcome::of).toList(), false), call);
+        var learnt = OnlineModelOperations.SHOW.handle(services, ONLINE_MODEL, call);
+        var snapshot = OnlineModelOperations.SNAPSHOT.handle(services, ONLINE_MODEL, call);
+        out().printf("Online learning example: online model %s (logistic regression of spend, FTRL-Proximal) deployed as"
+                + " %s%n", ONLINE_MODEL, ONLINE_MODEL);
+        out().printf("  %d predictions by %s:1, %d outcomes learnt as they were recorded; snapshot %s:%d registered, %s%n",
+                predicted.predictions().size(), ONLINE_MODEL, learnt.updates(), ONLINE_MODEL, snapshot.version(),
+                snapshot.deployments().isEmpty() ? "no deployment moved" : "deployment " + String.join(", ",
+                        snapshot.deployments()) + " moved to it");
     }
 
     private void announce(SeerServer server, IssuedToken admin, String lookup) {

@@ -89,6 +89,16 @@ class CliProcessTest {
             assertThat(Json.parse(logged.body()).path("deployment").asText()).isEqualTo("churn");
             assertThat(Json.parse(logged.body()).path("features").get(0).path("status").asText()).isEqualTo("present");
             assertThat(Files.readString(card)).contains("<h1>Model card: churn version 1</h1>", "<svg");
+            // an online model learns from the same outcomes, and a snapshot registers and serves what it learnt
+            assertThat(text).contains("Online learning example: online model churn_online",
+                    "20 predictions by churn_online:1, 20 outcomes learnt as they were recorded; snapshot churn_online:2"
+                    + " registered, deployment churn_online moved to it");
+            HttpResponse<String> learnt = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
+                    + "/api/v1/models/churn_online/online")).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(learnt.statusCode()).as(learnt.body()).isEqualTo(200);
+            assertThat(Json.parse(learnt.body()).path("updates").asLong()).isEqualTo(20);
+            assertThat(Json.parse(learnt.body()).path("version").asInt()).isEqualTo(2);
             // Each customer's latest valid row of the example's transactions.csv.
             JsonNode lookup = Json.parse(find(text, "Online lookup of customer_id 1 and 2: (\\{.*)"));
             assertThat(lookup.path("results").get(0).path("features").path("customer_stats:spend")).isEqualTo(Json.parse(

@@ -21,6 +21,9 @@ import dev.seer.serving.online.FtrlProximal;
 import dev.seer.serving.online.FtrlSettings;
 import dev.seer.serving.online.OnlineModels;
 import dev.seer.serving.online.OnlineOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * through the deploy path, so every logged prediction names a registered, immutable version. The
  * server calls {@link #tick} every {@code online-learning.snapshot-every}, which snapshots each
  * model that learnt at least {@code snapshot-min-updates} outcomes since its last version; the
- * snapshot route does the same for one model at once.
+ * snapshot route does the same for one model at once. The schedule counts that interval on the
+ * injected clock: its thread looks at the clock every {@link #LOOK} (or every interval, if
+ * shorter) and ticks once the interval has passed since the start or the last tick, so a test
+ * moves time rather than waiting an hour.
  *
  * <p>Creations and snapshots are serialised here, so two cannot register the same state twice or
  * one name twice; the state read is the committed one, and outcomes learnt while a version is
@@ -56,6 +62,9 @@ final class OnlineLearning implements AutoCloseable {
     /** The registered model's and each version's tag naming the model kind. */
     static final String KIND_TAG = "seer.model_kind";
     static final String SYSTEM = "system:online-learning";
+
+    /** How often the schedule's thread reads the clock: cheap, and a tick is at most this late. */
+    static final Duration LOOK = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(OnlineLearning.class);
 
@@ -95,18 +104,22 @@ final class OnlineLearning implements AutoCloseable {
     private final ArtifactStore artifacts;
     private final Serving serving;
     private final OnlineOptions options;
+    private final Clock clock;
     /** Held while registering versions: creations and snapshots run one at a time (one server owns the home). */
     private final Object registering = new Object();
     private ScheduledExecutorService schedule;
+    /** When the schedule ticks next; read and written by its one thread only (after {@link #start}). */
+    private Instant due;
 
     OnlineLearning(Serving serving, Catalog catalog, ModelRegistry registry, ArtifactStore artifacts,
-            OnlineOptions options) {
+            OnlineOptions options, Clock clock) {
         this.serving = requireNonNull(serving, "serving is null");
         this.online = serving.online();
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.options = requireNonNull(options, "options is null");
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     /** Registers a new model, version 1 the untrained learner, and starts keeping its state. */
@@ -197,8 +210,9 @@ final class OnlineLearning implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        long every = options.snapshotEvery().toMillis();
-        schedule.scheduleWithFixedDelay(this::scheduledTick, every, every, TimeUnit.MILLISECONDS);
+        due = clock.instant().plus(options.snapshotEvery());
+        long look = Math.min(LOOK.toMillis(), options.snapshotEvery().toMillis());
+        schedule.scheduleWithFixedDelay(this::scheduledTick, look, look, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -218,6 +232,12 @@ final class OnlineLearning implements AutoCloseable {
     }
 
     private void scheduledTick() {
+        Instant now = clock.instant();
+        if (now.isBefore(due)) {
+            return;
+        }
+        // counted from this tick: ticks missed while the clock jumped or a snapshot ran long do not pile up
+        due = now.plus(options.snapshotEvery());
         try {
             tick();
         } catch (RuntimeException e) { // a thrown exception would end the schedule for good

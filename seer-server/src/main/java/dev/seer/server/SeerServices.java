@@ -130,7 +130,7 @@ public final class SeerServices implements AutoCloseable {
                     config.section(ServerConfig.SECTION).maxPredictionsInFlight()), Serving::close);
             // its snapshot schedule runs only in a server (SeerServer starts it); closed before serving
             this.onlineLearning = startup.open(Step.ONLINE_LEARNING, new OnlineLearning(serving, catalog, models, artifacts,
-                    config.section(OnlineOptions.SECTION)), OnlineLearning::close);
+                    config.section(OnlineOptions.SECTION), clock), OnlineLearning::close);
             onlineGuard.start(); // the online store's background check: once everything it may rebuild with is open
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);

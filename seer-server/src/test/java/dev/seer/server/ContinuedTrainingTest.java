@@ -70,6 +70,9 @@ class ContinuedTrainingTest {
         assertThat(answer.path("run").path("provenance").path("continued_from").asText()).isEqualTo("drift:1");
         assertThat(answer.path("run").path("provenance").path("dataset").asText()).isEqualTo("drift:2");
         assertThat(answer.path("dataset").path("dataset").asText()).isEqualTo("drift:2");
+        HttpResponse<String> card = running.send("GET", "/api/v1/models/drift/versions/2/card", Role.AUDITOR, null);
+        assertThat(card.statusCode()).as(card.body()).isEqualTo(200);
+        assertThat(Json.parse(card.body()).path("markdown").asText()).contains("continued from model drift:1");
 
         // a version that is not XGBoost's is refused naming the field, and registers nothing
         train("name: lin\\ndataset: drift:1\\ntask: binary\\nevaluation: {folds: 2, bootstrap: 100}\\n"

@@ -6,16 +6,25 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
+import dev.seer.core.home.SeerHome;
 import dev.seer.metadata.AuditQuery;
 import dev.seer.models.LinearModel;
 import dev.seer.registry.versions.ModelVersion;
+import dev.seer.serving.deploy.Deployment;
+import dev.seer.serving.deploy.ModelRef;
+import dev.seer.serving.deploy.Predictor;
+import dev.seer.serving.deploy.StreamBinding;
+import dev.seer.serving.feedback.Feedback;
 import dev.seer.serving.online.FtrlProximal;
 import dev.seer.serving.online.FtrlSettings;
 import dev.seer.serving.online.OnlineOptions;
+import dev.seer.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +117,98 @@ class OnlineLearningRouteTest {
         assertThat(registered(4)).isEqualTo(expected.snapshot());
         assertThat(expected.updates()).isEqualTo(199);
         assertServes("ctr:4");
+    }
+
+    /**
+     * The server's own schedule, on a clock the test moves: a version once {@code snapshot-every} has passed and
+     * {@code snapshot-min-updates} outcomes were learnt since the last one, never before the interval nor with fewer.
+     */
+    @Test
+    void theScheduleSnapshotsWhenTheIntervalHasPassedAndEnoughWasLearnt() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-04T09:00:00Z"));
+        running = new RunningServer(dir, config -> config.with(OnlineOptions.SECTION,
+                new OnlineOptions(Duration.ofMinutes(10), 5)), false, clock);
+        assertThat(running.send("POST", "/api/v1/models/ctr/online", Role.SCIENTIST,
+                "{\"features\": \"a, b\", \"alpha\": 0.5, \"beta\": 1, \"l1\": 0, \"l2\": 0.1}").statusCode()).isEqualTo(201);
+        assertThat(deploy().statusCode()).isEqualTo(200);
+
+        label(predict(5, "ctr:1")); // enough outcomes, but the interval has not passed
+        clock.advance(Duration.ofMinutes(9));
+        idle();
+        assertThat(running.services.models().versions("ctr")).hasSize(1);
+
+        clock.advance(Duration.ofMinutes(1));
+        awaitVersion(2);
+        assertThat(registered(2)).isEqualTo(expected.snapshot());
+        assertThat(running.services.models().version("ctr", 2).tags()).containsEntry("seer.online.updates", "5");
+        assertServes("ctr:2");
+
+        label(predict(4, "ctr:2")); // the interval passes with too few since version 2
+        clock.advance(Duration.ofMinutes(10));
+        idle();
+        label(predict(1, "ctr:2")); // enough now, but that tick was the interval's: the next waits ten minutes
+        idle();
+        assertThat(running.services.models().versions("ctr")).hasSize(2);
+
+        clock.advance(Duration.ofMinutes(10));
+        awaitVersion(3);
+        assertThat(running.services.models().version("ctr", 3).tags()).containsEntry("seer.online.updates", "10");
+        assertServes("ctr:3");
+    }
+
+    /**
+     * A snapshot moves a deployment's champion and keeps the rest of the record, its stream binding too. No server
+     * runs, so no consumer starts and no broker is needed: the binding is data in the deployment record.
+     */
+    @Test
+    void aSnapshotKeepsTheDeploymentsStreamBinding() {
+        try (SeerServices services = SeerServices.open(SeerHome.create(dir.resolve("home")), ConfigSections.defaults(),
+                Clock.systemUTC())) {
+            services.onlineLearning().create(new OnlineLearning.Create("ctr", Optional.empty(), FEATURES, SETTINGS, ""),
+                    "test");
+            Deployment deployed = services.serving().deploy(new DeploymentOperations.Deploy("scored", "ctr", Optional.of(1),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("model_default"),
+                    Optional.empty(), Optional.empty(), Optional.of("ctr.requests"), Optional.of("ctr.scores")), "test");
+            Predictor.Answer answer = services.serving().predict("scored", List.of(new Predictor.Row(
+                    Map.of("customer_id", "c1"), Map.of("a", 1.0, "b", 2.0))));
+            services.serving().feedback(List.of(Feedback.forPrediction(answer.predictions().get(0).id(), 1,
+                    answer.predictions().get(0).time(), "test")), true, "test");
+
+            OnlineLearning.Snapshot snapshot = services.onlineLearning().snapshot("ctr", "test");
+
+            assertThat(snapshot.registered()).contains(2);
+            assertThat(snapshot.deployments()).containsExactly("scored");
+            Deployment moved = services.serving().deployments().get("scored");
+            assertThat(moved.champion()).isEqualTo(new ModelRef("ctr", 2));
+            assertThat(moved.revision()).isGreaterThan(deployed.revision());
+            assertThat(moved.stream()).contains(new StreamBinding("ctr.requests", "ctr.scores"));
+            assertThat(moved.missing()).isEqualTo(deployed.missing());
+        }
+    }
+
+    /** Long enough for the schedule's thread to have looked at the clock (every second) twice over. */
+    static void idle() throws InterruptedException {
+        Thread.sleep(OnlineLearning.LOOK.multipliedBy(3).toMillis());
+    }
+
+    void awaitVersion(int version) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (running.services.models().versions("ctr").size() < version && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(running.services.models().versions("ctr")).as("versions of ctr").hasSize(version);
+        // the version is registered before the deployment moves, and stored before it answers: wait for the answers
+        while (!answeredBy().equals("ctr:" + version) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** The model version that answers the deployment now (a probe prediction, never labelled). */
+    String answeredBy() throws Exception {
+        HttpResponse<String> served = running.send("POST", "/api/v1/predict/live", Role.OPERATOR,
+                "{\"entity\": {\"customer_id\": \"probe\"}, \"features\": {\"a\": 1.5, \"b\": -0.5}}");
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        return Json.parse(served.body()).path("predictions").get(0).path("model").asText();
     }
 
     @Test

@@ -50,10 +50,15 @@ final class RunningServer implements AutoCloseable {
 
     /** A server over the home in {@code dir} ({@code existing}: the one an earlier server there left), configured by {@code configure}. */
     RunningServer(Path dir, java.util.function.UnaryOperator<SeerConfig> configure, boolean existing) {
+        this(dir, configure, existing, Clock.systemUTC());
+    }
+
+    /** As above, on {@code clock} (a test's, to move time: the online snapshot schedule counts on it). */
+    RunningServer(Path dir, java.util.function.UnaryOperator<SeerConfig> configure, boolean existing, Clock clock) {
         SeerHome home = existing ? SeerHome.open(dir.resolve("home")) : SeerHome.create(dir.resolve("home"));
         SeerConfig config = configure.apply(ConfigSections.defaults().with(ServerConfig.SECTION,
                 new ServerConfig("127.0.0.1", 0)));
-        services = SeerServices.open(home, config, Clock.systemUTC());
+        services = SeerServices.open(home, config, clock);
         server = SeerServer.start(services);
         for (Role role : Role.values()) {
             // a home an earlier server left still has its tokens, under the names without a suffix

@@ -14,15 +14,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -42,6 +46,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * prediction and a shadow were made by versions of it. Any arm teaches the model: champion and
  * challenger predictions are real traffic, and a shadow online model learns from the traffic it
  * shadows (the way to warm one up before it answers).
+ *
+ * <p>Which models are online is cached per process, yet servers sharing one metadata store create
+ * them apart, so a model another server created must still learn from the feedback this one
+ * records. A name is looked up in the table (inside the feedback transaction) the first time this
+ * process meets it; the answer is kept. "Online" is kept for good: rows are never removed. "Not
+ * online" is kept for {@link #RECHECK}: the name of a logged prediction was in the registry when
+ * it was predicted from, the registry never frees a name, and an online model is created only
+ * under a name the registry did not have, so a predicted model without a row will not get one;
+ * except a creation cut short between registering the model and storing its state (finished by
+ * asking again), which the recheck bounds. So feedback on a batch-trained model costs one look-up
+ * per name per {@code RECHECK}, not one per outcome.
  *
  * <p>The registry does not see this state: the wiring registers {@link FtrlProximal#snapshot()}s as
  * versions and tells {@link #snapshotted} which, and at how many updates.
@@ -78,6 +93,9 @@ public final class OnlineModels implements FeedbackStore.Learner {
         }
     }
 
+    /** How long a name found not online stays so before it is looked up again (see the class comment). */
+    static final Duration RECHECK = Duration.ofMinutes(1);
+
     private static final String COLUMNS = "model, state, updates, created_at, created_by, last_learnt_at, snapshot_version,"
             + " snapshot_updates, snapshot_at, pending_from";
 
@@ -86,23 +104,15 @@ public final class OnlineModels implements FeedbackStore.Learner {
     private final Clock clock;
     /** The names of online models: rows are never removed, so a name once seen stays true. */
     private final Set<String> names = ConcurrentHashMap.newKeySet();
+    /** Names found not online, each with when: looked up again after {@link #RECHECK}. */
+    private final Map<String, Instant> notOnline = new ConcurrentHashMap<>();
 
     public OnlineModels(SqlDatabase database, LoggedFeatures features, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.features = requireNonNull(features, "features is null");
         this.clock = requireNonNull(clock, "clock is null");
         database.migrate("online_learning", SCHEMA);
-        names.addAll(sql("list online models", () -> {
-            List<String> all = new ArrayList<>();
-            try (Connection c = database.connection();
-                 PreparedStatement s = c.prepareStatement("SELECT model FROM online_models ORDER BY model");
-                 ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    all.add(r.getString(1));
-                }
-            }
-            return all;
-        }));
+        names();
     }
 
     /**
@@ -134,16 +144,41 @@ public final class OnlineModels implements FeedbackStore.Learner {
             return null;
         }));
         names.add(model);
+        notOnline.remove(model);
         return state(model);
     }
 
+    /** Whether {@code model} is online, here or created by another server on the same store. */
     public boolean isOnline(String model) {
-        return names.contains(model);
+        if (names.contains(model)) {
+            return true;
+        }
+        boolean stored = sql("look up online model " + model, () -> {
+            try (Connection c = database.connection()) {
+                return !lookUp(c, Set.of(model)).isEmpty();
+            }
+        });
+        if (stored) {
+            names.add(model);
+        }
+        return stored;
     }
 
-    /** Every online model's name, sorted. */
+    /** Every online model's name, sorted, as stored now (with those other servers created). */
     public List<String> names() {
-        return names.stream().sorted().toList();
+        List<String> all = sql("list online models", () -> {
+            List<String> stored = new ArrayList<>();
+            try (Connection c = database.connection();
+                 PreparedStatement s = c.prepareStatement("SELECT model FROM online_models ORDER BY model");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    stored.add(r.getString(1));
+                }
+            }
+            return stored;
+        });
+        names.addAll(all);
+        return all;
     }
 
     /** The model as committed now. */
@@ -182,22 +217,40 @@ public final class OnlineModels implements FeedbackStore.Learner {
     public void learn(Connection c, List<FeedbackStore.Labelled> labelled) throws SQLException {
         // every model's state row locked first, in name order: two transactions that teach the same models lock them in
         // the same order, so they wait for each other instead of deadlocking (PostgreSQL would abort one)
-        java.util.TreeSet<String> models = new java.util.TreeSet<>();
+        TreeSet<String> models = new TreeSet<>();
+        Set<String> unknown = new HashSet<>();
+        Instant now = clock.instant();
         for (FeedbackStore.Labelled outcome : labelled) {
             for (Logged prediction : outcome.predictions()) {
-                if (names.contains(prediction.model())) {
-                    models.add(prediction.model());
+                String model = prediction.model();
+                if (names.contains(model)) {
+                    models.add(model);
+                } else if (!notOnline.getOrDefault(model, Instant.MIN).isAfter(now.minus(RECHECK))) {
+                    unknown.add(model);
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            // in this transaction: a row committed before it began (a creation on another server) is seen
+            Set<String> found = lookUp(c, unknown);
+            for (String model : unknown) {
+                if (found.contains(model)) {
+                    names.add(model);
+                    notOnline.remove(model);
+                    models.add(model);
+                } else {
+                    notOnline.put(model, now);
                 }
             }
         }
         Map<String, State> touched = new LinkedHashMap<>();
         for (String model : models) {
-            touched.put(model, read(c, model, true).orElseThrow()); // names holds only stored models
+            touched.put(model, read(c, model, true).orElseThrow()); // each one was stored, and rows are never removed
         }
         for (FeedbackStore.Labelled outcome : labelled) {
             Set<String> learnt = new LinkedHashSet<>();
             for (Logged prediction : outcome.predictions()) {
-                if (names.contains(prediction.model()) && learnt.add(prediction.model())) {
+                if (models.contains(prediction.model()) && learnt.add(prediction.model())) {
                     State state = touched.get(prediction.model());
                     learnFrom(state, prediction, outcome.outcome());
                     touched.put(prediction.model(), next(state, outcome.recordedAt()));
@@ -206,6 +259,24 @@ public final class OnlineModels implements FeedbackStore.Learner {
         }
         for (State state : touched.values()) {
             write(c, state);
+        }
+    }
+
+    /** Which of {@code models} have a row. */
+    private static Set<String> lookUp(Connection c, Set<String> models) throws SQLException {
+        String marks = String.join(", ", Collections.nCopies(models.size(), "?"));
+        try (PreparedStatement s = c.prepareStatement("SELECT model FROM online_models WHERE model IN (" + marks + ")")) {
+            int i = 1;
+            for (String model : models) {
+                s.setString(i++, model);
+            }
+            Set<String> found = new HashSet<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    found.add(r.getString(1));
+                }
+            }
+            return found;
         }
     }
 

@@ -100,6 +100,7 @@ class OnlineModelsTest {
 
         final MutableClock clock = new MutableClock(T0.plus(Duration.ofDays(1)));
         final Log log = new Log();
+        MetadataConfig config;
         MetadataDatabase database;
         PostgresDatabase postgres;
         OnlineModels online;
@@ -109,7 +110,8 @@ class OnlineModelsTest {
 
         @BeforeEach
         void open() {
-            database = MetadataDatabase.open(config(), home);
+            config = config();
+            database = MetadataDatabase.open(config, home);
             reopen();
             online.create("ctr", new FtrlProximal(FEATURES, SETTINGS), 1, "alice");
         }
@@ -251,6 +253,66 @@ class OnlineModelsTest {
                     .isEqualTo(ServingErrorCode.ONLINE_MODEL_EXISTS);
             assertThatThrownBy(() -> online.state("nothing")).isInstanceOf(SeerException.class)
                     .extracting(e -> ((SeerException) e).errorCode()).isEqualTo(ServingErrorCode.UNKNOWN_ONLINE_MODEL);
+        }
+
+        /** Another server on the same metadata store: its own pool, its own OnlineModels and feedback. */
+        final class Server implements AutoCloseable {
+            final MetadataDatabase database = MetadataDatabase.open(config, home);
+            final OnlineModels online = new OnlineModels(database, log, clock);
+            final FeedbackStore feedback = new FeedbackStore(database, log, new NoAudit(), clock, online);
+
+            @Override
+            public void close() {
+                database.close();
+            }
+        }
+
+        @Test
+        void aModelAnotherServerCreatedLearnsFromTheFeedbackThisOneRecords() {
+            try (Server other = new Server()) { // opened before the model exists, so it knows only ctr
+                other.feedback.record(outcome(log.add("churn", 3, "champion", 1, 1), 1), "bob"); // a batch model's outcome
+                online.create("clicks", new FtrlProximal(FEATURES, SETTINGS), 1, "alice");
+                Logged first = log.add("clicks", 1, "champion", 2, -1);
+                Logged second = log.add("clicks", 1, "champion", -1, 0.5);
+
+                other.feedback.record(outcome(first, 1), "bob");
+                other.feedback.recordAll(List.of(outcome(second, 0)), 1, "bob");
+
+                FtrlProximal expected = new FtrlProximal(FEATURES, SETTINGS);
+                expected.update(new double[] {2, -1}, 1);
+                expected.update(new double[] {-1, 0.5}, 0);
+                assertThat(online.state("clicks").learner().save()).isEqualTo(expected.save());
+                assertThat(other.online.isOnline("clicks")).isTrue();
+                assertThat(other.online.names()).containsExactly("clicks", "ctr");
+            }
+        }
+
+        @Test
+        void aServerSeesAModelAnotherCreatedAsOnlineBeforeAnyFeedback() {
+            try (Server other = new Server()) {
+                assertThat(other.online.isOnline("clicks")).isFalse();
+                online.create("clicks", new FtrlProximal(FEATURES, SETTINGS), 1, "alice");
+
+                assertThat(other.online.isOnline("clicks")).isTrue(); // so its registration path refuses a file version of it
+                assertThat(other.online.names()).containsExactly("clicks", "ctr"); // and its snapshot schedule sees it
+            }
+        }
+
+        @Test
+        void aNameFoundNotOnlineIsNotLookedUpAgainUntilTheRecheck() {
+            feedback.record(outcome(log.add("churn", 3, "champion", 1, 1), 1), "bob"); // churn: found not online
+            try (Server other = new Server()) {
+                // cannot happen to a registered batch model (the registry never frees a name); here it shows the look-up
+                // is not repeated for every outcome of a model that is not online
+                other.online.create("churn", new FtrlProximal(FEATURES, SETTINGS), 1, "alice");
+
+                feedback.record(outcome(log.add("churn", 3, "champion", 1, 1), 1), "bob");
+                assertThat(online.state("churn").updates()).isZero();
+
+                clock.advance(OnlineModels.RECHECK);
+                feedback.record(outcome(log.add("churn", 3, "champion", 1, 1), 1), "bob");
+                assertThat(online.state("churn").updates()).isEqualTo(1);
+            }
         }
 
         @Test

@@ -104,7 +104,9 @@ public final class ModelCard {
                         + " features: " + String.join(", ", f.features()) + ".",
                 "Registered " + f.created() + " by " + f.createdBy() + (f.aliases().isEmpty() ? "" : "; aliases "
                         + f.aliases()) + ". Trained by run " + f.runId() + " as " + best.algorithm().id() + " with "
-                        + best.params() + "."), Optional.empty()));
+                        + best.params() + f.provenance().flatMap(RunProvenance::continuedFrom).map(parent -> ", continued"
+                        + " from model " + parent + " (its trees kept, more rounds boosted on the training data below)")
+                        .orElse("") + "."), Optional.empty()));
         List<String> data = new ArrayList<>();
         f.provenance().ifPresent(p -> data.add("Dataset version " + p.dataset().orElse("?") + " (SHA-256 "
                 + p.datasetHash().orElse("?") + "); training spec SHA-256 " + p.specHash().orElse("?") + ", seed "

@@ -3,6 +3,7 @@ package dev.seer.training.card;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.seer.registry.tracking.RunProvenance;
 import dev.seer.training.algorithms.Algorithm;
 import dev.seer.training.evaluation.CandidateResult;
 import dev.seer.training.evaluation.Comparison;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -78,5 +80,16 @@ class ModelCardTest {
                     StandardCharsets.UTF_8))); // well-formed XML
         }
         assertThat(card.charts().get("churn-3.confusion.svg")).contains(">stay<", ">leave<");
+        assertThat(card.markdown()).doesNotContain("continued from");
+
+        // a version trained further from another (continue_from): its card names the parent, from the run's provenance
+        RunProvenance provenance = new RunProvenance(Optional.of("churn:2"), Optional.of("abc"), Optional.of("def"),
+                OptionalLong.of(7), "1.0", Map.of("xgboost", "2.1"), "17", "linux").continuing("churn:2");
+        ModelCard.Card continued = ModelCard.of(new ModelCard.Facts("churn", 4, "", Instant.parse("2026-12-04T00:00:00Z"),
+                "alice", List.of(), "run2", Optional.of(provenance), List.of(), List.of("a&b", "x"), List.of("stay", "leave"),
+                "churned", report, Scored.binary(truth, score), Optional.empty(), Optional.empty()));
+        assertThat(continued.markdown()).contains("Trained by run run2 as xgboost with {max_depth=3}, continued from model"
+                + " churn:2 (its trees kept");
+        assertThat(continued.html()).contains("continued from model churn:2");
     }
 }
