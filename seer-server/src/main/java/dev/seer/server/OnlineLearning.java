@@ -231,6 +231,8 @@ final class OnlineLearning implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicLong scheduledTicks = new java.util.concurrent.atomic.AtomicLong();
+
     private void scheduledTick() {
         Instant now = clock.instant();
         if (now.isBefore(due)) {
@@ -242,7 +244,14 @@ final class OnlineLearning implements AutoCloseable {
             tick();
         } catch (RuntimeException e) { // a thrown exception would end the schedule for good
             LOG.warn("Online model snapshots failed; trying again at the next tick", e);
+        } finally {
+            scheduledTicks.incrementAndGet();
         }
+    }
+
+    /** How many times the schedule has ticked (looked at every model) since it started: a test waits on it. */
+    long scheduledTicks() {
+        return scheduledTicks.get();
     }
 
     /** The snapshot, if the model learnt {@code minUpdates} or more since its last version (or a no-op answer when 1 and none). */

@@ -145,7 +145,7 @@ class OnlineLearningRouteTest {
 
         label(predict(4, "ctr:2")); // the interval passes with too few since version 2
         clock.advance(Duration.ofMinutes(10));
-        idle();
+        awaitTicks(2);
         label(predict(1, "ctr:2")); // enough now, but that tick was the interval's: the next waits ten minutes
         idle();
         assertThat(running.services.models().versions("ctr")).hasSize(2);
@@ -189,6 +189,15 @@ class OnlineLearningRouteTest {
     /** Long enough for the schedule's thread to have looked at the clock (every second) twice over. */
     static void idle() throws InterruptedException {
         Thread.sleep(OnlineLearning.LOOK.multipliedBy(3).toMillis());
+    }
+
+    /** Waits until the schedule has ticked {@code ticks} times, so that what it did at this clock is done. */
+    void awaitTicks(long ticks) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (running.services.onlineLearning().scheduledTicks() < ticks && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(running.services.onlineLearning().scheduledTicks()).as("schedule ticks").isEqualTo(ticks);
     }
 
     void awaitVersion(int version) throws Exception {
