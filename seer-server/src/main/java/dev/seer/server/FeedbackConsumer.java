@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@code topic/partition@offset}, acknowledged; only then are the offsets committed. A crash
  * before the commit reads the poll again: the store counts an outcome it has once (a duplicate),
  * and the dead letters of that poll may be written twice. While the store or the log is
- * unavailable the poll is read again after a pause; nothing is skipped.
+ * unavailable the poll is read again after a pause; nothing is skipped. An internal error is
+ * retried a few times, then the poll's outcomes are recorded one by one and one that alone still
+ * fails is a dead letter ({@link PollRecorder}), so one outcome cannot stop the topic for good.
  */
 final class FeedbackConsumer extends PollLoop {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackConsumer.class);
@@ -41,8 +43,8 @@ final class FeedbackConsumer extends PollLoop {
 
     private final String topic;
     private final ServingKafka kafka;
-    private final FeedbackStore store;
     private final Clock clock;
+    private final PollRecorder recorder;
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
@@ -52,8 +54,9 @@ final class FeedbackConsumer extends PollLoop {
                 kafka.producer());
         this.topic = topic;
         this.kafka = kafka;
-        this.store = requireNonNull(store, "store is null");
+        requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.recorder = new PollRecorder(outcomes -> store.recordAll(outcomes, 0, ACTOR));
     }
 
     /** Records one poll, then commits it; false if it must be read again. */
@@ -74,7 +77,7 @@ final class FeedbackConsumer extends PollLoop {
         }
         FeedbackStore.BatchResult result;
         try {
-            result = outcomes.isEmpty() ? new FeedbackStore.BatchResult(List.of()) : store.recordAll(outcomes, 0, ACTOR);
+            result = recorder.record(records, outcomes, at);
         } catch (SeerException e) {
             if (e.errorCode().category() == ErrorCategory.UNAVAILABLE || e.errorCode().category() == ErrorCategory.INTERNAL) {
                 error = e.getMessage();

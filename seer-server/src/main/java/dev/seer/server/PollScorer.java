@@ -33,7 +33,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class PollScorer {
     /** Whole-poll attempts that may fail with INTERNAL before the poll is scored row by row. */
-    static final int INTERNAL_ATTEMPTS = 3;
+    static final int INTERNAL_ATTEMPTS = InternalFailures.ATTEMPTS;
     private static final int MAX_KEPT = 100_000;
 
     /** Scores rows in one call, answering an output per row in order; throws {@link SeerException}. */
@@ -57,12 +57,9 @@ final class PollScorer {
     /** A record's outcome scored in an attempt that did not commit. */
     private record Kept(byte[] output, String problem, boolean internal) {}
 
-    /** A partition's first offset in the last poll that failed with INTERNAL, and how many times in a row it did. */
-    private record Failing(long offset, int times) {}
-
     private final Scorer scorer;
     private final Map<String, Kept> kept = new HashMap<>();
-    private final Map<TopicPartition, Failing> failing = new HashMap<>();
+    private final InternalFailures failures = new InternalFailures();
 
     PollScorer(Scorer scorer) {
         this.scorer = requireNonNull(scorer, "scorer is null");
@@ -99,7 +96,7 @@ final class PollScorer {
                 attempt.together(rows, parsed);
             }
         }
-        records.forEach(r -> failing.remove(new TopicPartition(r.topic(), r.partition())));
+        failures.handled(records);
         return attempt.scored();
     }
 
@@ -129,7 +126,7 @@ final class PollScorer {
         private final String[] problems;
         private final boolean[] internal;
         /** Per partition of the poll, its first offset. */
-        private final Map<TopicPartition, Long> first = new HashMap<>();
+        private final Map<TopicPartition, Long> first;
         /** Scoring each row alone, an internal error a dead letter: the poll has had its attempts. */
         private boolean isolating;
 
@@ -138,8 +135,8 @@ final class PollScorer {
             this.outputs = new byte[records.size()][];
             this.problems = new String[records.size()];
             this.internal = new boolean[records.size()];
-            records.forEach(r -> first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min));
-            this.isolating = failures() >= INTERNAL_ATTEMPTS; // an earlier attempt isolated, then stopped (UNAVAILABLE)
+            this.first = InternalFailures.firstOffsets(records);
+            this.isolating = failures.times(first) >= INTERNAL_ATTEMPTS; // an earlier attempt isolated, then stopped (UNAVAILABLE)
         }
 
         void together(List<Predictor.Row> rows, List<Integer> parsed) {
@@ -173,8 +170,7 @@ final class PollScorer {
                         }
                         failed(e);
                         internal[i] = true;
-                        problems[i] = "internal error: " + e.errorCode().code() + ": " + e.getMessage()
-                                + " (at " + StreamedRecords.where(records.get(i)) + ")";
+                        problems[i] = InternalFailures.reason(e, records.get(i));
                         continue;
                     }
                     keepDecided(parsed.subList(0, j));
@@ -188,26 +184,10 @@ final class PollScorer {
             if (isolating) {
                 return;
             }
-            first.forEach((partition, offset) -> {
-                Failing before = failing.get(partition);
-                failing.put(partition, new Failing(offset, before != null && before.offset() == offset ? before.times() + 1 : 1));
-            });
-            if (failures() < INTERNAL_ATTEMPTS) {
+            if (failures.failed(first) < INTERNAL_ATTEMPTS) {
                 throw e;
             }
             isolating = true;
-        }
-
-        /** The most times in a row a poll starting where this one does has failed with INTERNAL, on any of its partitions. */
-        private int failures() {
-            int most = 0;
-            for (Map.Entry<TopicPartition, Long> e : first.entrySet()) {
-                Failing f = failing.get(e.getKey());
-                if (f != null && f.offset() == e.getValue()) {
-                    most = Math.max(most, f.times());
-                }
-            }
-            return most;
         }
 
         private void keepDecided(List<Integer> at) {
