@@ -1,0 +1,64 @@
+"""The Python side of DriftBench: SciPy's drift statistics on the same columns Seer's report reads.
+
+Usage: /usr/bin/python3 drift_peer.py DIR FEATURES
+DIR holds, per feature i in 0..FEATURES-1, ref_i.f64 and cur_i.f64: little-endian float64 values,
+one column each (written by DriftBench). For each feature this computes, with SciPy 1.10.1 and
+numpy 1.24 (Debian bookworm's python3-scipy):
+- ks_2samp(ref, cur) with its defaults (two-sided, method auto: asymptotic above 10,000 rows),
+- wasserstein_distance(ref, cur), and it divided by the reference's population std (floored at
+  0.001), Evidently's "normed" Wasserstein,
+- jensenshannon of the two histograms over Sturges equal-width bins of the pooled values (as
+  Evidently bins a numeric column with more than 20 distinct reference values; natural log),
+- PSI over the same bins, empty bins filled with 0.0001 as Evidently does.
+Prints one JSON object: per feature the statistics, and the seconds each kind of statistic took
+summed over the features (reading the files not included), and the total.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+from scipy import stats
+from scipy.spatial import distance
+
+
+def binned(ref, cur):
+    edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins="sturges")
+    r = np.histogram(ref, edges)[0] / len(ref)
+    c = np.histogram(cur, edges)[0] / len(cur)
+    return r, c
+
+
+def psi(r, c):
+    r = np.where(r == 0, 0.0001, r)
+    c = np.where(c == 0, 0.0001, c)
+    return float(np.sum((r - c) * np.log(r / c)))
+
+
+def main():
+    directory, features = sys.argv[1], int(sys.argv[2])
+    seconds = {"ks": 0.0, "wasserstein": 0.0, "binned_js_psi": 0.0}
+    results = []
+    for i in range(features):
+        ref = np.fromfile(f"{directory}/ref_{i}.f64", dtype="<f8")
+        cur = np.fromfile(f"{directory}/cur_{i}.f64", dtype="<f8")
+        t = time.perf_counter()
+        ks = stats.ks_2samp(ref, cur)
+        seconds["ks"] += time.perf_counter() - t
+        t = time.perf_counter()
+        w = stats.wasserstein_distance(ref, cur)
+        seconds["wasserstein"] += time.perf_counter() - t
+        t = time.perf_counter()
+        r, c = binned(ref, cur)
+        js = float(distance.jensenshannon(r, c))
+        p = psi(r, c)
+        seconds["binned_js_psi"] += time.perf_counter() - t
+        results.append({"feature": i, "ks_statistic": float(ks.statistic), "ks_pvalue": float(ks.pvalue),
+                        "wasserstein": float(w), "wasserstein_normed": float(w / max(np.std(ref), 0.001)),
+                        "jensenshannon": js, "psi": p})
+    seconds["total"] = sum(seconds.values())
+    print(json.dumps({"features": results, "seconds": seconds}))
+
+
+if __name__ == "__main__":
+    main()
