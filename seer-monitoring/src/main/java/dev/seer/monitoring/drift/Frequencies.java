@@ -23,6 +23,17 @@ final class Frequencies {
         this.currentSize = currentSize;
     }
 
+    /** Counts given directly (the reference counts play f_exp's part after scaling to the current size). */
+    static Frequencies of(long[] reference, long[] current) {
+        long r = 0;
+        long c = 0;
+        for (int i = 0; i < reference.length; i++) {
+            r += reference[i];
+            c += current[i];
+        }
+        return new Frequencies(reference.clone(), current.clone(), r, c);
+    }
+
     int size() {
         return reference.length;
     }
