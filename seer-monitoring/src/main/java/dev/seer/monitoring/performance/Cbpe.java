@@ -27,6 +27,15 @@ import java.util.Map;
  * Estimate a chunk: calibrate its scores, build the expected confusion matrix ({@link Expected}),
  * and per metric the band estimate ± 3 standard errors and the alert against the thresholds.
  *
+ * <p>Where we differ from NannyML, and why: the calibration check's splits and the tie order of
+ * its sorts (see {@link CalibrationCheck}) and of the ROC AUC ordering (see {@link Expected}), so
+ * that a transcription outside numpy reproduces every number; and a reference chunk with a single
+ * class or a single predicted label has sklearn's realised values (0 for an empty ratio, NaN only
+ * for ROC AUC) in the thresholds, where NannyML's realised F1, for one, is NaN for such a chunk
+ * and left out by its NaN-ignoring mean and std. A
+ * reference whose length is not a multiple of {@code referenceChunks} gets a small last chunk
+ * that widens the thresholds, as in NannyML; prefer a multiple.
+ *
  * <p>The estimate is right only while P(label | score) stays as in the reference: it follows a
  * covariate shift that moves the scores, but cannot see a change of the relation between inputs
  * and label (concept drift); for that, compare with {@link Realised} once labels arrive.
