@@ -7,7 +7,7 @@ Produced with Debian bookworm's python3: numpy 1.24.2, scikit-learn 1.2.1, SciPy
 For each case the script draws reference and analysis data with numpy (seeded) and writes:
 - the data (scores, labels, predicted labels), printed with repr so Java reads the same doubles;
 - sklearn's IsotonicRegression(out_of_bounds="clip") fitted on the reference and evaluated at
-  every reference and analysis score plus points outside the range (Java must match within 1e-12);
+  every reference and analysis score plus points outside and inside the range (Java must match within 1e-12);
 - realised metrics per analysis chunk from sklearn.metrics (accuracy_score, precision_score,
   recall_score, f1_score with zero_division=0, recall_score(pos_label=0) as specificity,
   roc_auc_score), with the 95% intervals Seer documents: Wilson for the proportions, Wilson of
@@ -217,8 +217,11 @@ def case(out, name, ref, chunks, calibration, threshold, own_labels):
     write(out, f"{name}.ref_labels", y)
     write(out, f"{name}.ref_predicted", yp)
     iso = isotonic(s, y)
-    query = np.concatenate([s] + [c[0] for c in chunks] + [[-1.0, 2.0, s.min(), s.max()]])
-    write(out, f"{name}.iso_query", query)
+    # Evaluated at the reference's scores, then every chunk's, then these extra points (the
+    # fixture holds only the extras; the Java test rebuilds the same order).
+    extra = np.asarray([-1.0, 2.0, s.min(), s.max(), (s.min() + s.max()) / 2])
+    query = np.concatenate([s] + [c[0] for c in chunks] + [extra])
+    write(out, f"{name}.iso_extra", extra)
     write(out, f"{name}.iso_value", iso.predict(query))
     needed = needs_calibration(y, s)
     calibrate = {"AUTO": needed, "ALWAYS": True, "NEVER": False}[calibration]

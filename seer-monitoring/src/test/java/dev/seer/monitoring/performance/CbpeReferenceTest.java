@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.DoubleStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,7 +30,13 @@ class CbpeReferenceTest {
     @ValueSource(strings = {"miscalibrated", "ties", "own_labels", "small"})
     void isotonicFitEqualsSklearn(String name) {
         Isotonic isotonic = Isotonic.fit(get(name + ".ref_scores"), labels(name + ".ref_labels"), null);
-        double[] query = get(name + ".iso_query");
+        DoubleStream chunks = DoubleStream.empty();
+        for (int k = 0; FIXTURE.containsKey(name + ".chunk" + k + ".scores"); k++) {
+            chunks = DoubleStream.concat(chunks, Arrays.stream(get(name + ".chunk" + k + ".scores")));
+        }
+        double[] query = DoubleStream.concat(DoubleStream.concat(Arrays.stream(get(name + ".ref_scores")), chunks),
+                Arrays.stream(get(name + ".iso_extra"))).toArray();
+        assertThat(query).hasSameSizeAs(get(name + ".iso_value"));
         double[] expected = get(name + ".iso_value");
         double[] actual = isotonic.apply(query);
         for (int i = 0; i < query.length; i++) {
