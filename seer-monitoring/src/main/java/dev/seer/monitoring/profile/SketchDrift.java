@@ -30,8 +30,9 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  * {@code lambda = sqrt(n1 n2 / (n1 + n2)) D} (Kolmogorov 1933; Smirnov 1948), with the sketches' n;
  * for small lambda the equivalent theta-function form
  * {@code 1 - sqrt(2 pi) / lambda sum_{j>=1} exp(-(2j-1)^2 pi^2 / (8 lambda^2))} converges faster.
- * It is approximate: SciPy uses an exact method up to 10,000 values and ignores nothing, while this
- * ignores the finite-sample correction and the statistic's sketch error.
+ * It is approximate: SciPy uses an exact method up to 10,000 values, while this ignores the
+ * finite-sample correction and, unless asked for the conservative p-value (at D minus the error
+ * bound), the statistic's sketch error, which at large n dominates (see {@link NumericColumn.Ks}).
  */
 final class SketchDrift {
     private SketchDrift() {
@@ -41,8 +42,10 @@ final class SketchDrift {
         double d = ksStatistic(a.sketch(), b.sketch());
         long n1 = a.sketch().getN();
         long n2 = b.sketch().getN();
-        double lambda = Math.sqrt((double) n1 * n2 / ((double) n1 + n2)) * d;
-        return new NumericColumn.Ks(d, kolmogorovSurvival(lambda), a.rankError() + b.rankError(), n1, n2);
+        double root = Math.sqrt((double) n1 * n2 / ((double) n1 + n2));
+        double bound = a.rankError() + b.rankError();
+        return new NumericColumn.Ks(d, kolmogorovSurvival(root * d), kolmogorovSurvival(root * Math.max(0, d - bound)),
+                bound, n1, n2);
     }
 
     static double ksStatistic(KllDoublesSketch a, KllDoublesSketch b) {
