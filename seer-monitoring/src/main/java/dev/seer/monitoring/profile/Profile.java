@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
 import dev.seer.monitoring.MonitoringErrorCode;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -251,14 +250,6 @@ public final class Profile {
 
         public static Column categorical(String name) {
             return new Column(name, Type.CATEGORICAL);
-        }
-
-        static List<Column> numerics(String... names) {
-            List<Column> columns = new ArrayList<>();
-            for (String name : names) {
-                columns.add(numeric(name));
-            }
-            return columns;
         }
     }
 
