@@ -179,8 +179,8 @@ def run_ddm(name, stream):
             "firstWarnings": warnings, "drifts": drifts}
 
 
-def run_adwin(name, stream, delta=0.002):
-    a = ADWIN(delta=delta)
+def run_adwin(name, stream, delta=0.002, clock=32):
+    a = ADWIN(delta=delta, clock=clock)
     drifts, checkpoints = [], []
     for i, x in enumerate(stream):
         a.update(x)
@@ -189,7 +189,7 @@ def run_adwin(name, stream, delta=0.002):
         if a.drift or (i + 1) % 500 == 0 or i == len(stream) - 1:
             w = a.window
             checkpoints.append({"index": i, "width": w.width, "total": w.total, "variance": w.variance})
-    return {"name": name, "delta": delta, "values": [float(x) for x in stream],
+    return {"name": name, "delta": delta, "clock": clock, "values": [float(x) for x in stream],
             "drifts": drifts, "checkpoints": checkpoints}
 
 
@@ -211,6 +211,8 @@ def main(out):
             [rng.binomial(1, 0.2, 3000), rng.binomial(1, 0.5, 3000), rng.binomial(1, 0.2, 3000)])]),
         run_adwin("beta_real_values", [round(float(x), 4) for x in np.concatenate(
             [rng.beta(2, 8, 4000), rng.beta(3, 7, 4000), rng.beta(2, 2, 2000)])]),
+        # a cut test after every value: the indices then show any change in the bound itself
+        run_adwin("gradual_clock_1", [float(x) for x in rng.binomial(1, np.linspace(0.1, 0.6, 6000))], clock=1),
         run_adwin("uniform_stationary", [round(float(x), 4) for x in rng.uniform(0, 1, 6000)]),
     ]
     with open(out, "w") as f:

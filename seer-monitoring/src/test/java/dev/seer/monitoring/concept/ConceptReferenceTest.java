@@ -65,7 +65,8 @@ class ConceptReferenceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("adwinCases")
     void adwinFindsRiversDriftsWithRiversWindow(String name, JsonNode c) {
-        Adwin adwin = new Adwin(c.get("delta").asDouble());
+        Adwin adwin = new Adwin(c.get("delta").asDouble(), c.get("clock").asInt(), Adwin.DEFAULT_MAX_BUCKETS,
+                Adwin.DEFAULT_MIN_WINDOW_LENGTH, Adwin.DEFAULT_GRACE_PERIOD);
         JsonNode values = c.get("values");
         List<Integer> drifts = new ArrayList<>();
         int checkpoint = 0;
