@@ -9,11 +9,14 @@ numpy 1.24 (Debian bookworm's python3-scipy):
   0.001), Evidently's "normed" Wasserstein,
 - jensenshannon of the two histograms over Sturges equal-width bins of the pooled values (as
   Evidently bins a numeric column with more than 20 distinct reference values; natural log),
-- PSI over the same bins, empty bins filled with 0.0001 as Evidently does.
+- PSI over the same bins, empty bins filled as Evidently fills them (the smallest non-empty share / 1e6
+  when that is at most 0.0001, else 0.0001).
 Prints one JSON object: per feature the statistics, and the seconds each kind of statistic took
-summed over the features (reading the files not included), and the total.
+summed over the features (reading the files not included), the total, and the process's peak
+resident memory.
 """
 import json
+import resource
 import sys
 import time
 
@@ -29,9 +32,15 @@ def binned(ref, cur):
     return r, c
 
 
+def filled(shares):
+    # Evidently's get_binned_data(feel_zeroes=True): an empty bin takes the smallest non-empty share / 1e6 when that
+    # share is at most 0.0001, else 0.0001; each vector on its own, not renormalised
+    smallest = shares[shares != 0].min()
+    return np.where(shares == 0, smallest / 10**6 if smallest <= 0.0001 else 0.0001, shares)
+
+
 def psi(r, c):
-    r = np.where(r == 0, 0.0001, r)
-    c = np.where(c == 0, 0.0001, c)
+    r, c = filled(r), filled(c)
     return float(np.sum((r - c) * np.log(r / c)))
 
 
@@ -57,7 +66,8 @@ def main():
                         "wasserstein": float(w), "wasserstein_normed": float(w / max(np.std(ref), 0.001)),
                         "jensenshannon": js, "psi": p})
     seconds["total"] = sum(seconds.values())
-    print(json.dumps({"features": results, "seconds": seconds}))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    print(json.dumps({"features": results, "seconds": seconds, "peak_resident_bytes": peak}))
 
 
 if __name__ == "__main__":
