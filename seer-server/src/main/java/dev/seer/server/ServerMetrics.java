@@ -125,9 +125,16 @@ final class ServerMetrics implements AutoCloseable {
         }
     }
 
-    /** Records one predict call's duration (successful or not) for its deployment. */
-    void predictDuration(String deployment, long nanos) {
-        deployment(deployment).duration.record(nanos, TimeUnit.NANOSECONDS);
+    /**
+     * Records one predict call's duration for its deployment. A failed call counts only for a deployment that has
+     * answered before: the name of a failed call may be anything a caller sent (an unknown deployment, a bad name), and
+     * each new name would be a new series.
+     */
+    void predictDuration(String deployment, long nanos, boolean answered) {
+        DeploymentMeters meters = answered ? deployment(deployment) : deployments.get(deployment);
+        if (meters != null) {
+            meters.duration.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** A learner that counts outcomes recorded per deployment, then hands them on to {@code next}. */

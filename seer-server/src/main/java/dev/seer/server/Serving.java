@@ -143,10 +143,13 @@ final class Serving implements AutoCloseable {
     Predictor.Answer predict(String deployment, List<Predictor.Row> rows) {
         return admission.run(() -> {
             long start = System.nanoTime();
+            boolean answered = false;
             try {
-                return predictor.predict(deployment, rows);
+                Predictor.Answer answer = predictor.predict(deployment, rows);
+                answered = true;
+                return answer;
             } finally {
-                meters.predictDuration(deployment, System.nanoTime() - start);
+                meters.predictDuration(deployment, System.nanoTime() - start, answered);
             }
         });
     }
