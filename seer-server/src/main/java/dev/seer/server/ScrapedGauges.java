@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gauges whose values cost a query, computed when {@code GET /metrics} is scraped, never on
@@ -35,6 +38,7 @@ import java.util.Optional;
  * repeat.
  */
 final class ScrapedGauges implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScrapedGauges.class);
     /** The window of the live performance gauges: the metrics route's default. */
     static final Duration LIVE_WINDOW = Duration.ofDays(1);
     /** How long computed live performance is served before it is computed again. */
@@ -88,25 +92,46 @@ final class ScrapedGauges implements Runnable {
         metrics.beforeScrape(new ScrapedGauges(metrics.registry(), serving, features, materializer, clock));
     }
 
+    /** Refreshes each part on its own: a part that fails keeps its last values and is logged, the scrape goes on. */
     @Override
     public void run() {
         Instant now = clock.instant();
-        List<Deployment> deployments = serving.deployments().list();
-        refreshLive(deployments, now);
-        List<MultiGauge.Row<?>> lags = new ArrayList<>();
-        for (Deployment d : deployments) {
-            serving.streamStatus(d).ifPresent(s -> lags.add(MultiGauge.Row.of(Tags.of("deployment", d.name()),
-                    s.lag().values().stream().mapToLong(Long::longValue).sum())));
-        }
-        lag.register(lags, true);
-        List<MultiGauge.Row<?>> ages = new ArrayList<>();
-        List<MultiGauge.Row<?>> ends = new ArrayList<>();
-        materializer.materializedUpTo().forEach((view, end) -> {
-            ages.add(MultiGauge.Row.of(Tags.of("view", view), Duration.between(end, now).toMillis() / 1000.0));
-            ends.add(MultiGauge.Row.of(Tags.of("view", view), end.toEpochMilli() / 1000.0));
+        List<Deployment> deployments = read("the deployments", () -> serving.deployments().list()).orElse(List.of());
+        part("live performance", () -> refreshLive(deployments, now));
+        part("stream scoring lag", () -> {
+            List<MultiGauge.Row<?>> lags = new ArrayList<>();
+            for (Deployment d : deployments) {
+                serving.streamStatus(d).ifPresent(s -> lags.add(MultiGauge.Row.of(Tags.of("deployment", d.name()),
+                        s.lag().values().stream().mapToLong(Long::longValue).sum())));
+            }
+            lag.register(lags, true);
         });
-        freshness.register(ages, true);
-        materializedAt.register(ends, true);
+        part("feature freshness", () -> {
+            List<MultiGauge.Row<?>> ages = new ArrayList<>();
+            List<MultiGauge.Row<?>> ends = new ArrayList<>();
+            materializer.materializedUpTo().forEach((view, end) -> {
+                ages.add(MultiGauge.Row.of(Tags.of("view", view), Duration.between(end, now).toMillis() / 1000.0));
+                ends.add(MultiGauge.Row.of(Tags.of("view", view), end.toEpochMilli() / 1000.0));
+            });
+            freshness.register(ages, true);
+            materializedAt.register(ends, true);
+        });
+    }
+
+    private static void part(String what, Runnable refresh) {
+        read(what, () -> {
+            refresh.run();
+            return Boolean.TRUE;
+        });
+    }
+
+    private static <T> Optional<T> read(String what, Supplier<T> refresh) {
+        try {
+            return Optional.of(refresh.get());
+        } catch (RuntimeException e) {
+            LOG.warn("GET /metrics could not refresh {}; it shows the last values: {}", what, e.toString());
+            return Optional.empty();
+        }
     }
 
     private void refreshLive(List<Deployment> deployments, Instant now) {
