@@ -6,6 +6,7 @@ import dev.seer.serving.deploy.Arm;
 import dev.seer.serving.deploy.ModelRef;
 import dev.seer.serving.deploy.Predictor;
 import dev.seer.serving.feedback.FeedbackStore;
+import dev.seer.serving.log.PredictionLog;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -111,6 +112,16 @@ final class ServerMetrics implements AutoCloseable {
                     matched == null ? "unmatched" : matched.path));
         }
         meters.record(ctx.statusCode(), (long) (millis * 1_000_000L));
+    }
+
+    /** The prediction log's batches written and the duration of its syncs. */
+    void bind(PredictionLog log) {
+        FunctionCounter.builder("seer.prediction.log.batches", log, PredictionLog::batchesWritten)
+                .description("Batches the prediction log wrote since the server started: appends grouped into one write"
+                        + " and one sync").register(registry);
+        Timer sync = Timer.builder("seer.prediction.log.sync.duration").serviceLevelObjectives(LATENCY_BUCKETS)
+                .description("Time of one sync (fdatasync) of the prediction log's written batches").register(registry);
+        log.onSync(nanos -> sync.record(nanos, TimeUnit.NANOSECONDS));
     }
 
     /** Counts predictions by deployment, arm and model version: called once per append to the prediction log. */

@@ -94,6 +94,7 @@ final class Serving implements AutoCloseable {
                 : PredictionLog.open(dir, options, audit, clock, KafkaBatchReplica.open(streams.cluster().get(),
                         options.kafkaTopic(), options.maxBatchBytes()));
         try {
+            metrics.bind(predictionLog);
             // batches a crash left synced but not yet audited hold only unanswered predictions: record them now
             predictionLog.reconcile(ServingLog.recordedBatches(audit));
             ServingLog log = new ServingLog(predictionLog, audit, p -> loaded.load(new ModelRef(p.model(), p.modelVersion()))

@@ -125,6 +125,10 @@ class MetricsRouteTest {
         assertThat(champion).isPositive();
         assertThat(challenger).isPositive();
         assertThat(e.value("seer_prediction_log_appends_total", Map.of())).contains(2.0);
+        assertThat(e.value("seer_prediction_log_batches_total", Map.of())).hasValueSatisfying(b -> assertThat(b).isBetween(1.0,
+                2.0));
+        assertThat(e.value("seer_prediction_log_sync_duration_seconds_count", Map.of())).as("answer-after: sync, the default")
+                .isEqualTo(e.value("seer_prediction_log_batches_total", Map.of()));
         assertThat(e.value("seer_feedback_outcomes_total", Map.of("deployment", "exp"))).contains(200.0);
         assertThat(e.value("seer_predict_duration_seconds_count", Map.of("deployment", "exp"))).contains(2.0);
         assertThat(e.samples("seer_predict_duration_seconds_count")).as("no series for a deployment that does not exist")
