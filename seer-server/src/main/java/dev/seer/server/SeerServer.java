@@ -19,7 +19,6 @@ import io.javalin.http.NotFoundResponse;
 import io.javalin.router.ParsedEndpoint;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -36,8 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +60,8 @@ public final class SeerServer implements AutoCloseable {
     /** Bytes per copy of a response into Jetty's output buffer; see {@link #configure}. */
     static final int RESPONSE_COPY_BUFFER = 8 * 1024;
 
-    private record RequestKind(String method, String route, int status) {}
-
     private final SeerServices services;
     private final PrometheusMeterRegistry registry;
-    private final Map<RequestKind, Timer> timers = new ConcurrentHashMap<>();
     private final List<ApiRoute> routes;
     private final Javalin app;
     private final AccessLog access;
@@ -185,7 +179,7 @@ public final class SeerServer implements AutoCloseable {
         // Javalin copies every result through a buffer of this size, allocated per response; its
         // default (Jetty's whole output buffer, 32 KiB) was most of what a small response allocated.
         config.http.responseBufferSize = RESPONSE_COPY_BUFFER;
-        config.requestLogger.http((ctx, millis) -> timer(ctx).record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS));
+        config.requestLogger.http(services.metrics()::request);
     }
 
     /** Operations on the request path of production serving; see {@link #servingFirst}. */
@@ -200,17 +194,6 @@ public final class SeerServer implements AutoCloseable {
         List<Operation<?, ?>> ordered = new ArrayList<>(operations);
         ordered.sort(java.util.Comparator.comparing(op -> !SERVING_PATH.contains(op.name()))); // stable: false first
         return ordered;
-    }
-
-    /** The request timer of this method, route and status: built once, not per request. */
-    private Timer timer(Context ctx) {
-        var matched = ctx.endpoints().matchedHttpEndpoint();
-        RequestKind kind = new RequestKind(ctx.method().name(), matched == null ? "unmatched" : matched.path, ctx.statusCode());
-        return timers.computeIfAbsent(kind, k -> Timer.builder("seer.http.requests")
-                .tag("method", k.method())
-                .tag("route", k.route())
-                .tag("status", Integer.toString(k.status()))
-                .register(registry));
     }
 
     /**

@@ -35,7 +35,6 @@ import dev.seer.registry.versions.ModelRegistry;
 import dev.seer.server.Startup.Step;
 import dev.seer.serving.feedback.FeedbackOptions;
 import dev.seer.serving.online.OnlineOptions;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -73,7 +72,7 @@ public final class SeerServices implements AutoCloseable {
     /** Online models: created, learnt from feedback by serving, snapshotted to the registry. */
     private final OnlineLearning onlineLearning;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
-    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ServerMetrics metrics = new ServerMetrics();
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
     private final Startup startup;
 
@@ -127,7 +126,8 @@ public final class SeerServices implements AutoCloseable {
             this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"),
                     config.section(dev.seer.serving.log.LogOptions.SECTION), database, audit,
                     models, new ServingModels(models, artifacts), featureServer, clock, streams,
-                    config.section(ServerConfig.SECTION).maxPredictionsInFlight()), Serving::close);
+                    config.section(ServerConfig.SECTION).maxPredictionsInFlight(), metrics), Serving::close);
+            ScrapedGauges.bind(metrics, serving, featureServer, materializer, clock);
             // its snapshot schedule runs only in a server (SeerServer starts it); closed before serving
             this.onlineLearning = startup.open(Step.ONLINE_LEARNING, new OnlineLearning(serving, catalog, models, artifacts,
                     config.section(OnlineOptions.SECTION), clock), OnlineLearning::close);
@@ -257,7 +257,11 @@ public final class SeerServices implements AutoCloseable {
     }
 
     PrometheusMeterRegistry meters() {
-        return meters;
+        return metrics.registry();
+    }
+
+    ServerMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -269,7 +273,7 @@ public final class SeerServices implements AutoCloseable {
         try {
             startup.closeAll();
         } finally {
-            meters.close();
+            metrics.close();
         }
     }
 }

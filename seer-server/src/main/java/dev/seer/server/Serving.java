@@ -53,10 +53,12 @@ final class Serving implements AutoCloseable {
     private final FeedbackOptions feedbackOptions;
     /** The topic the prediction log is copied to, empty if none: no binding may read or write it. */
     private final String logTopic;
+    /** The predict route's duration per deployment; the log counts the predictions themselves. */
+    private final ServerMetrics meters;
 
     private Serving(DeploymentStore deployments, ModelRegistry models, ServingModels loaded, ServingLog log,
             FeatureLookup lookup, FeedbackStore feedback, OnlineModels online, AuditLog audit, Clock clock,
-            StreamSettings streams, int maxInFlight, String logTopic) {
+            StreamSettings streams, int maxInFlight, String logTopic, ServerMetrics meters) {
         this.deployments = deployments;
         this.models = models;
         this.loaded = loaded;
@@ -69,6 +71,7 @@ final class Serving implements AutoCloseable {
         this.admission = new Admission(maxInFlight, "predict requests (server.max-predictions-in-flight)");
         this.feedbackOptions = streams.feedback();
         this.logTopic = logTopic;
+        this.meters = meters;
         this.streams = new ServingStreams(streams.cluster(), deployments, predictor, feedback, streams.feedback(),
                 streams.instance(), clock);
     }
@@ -82,7 +85,8 @@ final class Serving implements AutoCloseable {
 
     /** Opens the prediction log in {@code dir} (locked by this process until {@link #close}) and the rest over it. */
     static Serving open(Path dir, LogOptions options, MetadataDatabase database, AuditLog audit, ModelRegistry models,
-            ServingModels loaded, FeatureLookup lookup, Clock clock, StreamSettings streams, int maxInFlight) {
+            ServingModels loaded, FeatureLookup lookup, Clock clock, StreamSettings streams, int maxInFlight,
+            ServerMetrics metrics) {
         requireNonNull(models, "models is null");
         checkLogTopic(options.kafkaTopic(), streams.feedback());
         // with a topic, every batch is copied there too, and a prediction is answered only once its batch is (acks=all)
@@ -90,16 +94,17 @@ final class Serving implements AutoCloseable {
                 : PredictionLog.open(dir, options, audit, clock, KafkaBatchReplica.open(streams.cluster().get(),
                         options.kafkaTopic(), options.maxBatchBytes()));
         try {
+            metrics.bind(predictionLog);
             // batches a crash left synced but not yet audited hold only unanswered predictions: record them now
             predictionLog.reconcile(ServingLog.recordedBatches(audit));
             ServingLog log = new ServingLog(predictionLog, audit, p -> loaded.load(new ModelRef(p.model(), p.modelVersion()))
-                    .scorer().signature().output());
+                    .scorer().signature().output(), metrics::predicted);
             DeploymentStore deployments = new DeploymentStore(database, audit, clock);
             OnlineModels online = new OnlineModels(database, log::features, clock);
             // online models learn inside the transaction that records each outcome (FeedbackStore.Learner)
-            FeedbackStore feedback = new FeedbackStore(database, log, audit, clock, online);
+            FeedbackStore feedback = new FeedbackStore(database, log, audit, clock, metrics.countingOutcomes(online));
             return new Serving(deployments, models, loaded, log, lookup, feedback, online, audit, clock, streams,
-                    maxInFlight, options.kafkaTopic());
+                    maxInFlight, options.kafkaTopic(), metrics);
         } catch (RuntimeException e) {
             predictionLog.close();
             throw e;
@@ -137,7 +142,17 @@ final class Serving implements AutoCloseable {
      * scored or logged.
      */
     Predictor.Answer predict(String deployment, List<Predictor.Row> rows) {
-        return admission.run(() -> predictor.predict(deployment, rows));
+        return admission.run(() -> {
+            long start = System.nanoTime();
+            boolean answered = false;
+            try {
+                Predictor.Answer answer = predictor.predict(deployment, rows);
+                answered = true;
+                return answer;
+            } finally {
+                meters.predictDuration(deployment, System.nanoTime() - start, answered);
+            }
+        });
     }
 
     /** The online models' learnt state. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -36,11 +37,15 @@ final class ServingLog implements Predictor.PredictionSink, LoggedPredictions {
     private final AuditLog audit;
     /** A model version's output kind, for feedback (the registry's signature). */
     private final Function<Prediction, OutputKind> kinds;
+    /** Told of every append, on the caller's thread: the server's prediction counters. */
+    private final Consumer<List<Predictor.Predicted>> appended;
 
-    ServingLog(PredictionLog log, AuditLog audit, Function<Prediction, OutputKind> kinds) {
+    ServingLog(PredictionLog log, AuditLog audit, Function<Prediction, OutputKind> kinds,
+            Consumer<List<Predictor.Predicted>> appended) {
         this.log = requireNonNull(log, "log is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.kinds = requireNonNull(kinds, "kinds is null");
+        this.appended = requireNonNull(appended, "appended is null");
     }
 
     PredictionLog log() {
@@ -57,6 +62,7 @@ final class ServingLog implements Predictor.PredictionSink, LoggedPredictions {
         for (Predictor.Predicted p : predictions) {
             records.add(record(p));
         }
+        appended.accept(predictions);
         return log.append(records);
     }
 

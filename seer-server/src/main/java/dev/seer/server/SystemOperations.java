@@ -46,7 +46,7 @@ public final class SystemOperations {
             .<Codec.Empty, String>get("system.metrics", "/metrics").roles(ADMIN, OPERATOR)
             .request(Codec.EMPTY).response(Codec.of(TextNode::valueOf, JsonNode::asText))
             .writer((ctx, text) -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(text))
-            .handler((services, request, call) -> services.meters().scrape());
+            .handler((services, request, call) -> services.metrics().scrape());
 
     static final List<Operation<?, ?>> ALL = List.of(HEALTH, READY, METRICS);
 

@@ -142,7 +142,7 @@ class ServerApiTest {
         running.send("GET", "/healthz", (String) null, null);
         HttpResponse<String> metrics = running.send("GET", "/metrics", Role.ADMIN, null);
         assertThat(metrics.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
-        assertThat(metrics.body()).contains("# TYPE seer_http_requests_seconds", "jvm_memory_used_bytes",
+        assertThat(metrics.body()).contains("# TYPE seer_http_request_duration_seconds histogram", "jvm_memory_used_bytes",
                 "route=\"/healthz\"");
     }
 

@@ -139,6 +139,14 @@ class ServingStreamTest {
                 assertThat(shown.path("duplicates").asLong()).isEqualTo(1);
                 JsonNode metrics = Json.parse(running.send("GET", "/api/v1/deployments/sc/metrics", Role.AUDITOR, null).body());
                 assertThat(metrics.path("windows").get(0).path("arms").get(0).path("count").asInt()).isEqualTo(1);
+                // GET /metrics counts stream scoring's predictions and the topic's outcomes, and shows the consumer's lag
+                Exposition scraped = new Exposition(running.send("GET", "/metrics", Role.OPERATOR, null).body());
+                assertThat(scraped.problems).isEmpty();
+                assertThat(scraped.samples("seer_predictions_total")).filteredOn(s -> s.labels().get("deployment").equals("sc"))
+                        .extracting(Exposition.Sample::value).isNotEmpty().allMatch(v -> v > 0);
+                assertThat(scraped.value("seer_feedback_outcomes_total", Map.of("deployment", "sc"))).contains(1.0);
+                assertThat(scraped.value("seer_stream_scoring_lag_records", Map.of("deployment", "sc")))
+                        .hasValueSatisfying(lag -> assertThat(lag).isGreaterThanOrEqualTo(0));
 
                 // The server stops; records arrive meanwhile; the next server scores exactly those.
                 running.close();

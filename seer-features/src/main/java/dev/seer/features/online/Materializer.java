@@ -92,6 +92,19 @@ public final class Materializer {
     }
 
     /**
+     * Per materialised view, the end of its last materialisation run: its online values cover the
+     * events up to then (stream ingestion writes newer ones without moving it). Read for the
+     * server's freshness gauges.
+     */
+    public Map<String, Instant> materializedUpTo() {
+        Map<String, Instant> ends = new java.util.TreeMap<>();
+        for (CatalogEntry w : catalog.latestOfKind(WATERMARK)) {
+            ends.put(w.name(), MaterializedUpTo.CODEC.decode(w.body()).end());
+        }
+        return ends;
+    }
+
+    /**
      * Whether any view was materialised from stored batches: then the online store should hold
      * rows. A view materialised while it had no batch (a stream source not yet fed) does not count.
      */

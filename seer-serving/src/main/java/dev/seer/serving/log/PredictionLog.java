@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -131,6 +132,9 @@ public final class PredictionLog implements AutoCloseable {
     private volatile List<Segment> segments;
     private volatile SeerException failure;
     private volatile boolean closed;
+    /** Batches written since open, and where each sync's duration goes (the server's histogram): read by metrics. */
+    private final AtomicLong batchesWritten = new AtomicLong();
+    private volatile LongConsumer syncNanos = nanos -> { };
 
     // The writer thread's own state.
     private volatile FileChannel channel; // read by the syncer too
@@ -250,6 +254,20 @@ public final class PredictionLog implements AutoCloseable {
         return ids.next();
     }
 
+    /** Batches written since this log was opened (each one write and, unless answer-after: write, one sync). */
+    public long batchesWritten() {
+        return batchesWritten.get();
+    }
+
+    /**
+     * Tells {@code sink} the duration in nanoseconds of every sync of a written batch: the writer's own
+     * ({@code answer-after: sync} and {@code audit}) or the syncer's ({@code write}). Called on the syncing thread: it
+     * must be quick.
+     */
+    public void onSync(LongConsumer sink) {
+        this.syncNanos = requireNonNull(sink, "sink is null");
+    }
+
     /** What opening repaired, if anything. */
     public Optional<Recovery> recovery() {
         return recovery;
@@ -351,7 +369,9 @@ public final class PredictionLog implements AutoCloseable {
             }
             writeFully(channel, ByteBuffer.wrap(bytes), offset);
             if (syncer == null) {
+                long start = System.nanoTime();
                 channel.force(false);
+                syncNanos.accept(System.nanoTime() - start);
             }
         } catch (IOException | RuntimeException e) {
             throw stop("Writing batch " + number + " to [" + active.file + "] at offset " + offset, offset, e);
@@ -370,6 +390,7 @@ public final class PredictionLog implements AutoCloseable {
         position = offset + bytes.length;
         lastHash = hash;
         nextBatch = number + 1;
+        batchesWritten.incrementAndGet();
         // handed over before the audit entry is asked for: the copy's round trip overlaps the audit's
         CompletableFuture<Void> replicated = replica == null ? NOT_REPLICATED : replicate(number, bytes, hash);
         CompletableFuture<BatchReceipt> audited = recordBatch(receipt, false);
@@ -503,7 +524,9 @@ public final class PredictionLog implements AutoCloseable {
     private void syncWritten() {
         FileChannel c = channel;
         try {
+            long start = System.nanoTime();
             c.force(false);
+            syncNanos.accept(System.nanoTime() - start);
         } catch (ClosedChannelException e) {
             // rolled (the roll synced it) or closed (close syncs)
         } catch (IOException | RuntimeException e) {
