@@ -32,7 +32,9 @@ import javax.net.ssl.SSLParameters;
  * right Host header, and never resolves the name itself (an RFC 9112 §3.2.2 absolute-form
  * request, which servers must accept); for https the request URI carries the resolved address,
  * while SNI and certificate checking use the host name (the JDK checks the certificate against
- * the SNI name first). A DNS answer that changes between the check and the connection (DNS
+ * the SNI name first, so a certificate for another name fails the handshake). The JDK client
+ * refuses to set a Host header, so an https receiver sees the address in Host; one that routes
+ * on Host rather than SNI needs the address listed by its name in its own configuration. A DNS answer that changes between the check and the connection (DNS
  * rebinding) therefore cannot move the request. (3) Redirects are never followed: a 3xx is a
  * failed delivery, reported with its status.
  *
@@ -69,16 +71,18 @@ public final class Webhooks {
     private final HostPolicy policy;
     private final Resolver resolver;
     private final Sleeper sleeper;
+    private final SSLContext tls;
 
     /** Webhooks allowed to {@code allowedHosts}: host names or IP literals, each optionally with {@code :port}. */
     public Webhooks(Collection<String> allowedHosts) {
-        this(allowedHosts, InetAddress::getByName, duration -> Thread.sleep(duration.toMillis()));
+        this(allowedHosts, InetAddress::getByName, duration -> Thread.sleep(duration.toMillis()), defaultTls());
     }
 
-    Webhooks(Collection<String> allowedHosts, Resolver resolver, Sleeper sleeper) {
+    Webhooks(Collection<String> allowedHosts, Resolver resolver, Sleeper sleeper, SSLContext tls) {
         this.policy = new HostPolicy(requireNonNull(allowedHosts, "allowedHosts is null"));
         this.resolver = requireNonNull(resolver, "resolver is null");
         this.sleeper = requireNonNull(sleeper, "sleeper is null");
+        this.tls = requireNonNull(tls, "tls is null");
     }
 
     /** Posts {@code transition} to {@code url}; never throws for a bad URL or a failed receiver. */
@@ -148,25 +152,26 @@ public final class Webhooks {
         return new Delivery(shown, Outcome.FAILED, ATTEMPTS, status, reason);
     }
 
-    private static HttpClient client(HostPolicy.Target target, InetAddress address) {
+    private HttpClient client(HostPolicy.Target target, InetAddress address) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls)
                 .proxy(ProxySelector.of(null)); // no system proxy: the request goes to the checked address only
         if (target.scheme().equals("http")) {
             builder.proxy(ProxySelector.of(new InetSocketAddress(address, target.port())));
         } else if (!target.literal()) {
-            SSLParameters parameters = sslDefaults();
+            SSLParameters parameters = tls.getDefaultSSLParameters();
             parameters.setServerNames(List.of(new SNIHostName(target.host())));
             builder.sslParameters(parameters);
         }
         return builder.build();
     }
 
-    private static SSLParameters sslDefaults() {
+    private static SSLContext defaultTls() {
         try {
-            return SSLContext.getDefault().getDefaultSSLParameters();
+            return SSLContext.getDefault();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no default TLS context", e);
         }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.monitoring.MonitoringErrorCode;
@@ -15,10 +17,13 @@ import dev.seer.monitoring.alert.AlertRule.Severity;
 import dev.seer.monitoring.alert.Webhooks.Delivery;
 import dev.seer.monitoring.alert.Webhooks.Outcome;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +54,11 @@ class WebhooksTest {
         final AtomicInteger count = new AtomicInteger();
 
         Receiver(int[] statuses, String location) throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            this(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), statuses, location);
+        }
+
+        Receiver(HttpServer server, int[] statuses, String location) {
+            this.server = server;
             server.createContext("/", exchange -> {
                 int n = count.getAndIncrement();
                 requests.add(Map.of("method", exchange.getRequestMethod(), "path", exchange.getRequestURI().getPath(),
@@ -86,7 +98,44 @@ class WebhooksTest {
                 return InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1});
             }
             throw new UnknownHostException(host);
-        }, sleeps::add);
+        }, sleeps::add, trustingTestCertificates());
+    }
+
+    /** Trusts the two self-signed test certificates (one for allowed.example, one for other.example), nothing else. */
+    private static SSLContext trustingTestCertificates() {
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            for (String name : List.of("allowed", "other")) {
+                trusted.setCertificateEntry(name, keyStore(name).getCertificate(name));
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyStore keyStore(String name) throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = WebhooksTest.class.getResourceAsStream("/alert/" + name + ".p12")) {
+            store.load(in, "changeit".toCharArray());
+        }
+        return store;
+    }
+
+    /** An HTTPS receiver on the loopback address presenting the certificate of {@code name}.example. */
+    private Receiver tlsReceiver(String name) throws IOException, GeneralSecurityException {
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(keyStore(name), "changeit".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(context));
+        return new Receiver(server, new int[] {200}, null);
     }
 
     @Test
@@ -114,6 +163,25 @@ class WebhooksTest {
         assertThat(body.get("severity").asText()).isEqualTo("critical");
         assertThat(body.get("window_end").asText()).isEqualTo("2026-12-04T11:00:00Z");
         assertThat(lookups).hasValue(1);
+    }
+
+    @Test
+    void httpsGoesToThePinnedAddressAndChecksTheCertificateAgainstTheName() throws Exception {
+        Receiver genuine = tlsReceiver("allowed");
+        Receiver impostor = tlsReceiver("other");
+        Webhooks webhooks = webhooks("allowed.example");
+
+        Delivery delivered = webhooks.deliver("https://allowed.example:" + genuine.port() + "/hook", TRANSITION);
+        // trusted, but issued to another name: the name the URL gave is what the certificate must match
+        Delivery mismatched = webhooks.deliver("https://allowed.example:" + impostor.port() + "/hook", TRANSITION);
+
+        assertThat(delivered.outcome()).as(delivered.reason()).isEqualTo(Outcome.DELIVERED);
+        assertThat(genuine.requests.peek()).containsEntry("path", "/hook").containsEntry("body", TRANSITION.toJson())
+                // the JDK client refuses a Host header, so https names the pinned address there (SNI names the host)
+                .containsEntry("host", "127.0.0.1:" + genuine.port());
+        assertThat(mismatched.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(mismatched.reason()).contains("SSLHandshakeException");
+        assertThat(impostor.count).hasValue(0);
     }
 
     @Test
