@@ -153,7 +153,9 @@ class WebhooksTest {
                 // the name, not the address: the request went to the pinned address as an absolute-form request
                 .containsEntry("host", "allowed.example:" + receiver.port());
         JsonNode body = Json.parse(request.get("body"));
-        assertThat(request.get("body")).isEqualTo(TRANSITION.toJson());
+        assertThat(request.get("body")).isEqualTo(TRANSITION.toJson())
+                .startsWith("{\"at\":\"2026-12-04T11:00:05Z\",\"comparison\":\">\",").endsWith("\"window_start\":\"2026-12-04T10:00:00Z\"}");
+        assertThat(body.get("version").asInt()).isEqualTo(1);
         assertThat(body.get("rule").asText()).isEqualTo("spend-drift");
         assertThat(body.get("figure").asText()).isEqualTo("churn/drift/spend/wasserstein_normed");
         assertThat(body.get("from").asText()).isEqualTo("pending");
