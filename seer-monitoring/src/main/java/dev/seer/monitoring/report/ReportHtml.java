@@ -147,7 +147,7 @@ public final class ReportHtml {
             out.append("<section id=\"prediction\">\n<h2>Prediction drift</h2>\n");
             driftTable(List.of(p), out);
             if (p.distribution() != null) {
-                figure("prediction", p, out);
+                figure("prediction-distribution", p, out);
             }
             out.append("</section>\n");
         });
