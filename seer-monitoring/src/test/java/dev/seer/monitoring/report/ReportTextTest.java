@@ -50,9 +50,9 @@ class ReportTextTest {
 
                 Performance (estimated before labels, with its band; realised, with its 95% interval):
                 ACCURACY:
-                window                                           rows  estimated  band  alert  realised      95% interval  labelled
-                -----------------------------------------------  ----  ---------  ----  -----  --------  ----------------  --------
-                2026-12-01T00:00:00Z - 2026-12-02T00:00:00Z         4          -     -      -    0.7500  [0.3006, 0.9544]         4
+                window                                       rows  estimated  band  alert  realised      95% interval  labelled
+                -------------------------------------------  ----  ---------  ----  -----  --------  ----------------  --------
+                2026-12-01T00:00:00Z - 2026-12-02T00:00:00Z     4          -     -  -        0.7500  [0.3006, 0.9544]         4
 
                 """);
     }
@@ -81,6 +81,6 @@ class ReportTextTest {
         String text = ReportText.render(MonitorReport.builder("d", FROM, TO).drift(drift).build());
         assertThat(text).doesNotContain("\u202E").contains("evil\\u202Egnp.exe");
         String row = text.lines().filter(l -> l.startsWith("evil")).findFirst().orElseThrow();
-        assertThat(row).startsWith("evil\\u202Egnp.exe" + "x".repeat(ReportText.NAME_WIDTH - 3 - 16) + "...  PSI");
+        assertThat(row).startsWith("evil\\u202Egnp.exe" + "x".repeat(ReportText.NAME_WIDTH - 3 - 17) + "...  PSI");
     }
 }
