@@ -317,8 +317,15 @@ final class Svg {
                 lower.insert(0, x + "," + coord(y.at(e.lower())) + " ");
                 mid.append(x).append(',').append(coord(y.at(e.value()))).append(' ');
             }
-            svg.out.append("<polygon points=\"").append((upper.toString() + lower).trim()).append("\" fill=\"")
-                    .append(REFERENCE).append("\" fill-opacity=\"0.20\"/>\n");
+            if (j - i == 1) {
+                // a lone window has no width to fill: its band is a short bar
+                Estimate.Value e = estimate(windows.get(i), metric);
+                svg.rect(left + (i + 0.5) * step - 6, y.at(e.upper()), 12, y.at(e.lower()) - y.at(e.upper()),
+                        REFERENCE, 0.2, null);
+            } else {
+                svg.out.append("<polygon points=\"").append((upper.toString() + lower).trim()).append("\" fill=\"")
+                        .append(REFERENCE).append("\" fill-opacity=\"0.20\"/>\n");
+            }
             svg.out.append("<polyline points=\"").append(mid.toString().trim()).append("\" fill=\"none\" stroke=\"")
                     .append(REFERENCE).append("\" stroke-width=\"2\"/>\n");
             for (int k = i; k < j; k++) {
