@@ -154,6 +154,18 @@ class ReportHtmlTest {
         assertThat(html).contains("<td class=\"muted\">no data</td>").contains("no current data");
     }
 
+    @Test
+    void profiledButUntestedFeatureRendersItsDistribution() throws Exception {
+        MonitorReport report = MonitorReport.builder("churn", Fixtures.FROM, Fixtures.TO)
+                .profiles(Fixtures.profile("x", new double[] {1, 2, 3, 4}), Fixtures.profile("x", new double[] {2, 3}))
+                .build();
+        String html = ReportHtml.render(report);
+        assertSafe(html, parse(html));
+        assertThat(html).contains("<td colspan=\"6\" class=\"muted\">not tested</td>").contains("<figure id=\"feature-1\">")
+                .doesNotContain("id=\"dataset-drift\"");
+        assertThat(ReportText.render(report)).contains("not tested");
+    }
+
     /** The whole output: nothing that runs, nothing that loads, no URL of any kind. */
     static void assertSafe(String html, Document doc) {
         String lower = html.toLowerCase(Locale.ROOT);
