@@ -16,7 +16,6 @@ summed over the features (reading the files not included), the total, and the pr
 resident memory.
 """
 import json
-import resource
 import sys
 import time
 
@@ -66,7 +65,10 @@ def main():
                         "wasserstein": float(w), "wasserstein_normed": float(w / max(np.std(ref), 0.001)),
                         "jensenshannon": js, "psi": p})
     seconds["total"] = sum(seconds.values())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    # VmHWM, not getrusage's ru_maxrss: a process started by the JVM inherits the JVM's high-water mark in
+    # ru_maxrss (Linux keeps the larger across fork and exec), while VmHWM is this program's own memory
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) * 1024
     print(json.dumps({"features": results, "seconds": seconds, "peak_resident_bytes": peak}))
 
 

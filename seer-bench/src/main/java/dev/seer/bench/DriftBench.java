@@ -59,15 +59,20 @@ public final class DriftBench {
 
         List<Double> reports = new ArrayList<>();
         DatasetDrift drift = null;
-        for (int r = 0; r < repeats; r++) {
-            long start = System.nanoTime();
-            drift = report(DriftTests.defaults(), reference, current, threads);
-            reports.add((System.nanoTime() - start) / 1e9);
+        String cpu;
+        try (CpuUse use = CpuUse.start()) {
+            for (int r = 0; r < repeats; r++) {
+                long start = System.nanoTime();
+                drift = report(DriftTests.defaults(), reference, current, threads);
+                reports.add((System.nanoTime() - start) / 1e9);
+            }
+            cpu = use.report("the drift reports");
         }
         System.out.printf(Locale.ROOT, "drift report (default tests, %d threads): median %.2f s of %s; %d of %d columns"
                 + " drifted, dataset drift %s; peak resident memory of this JVM %.0f MB%n", threads,
                 BenchFiles.median(reports), reports, drift.columns().stream().filter(ColumnDrift::drifted).count(), features,
                 drift.drifted(), peakResidentBytes() / 1e6);
+        System.out.println("  " + cpu);
 
         JsonNode peer = python(dir, features);
         JsonNode peerColumns = peer.get("features");
