@@ -96,15 +96,17 @@ final class ScrapedGauges implements Runnable {
     @Override
     public void run() {
         Instant now = clock.instant();
-        List<Deployment> deployments = read("the deployments", () -> serving.deployments().list()).orElse(List.of());
-        part("live performance", () -> refreshLive(deployments, now));
-        part("stream scoring lag", () -> {
-            List<MultiGauge.Row<?>> lags = new ArrayList<>();
-            for (Deployment d : deployments) {
-                serving.streamStatus(d).ifPresent(s -> lags.add(MultiGauge.Row.of(Tags.of("deployment", d.name()),
-                        s.lag().values().stream().mapToLong(Long::longValue).sum())));
-            }
-            lag.register(lags, true);
+        // the deployments unread, the parts that list them keep their last values rather than show none
+        read("the deployments", () -> serving.deployments().list()).ifPresent(deployments -> {
+            part("live performance", () -> refreshLive(deployments, now));
+            part("stream scoring lag", () -> {
+                List<MultiGauge.Row<?>> lags = new ArrayList<>();
+                for (Deployment d : deployments) {
+                    serving.streamStatus(d).ifPresent(s -> lags.add(MultiGauge.Row.of(Tags.of("deployment", d.name()),
+                            s.lag().values().stream().mapToLong(Long::longValue).sum())));
+                }
+                lag.register(lags, true);
+            });
         });
         part("feature freshness", () -> {
             List<MultiGauge.Row<?>> ages = new ArrayList<>();
@@ -143,7 +145,13 @@ final class ScrapedGauges implements Runnable {
         List<MultiGauge.Row<?>> values = new ArrayList<>();
         List<MultiGauge.Row<?>> counts = new ArrayList<>();
         for (Deployment d : deployments) {
-            LiveMetrics.Window window = serving.metrics(d.name(), now.minus(LIVE_WINDOW), now, Optional.empty()).get(0);
+            // one deployment that cannot be read (removed meanwhile) leaves the others' figures, and the minute's cache
+            Optional<LiveMetrics.Window> read = read("live performance of deployment " + d.name(),
+                    () -> serving.metrics(d.name(), now.minus(LIVE_WINDOW), now, Optional.empty()).get(0));
+            if (read.isEmpty()) {
+                continue;
+            }
+            LiveMetrics.Window window = read.get();
             // an arm whose model changed output kind in the window is reported once per kind: keep its larger group
             Map<String, LiveMetrics.ArmMetrics> byArm = new HashMap<>();
             for (LiveMetrics.ArmMetrics arm : window.arms()) {

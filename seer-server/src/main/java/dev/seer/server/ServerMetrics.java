@@ -181,10 +181,12 @@ final class ServerMetrics implements AutoCloseable {
 
     /** One route's request counter and latency histogram per status class (1xx to 5xx), each built on first use. */
     private final class RouteMeters {
+        /** A status class's two meters, published together so no reader sees one without the other. */
+        private record Meters(Counter counter, Timer timer) {}
+
         private final String method;
         private final String route;
-        private final AtomicReferenceArray<Counter> counters = new AtomicReferenceArray<>(6);
-        private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(6);
+        private final AtomicReferenceArray<Meters> meters = new AtomicReferenceArray<>(6);
 
         RouteMeters(String method, String route) {
             this.method = method;
@@ -193,22 +195,20 @@ final class ServerMetrics implements AutoCloseable {
 
         void record(int status, long nanos) {
             int klass = status >= 100 && status < 600 ? status / 100 : 0; // 0: a status outside HTTP's classes
-            Counter counter = counters.get(klass);
-            Timer timer = timers.get(klass);
-            if (counter == null) {
+            Meters m = meters.get(klass);
+            if (m == null) {
                 String label = klass == 0 ? "other" : klass + "xx";
-                counter = Counter.builder("seer.http.requests").tag("method", method).tag("route", route)
+                m = new Meters(Counter.builder("seer.http.requests").tag("method", method).tag("route", route)
                         .tag("status_class", label).description("HTTP requests answered, by method, route template and"
-                                + " status class").register(registry);
-                timer = Timer.builder("seer.http.request.duration").tag("method", method).tag("route", route)
+                                + " status class").register(registry),
+                        Timer.builder("seer.http.request.duration").tag("method", method).tag("route", route)
                         .tag("status_class", label).serviceLevelObjectives(LATENCY_BUCKETS)
                         .description("Time to answer an HTTP request, by method, route template and status class")
-                        .register(registry);
-                counters.set(klass, counter); // registering again returns the same meters: a race only repeats a lookup
-                timers.set(klass, timer);
+                        .register(registry));
+                meters.set(klass, m); // registering again returns the same meters: a race only repeats a lookup
             }
-            counter.increment();
-            timer.record(nanos, TimeUnit.NANOSECONDS);
+            m.counter().increment();
+            m.timer().record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -193,6 +193,10 @@ public final class AlertEvaluator {
                 state.since(), state.lastWindowEnd(), state.acknowledgement());
     }
 
+    /** Longest {@code by} and {@code note} of an acknowledgement, in characters (each at most 3 bytes in the saved form). */
+    static final int MAX_BY = 200;
+    static final int MAX_NOTE = 4000;
+
     /**
      * Acknowledges the firing alerts of rule {@code ruleId} (every figure of a pattern rule, or only
      * {@code figure} when it is not null). The acknowledgement lasts until the alert resolves.
@@ -205,6 +209,15 @@ public final class AlertEvaluator {
         if (by == null || by.isBlank()) {
             throw new SeerException(MonitoringErrorCode.INVALID_ARGUMENT, "An acknowledgement names who gives it ([by] is empty)",
                     Map.of("field", "by"));
+        }
+        // bounded: the saved states write each as a modified-UTF-8 string, which holds at most 65,535 bytes
+        if (by.length() > MAX_BY) {
+            throw new SeerException(MonitoringErrorCode.INVALID_ARGUMENT, "[by] is longer than " + MAX_BY + " characters",
+                    Map.of("field", "by"));
+        }
+        if (note != null && note.length() > MAX_NOTE) {
+            throw new SeerException(MonitoringErrorCode.INVALID_ARGUMENT, "[note] is longer than " + MAX_NOTE
+                    + " characters", Map.of("field", "note"));
         }
         Acknowledgement acknowledgement = new Acknowledgement(by, note == null ? "" : note, clock.instant());
         List<State> out = new ArrayList<>(states.size());

@@ -16,8 +16,8 @@ import java.util.TreeMap;
  *
  * <p>Windows are aligned on the epoch: the window of time t starts at
  * {@code floor(t / window) * window}. A window exists once a row falls in it. Windows that end at or
- * before {@code latest - retention}, where latest is the latest time seen or given to
- * {@link #evict}, are dropped; a row that would fall into such a window is not counted in any
+ * before {@code latest - retention}, where latest is the latest time given to {@link #evict}
+ * (the caller's clock, never a row's own time), are dropped; a row that would fall into such a window is not counted in any
  * window, only in {@link #droppedLate()}, so memory stays bounded by retention / window profiles.
  *
  * <p>Thread-safe: every method holds this object's lock, and {@link #range} returns a new profile,
@@ -38,8 +38,8 @@ public final class WindowedProfiles {
 
     /**
      * @param window the length of a window, at least one millisecond
-     * @param retention how long windows are kept after they end relative to the latest time seen;
-     *     at least one window
+     * @param retention how long windows are kept after they end, relative to the latest time given
+     *     to {@link #evict}; at least one window
      */
     public WindowedProfiles(List<Profile.Column> schema, Profile.Settings settings, Duration window, Duration retention) {
         requireNonNull(window, "window is null");
@@ -64,14 +64,15 @@ public final class WindowedProfiles {
         return Duration.ofMillis(windowMillis);
     }
 
-    /** Adds one row (values in schema order, as {@link Profile#update}) to the window of its time. */
+    /**
+     * Adds one row (values in schema order, as {@link Profile#update}) to the window of its time. A row's time never
+     * evicts windows (only {@link #evict} with the caller's clock does): one row stamped far in the future would
+     * otherwise drop every current window and count every later row as late.
+     */
     public synchronized void update(Instant time, Object[] row) {
         requireNonNull(time, "time is null");
         long millis = time.toEpochMilli();
         long start = Math.floorDiv(millis, windowMillis) * windowMillis;
-        if (millis > latestMillis) {
-            evictBefore(millis);
-        }
         if (latestMillis != Long.MIN_VALUE && start + windowMillis <= latestMillis - retentionMillis) {
             droppedLate++;
             return;

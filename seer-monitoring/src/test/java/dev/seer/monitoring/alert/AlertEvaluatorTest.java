@@ -163,6 +163,8 @@ class AlertEvaluatorTest {
                 .hasMessageContaining("[spend-drift] is not firing");
         assertThatThrownBy(() -> AlertEvaluator.ack(states, "nope", null, "ana", "", clock))
                 .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.errorCode()).isEqualTo(MonitoringErrorCode.UNKNOWN_NAME));
+        assertThatThrownBy(() -> AlertEvaluator.ack(states, "spend-drift", null, "ana", "x".repeat(AlertEvaluator.MAX_NOTE + 1),
+                clock)).isInstanceOf(SeerException.class).hasMessageContaining("[note]");
         assertThatThrownBy(() -> AlertEvaluator.ack(states, "spend-drift", null, " ", "", clock))
                 .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.details()).containsEntry("field", "by"));
     }

@@ -81,10 +81,12 @@ class WindowedProfilesTest {
         windows.update(T0, new Object[] {1.0, "a"});
         windows.update(T0.plus(Duration.ofHours(1)), new Object[] {2.0, "a"});
 
-        // the 10:00 window ends at 11:00, kept until 13:00
+        // the 10:00 window ends at 11:00, kept until 13:00 by the clock given to evict
         windows.update(T0.plus(Duration.ofHours(3)).minusMillis(1), new Object[] {3.0, "a"});
+        assertThat(windows.evict(T0.plus(Duration.ofHours(3)).minusMillis(1))).isZero();
         assertThat(windows.windowStarts()).hasSize(3);
         windows.update(T0.plus(Duration.ofHours(3)), new Object[] {4.0, "a"});
+        assertThat(windows.evict(T0.plus(Duration.ofHours(3)))).isEqualTo(1);
         assertThat(windows.windowStarts()).containsExactly(T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(2)),
                 T0.plus(Duration.ofHours(3)));
 
@@ -95,6 +97,16 @@ class WindowedProfilesTest {
 
         assertThat(windows.evict(T0.plus(Duration.ofHours(10)))).isEqualTo(3);
         assertThat(windows.windowStarts()).isEmpty();
+    }
+
+    @Test
+    void aRowStampedFarInTheFutureEvictsNothing() {
+        WindowedProfiles windows = hourly(Duration.ofHours(2));
+        windows.update(T0, new Object[] {1.0, "a"});
+        windows.update(T0.plus(Duration.ofDays(365)), new Object[] {2.0, "a"}); // a bad clock upstream
+        windows.update(T0.plus(Duration.ofMinutes(5)), new Object[] {3.0, "a"});
+        assertThat(windows.droppedLate()).isZero();
+        assertThat(windows.range(T0, T0.plus(Duration.ofHours(1))).orElseThrow().numeric("x").count()).isEqualTo(2);
     }
 
     @Test
