@@ -16,13 +16,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Issue 18's per-prediction cost of monitoring: updating the profile of a logged prediction's
@@ -92,20 +87,6 @@ public class ProfileBench {
     }
 
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        CommandLineOptions cli = new CommandLineOptions(args);
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .forks(cli.getForkCount().orElse(1))
-                .warmupIterations(cli.getWarmupIterations().orElse(3))
-                .warmupTime(cli.getWarmupTime().orElse(TimeValue.seconds(1)))
-                .measurementIterations(cli.getMeasurementIterations().orElse(5))
-                .measurementTime(cli.getMeasurementTime().orElse(TimeValue.seconds(1)))
-                .threads(1)
-                .jvmArgsAppend("-Xmx2g")
-                .addProfiler(CpuTimeProfiler.class);
-        if (cli.getIncludes().isEmpty()) {
-            options.include(ProfileBench.class.getName() + "\\.");
-        }
-        cli.getIncludes().forEach(options::include);
-        new Runner(options.build()).run();
+        JmhMain.run(ProfileBench.class, args);
     }
 }

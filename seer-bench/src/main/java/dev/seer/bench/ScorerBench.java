@@ -23,13 +23,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The compiled tree scorer (issue 17) against XGBoost4J on the issue's model: binary:logistic, 100
@@ -199,20 +194,6 @@ public class ScorerBench {
      * options override these ({@code -wi 8}, {@code -f 2}, a regexp of benchmarks to run).
      */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        CommandLineOptions cli = new CommandLineOptions(args);
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .forks(cli.getForkCount().orElse(1))
-                .warmupIterations(cli.getWarmupIterations().orElse(3))
-                .warmupTime(cli.getWarmupTime().orElse(TimeValue.seconds(1)))
-                .measurementIterations(cli.getMeasurementIterations().orElse(5))
-                .measurementTime(cli.getMeasurementTime().orElse(TimeValue.seconds(1)))
-                .threads(1)
-                .jvmArgsAppend("-Xmx2g")
-                .addProfiler(CpuTimeProfiler.class);
-        if (cli.getIncludes().isEmpty()) {
-            options.include(ScorerBench.class.getName() + "\\.");
-        }
-        cli.getIncludes().forEach(options::include);
-        new Runner(options.build()).run();
+        JmhMain.run(ScorerBench.class, args);
     }
 }

@@ -74,7 +74,8 @@ final class Format {
 
     /**
      * Text safe to print on a terminal: control characters (C0, DEL, C1) and the bidirectional
-     * overrides and isolates (which reorder what the terminal shows) become visible {@code \\uXXXX}.
+     * overrides and isolates (which reorder what the terminal shows) become visible escapes of their
+     * code point, four hex digits ({@code \\u001B} for ESC, {@code \\u202E} for a right-to-left override).
      */
     static String terminal(String s) {
         StringBuilder out = new StringBuilder(s.length());
