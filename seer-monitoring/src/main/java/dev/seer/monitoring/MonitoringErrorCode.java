@@ -15,7 +15,9 @@ public enum MonitoringErrorCode implements ErrorCode {
     /** Stored monitoring state (a serialised profile or sketch) that does not read back as written. */
     CORRUPT_STATE(ErrorCategory.INTERNAL),
     /** A column, feature or figure a request names that the profile, reference or monitor does not have. */
-    UNKNOWN_NAME(ErrorCategory.NOT_FOUND);
+    UNKNOWN_NAME(ErrorCategory.NOT_FOUND),
+    /** Monitoring's tables in the metadata store could not be read or written. */
+    STORE_FAILURE(ErrorCategory.UNAVAILABLE);
 
     private final ErrorCategory category;
 
