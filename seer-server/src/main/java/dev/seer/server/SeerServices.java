@@ -28,6 +28,7 @@ import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.metadata.TokenStore;
+import dev.seer.monitoring.watch.RetrainPolicies;
 import dev.seer.registry.artifacts.ArtifactStore;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.training.Training;
@@ -71,6 +72,8 @@ public final class SeerServices implements AutoCloseable {
     private final Serving serving;
     /** Online models: created, learnt from feedback by serving, snapshotted to the registry. */
     private final OnlineLearning onlineLearning;
+    /** The retraining loop: policies per deployment, runs on alerts, schedules or a request (issue 18). */
+    private final Retraining retraining;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
     private final ServerMetrics metrics = new ServerMetrics();
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
@@ -131,6 +134,9 @@ public final class SeerServices implements AutoCloseable {
             // its snapshot schedule runs only in a server (SeerServer starts it); closed before serving
             this.onlineLearning = startup.open(Step.ONLINE_LEARNING, new OnlineLearning(serving, catalog, models, artifacts,
                     config.section(OnlineOptions.SECTION), clock), OnlineLearning::close);
+            // its policies' schedule runs only in a server; closed first, it stops a retraining between its steps
+            this.retraining = startup.open(Step.RETRAINING, new Retraining(this, new RetrainPolicies(database, clock), clock),
+                    Retraining::close);
             onlineGuard.start(); // the online store's background check: once everything it may rebuild with is open
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
@@ -249,6 +255,10 @@ public final class SeerServices implements AutoCloseable {
 
     OnlineLearning onlineLearning() {
         return onlineLearning;
+    }
+
+    Retraining retraining() {
+        return retraining;
     }
 
     /** Registered versions loaded for explanations. */

@@ -136,6 +136,11 @@ final class Serving implements AutoCloseable {
         return log;
     }
 
+    /** Outcomes joined to predictions: what the retraining loop builds its fresh rows from. */
+    FeedbackStore feedbackStore() {
+        return feedback;
+    }
+
     /**
      * Scores rows through the live deployment when fewer than {@code server.max-predictions-in-flight} predict requests
      * are being served; otherwise refuses at once (BUSY, 429): the body was read and parsed, but nothing is looked up,

@@ -30,7 +30,8 @@ public record RetrainPolicy(String deployment, Set<String> triggers, Optional<Du
     public static final int DEFAULT_MIN_ROWS = 1000;
     public static final Duration DEFAULT_COOLDOWN = Duration.ofDays(1);
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,64}");
+    /** Deployment names as DeploymentStore allows them. */
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     /** Alert rule ids as AlertRule allows them (no comma: the store joins them with commas). */
     private static final Pattern RULE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
@@ -57,7 +58,7 @@ public record RetrainPolicy(String deployment, Set<String> triggers, Optional<Du
     public RetrainPolicy {
         requireNonNull(deployment, "deployment is null");
         if (!NAME.matcher(deployment).matches()) {
-            throw invalid("deployment", "must be a deployment name ([a-z0-9_]), not [" + deployment + "]");
+            throw invalid("deployment", "must be a deployment name ([a-z][a-z0-9_-]), not [" + deployment + "]");
         }
         triggers = Set.copyOf(new TreeSet<>(requireNonNull(triggers, "triggers is null")));
         for (String t : triggers) {
