@@ -104,7 +104,7 @@ public final class RetrainPolicies {
 
     /**
      * The policies with a schedule whose next run is due at {@code now}: one period after the last
-     * run started, or after the policy was set when it has not run yet.
+     * run started or after the policy was set, whichever is later.
      */
     public List<RetrainPolicy> due(Instant now) {
         List<RetrainPolicy> due = new ArrayList<>();
@@ -113,7 +113,9 @@ public final class RetrainPolicies {
             if (every.isEmpty()) {
                 continue;
             }
-            Instant from = last(stored.policy().deployment()).map(RetrainRun::started).orElse(stored.setAt());
+            // a policy set (or changed) now first runs one period later, whatever ran before it
+            Instant from = last(stored.policy().deployment()).map(RetrainRun::started).filter(s -> s.isAfter(stored.setAt()))
+                    .orElse(stored.setAt());
             if (!from.plus(every.get()).isAfter(now)) {
                 due.add(stored.policy());
             }
