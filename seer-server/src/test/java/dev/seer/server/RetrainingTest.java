@@ -217,6 +217,35 @@ class RetrainingTest {
         assertThat(run.dataset()).isEmpty();
     }
 
+    @Test
+    void thePolicyRoutesSetAndShowAPolicyWithItsRunsAndRefuseBadFieldsNamingThem() {
+        services.serving().deploy(new DeploymentOperations.Deploy("routed", "churn", Optional.of(1), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
+                "test");
+        JsonNode body = Json.parse("{\"name\": \"routed\", \"on\": [\"auc_drop\"], \"every\": \"2w\", \"action\": \"promote\","
+                + " \"cooldown\": \"6h\"}");
+        RetrainPolicy asked = RetrainOperations.SET.decodeRequest(body);
+        assertThat(asked).isEqualTo(new RetrainPolicy("routed", Set.of("auc_drop"), Optional.of(Duration.ofDays(14)),
+                Duration.ofDays(7), Action.PROMOTE, 10, 1000, Duration.ofHours(6)));
+        var stored = RetrainOperations.SET.handle(services, asked, call());
+        assertThat(RetrainOperations.SET.decodeResponse(RetrainOperations.SET.encodeResponse(stored))).isEqualTo(stored);
+        assertThat(RetrainOperations.policy(asked).path("every").asText()).isEqualTo("14d");
+        services.retraining().retrain("routed", Retraining.MANUAL, clock.instant(), "ana", m -> { });
+        RetrainOperations.Shown shown = RetrainOperations.SHOW.handle(services, "routed", call());
+        assertThat(shown.policy().orElseThrow().policy()).isEqualTo(asked);
+        assertThat(shown.runs()).extracting(RetrainRun::status).containsExactly(Status.SKIPPED);
+        assertThat(RetrainOperations.SHOW.decodeResponse(RetrainOperations.SHOW.encodeResponse(shown))).isEqualTo(shown);
+
+        assertThatThrownBy(() -> RetrainOperations.SET.decodeRequest(Json.parse("{\"name\": \"routed\", \"every\": \"soon\"}")))
+                .hasMessageContaining("every");
+        assertThatThrownBy(() -> RetrainOperations.SET.decodeRequest(Json.parse("{\"name\": \"routed\"}")))
+                .hasMessageContaining("[on]");
+        assertThatThrownBy(() -> RetrainOperations.SET.decodeRequest(Json.parse("{\"name\": \"../x\", \"on\": [\"*\"]}")))
+                .hasMessageContaining("Deployment name");
+        assertThatThrownBy(() -> RetrainOperations.SET.handle(services, RetrainPolicy.of("absent", Set.of("*"), Optional.empty(),
+                Action.CHALLENGER), call())).hasMessageContaining("absent");
+    }
+
     /** Customers [from, to) answered by entity key with their values given, and their outcomes recorded. */
     private static void serve(int from, int to, boolean followsX2) {
         List<Predictor.Row> rows = new ArrayList<>();
