@@ -36,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,8 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -83,12 +84,19 @@ final class Retraining implements AutoCloseable {
     private final RetrainPolicies policies;
     private final Clock clock;
     private final Ids ids;
-    /** One retraining at a time: training uses every core, and a second run would only queue for them. */
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    /** How often a server's schedule calls {@link #tick}: a scheduled run is at most this late. */
+    static final Duration LOOK = Duration.ofSeconds(30);
+
+    /**
+     * One retraining at a time, alert-started and scheduled alike: training uses every core, and a
+     * second run would only queue for them.
+     */
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "seer-retraining");
         t.setDaemon(true);
         return t;
     });
+    private boolean scheduled;
 
     Retraining(SeerServices services, RetrainPolicies policies, Clock clock) {
         this.services = requireNonNull(services, "services is null");
@@ -127,6 +135,22 @@ final class Retraining implements AutoCloseable {
             }
             return runs;
         }, worker);
+    }
+
+    /** Starts calling {@link #tick} every {@link #LOOK} on the worker (the server does, once it listens). */
+    synchronized void start() {
+        if (scheduled) {
+            return;
+        }
+        scheduled = true;
+        worker.scheduleWithFixedDelay(() -> {
+            try {
+                tick(clock.instant());
+            } catch (RuntimeException e) {
+                // a store that cannot be read now is read again at the next look; the schedule must not stop
+                LOG.warn("The retraining schedule could not run", e);
+            }
+        }, LOOK.toMillis(), LOOK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs every scheduled policy due at {@code now} and not cooling down, in this thread; the runs made. */
@@ -388,9 +412,13 @@ final class Retraining implements AutoCloseable {
 
     @Override
     public void close() {
+        // a run cut short by the interrupt is recorded failed with its error; alert-started runs not yet begun are
+        // dropped (the alert fires again while the condition lasts), and a due schedule runs after the next start
         worker.shutdownNow();
         try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
+            if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("A retraining was still running 30 s after close");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

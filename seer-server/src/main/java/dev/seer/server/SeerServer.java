@@ -124,6 +124,7 @@ public final class SeerServer implements AutoCloseable {
         server.refreshStreaming();
         services.serving().startStreams(); // deployments' stream scoring and feedback from a topic, in the background
         services.onlineLearning().start(); // online models' snapshots on schedule, only while a server runs
+        services.retraining().start(); // retraining policies' schedules, only while a server runs
         LOG.info("Seer server listening on {}", server.url());
         return server;
     }
@@ -318,6 +319,7 @@ public final class SeerServer implements AutoCloseable {
         }
         app.stop();
         step("stop the online models' snapshots", services.onlineLearning()::close);
+        step("stop the retraining loop", services.retraining()::close);
         step("write the access records", access::close);
         step("remove the local token file", () -> Files.deleteIfExists(localTokenFile()));
         if (localToken != null) {
