@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.seer.core.SeerException;
 import dev.seer.monitoring.MonitoringErrorCode;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +61,8 @@ public record RetrainPolicy(String deployment, Set<String> triggers, Optional<Du
         if (!NAME.matcher(deployment).matches()) {
             throw invalid("deployment", "must be a deployment name ([a-z][a-z0-9_-]), not [" + deployment + "]");
         }
-        triggers = Set.copyOf(new TreeSet<>(requireNonNull(triggers, "triggers is null")));
+        // sorted, so a policy reads and prints the same however its triggers were given
+        triggers = Collections.unmodifiableSortedSet(new TreeSet<>(requireNonNull(triggers, "triggers is null")));
         for (String t : triggers) {
             if (!t.equals(ANY) && !RULE.matcher(t).matches()) {
                 throw invalid("on", "must be alert rule ids or " + ANY + ", not [" + t + "]");
