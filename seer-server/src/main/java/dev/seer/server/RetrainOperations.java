@@ -27,6 +27,12 @@ import java.util.Optional;
  * serves (a challenger, a champion), so they are an operator's or an admin's, as a deploy is.
  */
 public final class RetrainOperations {
+    /**
+     * The prefix of the tags a retrained model's training run carries: {@code id} (the retraining
+     * run), {@code trigger}, {@code deployment} and {@code range} (of the predictions it learnt from).
+     */
+    public static final String TAG_PREFIX = "seer.retraining.";
+
     /** How many of a deployment's runs its policy is shown with. */
     static final int RECENT_RUNS = 20;
 

@@ -78,7 +78,7 @@ final class Retraining implements AutoCloseable {
     static final String MANUAL = "manual";
     /** Who the audit records of runs no person asked for name. */
     static final String SYSTEM = "seer";
-    static final String TAG_PREFIX = "seer.retraining.";
+    static final String TAG_PREFIX = RetrainOperations.TAG_PREFIX;
 
     private final SeerServices services;
     private final RetrainPolicies policies;

@@ -175,6 +175,10 @@ class RetrainingTest {
                 .containsEntry("seer.retraining.deployment", "churn").containsEntry("seer.retraining.id", better.id());
         assertThat(run.tags().get("seer.retraining.range")).contains(clock.instant().minus(Duration.ofDays(1)).toString());
         assertThat(run.params()).containsEntry("dataset", "churn:3");
+        ModelOperations.Lineage lineage = ModelOperations.LINEAGE.handle(services, new ModelOperations.VersionRef("churn", 3),
+                call());
+        assertThat(lineage.run().orElseThrow().tags()).containsEntry("seer.retraining.id", better.id());
+        assertThat(lineage.dataset().orElseThrow().dataset()).hasToString("churn:3");
 
         // within the cooldown a second alert does nothing
         assertThat(retraining.onTransition(transition("churn_auc_drop", AlertEvaluator.Phase.FIRING))
