@@ -66,8 +66,7 @@ public final class RetrainOperations {
             .roles(ADMIN, OPERATOR)
             .request(Codec.of(name -> Json.object().put("name", name), node -> Deployment.checkName(Fields.text(node, "name"))))
             .response(Codec.of(RetrainOperations::run, RetrainOperations::run))
-            .handler((services, name, call) -> services.retraining().retrain(name, Retraining.MANUAL,
-                    services.clock().instant(), call.actor(), call.progress()));
+            .handler((services, name, call) -> services.retraining().runNow(name, call.actor(), call.progress()));
 
     static final List<Operation<?, ?>> ALL = List.of(SET, SHOW, RETRAIN);
 

@@ -44,7 +44,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -165,6 +167,30 @@ final class Retraining implements AutoCloseable {
     }
 
     /**
+     * Retrains {@code deployment} now ({@code seer retrain}), on the worker after any run before it,
+     * and waits for the run.
+     */
+    RetrainRun runNow(String deployment, String actor, Consumer<String> progress) {
+        if (policies.get(deployment).isEmpty()) {
+            throw noPolicy(deployment); // at once, not after a queued run
+        }
+        Future<RetrainRun> run = worker.submit(() -> retrain(deployment, MANUAL, clock.instant(), actor, progress));
+        try {
+            return run.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.cancel(true);
+            throw new SeerException(ServerErrorCode.INTERNAL, "Interrupted while retraining [" + deployment + "]");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new SeerException(ServerErrorCode.INTERNAL, "Retraining [" + deployment + "] failed: " + e.getCause(),
+                    Map.of(), e.getCause());
+        }
+    }
+
+    /**
      * Retrains {@code deployment} from its answered, labelled predictions in
      * [{@code to} − lookback, {@code to}) by its policy. Never throws for what happens on the way: a
      * failure is the run's status and error, recorded and audited. Refuses only a deployment with no
@@ -172,8 +198,7 @@ final class Retraining implements AutoCloseable {
      */
     RetrainRun retrain(String deployment, String trigger, Instant to, String actor, Consumer<String> progress) {
         RetrainPolicy policy = policies.get(deployment).map(RetrainPolicies.Stored::policy).orElseThrow(() ->
-                new SeerException(MonitoringErrorCode.UNKNOWN_NAME, "Deployment [" + deployment + "] has no retraining"
-                        + " policy; set one with: seer retrain policy " + deployment, Map.of("deployment", deployment)));
+                noPolicy(deployment));
         RetrainRun run = RetrainRun.started(ids.next("retrain"), deployment, trigger, clock.instant());
         policies.record(run);
         Instant from = to.minus(policy.lookback());
@@ -377,6 +402,11 @@ final class Retraining implements AutoCloseable {
     private void audit(String actor, String action, RetrainRun run, ObjectNode payload) {
         payload.put("retraining", run.id()).put("deployment", run.deployment()).put("trigger", run.trigger());
         services.audit().append(new AuditRecord(actor, action, "deployment", run.deployment(), payload)).join();
+    }
+
+    private static SeerException noPolicy(String deployment) {
+        return new SeerException(MonitoringErrorCode.UNKNOWN_NAME, "Deployment [" + deployment + "] has no retraining"
+                + " policy; set one with: seer retrain policy " + deployment, Map.of("deployment", deployment));
     }
 
     private static SeerException refused(String message) {
