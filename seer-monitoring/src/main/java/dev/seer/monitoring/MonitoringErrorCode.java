@@ -15,7 +15,11 @@ public enum MonitoringErrorCode implements ErrorCode {
     /** Stored monitoring state (a serialised profile or sketch) that does not read back as written. */
     CORRUPT_STATE(ErrorCategory.INTERNAL),
     /** A column, feature or figure a request names that the profile, reference or monitor does not have. */
-    UNKNOWN_NAME(ErrorCategory.NOT_FOUND);
+    UNKNOWN_NAME(ErrorCategory.NOT_FOUND),
+    /** The metadata store failed while monitoring state was read or written. */
+    STORE_FAILURE(ErrorCategory.INTERNAL),
+    /** An alert rule with that id exists already. */
+    RULE_EXISTS(ErrorCategory.CONFLICT);
 
     private final ErrorCategory category;
 
