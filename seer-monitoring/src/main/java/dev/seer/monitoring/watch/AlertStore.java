@@ -161,6 +161,17 @@ public final class AlertStore implements DetectorStates {
         });
     }
 
+    /**
+     * Deletes the figures of windows that ended before {@code before} (a retention the wiring applies
+     * from its periodic tick; the figures table otherwise grows by one row per figure per window).
+     * Returns how many were deleted. Rule states and the alert history are kept.
+     */
+    public int pruneFigures(Instant before) {
+        requireNonNull(before, "before is null");
+        return transaction("prune figures before " + before,
+                c -> update(c, "DELETE FROM monitoring_figures WHERE window_end < ?", before.toEpochMilli()));
+    }
+
     // ---------------------------------------------------------------- detectors
 
     @Override

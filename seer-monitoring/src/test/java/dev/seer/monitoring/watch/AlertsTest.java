@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -147,6 +148,10 @@ class AlertsTest {
             assertThat(store.figures("churn", T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(2))))
                     .extracting(Figure::windowStart).containsOnly(T0.plus(Duration.ofHours(1)));
             assertThat(store.latestFigures("nobody")).isEmpty();
+
+            assertThat(store.pruneFigures(T0.plus(Duration.ofHours(1)).plusSeconds(1))).isEqualTo(3);
+            assertThat(store.figures("churn", T0, T0.plus(Duration.ofHours(2)))).extracting(Figure::windowStart)
+                    .containsOnly(T0.plus(Duration.ofHours(1)));
         }
 
         @Test
@@ -213,6 +218,28 @@ class AlertsTest {
                             e -> assertThat(e.errorCode()).isEqualTo(MonitoringErrorCode.UNKNOWN_NAME));
             assertThatThrownBy(() -> alerts.ack("drift", SHARE, "c".repeat(201), ""))
                     .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.getMessage()).contains("[by]"));
+        }
+
+        @Test
+        void theMonitorsFiguresOfAShiftedWindowFireADriftRuleAndTheCalmWindowsBeforeItDoNot() {
+            open();
+            Random random = new Random(11);
+            Reference reference = MonitorTest.reference(random);
+            Monitor monitor = new Monitor(MonitorSettings.defaults(), store);
+            alerts.addRule(new AlertRule("spend", "churn/drift/spend/drifted", AlertRule.Comparison.GE, 1), known, "alice");
+            for (int hour = 0; hour < 3; hour++) {
+                Monitor.Monitored calm = monitor.figures(reference, MonitorTest.window(hour, MonitorTest.rows(random, 500, 0)),
+                        Optional.empty());
+                assertThat(alerts.evaluate("churn", calm.figures())).as("hour " + hour).isEmpty();
+            }
+            Monitor.Monitored shifted = monitor.figures(reference, MonitorTest.window(3, MonitorTest.rows(random, 500, 1)),
+                    Optional.empty());
+            assertThat(alerts.evaluate("churn", shifted.figures())).singleElement().satisfies(t -> {
+                assertThat(t.to()).isEqualTo(Phase.FIRING);
+                assertThat(t.windowStart()).isEqualTo(T0.plus(Duration.ofHours(3)));
+            });
+            assertThat(store.latestFigures("churn")).extracting(Figure::name).contains("churn/drift/spend/wasserstein_normed",
+                    "churn/volume/rows/count");
         }
 
         @Test
