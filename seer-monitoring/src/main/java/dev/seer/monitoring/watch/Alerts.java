@@ -185,7 +185,7 @@ public final class Alerts {
             Map<String, List<AlertEvaluator.State>> all = store.allStates(c, true);
             List<Alert> done = new ArrayList<>();
             boolean known = false;
-            SeerException notFiring = null;
+            List<AlertEvaluator.State> notFiring = null;
             for (Map.Entry<String, List<AlertEvaluator.State>> entry : all.entrySet()) {
                 List<AlertEvaluator.State> states = entry.getValue();
                 boolean selected = states.stream().anyMatch(s -> s.ruleId().equals(ruleId)
@@ -194,16 +194,13 @@ public final class Alerts {
                     continue;
                 }
                 known = true;
-                List<AlertEvaluator.State> updated;
-                try {
-                    updated = AlertEvaluator.ack(states, ruleId, figure, by, note, fixed);
-                } catch (SeerException e) {
-                    if (e.errorCode() != MonitoringErrorCode.INVALID_ARGUMENT || !e.getMessage().contains("is not firing")) {
-                        throw e;
-                    }
-                    notFiring = e;
+                boolean firing = states.stream().anyMatch(s -> s.ruleId().equals(ruleId)
+                        && (figure == null || s.figure().equals(figure)) && s.phase() == AlertEvaluator.Phase.FIRING);
+                if (!firing) {
+                    notFiring = states;
                     continue;
                 }
+                List<AlertEvaluator.State> updated = AlertEvaluator.ack(states, ruleId, figure, by, note, fixed);
                 AlertStore.writeStates(c, entry.getKey(), updated, now);
                 for (int i = 0; i < updated.size(); i++) {
                     if (updated.get(i).acknowledgement() != states.get(i).acknowledgement()) {
@@ -216,7 +213,8 @@ public final class Alerts {
                 AlertEvaluator.ack(List.of(), ruleId, figure, by, note, fixed);
             }
             if (done.isEmpty() && notFiring != null) {
-                throw notFiring;
+                // AlertEvaluator's own refusal of an alert that is not firing (INVALID_ARGUMENT)
+                AlertEvaluator.ack(notFiring, ruleId, figure, by, note, fixed);
             }
             return done;
         });

@@ -420,7 +420,7 @@ public final class Monitor {
         if (fitted.cbpe.isPresent() && reference.columns().output() == OutputShape.SCORE
                 && window.reservoir().size() >= settings.minimumRows()) {
             try {
-                estimate = Optional.of(fitted.cbpe.get().estimate(window.reservoir().column(window.reservoir().width() - 1)));
+                estimate = Optional.of(fitted.cbpe.get().estimate(finite(window.reservoir().column(window.reservoir().width() - 1))));
             } catch (SeerException e) {
                 problems.add("Estimated performance: " + e.getMessage());
             }
@@ -494,6 +494,11 @@ public final class Monitor {
             out[i] = scores[i] >= settings.cbpe().threshold() ? 1 : 0;
         }
         return out;
+    }
+
+    /** The finite values: a missing output (NaN) is not a score CBPE can weigh. */
+    private static double[] finite(double[] values) {
+        return Arrays.stream(values).filter(Double::isFinite).toArray();
     }
 
     private static int[] labels(double[] outcomes) {
@@ -649,6 +654,11 @@ public final class Monitor {
         }
         for (ClosedWindow w : windows) {
             check(reference, w.columns());
+            if (!w.columns().equals(windows.get(0).columns())) {
+                throw new SeerException(MonitoringErrorCode.INCOMPATIBLE, "Windows of [" + deployment + "] from "
+                        + windows.get(0).start() + " and " + w.start() + " are watched on other columns: "
+                        + windows.get(0).columns() + " and " + w.columns(), Map.of("column", WatchedColumns.OUTPUT));
+            }
         }
         Profile merged = windows.get(0).profile();
         for (ClosedWindow w : windows.subList(1, windows.size())) {
@@ -670,7 +680,8 @@ public final class Monitor {
             if (fitted == null) {
                 continue;
             }
-            Estimate estimate = fitted.cbpe.map(c -> c.estimate(w.reservoir().column(w.reservoir().width() - 1))).orElse(null);
+            Estimate estimate = fitted.cbpe.map(c -> c.estimate(finite(w.reservoir().column(w.reservoir().width() - 1))))
+                    .orElse(null);
             Realised r = realised.get(i).map(l -> Realised.of(l.scores(), predicted(l.scores()), labels(l.outcomes())))
                     .orElse(null);
             if (w.end().isAfter(w.start())) {

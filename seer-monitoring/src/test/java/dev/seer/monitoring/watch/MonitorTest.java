@@ -145,6 +145,17 @@ class MonitorTest {
     }
 
     @Test
+    void settingsRefuseABadThresholdOrShareWhenReadNotWhenAWindowCloses() {
+        assertThatThrownBy(() -> MonitorSettings.defaults().withOverride("spend", DriftTest.PSI, OptionalDouble.of(-1)))
+                .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.getMessage()).contains("[spend]"));
+        MonitorSettings defaults = MonitorSettings.defaults();
+        assertThatThrownBy(() -> new MonitorSettings(0, Map.of(), true, defaults.cbpe(), 30))
+                .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.getMessage()).contains("Drift share"));
+        assertThatThrownBy(() -> new MonitorSettings(0.5, Map.of(), true, defaults.cbpe(), 0))
+                .isInstanceOfSatisfying(SeerException.class, e -> assertThat(e.getMessage()).contains("Minimum rows"));
+    }
+
+    @Test
     void theCbpeEstimateOfAnUnshiftedWindowIsCloseToTheRealisedPerformance() {
         Random random = new Random(3);
         Reference reference = reference(random);
