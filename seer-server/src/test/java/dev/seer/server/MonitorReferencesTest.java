@@ -69,6 +69,23 @@ class MonitorReferencesTest {
                         .file("file", "linear.json", Json.write(LinearModel.CODEC.encode(model))
                                 .getBytes(StandardCharsets.UTF_8)));
         assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+        // a multiclass dataset that records no label: the spec names it, and the reference reads the run's
+        StringBuilder tri = new StringBuilder("id,x1,x2,cls\n");
+        for (int i = 0; i < 600; i++) {
+            double x1 = random.nextDouble(-3, 3);
+            double x2 = random.nextDouble();
+            tri.append(i).append(',').append(x1).append(',').append(x2).append(',')
+                    .append(x1 < -1 ? "low" : x1 < 1 ? "mid" : "high").append('\n');
+        }
+        Path triFile = dir.resolve("tri.csv");
+        Files.writeString(triFile, tri);
+        running.services.datasets().importFile("tri", new DatasetStore.ImportRequest(triFile, List.of("id"),
+                Optional.empty(), Optional.of(new SplitSpec(SplitSpec.Method.KEY, List.of("id"), 0.6, 0.2, 0.2))), "test",
+                m -> { });
+        HttpResponse<String> triTrained = running.send("POST", "/api/v1/train", Role.SCIENTIST, "{\"spec\": \"name: tri\\n"
+                + "dataset: tri:1\\nlabel: cls\\ntask: multiclass\\nevaluation: {folds: 2, bootstrap: 100}\\n"
+                + "candidates: [{algorithm: xgboost, params: {rounds: 10, max_depth: 3}}]\\n\"}");
+        assertThat(triTrained.statusCode()).as(triTrained.body()).isEqualTo(200);
         references = new MonitorReferences(running.services.models(), running.services.tracking(),
                 new ServingModels(running.services.models(), running.services.artifacts()),
                 new TrainingDatasets(running.services.datasets()), 100);
@@ -113,6 +130,27 @@ class MonitorReferencesTest {
         }
         assertThat(labelled.outcomes()).containsExactly(test.y());
         assertThat(references.reference(champion)).as("cached").isSameAs(reference);
+    }
+
+    @Test
+    void aMulticlassChampionsOutputIsItsMostProbableClassAndItHasNoLabelledRows() {
+        ModelRef champion = new ModelRef("tri", 1);
+        Reference reference = references.lookup(champion).reference().orElseThrow();
+        assertThat(reference.id()).isEqualTo("tri:1/train@tri:1");
+        assertThat(reference.columns().features()).containsExactly("x1", "x2");
+        assertThat(reference.columns().output()).isEqualTo(OutputShape.CLASS);
+        assertThat(reference.labelled()).isEmpty();
+        Scorer scorer = new ServingModels(running.services.models(), running.services.artifacts()).load(champion).scorer();
+        long trainRows = reference.reservoir().seen();
+        assertThat(reference.profile().categorical("prediction").count()).isEqualTo(trainRows);
+        assertThat(reference.profile().numeric("x1").count()).isEqualTo(trainRows);
+        for (int i = 0; i < reference.reservoir().size(); i++) {
+            double[] row = reference.reservoir().row(i);
+            double[] probabilities = scorer.score(Arrays.copyOf(row, 2));
+            assertThat(probabilities[(int) row[2]]).as("row " + i).isEqualTo(Arrays.stream(probabilities).max().orElseThrow());
+        }
+        // three classes, each predicted for some rows
+        assertThat(reference.profile().categorical("prediction").distinct()).isBetween(2.5, 3.5);
     }
 
     @Test
