@@ -15,7 +15,9 @@ public enum MonitoringErrorCode implements ErrorCode {
     /** Stored monitoring state (a serialised profile or sketch) that does not read back as written. */
     CORRUPT_STATE(ErrorCategory.INTERNAL),
     /** A column, feature or figure a request names that the profile, reference or monitor does not have. */
-    UNKNOWN_NAME(ErrorCategory.NOT_FOUND);
+    UNKNOWN_NAME(ErrorCategory.NOT_FOUND),
+    /** The metadata store could not read or write monitoring's tables (windows, references). */
+    STORE_FAILURE(ErrorCategory.INTERNAL);
 
     private final ErrorCategory category;
 
