@@ -115,27 +115,37 @@ final class MonitorFeed implements AutoCloseable {
         return earliest.map(e -> e.minus(options.window())).filter(e -> e.isAfter(bound)).orElse(bound);
     }
 
-    /** @param from during catch-up, where it starts; the predictions its deployment's stored windows hold are skipped */
+    /** @param from during catch-up, where it starts (null after); the predictions stored windows hold are skipped then */
     private void observe(List<Prediction> predictions, Instant from) {
         for (Prediction p : predictions) {
             if (p.shadow() || !Arm.CHAMPION.id().equals(p.arm())) {
                 continue;
             }
-            if (from != null && (p.time().isBefore(from) || p.time().isBefore(updater.closedThrough(p.deployment())))) {
-                continue; // already in a stored window, or older than catching up reaches: not late, just done
-            }
-            Optional<Columns> c = columnsOf(p);
-            if (c.isEmpty()) {
+            try {
+                observe(p, from);
+            } catch (RuntimeException e) {
+                // not thrown on: the tail would not move past this batch and its other predictions would be counted twice
                 skipped.incrementAndGet();
-                continue;
+                LOG.warn("Prediction [{}] of deployment [{}] not monitored: {}", p.id(), p.deployment(), e.getMessage());
             }
-            double[] features = new double[p.features().size()];
-            for (int i = 0; i < features.length; i++) {
-                features[i] = p.features().get(i).value();
-            }
-            updater.observe(c.get().watched(), new Observation(p.deployment(), p.time(), features, output(c.get().kind(),
-                    p.output())));
         }
+    }
+
+    private void observe(Prediction p, Instant from) {
+        if (from != null && (p.time().isBefore(from) || p.time().isBefore(updater.closedThrough(p.deployment())))) {
+            return; // already in a stored window, or older than catching up reaches: not late, just done
+        }
+        Optional<Columns> c = columnsOf(p);
+        if (c.isEmpty()) {
+            skipped.incrementAndGet();
+            return;
+        }
+        double[] features = new double[p.features().size()];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = p.features().get(i).value();
+        }
+        updater.observe(c.get().watched(), new Observation(p.deployment(), p.time(), features, output(c.get().kind(),
+                p.output())));
     }
 
     private Optional<Columns> columnsOf(Prediction p) {

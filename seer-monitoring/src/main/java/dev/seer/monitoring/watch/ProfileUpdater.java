@@ -2,6 +2,7 @@ package dev.seer.monitoring.watch;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.SeerException;
 import dev.seer.core.Times;
 import dev.seer.monitoring.profile.Profile;
 import java.time.Instant;
@@ -42,8 +43,10 @@ public final class ProfileUpdater {
     private final Map<String, OpenWindow> open = new HashMap<>();
     /** Per deployment, the end of its last closed window (from the store at first sight): what comes before is late. */
     private final Map<String, Instant> closedThrough = new HashMap<>();
-    /** Closed (and stored) by {@link #observe}, waiting for the next {@link #closeDue}. */
+    /** Closed and stored, waiting for the next {@link #closeDue} to hand them out. */
     private final List<ClosedWindow> closed = new ArrayList<>();
+    /** Closed but not yet stored (the store failed): stored again, in order, before anything closed later. */
+    private final List<ClosedWindow> unsaved = new ArrayList<>();
     private long late;
 
     public ProfileUpdater(WindowStore store, MonitoringOptions options) {
@@ -91,13 +94,31 @@ public final class ProfileUpdater {
         return window;
     }
 
-    /** Closes the open window at {@code end}, storing it; queued for the next {@link #closeDue} unless already stored. */
+    /**
+     * Closes the open window at {@code end} and stores it, queued for the next {@link #closeDue}
+     * unless the store already held it. A failed store keeps it for the next {@link #closeDue} to
+     * store again, rather than failing the observation: the feed would then read its batch again
+     * and count what it had already added.
+     */
     private void close(OpenWindow window, Instant end) {
         open.remove(window.deployment);
         closedThrough.put(window.deployment, end);
-        ClosedWindow done = window.freeze(end);
-        if (store.save(done)) {
-            closed.add(done);
+        unsaved.add(window.freeze(end));
+        try {
+            storeUnsaved();
+        } catch (SeerException e) {
+            // kept in unsaved; closeDue stores it again and reports the failure
+        }
+    }
+
+    /** Stores the closed windows not yet stored, oldest first; stops at the first failure, keeping the rest. */
+    private void storeUnsaved() {
+        while (!unsaved.isEmpty()) {
+            ClosedWindow next = unsaved.get(0);
+            if (store.save(next)) {
+                closed.add(next);
+            }
+            unsaved.remove(0);
         }
     }
 
@@ -105,12 +126,14 @@ public final class ProfileUpdater {
      * Closes and stores every open window whose end plus the grace is at or before {@code now}.
      *
      * @return the windows closed since the last call (these and those closed by observations), each once, oldest first
+     * @throws SeerException STORE_FAILURE when a closed window could not be stored; it is tried again at the next call
      */
     public synchronized List<ClosedWindow> closeDue(Instant now) {
         requireNonNull(now, "now is null");
         List<OpenWindow> due = open.values().stream().filter(w -> !w.end.plus(options.grace()).isAfter(now))
                 .sorted((a, b) -> a.start.compareTo(b.start)).toList();
         due.forEach(w -> close(w, w.end));
+        storeUnsaved(); // a store still failing throws here: the caller sees it, and the windows wait for the next call
         List<ClosedWindow> out = new ArrayList<>(closed);
         closed.clear();
         return out;

@@ -1,6 +1,14 @@
 package dev.seer.monitoring.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.seer.core.SeerException;
+import dev.seer.core.store.SqlDatabase;
+import dev.seer.core.store.SqlDialect;
+import dev.seer.monitoring.MonitoringErrorCode;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -123,6 +131,59 @@ class ProfileUpdaterTest extends MetadataBackend {
         assertThat(after.late()).as("the stored window's observations").isEqualTo(200);
         assertThat(after.closeDue(H9.plus(Duration.ofHours(2)))).isEmpty();
         assertThat(store.window("churn", H9).orElseThrow().rows()).isEqualTo(200);
+    }
+
+    /** The metadata store, failing every write while {@code down}: how a database outage looks to the updater. */
+    static final class Flaky implements SqlDatabase {
+        final SqlDatabase real;
+        boolean down;
+
+        Flaky(SqlDatabase real) {
+            this.real = real;
+        }
+
+        @Override
+        public SqlDialect dialect() {
+            return real.dialect();
+        }
+
+        @Override
+        public Connection connection() throws SQLException {
+            return real.connection();
+        }
+
+        @Override
+        public <T> T inTransaction(Work<T> work) throws SQLException {
+            if (down) {
+                throw new SQLException("the database is down");
+            }
+            return real.inTransaction(work);
+        }
+
+        @Override
+        public void migrate(String component, int version) {
+            real.migrate(component, version);
+        }
+    }
+
+    @Test
+    void aWindowTheStoreFailedToTakeIsStoredAndHandedOutOnceItRecovers() {
+        Flaky database = new Flaky(openDatabase());
+        store = new WindowStore(database);
+        ProfileUpdater u = new ProfileUpdater(store, OPTIONS);
+        u.observe(COLUMNS, at("churn", H9.plusSeconds(5), 1));
+        database.down = true;
+        u.observe(COLUMNS, at("churn", H9.plus(Duration.ofMinutes(61)), 2)); // closes 09:00: its store fails, not the observation
+        u.observe(COLUMNS, at("churn", H9.plus(Duration.ofMinutes(62)), 3));
+        assertThatThrownBy(() -> u.closeDue(H9.plus(Duration.ofMinutes(63)))).isInstanceOfSatisfying(SeerException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(MonitoringErrorCode.STORE_FAILURE));
+        assertThat(u.open("churn").orElseThrow().rows()).isEqualTo(2);
+
+        database.down = false;
+        assertThat(u.closeDue(H9.plus(Duration.ofMinutes(64)))).extracting(ClosedWindow::start, ClosedWindow::rows)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(H9, 1L));
+        assertThat(u.closeDue(H9.plus(Duration.ofMinutes(65)))).isEmpty();
+        assertThat(store.window("churn", H9).orElseThrow().rows()).isEqualTo(1);
     }
 
     @Test
