@@ -79,12 +79,12 @@ public final class ProfileUpdater {
             window = null;
         }
         if (window == null) {
-            window = open(deployment, columns, start == null ? time : start);
+            window = openWindow(deployment, columns, start == null ? time : start);
         }
         window.add(observation);
     }
 
-    private OpenWindow open(String deployment, WatchedColumns columns, Instant time) {
+    private OpenWindow openWindow(String deployment, WatchedColumns columns, Instant time) {
         long micros = Times.toMicros(time);
         long aligned = Math.floorDiv(micros, windowMicros) * windowMicros;
         Instant start = Times.ofMicros(Math.max(aligned, Times.toMicros(closedThrough(deployment))));
