@@ -16,7 +16,7 @@ public enum MonitoringErrorCode implements ErrorCode {
     CORRUPT_STATE(ErrorCategory.INTERNAL),
     /** A column, feature or figure a request names that the profile, reference or monitor does not have. */
     UNKNOWN_NAME(ErrorCategory.NOT_FOUND),
-    /** The metadata store failed while monitoring state was read or written. */
+    /** The metadata store failed while monitoring state (windows, references, rules, figures) was read or written. */
     STORE_FAILURE(ErrorCategory.INTERNAL),
     /** An alert rule with that id exists already. */
     RULE_EXISTS(ErrorCategory.CONFLICT);
