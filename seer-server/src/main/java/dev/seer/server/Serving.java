@@ -128,6 +128,10 @@ final class Serving implements AutoCloseable {
         return deployments;
     }
 
+    FeedbackStore feedbackStore() {
+        return feedback;
+    }
+
     Predictor predictor() {
         return predictor;
     }

@@ -71,7 +71,10 @@ class SeerConfigTest {
                         tuple("monitoring.window", ConfigType.STRING, "PT1H", "SEER_MONITORING_WINDOW"),
                         tuple("monitoring.grace", ConfigType.STRING, "PT10S", "SEER_MONITORING_GRACE"),
                         tuple("monitoring.reservoir-size", ConfigType.POSITIVE_INT, 10_000, "SEER_MONITORING_RESERVOIR_SIZE"),
-                        tuple("monitoring.catch-up", ConfigType.STRING, "P7D", "SEER_MONITORING_CATCH_UP"));
+                        tuple("monitoring.catch-up", ConfigType.STRING, "P7D", "SEER_MONITORING_CATCH_UP"),
+                        tuple("monitoring.webhooks.urls", ConfigType.STRING, "", "SEER_MONITORING_WEBHOOKS_URLS"),
+                        tuple("monitoring.webhooks.allowed-hosts", ConfigType.STRING, "",
+                                "SEER_MONITORING_WEBHOOKS_ALLOWED_HOSTS"));
     }
 
     @Test

@@ -19,8 +19,10 @@ import java.util.Map;
  *                      after it still land in it
  * @param reservoirSize rows of a window kept as a uniform sample (the exact tests, PCA and CBPE read them)
  * @param catchUp       how far back the log is read at start-up to rebuild the windows missed while down
+ * @param webhooks      where alert transitions are posted, and the hosts they may be posted to
  */
-public record MonitoringOptions(Duration window, Duration grace, int reservoirSize, Duration catchUp) {
+public record MonitoringOptions(Duration window, Duration grace, int reservoirSize, Duration catchUp,
+        WebhookOptions webhooks) {
     public static final ConfigKey WINDOW = new ConfigKey("monitoring.window", ConfigType.STRING, "PT1H",
             "Length of a monitoring window (ISO-8601, from PT1M to P1D, dividing a day evenly); windows are aligned to the"
                     + " epoch, so PT1H windows are whole UTC hours.");
@@ -34,15 +36,21 @@ public record MonitoringOptions(Duration window, Duration grace, int reservoirSi
                     + " (ISO-8601, PT0S to P90D).");
     public static final ConfigSection<MonitoringOptions> SECTION = ConfigSection.of("monitoring",
             v -> new MonitoringOptions(duration(WINDOW, v.text(WINDOW)), duration(GRACE, v.text(GRACE)),
-                    v.number(RESERVOIR_SIZE), duration(CATCH_UP, v.text(CATCH_UP))),
-            WINDOW, GRACE, RESERVOIR_SIZE, CATCH_UP);
+                    v.number(RESERVOIR_SIZE), duration(CATCH_UP, v.text(CATCH_UP)), WebhookOptions.from(v)),
+            WINDOW, GRACE, RESERVOIR_SIZE, CATCH_UP, WebhookOptions.URLS, WebhookOptions.ALLOWED_HOSTS);
 
     /** Every default: hourly windows, 10 s of grace, 10,000 rows sampled, 7 days caught up. */
     public static final MonitoringOptions DEFAULTS = new MonitoringOptions(Duration.ofHours(1), Duration.ofSeconds(10),
             10_000, Duration.ofDays(7));
 
+    /** Options without webhooks. */
+    public MonitoringOptions(Duration window, Duration grace, int reservoirSize, Duration catchUp) {
+        this(window, grace, reservoirSize, catchUp, WebhookOptions.NONE);
+    }
+
     public MonitoringOptions {
         requireNonNull(window, "window is null");
+        requireNonNull(webhooks, "webhooks is null");
         requireNonNull(grace, "grace is null");
         requireNonNull(catchUp, "catchUp is null");
         // a window dividing a day keeps every window's start on the same grid whatever the day

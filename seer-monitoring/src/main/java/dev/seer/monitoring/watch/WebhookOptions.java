@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.seer.core.CoreErrorCode;
 import dev.seer.core.SeerException;
 import dev.seer.core.config.ConfigKey;
-import dev.seer.core.config.ConfigSection;
 import dev.seer.core.config.ConfigType;
 import dev.seer.core.config.ConfigValues;
 import dev.seer.monitoring.alert.Webhooks;
@@ -19,9 +18,8 @@ import java.util.Map;
  * allow-list when the configuration is read, so a URL that could never be posted to fails the
  * start naming the key and the URL, instead of failing each delivery later.
  *
- * <p>Its two keys belong in the {@code monitoring} section with the window keys; until that
- * section's record exists, {@link #SECTION} declares them on their own and {@link #from} binds
- * them from whichever section holds them.
+ * <p>Its two keys are in the {@code monitoring} section ({@link MonitoringOptions#SECTION}), which
+ * binds them through {@link #from}.
  *
  * @param urls the webhook URLs, each on a host of {@code allowedHosts}
  * @param allowedHosts host names or IP literals, each optionally with {@code :port}
@@ -33,8 +31,6 @@ public record WebhookOptions(List<String> urls, List<String> allowedHosts) {
     public static final ConfigKey ALLOWED_HOSTS = new ConfigKey("monitoring.webhooks.allowed-hosts", ConfigType.STRING,
             "", "Hosts (names or IP literals, optionally with :port), separated by commas, that webhooks may be posted"
                     + " to; any other is refused when this file is read.");
-    public static final ConfigSection<WebhookOptions> SECTION = ConfigSection.of("monitoring", WebhookOptions::from,
-            URLS, ALLOWED_HOSTS);
     /** No webhooks. */
     public static final WebhookOptions NONE = new WebhookOptions(List.of(), List.of());
 

@@ -23,18 +23,18 @@ class WebhookOptionsTest {
         Path file = Files.writeString(dir.resolve("seer.yaml"), "monitoring:\n"
                 + "  webhooks.urls: \"http://hooks.example.com:8080/seer, https://10.0.0.7/alerts\"\n"
                 + "  webhooks.allowed-hosts: \"hooks.example.com:8080, 10.0.0.7\"\n");
-        WebhookOptions options = SeerConfig.load(file, Map.of(), List.of(WebhookOptions.SECTION))
-                .section(WebhookOptions.SECTION);
+        WebhookOptions options = SeerConfig.load(file, Map.of(), List.of(MonitoringOptions.SECTION))
+                .section(MonitoringOptions.SECTION).webhooks();
         assertThat(options.urls()).containsExactly("http://hooks.example.com:8080/seer", "https://10.0.0.7/alerts");
         assertThat(options.allowedHosts()).containsExactly("hooks.example.com:8080", "10.0.0.7");
-        assertThat(WebhookOptions.SECTION.defaults()).isEqualTo(WebhookOptions.NONE);
+        assertThat(MonitoringOptions.SECTION.defaults().webhooks()).isEqualTo(WebhookOptions.NONE);
     }
 
     @Test
     void aUrlWhoseHostIsNotAllowedFailsTheLoadNamingTheKeyAndTheUrl() {
         Map<String, String> environment = Map.of("SEER_MONITORING_WEBHOOKS_URLS", "http://evil.example.net/x?token=s3cret",
                 "SEER_MONITORING_WEBHOOKS_ALLOWED_HOSTS", "hooks.example.com");
-        assertThatThrownBy(() -> SeerConfig.load(dir.resolve("absent.yaml"), environment, List.of(WebhookOptions.SECTION)))
+        assertThatThrownBy(() -> SeerConfig.load(dir.resolve("absent.yaml"), environment, List.of(MonitoringOptions.SECTION)))
                 .isInstanceOfSatisfying(SeerException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(CoreErrorCode.CONFIG_INVALID_VALUE);
                     assertThat(e.details()).containsEntry("key", "monitoring.webhooks.urls");
