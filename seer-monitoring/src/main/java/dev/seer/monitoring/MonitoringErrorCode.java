@@ -16,8 +16,10 @@ public enum MonitoringErrorCode implements ErrorCode {
     CORRUPT_STATE(ErrorCategory.INTERNAL),
     /** A column, feature or figure a request names that the profile, reference or monitor does not have. */
     UNKNOWN_NAME(ErrorCategory.NOT_FOUND),
-    /** Monitoring's tables in the metadata store could not be read or written. */
-    STORE_FAILURE(ErrorCategory.UNAVAILABLE);
+    /** The metadata store failed while monitoring state (windows, references, rules, figures) was read or written. */
+    STORE_FAILURE(ErrorCategory.INTERNAL),
+    /** An alert rule with that id exists already. */
+    RULE_EXISTS(ErrorCategory.CONFLICT);
 
     private final ErrorCategory category;
 

@@ -7,6 +7,7 @@ import dev.seer.features.online.OnlineConfig;
 import dev.seer.features.stream.KafkaConfig;
 import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.MetadataConfig;
+import dev.seer.monitoring.watch.MonitoringOptions;
 import dev.seer.serving.log.LogOptions;
 import dev.seer.serving.online.OnlineOptions;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.Map;
 public final class ConfigSections {
     public static final List<ConfigSection<?>> ALL = List.of(ServerConfig.SECTION, MetadataConfig.SECTION,
             AuditConfig.SECTION, OnlineConfig.SECTION, KafkaConfig.SECTION, FilesConfig.SECTION,
-            LogOptions.SECTION, dev.seer.serving.feedback.FeedbackOptions.SECTION, OnlineOptions.SECTION);
+            LogOptions.SECTION, dev.seer.serving.feedback.FeedbackOptions.SECTION, OnlineOptions.SECTION,
+            MonitoringOptions.SECTION);
 
     private ConfigSections() {}
 

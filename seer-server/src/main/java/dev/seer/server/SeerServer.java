@@ -124,6 +124,7 @@ public final class SeerServer implements AutoCloseable {
         server.refreshStreaming();
         services.serving().startStreams(); // deployments' stream scoring and feedback from a topic, in the background
         services.onlineLearning().start(); // online models' snapshots on schedule, only while a server runs
+        services.monitorFeed().start(); // monitoring's windows from the log, judged as they close
         services.retraining().start(); // retraining policies' schedules, only while a server runs
         LOG.info("Seer server listening on {}", server.url());
         return server;

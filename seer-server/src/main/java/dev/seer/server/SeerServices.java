@@ -28,7 +28,13 @@ import dev.seer.metadata.JdbcCatalog;
 import dev.seer.metadata.MetadataConfig;
 import dev.seer.metadata.MetadataDatabase;
 import dev.seer.metadata.TokenStore;
+import dev.seer.monitoring.watch.AlertStore;
+import dev.seer.monitoring.watch.Monitor;
+import dev.seer.monitoring.watch.MonitorSettings;
+import dev.seer.monitoring.watch.MonitoringOptions;
+import dev.seer.monitoring.watch.ProfileUpdater;
 import dev.seer.monitoring.watch.RetrainPolicies;
+import dev.seer.monitoring.watch.WindowStore;
 import dev.seer.registry.artifacts.ArtifactStore;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.training.Training;
@@ -72,6 +78,10 @@ public final class SeerServices implements AutoCloseable {
     private final Serving serving;
     /** Online models: created, learnt from feedback by serving, snapshotted to the registry. */
     private final OnlineLearning onlineLearning;
+    /** Monitoring: closed windows judged against the champion's reference, alert rules, reports. */
+    private final Monitoring monitoring;
+    /** Reads the prediction log into monitoring's windows (its schedule runs in a server). */
+    private final MonitorFeed monitorFeed;
     /** The retraining loop: policies per deployment, runs on alerts, schedules or a request (issue 18). */
     private final Retraining retraining;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
@@ -126,14 +136,30 @@ public final class SeerServices implements AutoCloseable {
             Serving.StreamSettings streams = new Serving.StreamSettings(() -> new ServingKafka(
                     KafkaClients.of(kafka, streaming.cluster()), kafka.partitions(), Streaming.DEAD_LETTER_TOPIC),
                     config.section(FeedbackOptions.SECTION), new Ids(clock).next("proc"));
+            ServingModels servingModels = new ServingModels(models, artifacts); // one cache of loaded models: serving's, monitoring's
             this.serving = startup.open(Step.SERVING, Serving.open(home.root().resolve("predictions"),
                     config.section(dev.seer.serving.log.LogOptions.SECTION), database, audit,
-                    models, new ServingModels(models, artifacts), featureServer, clock, streams,
+                    models, servingModels, featureServer, clock, streams,
                     config.section(ServerConfig.SECTION).maxPredictionsInFlight(), metrics), Serving::close);
             ScrapedGauges.bind(metrics, serving, featureServer, materializer, clock);
             // its snapshot schedule runs only in a server (SeerServer starts it); closed before serving
             this.onlineLearning = startup.open(Step.ONLINE_LEARNING, new OnlineLearning(serving, catalog, models, artifacts,
                     config.section(OnlineOptions.SECTION), clock), OnlineLearning::close);
+            MonitoringOptions monitoringOptions = config.section(MonitoringOptions.SECTION);
+            WindowStore windows = new WindowStore(database);
+            AlertStore alertStore = new AlertStore(database);
+            ProfileUpdater updater = new ProfileUpdater(windows, monitoringOptions);
+            // closed after the feed (which judges windows and so delivers alerts) and before the audit log it writes to
+            AlertNotifier notifier = startup.open(Step.MONITORING, new AlertNotifier(audit, monitoringOptions.webhooks()),
+                    AlertNotifier::close);
+            this.monitoring = new Monitoring(new Monitoring.Parts(serving.deployments(), serving.feedbackStore(),
+                    new MonitorReferences(models, tracking, servingModels, new TrainingDatasets(datasets),
+                            monitoringOptions.reservoirSize()), new Monitor(MonitorSettings.defaults(), alertStore),
+                    alertStore, windows, updater), notifier, audit, clock);
+            // its schedule runs only in a server (SeerServer starts it), reading the log as it grows
+            this.monitorFeed = startup.open(Step.MONITOR_FEED, new MonitorFeed(serving.log().log(), windows, updater,
+                    serving.log()::kindOf, monitoringOptions, monitoring::judge, clock), MonitorFeed::close);
+            MonitorGauges.bind(metrics, monitoring.gauges());
             // its policies' schedule runs only in a server; closed first, it stops a retraining between its steps
             this.retraining = startup.open(Step.RETRAINING, new Retraining(this, new RetrainPolicies(database, clock), clock),
                     Retraining::close);
@@ -255,6 +281,14 @@ public final class SeerServices implements AutoCloseable {
 
     OnlineLearning onlineLearning() {
         return onlineLearning;
+    }
+
+    Monitoring monitoring() {
+        return monitoring;
+    }
+
+    MonitorFeed monitorFeed() {
+        return monitorFeed;
     }
 
     Retraining retraining() {

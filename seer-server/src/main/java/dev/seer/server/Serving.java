@@ -128,17 +128,16 @@ final class Serving implements AutoCloseable {
         return deployments;
     }
 
+    FeedbackStore feedbackStore() {
+        return feedback;
+    }
+
     Predictor predictor() {
         return predictor;
     }
 
     ServingLog log() {
         return log;
-    }
-
-    /** Outcomes joined to predictions: what the retraining loop builds its fresh rows from. */
-    FeedbackStore feedbackStore() {
-        return feedback;
     }
 
     /**

@@ -52,6 +52,11 @@ final class ServingLog implements Predictor.PredictionSink, LoggedPredictions {
         return log;
     }
 
+    /** A logged prediction's model version's output kind (the registry's signature): how the monitor reads its output. */
+    OutputKind kindOf(Prediction prediction) {
+        return kinds.apply(prediction);
+    }
+
     String nextId() {
         return log.nextId();
     }

@@ -13,6 +13,7 @@ import dev.seer.features.online.OnlineConfig;
 import dev.seer.features.stream.KafkaConfig;
 import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.MetadataConfig;
+import dev.seer.monitoring.watch.MonitoringOptions;
 import dev.seer.core.home.SeerHome;
 import dev.seer.serving.online.OnlineOptions;
 import java.io.IOException;
@@ -66,7 +67,14 @@ class SeerConfigTest {
                         tuple("online-learning.snapshot-every", ConfigType.STRING, "PT1H",
                                 "SEER_ONLINE_LEARNING_SNAPSHOT_EVERY"),
                         tuple("online-learning.snapshot-min-updates", ConfigType.POSITIVE_INT, 100,
-                                "SEER_ONLINE_LEARNING_SNAPSHOT_MIN_UPDATES"));
+                                "SEER_ONLINE_LEARNING_SNAPSHOT_MIN_UPDATES"),
+                        tuple("monitoring.window", ConfigType.STRING, "PT1H", "SEER_MONITORING_WINDOW"),
+                        tuple("monitoring.grace", ConfigType.STRING, "PT10S", "SEER_MONITORING_GRACE"),
+                        tuple("monitoring.reservoir-size", ConfigType.POSITIVE_INT, 10_000, "SEER_MONITORING_RESERVOIR_SIZE"),
+                        tuple("monitoring.catch-up", ConfigType.STRING, "P7D", "SEER_MONITORING_CATCH_UP"),
+                        tuple("monitoring.webhooks.urls", ConfigType.STRING, "", "SEER_MONITORING_WEBHOOKS_URLS"),
+                        tuple("monitoring.webhooks.allowed-hosts", ConfigType.STRING, "",
+                                "SEER_MONITORING_WEBHOOKS_ALLOWED_HOSTS"));
     }
 
     @Test
@@ -81,6 +89,21 @@ class SeerConfigTest {
                     bad), ConfigSections.ALL).section(OnlineOptions.SECTION)).as(bad).isInstanceOf(SeerException.class)
                     .hasMessageContaining("online-learning.snapshot-every");
         }
+    }
+
+    @Test
+    void monitoringWindowsAreAWholeDivisorOfADayAndTheirSettingsBounded() {
+        assertThat(ConfigSections.defaults().section(MonitoringOptions.SECTION)).isEqualTo(MonitoringOptions.DEFAULTS);
+        SeerConfig config = SeerConfig.load(dir.resolve("absent.yaml"), Map.of("SEER_MONITORING_WINDOW", "PT15M",
+                "SEER_MONITORING_GRACE", "PT0S", "SEER_MONITORING_RESERVOIR_SIZE", "500", "SEER_MONITORING_CATCH_UP", "P1D"),
+                ConfigSections.ALL);
+        assertThat(config.section(MonitoringOptions.SECTION)).isEqualTo(new MonitoringOptions(Duration.ofMinutes(15),
+                Duration.ZERO, 500, Duration.ofDays(1)));
+        Map<String, String> bad = Map.of("SEER_MONITORING_WINDOW", "PT7M", "SEER_MONITORING_GRACE", "PT1H",
+                "SEER_MONITORING_RESERVOIR_SIZE", "2000000", "SEER_MONITORING_CATCH_UP", "hourly");
+        bad.forEach((variable, value) -> assertThatThrownBy(() -> SeerConfig.load(dir.resolve("absent.yaml"), Map.of(variable,
+                value), ConfigSections.ALL).section(MonitoringOptions.SECTION)).as(variable).isInstanceOf(SeerException.class)
+                .hasMessageContaining("monitoring."));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -83,6 +84,24 @@ public final class Webhooks {
         this.resolver = requireNonNull(resolver, "resolver is null");
         this.sleeper = requireNonNull(sleeper, "sleeper is null");
         this.tls = requireNonNull(tls, "tls is null");
+    }
+
+    /**
+     * Why {@code url} would be refused without any lookup or connection, empty if it would be
+     * posted to: for checking configured URLs when the configuration is read.
+     */
+    public Optional<String> refusal(String url) {
+        try {
+            policy.check(url);
+            return Optional.empty();
+        } catch (HostPolicy.Refusal refusal) {
+            return Optional.of(refusal.getMessage());
+        }
+    }
+
+    /** {@code url} fit for a log line or an error message: no query, fragment or user information. */
+    public static String redacted(String url) {
+        return HostPolicy.redact(url);
     }
 
     /** Posts {@code transition} to {@code url}; never throws for a bad URL or a failed receiver. */

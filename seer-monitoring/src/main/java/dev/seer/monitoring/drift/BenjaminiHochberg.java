@@ -15,11 +15,13 @@ final class BenjaminiHochberg {
     private BenjaminiHochberg() {
     }
 
+    /** A NaN p-value (a test that could not run) stays NaN and is not counted among the m tests, so it never spreads. */
     static double[] adjust(double[] p) {
-        int m = p.length;
-        Integer[] order = IntStream.range(0, m).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparingDouble(i -> p[i]));
-        double[] adjusted = new double[m];
+        int[] order = IntStream.range(0, p.length).filter(i -> !Double.isNaN(p[i])).boxed()
+                .sorted(Comparator.comparingDouble(i -> p[i])).mapToInt(Integer::intValue).toArray();
+        int m = order.length;
+        double[] adjusted = new double[p.length];
+        Arrays.fill(adjusted, Double.NaN);
         double running = 1.0;
         for (int rank = m; rank >= 1; rank--) {
             int i = order[rank - 1];

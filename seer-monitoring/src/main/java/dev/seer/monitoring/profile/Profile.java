@@ -90,20 +90,24 @@ public final class Profile {
         if (row.length != columns.length) {
             throw SketchDrift.invalid("Row has [" + row.length + "] values, the schema [" + columns.length + "] columns");
         }
+        // Every value is checked before any is added, so a refused row leaves no column counted.
+        for (int i = 0; i < columns.length; i++) {
+            Object value = row[i];
+            if (columns[i] instanceof NumericColumn numeric && value != null && !(value instanceof Number)) {
+                throw SketchDrift.invalid("Column [" + numeric.name() + "] is numeric; value [" + value + "] is a "
+                        + value.getClass().getSimpleName());
+            }
+        }
         for (int i = 0; i < columns.length; i++) {
             Object value = row[i];
             if (columns[i] instanceof NumericColumn numeric) {
                 if (value == null) {
                     numeric.updateMissing();
-                } else if (value instanceof Number number) {
-                    numeric.update(number.doubleValue());
                 } else {
-                    throw SketchDrift.invalid("Column [" + numeric.name() + "] is numeric; value [" + value + "] is a "
-                            + value.getClass().getSimpleName());
+                    numeric.update(((Number) value).doubleValue());
                 }
             } else {
-                CategoricalColumn categorical = (CategoricalColumn) columns[i];
-                categorical.update(value == null ? null : value.toString());
+                ((CategoricalColumn) columns[i]).update(value == null ? null : value.toString());
             }
         }
     }

@@ -163,7 +163,7 @@ public final class Reservoir {
         int capacity = in.getInt();
         long state = in.getLong();
         long seen = in.getLong();
-        if (width < 1 || capacity < 1 || seen < 0) {
+        if (width < 1 || capacity < 1 || seen < 0 || (long) width * capacity > Integer.MAX_VALUE - 8) {
             throw corrupt("width " + width + ", capacity " + capacity + ", seen " + seen);
         }
         int n = (int) Math.min(seen, capacity);

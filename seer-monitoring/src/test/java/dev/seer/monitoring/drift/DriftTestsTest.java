@@ -190,4 +190,14 @@ class DriftTestsTest {
         assertThat(DriftTests.defaults().dataset(List.of(yes, no, no)).drifted()).isFalse();
         assertThat(DriftTests.builder().driftShare(0.3).build().dataset(List.of(yes, no, no)).drifted()).isTrue();
     }
+
+    @Test
+    void aNaNPValueIsNeitherCountedNorSpreadByTheAdjustment() {
+        double[] adjusted = BenjaminiHochberg.adjust(new double[] {0.01, Double.NaN, 0.04, 0.03});
+        assertThat(adjusted[1]).isNaN();
+        // statsmodels' fdr_bh over the three real p-values: 0.03, 0.04, 0.04
+        assertThat(adjusted[0]).isCloseTo(0.03, within(1e-15));
+        assertThat(adjusted[2]).isCloseTo(0.04, within(1e-15));
+        assertThat(adjusted[3]).isCloseTo(0.04, within(1e-15));
+    }
 }

@@ -39,6 +39,17 @@ class ProfileTest {
     }
 
     @Test
+    void aRefusedRowLeavesNoColumnCounted() {
+        Profile profile = Profile.create(List.of(Profile.Column.numeric("a"), Profile.Column.numeric("b")));
+        profile.update(new Object[] {1.0, 2.0});
+        assertThatThrownBy(() -> profile.update(new Object[] {5.0, "oops"})).isInstanceOf(SeerException.class)
+                .hasMessageContaining("[b]");
+        assertThat(profile.numeric("a").count()).isEqualTo(1);
+        assertThat(profile.numeric("a").max()).isEqualTo(1.0);
+        assertThat(profile.numeric("b").count()).isEqualTo(1);
+    }
+
+    @Test
     void mergeEqualsOneProfileOfTheUnion() {
         List<Object[]> all = rows(1, 60_000);
         Profile whole = profile(all);

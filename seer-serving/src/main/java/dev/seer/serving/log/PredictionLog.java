@@ -7,6 +7,7 @@ import dev.seer.core.GroupCommit;
 import dev.seer.core.Json;
 import dev.seer.core.SeerException;
 import dev.seer.core.Sha256;
+import dev.seer.core.Times;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.core.audit.AuditSink;
 import dev.seer.serving.ServingErrorCode;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -611,6 +613,71 @@ public final class PredictionLog implements AutoCloseable {
             return ++seen[0] < query.limit();
         });
         return seen[0];
+    }
+
+    /**
+     * A place in the log just past a batch: the batch's number, and the segment and offset where the
+     * next batch starts, so a reader that comes back every second resumes there instead of reading
+     * its segment again from the start.
+     *
+     * @param batch   the last batch read (0: none, the log's batches are numbered from 1)
+     * @param segment the file name of the segment holding it (empty before the first)
+     * @param offset  where in that segment the next batch starts
+     */
+    public record Tail(long batch, String segment, long offset) {
+        /** Before the first batch. */
+        public static final Tail START = new Tail(0, "", Frames.SEGMENT_HEADER);
+
+        public Tail {
+            requireNonNull(segment, "segment is null");
+        }
+    }
+
+    /** What {@link #readAfter} hands over: one batch's number and its predictions, shadows included, in log order. */
+    @FunctionalInterface
+    public interface BatchVisitor {
+        void visit(long batch, List<Prediction> predictions);
+    }
+
+    /**
+     * Visits every whole batch after {@code after}, in log order, each once: the batches are numbered
+     * and chained, so a reader that passes back the tail this returns neither misses nor repeats a
+     * prediction, whatever their times (a prediction is stamped before it is queued, so times are not
+     * in log order). A batch is visited once it is durable (with {@code answer-after: write}, once
+     * written). Segments whose predictions are all older than {@code notBefore} are skipped unread;
+     * within the others every batch is visited, so the visitor filters by time itself.
+     *
+     * @return where the next call goes on from: past the last batch visited or skipped ({@code after} when none)
+     */
+    public Tail readAfter(Tail after, Instant notBefore, BatchVisitor visitor) {
+        requireNonNull(after, "after is null");
+        long oldest = Times.toMicros(requireNonNull(notBefore, "notBefore is null"));
+        Tail at = after;
+        for (Segment segment : segments) {
+            Segment.Summary s = segment.summary();
+            if (s.lastBatch() <= at.batch()) {
+                continue;
+            }
+            String name = segment.file.getFileName().toString();
+            if (s.maxTime() < oldest) {
+                at = new Tail(s.lastBatch(), name, s.length());
+                continue;
+            }
+            long from = name.equals(at.segment()) ? at.offset() : Frames.SEGMENT_HEADER;
+            try (SegmentReader reader = new SegmentReader(segment.file, s.length(), from)) {
+                Optional<Batch> batch;
+                while ((batch = reader.nextWhole()).isPresent()) {
+                    Batch b = batch.get();
+                    if (b.number() > at.batch()) {
+                        visitor.visit(b.number(), decodeAll(b));
+                        at = new Tail(b.number(), name, reader.position());
+                    }
+                }
+            } catch (IOException e) {
+                throw readFailure(segment.file, e);
+            }
+        }
+        return at;
     }
 
     /**
