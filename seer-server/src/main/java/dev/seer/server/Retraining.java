@@ -139,6 +139,14 @@ final class Retraining implements AutoCloseable {
         }, worker);
     }
 
+    /** Monitoring's alert listener: {@link #onTransition}, not waiting for the runs (a failure is logged). */
+    void alerted(AlertEvaluator.Transition t) {
+        var unused = onTransition(t).exceptionally(e -> {
+            LOG.warn("Retraining on alert [{}] failed", t.ruleId(), e);
+            return List.of();
+        });
+    }
+
     /** Starts calling {@link #tick} every {@link #LOOK} on the worker (the server does, once it listens). */
     synchronized void start() {
         if (scheduled) {

@@ -163,6 +163,7 @@ public final class SeerServices implements AutoCloseable {
             // its policies' schedule runs only in a server; closed first, it stops a retraining between its steps
             this.retraining = startup.open(Step.RETRAINING, new Retraining(this, new RetrainPolicies(database, clock), clock),
                     Retraining::close);
+            monitoring.onTransition(retraining::alerted); // a firing rule a policy names retrains its deployment
             onlineGuard.start(); // the online store's background check: once everything it may rebuild with is open
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
