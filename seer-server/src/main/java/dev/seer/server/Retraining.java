@@ -20,6 +20,7 @@ import dev.seer.monitoring.watch.RetrainPolicies;
 import dev.seer.monitoring.watch.RetrainPolicy;
 import dev.seer.monitoring.watch.RetrainRun;
 import dev.seer.monitoring.watch.RetrainRun.Status;
+import dev.seer.models.Signature;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.registry.versions.ModelVersion;
 import dev.seer.serving.deploy.Deployment;
@@ -251,34 +252,11 @@ final class Retraining implements AutoCloseable {
                             + " records no dataset version"));
             DatasetVersion trainedOn = services.datasets().get(DatasetRef.parse(datasetRef));
             DatasetManifest manifest = trainedOn.manifest();
-            if (!(manifest.lineage() instanceof DatasetLineage.Retrieval retrieval)) {
-                throw refused("Dataset " + trainedOn + " that " + champion + " was trained on was imported, not joined from"
-                        + " features: fresh rows cannot be joined the same way");
-            }
             String label = manifest.label().orElseThrow(() -> refused("Dataset " + trainedOn + " records no label"));
-            List<String> joinKeys = manifest.key().stream().filter(k -> !k.equals(PointInTimeRetrieval.EVENT_TIMESTAMP))
-                    .toList();
-
-            Path entities = entityFile();
-            try {
-                Rows rows = writeRows(entities, joinKeys, label);
-                progress.accept(rows.written() + " labelled predictions of [" + policy.deployment() + "] in [" + from + ", "
-                        + to + "), " + rows.withoutEntity() + " without entity keys left out");
-                if (rows.written() < policy.minRows()) {
-                    return finish(Status.SKIPPED, rows.written() + " labelled rows with entity keys, fewer than the policy's"
-                            + " min_rows " + policy.minRows() + " (" + rows.withoutEntity() + " without entity keys)", "",
-                            Json.object().put("rows", rows.written()).put("without_entity", rows.withoutEntity()));
-                }
-                DatasetStore.Written written = services.datasets().create(trainedOn.name(), new DatasetStore.CreateRequest(
-                        entities, retrieval.features(), Optional.of(label), retrieval.filterByCreatedTimestamp(),
-                        manifest.splits().map(DatasetManifest.Splits::spec)), actor, progress);
-                String fresh = written.version().toString();
-                run = run.withDataset(fresh);
-                policies.record(run);
-                audit("retraining.dataset_created", Json.object().put("dataset", fresh).put("from_dataset",
-                        trainedOn.toString()).put("rows", rows.written()).put("without_entity", rows.withoutEntity()));
-            } finally {
-                deleteQuietly(entities);
+            Optional<RetrainRun> skipped = manifest.lineage() instanceof DatasetLineage.Retrieval retrieval
+                    ? joined(trainedOn, retrieval, label) : logged(trainedOn, version, label);
+            if (skipped.isPresent()) {
+                return skipped.get();
             }
 
             TrainingSpec retrained = TrainingSpec.parse("spec.yaml", YamlText.withScalar(Path.of("spec.yaml"), spec.text(),
@@ -303,6 +281,77 @@ final class Retraining implements AutoCloseable {
             }
             return policy.action() == RetrainPolicy.Action.CHALLENGER ? challenger(deployment, made, detail)
                     : promote(deployment, made, detail);
+        }
+
+        /**
+         * A dataset joined from features (the feature store's point-in-time join): the fresh version
+         * is joined the same way from the predictions' entity keys at the time each was made.
+         * Empty when made; the skipped run otherwise.
+         */
+        private Optional<RetrainRun> joined(DatasetVersion trainedOn, DatasetLineage.Retrieval retrieval, String label) {
+            DatasetManifest manifest = trainedOn.manifest();
+            List<String> joinKeys = manifest.key().stream().filter(k -> !k.equals(PointInTimeRetrieval.EVENT_TIMESTAMP))
+                    .toList();
+            Path entities = entityFile();
+            try {
+                Rows rows = writeRows(entities, joinKeys, label);
+                progress.accept(rows.written() + " labelled predictions of [" + policy.deployment() + "] in [" + from + ", "
+                        + to + "), " + rows.withoutEntity() + " without entity keys left out");
+                if (rows.written() < policy.minRows()) {
+                    return Optional.of(finish(Status.SKIPPED, rows.written() + " labelled rows with entity keys, fewer than"
+                            + " the policy's min_rows " + policy.minRows() + " (" + rows.withoutEntity()
+                            + " without entity keys)", "", Json.object().put("rows", rows.written())
+                            .put("without_entity", rows.withoutEntity())));
+                }
+                DatasetStore.Written written = services.datasets().create(trainedOn.name(), new DatasetStore.CreateRequest(
+                        entities, retrieval.features(), Optional.of(label), retrieval.filterByCreatedTimestamp(),
+                        manifest.splits().map(DatasetManifest.Splits::spec)), actor, progress);
+                created(trainedOn, written, Json.object().put("rows", rows.written()).put("without_entity",
+                        rows.withoutEntity()).put("source", "feature store"));
+                return Optional.empty();
+            } finally {
+                deleteQuietly(entities);
+            }
+        }
+
+        /**
+         * An imported dataset has no features to join again: the fresh version is made of the values
+         * the champion's predictions were served with (the log), each with its outcome, imported as the
+         * next version with the same label and split, keyed by prediction id. Empty when made; the
+         * skipped run otherwise.
+         */
+        private Optional<RetrainRun> logged(DatasetVersion trainedOn, ModelVersion version, String label) {
+            List<String> features = Signature.CODEC.decode(version.details().signature().orElseThrow(() -> refused(
+                    "Champion " + version.name() + ":" + version.version() + " records no signature"))).names();
+            DatasetManifest manifest = trainedOn.manifest();
+            String key = manifest.key().size() == 1 ? manifest.key().get(0) : "prediction_id";
+            Path table = entityFile();
+            try {
+                LoggedTrainingData.Written rows = LoggedTrainingData.write(services.serving().log().log(),
+                        services.serving().feedbackStore(), policy.deployment(), features, key, label, from, to, table);
+                progress.accept(rows.rows() + " labelled predictions of [" + policy.deployment() + "] in [" + from + ", "
+                        + to + "), " + rows.skippedOtherInputs() + " made by a model with other inputs left out");
+                if (rows.rows() < policy.minRows()) {
+                    return Optional.of(finish(Status.SKIPPED, rows.rows() + " labelled rows, fewer than the policy's"
+                            + " min_rows " + policy.minRows() + " (" + rows.skippedOtherInputs() + " with other inputs)",
+                            "", Json.object().put("rows", rows.rows()).put("other_inputs", rows.skippedOtherInputs())));
+                }
+                DatasetStore.Written written = services.datasets().importFile(trainedOn.name(), new DatasetStore.ImportRequest(
+                        table, List.of(key), Optional.of(label), manifest.splits().map(DatasetManifest.Splits::spec)), actor,
+                        progress);
+                created(trainedOn, written, Json.object().put("rows", rows.rows()).put("other_inputs",
+                        rows.skippedOtherInputs()).put("source", "prediction log"));
+                return Optional.empty();
+            } finally {
+                deleteQuietly(table);
+            }
+        }
+
+        private void created(DatasetVersion trainedOn, DatasetStore.Written written, ObjectNode detail) {
+            String fresh = written.version().toString();
+            run = run.withDataset(fresh);
+            policies.record(run);
+            audit("retraining.dataset_created", detail.put("dataset", fresh).put("from_dataset", trainedOn.toString()));
         }
 
         /** The new version beside the champion, at the policy's percent, through the deploy path (audited, a revision). */
