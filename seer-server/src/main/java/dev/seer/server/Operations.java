@@ -25,6 +25,7 @@ public final class Operations {
         all.addAll(DeploymentOperations.ALL);
         all.addAll(PredictOperations.ALL);
         all.addAll(FeedbackOperations.ALL);
+        all.addAll(MonitorOperations.ALL);
         all.addAll(MlflowOperations.ALL);
         return List.copyOf(all);
     }
