@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
+import dev.seer.core.home.HomeLock;
+import dev.seer.core.home.SeerHome;
+import dev.seer.server.SeerServer;
+import dev.seer.server.SeerServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * imported dataset and deployed has a reference, so a rule on one of its figures is added and a
  * typo refused with the near names; with no window closed (no server reads the log here) the lists
  * are empty, the figures none, and the report says no data but is still written as HTML; bad times
- * and names are refused with the exit code of their category.
+ * and names are refused with the exit code of their category. A server owning the home gives the
+ * same answers to the same commands.
  */
 class MonitorCliTest {
     @TempDir
@@ -79,6 +86,29 @@ class MonitorCliTest {
             CliRun badName = cli.run("monitor", "report", "../mon");
             assertThat(badName.exitCode()).isEqualTo(2);
             assertThat(Files.exists(dir.resolve("monitor-../mon.html"))).isFalse();
+
+            // the same answers through a server owning the home: one declaration, two transports
+            List<String[]> reads = List.of(new String[] {"--json", "alerts", "rules"},
+                    new String[] {"--json", "alerts", "list"}, new String[] {"--json", "alerts", "history"},
+                    new String[] {"--json", "monitor", "figures", "mon", "--from", "2026-01-01T00:00:00Z"});
+            List<JsonNode> local = reads.stream().map(args -> Json.parse(ok(cli, args))).toList();
+            SeerHome home = SeerHome.open(cli.root);
+            try (HomeLock lock = home.lock("server", Clock.systemUTC());
+                    SeerServices services = SeerServices.open(home, cli.config(), Clock.systemUTC());
+                    SeerServer server = SeerServer.start(services)) {
+                lock.publishUrl(server.url());
+                List<JsonNode> remote = reads.stream().map(args -> Json.parse(ok(cli, args))).toList();
+                assertThat(remote.subList(0, 3)).isEqualTo(local.subList(0, 3));
+                assertThat(remote.get(3).path("figures")).isEqualTo(local.get(3).path("figures"));
+                Path remoteHtml = dir.resolve("remote.html");
+                ok(cli, "monitor", "report", "mon", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z", "--out",
+                        remoteHtml.toString());
+                assertThat(Files.readString(remoteHtml)).startsWith("<!DOCTYPE html>");
+                CliRun remoteTypo = cli.run("alerts", "rule", "add", "--id", "typo", "--figure", "mon/drift/x1/drifed",
+                        "--below", "1");
+                assertThat(remoteTypo.exitCode()).isEqualTo(3);
+                assertThat(remoteTypo.err()).contains("mon/drift/x1/drifted");
+            }
 
             ok(cli, "alerts", "rule", "remove", "x1-drift");
             assertThat(cli.run("alerts", "rule", "remove", "x1-drift").exitCode()).isEqualTo(3);
