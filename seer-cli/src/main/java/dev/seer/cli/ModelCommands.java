@@ -9,6 +9,7 @@ import dev.seer.registry.versions.VersionCheck;
 import dev.seer.server.Codec;
 import dev.seer.server.ModelOperations;
 import dev.seer.server.OnlineModelOperations;
+import dev.seer.server.RetrainOperations;
 import dev.seer.serving.online.FtrlSettings;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -456,6 +457,13 @@ final class ModelCommands {
             out().printf("└─ run %s (%s), %s, experiment %s%s%n", r.id(), r.name(), r.status(), r.experimentId(),
                     r.provenance().map(p -> ", spec " + p.specHash().orElse("-") + ", seed " + (p.seed().isPresent()
                             ? Long.toString(p.seed().getAsLong()) : "-")).orElse(""));
+            String retraining = r.tags().get(RetrainOperations.TAG_PREFIX + "id");
+            if (retraining != null) {
+                out().printf("   ├─ retraining %s of deployment %s, on %s, from its labelled predictions in %s%n", retraining,
+                        r.tags().get(RetrainOperations.TAG_PREFIX + "deployment"),
+                        r.tags().get(RetrainOperations.TAG_PREFIX + "trigger"),
+                        r.tags().get(RetrainOperations.TAG_PREFIX + "range"));
+            }
             r.provenance().flatMap(p -> p.continuedFrom()).ifPresent(parent -> out().printf(
                     "   ├─ continued from model %s (its trees kept, more rounds boosted on the dataset below)%n", parent));
             if (lineage.dataset().isEmpty()) {

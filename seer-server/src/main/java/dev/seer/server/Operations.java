@@ -23,6 +23,7 @@ public final class Operations {
         all.addAll(TrainingOperations.ALL);
         all.addAll(ExplainOperations.ALL);
         all.addAll(DeploymentOperations.ALL);
+        all.addAll(RetrainOperations.ALL);
         all.addAll(PredictOperations.ALL);
         all.addAll(FeedbackOperations.ALL);
         all.addAll(MonitorOperations.ALL);

@@ -125,6 +125,7 @@ public final class SeerServer implements AutoCloseable {
         services.serving().startStreams(); // deployments' stream scoring and feedback from a topic, in the background
         services.onlineLearning().start(); // online models' snapshots on schedule, only while a server runs
         services.monitorFeed().start(); // monitoring's windows from the log, judged as they close
+        services.retraining().start(); // retraining policies' schedules, only while a server runs
         LOG.info("Seer server listening on {}", server.url());
         return server;
     }
@@ -319,6 +320,7 @@ public final class SeerServer implements AutoCloseable {
         }
         app.stop();
         step("stop the online models' snapshots", services.onlineLearning()::close);
+        step("stop the retraining loop", services.retraining()::close);
         step("write the access records", access::close);
         step("remove the local token file", () -> Files.deleteIfExists(localTokenFile()));
         if (localToken != null) {

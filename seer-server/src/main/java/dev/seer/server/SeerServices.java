@@ -33,6 +33,7 @@ import dev.seer.monitoring.watch.Monitor;
 import dev.seer.monitoring.watch.MonitorSettings;
 import dev.seer.monitoring.watch.MonitoringOptions;
 import dev.seer.monitoring.watch.ProfileUpdater;
+import dev.seer.monitoring.watch.RetrainPolicies;
 import dev.seer.monitoring.watch.WindowStore;
 import dev.seer.registry.artifacts.ArtifactStore;
 import dev.seer.registry.tracking.TrackingStore;
@@ -81,6 +82,8 @@ public final class SeerServices implements AutoCloseable {
     private final Monitoring monitoring;
     /** Reads the prediction log into monitoring's windows (its schedule runs in a server). */
     private final MonitorFeed monitorFeed;
+    /** The retraining loop: policies per deployment, runs on alerts, schedules or a request (issue 18). */
+    private final Retraining retraining;
     /** The meters of this home's services, scraped by {@code GET /metrics}; it holds no resource but memory. */
     private final ServerMetrics metrics = new ServerMetrics();
     /** What start-up opened, closed in reverse order on a failed start or by {@link #close}. */
@@ -157,6 +160,10 @@ public final class SeerServices implements AutoCloseable {
             this.monitorFeed = startup.open(Step.MONITOR_FEED, new MonitorFeed(serving.log().log(), windows, updater,
                     serving.log()::kindOf, monitoringOptions, monitoring::judge, clock), MonitorFeed::close);
             MonitorGauges.bind(metrics, monitoring.gauges());
+            // its policies' schedule runs only in a server; closed first, it stops a retraining between its steps
+            this.retraining = startup.open(Step.RETRAINING, new Retraining(this, new RetrainPolicies(database, clock), clock),
+                    Retraining::close);
+            monitoring.onTransition(retraining::alerted); // a firing rule a policy names retrains its deployment
             onlineGuard.start(); // the online store's background check: once everything it may rebuild with is open
         } catch (RuntimeException | Error e) {
             startup.closeAll(e);
@@ -283,6 +290,10 @@ public final class SeerServices implements AutoCloseable {
 
     MonitorFeed monitorFeed() {
         return monitorFeed;
+    }
+
+    Retraining retraining() {
+        return retraining;
     }
 
     /** Registered versions loaded for explanations. */

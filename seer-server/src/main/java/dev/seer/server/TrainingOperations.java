@@ -151,7 +151,8 @@ public final class TrainingOperations {
         return registered(services, spec(services, runId), outcome, call);
     }
 
-    private static TrainingSpec spec(SeerServices services, String runId) {
+    /** The spec a training run was trained by: its {@code spec.yaml} artifact. */
+    static TrainingSpec spec(SeerServices services, String runId) {
         return TrainingSpec.parse("spec.yaml", new String(services.artifacts().read(services.artifacts().hash(runId,
                 ArtifactPath.of("spec.yaml"))), StandardCharsets.UTF_8));
     }

@@ -492,6 +492,17 @@ class OperationsTest {
                 412, 0.71, 0.78, 0.003, 0.02, 0.11, 430, Double.NaN);
         add(s, DeploymentOperations.EXPERIMENT, experiment, verdict);
         add(s, DeploymentOperations.DECIDE, experiment, verdict);
+        var policy = new dev.seer.monitoring.watch.RetrainPolicy("churn", Set.of("auc_drop", "*"), Optional.of(Duration.ofDays(7)),
+                Duration.ofHours(36), dev.seer.monitoring.watch.RetrainPolicy.Action.PROMOTE, 15, 500, Duration.ofMinutes(90));
+        var stored = new dev.seer.monitoring.watch.RetrainPolicies.Stored(policy, T1, "ana");
+        add(s, RetrainOperations.SET, policy, stored);
+        var retrained = dev.seer.monitoring.watch.RetrainRun.started("retrain_01", "churn", "auc_drop", T1)
+                .withDataset("churn_training:3").withTrained("run-7", Optional.of("churn:5"), Optional.of(false))
+                .finished(T2, dev.seer.monitoring.watch.RetrainRun.Status.REJECTED, "churn:5 was not shown better", "");
+        var skipped = dev.seer.monitoring.watch.RetrainRun.started("retrain_02", "churn", "manual", T2);
+        add(s, RetrainOperations.SHOW, "churn", new RetrainOperations.Shown("churn", Optional.of(stored),
+                List.of(skipped, retrained)));
+        add(s, RetrainOperations.RETRAIN, "churn", retrained);
         var row = new dev.seer.serving.deploy.Predictor.Row(Map.of("customer_id", "42"), Map.of("stats:spend", 12.5,
                 "stats__visits", Double.NaN));
         add(s, PredictOperations.PREDICT, new PredictOperations.Predict("churn", List.of(row)), new PredictOperations.Predicted(
