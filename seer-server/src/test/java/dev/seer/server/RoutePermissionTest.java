@@ -129,6 +129,9 @@ class RoutePermissionTest {
         table.put("GET /api/v1/feedback/stream", ALL);
         table.put("GET /api/v1/deployments/{}/experiment", ALL);
         table.put("POST /api/v1/deployments/{}/experiment/decide", Set.of(Role.ADMIN, Role.OPERATOR));
+        table.put("POST /api/v1/deployments/{}/retraining", Set.of(Role.ADMIN, Role.OPERATOR));
+        table.put("GET /api/v1/deployments/{}/retraining", ALL);
+        table.put("POST /api/v1/deployments/{}/retrain", Set.of(Role.ADMIN, Role.OPERATOR));
         table.put("GET /api/v1/deployments/{}/metrics", ALL);
         table.put("GET /api/v1/alerts", ALL);
         table.put("POST /api/v1/alerts/ack", Set.of(Role.ADMIN, Role.SCIENTIST, Role.OPERATOR));
