@@ -35,7 +35,7 @@ import picocli.CommandLine;
                 ExplainCommands.Explain.class, ExplainCommands.WhatIf.class, ExplainCommands.Counterfactual.class,
                 ServingCommands.Deploy.class, ServingCommands.Deployments.class, ServingCommands.Predict.class,
                 ServingCommands.Score.class, ServingCommands.Predictions.class, ServingCommands.SendFeedback.class,
-                RetrainCommands.Retrain.class,
+                MonitorCommands.Alerts.class, MonitorCommands.Monitor.class, RetrainCommands.Retrain.class,
                 CommandLine.HelpCommand.class})
 public final class SeerCli {
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

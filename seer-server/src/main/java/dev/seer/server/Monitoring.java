@@ -23,9 +23,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -98,6 +100,58 @@ final class Monitoring {
 
     Monitor monitor() {
         return monitor;
+    }
+
+    /**
+     * The figure names an alert rule on {@code deployment}'s figures may name: those of its
+     * champion's reference columns if it has one, else those of the columns of its latest stored
+     * window. For {@code *} (a rule on every deployment), the union over the deployments that have
+     * either, so a pattern is accepted when some deployment has a figure it matches. UNKNOWN_NAME
+     * naming the deployment when it does not exist, or has neither a reference nor a window yet.
+     */
+    Set<String> knownFigures(String deployment) {
+        requireNonNull(deployment, "deployment is null");
+        if (deployment.equals("*")) {
+            Set<String> all = new LinkedHashSet<>();
+            for (Deployment d : deployments.list()) {
+                knownFigures(d).ifPresent(all::addAll);
+            }
+            return all;
+        }
+        Deployment d = deployments.find(deployment).orElseThrow(() -> new SeerException(MonitoringErrorCode.UNKNOWN_NAME,
+                "No deployment [" + deployment + "]: an alert rule's figure starts with a deployment's name, or *",
+                Map.of("field", "figure", "deployment", deployment)));
+        return knownFigures(d).orElseThrow(() -> new SeerException(MonitoringErrorCode.UNKNOWN_NAME,
+                "Deployment [" + deployment + "] has no known figures yet: its champion " + d.champion()
+                        + " has no reference (" + references.lookup(d.champion()).missing().orElse("") + ") and no window"
+                        + " of its predictions is stored", Map.of("field", "figure", "deployment", deployment)));
+    }
+
+    private Optional<Set<String>> knownFigures(Deployment d) {
+        Optional<Reference> reference = references.lookup(d.champion()).reference();
+        if (reference.isPresent()) {
+            return Optional.of(monitor.knownFigures(reference.get(), d.name()));
+        }
+        return latestWindow(d.name()).map(w -> monitor.knownFigures(w.columns(), d.name()));
+    }
+
+    /**
+     * The deployment's newest stored window. Windows are aligned and at most a day long, so the
+     * last one starts within a day of the last end; the span read doubles from a minute, so at
+     * most two windows (profiles and reservoirs) are read whatever the window's length.
+     */
+    private Optional<ClosedWindow> latestWindow(String deployment) {
+        Optional<Instant> end = windows.lastClosedEnd(deployment);
+        if (end.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Duration span = Duration.ofMinutes(1); span.compareTo(Duration.ofDays(2)) <= 0; span = span.multipliedBy(2)) {
+            List<ClosedWindow> found = windows.between(deployment, end.get().minus(span), end.get());
+            if (!found.isEmpty()) {
+                return Optional.of(found.get(found.size() - 1));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The feed's consumer: judges a closed window and evaluates the rules on its figures. */

@@ -26,6 +26,7 @@ public final class Operations {
         all.addAll(RetrainOperations.ALL);
         all.addAll(PredictOperations.ALL);
         all.addAll(FeedbackOperations.ALL);
+        all.addAll(MonitorOperations.ALL);
         all.addAll(MlflowOperations.ALL);
         return List.copyOf(all);
     }

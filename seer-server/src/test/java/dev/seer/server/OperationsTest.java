@@ -427,6 +427,7 @@ class OperationsTest {
                                         java.util.Map.of("age", new double[] {41, 47}), new double[] {0.52}, 1.5)), 812,
                                 false, false)));
         servingSamples(s);
+        monitorSamples(s);
         add(s, OnlineModelOperations.CREATE, new OnlineModelOperations.Create("churn", Optional.of("churn_v1"), List.of("a"),
                 new dev.seer.serving.online.FtrlSettings(0.5, 1, 0.25, 0.1), "clicks"), version);
         add(s, TrainingOperations.CARD, new ModelOperations.VersionRef("churn", 2), new ModelCard.Card("# card", "<html>",
@@ -434,6 +435,33 @@ class OperationsTest {
         add(s, ModelOperations.LINEAGE, new ModelOperations.VersionRef("churn", 2), new ModelOperations.Lineage(version,
                 Optional.of(run), Optional.of(new LineageReport(dataset.ref(), ApiJsonTest.HASH_A, 60, T1, "token:alice",
                         dataset.manifest().lineage(), BatchesRead.NONE))));
+    }
+
+    private static void monitorSamples(Map<Operation<?, ?>, Sample<?, ?>> s) {
+        var firing = new MonitorOperations.Alert("churn", "spend-drift", "churn/drift/spend/drifted", "firing", 1, Optional.of(T2),
+                "critical", false, Optional.of(new MonitorOperations.Acknowledgement("token:alice", "a new market", T2)));
+        var fresh = new MonitorOperations.Alert("churn", "volume", "churn/volume/rows/count", "inactive", Double.NaN,
+                Optional.empty(), "warning", true, Optional.empty());
+        add(s, MonitorOperations.ALERTS, new MonitorOperations.Listing(Optional.of("firing")), List.of(firing, fresh));
+        add(s, MonitorOperations.ALERTS, new MonitorOperations.Listing(Optional.empty()), List.of());
+        add(s, MonitorOperations.ACK, new MonitorOperations.Ack("spend-drift", Optional.of("churn/drift/spend/drifted"),
+                "a new market"), List.of(firing));
+        add(s, MonitorOperations.ACK, new MonitorOperations.Ack("spend-drift", Optional.empty(), ""), List.of(firing));
+        var rule = new MonitorOperations.Rule("spend-drift", "*/drift/spend/drifted", ">=", 0.5, 3, "critical",
+                Optional.of("token:alice"), Optional.of(T1));
+        add(s, MonitorOperations.RULES, Codec.Empty.REQUEST, List.of(rule));
+        add(s, MonitorOperations.ADD_RULE, new MonitorOperations.Rule("spend-drift", "*/drift/spend/drifted", ">=", 0.5, 3,
+                "critical"), rule);
+        add(s, MonitorOperations.REMOVE_RULE, "spend-drift", "spend-drift");
+        add(s, MonitorOperations.HISTORY, new MonitorOperations.History(Optional.of("churn"), 20), List.of(
+                new MonitorOperations.Event(7, "churn", "spend-drift", "churn/drift/spend/drifted", "pending", "firing", 1,
+                        ">=", 0.5, 3, "critical", T1, T2, T2)));
+        var range = new MonitorOperations.Range("churn", Optional.of(T1), Optional.of(T2));
+        add(s, MonitorOperations.FIGURES, range, new MonitorOperations.Figures("churn", T1, T2, List.of(
+                new MonitorOperations.FigureValue("churn/drift/spend/wasserstein_normed", T1, T2, 0.12, "ok"),
+                new MonitorOperations.FigureValue("churn/performance/realised/roc_auc", T1, T2, Double.NaN, "no_data"))));
+        add(s, MonitorOperations.REPORT, new MonitorOperations.Range("churn", Optional.empty(), Optional.empty()),
+                new MonitorOperations.Report("churn", T1, T2, "ok", "Drift report\n", "<!DOCTYPE html>\n<html></html>\n"));
     }
 
     private static void servingSamples(Map<Operation<?, ?>, Sample<?, ?>> s) {

@@ -129,7 +129,18 @@ class RoutePermissionTest {
         table.put("GET /api/v1/feedback/stream", ALL);
         table.put("GET /api/v1/deployments/{}/experiment", ALL);
         table.put("POST /api/v1/deployments/{}/experiment/decide", Set.of(Role.ADMIN, Role.OPERATOR));
+        table.put("POST /api/v1/deployments/{}/retraining", Set.of(Role.ADMIN, Role.OPERATOR));
+        table.put("GET /api/v1/deployments/{}/retraining", ALL);
+        table.put("POST /api/v1/deployments/{}/retrain", Set.of(Role.ADMIN, Role.OPERATOR));
         table.put("GET /api/v1/deployments/{}/metrics", ALL);
+        table.put("GET /api/v1/alerts", ALL);
+        table.put("POST /api/v1/alerts/ack", Set.of(Role.ADMIN, Role.SCIENTIST, Role.OPERATOR));
+        table.put("GET /api/v1/alerts/rules", ALL);
+        table.put("POST /api/v1/alerts/rules", Set.of(Role.ADMIN, Role.SCIENTIST, Role.OPERATOR));
+        table.put("DELETE /api/v1/alerts/rules/{}", Set.of(Role.ADMIN, Role.SCIENTIST, Role.OPERATOR));
+        table.put("GET /api/v1/alerts/history", ALL);
+        table.put("GET /api/v1/deployments/{}/figures", ALL);
+        table.put("GET /api/v1/deployments/{}/monitor/report", ALL);
         table.put("POST /api/2.0/mlflow/experiments/create", Set.of(Role.ADMIN, Role.SCIENTIST));
         table.put("GET /api/2.0/mlflow/experiments/get", ALL);
         table.put("GET /api/2.0/mlflow/experiments/get-by-name", ALL);
