@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.seer.core.Json;
 import dev.seer.core.Role;
 import dev.seer.models.LinearModel;
+import dev.seer.monitoring.alert.Figure;
 import dev.seer.testing.RequiredService;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,12 +58,34 @@ class MetricsRouteTest {
         assertThat(running.send("POST", "/api/v1/predict/nosuch", Role.OPERATOR, "{\"features\": {\"a\": 1, \"b\": 0}}")
                 .statusCode()).isEqualTo(404);
         materialize();
+        monitored();
         scrapedAt = running.services.clock().instant();
         HttpResponse<String> scraped = running.send("GET", "/metrics", Role.OPERATOR, null);
         assertThat(scraped.statusCode()).isEqualTo(200);
         assertThat(scraped.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
         text = scraped.body();
         Files.writeString(Path.of("target", "metrics-scrape.txt"), text); // for a look after a failure
+    }
+
+    /**
+     * Monitoring's families in the scrape: the window of the traffic closed and judged, a rule on its
+     * volume, then a later window's figures as the monitor stores them (the rule fires on it).
+     */
+    private static void monitored() throws Exception {
+        Instant later = running.services.clock().instant().plus(java.time.Duration.ofDays(1));
+        running.services.monitorFeed().tick(later); // a stored window of [exp]: the rule's figure is one the monitor knows
+        HttpResponse<String> rule = running.send("POST", "/api/v1/alerts/rules", Role.OPERATOR, "{\"id\": \"busy\","
+                + " \"figure\": \"exp/volume/rows/count\", \"comparison\": \">\", \"threshold\": 0}");
+        assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
+        Instant start = later.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        Instant end = start.plus(java.time.Duration.ofHours(1));
+        running.services.monitoring().alerts().evaluate("exp", List.of(
+                Figure.ok("exp/volume/rows/count", start, end, 200),
+                Figure.ok("exp/drift/a/wasserstein_normed", start, end, 0.25),
+                Figure.ok("exp/drift/a/drifted", start, end, 1),
+                Figure.noData("exp/drift/b/wasserstein_normed", start, end),
+                Figure.ok("exp/performance/estimated/accuracy", start, end, 0.81),
+                Figure.ok("exp/performance/realised/accuracy", start, end, 0.78)));
     }
 
     @AfterAll
@@ -84,6 +107,18 @@ class MetricsRouteTest {
         assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(output).as("promtool's findings").isEmpty();
         assertThat(promtool.exitValue()).isZero();
+    }
+
+    @Test
+    void monitoringFiguresAndAlertsAreGaugesAndNoDataHasNoSeries() {
+        Exposition e = new Exposition(text);
+        assertThat(e.value("seer_drift_score", Map.of("deployment", "exp", "feature", "a", "test", "wasserstein_normed")))
+                .contains(0.25);
+        assertThat(e.value("seer_drift_score", Map.of("deployment", "exp", "feature", "b", "test", "wasserstein_normed")))
+                .isEmpty();
+        assertThat(e.value("seer_performance_estimated", Map.of("deployment", "exp", "metric", "accuracy"))).contains(0.81);
+        assertThat(e.value("seer_performance_realised", Map.of("deployment", "exp", "metric", "accuracy"))).contains(0.78);
+        assertThat(e.value("seer_alert_active", Map.of("rule", "busy", "figure", "exp/volume/rows/count"))).contains(1.0);
     }
 
     @Test
