@@ -11,6 +11,7 @@ import dev.seer.monitoring.watch.OutputShape;
 import dev.seer.monitoring.watch.Reference;
 import dev.seer.monitoring.watch.Reservoir;
 import dev.seer.monitoring.watch.WatchedColumns;
+import dev.seer.monitoring.watch.WindowStore;
 import dev.seer.registry.tracking.TrackingStore;
 import dev.seer.registry.versions.ModelVersion;
 import dev.seer.registry.versions.ModelRegistry;
@@ -78,6 +79,7 @@ final class MonitorReferences {
     private final TrackingStore tracking;
     private final Predictor.ModelSource loaded;
     private final DatasetSource datasets;
+    private final WindowStore stored;
     private final int reservoirSize;
     private final Map<String, Reference> cache = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -88,9 +90,14 @@ final class MonitorReferences {
         }
     };
 
+    /**
+     * @param stored where built references are kept: a reference is built from immutable versions (a model version
+     *     and a dataset version), so one built is good for ever, and a restarted server does not read the dataset again
+     */
     MonitorReferences(ModelRegistry models, TrackingStore tracking, Predictor.ModelSource loaded, DatasetSource datasets,
-            int reservoirSize) {
+            WindowStore stored, int reservoirSize) {
         this.models = requireNonNull(models, "models is null");
+        this.stored = requireNonNull(stored, "stored is null");
         this.tracking = requireNonNull(tracking, "tracking is null");
         this.loaded = requireNonNull(loaded, "loaded is null");
         this.datasets = requireNonNull(datasets, "datasets is null");
@@ -123,7 +130,8 @@ final class MonitorReferences {
         if (details.signature().isEmpty()) {
             throw unusable(champion, "records no signature", "signature");
         }
-        String id = dataset + "/train@" + champion;
+        // the sample's size is part of the id: a reservoir-size changed in seer.yaml builds the reference again
+        String id = dataset + "/train@" + champion + "/" + reservoirSize;
         synchronized (cache) {
             Reference cached = cache.get(id);
             if (cached != null) {
@@ -131,7 +139,11 @@ final class MonitorReferences {
             }
         }
         // built outside the lock: two threads may build the same reference once each, and neither waits on the other's read
-        Reference built = build(id, champion, version, dataset, Signature.CODEC.decode(details.signature().get()));
+        Reference built = stored.reference(id).orElseGet(() -> {
+            Reference fresh = build(id, champion, version, dataset, Signature.CODEC.decode(details.signature().get()));
+            stored.saveReference(fresh);
+            return fresh;
+        });
         synchronized (cache) {
             cache.put(id, built);
         }

@@ -9,6 +9,7 @@ import dev.seer.datasets.SplitSpec;
 import dev.seer.models.LinearModel;
 import dev.seer.monitoring.watch.OutputShape;
 import dev.seer.monitoring.watch.Reference;
+import dev.seer.monitoring.watch.WindowStore;
 import dev.seer.serving.deploy.ModelRef;
 import dev.seer.serving.scoring.Scorer;
 import dev.seer.training.Task;
@@ -88,7 +89,7 @@ class MonitorReferencesTest {
         assertThat(triTrained.statusCode()).as(triTrained.body()).isEqualTo(200);
         references = new MonitorReferences(running.services.models(), running.services.tracking(),
                 new ServingModels(running.services.models(), running.services.artifacts()),
-                new TrainingDatasets(running.services.datasets()), 100);
+                new TrainingDatasets(running.services.datasets()), new WindowStore(running.services.database()), 100);
     }
 
     @AfterAll
@@ -102,7 +103,7 @@ class MonitorReferencesTest {
         MonitorReferences.Lookup lookup = references.lookup(champion);
         assertThat(lookup.missing()).isEmpty();
         Reference reference = lookup.reference().orElseThrow();
-        assertThat(reference.id()).isEqualTo("refs:1/train@refs:1");
+        assertThat(reference.id()).isEqualTo("refs:1/train@refs:1/100");
         ServingModels serving = new ServingModels(running.services.models(), running.services.artifacts());
         Scorer scorer = serving.load(champion).scorer();
         assertThat(reference.columns().features()).isEqualTo(scorer.signature().names()).containsExactly("x1", "x2", "noise");
@@ -130,13 +131,23 @@ class MonitorReferencesTest {
         }
         assertThat(labelled.outcomes()).containsExactly(test.y());
         assertThat(references.reference(champion)).as("cached").isSameAs(reference);
+
+        // a restarted server reads it back from the store: its datasets are not read again
+        MonitorReferences restarted = new MonitorReferences(running.services.models(), running.services.tracking(),
+                serving, name -> {
+                    throw new AssertionError("dataset " + name + " read again");
+                }, new WindowStore(running.services.database()), 100);
+        Reference again = restarted.reference(champion);
+        assertThat(again.id()).isEqualTo(reference.id());
+        assertThat(again.reservoir().toBytes()).isEqualTo(reference.reservoir().toBytes());
+        assertThat(again.labelled().orElseThrow().scores()).isEqualTo(labelled.scores());
     }
 
     @Test
     void aMulticlassChampionsOutputIsItsMostProbableClassAndItHasNoLabelledRows() {
         ModelRef champion = new ModelRef("tri", 1);
         Reference reference = references.lookup(champion).reference().orElseThrow();
-        assertThat(reference.id()).isEqualTo("tri:1/train@tri:1");
+        assertThat(reference.id()).isEqualTo("tri:1/train@tri:1/100");
         assertThat(reference.columns().features()).containsExactly("x1", "x2");
         assertThat(reference.columns().output()).isEqualTo(OutputShape.CLASS);
         assertThat(reference.labelled()).isEmpty();
