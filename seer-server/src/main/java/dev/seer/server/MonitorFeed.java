@@ -2,6 +2,7 @@ package dev.seer.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.seer.core.ErrorCategory;
 import dev.seer.core.SeerException;
 import dev.seer.models.OutputKind;
 import dev.seer.monitoring.watch.ClosedWindow;
@@ -61,8 +62,13 @@ final class MonitorFeed implements AutoCloseable {
     /** Per model version, its watched columns (empty: unwatchable, e.g. an input named {@code prediction}). */
     private final Map<String, Optional<Columns>> columns = new HashMap<>();
     private final AtomicLong skipped = new AtomicLong();
-    /** Where the last tick stopped reading; null until the first tick has caught up. */
+    /** Just past the last batch observed; null before the first tick. */
     private PredictionLog.Tail tail;
+    /** While catching up after a start: the earliest time read (predictions stored windows hold are skipped); then null. */
+    private Instant catchUpFrom;
+    /** Windows stored whose judgement failed, judged again first at the next tick. */
+    private final List<ClosedWindow> unjudged = new ArrayList<>();
+    private final AtomicLong unreadable = new AtomicLong();
     private ScheduledExecutorService schedule;
 
     /** A model version's columns and how its output reduces to one value. */
@@ -90,29 +96,64 @@ final class MonitorFeed implements AutoCloseable {
      * @return the windows closed by this tick
      */
     synchronized List<ClosedWindow> tick(Instant now) {
-        if (tail == null) {
-            Instant from = catchUpFrom(now);
-            tail = log.readAfter(PredictionLog.Tail.START, from, (batch, predictions) -> observe(predictions, from));
-        } else {
-            tail = log.readAfter(tail, Instant.EPOCH, (batch, predictions) -> observe(predictions, null));
-        }
-        List<ClosedWindow> done = updater.closeDue(now);
-        for (ClosedWindow w : done) {
+        read(now);
+        List<ClosedWindow> due = new ArrayList<>(unjudged);
+        unjudged.clear();
+        due.addAll(updater.closeDue(now));
+        for (ClosedWindow w : due) {
             try {
                 closed.accept(w);
-            } catch (RuntimeException e) { // the window is stored: one failed judgement must not stop the others
-                LOG.warn("Monitoring window {} of deployment [{}] failed", w.start(), w.deployment(), e);
+            } catch (RuntimeException e) { // stored but not judged: judged again at the next tick, in order
+                unjudged.add(w);
+                LOG.warn("Monitoring window {} of deployment [{}] failed; judged again at the next tick", w.start(),
+                        w.deployment(), e);
             }
         }
-        return done;
+        return due;
+    }
+
+    /**
+     * Reads the batches appended since the last tick. Progress is kept batch by batch, so a read
+     * that fails part-way (an unreadable segment) goes on next time just past the last batch it
+     * observed, counting none twice; a batch that does not decode is counted, logged and passed.
+     * The first read catches up, skipping what stored windows hold, until it has reached the end.
+     */
+    private void read(Instant now) {
+        if (tail == null) {
+            tail = PredictionLog.Tail.START;
+            catchUpFrom = catchUpFrom(now);
+        }
+        Instant from = catchUpFrom;
+        try {
+            log.readAfter(tail, from == null ? Instant.EPOCH : from, new PredictionLog.BatchVisitor() {
+                @Override
+                public void visit(PredictionLog.Tail after, List<Prediction> predictions) {
+                    observe(predictions, from);
+                    tail = after;
+                }
+
+                @Override
+                public void unreadable(PredictionLog.Tail after, SeerException error) {
+                    unreadable.incrementAndGet();
+                    LOG.warn("Batch {} of the prediction log does not decode and is not monitored: {}", after.batch(),
+                            error.getMessage());
+                    tail = after;
+                }
+            });
+            catchUpFrom = null;
+        } catch (SeerException e) {
+            LOG.warn("Reading the prediction log for monitoring stopped after batch {}; going on from there at the next"
+                    + " tick: {}", tail.batch(), e.getMessage());
+        }
     }
 
     /** The earliest time a restart reads from: before every deployment's open window, bounded by the catch-up. */
     private Instant catchUpFrom(Instant now) {
         Instant bound = now.minus(options.catchUp());
         Optional<Instant> earliest = store.deployments().stream().map(updater::closedThrough).min(Instant::compareTo);
-        // one window back: a deployment with no stored window yet may have had one open when the server stopped
-        return earliest.map(e -> e.minus(options.window())).filter(e -> e.isAfter(bound)).orElse(bound);
+        // a window and its grace back: a deployment with no stored window yet may have had one open when the server stopped
+        return earliest.map(e -> e.minus(options.window()).minus(options.grace())).filter(e -> e.isAfter(bound))
+                .orElse(bound);
     }
 
     /** @param from during catch-up, where it starts (null after); the predictions stored windows hold are skipped then */
@@ -161,6 +202,10 @@ final class MonitorFeed implements AutoCloseable {
                 };
                 return Optional.of(new Columns(new WatchedColumns(names, shape), kind));
             } catch (SeerException e) {
+                ErrorCategory category = e.errorCode().category();
+                if (category == ErrorCategory.INTERNAL || category == ErrorCategory.UNAVAILABLE) {
+                    throw e; // perhaps passing (the registry's store): this prediction is skipped, the next asks again
+                }
                 LOG.warn("Predictions of model [{}] are not monitored: {}", k, e.getMessage());
                 return Optional.empty();
             }
@@ -193,6 +238,11 @@ final class MonitorFeed implements AutoCloseable {
     /** Predictions dropped because their window had closed when they were read. */
     long late() {
         return updater.late();
+    }
+
+    /** Batches of the log that did not decode, passed unmonitored. */
+    long unreadable() {
+        return unreadable.get();
     }
 
     /** Answered predictions not observed because their model's inputs cannot be watched. */

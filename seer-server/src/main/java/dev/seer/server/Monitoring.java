@@ -3,6 +3,7 @@ package dev.seer.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
+import dev.seer.core.audit.AuditSink;
 import dev.seer.monitoring.MonitoringErrorCode;
 import dev.seer.monitoring.alert.AlertEvaluator;
 import dev.seer.monitoring.alert.Figure;
@@ -52,6 +53,12 @@ final class Monitoring {
     private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
     /** How long a window's figures are kept in the store (the windows' profiles are kept longer: reports merge them). */
     static final Duration FIGURE_RETENTION = Duration.ofDays(90);
+    /**
+     * The most windows a report merges: each brings its profile and a sample of up to
+     * {@code monitoring.reservoir-size} rows into memory (a week of hourly windows of 10,000 rows
+     * of 20 features is about 270 MB), so a range is bounded before anything is read.
+     */
+    static final long MAX_REPORT_WINDOWS = 168;
 
     private final DeploymentStore deployments;
     private final FeedbackStore feedback;
@@ -61,10 +68,11 @@ final class Monitoring {
     private final Alerts alerts;
     private final WindowStore windows;
     private final ProfileUpdater updater;
+    private final Duration window;
     private final Clock clock;
     private final List<Consumer<AlertEvaluator.Transition>> listeners = new CopyOnWriteArrayList<>();
 
-    Monitoring(Parts parts, AlertNotifier notifier, dev.seer.core.audit.AuditSink audit, Clock clock) {
+    Monitoring(Parts parts, AlertNotifier notifier, AuditSink audit, Clock clock) {
         this.deployments = parts.deployments();
         this.feedback = parts.feedback();
         this.references = parts.references();
@@ -72,6 +80,7 @@ final class Monitoring {
         this.store = parts.store();
         this.windows = parts.windows();
         this.updater = parts.updater();
+        this.window = parts.window();
         this.clock = requireNonNull(clock, "clock is null");
         this.alerts = new Alerts(store, audit, transition -> {
             notifier.deliver(transition);
@@ -87,7 +96,7 @@ final class Monitoring {
 
     /** What the monitor is made of, built by {@link SeerServices}. */
     record Parts(DeploymentStore deployments, FeedbackStore feedback, MonitorReferences references, Monitor monitor,
-            AlertStore store, WindowStore windows, ProfileUpdater updater) {}
+            AlertStore store, WindowStore windows, ProfileUpdater updater, Duration window) {}
 
     /** Told of every change of an alert's phase, after it is stored and announced (the retraining loop). */
     void onTransition(Consumer<AlertEvaluator.Transition> listener) {
@@ -210,6 +219,12 @@ final class Monitoring {
         if (!from.isBefore(to)) {
             throw new SeerException(MonitoringErrorCode.INVALID_ARGUMENT, "[from] " + from + " must be before [to] " + to,
                     Map.of("field", "from"));
+        }
+        long spanned = Duration.between(from, to).toMillis() / window.toMillis() + 1;
+        if (spanned > MAX_REPORT_WINDOWS) {
+            throw new SeerException(MonitoringErrorCode.INVALID_ARGUMENT, "A report covers at most " + MAX_REPORT_WINDOWS
+                    + " windows of " + window + "; [from] " + from + " to [to] " + to + " spans " + spanned
+                    + ": ask for a shorter range", Map.of("field", "from"));
         }
         Deployment d = deployments.get(deployment);
         Reference reference = references.reference(d.champion());

@@ -155,7 +155,7 @@ public final class SeerServices implements AutoCloseable {
             this.monitoring = new Monitoring(new Monitoring.Parts(serving.deployments(), serving.feedbackStore(),
                     new MonitorReferences(models, tracking, servingModels, new TrainingDatasets(datasets),
                             windows, monitoringOptions.reservoirSize()), new Monitor(MonitorSettings.defaults(), alertStore),
-                    alertStore, windows, updater), notifier, audit, clock);
+                    alertStore, windows, updater, monitoringOptions.window()), notifier, audit, clock);
             // its schedule runs only in a server (SeerServer starts it), reading the log as it grows
             this.monitorFeed = startup.open(Step.MONITOR_FEED, new MonitorFeed(serving.log().log(), windows, updater,
                     serving.log()::kindOf, monitoringOptions, monitoring::judge, clock), MonitorFeed::close);

@@ -114,7 +114,7 @@ class AlertNotifierTest {
     @Test
     void aWebhookThatRefusesIsAuditedWithItsHostAndNeverThrown() {
         answer.countDown();
-        WebhookOptions options = new WebhookOptions(List.of(url("/refusing?token=s3cret"), url("/hook")),
+        WebhookOptions options = new WebhookOptions(List.of(url("/refusing/T000/s3cretpath?token=s3cret"), url("/hook")),
                 List.of(loopback()));
         Transition resolved = new Transition("spend-drift", FIRING.figure(), Phase.FIRING, Phase.RESOLVED, 0.05, ">", 0.1, 3,
                 Severity.CRITICAL, FIRING.windowEnd(), FIRING.windowEnd().plusSeconds(3600), FIRING.at().plusSeconds(3600));
@@ -127,7 +127,7 @@ class AlertNotifierTest {
         JsonNode details = Json.parse(failed.get(0).payload());
         assertThat(details.path("host").asText()).isEqualTo(loopback());
         assertThat(details.path("status").asInt()).isEqualTo(400);
-        assertThat(failed.get(0).payload()).doesNotContain("s3cret");
+        assertThat(failed.get(0).payload()).doesNotContain("s3cret", "T000"); // neither the query's secret nor the path's
         assertThat(bodies).as("the next webhook is still posted").hasSize(1);
     }
 

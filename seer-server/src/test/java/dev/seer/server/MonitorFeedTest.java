@@ -90,6 +90,29 @@ class MonitorFeedTest {
     }
 
     @Test
+    void aWindowWhoseJudgementFailedIsJudgedAgainAtTheNextTickOnceAndAHyphenatedDeploymentIsWatched() {
+        List<String> judged = new ArrayList<>();
+        int[] failures = {1};
+        MonitorFeed feed = new MonitorFeed(log, store, new ProfileUpdater(store, OPTIONS), p -> OutputKind.PROBABILITY,
+                OPTIONS, w -> {
+                    if (failures[0]-- > 0) {
+                        throw new IllegalStateException("the metadata store blinked");
+                    }
+                    judged.add(w.deployment() + "@" + w.start() + "x" + w.rows());
+                }, clock);
+        fill("fraud-v2", H9, 4);
+        Instant closed = H9.plus(Duration.ofHours(1)).plusSeconds(11);
+        assertThat(feed.tick(closed)).hasSize(1);
+        assertThat(judged).as("the first judgement failed").isEmpty();
+        assertThat(store.window("fraud-v2", H9)).as("stored all the same").isPresent();
+        feed.tick(closed.plusSeconds(1));
+        assertThat(judged).containsExactly("fraud-v2@" + H9 + "x4");
+        feed.tick(closed.plusSeconds(2));
+        assertThat(judged).as("judged once").hasSize(1);
+        assertThat(feed.skipped()).isZero();
+    }
+
+    @Test
     void eachWindowHoldsTheChampionsAnsweredPredictionsOnceAcrossARestart() {
         MonitorFeed before = feed();
         fill("churn", H9, 5);

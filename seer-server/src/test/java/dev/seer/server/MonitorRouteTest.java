@@ -214,6 +214,10 @@ class MonitorRouteTest {
                 + "2026-12-04T10:00:00Z&to=2026-12-04T09:00:00Z", Role.AUDITOR, null);
         assertThat(backwards.statusCode()).isEqualTo(400);
         assertThat(backwards.body()).contains("[from]");
+        HttpResponse<String> tooLong = running.send("GET", "/api/v1/deployments/mon/monitor/report?from="
+                + "2026-11-01T00:00:00Z&to=2026-12-04T10:00:00Z", Role.AUDITOR, null);
+        assertThat(tooLong.statusCode()).as("a range past 168 windows is refused before any is read").isEqualTo(400);
+        assertThat(tooLong.body()).contains("[from]", "168 windows");
         HttpResponse<String> badTime = running.send("GET", "/api/v1/deployments/mon/monitor/report?from=yesterday",
                 Role.AUDITOR, null);
         assertThat(badTime.statusCode()).isEqualTo(400);

@@ -178,7 +178,11 @@ final class HostPolicy {
                 "Config key [" + CONFIG_KEY + "] entry [" + raw + "] " + message, Map.of("field", CONFIG_KEY));
     }
 
-    /** A URL fit for a log line: no query, fragment or user information, printable, bounded. */
+    /**
+     * A URL fit for a log line or an audit entry: scheme and host only. The query, fragment, user
+     * information and path are replaced, since webhook services put their secret in any of them
+     * (Slack's is the path); printable, bounded.
+     */
     static String redact(String url) {
         if (url == null) {
             return "";
@@ -192,6 +196,10 @@ final class HostPolicy {
         int at = text.lastIndexOf('@');
         if (scheme >= 0 && at > scheme) {
             text = text.substring(0, scheme + 3) + "***" + text.substring(at);
+        }
+        int path = scheme >= 0 ? text.indexOf('/', scheme + 3) : -1;
+        if (path >= 0 && path < text.length() - 1) {
+            text = text.substring(0, path) + "/***";
         }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < text.length() && out.length() < 200; i++) {

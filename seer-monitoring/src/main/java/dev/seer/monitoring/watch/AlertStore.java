@@ -3,6 +3,7 @@ package dev.seer.monitoring.watch;
 import static java.util.Objects.requireNonNull;
 
 import dev.seer.core.SeerException;
+import dev.seer.core.Times;
 import dev.seer.core.store.SqlDatabase;
 import dev.seer.core.store.SqlDialect;
 import dev.seer.monitoring.MonitoringErrorCode;
@@ -96,8 +97,8 @@ public final class AlertStore implements DetectorStates {
                          + " FROM monitoring_figures WHERE deployment = ? AND window_start >= ? AND window_end <= ?"
                          + " ORDER BY window_start, name")) {
                 s.setString(1, deployment);
-                s.setLong(2, from.toEpochMilli());
-                s.setLong(3, to.toEpochMilli());
+                s.setLong(2, Times.toMicros(from));
+                s.setLong(3, Times.toMicros(to));
                 return readFigures(s);
             }
         });
@@ -107,8 +108,8 @@ public final class AlertStore implements DetectorStates {
         List<Figure> out = new ArrayList<>();
         try (ResultSet r = s.executeQuery()) {
             while (r.next()) {
-                Instant start = Instant.ofEpochMilli(r.getLong(2));
-                Instant end = Instant.ofEpochMilli(r.getLong(3));
+                Instant start = Times.ofMicros(r.getLong(2));
+                Instant end = Times.ofMicros(r.getLong(3));
                 double value = r.getDouble(4);
                 boolean missing = r.wasNull();
                 out.add(missing || Figure.Status.valueOf(r.getString(5)) == Figure.Status.NO_DATA
@@ -143,8 +144,8 @@ public final class AlertStore implements DetectorStates {
                                 r.getString(4), AlertEvaluator.Phase.valueOf(r.getString(5)),
                                 AlertEvaluator.Phase.valueOf(r.getString(6)), value, r.getString(8), r.getDouble(9),
                                 r.getInt(10), AlertRule.Severity.valueOf(r.getString(11)),
-                                Instant.ofEpochMilli(r.getLong(12)), Instant.ofEpochMilli(r.getLong(13)),
-                                Instant.ofEpochMilli(r.getLong(14)))));
+                                Times.ofMicros(r.getLong(12)), Times.ofMicros(r.getLong(13)),
+                                Times.ofMicros(r.getLong(14)))));
                     }
                 }
                 return out;
@@ -169,7 +170,7 @@ public final class AlertStore implements DetectorStates {
     public int pruneFigures(Instant before) {
         requireNonNull(before, "before is null");
         return transaction("prune figures before " + before,
-                c -> update(c, "DELETE FROM monitoring_figures WHERE window_end < ?", before.toEpochMilli()));
+                c -> update(c, "DELETE FROM monitoring_figures WHERE window_end < ?", Times.toMicros(before)));
     }
 
     // ---------------------------------------------------------------- detectors
@@ -183,7 +184,7 @@ public final class AlertStore implements DetectorStates {
                 s.setString(1, deployment);
                 s.setString(2, detector);
                 try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(new Saved(r.getBytes(1), Instant.ofEpochMilli(r.getLong(2)), r.getInt(3) == 1))
+                    return r.next() ? Optional.of(new Saved(r.getBytes(1), Times.ofMicros(r.getLong(2)), r.getInt(3) == 1))
                             : Optional.empty();
                 }
             }
@@ -196,7 +197,7 @@ public final class AlertStore implements DetectorStates {
         sql("write detector " + detector + " of " + deployment, () -> database.inTransaction(c -> {
             update(c, "DELETE FROM monitoring_detector_states WHERE deployment = ? AND detector = ?", deployment, detector);
             update(c, "INSERT INTO monitoring_detector_states (deployment, detector, state, fed_through, detected)"
-                    + " VALUES (?, ?, ?, ?, ?)", deployment, detector, saved.state(), saved.fedThrough().toEpochMilli(),
+                    + " VALUES (?, ?, ?, ?, ?)", deployment, detector, saved.state(), Times.toMicros(saved.fedThrough()),
                     saved.detected() ? 1 : 0);
             return null;
         }));
@@ -217,7 +218,7 @@ public final class AlertStore implements DetectorStates {
             while (r.next()) {
                 out.add(new StoredRule(new AlertRule(r.getString(1), r.getString(2),
                         AlertRule.Comparison.valueOf(r.getString(3)), r.getDouble(4), r.getInt(5),
-                        AlertRule.Severity.valueOf(r.getString(6))), r.getString(7), Instant.ofEpochMilli(r.getLong(8))));
+                        AlertRule.Severity.valueOf(r.getString(6))), r.getString(7), Times.ofMicros(r.getLong(8))));
             }
         }
         return out;
@@ -236,7 +237,7 @@ public final class AlertStore implements DetectorStates {
         update(c, "INSERT INTO monitoring_alert_rules (id, figure, comparison, threshold, for_windows, severity, created_by,"
                 + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rule.id(), rule.figure(), rule.comparison().name(),
                 rule.threshold(), rule.forWindows(), rule.severity().name(), stored.createdBy(),
-                stored.createdAt().toEpochMilli());
+                Times.toMicros(stored.createdAt()));
         return true;
     }
 
@@ -295,16 +296,16 @@ public final class AlertStore implements DetectorStates {
             throws SQLException {
         update(c, "DELETE FROM monitoring_alert_states WHERE deployment = ?", deployment);
         update(c, "INSERT INTO monitoring_alert_states (deployment, states, updated_at) VALUES (?, ?, ?)", deployment,
-                AlertEvaluator.encode(states), now.toEpochMilli());
+                AlertEvaluator.encode(states), Times.toMicros(now));
     }
 
     /** Replaces the figures of the windows these figures belong to, so a window evaluated again is not counted twice. */
     static void writeFigures(Connection c, String deployment, List<Figure> figures) throws SQLException {
         for (Figure f : figures) {
             update(c, "DELETE FROM monitoring_figures WHERE deployment = ? AND window_start = ? AND name = ?", deployment,
-                    f.windowStart().toEpochMilli(), f.name());
+                    Times.toMicros(f.windowStart()), f.name());
             update(c, "INSERT INTO monitoring_figures (deployment, window_start, window_end, name, value, status)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)", deployment, f.windowStart().toEpochMilli(), f.windowEnd().toEpochMilli(),
+                    + " VALUES (?, ?, ?, ?, ?, ?)", deployment, Times.toMicros(f.windowStart()), Times.toMicros(f.windowEnd()),
                     f.name(), f.value(), f.status().name());
         }
     }
@@ -313,8 +314,8 @@ public final class AlertStore implements DetectorStates {
         update(c, "INSERT INTO monitoring_alert_events (deployment, rule_id, figure, from_phase, to_phase, value, comparison,"
                 + " threshold, for_windows, severity, window_start, window_end, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 deployment, t.ruleId(), t.figure(), t.from().name(), t.to().name(), t.value(), t.comparison(), t.threshold(),
-                t.forWindows(), t.severity().name(), t.windowStart().toEpochMilli(), t.windowEnd().toEpochMilli(),
-                t.at().toEpochMilli());
+                t.forWindows(), t.severity().name(), Times.toMicros(t.windowStart()), Times.toMicros(t.windowEnd()),
+                Times.toMicros(t.at()));
     }
 
     /** Binds values in order; a non-finite double is NULL (SQLite would store NaN as NULL anyway). */

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 public final class WindowStore {
     /** The newest migration this code reads and writes. */
     public static final int SCHEMA = 1;
-    private static final Pattern DEPLOYMENT = Pattern.compile("[a-z0-9_]{1,64}");
+    /** As seer-serving's deployment names are: a name the server accepts is one monitoring can store. */
+    private static final Pattern DEPLOYMENT = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     private static final Pattern REFERENCE_ID = Pattern.compile("[A-Za-z0-9_.:/@-]{1,200}");
     private static final String WINDOW_COLUMNS = "deployment, window_start, window_end, row_count, columns_json, profile,"
             + " reservoir";

@@ -2,7 +2,7 @@
 -- row per deployment, replaced as a whole with each evaluated window), the figures of every
 -- evaluated window (for /metrics and reports), every change of phase (the history of
 -- `seer alerts list`), and the concept-drift detectors carried from window to window. Times are
--- epoch milliseconds; a NO_DATA figure has a NULL value.
+-- epoch microseconds (Seer's stored unit, as the windows'); a NO_DATA figure has a NULL value.
 CREATE TABLE monitoring_alert_rules (
     id          TEXT             NOT NULL PRIMARY KEY,
     figure      TEXT             NOT NULL,

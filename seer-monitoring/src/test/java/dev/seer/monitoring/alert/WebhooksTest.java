@@ -340,7 +340,7 @@ class WebhooksTest {
     }
 
     @Test
-    void theQueryOfAUrlIsNeitherPostedNorReported() throws IOException {
+    void theQueryAndPathOfAUrlAreNeitherPostedNorReported() throws IOException {
         Receiver receiver = receiver(200);
 
         Delivery delivery = webhooks("allowed.example").deliver("http://allowed.example:" + receiver.port() + "/h?token=s3cret", TRANSITION);
@@ -348,8 +348,13 @@ class WebhooksTest {
 
         assertThat(delivery.outcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(receiver.requests.peek().get("body")).doesNotContain("s3cret", "allowed.example");
-        assertThat(delivery.url()).isEqualTo("http://allowed.example:" + receiver.port() + "/h");
-        assertThat(refused.url()).doesNotContain("pa55", "s3cret").isEqualTo("http://***@allowed.example/h");
+        assertThat(delivery.url()).isEqualTo("http://allowed.example:" + receiver.port() + "/***");
+        assertThat(refused.url()).doesNotContain("pa55", "s3cret").isEqualTo("http://***@allowed.example/***");
+        // a secret in the path (Slack's webhooks) is not reported either
+        Delivery slack = webhooks("allowed.example").deliver("http://allowed.example:" + receiver.port()
+                + "/services/T000/B000/s3cretpath", TRANSITION);
+        assertThat(slack.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(slack.url()).doesNotContain("s3cretpath", "T000").endsWith("/***");
     }
 
     @Test

@@ -633,10 +633,22 @@ public final class PredictionLog implements AutoCloseable {
         }
     }
 
-    /** What {@link #readAfter} hands over: one batch's number and its predictions, shadows included, in log order. */
+    /** What {@link #readAfter} hands over: each batch's predictions, shadows included, in log order. */
     @FunctionalInterface
     public interface BatchVisitor {
-        void visit(long batch, List<Prediction> predictions);
+        /**
+         * @param after where the log is just past this batch: a reader that keeps it goes on from there even if a later
+         *     batch of the same call fails to read, so it never visits this one twice
+         */
+        void visit(Tail after, List<Prediction> predictions);
+
+        /**
+         * A whole batch (its CRCs checked) whose records do not decode: by default the read fails; a reader that would
+         * rather go past it (counting and logging it) returns, and the read goes on after it.
+         */
+        default void unreadable(Tail after, SeerException error) {
+            throw error;
+        }
     }
 
     /**
@@ -669,8 +681,17 @@ public final class PredictionLog implements AutoCloseable {
                 while ((batch = reader.nextWhole()).isPresent()) {
                     Batch b = batch.get();
                     if (b.number() > at.batch()) {
-                        visitor.visit(b.number(), decodeAll(b));
-                        at = new Tail(b.number(), name, reader.position());
+                        Tail past = new Tail(b.number(), name, reader.position());
+                        List<Prediction> predictions;
+                        try {
+                            predictions = decodeAll(b);
+                        } catch (SeerException e) {
+                            visitor.unreadable(past, e);
+                            at = past;
+                            continue;
+                        }
+                        visitor.visit(past, predictions);
+                        at = past;
                     }
                 }
             } catch (IOException e) {

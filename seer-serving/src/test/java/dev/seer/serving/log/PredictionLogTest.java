@@ -59,8 +59,8 @@ class PredictionLogTest {
     void readingAfterATailVisitsEveryBatchOnceAcrossSegmentsAndReopening() {
         List<Prediction> visited = new ArrayList<>();
         List<Long> batches = new ArrayList<>();
-        PredictionLog.BatchVisitor collect = (batch, predictions) -> {
-            batches.add(batch);
+        PredictionLog.BatchVisitor collect = (after, predictions) -> {
+            batches.add(after.batch());
             visited.addAll(predictions);
         };
         List<Prediction> written = new ArrayList<>();
@@ -79,7 +79,7 @@ class PredictionLogTest {
             assertThat(tail.batch()).isEqualTo(14 + 14 + 4);
             // from the start again by number alone: what the tail's segment and offset only make cheaper
             List<Long> again = new ArrayList<>();
-            log.readAfter(new PredictionLog.Tail(30, "", 0), Instant.EPOCH, (batch, predictions) -> again.add(batch));
+            log.readAfter(new PredictionLog.Tail(30, "", 0), Instant.EPOCH, (after, predictions) -> again.add(after.batch()));
             assertThat(again).containsExactly(31L, 32L);
         }
         assertThat(visited).containsExactlyElementsOf(written);
