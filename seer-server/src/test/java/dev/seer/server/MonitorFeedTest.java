@@ -1,6 +1,7 @@
 package dev.seer.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.seer.metadata.AuditConfig;
 import dev.seer.metadata.AuditLog;
@@ -124,9 +125,9 @@ class MonitorFeedTest {
         fill("churn", H9.plus(Duration.ofHours(1)), 7);
         // 10:00:05: churn's 09:00 window closed by its first 10:00 prediction, fraud's by the clock after its grace
         assertThat(before.tick(H9.plus(Duration.ofHours(1)).plusSeconds(5))).extracting(ClosedWindow::deployment,
-                ClosedWindow::rows).containsExactly(org.assertj.core.groups.Tuple.tuple("churn", 5L));
+                ClosedWindow::rows).containsExactly(tuple("churn", 5L));
         assertThat(before.tick(H9.plus(Duration.ofHours(1)).plusSeconds(10))).extracting(ClosedWindow::deployment,
-                ClosedWindow::rows).containsExactly(org.assertj.core.groups.Tuple.tuple("fraud", 2L));
+                ClosedWindow::rows).containsExactly(tuple("fraud", 2L));
         ClosedWindow churn9 = store.window("churn", H9).orElseThrow();
         assertThat(churn9.columns()).isEqualTo(new WatchedColumns(List.of("spend", "tenure"), OutputShape.SCORE));
         assertThat(churn9.reservoir().column(2)).containsExactly(0, 0.01, 0.02, 0.03, 0.04);
@@ -138,8 +139,8 @@ class MonitorFeedTest {
         MonitorFeed after = feed();
         List<ClosedWindow> rebuilt = after.tick(clock.instant());
         assertThat(rebuilt).extracting(ClosedWindow::deployment, ClosedWindow::start, ClosedWindow::rows).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("churn", H9.plus(Duration.ofHours(1)), 7L),
-                org.assertj.core.groups.Tuple.tuple("churn", H9.plus(Duration.ofHours(2)), 3L));
+                tuple("churn", H9.plus(Duration.ofHours(1)), 7L),
+                tuple("churn", H9.plus(Duration.ofHours(2)), 3L));
         assertThat(handed).isEqualTo(rebuilt);
         assertThat(after.tick(clock.instant().plusSeconds(1))).as("nothing twice").isEmpty();
 
@@ -155,7 +156,7 @@ class MonitorFeedTest {
         assertThat(after.late()).isEqualTo(1);
         List<ClosedWindow> ahead = after.tick(H9.plus(Duration.ofHours(5)));
         assertThat(ahead).extracting(ClosedWindow::start, ClosedWindow::rows).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(H9.plus(Duration.ofHours(3)), 1L));
+                tuple(H9.plus(Duration.ofHours(3)), 1L));
     }
 
     @Test
