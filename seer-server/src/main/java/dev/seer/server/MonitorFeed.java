@@ -240,6 +240,11 @@ final class MonitorFeed implements AutoCloseable {
         return updater.late();
     }
 
+    /** Has these stored windows judged first at the next tick, in their order (the ones a stop left unjudged). */
+    synchronized void judgeAgain(List<ClosedWindow> windows) {
+        unjudged.addAll(windows);
+    }
+
     /** Batches of the log that did not decode, passed unmonitored. */
     long unreadable() {
         return unreadable.get();

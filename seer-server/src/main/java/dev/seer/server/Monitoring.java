@@ -190,6 +190,26 @@ final class Monitoring {
         return transitions;
     }
 
+    /**
+     * The stored windows starting in [{@code from}, {@code to}) of deployments that still exist which have no figures: a
+     * server stopped between storing a window and judging it (the two are not one transaction).
+     * Every judged window has at least its volume figure, so none of these was judged.
+     */
+    List<ClosedWindow> unjudged(Instant from, Instant to) {
+        List<ClosedWindow> left = new ArrayList<>();
+        for (String d : windows.deployments()) {
+            if (deployments.find(d).isEmpty()) {
+                continue;
+            }
+            for (ClosedWindow w : windows.between(d, from, to)) {
+                if (store.figures(d, w.start(), w.end()).isEmpty()) {
+                    left.add(w);
+                }
+            }
+        }
+        return left;
+    }
+
     /** The outcomes joined so far to the champion's predictions made in [from, to), in prediction order. */
     private Optional<Labelled> realised(String deployment, Instant from, Instant to) {
         List<FeedbackStore.Pair> pairs = feedback.pairs(deployment, Optional.of(Arm.CHAMPION.id()), from, to);

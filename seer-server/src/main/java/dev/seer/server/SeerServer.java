@@ -10,6 +10,7 @@ import dev.seer.core.SeerException;
 import dev.seer.core.audit.AuditRecord;
 import dev.seer.metadata.ApiToken;
 import dev.seer.metadata.IssuedToken;
+import dev.seer.monitoring.watch.MonitoringOptions;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +126,11 @@ public final class SeerServer implements AutoCloseable {
         server.refreshStreaming();
         services.serving().startStreams(); // deployments' stream scoring and feedback from a topic, in the background
         services.onlineLearning().start(); // online models' snapshots on schedule, only while a server runs
-        services.monitorFeed().start(); // monitoring's windows from the log, judged as they close
+        // windows a stop left stored but unjudged first, then the log's windows as they close
+        Instant now = services.clock().instant();
+        services.monitorFeed().judgeAgain(services.monitoring().unjudged(now.minus(services.config()
+                .section(MonitoringOptions.SECTION).catchUp()), now));
+        services.monitorFeed().start();
         services.retraining().start(); // retraining policies' schedules, only while a server runs
         LOG.info("Seer server listening on {}", server.url());
         return server;

@@ -8,12 +8,15 @@ import dev.seer.core.Role;
 import dev.seer.datasets.DatasetStore;
 import dev.seer.datasets.SplitSpec;
 import dev.seer.metadata.AuditQuery;
+import dev.seer.monitoring.watch.ClosedWindow;
+import dev.seer.monitoring.watch.WindowStore;
 import dev.seer.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -234,5 +237,26 @@ class MonitorRouteTest {
         JsonNode firing = ok(running.send("GET", "/api/v1/alerts?phase=firing", Role.AUDITOR, null), 200).path("alerts");
         firing.forEach(a -> assertThat(a.path("rule").asText()).isNotEqualTo("x1-drift"));
         assertThat(running.services.audit().query(AuditQuery.all().withAction("alert.rule_removed")).entries()).hasSize(1);
+    }
+
+    /** A window a stopped server stored but never judged is found at the next start and judged first, once. */
+    @Test
+    @Order(6)
+    void aWindowStoredButNeverJudgedIsJudgedAgain() {
+        WindowStore windows = new WindowStore(running.services.database());
+        Instant day = T0.truncatedTo(ChronoUnit.DAYS);
+        ClosedWindow judged = windows.between("mon", day, clock.instant()).get(0);
+        ClosedWindow left = new ClosedWindow("mon", judged.start().plus(Duration.ofHours(5)),
+                judged.end().plus(Duration.ofHours(5)), judged.rows(), judged.columns(), judged.profile(), judged.reservoir());
+        assertThat(windows.save(left)).isTrue();
+        Instant later = left.end().plus(Duration.ofHours(1));
+        List<ClosedWindow> unjudged = running.services.monitoring().unjudged(day, later);
+        assertThat(unjudged).extracting(ClosedWindow::start).containsExactly(left.start());
+
+        running.services.monitorFeed().judgeAgain(unjudged);
+        running.services.monitorFeed().tick(clock.instant());
+        assertThat(running.services.monitoring().figures("mon", left.start(), left.end()))
+                .extracting(f -> f.name()).contains("mon/volume/rows/count", "mon/drift/x1/drifted");
+        assertThat(running.services.monitoring().unjudged(day, later)).isEmpty();
     }
 }
