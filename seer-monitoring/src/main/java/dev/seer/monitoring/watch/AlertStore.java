@@ -224,21 +224,17 @@ public final class AlertStore implements DetectorStates {
         return out;
     }
 
+    /**
+     * Adds the rule unless its id is taken. One statement decides (the primary key, through ON
+     * CONFLICT, which SQLite and PostgreSQL both read), so of two servers adding the same id at once
+     * exactly one wins and the other is told the id is taken, not a constraint's failure.
+     */
     static boolean insertRule(Connection c, StoredRule stored) throws SQLException {
         AlertRule rule = stored.rule();
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM monitoring_alert_rules WHERE id = ?")) {
-            s.setString(1, rule.id());
-            try (ResultSet r = s.executeQuery()) {
-                if (r.next()) {
-                    return false;
-                }
-            }
-        }
-        update(c, "INSERT INTO monitoring_alert_rules (id, figure, comparison, threshold, for_windows, severity, created_by,"
-                + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rule.id(), rule.figure(), rule.comparison().name(),
-                rule.threshold(), rule.forWindows(), rule.severity().name(), stored.createdBy(),
-                Times.toMicros(stored.createdAt()));
-        return true;
+        return update(c, "INSERT INTO monitoring_alert_rules (id, figure, comparison, threshold, for_windows, severity,"
+                + " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", rule.id(),
+                rule.figure(), rule.comparison().name(), rule.threshold(), rule.forWindows(), rule.severity().name(),
+                stored.createdBy(), Times.toMicros(stored.createdAt())) == 1;
     }
 
     static boolean deleteRule(Connection c, String id) throws SQLException {
