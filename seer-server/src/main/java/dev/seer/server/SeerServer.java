@@ -126,7 +126,12 @@ public final class SeerServer implements AutoCloseable {
         server.refreshStreaming();
         services.serving().startStreams(); // deployments' stream scoring and feedback from a topic, in the background
         services.onlineLearning().start(); // online models' snapshots on schedule, only while a server runs
-        // windows a stop left stored but unjudged first, then the log's windows as they close
+        // alert transitions a stop left undelivered, windows it left unjudged, then the log's windows as they close
+        try {
+            services.monitoring().alerts().deliverPending();
+        } catch (RuntimeException e) { // tried again at the next window's evaluation
+            LOG.warn("Delivering the alert transitions left undelivered failed", e);
+        }
         Instant now = services.clock().instant();
         services.monitorFeed().judgeAgain(services.monitoring().unjudged(now.minus(services.config()
                 .section(MonitoringOptions.SECTION).catchUp()), now));

@@ -126,14 +126,29 @@ public final class AlertStore implements DetectorStates {
             throw new SeerException(MonitoringErrorCode.INVALID_ARGUMENT, "An alert history limit is 1 to " + MAX_EVENTS
                     + ", not [" + limit + "]", Map.of("field", "limit"));
         }
-        return sql("read the alert history", () -> {
+        return selectEvents("read the alert history", (deployment.isPresent() ? " WHERE deployment = ?" : "")
+                + " ORDER BY seq DESC LIMIT " + limit, deployment.map(d -> new Object[] {d}).orElse(new Object[0]));
+    }
+
+    /** The transitions not yet handed to the delivery, oldest first, at most {@code limit}. */
+    List<Event> undelivered(int limit) {
+        return selectEvents("read the undelivered alert transitions", " WHERE delivered = 0 ORDER BY seq LIMIT " + limit);
+    }
+
+    /** Records that transition {@code seq} was handed to the delivery. */
+    void delivered(long seq) {
+        transaction("mark alert transition " + seq + " delivered",
+                c -> update(c, "UPDATE monitoring_alert_events SET delivered = 1 WHERE seq = ?", seq));
+    }
+
+    private List<Event> selectEvents(String what, String where, Object... values) {
+        return sql(what, () -> {
             try (Connection c = database.connection();
                  PreparedStatement s = c.prepareStatement("SELECT seq, deployment, rule_id, figure, from_phase, to_phase,"
                          + " value, comparison, threshold, for_windows, severity, window_start, window_end, at"
-                         + " FROM monitoring_alert_events" + (deployment.isPresent() ? " WHERE deployment = ?" : "")
-                         + " ORDER BY seq DESC LIMIT " + limit)) {
-                if (deployment.isPresent()) {
-                    s.setString(1, deployment.get());
+                         + " FROM monitoring_alert_events" + where)) {
+                for (int i = 0; i < values.length; i++) {
+                    s.setObject(i + 1, values[i]);
                 }
                 List<Event> out = new ArrayList<>();
                 try (ResultSet r = s.executeQuery()) {

@@ -34,6 +34,8 @@ import java.util.Set;
  * {@code alert.rule_removed}, {@code alert.acknowledged}); transitions are audited by the delivery.
  */
 public final class Alerts {
+    /** Undelivered transitions read at a time. */
+    private static final int PENDING_BATCH = 100;
     /** One alert: a rule's state on one figure of one deployment. */
     public record Alert(String deployment, AlertRule rule, AlertEvaluator.State state) {
         public Alert {
@@ -90,8 +92,8 @@ public final class Alerts {
 
     /**
      * Stores one window's figures of {@code deployment}, evaluates the rules that can match them,
-     * stores the new states and the transitions, then delivers the transitions. Every delivery is
-     * attempted; the first that failed is rethrown after the others.
+     * stores the new states and the transitions, then delivers every transition not yet delivered
+     * ({@link #deliverPending}), these included.
      */
     public List<AlertEvaluator.Transition> evaluate(String deployment, List<Figure> figures) {
         requireNonNull(deployment, "deployment is null");
@@ -119,18 +121,30 @@ public final class Alerts {
             }
             return evaluated;
         });
-        RuntimeException failed = null;
-        for (AlertEvaluator.Transition t : result.transitions()) {
-            try {
-                delivery.deliver(t);
-            } catch (RuntimeException e) {
-                failed = failed == null ? e : failed;
+        deliverPending();
+        return result.transitions();
+    }
+
+    /**
+     * Hands every stored transition not yet delivered to the delivery, oldest first, and marks each
+     * once handed: an outbox, so a server stopped between a window's commit and its delivery
+     * delivers it at its next evaluation or start (at least once: a stop between the hand-over and
+     * the mark delivers it twice). The first that fails stops the round, keeping the order, and is
+     * thrown; it is tried again next time.
+     *
+     * @return the transitions delivered
+     */
+    public synchronized int deliverPending() {
+        int handed = 0;
+        List<AlertStore.Event> pending;
+        while (!(pending = store.undelivered(PENDING_BATCH)).isEmpty()) {
+            for (AlertStore.Event e : pending) {
+                delivery.deliver(e.transition());
+                store.delivered(e.seq());
+                handed++;
             }
         }
-        if (failed != null) {
-            throw failed;
-        }
-        return result.transitions();
+        return handed;
     }
 
     private static boolean appliesTo(AlertRule rule, String deployment) {

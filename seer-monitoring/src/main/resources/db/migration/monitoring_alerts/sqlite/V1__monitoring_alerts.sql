@@ -46,8 +46,12 @@ CREATE TABLE monitoring_alert_events (
     severity     TEXT             NOT NULL,
     window_start BIGINT           NOT NULL,
     window_end   BIGINT           NOT NULL,
-    at           BIGINT           NOT NULL
+    at           BIGINT           NOT NULL,
+    -- 0 until handed to the delivery (log, audit, webhooks, retraining): an outbox, so a server
+    -- stopped between the commit and the delivery delivers it at its next evaluation or start
+    delivered    INTEGER          NOT NULL DEFAULT 0
 );
+CREATE INDEX monitoring_alert_events_undelivered ON monitoring_alert_events (delivered, seq);
 
 CREATE TABLE monitoring_detector_states (
     deployment  TEXT    NOT NULL,

@@ -121,6 +121,26 @@ class AlertsTest {
         }
 
         @Test
+        void aTransitionWhoseDeliveryFailedIsDeliveredOnceByTheNextServerInOrder() {
+            open();
+            alerts.addRule(new AlertRule("drift", SHARE, AlertRule.Comparison.GE, 0.5, 1, AlertRule.Severity.CRITICAL),
+                    known, "alice");
+            Alerts stopping = new Alerts(store, audit, t -> {
+                throw new IllegalStateException("stopped before delivering");
+            }, clock);
+            assertThatThrownBy(() -> stopping.evaluate("churn", window(0, 0.7))).hasMessageContaining("stopped");
+            assertThatThrownBy(() -> stopping.evaluate("churn", window(1, 0.2))).hasMessageContaining("stopped");
+            assertThat(alerts.history(Optional.of("churn"), 10)).as("stored all the same").hasSize(2);
+
+            // the next server (or evaluation) delivers both, oldest first, and only once
+            assertThat(alerts.deliverPending()).isEqualTo(2);
+            assertThat(delivered).extracting(AlertEvaluator.Transition::to).containsExactly(Phase.FIRING, Phase.RESOLVED);
+            assertThat(alerts.deliverPending()).isZero();
+            alerts.evaluate("churn", window(2, 0.1));
+            assertThat(delivered).as("nothing delivered twice").hasSize(2);
+        }
+
+        @Test
         void evaluatingTheSameWindowTwiceIsHarmless() {
             open();
             alerts.addRule(new AlertRule("drift", SHARE, AlertRule.Comparison.GE, 0.5), known, "alice");
