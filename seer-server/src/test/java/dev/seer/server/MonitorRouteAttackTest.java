@@ -95,8 +95,16 @@ class MonitorRouteAttackTest {
             check(wrong, "POST", "/api/v1/alerts/rules", rule(inJson, "live/volume/rows/count"));
             check(wrong, "POST", "/api/v1/alerts/rules", rule("fresh", inJson + "/volume/rows/count"));
             check(wrong, "POST", "/api/v1/alerts/rules", rule("fresh", "live/drift/" + inJson + "/drifted"));
+            check(wrong, "GET", "/api/v1/deployments/" + attack + "/retraining", null);
+            check(wrong, "POST", "/api/v1/deployments/" + attack + "/retraining", "{\"on\": [\"*\"]}");
+            check(wrong, "POST", "/api/v1/deployments/" + attack + "/retrain", "{}");
+            check(wrong, "POST", "/api/v1/deployments/live/retraining", "{\"on\": [\"" + inJson + "\"]}");
+            check(wrong, "POST", "/api/v1/deployments/live/retraining", "{\"every\": \"" + inJson + "\"}");
+            check(wrong, "POST", "/api/v1/deployments/live/retraining", "{\"on\": [\"*\"], \"lookback\": \"" + inJson
+                    + "\"}");
         }
         assertThat(wrong).as("attacks not refused with a 4xx").isEmpty();
+        assertThat(running.services.retraining().policies().get("live")).as("no policy set").isEmpty();
         assertThat(State.now()).as("nothing changed").isEqualTo(before);
         assertThat(Files.readString(secret)).isEqualTo(SECRET);
     }
@@ -132,7 +140,7 @@ class MonitorRouteAttackTest {
         State before = State.now();
         String pad = "x".repeat(11 * 1024 * 1024);
         List<String> wrong = new ArrayList<>();
-        for (String path : List.of("/api/v1/alerts/rules", "/api/v1/alerts/ack")) {
+        for (String path : List.of("/api/v1/alerts/rules", "/api/v1/alerts/ack", "/api/v1/deployments/live/retraining")) {
             HttpResponse<String> large = running.send("POST", path, Role.ADMIN, "{\"id\": \"" + pad + "\"}");
             if (large.statusCode() != 413) {
                 wrong.add(path + " oversized -> " + large.statusCode());
@@ -157,6 +165,7 @@ class MonitorRouteAttackTest {
         }
         assertThat(wrong).as("bodies not refused as expected").isEmpty();
         assertThat(State.now()).as("nothing changed").isEqualTo(before);
+        assertThat(running.services.retraining().policies().get("live")).as("no policy set").isEmpty();
     }
 
     private static String rule(String id, String figure) {
