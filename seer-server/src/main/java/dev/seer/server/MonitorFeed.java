@@ -195,12 +195,7 @@ final class MonitorFeed implements AutoCloseable {
                 OutputKind kind = kinds.apply(p);
                 List<String> names = new ArrayList<>(p.features().size());
                 p.features().forEach(f -> names.add(f.name()));
-                OutputShape shape = switch (kind) {
-                    case PROBABILITY -> OutputShape.SCORE;
-                    case VALUE -> OutputShape.VALUE;
-                    case CLASS_PROBABILITIES -> OutputShape.CLASS;
-                };
-                return Optional.of(new Columns(new WatchedColumns(names, shape), kind));
+                return Optional.of(new Columns(new WatchedColumns(names, shape(kind)), kind));
             } catch (SeerException e) {
                 ErrorCategory category = e.errorCode().category();
                 if (category == ErrorCategory.INTERNAL || category == ErrorCategory.UNAVAILABLE) {
@@ -212,25 +207,41 @@ final class MonitorFeed implements AutoCloseable {
         });
     }
 
-    /**
-     * One value per output: a binary classifier's P(class 1) (logged as one number; the second of two
-     * when a model logs both), the regressed value, or the index of the likeliest class.
-     */
+    /** The watched output of a model's output kind. */
+    static OutputShape shape(OutputKind kind) {
+        return switch (kind) {
+            case PROBABILITY -> OutputShape.SCORE;
+            case VALUE -> OutputShape.VALUE;
+            case CLASS_PROBABILITIES -> OutputShape.CLASS;
+        };
+    }
+
+    /** A logged prediction's output as one value: {@link #output(OutputShape, double[], int, int)} of all of it. */
     static double output(OutputKind kind, double[] output) {
-        if (output.length == 0) {
+        return output(shape(kind), output, 0, output.length);
+    }
+
+    /**
+     * One value from a row's {@code width} outputs at {@code at}, the one rule for windows (logged
+     * predictions) and references (scored training rows), so the two compare: a binary
+     * classifier's P(class 1) (one number; the second of two when a model gives both), the regressed
+     * value, or the index of the likeliest class (NaN when its probability is).
+     */
+    static double output(OutputShape shape, double[] out, int at, int width) {
+        if (width == 0) {
             return Double.NaN;
         }
-        return switch (kind) {
-            case PROBABILITY -> output.length == 2 ? output[1] : output[0];
-            case VALUE -> output[0];
-            case CLASS_PROBABILITIES -> {
+        return switch (shape) {
+            case SCORE -> width == 2 ? out[at + 1] : out[at];
+            case VALUE -> out[at];
+            case CLASS -> {
                 int best = 0;
-                for (int i = 1; i < output.length; i++) {
-                    if (output[i] > output[best]) {
-                        best = i;
+                for (int c = 1; c < width; c++) {
+                    if (out[at + c] > out[at + best]) {
+                        best = c;
                     }
                 }
-                yield Double.isNaN(output[best]) ? Double.NaN : best;
+                yield Double.isNaN(out[at + best]) ? Double.NaN : best;
             }
         };
     }

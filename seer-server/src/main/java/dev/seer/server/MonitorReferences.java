@@ -151,7 +151,7 @@ final class MonitorReferences {
     }
 
     private Reference build(String id, ModelRef champion, ModelVersion version, String dataset, Signature signature) {
-        WatchedColumns columns = new WatchedColumns(signature.names(), shape(signature));
+        WatchedColumns columns = new WatchedColumns(signature.names(), MonitorFeed.shape(signature.output()));
         TrainingData data = FrameReader.read(datasets.open(dataset), label(version), task(signature), signature.names());
         Scorer scorer = loaded.load(champion).scorer();
         Frame train = data.train();
@@ -163,7 +163,7 @@ final class MonitorReferences {
         if (columns.output() == OutputShape.CLASS) {
             String[] classes = new String[outputs.length];
             for (int i = 0; i < outputs.length; i++) {
-                classes[i] = classLabel(outputs[i]);
+                classes[i] = WatchedColumns.classLabel(outputs[i]);
             }
             profile.updateColumn(WatchedColumns.OUTPUT, classes);
         } else {
@@ -210,37 +210,10 @@ final class MonitorReferences {
             }
             scorer.score(rows, count, out);
             for (int i = 0; i < count; i++) {
-                outputs[start + i] = output(out, i * outWidth, outWidth, shape);
+                outputs[start + i] = MonitorFeed.output(shape, out, i * outWidth, outWidth);
             }
         }
         return outputs;
-    }
-
-    /** One row's watched output from its {@code width} scorer outputs at {@code at}. */
-    static double output(double[] out, int at, int width, OutputShape shape) {
-        if (shape != OutputShape.CLASS) {
-            return out[at];
-        }
-        int best = 0;
-        for (int c = 1; c < width; c++) {
-            if (out[at + c] > out[at + best]) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    /** How a class index is counted in a profile's categorical output column. */
-    static String classLabel(double index) {
-        return Integer.toString((int) index);
-    }
-
-    static OutputShape shape(Signature signature) {
-        return switch (signature.output()) {
-            case PROBABILITY -> OutputShape.SCORE;
-            case VALUE -> OutputShape.VALUE;
-            case CLASS_PROBABILITIES -> OutputShape.CLASS;
-        };
     }
 
     private static Task task(Signature signature) {

@@ -9,6 +9,7 @@ import dev.seer.datasets.SplitSpec;
 import dev.seer.models.LinearModel;
 import dev.seer.monitoring.watch.OutputShape;
 import dev.seer.monitoring.watch.Reference;
+import dev.seer.monitoring.watch.WatchedColumns;
 import dev.seer.monitoring.watch.WindowStore;
 import dev.seer.serving.deploy.ModelRef;
 import dev.seer.serving.scoring.Scorer;
@@ -178,9 +179,10 @@ class MonitorReferencesTest {
     @Test
     void aMulticlassOutputIsTheMostProbableClassIndex() {
         double[] out = {0.2, 0.5, 0.3, 0.7, 0.1, 0.2};
-        assertThat(MonitorReferences.output(out, 0, 3, OutputShape.CLASS)).isEqualTo(1.0);
-        assertThat(MonitorReferences.output(out, 3, 3, OutputShape.CLASS)).isEqualTo(0.0);
-        assertThat(MonitorReferences.output(out, 3, 3, OutputShape.SCORE)).isEqualTo(0.7);
-        assertThat(MonitorReferences.classLabel(2.0)).isEqualTo("2");
+        assertThat(MonitorFeed.output(OutputShape.CLASS, out, 0, 3)).isEqualTo(1.0);
+        assertThat(MonitorFeed.output(OutputShape.CLASS, out, 3, 3)).isEqualTo(0.0);
+        assertThat(MonitorFeed.output(OutputShape.SCORE, out, 3, 1)).isEqualTo(0.7);
+        assertThat(MonitorFeed.output(OutputShape.SCORE, out, 3, 2)).as("P(class 1) of two").isEqualTo(0.1);
+        assertThat(WatchedColumns.classLabel(2.0)).isEqualTo("2");
     }
 }

@@ -196,7 +196,7 @@ public final class ProfileUpdater {
             }
             double output = o.output();
             profileRow[features.length] = columns.output() != OutputShape.CLASS ? (Object) output
-                    : Double.isNaN(output) ? null : Long.toString((long) output);
+                    : WatchedColumns.classLabel(output);
             sampleRow[features.length] = output;
             profile.update(profileRow);
             reservoir.offer(sampleRow);

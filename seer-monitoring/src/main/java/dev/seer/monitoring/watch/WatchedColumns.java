@@ -39,6 +39,14 @@ public record WatchedColumns(List<String> features, OutputShape output) {
         return schema;
     }
 
+    /**
+     * How a class index is counted in a profile's categorical output column ({@code "0"}, {@code "1"},
+     * ...), the same for a reference and a window, so their categories compare; NaN (no class) is missing.
+     */
+    public static String classLabel(double index) {
+        return Double.isNaN(index) ? null : Long.toString((long) index);
+    }
+
     /** The width of a reservoir row: every feature, then the output value (the class index for CLASS). */
     public int width() {
         return features.size() + 1;
